@@ -1,0 +1,53 @@
+/* bulwark-cert: the key-database tool (the dsmcert of this system). */
+#ifndef BWK_CERT_H
+#define BWK_CERT_H
+
+#include "../common/kdb.h"
+#include "../common/store.h"
+#include "../common/x509.h"
+
+/* Exit statuses, documented in --help and bulwark-cert(1). */
+#define EXIT_OK		0
+#define EXIT_INTERNAL	1	/* out of memory, DRBG failure */
+#define EXIT_USAGE	2	/* bad command line */
+#define EXIT_REFUSED	3	/* a certificate was refused; nothing changed */
+#define EXIT_NOTFOUND	4	/* no such server or label */
+#define EXIT_KDB	5	/* key database or stash unusable; nothing changed */
+#define EXIT_SELFTEST	6	/* crypto self-test failed */
+#define EXIT_EXPIRING	8	/* -expiring: something expires within DAYS */
+
+enum cert_cmd {
+	CMD_NONE, CMD_ADD, CMD_REPLACE, CMD_LIST, CMD_SHOW, CMD_DELETE,
+	CMD_EXPIRING, CMD_REKEY, CMD_VERIFY, CMD_SELFTEST, CMD_HELP,
+	CMD_VERSION,
+};
+
+struct cert_opts {
+	enum cert_cmd	 cmd;
+	const char	*server;
+	const char	*label;
+	const char	*file;
+	const char	*db;
+	int		 ca;
+	int		 json;
+	int		 unsafe_dates;	/* --unsafe-allow-invalid-dates */
+	long		 days;
+	char		 dir[PATH_MAX];
+};
+
+int	cmd_add(struct cert_opts *);		/* -add, -replace */
+int	cmd_list(struct cert_opts *);		/* -list */
+int	cmd_show(struct cert_opts *);		/* -show */
+int	cmd_expiring(struct cert_opts *);	/* -expiring */
+int	cmd_delete(struct cert_opts *);		/* -delete */
+int	cmd_rekey(struct cert_opts *);		/* -rekey */
+int	cmd_verify(struct cert_opts *);		/* -verify */
+int	cmd_selftest(struct cert_opts *);	/* -selftest */
+
+/* Shared by the commands. */
+int	cert_server_name_ok(const char *);
+int	cert_entry_matches_server(const struct kdb_entry *, const char *);
+void	cert_print_entry(const struct kdb_entry *, int64_t now);
+const char *cert_kind_text(int kind);
+
+#endif

@@ -1,0 +1,551 @@
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "msg.h"
+#include "store.h"
+#include "util.h"
+
+#define LOCK_WAIT_SECONDS	30
+
+/*
+ * Fault injection for the crash tests: BULWARK_TEST_CRASH=name kills the
+ * process with SIGKILL at that step. Compiled only into test builds.
+ */
+static void
+crashpoint(const char *name)
+{
+#ifdef BULWARK_TESTING
+	const char *want = getenv("BULWARK_TEST_CRASH");
+
+	if (want != NULL && strcmp(want, name) == 0)
+		raise(SIGKILL);
+#else
+	(void)name;
+#endif
+}
+
+static const char *
+user_name(uid_t uid)
+{
+	struct passwd *pw = getpwuid(uid);
+	static char num[24];
+
+	if (pw != NULL)
+		return pw->pw_name;
+	snprintf(num, sizeof(num), "%u", (unsigned)uid);
+	return num;
+}
+
+int
+store_dir(const char *opt, char *out, size_t outlen)
+{
+	const char *env, *home;
+	int n;
+
+	if (opt != NULL && *opt != '\0')
+		n = snprintf(out, outlen, "%s", opt);
+	else if ((env = getenv("BULWARK_DIR")) != NULL && *env != '\0')
+		n = snprintf(out, outlen, "%s", env);
+	else if (geteuid() == 0)
+		n = snprintf(out, outlen, "%s", STORE_SYSTEM_DIR);
+	else if ((env = getenv("XDG_CONFIG_HOME")) != NULL && env[0] == '/')
+		n = snprintf(out, outlen, "%s/bulwark", env);
+	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
+		n = snprintf(out, outlen, "%s/.config/bulwark", home);
+	else {
+		bwk_msg("BWK0116E", "no key-database directory: HOME is not "
+		    "set; give one with -db DIR or BULWARK_DIR");
+		return -1;
+	}
+	if (n < 0 || (size_t)n >= outlen) {
+		bwk_msg("BWK0116E", "the key-database directory name is too "
+		    "long");
+		return -1;
+	}
+	return 0;
+}
+
+/* Owner must be the user (or root); no write by others on the way. */
+static int
+check_dir_chain(const char *dir)
+{
+	char path[PATH_MAX], *slash;
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if (realpath(dir, path) == NULL) {
+		bwk_msg("BWK0101E", "cannot resolve %s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		bwk_msg("BWK0101E", "%s is not a directory", path);
+		return -1;
+	}
+	if (st.st_uid != uid && st.st_uid != 0) {
+		bwk_msg("BWK0104E", "%s belongs to %s; fix: chown %s %s", path,
+		    user_name(st.st_uid), user_name(uid), path);
+		return -1;
+	}
+	if ((st.st_mode & 022) != 0) {
+		bwk_msg("BWK0113E", "%s can be written by other users (mode "
+		    "%04o); fix: chmod go-w %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	/* Ancestors: a sticky root directory such as /tmp is safe. */
+	while ((slash = strrchr(path, '/')) != NULL && slash != path) {
+		*slash = '\0';
+		if (stat(path, &st) == -1)
+			break;
+		if ((st.st_uid != uid && st.st_uid != 0) ||
+		    ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))) {
+			bwk_msg("BWK0113E", "%s, on the way to %s, can be "
+			    "changed by other users (owner %s, mode %04o); "
+			    "fix its owner and mode, or choose another "
+			    "directory with -db", path, dir,
+			    user_name(st.st_uid),
+			    (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* StrictModes for a file we have opened. */
+static int
+check_file(const char *path, int fd)
+{
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if (fstat(fd, &st) == -1) {
+		bwk_msg("BWK0102E", "cannot stat %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		bwk_msg("BWK0112E", "%s is not a regular file; move it away",
+		    path);
+		return -1;
+	}
+	if (st.st_uid != uid && st.st_uid != 0) {
+		bwk_msg("BWK0104E", "%s belongs to %s, not to %s; fix: chown "
+		    "%s %s", path, user_name(st.st_uid), user_name(uid),
+		    user_name(uid), path);
+		return -1;
+	}
+	if ((st.st_mode & 077) != 0) {
+		bwk_msg("BWK0103E", "%s can be %s by other users (mode %04o); "
+		    "fix: chmod 600 %s", path,
+		    (st.st_mode & 022) ? "changed" : "read",
+		    (unsigned)(st.st_mode & 07777), path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+mkdir_p(const char *dir)
+{
+	char path[PATH_MAX], *p;
+
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
+		return -1;
+	for (p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(path, 0700) == -1 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int
+join(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+
+	return n < 0 || n >= PATH_MAX ? -1 : 0;
+}
+
+static int
+take_lock(struct store *s)
+{
+	int fd, i;
+
+	fd = open(s->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		bwk_msg("BWK0111E", "cannot open the lock %s: %s", s->lock,
+		    strerror(errno));
+		return -1;
+	}
+	if (check_file(s->lock, fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	for (i = 0; ; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			bwk_msg("BWK0111E", "cannot lock %s: %s", s->lock,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (i == LOCK_WAIT_SECONDS * 10) {
+			bwk_msg("BWK0111E", "another process has held %s for "
+			    "%d seconds; try again when it has finished",
+			    s->lock, LOCK_WAIT_SECONDS);
+			close(fd);
+			return -1;
+		}
+		usleep(100000);
+	}
+	s->lockfd = fd;
+	return 0;
+}
+
+int
+store_open(struct store *s, const char *dir, enum store_mode mode)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->lockfd = -1;
+	if (snprintf(s->dir, sizeof(s->dir), "%s", dir) >= (int)sizeof(s->dir) ||
+	    join(s->kdb, dir, STORE_KDB) == -1 ||
+	    join(s->sth, dir, STORE_STH) == -1 ||
+	    join(s->sthnew, dir, STORE_STH_NEW) == -1 ||
+	    join(s->lock, dir, STORE_LOCK) == -1) {
+		bwk_msg("BWK0116E", "the directory name %s is too long", dir);
+		return -1;
+	}
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT || mode == STORE_READ) {
+			if (errno == ENOENT)
+				return 0;	/* nothing there yet: empty */
+			bwk_msg("BWK0101E", "cannot use %s: %s", dir,
+			    strerror(errno));
+			return -1;
+		}
+		if (mkdir_p(dir) == -1) {
+			bwk_msg("BWK0101E", "cannot create %s: %s; create it "
+			    "(mode 700) or choose another with -db", dir,
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if (check_dir_chain(dir) == -1)
+		return -1;
+	if (mode == STORE_WRITE && take_lock(s) == -1)
+		return -1;
+	return 0;
+}
+
+/* Opens and reads one of our files; 1 when absent, 0 read, -1 error. */
+static int
+read_ours(const char *path, size_t max, uint8_t **buf, size_t *len)
+{
+	int fd, save;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		if (errno == ENOENT)
+			return 1;
+		if (errno == ELOOP)
+			bwk_msg("BWK0112E", "%s is a symbolic link; Bulwark "
+			    "does not follow links to its key files", path);
+		else
+			bwk_msg("BWK0102E", "cannot open %s: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (check_file(path, fd) == -1) {
+		close(fd);
+		return -1;
+	}
+	if (bwk_read_fd(fd, max, buf, len) == -1) {
+		save = errno;
+		bwk_msg(save == EFBIG ? "BWK0105E" : "BWK0102E",
+		    "cannot read %s: %s", path, save == EFBIG ?
+		    "larger than any key database" : strerror(save));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+/* 1 absent, 0 loaded, -1 error (reported). */
+static int
+load_stash(const char *path, struct stash *st)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	const char *why;
+	int r;
+
+	if ((r = read_ours(path, 4096, &buf, &len)) != 0)
+		return r;
+	r = stash_parse(buf, len, st, &why);
+	explicit_bzero(buf, len);
+	free(buf);
+	if (r == -1) {
+		bwk_msg("BWK0108E", "the stash %s is unusable: %s; restore it "
+		    "from a backup", path, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+sync_dir(const char *dir)
+{
+	int fd, r;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+/*
+ * The one way we write a file: a temp file beside it, fsync, rename over
+ * the old one, fsync the directory. step prefixes the crash points.
+ */
+static int
+write_atomic(const char *dir, const char *path, const uint8_t *buf,
+    size_t len, const char *step)
+{
+	char tmp[PATH_MAX + 8], cp[64];
+	int fd, save;
+	size_t half = len / 2;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	(void)unlink(tmp);	/* left by a killed writer; we hold the lock */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1)
+		goto fail;
+	snprintf(cp, sizeof(cp), "%s-open", step);
+	crashpoint(cp);
+	if (bwk_write_all(fd, buf, half) == -1)
+		goto fail_fd;
+	snprintf(cp, sizeof(cp), "%s-write", step);
+	crashpoint(cp);
+	if (bwk_write_all(fd, buf + half, len - half) == -1 || fsync(fd) == -1)
+		goto fail_fd;
+	snprintf(cp, sizeof(cp), "%s-fsync", step);
+	crashpoint(cp);
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail_fd;
+	}
+	if (rename(tmp, path) == -1)
+		goto fail;
+	snprintf(cp, sizeof(cp), "%s-rename", step);
+	crashpoint(cp);
+	if (sync_dir(dir) == -1)
+		goto fail_renamed;
+	return 0;
+fail_fd:
+	save = errno;
+	if (fd != -1)
+		close(fd);
+	errno = save;
+fail:
+	save = errno;
+	(void)unlink(tmp);
+	bwk_msg("BWK0110E", "cannot write %s: %s; nothing was changed", path,
+	    strerror(save));
+	return -1;
+fail_renamed:
+	bwk_msg("BWK0110E", "wrote %s but cannot sync its directory: %s",
+	    path, strerror(errno));
+	return -1;
+}
+
+static int
+report_kdb(const char *path, enum kdb_err e)
+{
+	const char *id = e == KDB_E_VERSION ? "BWK0107E" :
+	    e == KDB_E_STASH ? "BWK0106E" : "BWK0105E";
+
+	if (e == KDB_E_STASH)
+		bwk_msg(id, "%s was not sealed with the stash beside it; "
+		    "restore the matching bulwark.sth from the backup you took "
+		    "with this database", path);
+	else
+		bwk_msg(id, "%s is unusable: %s; nothing was changed. Restore "
+		    "it from a backup, or run bulwark-cert -verify for "
+		    "details", path, kdb_strerror(e));
+	return -1;
+}
+
+/*
+ * A rekey is interrupted only between writing bulwark.sth.new and
+ * renaming it over bulwark.sth. If the database already matches the new
+ * stash, finish the rekey (writers) or use the new stash (readers); if it
+ * still matches the old one, the new stash is an abandoned leftover.
+ */
+static int
+open_with_recovery(struct store *s, const uint8_t *buf, size_t len,
+    struct kdb *db, struct stash *st)
+{
+	struct stash alt;
+	enum kdb_err e;
+	int r;
+
+	e = kdb_open(buf, len, st, db);
+	if (e == KDB_OK) {
+		if (s->lockfd != -1)
+			(void)unlink(s->sthnew);
+		return 0;
+	}
+	if (e != KDB_E_STASH)
+		return report_kdb(s->kdb, e);
+	if ((r = load_stash(s->sthnew, &alt)) != 0)
+		return r == 1 ? report_kdb(s->kdb, e) : -1;
+	e = kdb_open(buf, len, &alt, db);
+	if (e != KDB_OK) {
+		stash_wipe(&alt);
+		return report_kdb(s->kdb, e);
+	}
+	*st = alt;
+	stash_wipe(&alt);
+	if (s->lockfd == -1)
+		return 0;
+	if (rename(s->sthnew, s->sth) == -1 || sync_dir(s->dir) == -1) {
+		bwk_msg("BWK0110E", "cannot finish the interrupted rekey "
+		    "(rename %s): %s", s->sthnew, strerror(errno));
+		kdb_free(db);
+		return -1;
+	}
+	bwk_msg("BWK0117I", "finished a rekey of %s that was interrupted",
+	    s->kdb);
+	return 0;
+}
+
+int
+store_load(struct store *s, struct kdb *db, struct stash *st)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int rs, rk, rc;
+
+	memset(db, 0, sizeof(*db));
+	if ((rs = load_stash(s->sth, st)) == -1)
+		return -1;
+	if ((rk = read_ours(s->kdb, KDB_FILE_MAX, &buf, &len)) == -1) {
+		stash_wipe(st);
+		return -1;
+	}
+	if (rk == 1) {
+		/* No database. A stash alone is a crash before the first save. */
+		s->exists = 0;
+		if (rs == 1 && s->lockfd != -1) {
+			if (stash_generate(st) == -1) {
+				bwk_msg("BWK0118E", "cannot make a random "
+				    "stash: the DRBG failed");
+				return -1;
+			}
+			s->stash_unsaved = 1;
+		}
+		return 0;
+	}
+	s->exists = 1;
+	if (rs == 1) {
+		free(buf);
+		bwk_msg("BWK0109E", "%s has no stash beside it (%s is "
+		    "missing); restore the stash from a backup, or move the "
+		    "database away and import the certificates again", s->kdb,
+		    s->sth);
+		return -1;
+	}
+	rc = open_with_recovery(s, buf, len, db, st);
+	free(buf);
+	if (rc == -1)
+		stash_wipe(st);
+	return rc;
+}
+
+int
+store_save(struct store *s, const struct kdb *db, const struct stash *st)
+{
+	uint8_t *buf, sbuf[STASH_FILE_LEN];
+	size_t len;
+	enum kdb_err e;
+	int r;
+
+	if (s->lockfd == -1)
+		return -1;
+	if (s->stash_unsaved) {
+		/* The stash first: a database must never lack its stash. */
+		stash_encode(st, sbuf);
+		r = write_atomic(s->dir, s->sth, sbuf, sizeof(sbuf), "stash");
+		explicit_bzero(sbuf, sizeof(sbuf));
+		if (r == -1)
+			return -1;
+		s->stash_unsaved = 0;
+	}
+	if ((e = kdb_seal(db, st, &buf, &len)) != KDB_OK) {
+		bwk_msg("BWK0119E", "cannot seal the database: %s",
+		    kdb_strerror(e));
+		return -1;
+	}
+	r = write_atomic(s->dir, s->kdb, buf, len, "kdb");
+	free(buf);
+	return r;
+}
+
+int
+store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
+{
+	uint8_t sbuf[STASH_FILE_LEN];
+	int r;
+
+	if (s->lockfd == -1)
+		return -1;
+	stash_encode(nst, sbuf);
+	r = write_atomic(s->dir, s->sthnew, sbuf, sizeof(sbuf), "rekey-stash");
+	explicit_bzero(sbuf, sizeof(sbuf));
+	if (r == -1)
+		return -1;
+	if (store_save(s, db, nst) == -1) {
+		(void)unlink(s->sthnew);
+		return -1;
+	}
+	crashpoint("rekey-before-stash-rename");
+	if (rename(s->sthnew, s->sth) == -1 || sync_dir(s->dir) == -1) {
+		/* the next writer or reader finishes it (open_with_recovery) */
+		bwk_msg("BWK0110E", "rekey: cannot rename %s over %s: %s; "
+		    "the next bulwark-cert run will finish it", s->sthnew,
+		    s->sth, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s->lockfd != -1) {
+		close(s->lockfd);	/* releases the flock */
+		s->lockfd = -1;
+	}
+}

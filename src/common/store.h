@@ -1,0 +1,53 @@
+/*
+ * The key-database directory on disk: bulwark.kdb, bulwark.sth and the
+ * writers' lock bulwark.lock, all in one directory.
+ *
+ * Writers take an exclusive flock on bulwark.lock, re-read the database
+ * under it, and replace files atomically (temp file, fsync, rename, fsync
+ * of the directory), so readers never see a partial file and a kill at
+ * any point leaves the old or the new database, intact. Permissions are
+ * checked like OpenSSH's StrictModes before a byte is read.
+ */
+#ifndef BWK_STORE_H
+#define BWK_STORE_H
+
+#include <limits.h>
+
+#include "kdb.h"
+#include "stash.h"
+
+#define STORE_KDB	"bulwark.kdb"
+#define STORE_STH	"bulwark.sth"
+#define STORE_STH_NEW	"bulwark.sth.new"
+#define STORE_LOCK	"bulwark.lock"
+#define STORE_SYSTEM_DIR "/etc/bulwark"
+
+enum store_mode { STORE_READ, STORE_WRITE };
+
+struct store {
+	char		dir[PATH_MAX];
+	char		kdb[PATH_MAX];
+	char		sth[PATH_MAX];
+	char		sthnew[PATH_MAX];
+	char		lock[PATH_MAX];
+	int		lockfd;		/* -1 unless STORE_WRITE */
+	int		stash_unsaved;	/* a fresh stash save must write first */
+	int		exists;		/* a database file was found */
+};
+
+/*
+ * The directory: -db DIR (opt), else $BULWARK_DIR, else /etc/bulwark for
+ * root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
+ */
+int	store_dir(const char *opt, char *out, size_t outlen);
+/* Checks (and for writers creates) the directory; writers take the lock. */
+int	store_open(struct store *, const char *dir, enum store_mode);
+/* Reads and opens the database; an absent one is empty (exists = 0). */
+int	store_load(struct store *, struct kdb *, struct stash *);
+/* Replaces the database atomically (writers only). */
+int	store_save(struct store *, const struct kdb *, const struct stash *);
+/* New stash, database re-sealed under it; recoverable at every step. */
+int	store_rekey(struct store *, const struct kdb *, const struct stash *);
+void	store_close(struct store *);
+
+#endif

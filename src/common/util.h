@@ -1,0 +1,48 @@
+/* Small helpers shared by every program: hex, times, bounded file reads. */
+#ifndef BWK_UTIL_H
+#define BWK_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define BWK_SHA256_LEN		32
+/* "AB:CD:..." : 32 bytes -> 95 characters + NUL */
+#define BWK_FPR_STRLEN		(BWK_SHA256_LEN * 3)
+
+void	bwk_fpr_format(const uint8_t fpr[BWK_SHA256_LEN], char out[BWK_FPR_STRLEN]);
+/* Accepts "AB:CD:.." or plain hex, either case. 0 on success. */
+int	bwk_fpr_parse(const char *s, uint8_t fpr[BWK_SHA256_LEN]);
+void	bwk_hex(const uint8_t *in, size_t len, char *out);	/* out: 2*len+1 */
+/* UTC "2026-11-26 20:30:00 UTC" into out[32]. */
+void	bwk_time_format(int64_t t, char out[32]);
+int64_t	bwk_now(void);
+/* Whole days from now until t, rounded down (negative when past). */
+long	bwk_days_until(int64_t t, int64_t now);
+/* Strict decimal parse of a non-negative long in [min, max]; 0 on success. */
+int	bwk_parse_long(const char *s, long min, long max, long *out);
+/*
+ * Reads at most max bytes of a regular file; a larger file is an error
+ * (errno EFBIG). The caller frees *buf. 0 on success, -1 with errno set.
+ */
+int	bwk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
+int	bwk_read_fd(int fd, size_t max, uint8_t **buf, size_t *len);
+/* write(2) until done or error. */
+int	bwk_write_all(int fd, const void *buf, size_t len);
+/* Big-endian integer packing for the on-disk formats. */
+void	bwk_put16(uint8_t *p, uint16_t v);
+void	bwk_put32(uint8_t *p, uint32_t v);
+void	bwk_put64(uint8_t *p, uint64_t v);
+uint16_t bwk_get16(const uint8_t *p);
+uint32_t bwk_get32(const uint8_t *p);
+uint64_t bwk_get64(const uint8_t *p);
+
+
+
+/*
+ * Copies s into out for display: control characters (C0, DEL, C1) and
+ * bytes that are not valid UTF-8 become '?', so a hostile certificate
+ * subject cannot drive the terminal. Always NUL-terminates.
+ */
+void	bwk_sanitize(const char *s, char *out, size_t outlen);
+#endif

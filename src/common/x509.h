@@ -1,0 +1,57 @@
+/*
+ * What Bulwark needs to know about one certificate, read with wolfSSL's
+ * hardened ASN.1 parser, and the FIPS-oriented policy floor for it.
+ * The DER comes from untrusted files (bulwark-cert) or peers (client).
+ */
+#ifndef BWK_X509_H
+#define BWK_X509_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util.h"
+
+enum x509_key { X509_KEY_OTHER, X509_KEY_RSA, X509_KEY_EC };
+
+struct certinfo {
+	char		subject[384];
+	char		issuer[384];
+	int64_t		not_before;
+	int64_t		not_after;
+	enum x509_key	key_type;
+	int		key_bits;	/* RSA modulus bits, EC field bits */
+	char		key_desc[24];	/* "RSA 2048", "EC P-256" */
+	char		sig_desc[32];	/* "ECDSA-SHA256", "RSA-SHA1", ... */
+	int		sig_ok;		/* signature algorithm within policy */
+	int		is_ca;		/* basicConstraints cA TRUE */
+	int		self_signed;	/* subject name == issuer name */
+	uint8_t		fpr[BWK_SHA256_LEN];	/* SHA-256 of the DER */
+};
+
+/* Policy refusals, each with its own message ID (docs/messages.md). */
+enum x509_verdict {
+	X509_OK = 0,
+	X509_NOT_CERT,		/* BWK0310E */
+	X509_EXPIRED,		/* BWK0320E */
+	X509_NOT_YET_VALID,	/* BWK0321E */
+	X509_WEAK_KEY,		/* BWK0322E */
+	X509_WEAK_SIG,		/* BWK0323E */
+	X509_BAD_KEY_TYPE,	/* BWK0324E */
+};
+
+/*
+ * Parses der. Returns 0, or -1 when it is not an X.509 certificate that
+ * wolfSSL can read; why then says what wolfSSL objected to.
+ */
+int	x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
+	    char *why, size_t whylen);
+
+/*
+ * The policy floor: RSA >= 2048, EC >= P-256 (P-256/384/521 only),
+ * SHA-256/384/512 signatures (no SHA-1, MD5, SHA-224), valid at now.
+ * check_dates 0 skips the validity window (the unsafe override).
+ */
+enum x509_verdict x509_policy(const struct certinfo *ci, int64_t now,
+	    int check_dates, const char **id, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Makes the certificates the tests use, with Debian's openssl, into DIR.
+# Idempotent: does nothing when DIR/.done is newer than this script.
+set -euo pipefail
+dir=${1:?usage: gen-certs.sh DIR}
+if [ -f "$dir/.done" ] && [ "$dir/.done" -nt "$0" ]; then exit 0; fi
+rm -rf "$dir" && mkdir -p "$dir" && cd "$dir"
+
+ossl() { openssl "$@" 2>/dev/null; }
+ec() { ossl ecparam -name "$2" -genkey -noout -out "$1.key"; }
+rsa() { ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$1.key"; }
+
+# Self-signed server leaves (CA:FALSE), as a server makes for itself.
+selfsigned() { # name key-kind key-arg digest [extra -addext]
+	local n=$1; shift
+	"$1" "$n" "$2"
+	ossl req -new -x509 -key "$n.key" -"$3" -days 3650 -subj "/CN=$n.test/O=Bulwark Test" \
+		-addext "basicConstraints=critical,CA:FALSE" \
+		-addext "subjectAltName=DNS:$n.test,DNS:localhost,IP:127.0.0.1" -out "$n.pem"
+}
+selfsigned ec256 ec prime256v1 sha256
+selfsigned ec384 ec secp384r1 sha384
+selfsigned rsa2048 rsa 2048 sha256
+selfsigned rsa1024 rsa 1024 sha256
+selfsigned sha1 rsa 2048 sha1
+selfsigned ec224 ec secp224r1 sha256
+selfsigned other ec prime256v1 sha256
+
+# A CA, an intermediate and a leaf it signs.
+ec ca prime256v1
+ossl req -new -x509 -key ca.key -sha256 -days 3650 -subj "/CN=Bulwark Test Root CA" \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" -out ca.pem
+ec inter prime256v1
+ossl req -new -key inter.key -subj "/CN=Bulwark Test Intermediate" -out inter.csr
+printf 'basicConstraints=critical,CA:TRUE,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n' >inter.ext
+ossl x509 -req -in inter.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha256 -days 3000 -extfile inter.ext -out inter.pem
+ec leaf prime256v1
+ossl req -new -key leaf.key -subj "/CN=localhost" -out leaf.csr
+printf 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >leaf.ext
+ossl x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -CAcreateserial -sha256 -days 825 -extfile leaf.ext -out leaf.pem
+cat leaf.pem inter.pem ca.pem >chain.pem
+ec ca2 prime256v1
+ossl req -new -x509 -key ca2.key -sha256 -days 3650 -subj "/CN=Bulwark Test Root CA 2" \
+	-addext "basicConstraints=critical,CA:TRUE" -out ca2.pem
+
+# Expired and not-yet-valid certificates, with real dates, through openssl ca.
+mkdir -p ca-db && : >ca-db/index.txt && echo 1000 >ca-db/serial
+cat >ca.cnf <<CNF
+[ca]
+default_ca = d
+[d]
+database = ca-db/index.txt
+serial = ca-db/serial
+new_certs_dir = ca-db
+default_md = sha256
+policy = p
+unique_subject = no
+copy_extensions = copy
+[p]
+commonName = supplied
+CNF
+dated() { # name start end
+	ec "$1" prime256v1
+	ossl req -new -key "$1.key" -subj "/CN=$1.test" -addext "basicConstraints=critical,CA:FALSE" \
+		-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out "$1.csr"
+	ossl ca -batch -config ca.cnf -selfsign -keyfile "$1.key" -in "$1.csr" \
+		-startdate "$2" -enddate "$3" -out "$1.full"
+	ossl x509 -in "$1.full" -out "$1.pem"
+}
+dated expired 20200101000000Z 20210101000000Z
+dated future 20400101000000Z 20410101000000Z
+dated soon "$(date -u +%Y%m%d000000Z -d '-1 day')" "$(date -u +%Y%m%d000000Z -d '+10 days')"
+
+# DER forms and damaged files.
+ossl x509 -in ec256.pem -outform DER -out ec256.der
+cp ec256.pem ec256.arm
+cat ec256.key ec256.pem >with-key.pem
+head -c 300 ec256.pem >truncated.pem
+sed '2s/./*/' ec256.pem >badchar.pem
+grep -v END ec256.pem >noend.pem
+head -c 200 ec256.der >truncated.der
+echo "hello, this is not a certificate" >notcert.txt
+: >empty.pem
+touch .done
