@@ -101,7 +101,8 @@ check: deps
 	@echo "== tests (gcc, test hooks)"
 	$(call run_tests,build/test)
 	@echo "== tests (clang, ASan + UBSan)"
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	ASAN_OPTIONS=detect_leaks=0 \
+	BWK_CHILD_ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	$(call run_tests,build/asan)
 	@$(MAKE) --no-print-directory fuzz-check

@@ -1,0 +1,341 @@
+/*
+ * bulwark-cert, command by command, against the real program: what it
+ * prints, the message IDs, the exit statuses, and that a refusal leaves
+ * the database byte-for-byte as it was.
+ */
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+#include <unistd.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+
+#define KDB	t_path("db/bulwark.kdb")
+
+static void setup(void) { t_tmpdir(); }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(cert_cmd, .init = setup, .fini = teardown, .timeout = 60);
+
+static void
+add_ok(const char *server, const char *file)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", server, "-file",
+	    t_cert(file), NULL), 0, "add %s: %s", file, r.err);
+}
+
+Test(cert_cmd, add_creates_db_and_lists)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file",
+	    t_cert("ec256.arm"), NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0340I"));
+	cr_assert(t_contains(r.out, "label:    srv1"));
+	cr_assert(t_contains(r.out, "subject:  /CN=ec256.test"));
+	cr_assert(t_contains(r.out, "pinned server certificate"));
+	cr_assert(t_contains(r.out, "SHA-256:  "));
+	cr_assert(t_contains(r.out, "valid:    "));
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0);
+	cr_assert(t_contains(r.out, "srv1"));
+	cr_assert(t_contains(r.out, "pinned"));
+	cr_assert(t_contains(r.out, "/CN=ec256.test"));
+}
+
+Test(cert_cmd, gnu_long_options_and_equals)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "--add", "--server=srv1",
+	    "--file", t_cert("ec256.der"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "--list", "--json", NULL), 0);
+	cr_assert(t_contains(r.out, "\"label\": \"srv1\""));
+}
+
+Test(cert_cmd, files_are_0600_dir_0700)
+{
+	struct stat st;
+
+	add_ok("srv1", "ec256.pem");
+	cr_assert_eq(stat(KDB, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	cr_assert_eq(stat(t_path("db/bulwark.sth"), &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0600);
+	cr_assert_eq(st.st_size, 48);
+	cr_assert_eq(stat(t_db(), &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+}
+
+Test(cert_cmd, bundle_stores_every_certificate)
+{
+	struct run r;
+
+	add_ok("srv2", "chain.pem");
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "srv2", NULL), 0);
+	cr_assert(t_contains(r.out, "label:    srv2\n"));
+	cr_assert(t_contains(r.out, "label:    srv2/2"));
+	cr_assert(t_contains(r.out, "label:    srv2/3"));
+	/* the leaf is pinned, the intermediate and root are CA roots */
+	cr_assert(t_contains(r.out, "kind:     pinned server certificate"));
+	cr_assert(t_contains(r.out, "kind:     CA root"));
+}
+
+Test(cert_cmd, global_ca)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "corp-root",
+	    "-file", t_cert("ca.pem"), NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "(every server)"));
+	/* a server leaf is not a CA: -ca refuses it */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "x", "-file",
+	    t_cert("ec256.pem"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0333E"));
+	/* a root for every server is already trusted for srv9 */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv9", "-file",
+	    t_cert("ca.pem"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0330E"));
+	cr_assert(t_contains(r.err, "corp-root"));
+}
+
+/* Each refusal: its own ID, exit 3, and nothing changed. */
+static void
+refused(const char *file, const char *id)
+{
+	struct run r;
+
+	add_ok("base", "ec384.pem");
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "new", "-file",
+	    t_cert(file), NULL), 3, "%s: %s", file, r.err);
+	cr_assert(t_contains(r.err, id), "%s: want %s, got: %s", file, id,
+	    r.err);
+	cr_assert(t_contains(r.err, "nothing was imported"), "%s", r.err);
+	cr_assert(t_same_file(KDB, t_path("before")), "database changed");
+}
+
+Test(cert_cmd, refuse_not_certificate) { refused("notcert.txt", "BWK0301E"); }
+Test(cert_cmd, refuse_empty) { refused("empty.pem", "BWK0301E"); }
+Test(cert_cmd, refuse_truncated_pem) { refused("truncated.pem", "BWK0302E"); }
+Test(cert_cmd, refuse_bad_base64) { refused("badchar.pem", "BWK0302E"); }
+Test(cert_cmd, refuse_no_end_line) { refused("noend.pem", "BWK0302E"); }
+Test(cert_cmd, refuse_private_key) { refused("with-key.pem", "BWK0303E"); }
+Test(cert_cmd, refuse_truncated_der) { refused("truncated.der", "BWK0310E"); }
+Test(cert_cmd, refuse_expired) { refused("expired.pem", "BWK0320E"); }
+Test(cert_cmd, refuse_not_yet_valid) { refused("future.pem", "BWK0321E"); }
+Test(cert_cmd, refuse_rsa1024) { refused("rsa1024.pem", "BWK0322E"); }
+Test(cert_cmd, refuse_p224) { refused("ec224.pem", "BWK0322E"); }
+Test(cert_cmd, refuse_sha1_signature) { refused("sha1.pem", "BWK0323E"); }
+
+Test(cert_cmd, refuse_missing_file)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "s", "-file",
+	    t_path("nope.pem"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0306E"));
+	cr_assert(t_contains(r.err, "No such file"));
+	/* a refused first import creates nothing */
+	cr_assert_neq(access(t_db(), F_OK), 0);
+}
+
+Test(cert_cmd, unsafe_override_imports_expired)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "old", "-file",
+	    t_cert("expired.pem"), "--unsafe-allow-invalid-dates", NULL), 0,
+	    "%s", r.err);
+	cr_assert(t_contains(r.out, "EXPIRED"));
+	/* the override never lowers the key or signature floor */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "weak", "-file",
+	    t_cert("rsa1024.pem"), "--unsafe-allow-invalid-dates", NULL), 3);
+}
+
+Test(cert_cmd, refuse_duplicate_names_entry)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file",
+	    t_cert("ec256.der"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0330E"));
+	cr_assert(t_contains(r.err, "entry 'srv1'"));
+	cr_assert(t_same_file(KDB, t_path("before")));
+}
+
+Test(cert_cmd, refuse_label_bound_to_other_cert)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "SRV1", "-file",
+	    t_cert("other.pem"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0331E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -replace -server SRV1"));
+	cr_assert(t_same_file(KDB, t_path("before")));
+}
+
+Test(cert_cmd, replace_prints_old_and_new)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	cr_assert_eq(t_cert_cmd(&r, "-replace", "-server", "srv1", "-file",
+	    t_cert("other.pem"), NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0343I"));
+	cr_assert(t_contains(r.out, "old: srv1"));
+	cr_assert(t_contains(r.out, "/CN=other.test"));
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "srv1", NULL), 0);
+	cr_assert(t_contains(r.out, "/CN=other.test"));
+	cr_assert(!t_contains(r.out, "/CN=ec256.test"));
+	/* a refused replacement keeps the old entry */
+	cr_assert_eq(t_cert_cmd(&r, "-replace", "-server", "srv1", "-file",
+	    t_cert("sha1.pem"), NULL), 3);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "srv1", NULL), 0);
+	cr_assert(t_contains(r.out, "/CN=other.test"));
+}
+
+Test(cert_cmd, delete_by_server_and_label)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	add_ok("srv2", "chain.pem");
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-label", "srv2/3", NULL), 0);
+	cr_assert(t_contains(r.out, "BWK0351I"));
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-server", "srv1", NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0);
+	cr_assert(!t_contains(r.out, "srv1 "));
+	cr_assert(t_contains(r.out, "srv2/2"));
+	cr_assert(!t_contains(r.out, "srv2/3"));
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-server", "srv1", NULL), 4);
+	cr_assert(t_contains(r.err, "BWK0350E"));
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", "none", NULL), 4);
+}
+
+Test(cert_cmd, list_json)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	cr_assert_eq(t_cert_cmd(&r, "-list", "--json", NULL), 0);
+	cr_assert(t_contains(r.out, "\"kind\": \"pinned\""));
+	cr_assert(t_contains(r.out, "\"sha256\": \""));
+	cr_assert(t_contains(r.out, "\"days_left\": "));
+	cr_assert(t_contains(r.out, "\"subject\": \"/CN=ec256.test/O=Bulwark Test\""));
+}
+
+Test(cert_cmd, list_without_database)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0);
+	cr_assert(t_contains(r.out, "BWK0344I"));
+	cr_assert_neq(access(t_db(), F_OK), 0, "-list must not create files");
+}
+
+Test(cert_cmd, expiring_exit_status)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");		/* ten years */
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 0);
+	cr_assert(t_contains(r.out, "BWK0347I"));
+	add_ok("soon", "soon.pem");		/* ten days */
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 8);
+	cr_assert(t_contains(r.out, "BWK0345W"));
+	cr_assert(t_contains(r.out, "'soon'"));
+	cr_assert(!t_contains(r.out, "'srv1'"));
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "5", NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "x", NULL), 2);
+}
+
+Test(cert_cmd, verify_and_rekey)
+{
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	add_ok("srv2", "chain.pem");
+	cr_assert_eq(t_copy(t_path("db/bulwark.sth"), t_path("oldsth")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0362I"));
+	cr_assert(t_contains(r.out, "4 entries"));
+	cr_assert_eq(t_cert_cmd(&r, "-rekey", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0360I"));
+	cr_assert(!t_same_file(t_path("db/bulwark.sth"), t_path("oldsth")));
+	cr_assert_neq(access(t_path("db/bulwark.sth.new"), F_OK), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "4 entries"));
+	/* the old stash no longer opens the database */
+	cr_assert_eq(t_copy(t_path("oldsth"), t_path("db/bulwark.sth")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 5);
+	cr_assert(t_contains(r.err, "BWK0106E"));
+}
+
+Test(cert_cmd, selftest_prints_each_result)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-selftest", NULL), 0);
+	cr_assert(t_contains(r.out, "AES-256-GCM"));
+	cr_assert(t_contains(r.out, "SHA-256"));
+	cr_assert(t_contains(r.out, "SHA-384"));
+	cr_assert(t_contains(r.out, "HMAC-SHA-256"));
+	cr_assert(t_contains(r.out, "DRBG"));
+	cr_assert(t_contains(r.out, "ECDSA-P256"));
+	cr_assert(t_contains(r.out, "RSA-2048"));
+	cr_assert(t_contains(r.out, " ms"));
+	cr_assert(t_contains(r.out, "BWK0011I"));
+}
+
+/* A broken algorithm stops every command before it touches anything. */
+Test(cert_cmd, selftest_failure_refuses_to_run)
+{
+	static const char *names[] = { "AES-256-GCM", "SHA-256", "SHA-384",
+	    "HMAC-SHA-256", "DRBG", "ECDSA-P256", "RSA-2048" };
+	struct run r;
+	char env[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *argv[] = { "-add", "-server", "s", "-file",
+		    t_cert("ec256.pem"), NULL };
+		const char *envp[] = { env, NULL };
+
+		snprintf(env, sizeof(env), "BULWARK_SELFTEST_BREAK=%s", names[i]);
+		t_run(&r, "bulwark-cert", argv, envp);
+		cr_assert_eq(r.status, 6, "%s: status %d", names[i], r.status);
+		cr_assert(t_contains(r.err, "BWK0010E"));
+		cr_assert(t_contains(r.err, names[i]));
+		cr_assert_neq(access(t_db(), F_OK), 0);
+		t_run(&r, "bulwark-cert", (const char *[]){ "-selftest", NULL },
+		    envp);
+		cr_assert_eq(r.status, 6);
+		cr_assert(t_contains(r.out, "FAIL"));
+	}
+}
+
+Test(cert_cmd, usage_errors)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, NULL), 2);
+	cr_assert(t_contains(r.err, "BWK0300E"));
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "s", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-file", "x", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "-bogus", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "-add", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "a/b", "-file", "x", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "-x", "-file", "x", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "-server", "s", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-server", "s", "-file", "x", NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-help", NULL), 0);
+	cr_assert(t_contains(r.out, "Exit status"));
+}
