@@ -100,10 +100,12 @@ owned_by_target(const struct kdb_entry *e, const struct cert_opts *o)
 	if (o->server != NULL)
 		return strcasecmp(e->server, o->server) == 0 &&
 		    !kdb_kind_is_secret(e->kind) && e->kind != KDB_CLIENT_CERT;
-	/* a CA label and its bundle members L/2, L/3 ... */
+	/* a CA root for every server, and its bundle members L/2, L/3 ... */
+	if (e->kind != KDB_CA || e->server[0] != '\0')
+		return 0;
 	n = (size_t)snprintf(pfx, sizeof(pfx), "%s/", o->label);
 	return strcasecmp(e->label, o->label) == 0 ||
-	    (strncasecmp(e->label, pfx, n) == 0 && e->kind == KDB_CA);
+	    strncasecmp(e->label, pfx, n) == 0;
 }
 
 /* Refuses duplicates and taken names. Returns EXIT_OK or EXIT_REFUSED. */

@@ -19,7 +19,7 @@
 enum cert_cmd {
 	CMD_NONE, CMD_ADD, CMD_REPLACE, CMD_LIST, CMD_SHOW, CMD_DELETE,
 	CMD_EXPIRING, CMD_REKEY, CMD_VERIFY, CMD_SELFTEST, CMD_HELP,
-	CMD_VERSION,
+	CMD_VERSION, CMD_NODEPW,
 };
 
 struct cert_opts {
@@ -28,7 +28,10 @@ struct cert_opts {
 	const char	*label;
 	const char	*file;
 	const char	*db;
+	const char	*key;		/* -add -client: the private key file */
+	const char	*node;		/* -nodepw: the node name */
 	int		 ca;
+	int		 client;		/* -add -client */
 	int		 json;
 	int		 unsafe_dates;	/* --unsafe-allow-invalid-dates */
 	long		 days;
@@ -43,11 +46,15 @@ int	cmd_delete(struct cert_opts *);		/* -delete */
 int	cmd_rekey(struct cert_opts *);		/* -rekey */
 int	cmd_verify(struct cert_opts *);		/* -verify */
 int	cmd_selftest(struct cert_opts *);	/* -selftest */
+int	cmd_add_client(struct cert_opts *);	/* -add -client, -replace -client */
+int	cmd_nodepw(struct cert_opts *);		/* -nodepw */
 
 /* Shared by the commands. */
 int	cert_server_name_ok(const char *);
 int	cert_entry_matches_server(const struct kdb_entry *, const char *);
 void	cert_print_entry(const struct kdb_entry *, int64_t now);
 const char *cert_kind_text(int kind);
+/* A setgid-helper install keeps the system database 0640 root:bulwark. */
+void	cert_trust_bulwark_group(void);
 
 #endif

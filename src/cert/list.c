@@ -213,8 +213,9 @@ cmd_show(struct cert_opts *o)
 		return EXIT_NOTFOUND;
 	}
 	if (global > 0)
-		printf("  (%zu CA root%s trusted for every server also apply; "
-		    "see -list)\n", global, global == 1 ? " is" : "s are");
+		printf("  (%zu CA root%s for every server also appl%s; see "
+		    "-list)\n", global, global == 1 ? "" : "s",
+		    global == 1 ? "ies" : "y");
 	kdb_free(&db);
 	return EXIT_OK;
 }

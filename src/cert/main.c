@@ -21,10 +21,17 @@ static const char usage_text[] =
 "                                 a server certificate is pinned, a CA certificate\n"
 "                                 becomes a CA root for NAME (PEM/.arm, DER, bundle)\n"
 "  -add -ca -label L -file PATH   trust the CA certificate(s) in PATH for every server\n"
+"  -add -client -server NAME -file CERT -key KEY\n"
+"                                 the client certificate and private key to present to\n"
+"                                 server NAME (used only inside bulwark-keyd)\n"
+"  -nodepw -server NAME -node NODE\n"
+"                                 store NODE's password for server NAME, read from\n"
+"                                 standard input (used only inside bulwark-keyd)\n"
 "  -replace -server NAME -file PATH\n"
 "                                 replace what is trusted for NAME (after a server's\n"
 "                                 certificate changed); prints old and new fingerprints\n"
-"  -replace -label L -file PATH   replace one CA entry\n"
+"  -replace -label L -file PATH   replace a CA root trusted for every server\n"
+"  -replace -client -server NAME -file CERT -key KEY\n"
 "  -list [--json]                 list every entry\n"
 "  -show -server NAME | -label L  show entries in detail\n"
 "  -delete -server NAME | -label L\n"
@@ -37,7 +44,7 @@ static const char usage_text[] =
 "Options:\n"
 "  -db DIR            key-database directory (default: $BULWARK_DIR, else\n"
 "                     /etc/bulwark for root, else $XDG_CONFIG_HOME/bulwark)\n"
-"  --json             machine-readable -list output\n"
+"  --json             machine-readable -list and -expiring output\n"
 "  --unsafe-allow-invalid-dates\n"
 "                     import a certificate outside its validity period (UNSAFE)\n"
 "\n"
@@ -93,6 +100,7 @@ static const struct cmdname cmds[] = {
 	{ "expiring", CMD_EXPIRING }, { "rekey", CMD_REKEY },
 	{ "verify", CMD_VERIFY }, { "selftest", CMD_SELFTEST },
 	{ "help", CMD_HELP }, { "h", CMD_HELP }, { "version", CMD_VERSION },
+	{ "nodepw", CMD_NODEPW },
 };
 
 static int
@@ -124,12 +132,15 @@ parse_args(int argc, char **argv, struct cert_opts *o)
 			continue;
 		}
 		if (strcasecmp(n, "ca") == 0 || strcasecmp(n, "json") == 0 ||
+		    strcasecmp(n, "client") == 0 ||
 		    strcmp(n, "unsafe-allow-invalid-dates") == 0) {
 			if (val != NULL)
 				return usage("this option takes no value",
 				    argv[k]);
 			if (strcasecmp(n, "ca") == 0)
 				o->ca = 1;
+			else if (strcasecmp(n, "client") == 0)
+				o->client = 1;
 			else if (strcasecmp(n, "json") == 0)
 				o->json = 1;
 			else
@@ -144,6 +155,10 @@ parse_args(int argc, char **argv, struct cert_opts *o)
 			dst = &o->file;
 		else if (strcasecmp(n, "db") == 0)
 			dst = &o->db;
+		else if (strcasecmp(n, "key") == 0)
+			dst = &o->key;
+		else if (strcasecmp(n, "node") == 0)
+			dst = &o->node;
 		else
 			return usage("unknown option", argv[k]);
 		if (*dst != NULL)
@@ -181,6 +196,26 @@ check_combination(const struct cert_opts *o)
 		    o->label);
 	if (o->file != NULL && !addlike)
 		return usage("-file goes with -add or -replace", NULL);
+	if ((o->client || o->key != NULL) && !addlike)
+		return usage("-client and -key go with -add or -replace", NULL);
+	if (o->node != NULL && o->cmd != CMD_NODEPW)
+		return usage("-node goes with -nodepw", NULL);
+	if (o->cmd == CMD_NODEPW) {
+		if (o->server == NULL || o->node == NULL ||
+		    !cert_server_name_ok(o->node) || o->label != NULL)
+			return usage("-nodepw needs -server NAME and -node NODE "
+			    "(1-128 of A-Z a-z 0-9 . _ : -)", NULL);
+		return 0;
+	}
+	if (addlike && o->client) {
+		if (o->server == NULL || o->file == NULL || o->key == NULL ||
+		    o->ca || o->label != NULL)
+			return usage("-client needs -server NAME -file CERT -key "
+			    "KEY", NULL);
+		return 0;
+	}
+	if (o->key != NULL)
+		return usage("-key goes with -client", NULL);
 	if ((o->ca || o->unsafe_dates) && !addlike)
 		return usage("-ca and --unsafe-allow-invalid-dates go with -add "
 		    "or -replace", NULL);
@@ -192,8 +227,8 @@ check_combination(const struct cert_opts *o)
 		if (o->ca && o->server != NULL)
 			return usage("-ca trusts a root for every server; give "
 			    "-label L, not -server", NULL);
-		if (o->ca && o->label == NULL && o->cmd == CMD_ADD)
-			return usage("-add -ca needs -label L", NULL);
+		if (o->ca && o->label == NULL)
+			return usage("-ca needs -label L", NULL);
 		if (!o->ca && (o->server == NULL) == (o->label == NULL))
 			return usage(o->cmd == CMD_ADD ?
 			    "-add needs -server NAME (or -ca -label L)" :
@@ -239,12 +274,18 @@ main(int argc, char **argv)
 		return cmd_selftest(&o);
 	if (bwk_selftest_startup(bwk_prog) != 0)
 		return EXIT_SELFTEST;
+	/* -replace -label L replaces a CA root for every server, nothing else */
+	if (o.cmd == CMD_REPLACE && o.label != NULL)
+		o.ca = 1;
+	cert_trust_bulwark_group();
 	if (store_dir(o.db, o.dir, sizeof(o.dir)) == -1)
 		return EXIT_KDB;
 	switch (o.cmd) {
 	case CMD_ADD:
 	case CMD_REPLACE:
-		return cmd_add(&o);
+		return o.client ? cmd_add_client(&o) : cmd_add(&o);
+	case CMD_NODEPW:
+		return cmd_nodepw(&o);
 	case CMD_LIST:
 		return cmd_list(&o);
 	case CMD_SHOW:

@@ -16,6 +16,8 @@
 
 #define LOCK_WAIT_SECONDS	30
 
+gid_t	store_trusted_gid = (gid_t)-1;
+
 /*
  * Fault injection for the crash tests: BULWARK_TEST_CRASH=name kills the
  * process with SIGKILL at that step. Compiled only into test builds.
@@ -144,6 +146,10 @@ check_file(const char *path, int fd)
 		    user_name(uid), path);
 		return -1;
 	}
+	/* the setgid helper's system database: group read for its group */
+	if (store_trusted_gid != (gid_t)-1 && st.st_gid == store_trusted_gid &&
+	    (st.st_mode & 077) == 040)
+		return 0;
 	if ((st.st_mode & 077) != 0) {
 		bwk_msg("BWK0103E", "%s can be %s by other users (mode %04o); "
 		    "fix: chmod 600 %s", path,
@@ -183,9 +189,9 @@ join(char *out, const char *dir, const char *name)
 }
 
 static int
-take_lock(struct store *s)
+open_lock(struct store *s)
 {
-	int fd, i;
+	int fd;
 
 	fd = open(s->lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
@@ -197,26 +203,43 @@ take_lock(struct store *s)
 		close(fd);
 		return -1;
 	}
+	s->lockfd = fd;
+	return 0;
+}
+
+int
+store_lock(struct store *s)
+{
+	int fd = s->lockfd, i;
+
+	if (fd == -1)
+		return -1;
 	for (i = 0; ; i++) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			break;
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			bwk_msg("BWK0111E", "cannot lock %s: %s", s->lock,
 			    strerror(errno));
-			close(fd);
 			return -1;
 		}
 		if (i == LOCK_WAIT_SECONDS * 10) {
 			bwk_msg("BWK0111E", "another process has held %s for "
 			    "%d seconds; try again when it has finished",
 			    s->lock, LOCK_WAIT_SECONDS);
-			close(fd);
 			return -1;
 		}
 		usleep(100000);
 	}
-	s->lockfd = fd;
+	s->locked = 1;
 	return 0;
+}
+
+void
+store_unlock(struct store *s)
+{
+	if (s->locked && s->lockfd != -1)
+		(void)flock(s->lockfd, LOCK_UN);
+	s->locked = 0;
 }
 
 int
@@ -251,8 +274,12 @@ store_open(struct store *s, const char *dir, enum store_mode mode)
 	}
 	if (check_dir_chain(dir) == -1)
 		return -1;
-	if (mode == STORE_WRITE && take_lock(s) == -1)
+	if (mode != STORE_READ && open_lock(s) == -1)
 		return -1;
+	if (mode == STORE_WRITE && store_lock(s) == -1) {
+		store_close(s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -333,6 +360,7 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
     size_t len, const char *step)
 {
 	char tmp[PATH_MAX + 8], cp[64];
+	struct stat old;
 	int fd, save;
 	size_t half = len / 2;
 
@@ -342,6 +370,16 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
 	    0600);
 	if (fd == -1)
 		goto fail;
+	/*
+	 * A system database shared with a setgid helper is 0640
+	 * root:bulwark; a rewrite keeps that, and nothing wider.
+	 */
+	if (store_trusted_gid != (gid_t)-1 && lstat(path, &old) == 0 &&
+	    S_ISREG(old.st_mode) && old.st_gid == store_trusted_gid &&
+	    (old.st_mode & 0777) == 0640 &&
+	    (fchown(fd, (uid_t)-1, store_trusted_gid) == -1 ||
+	    fchmod(fd, 0640) == -1))
+		goto fail_fd;
 	snprintf(cp, sizeof(cp), "%s-open", step);
 	crashpoint(cp);
 	if (bwk_write_all(fd, buf, half) == -1)
@@ -413,13 +451,27 @@ open_with_recovery(struct store *s, const uint8_t *buf, size_t len,
 
 	e = kdb_open(buf, len, st, db);
 	if (e == KDB_OK) {
-		if (s->lockfd != -1)
+		if (s->locked)
 			(void)unlink(s->sthnew);
 		return 0;
 	}
 	if (e != KDB_E_STASH)
 		return report_kdb(s->kdb, e);
-	if ((r = load_stash(s->sthnew, &alt)) != 0)
+	if ((r = load_stash(s->sthnew, &alt)) == 1 && !s->locked &&
+	    load_stash(s->sth, &alt) == 0) {
+		/*
+		 * A reader without the lock can meet a rekey finishing
+		 * between its two reads: the stash it read first is gone.
+		 */
+		if (kdb_open(buf, len, &alt, db) == KDB_OK) {
+			*st = alt;
+			stash_wipe(&alt);
+			return 0;
+		}
+		stash_wipe(&alt);
+		return report_kdb(s->kdb, e);
+	}
+	if (r != 0)
 		return r == 1 ? report_kdb(s->kdb, e) : -1;
 	e = kdb_open(buf, len, &alt, db);
 	if (e != KDB_OK) {
@@ -428,7 +480,7 @@ open_with_recovery(struct store *s, const uint8_t *buf, size_t len,
 	}
 	*st = alt;
 	stash_wipe(&alt);
-	if (s->lockfd == -1)
+	if (!s->locked)
 		return 0;
 	if (rename(s->sthnew, s->sth) == -1 || sync_dir(s->dir) == -1) {
 		bwk_msg("BWK0110E", "cannot finish the interrupted rekey "
@@ -458,7 +510,7 @@ store_load(struct store *s, struct kdb *db, struct stash *st)
 	if (rk == 1) {
 		/* No database. A stash alone is a crash before the first save. */
 		s->exists = 0;
-		if (rs == 1 && s->lockfd != -1) {
+		if (rs == 1 && s->locked) {
 			if (stash_generate(st) == -1) {
 				bwk_msg("BWK0118E", "cannot make a random "
 				    "stash: the DRBG failed");
@@ -492,7 +544,7 @@ store_save(struct store *s, const struct kdb *db, const struct stash *st)
 	enum kdb_err e;
 	int r;
 
-	if (s->lockfd == -1)
+	if (!s->locked)
 		return -1;
 	if (s->stash_unsaved) {
 		/* The stash first: a database must never lack its stash. */
@@ -519,7 +571,7 @@ store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
 	uint8_t sbuf[STASH_FILE_LEN];
 	int r;
 
-	if (s->lockfd == -1)
+	if (!s->locked)
 		return -1;
 	stash_encode(nst, sbuf);
 	r = write_atomic(s->dir, s->sthnew, sbuf, sizeof(sbuf), "rekey-stash");
@@ -544,6 +596,7 @@ store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
 void
 store_close(struct store *s)
 {
+	s->locked = 0;
 	if (s->lockfd != -1) {
 		close(s->lockfd);	/* releases the flock */
 		s->lockfd = -1;

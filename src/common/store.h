@@ -11,6 +11,8 @@
 #ifndef BWK_STORE_H
 #define BWK_STORE_H
 
+#include <sys/types.h>
+
 #include <limits.h>
 
 #include "kdb.h"
@@ -22,7 +24,19 @@
 #define STORE_LOCK	"bulwark.lock"
 #define STORE_SYSTEM_DIR "/etc/bulwark"
 
-enum store_mode { STORE_READ, STORE_WRITE };
+/*
+ * STORE_WRITE takes the lock at once; STORE_WRITE_LATER opens the lock
+ * file but takes the lock only in store_lock() (the key helper, which
+ * writes rarely and must not block administrators for a whole session).
+ */
+enum store_mode { STORE_READ, STORE_WRITE, STORE_WRITE_LATER };
+
+/*
+ * A setgid key helper reads a system database that is 0640 root:bulwark:
+ * set this to the bulwark group to accept group read for that group only.
+ * (gid_t)-1, the default, refuses any group or other access.
+ */
+extern gid_t	store_trusted_gid;
 
 struct store {
 	char		dir[PATH_MAX];
@@ -30,7 +44,8 @@ struct store {
 	char		sth[PATH_MAX];
 	char		sthnew[PATH_MAX];
 	char		lock[PATH_MAX];
-	int		lockfd;		/* -1 unless STORE_WRITE */
+	int		lockfd;		/* -1 for STORE_READ */
+	int		locked;		/* the flock is held */
 	int		stash_unsaved;	/* a fresh stash save must write first */
 	int		exists;		/* a database file was found */
 };
@@ -49,5 +64,8 @@ int	store_save(struct store *, const struct kdb *, const struct stash *);
 /* New stash, database re-sealed under it; recoverable at every step. */
 int	store_rekey(struct store *, const struct kdb *, const struct stash *);
 void	store_close(struct store *);
+/* STORE_WRITE_LATER: take and release the writers' lock. */
+int	store_lock(struct store *);
+void	store_unlock(struct store *);
 
 #endif

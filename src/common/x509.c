@@ -128,6 +128,33 @@ describe_sig(word32 oid, struct certinfo *ci)
 	ci->sig_ok = 0;
 }
 
+/*
+ * RSASSA-PSS-params (RFC 4055): an absent hashAlgorithm means SHA-1, so
+ * the hash must be there, explicitly, and be SHA-256, -384 or -512.
+ * Short-form lengths suffice: these parameters are tens of bytes.
+ */
+static const char *
+pss_hash(const uint8_t *p, size_t len)
+{
+	static const uint8_t sha2[] = { 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
+	    0x65, 0x03, 0x04, 0x02 };
+	static const char *names[] = { "RSA-PSS-SHA256", "RSA-PSS-SHA384",
+	    "RSA-PSS-SHA512" };
+
+	if (len >= 2 && p[0] == 0x30 && p[1] < 0x80 && (size_t)p[1] + 2 <= len) {
+		len = p[1];	/* into the SEQUENCE */
+		p += 2;
+	}
+	/* [0] { SEQUENCE { OID [NULL] } } */
+	if (len < 4 || p[0] != 0xa0 || p[1] >= 0x80 || (size_t)p[1] + 2 > len ||
+	    p[2] != 0x30 || p[3] >= 0x80 || (size_t)p[3] + 4 > (size_t)p[1] + 2 ||
+	    p[3] < sizeof(sha2) + 1 || memcmp(p + 4, sha2, sizeof(sha2)) != 0)
+		return NULL;
+	if (p[4 + sizeof(sha2)] < 1 || p[4 + sizeof(sha2)] > 3)
+		return NULL;
+	return names[p[4 + sizeof(sha2)] - 1];
+}
+
 static int
 describe_key(DecodedCert *dc, struct certinfo *ci)
 {
@@ -222,6 +249,16 @@ x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 		goto out;
 	}
 	describe_sig(dc.signatureOID, ci);
+	if (dc.signatureOID == CTC_RSASSAPSS) {
+		const char *h = NULL;
+
+		if (dc.sigParamsLength > 0 &&
+		    (size_t)dc.sigParamsIndex + dc.sigParamsLength <= len)
+			h = pss_hash(der + dc.sigParamsIndex, dc.sigParamsLength);
+		snprintf(ci->sig_desc, sizeof(ci->sig_desc), "%s",
+		    h != NULL ? h : "RSA-PSS (SHA-1 or unknown hash)");
+		ci->sig_ok = h != NULL;
+	}
 	ci->is_ca = dc.isCA ? 1 : 0;
 	ci->self_signed = dc.selfSigned ? 1 : 0;
 	if (wc_Sha256Hash(der, (word32)len, ci->fpr) != 0) {

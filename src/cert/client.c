@@ -1,0 +1,332 @@
+/*
+ * Client identities: -add -client (a client certificate and its private
+ * key for one server) and -nodepw (a node's password for one server).
+ * Both are secrets of the key database: -list never shows them, and only
+ * bulwark-keyd uses them.
+ */
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "../common/certfile.h"
+#include "../common/msg.h"
+#include "cert.h"
+
+#define KEYFILE_MAX	(64 * 1024)
+#define PASSWORD_MAX	255
+
+/* The key as traditional DER (PKCS#1 or RFC 5915), unencrypted only. */
+static int
+read_key(const char *path, uint8_t **der, size_t *derlen)
+{
+	uint8_t *buf, *out;
+	size_t len;
+	word32 off = 0;
+	int n, o;
+
+	if (bwk_read_file(path, KEYFILE_MAX, &buf, &len) == -1) {
+		bwk_msg("BWK0306E", "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((out = malloc(len + 1)) == NULL) {
+		free(buf);
+		return -1;
+	}
+	n = wc_KeyPemToDer(buf, (int)len, out, (int)len, NULL);
+	explicit_bzero(buf, len);
+	free(buf);
+	if (n <= 0) {
+		bwk_msg("BWK0370E", "%s is not an unencrypted PEM private key "
+		    "(an encrypted key must be decrypted first, e.g. with "
+		    "openssl pkey)", path);
+		free(out);
+		return -1;
+	}
+	/* PKCS#8 wraps the traditional form; keep the inner key */
+	if ((o = wc_GetPkcs8TraditionalOffset(out, &off, (word32)n)) > 0 &&
+	    (word32)o < (word32)n) {
+		memmove(out, out + o, (size_t)n - (size_t)o);
+		explicit_bzero(out + (n - o), (size_t)o);
+		n -= o;
+	}
+	*der = out;
+	*derlen = (size_t)n;
+	return 0;
+}
+
+/* wolfSSL checks that the key belongs to the certificate. */
+static int
+key_matches_cert(const uint8_t *cert, size_t clen, const uint8_t *key,
+    size_t klen)
+{
+	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method());
+	int ok;
+
+	if (ctx == NULL)
+		return 0;
+	ok = wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
+	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_use_PrivateKey_buffer(ctx, key, (long)klen,
+	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_check_private_key(ctx) == WOLFSSL_SUCCESS;
+	wolfSSL_CTX_free(ctx);
+	return ok;
+}
+
+static int
+add_entry(struct kdb *db, int kind, const char *label, const char *server,
+    uint8_t *data, size_t len, int64_t nb, int64_t na)
+{
+	struct kdb_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = (uint8_t)kind;
+	e.origin = KDB_FROM_ADMIN;
+	snprintf(e.label, sizeof(e.label), "%s", label);
+	snprintf(e.server, sizeof(e.server), "%s", server);
+	e.added = bwk_now();
+	e.not_before = nb;
+	e.not_after = na;
+	e.data = data;
+	e.len = len;
+	if (wc_Sha256Hash(data, (word32)len, e.fpr) != 0)
+		return -1;
+	return kdb_append(db, &e);
+}
+
+static void
+remove_kind(struct kdb *db, const char *server, int kind)
+{
+	size_t i = 0;
+
+	while (i < db->n) {
+		if (db->e[i].kind == kind &&
+		    strcasecmp(db->e[i].server, server) == 0)
+			kdb_remove(db, i);
+		else
+			i++;
+	}
+}
+
+static int
+has_kind(const struct kdb *db, const char *server, int kind)
+{
+	size_t i;
+
+	for (i = 0; i < db->n; i++)
+		if (db->e[i].kind == kind &&
+		    strcasecmp(db->e[i].server, server) == 0)
+			return 1;
+	return 0;
+}
+
+/* Opens the database for writing, runs fn on it, saves. */
+static int
+update(struct cert_opts *o, int (*fn)(struct kdb *, void *), void *arg)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+	int rc = EXIT_KDB;
+
+	if (store_open(&s, o->dir, STORE_WRITE) == -1)
+		return EXIT_KDB;
+	if (store_load(&s, &db, &st) == -1) {
+		store_close(&s);
+		return EXIT_KDB;
+	}
+	if ((rc = fn(&db, arg)) == EXIT_OK && store_save(&s, &db, &st) == -1)
+		rc = EXIT_KDB;
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+	return rc;
+}
+
+struct client_add {
+	struct cert_opts	*o;
+	uint8_t			*cert, *key;
+	size_t			 clen, klen;
+	struct certinfo		 ci;
+};
+
+static int
+client_apply(struct kdb *db, void *arg)
+{
+	struct client_add *c = arg;
+	char label[KDB_LABEL_MAX + 1];
+
+	if (has_kind(db, c->o->server, KDB_CLIENT_KEY)) {
+		if (c->o->cmd != CMD_REPLACE) {
+			bwk_msg("BWK0331E", "server '%s' already has a client "
+			    "certificate; to change it: bulwark-cert -replace "
+			    "-client -server %s -file CERT -key KEY",
+			    c->o->server, c->o->server);
+			return EXIT_REFUSED;
+		}
+		remove_kind(db, c->o->server, KDB_CLIENT_KEY);
+		remove_kind(db, c->o->server, KDB_CLIENT_CERT);
+	}
+	snprintf(label, sizeof(label), "client-cert:%.100s", c->o->server);
+	if (add_entry(db, KDB_CLIENT_CERT, label, c->o->server, c->cert,
+	    c->clen, c->ci.not_before, c->ci.not_after) == -1)
+		return EXIT_INTERNAL;
+	c->cert = NULL;
+	snprintf(label, sizeof(label), "client-key:%.100s", c->o->server);
+	if (add_entry(db, KDB_CLIENT_KEY, label, c->o->server, c->key, c->klen,
+	    0, 0) == -1)
+		return EXIT_INTERNAL;
+	c->key = NULL;
+	return EXIT_OK;
+}
+
+int
+cmd_add_client(struct cert_opts *o)
+{
+	struct client_add c;
+	struct cert_list l;
+	uint8_t *buf;
+	size_t len;
+	char why[256];
+	const char *id;
+	int rc = EXIT_REFUSED;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	if (bwk_read_file(o->file, CERTFILE_MAX_SIZE, &buf, &len) == -1) {
+		bwk_msg("BWK0306E", "cannot read %s: %s", o->file,
+		    strerror(errno));
+		return EXIT_REFUSED;
+	}
+	if (certfile_split(buf, len, &l, &id, why, sizeof(why)) == -1) {
+		free(buf);
+		bwk_msg(id, "%s: %s; nothing was imported", o->file, why);
+		return EXIT_REFUSED;
+	}
+	free(buf);
+	if (x509_inspect(l.c[0].der, l.c[0].len, &c.ci, why, sizeof(why)) == -1) {
+		bwk_msg("BWK0310E", "%s: not an X.509 certificate: %s", o->file,
+		    why);
+		goto out;
+	}
+	if (x509_policy(&c.ci, bwk_now(), !o->unsafe_dates, &id, why,
+	    sizeof(why)) != X509_OK) {
+		bwk_msg(id, "%s: the client certificate is refused: %s; nothing "
+		    "was imported", o->file, why);
+		goto out;
+	}
+	if (read_key(o->key, &c.key, &c.klen) == -1)
+		goto out;
+	if (!key_matches_cert(l.c[0].der, l.c[0].len, c.key, c.klen)) {
+		bwk_msg("BWK0371E", "the key in %s does not belong to the "
+		    "certificate in %s; nothing was imported", o->key, o->file);
+		goto out;
+	}
+	c.cert = l.c[0].der;
+	c.clen = l.c[0].len;
+	l.c[0].der = NULL;
+	if ((rc = update(o, client_apply, &c)) == EXIT_OK)
+		bwk_info("BWK0372I", "stored the client certificate (%s) and "
+		    "its private key for server %s; only bulwark-keyd uses the "
+		    "key", c.ci.subject, o->server);
+out:
+	cert_list_free(&l);
+	free(c.cert);
+	if (c.key != NULL) {
+		explicit_bzero(c.key, c.klen);
+		free(c.key);
+	}
+	return rc;
+}
+
+/* One line from stdin, without echo when it is a terminal. */
+static int
+read_password(char *pw, size_t cap, size_t *len)
+{
+	struct termios t, quiet;
+	int tty = isatty(STDIN_FILENO);
+	size_t n;
+
+	if (tty) {
+		fprintf(stderr, "Password: ");
+		tcgetattr(STDIN_FILENO, &t);
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	if (fgets(pw, (int)cap, stdin) == NULL)
+		pw[0] = '\0';
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
+		fputc('\n', stderr);
+	}
+	n = strcspn(pw, "\r\n");
+	if (n == strlen(pw) && !feof(stdin) && n + 1 >= cap)
+		return -1;	/* longer than we take */
+	pw[n] = '\0';
+	*len = n;
+	return n > 0 ? 0 : -1;
+}
+
+struct nodepw {
+	struct cert_opts	*o;
+	uint8_t			*data;
+	size_t			 len;
+};
+
+static int
+nodepw_apply(struct kdb *db, void *arg)
+{
+	struct nodepw *p = arg;
+	char label[KDB_LABEL_MAX + 1];
+
+	remove_kind(db, p->o->server, KDB_NODE_PASSWORD);
+	snprintf(label, sizeof(label), "nodepw:%.100s", p->o->server);
+	if (add_entry(db, KDB_NODE_PASSWORD, label, p->o->server, p->data,
+	    p->len, 0, 0) == -1)
+		return EXIT_INTERNAL;
+	p->data = NULL;
+	return EXIT_OK;
+}
+
+int
+cmd_nodepw(struct cert_opts *o)
+{
+	char pw[PASSWORD_MAX + 2];
+	struct nodepw p;
+	size_t n, nl = strlen(o->node);
+	int rc;
+
+	if (read_password(pw, sizeof(pw), &n) == -1) {
+		explicit_bzero(pw, sizeof(pw));
+		bwk_msg("BWK0373E", "give the node password (1-%d bytes) on "
+		    "standard input", PASSWORD_MAX);
+		return EXIT_USAGE;
+	}
+	p.o = o;
+	p.len = 1 + nl + n;
+	if ((p.data = malloc(p.len)) == NULL)
+		return EXIT_INTERNAL;
+	p.data[0] = (uint8_t)nl;
+	memcpy(p.data + 1, o->node, nl);
+	memcpy(p.data + 1 + nl, pw, n);
+	explicit_bzero(pw, sizeof(pw));
+	rc = update(o, nodepw_apply, &p);
+	if (p.data != NULL) {
+		explicit_bzero(p.data, p.len);
+		free(p.data);
+	}
+	if (rc == EXIT_OK)
+		bwk_info("BWK0374I", "stored the password of node %s for server "
+		    "%s", o->node, o->server);
+	return rc;
+}
