@@ -287,6 +287,9 @@ rd_label(struct rd *r, char out[KDB_LABEL_MAX + 1], int may_be_empty)
 	out[n] = '\0';
 	if (n == 0)
 		return may_be_empty ? 0 : -1;
+	/* a NUL inside would hide the rest from the check below */
+	if (memchr(out, '\0', n) != NULL)
+		return -1;
 	return kdb_label_ok(out) ? 0 : -1;
 }
 

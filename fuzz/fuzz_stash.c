@@ -1,0 +1,54 @@
+/*
+ * bulwark.sth parsing. A stash that parses must be re-encoded to exactly
+ * the input bytes (the format has one encoding), and its public id must
+ * be computable. Any violation aborts.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../src/common/msg.h"
+#include "../src/common/stash.h"
+
+int	LLVMFuzzerInitialize(int *argc, char ***argv);
+int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+fail(const char *what)
+{
+	fprintf(stderr, "fuzz_stash: property violated: %s\n", what);
+	abort();
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	bwk_quiet = 1;
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct stash st;
+	uint8_t out[STASH_FILE_LEN], id[STASH_ID_LEN];
+	const char *why = NULL;
+
+	if (stash_parse(data, size, &st, &why) == -1) {
+		if (why == NULL)
+			fail("stash_parse failed without a reason");
+		return 0;
+	}
+	if (size != STASH_FILE_LEN)
+		fail("stash_parse accepted a file of the wrong length");
+	stash_encode(&st, out);
+	if (memcmp(out, data, STASH_FILE_LEN) != 0)
+		fail("stash_encode does not reproduce the parsed file");
+	if (stash_id(&st, id) != 0)
+		fail("stash_id failed on a parsed stash");
+	stash_wipe(&st);
+	return 0;
+}

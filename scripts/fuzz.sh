@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Replays the seed corpora, then fuzzes every target for a bounded time.
+#
+#   scripts/fuzz.sh MODE SECONDS SHARED TARGET...
+#
+#   MODE     check: quiet, one summary line per target (make fuzz-check)
+#            long:  libFuzzer's own output on the terminal (make fuzz)
+#   SECONDS  fuzzing time per target (-max_total_time)
+#   SHARED   the shared checkout; SHARED/testdata/fuzz-seeds holds extra,
+#            read-only seeds. It may be absent: then only fuzz/corpus is used.
+#   TARGET   fuzz_certfile, fuzz_kdb, ... (binaries in build/fuzz/)
+#
+# Reads fuzz/corpus/TARGET and SHARED, never writes there. Writes:
+#   build/fuzz/work/TARGET/       the working corpus (fresh on every run)
+#   build/fuzz/artifacts/TARGET/  crash-*, leak-*, timeout-*, oom-* inputs
+#   build/fuzz/logs/TARGET.*.log  libFuzzer's output
+# Exits non-zero when any target crashes, leaks, times out or runs out of
+# memory, in the replay or while fuzzing.
+set -euo pipefail
+
+usage() {
+	echo "usage: scripts/fuzz.sh check|long SECONDS SHARED TARGET..." >&2
+	exit 2
+}
+
+[ $# -ge 4 ] || usage
+mode=$1 secs=$2 shared=$3
+shift 3
+case $mode in check|long) ;; *) usage ;; esac
+[[ $secs =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || usage
+case $shared in /*) ;; *) shared=$PWD/$shared ;; esac
+
+cd "$(dirname "$0")/.."
+
+# UBSan aborts on the first finding (-fno-sanitize-recover); show where.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+
+seeds=$shared/testdata/fuzz-seeds
+have_shared=1
+if [ ! -d "$shared/testdata" ]; then
+	have_shared=0
+	echo "fuzz: $shared/testdata not found; replaying the project's own corpora only"
+fi
+
+# Extra seed directories, relative to $seeds, for each target.
+extra_dirs() {
+	case $1 in
+	fuzz_certfile)
+		echo boringssl/cert_corpus boringssl/parse_certificate_fuzzer_corpus \
+		    openssl/x509 frankencert/test_certs ;;
+	*) ;;	# fuzz_kdb, fuzz_stash: Bulwark's own formats, no outside seeds
+	esac
+}
+
+max_len() {
+	case $1 in
+	fuzz_certfile) echo 65536 ;;
+	*) echo 8192 ;;
+	esac
+}
+
+# The first number after "pattern" in file, or "?".
+stat_of() {
+	local v
+	v=$(sed -n "s/^$1[^0-9]*\([0-9][0-9]*\).*/\1/p" "$2" | tail -n 1)
+	echo "${v:-?}"
+}
+
+# run LOG CMD...: runs a libFuzzer command; quiet in check mode.
+# Returns the command's exit status.
+run() {
+	local log=$1 rc=0
+	shift
+	if [ "$mode" = check ]; then
+		"$@" >"$log" 2>&1 || rc=$?
+	else
+		echo "+ $*" >"$log"
+		set +e
+		"$@" 2>&1 | tee -a "$log"
+		rc=${PIPESTATUS[0]}
+		set -e
+	fi
+	return "$rc"
+}
+
+report_failure() { # target what log
+	echo "fuzz: $1: FAILED in $2 (log: $3)" >&2
+	if [ "$mode" = check ]; then
+		tail -n 40 "$3" | sed 's/^/    /' >&2
+	fi
+	grep -h -o 'Test unit written to .*' "$3" | sed 's/^/fuzz: /' >&2 || true
+}
+
+mkdir -p build/fuzz/logs build/fuzz/work build/fuzz/artifacts
+failed=()
+
+for t in "$@"; do
+	bin=build/fuzz/$t
+	if [ ! -x "$bin" ]; then
+		echo "fuzz: $bin not built (make $bin)" >&2
+		exit 2
+	fi
+	own=fuzz/corpus/$t
+	if [ ! -d "$own" ]; then
+		echo "fuzz: $t: no seed corpus in $own; starting from nothing" >&2
+	fi
+	art=build/fuzz/artifacts/$t
+	work=build/fuzz/work/$t
+	mkdir -p "$art"
+	rm -rf "$work"
+	mkdir -p "$work"
+	common=(-rss_limit_mb=2048 -timeout=10 -artifact_prefix="$art/"
+	    -print_final_stats=1)
+
+	# --- replay: every seed once (-runs=0), one process per directory.
+	# The first corpus directory is where libFuzzer would write; give it
+	# an empty scratch one so that no seed directory is ever written to.
+	dirs=()
+	[ -d "$own" ] && dirs+=("$own")
+	if [ "$have_shared" = 1 ]; then
+		for d in $(extra_dirs "$t"); do
+			if [ -d "$seeds/$d" ]; then
+				dirs+=("$seeds/$d")
+			else
+				echo "fuzz: $t: $seeds/$d not found; skipped" >&2
+			fi
+		done
+	fi
+	scratch=build/fuzz/work/.replay-$t
+	replayed=0 rstart=$(date +%s) ok=1 i=0
+	for d in "${dirs[@]}"; do
+		i=$((i + 1))
+		log=build/fuzz/logs/$t.replay$i.log
+		rm -rf "$scratch"
+		mkdir -p "$scratch"
+		if ! run "$log" "$bin" "${common[@]}" -runs=0 "$scratch" "$d"; then
+			report_failure "$t" "the replay of $d" "$log"
+			ok=0
+			break
+		fi
+		n=$(stat_of 'Done' "$log")
+		[ "$n" = '?' ] || replayed=$((replayed + n))
+	done
+	rm -rf "$scratch"
+	rtime=$(($(date +%s) - rstart))
+	if [ "$ok" = 0 ]; then
+		failed+=("$t")
+		continue
+	fi
+
+	# --- fuzz: a fresh working corpus seeded with copies of every seed
+	# (libFuzzer reads corpus directories recursively).
+	for d in "${dirs[@]}"; do
+		cp -R "$d" "$work/seed-$(echo "${d#"$seeds"/}" | tr / -)"
+	done
+	log=build/fuzz/logs/$t.fuzz.log
+	fstart=$(date +%s)
+	if ! run "$log" "$bin" "${common[@]}" -max_total_time="$secs" \
+	    -max_len="$(max_len "$t")" "$work"; then
+		report_failure "$t" "fuzzing" "$log"
+		failed+=("$t")
+		continue
+	fi
+	ftime=$(($(date +%s) - fstart))
+	execs=$(stat_of 'stat::number_of_executed_units:' "$log")
+	rate=$(stat_of 'stat::average_exec_per_sec:' "$log")
+	printf 'fuzz: %-14s ok: replayed %s inputs from %d dir(s) in %ds; %s execs in %ds (%s exec/s)\n' \
+	    "$t" "$replayed" "${#dirs[@]}" "$rtime" "$execs" "$ftime" "$rate"
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "fuzz: FAILED: ${failed[*]} (inputs in build/fuzz/artifacts/)" >&2
+	exit 1
+fi
