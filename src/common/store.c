@@ -35,13 +35,16 @@ crashpoint(const char *name)
 #endif
 }
 
+int	store_numeric_ids;
+
 static const char *
 user_name(uid_t uid)
 {
-	struct passwd *pw = getpwuid(uid);
+	struct passwd *pw;
 	static char num[24];
 
-	if (pw != NULL)
+	/* a sandboxed helper cannot ask nscd or read /etc/passwd */
+	if (!store_numeric_ids && (pw = getpwuid(uid)) != NULL)
 		return pw->pw_name;
 	snprintf(num, sizeof(num), "%u", (unsigned)uid);
 	return num;
@@ -360,7 +363,7 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
     size_t len, const char *step)
 {
 	char tmp[PATH_MAX + 8], cp[64];
-	struct stat old;
+	struct stat dirst;
 	int fd, save;
 	size_t half = len / 2;
 
@@ -371,12 +374,12 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
 	if (fd == -1)
 		goto fail;
 	/*
-	 * A system database shared with a setgid helper is 0640
-	 * root:bulwark; a rewrite keeps that, and nothing wider.
+	 * A system database shared with a setgid helper lives in a 0750
+	 * root:bulwark directory and is 0640 root:bulwark; files written
+	 * there get that, and nothing wider.
 	 */
-	if (store_trusted_gid != (gid_t)-1 && lstat(path, &old) == 0 &&
-	    S_ISREG(old.st_mode) && old.st_gid == store_trusted_gid &&
-	    (old.st_mode & 0777) == 0640 &&
+	if (store_trusted_gid != (gid_t)-1 && stat(dir, &dirst) == 0 &&
+	    dirst.st_gid == store_trusted_gid && (dirst.st_mode & 0777) == 0750 &&
 	    (fchown(fd, (uid_t)-1, store_trusted_gid) == -1 ||
 	    fchmod(fd, 0640) == -1))
 		goto fail_fd;

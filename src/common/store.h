@@ -22,7 +22,10 @@
 #define STORE_STH	"bulwark.sth"
 #define STORE_STH_NEW	"bulwark.sth.new"
 #define STORE_LOCK	"bulwark.lock"
-#define STORE_SYSTEM_DIR "/etc/bulwark"
+#ifndef BULWARK_SYSTEM_DIR
+#define BULWARK_SYSTEM_DIR "/etc/bulwark"	/* SYSCONFDIR/bulwark at build */
+#endif
+#define STORE_SYSTEM_DIR BULWARK_SYSTEM_DIR
 
 /*
  * STORE_WRITE takes the lock at once; STORE_WRITE_LATER opens the lock
@@ -37,6 +40,8 @@ enum store_mode { STORE_READ, STORE_WRITE, STORE_WRITE_LATER };
  * (gid_t)-1, the default, refuses any group or other access.
  */
 extern gid_t	store_trusted_gid;
+/* Name users by number in messages (set once sandboxed: no passwd lookups). */
+extern int	store_numeric_ids;
 
 struct store {
 	char		dir[PATH_MAX];

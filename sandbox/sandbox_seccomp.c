@@ -1,0 +1,373 @@
+/*
+ * seccomp allow-lists for the two profiles, with libseccomp.
+ *
+ * Shaped like OpenSSH's sandbox-seccomp-filter.c: the filter is a table,
+ * one function per profile, grouped under systemd-style headings, with
+ * the argument-restricted entries after the plain ones. Anything not
+ * listed kills the whole process (SCMP_ACT_KILL_PROCESS, the process then
+ * dies of SIGSYS). The few calls glibc makes only to probe (isatty, and
+ * fstat in the helper) get an errno instead, so libc falls back quietly.
+ *
+ * Architecture: libseccomp puts only the native ABI (x86_64) in the
+ * filter. Its first instructions kill on any other audit arch (i386 via
+ * int 0x80) and on x32 numbers (nr >= 0x40000000), with the bad-arch
+ * action set below to KILL_PROCESS too. The tests check both.
+ *
+ * The lists were found with strace on programs doing what each process
+ * does after sandboxing (wolfCrypt RNG, HMAC, ECDSA and RSA signing with
+ * blinding, AES-GCM, socketpair I/O, stdio; and a whole wolfSSL TLS 1.2
+ * client), see the report in the sandbox tests.
+ *
+ * Explicitly killed by omission (the tests prove each family): execve and
+ * execveat; fork, vfork, clone and clone3; ptrace; process_vm_readv and
+ * process_vm_writev; kill and tgkill of anyone but ourselves; socket()
+ * other than TCP over IPv4/IPv6 (no UDP, raw, AF_UNIX, netlink, MPTCP,
+ * SCTP); socketpair; sendmsg and recvmsg (no fd passing); open, creat,
+ * openat2 and openat with any write, create, truncate, path or directory
+ * flag; mmap and mprotect with PROT_EXEC; personality, bpf, userfaultfd,
+ * mount, chroot, the setuid family, prctl, keyctl, io_uring.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+
+#include <linux/futex.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <seccomp.h>
+
+#include "../src/common/msg.h"
+#include "sandbox_int.h"
+
+#ifdef BWK_SECCOMP_DEBUG
+/* Reports the offending syscall instead of dying: *never* in release. */
+#ifndef BULWARK_TESTING
+#error "BWK_SECCOMP_DEBUG is for test builds only"
+#endif
+#define SB_FAIL	SCMP_ACT_TRAP
+#else
+#define SB_FAIL	SCMP_ACT_KILL_PROCESS
+#endif
+
+/* Flags a read-only open may carry; anything else (O_WRONLY, O_RDWR,
+ * O_CREAT, O_TRUNC, O_APPEND, O_PATH, O_TMPFILE, O_DIRECTORY...) kills.
+ * 0100000 is the kernel's O_LARGEFILE, which glibc's is 0 on x86_64. */
+#define SB_RDONLY_OK	(O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | 0100000)
+
+/* int arguments: compare the low 32 bits only, as the kernel does. */
+#define EQ32(a, v)	SCMP_CMP64((a), SCMP_CMP_MASKED_EQ, 0xffffffffULL, \
+			    (uint32_t)(v))
+#define CLEAR32(a, m)	SCMP_CMP64((a), SCMP_CMP_MASKED_EQ, \
+			    (uint32_t)(m), 0)
+
+struct sb_filter {
+	scmp_filter_ctx	 ctx;
+	int		 rc;		/* first libseccomp error */
+	const char	*what;		/* the rule it failed on */
+};
+
+static void
+rule(struct sb_filter *f, uint32_t action, int nr, const char *name,
+    unsigned int n, const struct scmp_arg_cmp *cmp)
+{
+	int rc;
+
+	if (f->rc != 0)
+		return;
+	/* _exact: libseccomp must not rewrite a rule behind our back. */
+	if ((rc = seccomp_rule_add_exact_array(f->ctx, action, nr, n, cmp)) !=
+	    0) {
+		f->rc = rc;
+		f->what = name;
+	}
+}
+
+#define ALLOW(f, sc) \
+	rule((f), SCMP_ACT_ALLOW, SCMP_SYS(sc), #sc, 0, NULL)
+#define DENY(f, sc, e) \
+	rule((f), SCMP_ACT_ERRNO(e), SCMP_SYS(sc), #sc, 0, NULL)
+#define ALLOW_IF(f, sc, ...) do {					\
+	const struct scmp_arg_cmp c_[] = { __VA_ARGS__ };		\
+	rule((f), SCMP_ACT_ALLOW, SCMP_SYS(sc), #sc,			\
+	    (unsigned int)(sizeof(c_) / sizeof(c_[0])), c_);		\
+} while (0)
+#define DENY_IF(f, sc, e, ...) do {					\
+	const struct scmp_arg_cmp c_[] = { __VA_ARGS__ };		\
+	rule((f), SCMP_ACT_ERRNO(e), SCMP_SYS(sc), #sc,		\
+	    (unsigned int)(sizeof(c_) / sizeof(c_[0])), c_);		\
+} while (0)
+
+/* Both profiles: what any single-threaded wolfCrypt program needs. */
+static void
+common_rules(struct sb_filter *f, int need_open)
+{
+	static const int futex_ops[] = { FUTEX_WAIT, FUTEX_WAKE,
+	    FUTEX_WAIT_BITSET, FUTEX_WAKE_BITSET };
+	static const int advice[] = { MADV_NORMAL, MADV_DONTNEED, MADV_FREE,
+	    MADV_DONTDUMP, MADV_WIPEONFORK, MADV_NOHUGEPAGE };
+	size_t i;
+
+	/* @default: leaving, signal return, syscall restart after a stop */
+	ALLOW(f, exit);
+	ALLOW(f, exit_group);
+	ALLOW(f, rt_sigreturn);
+	ALLOW(f, restart_syscall);
+	ALLOW(f, getpid);
+	ALLOW(f, gettid);
+	/* identity reads: the key store checks file owners against geteuid */
+	ALLOW(f, getuid);
+	ALLOW(f, geteuid);
+	ALLOW(f, getgid);
+	ALLOW(f, getegid);
+
+	/* @basic-io: our fds only; new ones come from openat/socket below.
+	 * writev is glibc's fatal-error path (__libc_message). */
+	ALLOW(f, read);
+	ALLOW(f, write);
+	ALLOW(f, writev);
+	ALLOW(f, close);
+
+	/* @io-event: the helper channel is read with a timeout */
+	ALLOW(f, poll);
+	ALLOW(f, ppoll);
+
+	/* @clock: read clocks and sleep (usually the vDSO, not a syscall) */
+	ALLOW(f, clock_gettime);
+	ALLOW(f, clock_getres);
+	ALLOW(f, gettimeofday);
+	ALLOW(f, time);
+	ALLOW(f, nanosleep);
+	ALLOW(f, clock_nanosleep);
+
+	/* random: glibc's malloc seeds its tcache key with getrandom */
+	ALLOW(f, getrandom);
+
+	/* @memory: W^X, nothing may become executable after sandboxing */
+	ALLOW(f, brk);
+	ALLOW(f, munmap);
+	ALLOW(f, mremap);		/* realloc; keeps the protection */
+	ALLOW_IF(f, mmap, CLEAR32(2, PROT_EXEC));
+	ALLOW_IF(f, mprotect, CLEAR32(2, PROT_EXEC));
+	for (i = 0; i < sizeof(advice) / sizeof(advice[0]); i++)
+		ALLOW_IF(f, madvise, EQ32(2, advice[i]));
+
+	/* @sync: glibc's internal locks; wait and wake only (no requeue or
+	 * PI, the classic futex exploit surface) */
+	for (i = 0; i < sizeof(futex_ops) / sizeof(futex_ops[0]); i++)
+		ALLOW_IF(f, futex, SCMP_CMP64(1, SCMP_CMP_MASKED_EQ,
+		    (uint32_t)~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME),
+		    (uint32_t)futex_ops[i]));
+
+	/* @signal: abort() and raise() must still work (SIGABRT is a
+	 * clearer failure than SIGSYS): they tgkill() a thread of our own
+	 * process, never another process. kill() is not allowed at all. */
+	ALLOW(f, rt_sigprocmask);
+	ALLOW(f, rt_sigaction);
+	ALLOW_IF(f, tgkill, EQ32(0, getpid()));
+
+	/* isatty() from stdio: say "not a tty" rather than kill; every
+	 * other ioctl (TIOCSTI keystroke injection...) kills */
+	DENY_IF(f, ioctl, ENOTTY, EQ32(1, TCGETS));
+
+#ifdef SB_SANITIZER
+	/* ASan's thread teardown at exit; test builds only */
+	ALLOW(f, sigaltstack);
+#endif
+
+	/* @file-system, read only: wolfCrypt opens /dev/urandom on every
+	 * RNG init (and the network process reads its CA files). The path
+	 * is Landlock's job; here the flags must mean "read". */
+	if (need_open)
+		ALLOW_IF(f, openat, CLEAR32(2, ~SB_RDONLY_OK));
+}
+
+/* Flags the key store's own opens use (lock, temp file, directory for
+ * fsync); still no O_TRUNC, O_APPEND, O_PATH or O_TMPFILE. */
+#define SB_STORE_OK	(SB_RDONLY_OK | O_WRONLY | O_RDWR | O_CREAT | \
+			    O_EXCL | O_DIRECTORY)
+
+/*
+ * bulwark-keyd: holds the keys; talks only over the inherited socket.
+ * With a store directory (trust on first use) it also rewrites its key
+ * database there; Landlock confines those calls to that directory.
+ */
+static void
+keyd_rules(struct sb_filter *f, int store)
+{
+	common_rules(f, SB_NEEDS_URANDOM && !store);
+	if (!store) {
+		/* glibc stdio asks fstat for a buffer size and uses BUFSIZ
+		 * without it. Denied so the helper cannot stat paths, which
+		 * Landlock does not cover. */
+		DENY(f, fstat, EACCES);
+		DENY(f, newfstatat, EACCES);
+		DENY(f, statx, EACCES);
+		return;
+	}
+	/* @file-system for the store: lock, read, write a temp file,
+	 * fsync, rename it over the old one, fsync the directory */
+	ALLOW_IF(f, openat, CLEAR32(2, ~SB_STORE_OK));
+	ALLOW(f, fstat);
+	ALLOW(f, newfstatat);
+	ALLOW(f, lseek);
+	ALLOW(f, flock);
+	ALLOW(f, fsync);
+	ALLOW(f, unlink);
+	ALLOW(f, rename);
+}
+
+/* The network process: TLS over TCP, the helper channel, stdout. */
+static void
+net_rules(struct sb_filter *f)
+{
+	static const int sol_socket[] = { SO_KEEPALIVE, SO_RCVTIMEO_OLD,
+	    SO_SNDTIMEO_OLD, SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW };
+	static const int sol_tcp[] = { TCP_NODELAY, TCP_KEEPIDLE,
+	    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT };
+	static const int domains[] = { AF_INET, AF_INET6 };
+	static const int protos[] = { 0, IPPROTO_TCP };
+	size_t i, j;
+
+	common_rules(f, 1);
+
+	/* @file-system, read side: wolfSSL loads a CA file with fopen,
+	 * fseek(SEEK_END) (which needs fstat) and fread. */
+	ALLOW(f, lseek);
+	ALLOW(f, fstat);
+	ALLOW(f, newfstatat);
+
+	/* @io-event */
+	ALLOW(f, select);
+	ALLOW(f, pselect6);
+
+	/* @process: reap the key helper it spawned before sandboxing (wait4
+	 * reaches only our own children; nothing can be started) */
+	ALLOW(f, wait4);
+
+	/* @network-io: a TCP client and nothing else. Landlock only sees
+	 * real TCP (erratum 1), so the protocol is pinned here: no MPTCP,
+	 * SCTP or SMC, no UDP, raw, AF_UNIX or netlink sockets. */
+	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
+		for (j = 0; j < sizeof(protos) / sizeof(protos[0]); j++)
+			ALLOW_IF(f, socket, EQ32(0, domains[i]),
+			    SCMP_CMP64(1, SCMP_CMP_MASKED_EQ,
+			    (uint32_t)~(SOCK_CLOEXEC | SOCK_NONBLOCK),
+			    SOCK_STREAM),
+			    EQ32(2, protos[j]));
+	ALLOW(f, connect);		/* ports: Landlock */
+	ALLOW(f, recvfrom);
+	/* send() only: an address or MSG_FASTOPEN would connect inside
+	 * sendto (TCP fast open), which Landlock's connect hook does not
+	 * see (landlock-lsm/linux issue 41); TCP_FASTOPEN_CONNECT is not in
+	 * the setsockopt list either */
+	ALLOW_IF(f, sendto, SCMP_CMP64(4, SCMP_CMP_EQ, 0, 0),
+	    CLEAR32(3, MSG_FASTOPEN));
+	ALLOW(f, shutdown);
+	ALLOW(f, getsockname);
+	ALLOW(f, getpeername);
+	/* timeouts and keepalives only; no TCP_ULP (kTLS), socket filters,
+	 * TCP_REPAIR, fast open or device binding */
+	for (i = 0; i < sizeof(sol_socket) / sizeof(sol_socket[0]); i++)
+		ALLOW_IF(f, setsockopt, EQ32(1, SOL_SOCKET),
+		    EQ32(2, sol_socket[i]));
+	for (i = 0; i < sizeof(sol_tcp) / sizeof(sol_tcp[0]); i++)
+		ALLOW_IF(f, setsockopt, EQ32(1, IPPROTO_TCP),
+		    EQ32(2, sol_tcp[i]));
+	ALLOW_IF(f, setsockopt, EQ32(1, IPPROTO_IP), EQ32(2, IP_TOS));
+	ALLOW_IF(f, setsockopt, EQ32(1, IPPROTO_IPV6), EQ32(2, IPV6_TCLASS));
+	ALLOW_IF(f, getsockopt, EQ32(1, SOL_SOCKET));
+	ALLOW_IF(f, getsockopt, EQ32(1, IPPROTO_TCP));
+	/* non-blocking connect and I/O */
+	ALLOW_IF(f, fcntl, EQ32(1, F_GETFL));
+	ALLOW_IF(f, fcntl, EQ32(1, F_SETFL));
+}
+
+#ifdef BWK_SECCOMP_DEBUG
+static void
+violation(int sig, siginfo_t *si, void *ctx)
+{
+	char buf[64];
+	int n;
+
+	(void)sig;
+	(void)ctx;
+	n = snprintf(buf, sizeof(buf), "seccomp violation: syscall %d\n",
+	    si->si_syscall);
+	(void)!write(STDERR_FILENO, buf, (size_t)n);
+	_exit(99);
+}
+#endif
+
+int
+sb_seccomp_available(void)
+{
+	uint32_t action = SECCOMP_RET_KILL_PROCESS;
+
+#ifdef BULWARK_TESTING
+	{
+		const char *v = getenv("BULWARK_TEST_SECCOMP");
+
+		if (v != NULL && strcmp(v, "0") == 0)
+			return 0;
+	}
+#endif
+	/* KILL_PROCESS (4.14) is what the profiles rely on; a kernel that
+	 * knows it has filters. */
+	return syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0U, &action) ==
+	    0;
+}
+
+int
+sb_seccomp_apply(const struct sb_spec *sp)
+{
+	struct sb_filter f;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if ((f.ctx = seccomp_init(SB_FAIL)) == NULL) {
+		bwk_msg("BWK0603E", "sandbox: seccomp_init failed");
+		return -1;
+	}
+	/* A foreign arch or an x32 number dies like any other violation;
+	 * TSYNC puts any thread we could not see under the filter too. */
+	if ((rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_ACT_BADARCH, SB_FAIL)) !=
+	    0 || (rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_CTL_TSYNC, 1)) != 0) {
+		f.rc = rc;
+		f.what = "attributes";
+	}
+	if (sp->profile == SB_KEYD)
+		keyd_rules(&f, sp->store_dir != NULL);
+	else
+		net_rules(&f);
+#ifdef BWK_SECCOMP_DEBUG
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = violation;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGSYS, &sa, NULL);
+	}
+#endif
+	if (f.rc == 0 && (rc = seccomp_load(f.ctx)) != 0) {
+		f.rc = rc;
+		f.what = "seccomp_load";
+	}
+	seccomp_release(f.ctx);
+	if (f.rc != 0) {
+		bwk_msg("BWK0603E", "sandbox: seccomp filter (%s): %s", f.what,
+		    strerror(-f.rc));
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,346 @@
+#define _GNU_SOURCE		/* close_range */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../common/kdb.h"
+#include "../common/msg.h"
+#include "keyd_client.h"
+
+static int
+helper_failed(struct keyd_conn *c, const char *what)
+{
+	if (!c->dead)
+		bwk_msg("BWK0540E", "the key helper %s; the session cannot "
+		    "continue (any message from bulwark-keyd above says why)",
+		    what);
+	c->dead = 1;
+	return -1;
+}
+
+int
+keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
+{
+	const char *argv[10];
+	char *const envp[] = { NULL };
+	int sv[2], n = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	argv[n++] = "bulwark-keyd";
+	argv[n++] = "--server";
+	argv[n++] = o->server;
+	if (o->db != NULL) {
+		argv[n++] = "--db";
+		argv[n++] = o->db;
+	}
+	if (o->accept_first_use)
+		argv[n++] = "--accept-first-use";
+	if (o->insecure_sandbox)
+		argv[n++] = "--insecure-weak-sandbox";
+	argv[n] = NULL;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		bwk_msg("BWK0541E", "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if ((c->pid = fork()) == -1) {
+		bwk_msg("BWK0541E", "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		/* the helper's end on the fixed fd, nothing else inherited */
+		if (dup2(sv[1], KEYD_FD) == -1)
+			_exit(127);
+		close_range(KEYD_FD + 1, ~0U, 0);
+		/* absolute, compiled-in path; empty environment: no overrides */
+		execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
+		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+		    BULWARK_KEYD_PATH, strerror(errno));
+		_exit(127);
+	}
+	close(sv[1]);
+	c->fd = sv[0];
+	return 0;
+}
+
+static int
+call(struct keyd_conn *c, struct frame *f)
+{
+	if (c->dead)
+		return -1;
+	if (frame_finish(f) == -1 || frame_send(c->fd, f) == -1)
+		return helper_failed(c, "cannot be reached");
+	return 0;
+}
+
+/*
+ * Waits for the answer to request seq. An answer of another type than
+ * want (other than FAIL), or for another request, means the helper is
+ * not what we started: nothing it says is used.
+ */
+static int
+expect(struct keyd_conn *c, uint8_t *buf, uint16_t want, uint32_t seq,
+    struct msg *m)
+{
+	ssize_t n = frame_recv(c->fd, buf, KEYD_TIMEOUT_MS);
+
+	if (n == 0)
+		return helper_failed(c, "stopped");
+	if (n == -1)
+		return helper_failed(c, errno == ETIMEDOUT ?
+		    "did not answer in time" : "cannot be read");
+	if (msg_parse(buf, (size_t)n, m) == -1 || m->seq != seq ||
+	    (m->type != want && m->type != KEYD_ANS_FAIL))
+		return helper_failed(c, "sent a malformed or unexpected answer");
+	return 0;
+}
+
+/* A FAIL answer: its reason, exactly four bytes. */
+static int
+fail_reason(struct keyd_conn *c, struct msg *m, uint32_t *why)
+{
+	if (msg_get32(m, why) == -1 || msg_end(m) == -1)
+		return helper_failed(c, "sent a malformed failure answer");
+	return 0;
+}
+
+int
+keyd_hello(struct keyd_conn *c)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq, v;
+
+	frame_init(&f, KEYD_REQ_HELLO, seq);
+	frame_put32(&f, KEYD_VERSION);
+	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_HELLO, seq, &m) == -1)
+		return -1;
+	if (m.type != KEYD_ANS_HELLO || msg_get32(&m, &v) == -1 ||
+	    msg_end(&m) == -1 || v != KEYD_VERSION)
+		return helper_failed(c, "speaks another protocol version");
+	return 0;
+}
+
+int
+keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq, len;
+	uint16_t idx, total = 0, i;
+	uint8_t kind, z[3];
+	const uint8_t *der;
+
+	memset(t, 0, sizeof(*t));
+	frame_init(&f, KEYD_REQ_TRUST, seq);
+	frame_put_label(&f, server);
+	if (call(c, &f) == -1)
+		return -1;
+	for (i = 0; i == 0 || i < total; i++) {
+		if (expect(c, buf, KEYD_ANS_TRUST, seq, &m) == -1)
+			goto bad;
+		if (m.type != KEYD_ANS_TRUST || msg_get16(&m, &idx) == -1 ||
+		    msg_get16(&m, &total) == -1 || msg_get8(&m, &kind) == -1 ||
+		    msg_get(&m, z, 3) == -1 || msg_get32(&m, &len) == -1 ||
+		    idx != i || total > KEYD_TRUST_MAX || len > KDB_DATA_MAX ||
+		    msg_ref(&m, len, &der) == -1 || msg_end(&m) == -1)
+			goto malformed;
+		if (total == 0) {
+			if (len != 0 || kind != 0)
+				goto malformed;
+			return 0;
+		}
+		if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
+			goto malformed;
+		if ((t->c[i].der = malloc(len)) == NULL)
+			goto bad;
+		memcpy(t->c[i].der, der, len);
+		t->c[i].len = len;
+		t->c[i].kind = kind;
+		t->n = (size_t)i + 1;
+	}
+	return 0;
+malformed:
+	helper_failed(c, "sent a malformed trust answer");
+bad:
+	trust_list_free(t);
+	return -1;
+}
+
+int
+keyd_begin(struct keyd_conn *c, const char *server, struct client_id *id)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq, clen;
+	uint16_t slen;
+	uint8_t has;
+	const uint8_t *p;
+
+	memset(id, 0, sizeof(*id));
+	frame_init(&f, KEYD_REQ_BEGIN, seq);
+	frame_put_label(&f, server);
+	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_BEGIN, seq, &m) == -1)
+		return -1;
+	if (m.type != KEYD_ANS_BEGIN || msg_get8(&m, &has) == -1 || has > 1)
+		return helper_failed(c, "sent a malformed BEGIN answer");
+	if (has == 0)
+		return msg_end(&m) == 0 ? 0 :
+		    helper_failed(c, "sent a malformed BEGIN answer");
+	if (msg_get16(&m, &slen) == -1 || slen == 0 ||
+	    slen > sizeof(id->spki) || msg_get(&m, id->spki, slen) == -1 ||
+	    msg_get32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
+	    msg_ref(&m, clen, &p) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed BEGIN answer");
+	if ((id->cert = malloc(clen)) == NULL)
+		return -1;
+	memcpy(id->cert, p, clen);
+	id->cert_len = clen;
+	id->spki_len = slen;
+	id->has_key = 1;
+	return wc_Sha256Hash(id->spki, slen, id->keyid) == 0 ? 0 : -1;
+}
+
+int
+keyd_sign(struct keyd_conn *c, int scheme, int hash,
+    const uint8_t keyid[KEYD_KEYID_LEN], const uint8_t *in, size_t inlen,
+    uint8_t *sig, size_t *siglen)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq, why;
+	uint16_t len;
+
+	if (inlen > 128)
+		return -1;
+	frame_init(&f, KEYD_REQ_SIGN, seq);
+	frame_put8(&f, (uint8_t)scheme);
+	frame_put8(&f, (uint8_t)hash);
+	frame_put(&f, keyid, KEYD_KEYID_LEN);
+	frame_put16(&f, (uint16_t)inlen);
+	frame_put(&f, in, inlen);
+	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGN, seq, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL) {
+		if (fail_reason(c, &m, &why) == 0)
+			bwk_msg("BWK0543E", "the key helper refused to sign "
+			    "(reason %u)", why);
+		return -1;
+	}
+	/* the signature must fit the caller's buffer and the format */
+	if (msg_get16(&m, &len) == -1 || len == 0 || len > *siglen ||
+	    len > KEYD_SIG_MAX || msg_get(&m, sig, len) == -1 ||
+	    msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed signature answer");
+	*siglen = len;
+	return 0;
+}
+
+int
+keyd_signon(struct keyd_conn *c, const char *server, const char *node,
+    const uint8_t *challenge, size_t chlen,
+    const uint8_t exporter[KEYD_EXPORTER_LEN], uint8_t mac[KEYD_MAC_LEN])
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq, why;
+
+	if (chlen < KEYD_CHALLENGE_MIN || chlen > KEYD_CHALLENGE_MAX)
+		return -1;
+	frame_init(&f, KEYD_REQ_SIGNON, seq);
+	frame_put_label(&f, server);
+	frame_put_label(&f, node);
+	frame_put16(&f, (uint16_t)chlen);
+	frame_put(&f, challenge, chlen);
+	frame_put(&f, exporter, KEYD_EXPORTER_LEN);
+	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGNON, seq, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL) {
+		if (fail_reason(c, &m, &why) == 0)
+			bwk_msg("BWK0544E", "the key helper has no password for "
+			    "node %s at server %s (reason %u)", node, server,
+			    why);
+		return -1;
+	}
+	if (msg_get(&m, mac, KEYD_MAC_LEN) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed sign-on answer");
+	return 0;
+}
+
+int
+keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
+    int64_t not_after, const uint8_t *der, size_t len, uint8_t fpr[32],
+    uint32_t *why)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+	uint32_t seq = ++c->seq;
+
+	*why = 0;
+	if (len == 0 || len > KDB_DATA_MAX)
+		return -1;
+	frame_init(&f, KEYD_REQ_ACCEPT, seq);
+	frame_put_label(&f, server);
+	frame_put32(&f, (uint32_t)((uint64_t)not_before >> 32));
+	frame_put32(&f, (uint32_t)not_before);
+	frame_put32(&f, (uint32_t)((uint64_t)not_after >> 32));
+	frame_put32(&f, (uint32_t)not_after);
+	frame_put32(&f, (uint32_t)len);
+	frame_put(&f, der, len);
+	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_ACCEPT, seq, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_get(&m, fpr, 32) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed accept answer");
+	return 0;
+}
+
+void
+keyd_close(struct keyd_conn *c)
+{
+	int st;
+
+	if (c->fd != -1)
+		close(c->fd);
+	c->fd = -1;
+	/* the helper exits at EOF; wait so its last audit line is out */
+	if (c->pid > 0)
+		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
+			;
+	c->pid = 0;
+}
+
+void
+trust_list_free(struct trust_list *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->c[i].der);
+	t->n = 0;
+}
+
+void
+client_id_free(struct client_id *id)
+{
+	free(id->cert);
+	id->cert = NULL;
+}

@@ -1,0 +1,75 @@
+/*
+ * The client's stubs for the key helper: each sends one request, waits
+ * with a timeout, and checks the answer's type, sequence number and
+ * sizes before anything uses it. Everything named keyd_* here runs in the
+ * network process; keyd_answer_* is the helper's side.
+ */
+#ifndef BWK_KEYD_CLIENT_H
+#define BWK_KEYD_CLIENT_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/proto.h"
+
+#ifndef BULWARK_KEYD_PATH
+#error "BULWARK_KEYD_PATH (the helper's absolute path) must be set at build time"
+#endif
+
+struct keyd_conn {
+	int		fd;
+	pid_t		pid;
+	uint32_t	seq;
+	int		dead;		/* the helper stopped or misbehaved */
+};
+
+struct keyd_spawn_opts {
+	const char	*server;	/* the one server this session serves */
+	const char	*db;		/* key-database directory, or NULL */
+	int		 accept_first_use;
+	int		 insecure_sandbox;
+};
+
+struct trust_cert {
+	uint8_t		 kind;		/* KDB_PINNED or KDB_CA */
+	uint8_t		*der;
+	size_t		 len;
+};
+
+struct trust_list {
+	struct trust_cert c[KEYD_TRUST_MAX];
+	size_t		 n;
+};
+
+struct client_id {
+	int		 has_key;
+	uint8_t		 spki[1024];
+	size_t		 spki_len;
+	uint8_t		 keyid[KEYD_KEYID_LEN];
+	uint8_t		*cert;
+	size_t		 cert_len;
+};
+
+int	keyd_spawn(struct keyd_conn *, const struct keyd_spawn_opts *);
+int	keyd_hello(struct keyd_conn *);
+int	keyd_trust(struct keyd_conn *, const char *server, struct trust_list *);
+int	keyd_begin(struct keyd_conn *, const char *server, struct client_id *);
+/* 0 with the signature, -1 when the helper refused or failed. */
+int	keyd_sign(struct keyd_conn *, int scheme, int hash,
+	    const uint8_t keyid[KEYD_KEYID_LEN], const uint8_t *in, size_t inlen,
+	    uint8_t *sig, size_t *siglen);
+int	keyd_signon(struct keyd_conn *, const char *server, const char *node,
+	    const uint8_t *challenge, size_t chlen,
+	    const uint8_t exporter[KEYD_EXPORTER_LEN], uint8_t mac[KEYD_MAC_LEN]);
+/* 0 pinned; 1 refused by policy or entry exists (*why says); -1 error. */
+int	keyd_accept(struct keyd_conn *, const char *server, int64_t not_before,
+	    int64_t not_after, const uint8_t *der, size_t len,
+	    uint8_t fpr[32], uint32_t *why);
+/* Closes the socket (the helper exits at EOF) and reaps it. */
+void	keyd_close(struct keyd_conn *);
+void	trust_list_free(struct trust_list *);
+void	client_id_free(struct client_id *);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * The key-helper protocol: frames between the network process (client
+ * side, untrusted once it has parsed peer bytes) and bulwark-keyd (holds
+ * the secrets). docs/keyd-protocol.md is the reference.
+ *
+ * A frame is one SOCK_SEQPACKET message:
+ *	u32 len		total length, header included (host order)
+ *	u16 type	requests even, answers odd
+ *	u16 flags	zero
+ *	u32 seq		request sequence number; the answer repeats it
+ *	payload		exactly what the type defines, nothing after it
+ *
+ * The helper treats any malformed, oversized, unknown or unpermitted
+ * frame as an attack and exits; the client treats a wrong answer the same.
+ */
+#ifndef BWK_PROTO_H
+#define BWK_PROTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KEYD_FD			3	/* the helper's end of the socketpair */
+#define KEYD_VERSION		1
+#define KEYD_HDR_LEN		12
+/* room for a 64 KiB certificate plus its SPKI (BEGIN) or dates (ACCEPT) */
+#define KEYD_MAX_FRAME		(KEYD_HDR_LEN + 4096 + 64 * 1024)
+/* handshakes (BEGINs) one helper serves: each allows one signature */
+#define KEYD_MAX_BEGINS		8
+#define KEYD_LABEL_MAX		128
+#define KEYD_TIMEOUT_MS		10000
+
+enum keyd_type {
+	KEYD_ANS_FAIL		= 1,	/* u32 reason */
+	KEYD_REQ_HELLO		= 2,	/* u32 version */
+	KEYD_ANS_HELLO		= 3,	/* u32 version */
+	KEYD_REQ_TRUST		= 4,	/* label */
+	KEYD_ANS_TRUST		= 5,	/* one per certificate, see below */
+	KEYD_REQ_BEGIN		= 6,	/* label: permits one SIGN */
+	KEYD_ANS_BEGIN		= 7,	/* u8 has_key, [u16 n, spki, u32 len, cert] */
+	KEYD_REQ_SIGN		= 8,	/* u8 scheme, u8 hash, keyid32, u16 len, in */
+	KEYD_ANS_SIGN		= 9,	/* u16 len, signature */
+	KEYD_REQ_SIGNON		= 10,	/* label, node, u16 len, challenge, exporter32 */
+	KEYD_ANS_SIGNON		= 11,	/* mac32 */
+	KEYD_REQ_ACCEPT		= 12,	/* label, u32 nb_hi, nb_lo, na_hi, na_lo,
+					   u32 len, der */
+	KEYD_ANS_ACCEPT		= 13,	/* fpr32 */
+};
+
+/*
+ * ANS_TRUST: u16 index, u16 total, u8 kind (kdb kind), u8 zero[3],
+ * u32 len, DER. total 0: one frame, index 0, kind 0, len 0.
+ */
+#define KEYD_TRUST_MAX		64
+
+enum keyd_scheme { KEYD_SIG_ECDSA = 1, KEYD_SIG_RSA_PKCS1 = 2, KEYD_SIG_RSA_PSS = 3 };
+enum keyd_hash { KEYD_SHA256 = 1, KEYD_SHA384 = 2, KEYD_SHA512 = 3 };
+
+enum keyd_fail {
+	KEYD_FAIL_CRYPTO = 1,		/* the operation failed */
+	KEYD_FAIL_NO_KEY = 2,		/* no such key / no node password */
+	KEYD_FAIL_REFUSED = 3,		/* policy: e.g. accept not allowed */
+	KEYD_FAIL_EXISTS = 4,		/* accept: the server has an entry */
+	KEYD_FAIL_STORE = 5,		/* accept: the database write failed */
+};
+
+#define KEYD_CHALLENGE_MIN	16
+#define KEYD_CHALLENGE_MAX	64
+#define KEYD_EXPORTER_LEN	32
+#define KEYD_MAC_LEN		32
+#define KEYD_KEYID_LEN		32
+#define KEYD_SIG_MAX		1024
+
+/* Building a frame: a fixed buffer, every put bounds-checked. */
+struct frame {
+	uint8_t		buf[KEYD_MAX_FRAME];
+	size_t		len;
+	int		overflow;
+};
+
+void	frame_init(struct frame *, uint16_t type, uint32_t seq);
+void	frame_put(struct frame *, const void *, size_t);
+void	frame_put8(struct frame *, uint8_t);
+void	frame_put16(struct frame *, uint16_t);
+void	frame_put32(struct frame *, uint32_t);
+void	frame_put_label(struct frame *, const char *);	/* u8 len + bytes */
+/* Writes the length into the header; -1 when it overflowed. */
+int	frame_finish(struct frame *);
+
+/* Reading a frame's payload: typed getters, -1 past the end. */
+struct msg {
+	uint16_t	 type;
+	uint32_t	 seq;
+	const uint8_t	*p;
+	size_t		 left;
+};
+
+/* Checks the header of buf[0..len) and points m at the payload. */
+int	msg_parse(const uint8_t *buf, size_t len, struct msg *m);
+int	msg_get(struct msg *, void *, size_t);
+int	msg_get8(struct msg *, uint8_t *);
+int	msg_get16(struct msg *, uint16_t *);
+int	msg_get32(struct msg *, uint32_t *);
+/* A pointer into the payload, no copy. */
+int	msg_ref(struct msg *, size_t, const uint8_t **);
+/* u8 length + 1..KEYD_LABEL_MAX of the label alphabet, NUL-terminated. */
+int	msg_get_label(struct msg *, char out[KEYD_LABEL_MAX + 1]);
+/* The payload must be fully consumed: trailing bytes are an error. */
+int	msg_end(const struct msg *);
+
+/* Digest and DigestInfo lengths of a keyd_hash; 0 for an unknown one. */
+size_t	keyd_hash_len(int hash);
+/* The DER DigestInfo prefix of a keyd_hash (19 bytes for SHA-2). */
+const uint8_t *keyd_digestinfo_prefix(int hash, size_t *len);
+
+/* One frame over a SOCK_SEQPACKET socket; EINTR handled. SIGPIPE must
+ * be ignored by the caller. */
+int	frame_send(int fd, const struct frame *);
+/* Reads one frame into buf (KEYD_MAX_FRAME + 1 bytes); 0 on EOF, -1 on error, else len.
+ * timeout_ms < 0 waits forever. A frame longer than the buffer is an error. */
+ssize_t	frame_recv(int fd, uint8_t *buf, int timeout_ms);
+
+#endif

@@ -1,0 +1,188 @@
+#define _GNU_SOURCE		/* setresuid, setresgid */
+/*
+ * bulwark-keyd: started by bulwark over a socketpair on fd 3, never by
+ * hand. Start-up order matters (ssh-keysign is the model): sane fds,
+ * self-tests, open the key database while privileged, drop privileges for
+ * good, no core dumps or tracing, sandbox, and only then read the first
+ * request. It exits at EOF.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../sandbox/sandbox.h"
+#include "../common/msg.h"
+#include "../common/selftest.h"
+#include "keyd.h"
+
+struct keyd_args {
+	const char	*db;
+	const char	*server;
+	int		 accept_first_use;
+	int		 insecure;
+};
+
+static void
+sane_fds(void)
+{
+	int fd;
+
+	/* 0-2 must be open, or our own messages could land on the socket */
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
+static int
+parse_args(int argc, char **argv, struct keyd_args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
+			a->db = argv[++i];
+		else if (strcmp(argv[i], "--server") == 0 && i + 1 < argc)
+			a->server = argv[++i];
+		else if (strcmp(argv[i], "--accept-first-use") == 0)
+			a->accept_first_use = 1;
+		else if (strcmp(argv[i], "--insecure-weak-sandbox") == 0)
+			a->insecure = 1;
+		else
+			return -1;
+	}
+	return a->server != NULL && kdb_label_ok(a->server) ? 0 : -1;
+}
+
+/* setgid install: drop the group for good, and prove it cannot return. */
+static int
+drop_privileges(void)
+{
+	gid_t rgid = getgid(), egid = getegid();
+	uid_t ruid = getuid(), euid = geteuid();
+
+	if (setresgid(rgid, rgid, rgid) == -1 ||
+	    setresuid(ruid, ruid, ruid) == -1) {
+		bwk_msg("BWK0532E", "cannot drop privileges: %s",
+		    strerror(errno));
+		return -1;
+	}
+	if ((egid != rgid && (setegid(egid) != -1 || getegid() != rgid)) ||
+	    (euid != ruid && (seteuid(euid) != -1 || geteuid() != ruid))) {
+		bwk_msg("BWK0532E", "the dropped privileges could be regained; "
+		    "refusing to run");
+		return -1;
+	}
+	return 0;
+}
+
+/* Our own file is setgid to a group we are not running with? */
+static int
+installed_setgid(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/exe", &st) == 0 && (st.st_mode & S_ISGID) &&
+	    st.st_gid != getgid() && st.st_gid != getegid();
+}
+
+static int
+send_fd(void *arg, const struct frame *f)
+{
+	return frame_send(*(int *)arg, f);
+}
+
+static int
+serve(struct keyd *k)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	ssize_t n;
+
+	for (;;) {
+		n = frame_recv(KEYD_FD, buf, -1);
+		if (n == 0)
+			return 0;	/* the client is done */
+		if (n == -1) {
+			bwk_msg("BWK0519E", "reading a request: %s; stopping",
+			    strerror(errno));
+			return 1;
+		}
+		if (keyd_dispatch(k, buf, (size_t)n) == -1)
+			return 2;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct keyd k;
+	struct keyd_args a;
+	struct stash st;
+	struct stat sb;
+	char dir[PATH_MAX];
+	int fd = KEYD_FD, setgid_mode, rc;
+
+	bwk_prog = "bulwark-keyd";
+	sane_fds();
+	signal(SIGPIPE, SIG_IGN);
+	if (fstat(KEYD_FD, &sb) == -1 || !S_ISSOCK(sb.st_mode)) {
+		bwk_msg("BWK0500E", "bulwark-keyd is the key helper of bulwark "
+		    "and is started by it; it is not run by hand");
+		return 1;
+	}
+	if (parse_args(argc, argv, &a) == -1) {
+		bwk_msg("BWK0501E", "bad arguments from the client");
+		return 1;
+	}
+	if (bwk_selftest_startup(bwk_prog) != 0)
+		return 1;
+	/*
+	 * Installed setgid for non-root users: the system database only (a
+	 * user must not point a privileged helper at a directory of their
+	 * choosing), group-readable by our group, and never written.
+	 */
+	setgid_mode = getegid() != getgid();
+	if (!setgid_mode && installed_setgid()) {
+		/* fail closed: the administrator meant the system database */
+		bwk_msg("BWK0533E", "bulwark-keyd is installed setgid but runs "
+		    "without its group (was it started with no_new_privs, or "
+		    "from a nosuid file system?); it cannot open the system key "
+		    "database");
+		return 1;
+	}
+	if (setgid_mode) {
+		store_trusted_gid = getegid();
+		a.db = STORE_SYSTEM_DIR;
+		a.accept_first_use = 0;
+	}
+	if (store_dir(a.db, dir, sizeof(dir)) == -1)
+		return 1;
+	if (store_open(&k.store, dir, a.accept_first_use ? STORE_WRITE_LATER :
+	    STORE_READ) == -1 || store_load(&k.store, &k.db, &st) == -1)
+		return 1;
+	stash_wipe(&st);	/* the ACCEPT path re-reads it under the lock */
+	k.store_ok = a.accept_first_use;
+	snprintf(k.server, sizeof(k.server), "%s", a.server);
+	k.accept_first_use = a.accept_first_use;
+	k.send = send_fd;
+	k.send_arg = &fd;
+	if (keyd_init(&k) == -1)
+		return 1;
+	if (drop_privileges() == -1 || sb_harden_process() == -1)
+		return 1;
+	store_numeric_ids = 1;
+	if (sb_apply_keyd(a.accept_first_use ? dir : NULL, a.insecure) == -1)
+		return 1;
+	rc = serve(&k);
+	keyd_free(&k);
+	store_close(&k.store);
+	return rc;
+}

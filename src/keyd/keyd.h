@@ -1,0 +1,64 @@
+/*
+ * bulwark-keyd: the key helper. Holds the key database, the stash, node
+ * passwords and client private keys, and answers a fixed set of requests
+ * from the network process (src/common/proto.h). Everything named
+ * keyd_answer_* runs here, on the trusted side.
+ */
+#ifndef BWK_KEYD_H
+#define BWK_KEYD_H
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/random.h>
+#include <wolfssl/wolfcrypt/rsa.h>
+
+#include "../common/kdb.h"
+#include "../common/proto.h"
+#include "../common/store.h"
+
+enum keyd_state {
+	KS_START,	/* only HELLO */
+	KS_READY,	/* TRUST, BEGIN, ACCEPT */
+};
+
+struct keyd_key {
+	int		 type;			/* 0 none, X509_KEY_EC/RSA */
+	int		 inited;		/* ecc and rsa initialised */
+	ecc_key		 ecc;
+	RsaKey		 rsa;
+	uint8_t		 spki[1024];		/* SubjectPublicKeyInfo DER */
+	size_t		 spki_len;
+	uint8_t		 id[KEYD_KEYID_LEN];	/* SHA-256 of the SPKI */
+	const struct kdb_entry *cert;		/* the client certificate */
+};
+
+struct keyd {
+	struct kdb	 db;
+	char		 server[KDB_LABEL_MAX + 1];	/* bound server */
+	int		 accept_first_use;	/* SSLACCEPTCERTFROMSERV YES */
+	struct store	 store;			/* for ACCEPT: lock taken then */
+	int		 store_ok;
+	enum keyd_state	 state;
+	uint32_t	 seq;			/* the last request's */
+	int		 sign_budget;		/* one SIGN per BEGIN */
+	int		 begins;		/* at most KEYD_MAX_BEGINS */
+	int		 signon_budget;		/* one SIGNON per BEGIN */
+	int		 accepted;		/* one ACCEPT per session */
+	struct keyd_key	 key;
+	WC_RNG		 rng;
+	/* where answers go: the socket, or a fuzzer's sink */
+	int		(*send)(void *, const struct frame *);
+	void		*send_arg;
+};
+
+/* keyd_answer.c: the dispatch table and the request handlers. */
+int	keyd_init(struct keyd *);	/* after db and server are set */
+void	keyd_free(struct keyd *);
+/* One request frame. 0: go on; -1: protocol violation, the helper exits. */
+int	keyd_dispatch(struct keyd *, const uint8_t *buf, size_t len);
+
+/* keyd_keys.c: client keys, loaded once at start. */
+int	keyd_load_client_key(struct keyd *);
+void	keyd_free_client_key(struct keyd *);
+
+#endif

@@ -1,0 +1,521 @@
+/*
+ * The helper's side of the protocol: one handler per request, a table
+ * that says in which state each is permitted, and strict payload parsing
+ * (exact sizes, no trailing bytes). A malformed or unpermitted request
+ * means the network process is not behaving: the helper stops.
+ */
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/hmac.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../common/msg.h"
+#include "../common/util.h"
+#include "../common/x509.h"
+#include "keyd.h"
+
+static int
+answer(struct keyd *k, struct frame *f)
+{
+	if (frame_finish(f) == -1)
+		return -1;
+	return k->send(k->send_arg, f);
+}
+
+static int
+answer_fail(struct keyd *k, uint32_t seq, uint32_t reason)
+{
+	struct frame f;
+
+	frame_init(&f, KEYD_ANS_FAIL, seq);
+	frame_put32(&f, reason);
+	return answer(k, &f);
+}
+
+/* The session is bound to one server: requests for another are attacks. */
+static int
+bound(const struct keyd *k, const char *label)
+{
+	if (strcasecmp(label, k->server) == 0)
+		return 1;
+	bwk_msg("BWK0510E", "request for server '%s' in a session for '%s'; "
+	    "stopping", label, k->server);
+	return 0;
+}
+
+static int
+keyd_answer_hello(struct keyd *k, struct msg *m)
+{
+	struct frame f;
+	uint32_t v;
+
+	if (msg_get32(m, &v) == -1 || msg_end(m) == -1)
+		return -1;
+	if (v != KEYD_VERSION) {
+		bwk_msg("BWK0511E", "protocol version %u, this helper speaks %u",
+		    v, KEYD_VERSION);
+		return -1;
+	}
+	k->state = KS_READY;
+	frame_init(&f, KEYD_ANS_HELLO, m->seq);
+	frame_put32(&f, KEYD_VERSION);
+	return answer(k, &f);
+}
+
+static int
+trusted_for(const struct kdb_entry *e, const char *server)
+{
+	if (e->kind != KDB_PINNED && e->kind != KDB_CA)
+		return 0;
+	return e->server[0] == '\0' || strcasecmp(e->server, server) == 0;
+}
+
+/* TRUST: the pinned certificates and CA roots for the server, public. */
+static int
+keyd_answer_trust(struct keyd *k, struct msg *m)
+{
+	char label[KEYD_LABEL_MAX + 1];
+	struct frame f;
+	size_t i, total = 0, idx = 0;
+
+	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
+	    !bound(k, label))
+		return -1;
+	for (i = 0; i < k->db.n; i++)
+		if (trusted_for(&k->db.e[i], label))
+			total++;
+	if (total > KEYD_TRUST_MAX)
+		total = KEYD_TRUST_MAX;
+	if (total == 0) {
+		frame_init(&f, KEYD_ANS_TRUST, m->seq);
+		frame_put16(&f, 0);
+		frame_put16(&f, 0);
+		frame_put32(&f, 0);
+		frame_put32(&f, 0);
+		return answer(k, &f);
+	}
+	for (i = 0; i < k->db.n && idx < total; i++) {
+		const struct kdb_entry *e = &k->db.e[i];
+
+		if (!trusted_for(e, label))
+			continue;
+		frame_init(&f, KEYD_ANS_TRUST, m->seq);
+		frame_put16(&f, (uint16_t)idx++);
+		frame_put16(&f, (uint16_t)total);
+		frame_put8(&f, e->kind);
+		frame_put8(&f, 0);
+		frame_put16(&f, 0);
+		frame_put32(&f, (uint32_t)e->len);
+		frame_put(&f, e->data, e->len);
+		if (answer(k, &f) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* BEGIN: a handshake starts; one signature and one sign-on are allowed. */
+static int
+keyd_answer_begin(struct keyd *k, struct msg *m)
+{
+	char label[KEYD_LABEL_MAX + 1];
+	struct frame f;
+
+	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
+	    !bound(k, label))
+		return -1;
+	/* a session makes a handshake or a few (reconnects), not a stream */
+	if (++k->begins > KEYD_MAX_BEGINS) {
+		bwk_msg("BWK0508E", "more than %d handshakes in one session; "
+		    "stopping", KEYD_MAX_BEGINS);
+		return -1;
+	}
+	k->sign_budget = 1;
+	k->signon_budget = 1;
+	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
+	if (k->key.type == 0) {
+		frame_put8(&f, 0);
+		return answer(k, &f);
+	}
+	frame_put8(&f, 1);
+	frame_put16(&f, (uint16_t)k->key.spki_len);
+	frame_put(&f, k->key.spki, k->key.spki_len);
+	frame_put32(&f, (uint32_t)k->key.cert->len);
+	frame_put(&f, k->key.cert->data, k->key.cert->len);
+	return answer(k, &f);
+}
+
+static const char *
+scheme_name(int scheme, int hash)
+{
+	static const char *n[3][3] = {
+		{ "ECDSA-SHA256", "ECDSA-SHA384", "ECDSA-SHA512" },
+		{ "RSA-PKCS1-SHA256", "RSA-PKCS1-SHA384", "RSA-PKCS1-SHA512" },
+		{ "RSA-PSS-SHA256", "RSA-PSS-SHA384", "RSA-PSS-SHA512" },
+	};
+
+	return n[scheme - 1][hash - 1];
+}
+
+/*
+ * The input must have exactly the shape the scheme signs: a digest for
+ * ECDSA and PSS, a DigestInfo of an approved hash for PKCS#1 v1.5. This
+ * is what keeps the helper from being a raw RSA oracle.
+ */
+static int
+input_ok(int scheme, int hash, const uint8_t *in, size_t inlen)
+{
+	size_t hl = keyd_hash_len(hash), pl;
+	const uint8_t *prefix;
+
+	if (hl == 0)
+		return 0;
+	switch (scheme) {
+	case KEYD_SIG_ECDSA:
+	case KEYD_SIG_RSA_PSS:
+		return inlen == hl;
+	case KEYD_SIG_RSA_PKCS1:
+		prefix = keyd_digestinfo_prefix(hash, &pl);
+		return inlen == pl + hl && memcmp(in, prefix, pl) == 0;
+	}
+	return 0;
+}
+
+static int
+do_sign(struct keyd *k, int scheme, int hash, const uint8_t *in,
+    size_t inlen, uint8_t *sig, word32 *siglen)
+{
+	static const enum wc_HashType ht[] = { WC_HASH_TYPE_SHA256,
+	    WC_HASH_TYPE_SHA384, WC_HASH_TYPE_SHA512 };
+	static const int mgf[] = { WC_MGF1SHA256, WC_MGF1SHA384,
+	    WC_MGF1SHA512 };
+	int r;
+
+	switch (scheme) {
+	case KEYD_SIG_ECDSA:
+		if (k->key.type != X509_KEY_EC)
+			return -1;
+		return wc_ecc_sign_hash(in, (word32)inlen, sig, siglen,
+		    &k->rng, &k->key.ecc) == 0 ? 0 : -1;
+	case KEYD_SIG_RSA_PKCS1:
+		if (k->key.type != X509_KEY_RSA)
+			return -1;
+		r = wc_RsaSSL_Sign(in, (word32)inlen, sig, *siglen, &k->key.rsa,
+		    &k->rng);
+		break;
+	case KEYD_SIG_RSA_PSS:
+		if (k->key.type != X509_KEY_RSA)
+			return -1;
+		/* salt length defaults to the hash length (RFC 8446 style) */
+		r = wc_RsaPSS_Sign(in, (word32)inlen, sig, *siglen,
+		    ht[hash - 1], mgf[hash - 1], &k->key.rsa, &k->rng);
+		break;
+	default:
+		return -1;
+	}
+	if (r <= 0)
+		return -1;
+	*siglen = (word32)r;
+	return 0;
+}
+
+static int
+keyd_answer_sign(struct keyd *k, struct msg *m)
+{
+	uint8_t scheme, hash, keyid[KEYD_KEYID_LEN], sig[KEYD_SIG_MAX];
+	uint16_t inlen;
+	const uint8_t *in;
+	word32 siglen = sizeof(sig);
+	struct frame f;
+	char hex[2 * KEYD_KEYID_LEN + 1];
+	int r;
+
+	if (msg_get8(m, &scheme) == -1 || msg_get8(m, &hash) == -1 ||
+	    msg_get(m, keyid, sizeof(keyid)) == -1 ||
+	    msg_get16(m, &inlen) == -1 || msg_ref(m, inlen, &in) == -1 ||
+	    msg_end(m) == -1)
+		return -1;
+	if (scheme < KEYD_SIG_ECDSA || scheme > KEYD_SIG_RSA_PSS ||
+	    hash < KEYD_SHA256 || hash > KEYD_SHA512 ||
+	    !input_ok(scheme, hash, in, inlen)) {
+		bwk_msg("BWK0512E", "a SIGN request outside the allowed shapes "
+		    "(scheme %u, hash %u, %u bytes); stopping", scheme, hash,
+		    inlen);
+		return -1;
+	}
+	k->sign_budget = 0;
+	if (k->key.type == 0 || memcmp(keyid, k->key.id, sizeof(keyid)) != 0)
+		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
+	r = do_sign(k, scheme, hash, in, inlen, sig, &siglen);
+	bwk_hex(k->key.id, 8, hex);
+	bwk_msg(r == 0 ? "BWK0520I" : "BWK0521W", "audit: %s TLS client "
+	    "signature for server %s with key SHA256:%s... (%s)",
+	    r == 0 ? "made a" : "FAILED to make a", k->server, hex,
+	    scheme_name(scheme, hash));
+	if (r == -1)
+		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
+	frame_init(&f, KEYD_ANS_SIGN, m->seq);
+	frame_put16(&f, (uint16_t)siglen);
+	frame_put(&f, sig, siglen);
+	explicit_bzero(sig, sizeof(sig));
+	return answer(k, &f);
+}
+
+/* Node password entries: label "nodepw:SERVER", data u8 n, node, password. */
+static const struct kdb_entry *
+find_node_password(const struct keyd *k, const char *server, const char *node,
+    const uint8_t **pw, size_t *pwlen)
+{
+	size_t i;
+
+	for (i = 0; i < k->db.n; i++) {
+		const struct kdb_entry *e = &k->db.e[i];
+
+		if (e->kind != KDB_NODE_PASSWORD ||
+		    strcasecmp(e->server, server) != 0 || e->len < 2 ||
+		    (size_t)e->data[0] + 1 >= e->len ||
+		    strlen(node) != e->data[0] ||
+		    strncasecmp((const char *)e->data + 1, node, e->data[0]) != 0)
+			continue;
+		*pw = e->data + 1 + e->data[0];
+		*pwlen = e->len - 1 - e->data[0];
+		return e;
+	}
+	return NULL;
+}
+
+/*
+ * SIGNON: HMAC-SHA-256 keyed by the node password over the server's
+ * challenge and the TLS exporter value, so the proof is bound to this TLS
+ * session (sound because extended master secret is required) and the
+ * password never leaves the helper.
+ */
+static int
+keyd_answer_signon(struct keyd *k, struct msg *m)
+{
+	static const char ctx[] = "bulwark signon v1";
+	char label[KEYD_LABEL_MAX + 1], node[KEYD_LABEL_MAX + 1];
+	const uint8_t *ch, *exp, *pw;
+	uint8_t mac[KEYD_MAC_LEN], n, chb[2];
+	uint16_t chlen;
+	size_t pwlen;
+	struct frame f;
+	Hmac h;
+	int ok;
+
+	if (msg_get_label(m, label) == -1 || msg_get_label(m, node) == -1 ||
+	    msg_get16(m, &chlen) == -1 || chlen < KEYD_CHALLENGE_MIN ||
+	    chlen > KEYD_CHALLENGE_MAX || msg_ref(m, chlen, &ch) == -1 ||
+	    msg_ref(m, KEYD_EXPORTER_LEN, &exp) == -1 || msg_end(m) == -1 ||
+	    !bound(k, label))
+		return -1;
+	if (!k->signon_budget) {
+		bwk_msg("BWK0513E", "a second sign-on proof in one handshake; "
+		    "stopping");
+		return -1;
+	}
+	k->signon_budget = 0;
+	if (find_node_password(k, label, node, &pw, &pwlen) == NULL)
+		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
+	bwk_put16(chb, chlen);	/* big-endian: the MAC input is portable */
+	ok = wc_HmacInit(&h, NULL, INVALID_DEVID) == 0;
+	if (ok) {
+		ok = wc_HmacSetKey(&h, WC_SHA256, pw, (word32)pwlen) == 0 &&
+		    wc_HmacUpdate(&h, (const byte *)ctx, sizeof(ctx)) == 0;
+		n = (uint8_t)strlen(label);
+		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
+		    wc_HmacUpdate(&h, (const byte *)label, n) == 0;
+		n = (uint8_t)strlen(node);
+		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
+		    wc_HmacUpdate(&h, (const byte *)node, n) == 0 &&
+		    wc_HmacUpdate(&h, chb, 2) == 0 &&
+		    wc_HmacUpdate(&h, ch, chlen) == 0 &&
+		    wc_HmacUpdate(&h, exp, KEYD_EXPORTER_LEN) == 0 &&
+		    wc_HmacFinal(&h, mac) == 0;
+		wc_HmacFree(&h);
+	}
+	bwk_msg(ok ? "BWK0522I" : "BWK0521W", "audit: %s sign-on proof for "
+	    "node %s at server %s", ok ? "made a" : "FAILED to make a", node,
+	    label);
+	if (!ok)
+		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
+	frame_init(&f, KEYD_ANS_SIGNON, m->seq);
+	frame_put(&f, mac, sizeof(mac));
+	explicit_bzero(mac, sizeof(mac));
+	return answer(k, &f);
+}
+
+static int
+has_trust_entry(const struct kdb *db, const char *server)
+{
+	size_t i;
+
+	for (i = 0; i < db->n; i++)
+		if ((db->e[i].kind == KDB_PINNED || db->e[i].kind == KDB_CA) &&
+		    strcasecmp(db->e[i].server, server) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * ACCEPT: trust on first use. The certificate is an opaque blob here (the
+ * helper never parses peer bytes); the dates come from the network
+ * process and are informational (bulwark-cert -verify re-reads them).
+ */
+static int
+keyd_answer_accept(struct keyd *k, struct msg *m)
+{
+	char label[KEYD_LABEL_MAX + 1], fpr[BWK_FPR_STRLEN];
+	uint32_t len, nb_hi, nb_lo, na_hi, na_lo;
+	const uint8_t *der;
+	struct kdb_entry e;
+	struct kdb fresh;
+	struct stash st;
+	struct frame f;
+	uint32_t fail = 0;
+
+	if (msg_get_label(m, label) == -1 || msg_get32(m, &nb_hi) == -1 ||
+	    msg_get32(m, &nb_lo) == -1 || msg_get32(m, &na_hi) == -1 ||
+	    msg_get32(m, &na_lo) == -1 || msg_get32(m, &len) == -1 ||
+	    len == 0 || len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
+	    msg_end(m) == -1 || !bound(k, label))
+		return -1;
+	if (k->accepted) {
+		bwk_msg("BWK0514E", "a second ACCEPT in one session; stopping");
+		return -1;
+	}
+	k->accepted = 1;
+	if (!k->accept_first_use || !k->store_ok)
+		return answer_fail(k, m->seq, KEYD_FAIL_REFUSED);
+	if (has_trust_entry(&k->db, label))
+		return answer_fail(k, m->seq, KEYD_FAIL_EXISTS);
+
+	memset(&e, 0, sizeof(e));
+	e.kind = KDB_PINNED;
+	e.origin = KDB_FROM_SERVER;
+	snprintf(e.label, sizeof(e.label), "%s", label);
+	snprintf(e.server, sizeof(e.server), "%s", label);
+	e.added = bwk_now();
+	e.not_before = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
+	e.not_after = (int64_t)((uint64_t)na_hi << 32 | na_lo);
+	if (wc_Sha256Hash(der, len, e.fpr) != 0)
+		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
+
+	/* Under the lock, on the database as it is now, not as it was. */
+	if (store_lock(&k->store) == -1)
+		return answer_fail(k, m->seq, KEYD_FAIL_STORE);
+	if (store_load(&k->store, &fresh, &st) == -1) {
+		store_unlock(&k->store);
+		return answer_fail(k, m->seq, KEYD_FAIL_STORE);
+	}
+	if (has_trust_entry(&fresh, label) ||
+	    kdb_find_label(&fresh, label) != -1)
+		fail = KEYD_FAIL_EXISTS;
+	else if ((e.data = malloc(len)) == NULL)
+		fail = KEYD_FAIL_STORE;
+	else {
+		memcpy(e.data, der, len);
+		e.len = len;
+		if (kdb_append(&fresh, &e) == -1) {
+			free(e.data);
+			fail = KEYD_FAIL_STORE;
+		} else if (store_save(&k->store, &fresh, &st) == -1)
+			fail = KEYD_FAIL_STORE;
+	}
+	kdb_free(&fresh);
+	stash_wipe(&st);
+	store_unlock(&k->store);
+	if (fail != 0)
+		return answer_fail(k, m->seq, fail);
+	bwk_fpr_format(e.fpr, fpr);
+	bwk_msg("BWK0523I", "audit: pinned the certificate server %s showed "
+	    "on first use, SHA-256 %s", label, fpr);
+	frame_init(&f, KEYD_ANS_ACCEPT, m->seq);
+	frame_put(&f, e.fpr, sizeof(e.fpr));
+	return answer(k, &f);
+}
+
+/* Which request is permitted in which state, like OpenSSH's mon_table. */
+struct keyd_table {
+	uint16_t	 type;
+	int		 ready_only;	/* needs a HELLO first */
+	int		(*handler)(struct keyd *, struct msg *);
+};
+
+static const struct keyd_table dispatch[] = {
+	{ KEYD_REQ_HELLO,	0, keyd_answer_hello },
+	{ KEYD_REQ_TRUST,	1, keyd_answer_trust },
+	{ KEYD_REQ_BEGIN,	1, keyd_answer_begin },
+	{ KEYD_REQ_SIGN,	1, keyd_answer_sign },
+	{ KEYD_REQ_SIGNON,	1, keyd_answer_signon },
+	{ KEYD_REQ_ACCEPT,	1, keyd_answer_accept },
+};
+
+static int
+permitted(const struct keyd *k, const struct keyd_table *t)
+{
+	if (t->type == KEYD_REQ_HELLO)
+		return k->state == KS_START;
+	if (t->ready_only && k->state != KS_READY)
+		return 0;
+	if (t->type == KEYD_REQ_SIGN)
+		return k->sign_budget > 0;
+	return 1;
+}
+
+int
+keyd_dispatch(struct keyd *k, const uint8_t *buf, size_t len)
+{
+	struct msg m;
+	size_t i;
+
+	if (msg_parse(buf, len, &m) == -1) {
+		bwk_msg("BWK0515E", "a malformed frame (%zu bytes); stopping",
+		    len);
+		return -1;
+	}
+	/* requests are numbered 1, 2, 3...: a replayed or skipped one is not ours */
+	if (m.seq != k->seq + 1) {
+		bwk_msg("BWK0509E", "request number %u where %u was due; "
+		    "stopping", m.seq, k->seq + 1);
+		return -1;
+	}
+	k->seq = m.seq;
+	for (i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++) {
+		if (dispatch[i].type != m.type)
+			continue;
+		if (!permitted(k, &dispatch[i])) {
+			bwk_msg("BWK0516E", "request %u is not permitted now%s; "
+			    "stopping", m.type, m.type == KEYD_REQ_SIGN ?
+			    " (one signature per handshake, after BEGIN)" : "");
+			return -1;
+		}
+		if (dispatch[i].handler(k, &m) == -1) {
+			bwk_msg("BWK0517E", "request %u was malformed or could "
+			    "not be answered; stopping", m.type);
+			return -1;
+		}
+		return 0;
+	}
+	bwk_msg("BWK0518E", "unknown request type %u; stopping", m.type);
+	return -1;
+}
+
+int
+keyd_init(struct keyd *k)
+{
+	k->state = KS_START;
+	if (wc_InitRng(&k->rng) != 0)
+		return -1;
+	return keyd_load_client_key(k);
+}
+
+void
+keyd_free(struct keyd *k)
+{
+	keyd_free_client_key(k);
+	wc_FreeRng(&k->rng);
+	kdb_free(&k->db);
+}

@@ -1,0 +1,544 @@
+/*
+ * The key helper's protocol against the real bulwark-keyd: every kind of
+ * bad frame ends the helper with its message, a SIGN needs a BEGIN and
+ * gets one signature, and the client's stubs report a helper that
+ * stopped. The helper runs sandboxed exactly as in production.
+ */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/ecc.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../src/client/keyd_client.h"
+#include "../src/common/kdb.h"
+#include "../src/common/msg.h"
+#include "../src/common/proto.h"
+#include "helpers.h"
+
+struct helper {
+	int	fd;
+	pid_t	pid;
+	char	errpath[512];
+};
+
+static void setup(void) { t_tmpdir(); bwk_quiet = 1; }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(keyd, .init = setup, .fini = teardown, .timeout = 60);
+
+/* A database with a pinned cert, a client key and a node password. */
+static void
+make_db(void)
+{
+	struct run r;
+	const char *pw[] = { NULL };
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file",
+	    t_cert("ec384.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "srv1",
+	    "-file", t_cert("ec256.pem"), "-key", t_cert("ec256.key"), NULL), 0,
+	    "%s", r.err);
+	(void)pw;
+}
+
+static void
+start(struct helper *h, const char *extra)
+{
+	const char *bin = getenv("BWK_BIN");
+	char path[512];
+	int sv[2], fd;
+
+	cr_assert_not_null(bin);
+	snprintf(path, sizeof(path), "%s/bulwark-keyd", bin);
+	snprintf(h->errpath, sizeof(h->errpath), "%s", t_path("keyd.err"));
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	h->pid = fork();
+	cr_assert_neq(h->pid, -1);
+	if (h->pid == 0) {
+		char *envp[3] = { NULL, NULL, NULL };
+		char asan[512];
+
+		if (getenv("BWK_CHILD_ASAN_OPTIONS") != NULL) {
+			snprintf(asan, sizeof(asan), "ASAN_OPTIONS=%s",
+			    getenv("BWK_CHILD_ASAN_OPTIONS"));
+			envp[0] = asan;
+		}
+		dup2(sv[1], 3);
+		fd = open(h->errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		execle(path, "bulwark-keyd", "--server", "srv1", "--db", t_db(),
+		    extra, (char *)NULL, envp);
+		_exit(127);
+	}
+	close(sv[1]);
+	h->fd = sv[0];
+}
+
+static int
+stop(struct helper *h)
+{
+	int st;
+
+	close(h->fd);
+	cr_assert_eq(waitpid(h->pid, &st, 0), h->pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static char *
+errtext(struct helper *h)
+{
+	static char buf[8192];
+	uint8_t *b;
+	size_t n;
+
+	buf[0] = '\0';
+	if (t_read(h->errpath, &b, &n) == 0) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, (char *)b);
+		free(b);
+	}
+	return buf;
+}
+
+static void
+send_raw(struct helper *h, const void *p, size_t n)
+{
+	cr_assert_eq(write(h->fd, p, n), (ssize_t)n);
+}
+
+static void
+send_frame(struct helper *h, struct frame *f)
+{
+	cr_assert_eq(frame_finish(f), 0);
+	send_raw(h, f->buf, f->len);
+}
+
+/* The next answer, or 0 when the helper has closed the socket. */
+static ssize_t
+recv_answer(struct helper *h, uint8_t *buf, struct msg *m)
+{
+	ssize_t n = frame_recv(h->fd, buf, 10000);
+
+	cr_assert_neq(n, -1, "no answer from the helper");
+	if (n > 0)
+		cr_assert_eq(msg_parse(buf, (size_t)n, m), 0);
+	return n;
+}
+
+static void
+hello(struct helper *h, uint32_t seq)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+
+	frame_init(&f, KEYD_REQ_HELLO, seq);
+	frame_put32(&f, KEYD_VERSION);
+	send_frame(h, &f);
+	cr_assert_gt(recv_answer(h, buf, &m), 0, "%s", errtext(h));
+	cr_assert_eq(m.type, KEYD_ANS_HELLO);
+	cr_assert_eq(m.seq, seq);
+}
+
+static void
+begin(struct helper *h, uint32_t seq)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct frame f;
+	struct msg m;
+
+	frame_init(&f, KEYD_REQ_BEGIN, seq);
+	frame_put_label(&f, "srv1");
+	send_frame(h, &f);
+	cr_assert_gt(recv_answer(h, buf, &m), 0, "%s", errtext(h));
+	cr_assert_eq(m.type, KEYD_ANS_BEGIN);
+}
+
+/* The helper must close the socket and exit non-zero, saying why. */
+static void
+ends_with(struct helper *h, const char *id)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct msg m;
+	int st;
+
+	cr_assert_eq(recv_answer(h, buf, &m), 0, "the helper answered");
+	st = stop(h);
+	cr_assert_neq(st, 0);
+	cr_assert_lt(st, 128, "the helper crashed (status %d): %s", st,
+	    errtext(h));
+	cr_assert(t_contains(errtext(h), id), "want %s: %s", id, errtext(h));
+}
+
+Test(keyd, hello_trust_begin)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct helper h;
+	struct frame f;
+	struct msg m;
+	uint16_t idx, total;
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	frame_init(&f, KEYD_REQ_TRUST, 2);
+	frame_put_label(&f, "srv1");
+	send_frame(&h, &f);
+	cr_assert_gt(recv_answer(&h, buf, &m), 0);
+	cr_assert_eq(m.type, KEYD_ANS_TRUST);
+	cr_assert_eq(msg_get16(&m, &idx), 0);
+	cr_assert_eq(msg_get16(&m, &total), 0);
+	cr_assert_eq(idx, 0);
+	cr_assert_eq(total, 1, "one pinned certificate, no secrets");
+	frame_init(&f, KEYD_REQ_BEGIN, 3);
+	frame_put_label(&f, "srv1");
+	send_frame(&h, &f);
+	cr_assert_gt(recv_answer(&h, buf, &m), 0);
+	cr_assert_eq(m.type, KEYD_ANS_BEGIN);
+	cr_assert_eq(m.p[0], 1, "the client key is announced");
+	cr_assert_eq(stop(&h), 0, "%s", errtext(&h));
+}
+
+Test(keyd, truncated_frame_ends_helper)
+{
+	struct helper h;
+	uint8_t b[6] = { 0 };
+
+	make_db();
+	start(&h, NULL);
+	send_raw(&h, b, sizeof(b));
+	ends_with(&h, "BWK0515E");
+}
+
+Test(keyd, oversized_frame_ends_helper)
+{
+	struct helper h;
+	static uint8_t b[KEYD_MAX_FRAME + 100];
+	uint32_t len = sizeof(b);
+
+	make_db();
+	start(&h, NULL);
+	memcpy(b, &len, 4);
+	b[4] = KEYD_REQ_HELLO;
+	send_raw(&h, b, sizeof(b));
+	ends_with(&h, "BWK0519E");
+}
+
+Test(keyd, length_field_lies)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	frame_init(&f, KEYD_REQ_HELLO, 1);
+	frame_put32(&f, KEYD_VERSION);
+	cr_assert_eq(frame_finish(&f), 0);
+	f.buf[0] += 4;	/* claims more than was sent */
+	send_raw(&h, f.buf, f.len);
+	ends_with(&h, "BWK0515E");
+}
+
+Test(keyd, trailing_bytes_end_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	frame_init(&f, KEYD_REQ_HELLO, 1);
+	frame_put32(&f, KEYD_VERSION);
+	frame_put8(&f, 0);
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0517E");
+}
+
+Test(keyd, unknown_type_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	frame_init(&f, 42, 2);
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0518E");
+}
+
+Test(keyd, answer_type_as_request_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	frame_init(&f, KEYD_ANS_HELLO, 1);
+	frame_put32(&f, KEYD_VERSION);
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0518E");
+}
+
+Test(keyd, trust_before_hello_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	frame_init(&f, KEYD_REQ_TRUST, 1);
+	frame_put_label(&f, "srv1");
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0516E");
+}
+
+Test(keyd, wrong_sequence_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	frame_init(&f, KEYD_REQ_TRUST, 1);	/* a replay of number 1 */
+	frame_put_label(&f, "srv1");
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0509E");
+}
+
+Test(keyd, other_server_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	frame_init(&f, KEYD_REQ_TRUST, 2);
+	frame_put_label(&f, "srv2");
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0510E");
+}
+
+static void
+sign_req(struct frame *f, uint32_t seq, int scheme, int hash,
+    const uint8_t *keyid, const uint8_t *in, size_t inlen)
+{
+	frame_init(f, KEYD_REQ_SIGN, seq);
+	frame_put8(f, (uint8_t)scheme);
+	frame_put8(f, (uint8_t)hash);
+	frame_put(f, keyid, KEYD_KEYID_LEN);
+	frame_put16(f, (uint16_t)inlen);
+	frame_put(f, in, inlen);
+}
+
+Test(keyd, sign_without_begin_ends_helper)
+{
+	struct helper h;
+	struct frame f;
+	uint8_t keyid[32] = { 0 }, dg[32] = { 1 };
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	sign_req(&f, 2, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, dg, sizeof(dg));
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0516E");
+}
+
+/* Through the client's stubs: one signature per BEGIN, and it verifies. */
+Test(keyd, one_signature_per_handshake)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct trust_list t;
+	struct client_id id;
+	uint8_t dg[32], sig[512];
+	size_t siglen = sizeof(sig);
+	ecc_key pub;
+	word32 idx = 0;
+	int ok = 0;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), 0);
+	cr_assert_eq(t.n, 1);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(id.has_key, 1);
+	memset(dg, 0x5a, sizeof(dg));
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), 0);
+	/* the signature verifies with the public key the helper announced */
+	cr_assert_eq(wc_ecc_init(&pub), 0);
+	cr_assert_eq(wc_EccPublicKeyDecode(id.spki, &idx, &pub,
+	    (word32)id.spki_len), 0);
+	cr_assert_eq(wc_ecc_verify_hash(sig, (word32)siglen, dg, sizeof(dg),
+	    &ok, &pub), 0);
+	cr_assert_eq(ok, 1);
+	wc_ecc_free(&pub);
+	/* a second SIGN in the same handshake: the helper stops */
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), -1);
+	cr_assert_eq(c.dead, 1, "the client must see the helper gone");
+	/* and every later call fails at once */
+	cr_assert_eq(keyd_hello(&c), -1);
+	trust_list_free(&t);
+	client_id_free(&id);
+	keyd_close(&c);
+}
+
+Test(keyd, sign_input_shapes_checked)
+{
+	struct helper h;
+	struct frame f;
+	uint8_t keyid[32] = { 0 }, in[83];
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	begin(&h, 2);
+	/* a raw 83-byte block is not a DigestInfo: no raw RSA oracle */
+	memset(in, 0x41, sizeof(in));
+	sign_req(&f, 3, KEYD_SIG_RSA_PKCS1, KEYD_SHA512, keyid, in, sizeof(in));
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0512E");
+}
+
+Test(keyd, ecdsa_digest_length_checked)
+{
+	struct helper h;
+	struct frame f;
+	uint8_t keyid[32] = { 0 }, in[31] = { 0 };
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	begin(&h, 2);
+	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0512E");
+}
+
+Test(keyd, wrong_key_is_a_failure_answer)
+{
+	struct helper h;
+	struct frame f;
+	uint8_t keyid[32] = { 9 }, in[32] = { 0 };
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct msg m;
+	uint32_t why;
+
+	make_db();
+	start(&h, NULL);
+	hello(&h, 1);
+	begin(&h, 2);
+	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
+	send_frame(&h, &f);
+	cr_assert_gt(recv_answer(&h, buf, &m), 0);
+	cr_assert_eq(m.type, KEYD_ANS_FAIL);
+	cr_assert_eq(msg_get32(&m, &why), 0);
+	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
+	cr_assert_eq(stop(&h), 0);
+}
+
+Test(keyd, signon_proof_binds_inputs)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct client_id id;
+	struct run r;
+	uint8_t ch[32], ex[32], mac1[32], mac2[32];
+	const char *argv[] = { "-nodepw", "-server", "srv1", "-node", "n1", NULL };
+
+	make_db();
+	/* the password arrives on standard input */
+	{
+		int p[2], saved = dup(0);
+
+		cr_assert_eq(pipe(p), 0);
+		cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
+		close(p[1]);
+		dup2(p[0], 0);
+		t_run(&r, "bulwark-cert", argv, NULL);
+		dup2(saved, 0);
+		cr_assert_eq(r.status, 0, "%s", r.err);
+	}
+	o.db = t_db();
+	memset(ch, 1, sizeof(ch));
+	memset(ex, 2, sizeof(ex));
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(keyd_signon(&c, "srv1", "n1", ch, sizeof(ch), ex, mac1), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	ex[0] ^= 1;	/* another TLS session: another proof */
+	cr_assert_eq(keyd_signon(&c, "srv1", "n1", ch, sizeof(ch), ex, mac2), 0);
+	cr_assert_neq(memcmp(mac1, mac2, 32), 0);
+	/* an unknown node: a failure answer, the helper goes on */
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(keyd_signon(&c, "srv1", "other", ch, sizeof(ch), ex,
+	    mac2), -1);
+	cr_assert_eq(c.dead, 0);
+	client_id_free(&id);
+	keyd_close(&c);
+}
+
+Test(keyd, accept_first_use_only_when_allowed)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1" };
+	uint8_t *der, fpr[32];
+	size_t len;
+	uint32_t why;
+	struct run r;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	/* not enabled: refused */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_REFUSED);
+	keyd_close(&c);
+	/* enabled: pinned once, a second ACCEPT ends the helper */
+	o.accept_first_use = 1;
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 0,
+	    "why %u", why);
+	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), -1);
+	keyd_close(&c);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 0);
+	cr_assert(t_contains(r.out, "accepted-from-server"));
+	/* the server now has an entry: no second first use */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_EXISTS);
+	keyd_close(&c);
+	free(der);
+}
+
+Test(keyd, not_run_by_hand)
+{
+	struct run r;
+
+	t_run(&r, "bulwark-keyd", (const char *[]){ "--server", "x", NULL },
+	    NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert(t_contains(r.err, "BWK0500E"));
+}

@@ -1,0 +1,132 @@
+/*
+ * The setgid install: an ordinary user runs sessions with the system
+ * trust store through the setgid helper, cannot read bulwark.kdb or
+ * bulwark.sth, and cannot make the helper step outside its protocol.
+ * make check installs into BWK_SETGID_PREFIX (as root) for this test.
+ */
+#include <sys/stat.h>
+
+#include <sys/wait.h>
+
+#include <criterion/criterion.h>
+#include <stdarg.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+#define TEST_USER	"bwktest"
+
+static char prefix[256];
+
+static void
+setup(void)
+{
+	const char *p = getenv("BWK_SETGID_PREFIX");
+
+	t_tmpdir();
+	if (p == NULL || geteuid() != 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s", p);
+}
+
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(setgid, .init = setup, .fini = teardown, .timeout = 120);
+
+static int __attribute__((format(printf, 1, 2)))
+sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+/* Runs a shell command as the test user; its output into *out. */
+static int __attribute__((format(printf, 3, 4)))
+as_user(char *out, size_t outlen, const char *fmt, ...)
+{
+	char cmd[2048], full[3200], path[600];
+	va_list ap;
+	uint8_t *b;
+	size_t n;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/user.out", prefix);
+	snprintf(full, sizeof(full), "runuser -u " TEST_USER " -- sh -c '%s' "
+	    ">%s 2>&1", cmd, path);
+	rc = sh("%s", full);
+	out[0] = '\0';
+	if (t_read(path, &b, &n) == 0) {
+		snprintf(out, outlen, "%.*s", (int)n, (char *)b);
+		free(b);
+	}
+	return rc;
+}
+
+static void
+need_install(void)
+{
+	if (prefix[0] == '\0')
+		cr_skip_test("needs root and make check's setgid install "
+		    "(BWK_SETGID_PREFIX)");
+	if (getpwnam(TEST_USER) == NULL)
+		cr_assert_eq(sh("useradd --system --no-create-home --shell "
+		    "/usr/sbin/nologin " TEST_USER), 0);
+	cr_assert_not_null(getgrnam("bulwark"), "the install made no group");
+}
+
+Test(setgid, user_session_without_reading_the_database)
+{
+	const char *argv[] = { "openssl", "s_server", "-accept", "PORT", "-4",
+	    "-cert", NULL, "-key", NULL, "-Verify", "1", "-CAfile", NULL,
+	    "-tls1_2", "-naccept", "1", NULL };
+	char out[8192], certs[600], sysdir[300];
+	struct stat st;
+	struct peer p;
+
+	need_install();
+	snprintf(sysdir, sizeof(sysdir), "%s/etc/bulwark", prefix);
+	/* the administrator fills the system database, as root */
+	sh("rm -f %s/bulwark.*", sysdir);
+	cr_assert_eq(sh("env -u BULWARK_DIR %s/bin/bulwark-cert -add -server "
+	    "srv1 -file %s >/dev/null", prefix, t_cert("ec384.pem")), 0);
+	cr_assert_eq(sh("env -u BULWARK_DIR %s/bin/bulwark-cert -add -client "
+	    "-server srv1 -file %s -key %s >/dev/null", prefix,
+	    t_cert("ec256.pem"), t_cert("ec256.key")), 0);
+	snprintf(certs, sizeof(certs), "%s/bulwark.kdb", sysdir);
+	cr_assert_eq(stat(certs, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0640, "mode %o", st.st_mode & 0777);
+	cr_assert_eq(st.st_gid, getgrnam("bulwark")->gr_gid);
+	/* the user cannot read either file */
+	cr_assert_neq(as_user(out, sizeof(out), "cat %s/bulwark.kdb", sysdir),
+	    0, "the user read the database: %s", out);
+	cr_assert_neq(as_user(out, sizeof(out), "cat %s/bulwark.sth", sysdir),
+	    0, "the user read the stash");
+	/* but runs a client-authenticated session with it */
+	argv[6] = t_cert("ec384.pem");
+	argv[8] = t_cert("ec384.key");
+	argv[12] = t_cert("ec256.pem");
+	t_peer_start(&p, argv, "ACCEPT");
+	cr_assert_eq(as_user(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check -servername=srv1 -tcpserveraddress=127.0.0.1 "
+	    "-tcpport=%s", prefix, p.portstr), 0, "%s", out);
+	cr_assert(t_contains(out, "signed by the key helper"), "%s", out);
+	t_peer_stop(&p);
+	/* and cannot make the helper do anything outside its protocol */
+	cr_assert_eq(as_user(out, sizeof(out), "%s/keyd-poke %s/libexec/"
+	    "bulwark/bulwark-keyd srv1", prefix, prefix), 0, "%s", out);
+}
