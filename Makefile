@@ -10,7 +10,12 @@
 #   make clean
 
 PREFIX		?= /usr/local
+SYSCONFDIR	?= /etc
 DESTDIR		?=
+# SETGID=1: install bulwark-keyd setgid to group bulwark, and the system
+# key database 0640 root:bulwark, so ordinary users can run sessions with
+# the system trust store without being able to read it.
+SETGID		?= 0
 FUZZ_SECONDS	?= 600
 CHECK_FUZZ_SECONDS ?= 20
 SHARED		?= $(abspath ../shared)
@@ -29,6 +34,12 @@ else ifeq ($(VARIANT),test)
 OUT		:= build/test
 CC		:= gcc
 VFLAGS		:= -O1 -DBULWARK_TESTING
+else ifeq ($(VARIANT),install)
+OUT		:= build/install
+CC		:= gcc
+VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
+KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 else ifeq ($(VARIANT),asan)
 OUT		:= build/asan
 CC		:= clang
@@ -36,19 +47,37 @@ VFLAGS		:= -O1 -DBULWARK_TESTING -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
 endif
 
+# The client execs the helper by this absolute path only (no PATH search,
+# no environment override). Builds in the tree use the tree's helper;
+# `make install` builds a variant with the installed path.
+KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
+SYSTEM_DIR	?= /etc/bulwark
+
 CFLAGS		:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
-		   -fstack-protector-strong -fPIE -I$(WOLFSSL)/include $(VFLAGS)
+		   -fstack-protector-strong -fPIE -I$(WOLFSSL)/include $(VFLAGS) \
+		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
+		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"'
 LDFLAGS		:= -pie -Wl,-z,relro,-z,now $(filter -fsanitize=%,$(VFLAGS))
 LIBS		:= $(WOLFSSL_LIB) -lm -lpthread
 
 COMMON_SRC	:= $(wildcard src/common/*.c)
+SANDBOX_SRC	:= $(wildcard sandbox/*.c)
 CERT_SRC	:= $(wildcard src/cert/*.c)
+KEYD_SRC	:= $(wildcard src/keyd/*.c)
+CLIENT_SRC	:= $(wildcard src/client/*.c)
 TEST_SRC	:= $(wildcard tests/*.c)
 COMMON_OBJ	:= $(COMMON_SRC:%.c=$(OUT)/obj/%.o)
+SANDBOX_OBJ	:= $(SANDBOX_SRC:%.c=$(OUT)/obj/%.o)
 CERT_OBJ	:= $(CERT_SRC:%.c=$(OUT)/obj/%.o)
+KEYD_OBJ	:= $(KEYD_SRC:%.c=$(OUT)/obj/%.o)
+CLIENT_OBJ	:= $(CLIENT_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/policy_builtin.o
+# The tests call the helper's dispatch and the client's stubs directly.
+KEYD_LIB_OBJ	:= $(filter-out %/keyd.o,$(KEYD_OBJ))
+CLIENT_LIB_OBJ	:= $(filter-out %/main.o,$(CLIENT_OBJ))
 TEST_OBJ	:= $(TEST_SRC:%.c=$(OUT)/obj/%.o)
-PROGS		:= $(OUT)/bin/bulwark-cert
+PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
+		   $(OUT)/bin/bulwark
 TESTBIN		:= $(OUT)/tests/bulwark-tests
 
 FUZZ_TARGETS	:= $(basename $(notdir $(wildcard fuzz/fuzz_*.c)))
@@ -56,13 +85,13 @@ FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
-.PHONY: all deps check demo fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: FORCE setgid-install all deps check demo fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
 
 variant-progs: $(PROGS)
-variant-tests: $(PROGS) $(TESTBIN)
+variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke
 
 deps:
 	@scripts/deps.sh
@@ -70,42 +99,101 @@ deps:
 $(WOLFSSL_LIB): scripts/wolfssl.flags scripts/build-wolfssl.sh
 	@scripts/build-wolfssl.sh
 
-$(OUT)/obj/%.o: %.c $(WOLFSSL_LIB) $(wildcard src/*/*.h)
+$(OUT)/obj/%.o: %.c $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h) \
+		$(OUT)/.keyd-path
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# The built-in policy is policy/bulwark.policy, compiled in as a string.
+$(OUT)/gen/policy_builtin.c: policy/bulwark.policy
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from policy/bulwark.policy: edit that file */'; \
+	  echo 'const char policy_builtin_text[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; \
+	  echo ';'; } >$@
+
+$(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+# Rebuild when the helper's compiled-in path changes.
+$(OUT)/.keyd-path: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(KEYD_PATH) $(SYSTEM_DIR)' | cmp -s - $@ || \
+	    echo '$(KEYD_PATH) $(SYSTEM_DIR)' >$@
+
+FORCE:
 
 $(OUT)/bin/bulwark-cert: $(CERT_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(TESTBIN): $(TEST_OBJ) $(COMMON_OBJ)
+$(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lcriterion
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp
+
+$(OUT)/bin/bulwark: $(CLIENT_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp
+
+$(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(COMMON_OBJ) \
+		$(SANDBOX_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp -lcriterion
 
 build/fuzz/%: fuzz/%.c $(COMMON_SRC) $(WOLFSSL_LIB) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(LIBS)
 
+# The helper's dispatch: its handlers, without its main.
+build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) \
+		$(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
+	    $(COMMON_SRC) $(LIBS)
+
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
 define run_tests
 	tests/gen-certs.sh build/testcerts >/dev/null
-	BWK_BIN=$(abspath $(1))/bin BWK_CERTS=$(abspath build/testcerts) \
+	$(2) BWK_BIN=$(abspath $(1))/bin BWK_CERTS=$(abspath build/testcerts) \
 	    BWK_SHARED=$(SHARED) $(1)/tests/bulwark-tests --jobs=2
 endef
+
+# The sanitizer runner forks from threads, where leak checks misfire; the
+# programs it starts get leak checks through BWK_CHILD_ASAN_OPTIONS.
+ASAN_ENV	:= ASAN_OPTIONS=detect_leaks=0 \
+		   BWK_CHILD_ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# As root, check also installs a setgid helper into SETGID_TEST (a fixed
+# path: the helper's location is compiled in) for the setgid tests.
+SETGID_TEST	:= /tmp/bulwark-setgid-test
+
+setgid-install:
+	@if [ "$$(id -u)" = 0 ]; then \
+	    rm -rf $(SETGID_TEST) && install -d -m 0755 $(SETGID_TEST) && \
+	    $(MAKE) --no-print-directory install PREFIX=$(SETGID_TEST) \
+		SYSCONFDIR=$(SETGID_TEST)/etc SETGID=1 >/dev/null && \
+	    install -m 0755 build/test/tests/keyd-poke $(SETGID_TEST)/; \
+	else echo "setgid tests: not root, skipped"; fi
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory variant-tests VARIANT=test
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
+	@$(MAKE) --no-print-directory setgid-install
 	@echo "== tests (gcc, test hooks)"
-	$(call run_tests,build/test)
+	$(call run_tests,build/test,BWK_SETGID_PREFIX=$(SETGID_TEST))
 	@echo "== tests (clang, ASan + UBSan)"
-	ASAN_OPTIONS=detect_leaks=0 \
-	BWK_CHILD_ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	$(call run_tests,build/asan)
+	$(call run_tests,build/asan,$(ASAN_ENV))
 	@$(MAKE) --no-print-directory fuzz-check
+	@echo "== every message ID is documented"
+	@scripts/check-messages.sh
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
@@ -119,11 +207,30 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 0755 build/bin/bulwark-cert $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/bulwark-cert.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+install: $(WOLFSSL_LIB)
+	@$(MAKE) --no-print-directory variant-progs VARIANT=install
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/libexec/bulwark
+	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
+	    $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/bulwark-cert.1 man/bulwark.1 \
+	    $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 man/bulwark-keyd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+ifeq ($(SETGID),1)
+	getent group bulwark >/dev/null || groupadd --system bulwark
+	install -m 2755 -o root -g bulwark build/install/bin/bulwark-keyd \
+	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)
+	install -d -m 0750 -o root -g bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark
+	for f in bulwark.kdb bulwark.sth; do \
+	    if [ -f $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f ]; then \
+		chown root:bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f && \
+		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f; fi; done
+else
+	install -m 0755 build/install/bin/bulwark-keyd \
+	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
+endif
 
 clean:
 	rm -rf build/bin build/obj build/test build/asan build/fuzz \
-	    build/tests build/testcerts
+	    build/tests build/testcerts build/install build/.keyd-path

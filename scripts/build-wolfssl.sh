@@ -58,6 +58,10 @@ cd "$work/wolfssl"
 make -j"$(nproc)" >"$work/make.log" 2>&1 || { tail -30 "$work/make.log" >&2; exit 1; }
 rm -rf "$out"
 make install >"$work/install.log" 2>&1
+# wolfSSL has no public call that says whether extended master secret was
+# negotiated, or which signature the server used; the client reads them
+# from the session (src/client/tls_facts.c), built against this exact tree.
+cp wolfssl/internal.h "$out/include/wolfssl/internal.h"
 
 # The policy needs AES-NI: refuse a build where it is not really compiled in.
 opts=$out/include/wolfssl/options.h

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 pkgs=(build-essential clang libclang-rt-14-dev llvm pkg-config
 	libseccomp-dev libcriterion-dev openssl gnutls-bin
 	dpkg-dev autoconf automake libtool ca-certificates
-	debian-archive-keyring)
+	debian-archive-keyring python3 passwd util-linux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -1,5 +1,9 @@
+#define _GNU_SOURCE	/* memmem */
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -27,11 +31,29 @@ t_tmpdir(void)
 	return tmpdir;
 }
 
+/* Peers still running when a test ends (a failed assertion) are stopped. */
+static pid_t peers[16];
+
+static void
+stop_peers(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
+		if (peers[i] > 0) {
+			kill(peers[i], SIGKILL);
+			waitpid(peers[i], NULL, 0);
+		}
+		peers[i] = 0;
+	}
+}
+
 void
 t_cleanup(void)
 {
 	char cmd[600];
 
+	stop_peers();
 	if (tmpdir[0] == '\0')
 		return;
 	snprintf(cmd, sizeof(cmd), "chmod -R u+rwx '%s' 2>/dev/null; "
@@ -250,4 +272,156 @@ int
 t_contains(const char *hay, const char *needle)
 {
 	return strstr(hay, needle) != NULL;
+}
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &al), 0);
+	port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+void
+t_peer_start(struct peer *p, const char *const *argv, const char *ready)
+{
+	const char *args[64];
+	int fd, i, tries, in[2];
+	uint8_t *b;
+	size_t n;
+
+	p->port = free_port();
+	snprintf(p->portstr, sizeof(p->portstr), "%d", p->port);
+	snprintf(p->log, sizeof(p->log), "%s/peer-%d.log", t_tmpdir(), p->port);
+	for (i = 0; argv[i] != NULL && i < 62; i++)
+		args[i] = strcmp(argv[i], "PORT") == 0 ? p->portstr : argv[i];
+	args[i] = NULL;
+	cr_assert_eq(pipe(in), 0);
+	p->pid = fork();
+	cr_assert_neq(p->pid, -1);
+	if (p->pid == 0) {
+		fd = open(p->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		dup2(in[0], 0);
+		close(in[1]);
+		execvp(args[0], (char *const *)args);
+		_exit(127);
+	}
+	close(in[0]);
+	p->stdin_fd = in[1];
+	for (i = 0; i < (int)(sizeof(peers) / sizeof(peers[0])); i++)
+		if (peers[i] == 0) {
+			peers[i] = p->pid;
+			break;
+		}
+	for (tries = 0; tries < 200; tries++) {
+		usleep(25000);
+		if (t_read(p->log, &b, &n) == 0) {
+			int ok = n > 0 && memmem(b, n, ready, strlen(ready)) != NULL;
+
+			free(b);
+			if (ok)
+				return;
+		}
+	}
+	cr_assert_fail("%s did not start: %s", args[0], t_peer_log(p));
+}
+
+void
+t_peer_stop(struct peer *p)
+{
+	size_t i;
+
+	if (p->pid > 0) {
+		close(p->stdin_fd);
+		kill(p->pid, SIGTERM);
+		waitpid(p->pid, NULL, 0);
+		for (i = 0; i < sizeof(peers) / sizeof(peers[0]); i++)
+			if (peers[i] == p->pid)
+				peers[i] = 0;
+	}
+	p->pid = 0;
+}
+
+char *
+t_peer_log(struct peer *p)
+{
+	static char buf[16384];
+	uint8_t *b;
+	size_t n;
+
+	buf[0] = '\0';
+	if (t_read(p->log, &b, &n) == 0) {
+		snprintf(buf, sizeof(buf), "%.*s", (int)n, (char *)b);
+		free(b);
+	}
+	return buf;
+}
+
+pid_t
+t_spawn(const char *prog, const char *const *argv, int *outfd)
+{
+	const char *bin = getenv("BWK_BIN");
+	char path[512], dbenv[600];
+	const char *args[64];
+	char linger[64];
+	char *envp[3] = { dbenv, NULL, NULL };
+	int p[2], n;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "%s/%s", bin, prog);
+	snprintf(dbenv, sizeof(dbenv), "BULWARK_DIR=%s", t_db());
+	if (getenv("BULWARK_TEST_LINGER_MS") != NULL) {
+		snprintf(linger, sizeof(linger), "BULWARK_TEST_LINGER_MS=%s",
+		    getenv("BULWARK_TEST_LINGER_MS"));
+		envp[1] = linger;
+	}
+	args[0] = path;
+	for (n = 0; argv[n] != NULL && n < 62; n++)
+		args[n + 1] = argv[n];
+	args[n + 1] = NULL;
+	cr_assert_eq(pipe(p), 0);
+	pid = fork();
+	if (pid == 0) {
+		dup2(p[1], 1);
+		close(p[0]);
+		execve(path, (char *const *)args, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	*outfd = p[0];
+	return pid;
+}
+
+const char *
+t_sysfile(const char *server, const char *addr, const char *port, int accept,
+    const char *fpr)
+{
+	static char path[512];
+	char text[2048];
+	int n;
+
+	snprintf(path, sizeof(path), "%s/bulwark.sys", t_tmpdir());
+	n = snprintf(text, sizeof(text),
+	    "* written by the tests\n"
+	    "SERVERNAME %s\n"
+	    "   TCPSERVERADDRESS %s\n"
+	    "   TCPPORT %s\n"
+	    "   SSLACCEPTCERTFROMSERV %s\n", server, addr, port,
+	    accept ? "YES" : "NO");
+	if (fpr != NULL)
+		n += snprintf(text + n, sizeof(text) - (size_t)n,
+		    "   BWKSERVERFINGERPRINT %s\n", fpr);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, (size_t)n, 0644), 0);
+	return path;
 }

@@ -2,6 +2,8 @@
 #ifndef BWK_TEST_HELPERS_H
 #define BWK_TEST_HELPERS_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,4 +38,32 @@ int	t_same_file(const char *a, const char *b);
 int	t_copy(const char *from, const char *to);
 int	t_contains(const char *hay, const char *needle);
 
+
+
+/*
+ * A real TLS peer (openssl s_server, gnutls-serv) on 127.0.0.1: argv[0]
+ * is the program, "PORT" in argv is replaced by a free port. Returns when
+ * the server listens (it printed ready), with its pid and port.
+ */
+struct peer {
+	pid_t	pid;
+	int	port;
+	char	portstr[8];
+	char	log[512];
+	int	stdin_fd;	/* held open: s_server quits at EOF on stdin */
+};
+void	t_peer_start(struct peer *, const char *const *argv, const char *ready);
+void	t_peer_stop(struct peer *);
+char	*t_peer_log(struct peer *);
+/* Starts BWK_BIN/prog in the background with stdout to a pipe. */
+pid_t	t_spawn(const char *prog, const char *const *argv, int *outfd);
+
+
+/*
+ * A system options file (dsm.sys style) with one stanza for bulwark
+ * check; accept is SSLACCEPTCERTFROMSERV, fpr NULL or a fingerprint.
+ * Returns its path.
+ */
+const char *t_sysfile(const char *server, const char *addr, const char *port,
+	    int accept, const char *fpr);
 #endif

@@ -1,0 +1,233 @@
+/*
+ * bulwark: the client. Start-up order is the design's: options, the crypto
+ * self-tests, the key helper (before no-new-privs), DNS, privileges
+ * dropped and the sandbox applied, and only then the network.
+ *
+ *	bulwark check --server NAME --address HOST --port PORT [options]
+ *	bulwark sandbox-check
+ */
+#include <signal.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include "../../sandbox/sandbox.h"
+#include "../common/kdb.h"
+#include "../common/msg.h"
+#include "../common/store.h"
+#include "../common/selftest.h"
+#include "../common/version.h"
+#include "options.h"
+#include "session.h"
+#include "verify.h"
+
+#define EXIT_OK		0
+#define EXIT_USAGE	2	/* command line, options or policy file */
+#define EXIT_SETUP	3	/* helper, key database, DNS or sandbox */
+#define EXIT_CONNECT	4	/* TCP connection failed */
+#define EXIT_TRUST	5	/* the server's certificate is not trusted */
+#define EXIT_SELFTEST	6
+#define EXIT_NOT_TLS	7	/* the port does not speak TLS */
+#define EXIT_PROTOCOL	8	/* the server's TLS is outside the policy */
+
+static const char usage_text[] =
+"usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
+"                     [--policy FILE] [--insecure-weak-sandbox]\n"
+"       bulwark sandbox-check\n"
+"\n"
+"       bulwark policy [--policy FILE]\n"
+"       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
+"                      --ip ADDR] [--time UNIX] [--purpose serverAuth]\n"
+"                      [--crl FILE]   (offline chain verification)\n"
+"\n"
+"Exit status: 0 trusted session; 2 usage, options or policy file; 3 set-up\n"
+"failed (helper, key database, address, sandbox); 4 cannot connect; 5 the\n"
+"server's certificate is not trusted; 6 crypto self-test failed; 7 the port\n"
+"does not speak TLS; 8 the server's TLS is outside the policy.\n";
+
+static int
+usage(const char *why, const char *arg)
+{
+	if (why != NULL)
+		bwk_msg("BWK0700E", "%s%s%s; see bulwark --help", why,
+		    arg ? ": " : "", arg ? arg : "");
+	return EXIT_USAGE;
+}
+
+struct check_args {
+	struct session_opts	 so;
+	struct bwk_options	 opt;
+	const char		*policy_file;
+	const char		*sysfile;
+};
+
+/*
+ * `bulwark check` reads the options as the seed client does: a system
+ * options file with SERVERNAME stanzas (--sysfile, default
+ * SYSTEM_DIR/bulwark.sys), an optional user file (-optfile=), and
+ * -option=value on the command line. Bulwark's own flags are --long.
+ */
+static int
+parse_check(int argc, char **argv, struct check_args *c)
+{
+	struct session_opts *o = &c->so;
+	char *dsm[64];
+	const char *optfile = NULL;
+	int i, ndsm = 0;
+	size_t k;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 2; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "--insecure-weak-sandbox") == 0)
+			o->insecure_sandbox = 1;
+		else if (strcmp(a, "--policy") == 0 || strcmp(a, "--sysfile") == 0) {
+			if (i + 1 >= argc || argv[i + 1][0] == '\0')
+				return usage("option needs a value", a);
+			*(a[2] == 'p' ? &c->policy_file : &c->sysfile) = argv[++i];
+		} else if (strncasecmp(a, "-optfile=", 9) == 0)
+			optfile = a + 9;
+		else if (a[0] == '-' && a[1] != '-' && ndsm < 63)
+			dsm[ndsm++] = argv[i];
+		else
+			return usage("unknown argument", a);
+	}
+	dsm[ndsm] = NULL;
+	if (c->sysfile == NULL && access(STORE_SYSTEM_DIR "/bulwark.sys", F_OK) == 0)
+		c->sysfile = STORE_SYSTEM_DIR "/bulwark.sys";
+	if (options_load(c->sysfile, optfile, ndsm, dsm, &c->opt) == -1)
+		return EXIT_USAGE;
+	for (k = 0; k < c->opt.nnotes; k++)
+		bwk_info("BWK0850I", "%s", c->opt.notes[k]);
+	o->server = c->opt.servername;
+	o->host = c->opt.address;
+	o->port = c->opt.port;
+	o->db = c->opt.passworddir[0] ? c->opt.passworddir : NULL;
+	o->sandbox_user = c->opt.sandbox_user;
+	o->accept_first_use = c->opt.acceptcert;
+	o->system_ca = c->opt.systemca;
+	if (c->opt.has_fingerprint) {
+		o->has_expected_fpr = 1;
+		memcpy(o->expected_fpr, c->opt.fingerprint, BWK_SHA256_LEN);
+	}
+	return 0;
+}
+
+static int
+exit_for(const struct session *s)
+{
+	switch (s->fail) {
+	case FAIL_CONNECT:	return EXIT_CONNECT;
+	case FAIL_NOT_TLS:	return EXIT_NOT_TLS;
+	case FAIL_PROTOCOL:	return EXIT_PROTOCOL;
+	case FAIL_TRUST:	return EXIT_TRUST;
+	default:		return EXIT_SETUP;
+	}
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	static struct session s;
+	static struct tls_policy pol;
+	struct check_args c;
+	int rc;
+
+	if ((rc = parse_check(argc, argv, &c)) != 0)
+		return rc;
+	if (policy_load(c.policy_file, &pol) == -1)
+		return EXIT_USAGE;
+	if (bwk_selftest_startup(bwk_prog) != 0)
+		return EXIT_SELFTEST;
+	c.so.policy = &pol;
+	if (wolfSSL_Init() != WOLFSSL_SUCCESS)
+		return EXIT_SETUP;
+	if (session_prepare(&s, &c.so) == -1) {
+		session_close(&s);
+		return EXIT_SETUP;
+	}
+	if (session_connect(&s) == -1) {
+		rc = exit_for(&s);
+		session_close(&s);
+		return rc;
+	}
+	session_report(&s, stdout);
+	fflush(stdout);
+#ifdef BULWARK_TESTING
+	/* tests inspect the live, sandboxed network process */
+	{
+		const char *linger = getenv("BULWARK_TEST_LINGER_MS");
+
+		if (linger != NULL) {
+			struct timespec ts = { atoi(linger) / 1000,
+			    (atoi(linger) % 1000) * 1000000L };
+
+			printf("lingering\n");
+			fflush(stdout);
+			nanosleep(&ts, NULL);
+		}
+	}
+#endif
+	bwk_info("BWK0720I", "the session with %s is trusted (%s)",
+	    c.so.server, s.rule == TRUST_PINNED ? "pinned certificate" :
+	    s.rule == TRUST_CA ? "CA chain and host name" :
+	    "accepted on first use");
+	session_close(&s);
+	return EXIT_OK;
+}
+
+static int
+cmd_policy(int argc, char **argv)
+{
+	struct tls_policy p;
+
+	if (argc == 4 && strcmp(argv[2], "--policy") == 0) {
+		if (policy_load(argv[3], &p) == -1)
+			return EXIT_USAGE;
+	} else if (argc != 2)
+		return usage("policy takes only --policy FILE", NULL);
+	else if (policy_load(NULL, &p) == -1)
+		return EXIT_USAGE;
+	policy_print(&p, stdout);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	bwk_prog = "bulwark";
+	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not a kill */
+	if (argc < 2)
+		return usage("no command given", NULL);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("bulwark %s\n", BULWARK_VERSION);
+		return EXIT_OK;
+	}
+	/* options first (a usage error needs no crypto), then the self-tests */
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc, argv);
+	if (strcmp(argv[1], "policy") == 0)
+		return cmd_policy(argc, argv);
+	if (strcmp(argv[1], "verify") == 0) {
+		if (bwk_selftest_startup(bwk_prog) != 0)
+			return EXIT_SELFTEST;
+		return cmd_verify(argc - 1, argv + 1);
+	}
+	if (strcmp(argv[1], "sandbox-check") == 0) {
+		if (bwk_selftest_startup(bwk_prog) != 0)
+			return EXIT_SELFTEST;
+		return sb_report(stdout) == 0 ? EXIT_OK : EXIT_SETUP;
+	}
+	return usage("unknown command", argv[1]);
+}
