@@ -1,0 +1,90 @@
+/*
+ * The client's options files, in the dsm.opt/dsm.sys format.
+ *
+ * Two files, as on UNIX: a system options file (dsm.sys style) whose
+ * SERVERNAME lines start server stanzas, and an optional user options file
+ * (dsm.opt style) whose SERVERNAME picks one of them. The stanza used is,
+ * first match wins: -servername= on the command line, SERVERNAME in the
+ * user file, DEFAULTSERVER in the system file, the first stanza.
+ *
+ * Syntax, per line: blank lines and lines whose first non-blank is `*` are
+ * comments (so are `#` lines, for convenience); otherwise an option name,
+ * blanks, a value, nothing after it. Names are case-insensitive and may be
+ * abbreviated down to the upper-case letters of IBM's spelling
+ * (TCPServeraddress: TCPS, TCPSE, ... TCPSERVERADDRESS). Values with blanks
+ * are quoted with "..." or '...'; keyword and number values must not be
+ * quoted. Bulwark's own options (BWK...) take no abbreviations.
+ *
+ * Command line: -option=value (no blanks around '='), -optfile=PATH (the
+ * user file instead of the default one) and -servername=NAME. Only
+ * SERVERNAME, TCPSERVERADDRESS, TCPPORT, NODENAME, PASSWORDDIR and the BWK
+ * options may be given there; they override the stanza.
+ */
+#ifndef BWK_OPTIONS_H
+#define BWK_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define OPT_MAX_FILE		(256 * 1024)	/* bytes per options file */
+#define OPT_MAX_LINE		1024		/* bytes per line, without EOL */
+#define OPT_MAX_STANZAS		256
+#define OPT_MAX_NOTES		8
+
+enum opt_sslrequired {
+	OPT_SSLREQ_DEFAULT = 0,
+	OPT_SSLREQ_YES,
+	OPT_SSLREQ_NO,
+	OPT_SSLREQ_SERVERONLY,
+};
+
+enum opt_commmethod {
+	OPT_COMM_DEFAULT = 0,	/* not given: IPv4 or IPv6 */
+	OPT_COMM_TCPIP,		/* COMMMETHOD TCPIP: IPv4 only (as IBM's) */
+	OPT_COMM_V6TCPIP,	/* COMMMETHOD V6TCPIP: IPv6 or IPv4 */
+};
+
+#define OPT_PASSWORD_PROMPT	0
+#define OPT_PASSWORD_GENERATE	1
+
+struct bwk_options {
+	char	 servername[65];	/* the stanza used */
+	char	 address[65];		/* TCPSERVERADDRESS */
+	char	 port[6];		/* TCPPORT as text, default "1500" */
+	char	 adminport[6];		/* TCPADMINPORT, default TCPPORT */
+	int	 portnum, adminportnum;	/* the same as numbers */
+	int	 ssl, fipsmode, acceptcert, disablelegacy;	/* 1 YES, 0 NO */
+	int	 sslrequired;		/* enum opt_sslrequired */
+	int	 commmethod;		/* enum opt_commmethod */
+	char	 nodename[65];		/* "" when not set */
+	int	 passwordaccess;	/* OPT_PASSWORD_* */
+	char	 passworddir[4096];	/* "" when not set */
+	int	 has_fingerprint;	/* BWKSERVERFINGERPRINT given */
+	uint8_t	 fingerprint[32];
+	int	 systemca;		/* BWKSYSTEMCA, default 0 */
+	char	 sandbox_user[33];	/* BWKSANDBOXUSER, default "nobody" */
+	char	 notes[OPT_MAX_NOTES][256];	/* "what Bulwark actually does" */
+	size_t	 nnotes;
+};
+
+/*
+ * Reads the system options file sysfile and the user options file userfile
+ * (either may be NULL: absent; a named file that does not exist is an
+ * error), then the option arguments argv[0..argc-1] (no program name, no
+ * command: each is -option=value). -optfile=PATH replaces userfile.
+ * Returns 0 with *out filled, or -1 after printing one BWK08xxE message;
+ * *out is untouched on error. Notes are collected in out->notes, not
+ * printed (the caller prints them as BWK0850I).
+ */
+int	options_load(const char *sysfile, const char *userfile, int argc,
+	    char *const argv[], struct bwk_options *out);
+/*
+ * The same on buffers (untrusted bytes; fuzzed). sys == NULL or
+ * user == NULL means that file is absent; sysname and username name them
+ * in messages. -optfile= is checked but has no effect here.
+ */
+int	options_load_buffers(const char *sysname, const char *sys,
+	    size_t syslen, const char *username, const char *user,
+	    size_t userlen, int argc, char *const argv[],
+	    struct bwk_options *out);
+#endif
