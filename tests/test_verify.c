@@ -1,0 +1,472 @@
+/*
+ * bulwark verify and chain_verify(): chains made with openssl in a temp
+ * directory, one rule per test, and the x509-limbo SUCCESS cases from
+ * ../shared when they are there (BWK_SHARED).
+ */
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/client/verify.h"
+#include "../src/common/msg.h"
+#include "helpers.h"
+
+static void setup(void) { t_tmpdir(); }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(verify, .init = setup, .fini = teardown, .timeout = 120);
+
+/*
+ * The test PKI. issue NAME ISSUER EXTENSIONS DAYS [DIGEST] [KEY]: a
+ * P-256 key (or KEY=rsa1024) and a certificate from ISSUER, with key
+ * identifiers as RFC 5280 asks.
+ */
+static const char gen_script[] =
+"set -e\n"
+"cd \"$1\"\n"
+"o() { openssl \"$@\" 2>/dev/null; }\n"
+"key() { if [ \"$2\" = rsa1024 ]; then o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out \"$1.key\";\n"
+"        else o ecparam -name prime256v1 -genkey -noout -out \"$1.key\"; fi; }\n"
+"root() { key \"$1\"; o req -new -x509 -key \"$1.key\" -sha256 -days 3650 -subj \"/CN=$1\" \\\n"
+"   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
+"   -addext 'subjectKeyIdentifier=hash' -out \"$1.pem\"; }\n"
+"issue() {\n"
+"  [ -f \"$1.key\" ] || key \"$1\" \"$6\"\n"
+"  o req -new -key \"$1.key\" -subj \"/CN=$1\" -out \"$1.csr\"\n"
+"  printf \"$3\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
+"  o x509 -req -in \"$1.csr\" -CA \"$2.pem\" -CAkey \"$2.key\" -CAcreateserial -\"${5:-sha256}\" \\\n"
+"     -days \"$4\" -extfile \"$1.ext\" -out \"$1.pem\"\n"
+"}\n"
+"CA='basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign,cRLSign'\n"
+"PL0='basicConstraints=critical,CA:TRUE,pathlen:0\\nkeyUsage=critical,keyCertSign,cRLSign'\n"
+"LEAF='basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth'\n"
+"root root\n"
+"root evilroot\n"
+"issue inter root \"$CA\" 3000\n"
+"issue leaf inter \"$LEAF\\nsubjectAltName=DNS:server.test,IP:127.0.0.1,IP:::1\" 825\n"
+"issue shortinter root \"$CA\" 1\n"
+"issue shortleaf shortinter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue evilleaf evilroot \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue ncinter root \"$CA\\nnameConstraints=critical,permitted;DNS:allowed.test\" 3000\n"
+"issue ncbad ncinter \"$LEAF\\nsubjectAltName=DNS:evil.test\" 825\n"
+"issue ncgood ncinter \"$LEAF\\nsubjectAltName=DNS:www.allowed.test\" 825\n"
+"issue wild inter \"$LEAF\\nsubjectAltName=DNS:*.wild.test\" 825\n"
+"issue badwild inter \"$LEAF\\nsubjectAltName=DNS:f*o.wild.test\" 825\n"
+"issue cnonly inter \"$LEAF\" 825\n"
+"issue pl0 root \"$PL0\" 3000\n"
+"issue pl0sub pl0 \"$CA\" 3000\n"
+"issue pl0leaf pl0sub \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue notca root 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature' 3000\n"
+"issue notcaleaf notca \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue sha1inter root \"$CA\" 3000 sha1\n"
+"issue sha1leaf sha1inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue weakleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825 sha256 rsa1024\n"
+"issue clientleaf inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=clientAuth\\nsubjectAltName=DNS:server.test' 825\n"
+"issue revleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+"cat inter.pem >chain.pem\n"
+/* CRLs: root's (nothing revoked) and inter's (revleaf revoked) */
+"crl() { # CA [CERT-TO-REVOKE]\n"
+"  mkdir -p \"ca-$1\" && : >\"ca-$1/index.txt\" && echo 01 >\"ca-$1/crlnumber\"\n"
+"  printf '[ca]\\ndefault_ca=d\\n[d]\\ndatabase=ca-%s/index.txt\\ncrlnumber=ca-%s/crlnumber\\n"
+"default_md=sha256\\ndefault_crl_days=30\\ncrl_extensions=x\\n[x]\\nauthorityKeyIdentifier=keyid:always\\n' \"$1\" \"$1\" >\"ca-$1.cnf\"\n"
+"  [ -z \"$2\" ] || o ca -config \"ca-$1.cnf\" -keyfile \"$1.key\" -cert \"$1.pem\" -revoke \"$2.pem\"\n"
+"  o ca -config \"ca-$1.cnf\" -keyfile \"$1.key\" -cert \"$1.pem\" -gencrl -out \"$1.crl\"\n"
+"}\n"
+"crl root\n"
+"crl inter revleaf\n"
+"cat root.crl inter.crl >all.crl\n"
+"touch .done\n";
+
+static void
+gen(void)
+{
+	char cmd[1024];
+	FILE *f;
+
+	f = fopen(t_path("gen.sh"), "w");
+	cr_assert_not_null(f);
+	fputs(gen_script, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "/bin/sh '%s' '%s'", t_path("gen.sh"),
+	    t_tmpdir());
+	cr_assert_eq(system(cmd), 0, "making the test PKI with openssl failed");
+	cr_assert_eq(access(t_path(".done"), F_OK), 0);
+}
+
+/*
+ * cmd_verify with the arguments (NULL-terminated); names without a '-'
+ * and without a '/' and ending in .pem/.crl are files in the temp dir.
+ * Returns the exit code; id gets the message ID of its stderr line.
+ */
+static int
+verify(char id[16], ...)
+{
+	char *argv[40], buf[4096];
+	const char *a;
+	va_list ap;
+	int argc = 0, rc, saved, saved_out, fd, i;
+	ssize_t n;
+
+	argv[argc++] = strdup("verify");
+	va_start(ap, id);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 39) {
+		size_t l = strlen(a);
+
+		if (a[0] != '-' && strchr(a, '/') == NULL && l > 4 &&
+		    (strcmp(a + l - 4, ".pem") == 0 ||
+		    strcmp(a + l - 4, ".crl") == 0))
+			argv[argc++] = strdup(t_path(a));
+		else
+			argv[argc++] = strdup(a);
+	}
+	va_end(ap);
+	argv[argc] = NULL;
+	bwk_quiet = 0;
+	fflush(stdout);
+	fflush(stderr);
+	saved = dup(2);
+	saved_out = dup(1);
+	fd = open(t_path("verify.err"), O_CREAT | O_TRUNC | O_WRONLY, 0600);
+	cr_assert(saved >= 0 && saved_out >= 0 && fd >= 0);
+	dup2(fd, 2);
+	dup2(fd, 1);
+	close(fd);
+	rc = cmd_verify(argc, argv);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved, 2);
+	dup2(saved_out, 1);
+	close(saved);
+	close(saved_out);
+	for (i = 0; i < argc; i++)
+		free(argv[i]);
+	id[0] = '\0';
+	fd = open(t_path("verify.err"), O_RDONLY);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	if (n >= 8 && strncmp(buf, "BWK", 3) == 0) {
+		memcpy(id, buf, 8);
+		id[8] = '\0';
+	}
+	if (rc != 0)
+		cr_log_info("verify: %s", buf);
+	return rc;
+}
+
+#define ACCEPT(...) do {						\
+	char id_[16];							\
+	int rc_ = verify(id_, __VA_ARGS__, NULL);			\
+	cr_assert_eq(rc_, 0, "refused (%s), expected accepted", id_);	\
+} while (0)
+
+#define REFUSE(want, ...) do {						\
+	char id_[16];							\
+	int rc_ = verify(id_, __VA_ARGS__, NULL);			\
+	cr_assert_eq(rc_, 1, "exit %d, expected 1 (refused)", rc_);	\
+	cr_assert_str_eq(id_, want);					\
+} while (0)
+
+#define BASE(leaf) "--ca", "root.pem", "--chain", "chain.pem", "--cert", leaf
+
+Test(verify, good_chain)
+{
+	gen();
+	ACCEPT(BASE("leaf.pem"), "--host", "server.test", "--purpose",
+	    "serverAuth");
+	ACCEPT(BASE("leaf.pem"), "--host", "SERVER.Test.");
+	ACCEPT(BASE("leaf.pem"));
+}
+
+Test(verify, wrong_host)
+{
+	gen();
+	REFUSE("BWK0774E", BASE("leaf.pem"), "--host", "other.test");
+	REFUSE("BWK0774E", BASE("leaf.pem"), "--host", "www.server.test");
+	/* no CN fallback: cnonly has CN=cnonly and no subjectAltName */
+	REFUSE("BWK0774E", BASE("cnonly.pem"), "--host", "cnonly");
+}
+
+Test(verify, expired_intermediate)
+{
+	char t[32];
+
+	gen();
+	/* shortinter lives one day, its leaf 825: look two days ahead */
+	snprintf(t, sizeof(t), "%lld", (long long)time(NULL) + 2 * 86400);
+	ACCEPT("--ca", "root.pem", "--chain", "shortinter.pem", "--cert",
+	    "shortleaf.pem", "--host", "server.test");
+	REFUSE("BWK0765E", "--ca", "root.pem", "--chain", "shortinter.pem",
+	    "--cert", "shortleaf.pem", "--host", "server.test", "--time", t);
+	/* and before the leaf existed */
+	REFUSE("BWK0766E", BASE("leaf.pem"), "--time", "1000000000");
+}
+
+Test(verify, missing_intermediate)
+{
+	gen();
+	REFUSE("BWK0763E", "--ca", "root.pem", "--cert", "leaf.pem");
+}
+
+Test(verify, untrusted_ca)
+{
+	gen();
+	REFUSE("BWK0763E", BASE("evilleaf.pem"), "--host", "server.test");
+	/* the intermediate given as an anchor works: a partial chain */
+	ACCEPT("--ca", "inter.pem", "--cert", "leaf.pem");
+}
+
+Test(verify, name_constraints)
+{
+	gen();
+	REFUSE("BWK0776E", "--ca", "root.pem", "--chain", "ncinter.pem",
+	    "--cert", "ncbad.pem");
+	ACCEPT("--ca", "root.pem", "--chain", "ncinter.pem", "--cert",
+	    "ncgood.pem", "--host", "www.allowed.test");
+}
+
+Test(verify, wildcards)
+{
+	gen();
+	ACCEPT(BASE("wild.pem"), "--host", "a.wild.test");
+	ACCEPT(BASE("wild.pem"), "--host", "A.WILD.test");
+	REFUSE("BWK0774E", BASE("wild.pem"), "--host", "wild.test");
+	REFUSE("BWK0774E", BASE("wild.pem"), "--host", "a.b.wild.test");
+	/* only the whole left-most label may be a wildcard */
+	REFUSE("BWK0774E", BASE("badwild.pem"), "--host", "foo.wild.test");
+}
+
+Test(verify, ip_san)
+{
+	gen();
+	ACCEPT(BASE("leaf.pem"), "--ip", "127.0.0.1");
+	ACCEPT(BASE("leaf.pem"), "--ip", "::1");
+	ACCEPT(BASE("leaf.pem"), "--ip", "0:0:0:0:0:0:0:1");
+	REFUSE("BWK0775E", BASE("leaf.pem"), "--ip", "127.0.0.2");
+	/* an address is never matched against DNS names, and vice versa */
+	REFUSE("BWK0774E", BASE("leaf.pem"), "--host", "127.0.0.1");
+}
+
+Test(verify, pathlen_violation)
+{
+	char chain[600];
+
+	gen();
+	snprintf(chain, sizeof(chain), "cat '%s' '%s' >'%s'",
+	    t_path("pl0.pem"), t_path("pl0sub.pem"), t_path("pl.pem"));
+	cr_assert_eq(system(chain), 0);
+	REFUSE("BWK0771E", "--ca", "root.pem", "--chain", "pl.pem", "--cert",
+	    "pl0leaf.pem");
+	/* and --max-depth 0 allows no intermediate at all */
+	REFUSE("BWK0771E", BASE("leaf.pem"), "--max-depth", "0");
+}
+
+Test(verify, ca_false_issuer)
+{
+	gen();
+	REFUSE("BWK0770E", "--ca", "root.pem", "--chain", "notca.pem",
+	    "--cert", "notcaleaf.pem");
+}
+
+Test(verify, sha1_intermediate_refused)
+{
+	gen();
+	REFUSE("BWK0768E", "--ca", "root.pem", "--chain", "sha1inter.pem",
+	    "--cert", "sha1leaf.pem");
+}
+
+Test(verify, weak_key_and_purpose)
+{
+	gen();
+	REFUSE("BWK0767E", BASE("weakleaf.pem"));
+	ACCEPT(BASE("clientleaf.pem"), "--host", "server.test");
+	REFUSE("BWK0773E", BASE("clientleaf.pem"), "--host", "server.test",
+	    "--purpose", "serverAuth");
+}
+
+Test(verify, crl)
+{
+	gen();
+	ACCEPT(BASE("leaf.pem"), "--crl", "all.crl");
+	REFUSE("BWK0780E", BASE("revleaf.pem"), "--crl", "all.crl");
+	ACCEPT(BASE("revleaf.pem"));
+	/* the intermediate has no CRL from the root: status unknown */
+	REFUSE("BWK0781E", BASE("leaf.pem"), "--crl", "inter.crl");
+}
+
+Test(verify, usage)
+{
+	char id[16];
+
+	gen();
+	cr_assert_eq(verify(id, "--ca", "root.pem", NULL), 2);
+	cr_assert_str_eq(id, "BWK0760E");
+	cr_assert_eq(verify(id, BASE("leaf.pem"), "--host", "a", "--ip",
+	    "127.0.0.1", NULL), 2);
+	cr_assert_eq(verify(id, BASE("leaf.pem"), "--purpose", "clientAuth",
+	    NULL), 2);
+	cr_assert_eq(verify(id, BASE("nonexistent.pem"), NULL), 2);
+	cr_assert_str_eq(id, "BWK0761E");
+}
+
+/* The library call the TLS session code will make, with DER buffers. */
+Test(verify, library_api)
+{
+	struct chain_input in;
+	struct chain_result res;
+	struct chain_der anchor, inter;
+	uint8_t *a, *i, *l;
+	size_t al, il, ll;
+	char cmd[1200];
+
+	gen();
+	snprintf(cmd, sizeof(cmd), "cd '%s' && for f in root inter leaf; do "
+	    "openssl x509 -in $f.pem -outform DER -out $f.der; done",
+	    t_tmpdir());
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(t_read(t_path("root.der"), &a, &al), 0);
+	cr_assert_eq(t_read(t_path("inter.der"), &i, &il), 0);
+	cr_assert_eq(t_read(t_path("leaf.der"), &l, &ll), 0);
+	anchor.der = a;
+	anchor.len = al;
+	inter.der = i;
+	inter.len = il;
+	memset(&in, 0, sizeof(in));
+	in.anchors = &anchor;
+	in.n_anchors = 1;
+	in.intermediates = &inter;
+	in.n_intermediates = 1;
+	in.leaf.der = l;
+	in.leaf.len = ll;
+	in.name_kind = CHAIN_NAME_DNS;
+	in.name = "server.test";
+	in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
+	in.max_depth = -1;
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_OK, "%s", res.detail);
+	cr_assert_eq(res.path_len, 3);
+	cr_assert_eq(res.path[0].src, CHAIN_SRC_LEAF);
+	cr_assert_eq(res.path[1].src, CHAIN_SRC_INTERMEDIATE);
+	cr_assert_eq(res.path[2].src, CHAIN_SRC_ANCHOR);
+	in.name = "other.test";
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_E_HOST);
+	cr_assert_eq(res.position, 0);
+	cr_assert_str_eq(chain_reason_id(res.reason), "BWK0774E");
+	in.n_intermediates = 0;
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_E_NO_ISSUER);
+	free(a);
+	free(i);
+	free(l);
+}
+
+/* Writes each limbo SERVER case that expects SUCCESS as a directory. */
+static const char limbo_split[] =
+"import datetime, json, os, sys\n"
+"d = json.load(open(sys.argv[1])); out = sys.argv[2]; n = 0\n"
+"for c in d['testcases']:\n"
+"    if c['expected_result'] != 'SUCCESS' or c.get('validation_kind') != 'SERVER':\n"
+"        continue\n"
+"    dd = os.path.join(out, '%03d' % n); os.makedirs(dd); n += 1\n"
+"    def put(name, items):\n"
+"        p = os.path.join(dd, name)\n"
+"        with open(p, 'w') as f:\n"
+"            for i in items: f.write(i if i.endswith('\\n') else i + '\\n')\n"
+"        return p\n"
+"    args = ['--ca', put('trusted.pem', c.get('trusted_certs') or []),\n"
+"            '--chain', put('untrusted.pem', c.get('untrusted_intermediates') or []),\n"
+"            '--cert', put('peer.pem', [c['peer_certificate']])]\n"
+"    name = c.get('expected_peer_name') or {}\n"
+"    if name.get('kind') == 'DNS': args += ['--host', name['value']]\n"
+"    if name.get('kind') == 'IP': args += ['--ip', name['value']]\n"
+"    if c.get('validation_time'):\n"
+"        t = datetime.datetime.fromisoformat(c['validation_time'].replace('Z', '+00:00'))\n"
+"        args += ['--time', str(int(t.timestamp()))]\n"
+"    if 'serverAuth' in (c.get('extended_key_usage') or []) or c.get('key_usage'):\n"
+"        args += ['--purpose', 'serverAuth']\n"
+"    if c.get('max_chain_depth') is not None: args += ['--max-depth', str(c['max_chain_depth'])]\n"
+"    if c.get('crls'): args += ['--crl', put('crls.pem', c['crls'])]\n"
+"    open(os.path.join(dd, 'id'), 'w').write(c['id'])\n"
+"    open(os.path.join(dd, 'args'), 'w').write('\\n'.join(args) + '\\n')\n"
+"print(n)\n";
+
+Test(verify, limbo_success_cases)
+{
+	const char *shared = getenv("BWK_SHARED");
+	char limbo[512], cmd[1500], line[512], failed[4096] = "";
+	FILE *f;
+	int n = 0, k, bad = 0;
+
+	if (shared == NULL) {
+		cr_skip_test("BWK_SHARED is not set: the x509-limbo SUCCESS "
+		    "cases are not run");
+		return;
+	}
+	snprintf(limbo, sizeof(limbo), "%s/testdata/x509-limbo/limbo.json",
+	    shared);
+	if (access(limbo, R_OK) != 0) {
+		cr_skip_test("%s is absent: the x509-limbo SUCCESS cases are "
+		    "not run", limbo);
+		return;
+	}
+	if (system("python3 -c 1 >/dev/null 2>&1") != 0) {
+		cr_skip_test("python3 is absent: cannot read limbo.json");
+		return;
+	}
+	f = fopen(t_path("split.py"), "w");
+	cr_assert_not_null(f);
+	fputs(limbo_split, f);
+	fclose(f);
+	mkdir(t_path("limbo"), 0700);
+	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' '%s'", t_path("split.py"),
+	    limbo, t_path("limbo"));
+	f = popen(cmd, "r");
+	cr_assert_not_null(f);
+	cr_assert(fgets(line, sizeof(line), f) != NULL);
+	cr_assert_eq(pclose(f), 0);
+	n = atoi(line);
+	cr_assert_eq(n, 58, "limbo.json has %d SERVER cases that expect "
+	    "SUCCESS, not 58", n);
+	bwk_quiet = 1;
+	for (k = 0; k < n; k++) {
+		char dir[600], *argv[24], args[4096], idtxt[256] = "";
+		int argc = 0, rc;
+		size_t len;
+		char *p, *save = NULL;
+
+		snprintf(dir, sizeof(dir), "%s/%03d", t_path("limbo"), k);
+		snprintf(cmd, sizeof(cmd), "%s/args", dir);
+		f = fopen(cmd, "r");
+		cr_assert_not_null(f);
+		len = fread(args, 1, sizeof(args) - 1, f);
+		args[len] = '\0';
+		fclose(f);
+		snprintf(cmd, sizeof(cmd), "%s/id", dir);
+		f = fopen(cmd, "r");
+		cr_assert_not_null(f);
+		len = fread(idtxt, 1, sizeof(idtxt) - 1, f);
+		idtxt[len] = '\0';
+		fclose(f);
+		argv[argc++] = "verify";
+		for (p = strtok_r(args, "\n", &save); p != NULL && argc < 23;
+		    p = strtok_r(NULL, "\n", &save))
+			argv[argc++] = p;
+		argv[argc] = NULL;
+		rc = cmd_verify(argc, argv);
+		if (rc != 0) {
+			bad++;
+			if (strlen(failed) + strlen(idtxt) + 3 < sizeof(failed)) {
+				strcat(failed, " ");
+				strcat(failed, idtxt);
+			}
+		}
+	}
+	bwk_quiet = 0;
+	cr_assert_eq(bad, 0, "%d of the %d limbo SUCCESS cases were refused:%s",
+	    bad, n, failed);
+}
