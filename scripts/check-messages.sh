@@ -10,7 +10,7 @@ doc=docs/messages.md
 pattern='BWK[0-9]{4}[IWE]'
 
 [ -f "$doc" ] || { echo "check-messages: $doc is missing" >&2; exit 2; }
-used=$(grep -rhoE "$pattern" src scripts | sort -u)
+used=$(grep -rhoE "$pattern" src sandbox scripts | sort -u)
 documented=$(grep -oE "^### $pattern" "$doc" | sed 's/^### //' | sort -u)
 
 missing=$(printf '%s\n' "$used" | grep -vxF -e "$documented" || true)

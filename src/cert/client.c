@@ -30,8 +30,7 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 {
 	uint8_t *buf, *out;
 	size_t len;
-	word32 off = 0;
-	int n, o;
+	int n;
 
 	if (bwk_read_file(path, KEYFILE_MAX, &buf, &len) == -1) {
 		bwk_msg("BWK0306E", "cannot read %s: %s", path, strerror(errno));
@@ -51,13 +50,10 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 		free(out);
 		return -1;
 	}
-	/* PKCS#8 wraps the traditional form; keep the inner key */
-	if ((o = wc_GetPkcs8TraditionalOffset(out, &off, (word32)n)) > 0 &&
-	    (word32)o < (word32)n) {
-		memmove(out, out + o, (size_t)n - (size_t)o);
-		explicit_bzero(out + (n - o), (size_t)o);
-		n -= o;
-	}
+	/*
+	 * PKCS#8 is kept as it is: for EC keys the curve is named only in
+	 * its algorithm identifier, and wolfCrypt's decoders read both forms.
+	 */
 	*der = out;
 	*derlen = (size_t)n;
 	return 0;
