@@ -188,7 +188,7 @@ Test(client, first_use_accepted_and_pinned)
 	s_server(&p, "ec384", NULL);
 	check(&r, &p, "new1", "127.0.0.1", "--accept-first-use", NULL);
 	EXPECT(r, 0, "BWK0722I");
-	cr_assert(t_contains(r.out, "8A:60:1E:61") || t_contains(r.out, "SHA-256"));
+	cr_assert(t_contains(r.out, "SHA-256 "), "%s", r.out);
 	t_peer_stop(&p);
 	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 0);
 	cr_assert(t_contains(r.out, "accepted-from-server"), "%s", r.out);
@@ -238,8 +238,14 @@ Test(client, changed_certificate_refused_with_replace_hint)
 	s_server(&p, "ec384", NULL);
 	check(&r, &p, "srv1", "127.0.0.1", "--accept-first-use", NULL);
 	EXPECT(r, 5, "BWK0711E");
-	cr_assert(t_contains(r.err, "pinned SHA-256 30:40"), "%s", r.err);
-	cr_assert(t_contains(r.err, "shown SHA-256 8A:60"), "%s", r.err);
+	{
+		/* the message names both fingerprints, and they differ */
+		const char *a = strstr(r.err, "pinned SHA-256 ");
+		const char *b = strstr(r.err, "shown SHA-256 ");
+
+		cr_assert(a != NULL && b != NULL, "%s", r.err);
+		cr_assert_neq(strncmp(a + 15, b + 14, 95), 0, "%s", r.err);
+	}
 	cr_assert(t_contains(r.err, "bulwark-cert -replace -server srv1"));
 	t_peer_stop(&p);
 }

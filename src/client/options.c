@@ -288,10 +288,15 @@ lookup(const char *where, const char *name, size_t n)
 	    "connection and TLS options)", where, e);
 }
 
+/*
+ * A stanza name is the server's label in the key database, so it follows
+ * bulwark-cert's rule for -server: no '/', '@' or '+' (those mark bundle
+ * members and secret entries).
+ */
 static int
 server_ok(const char *s)
 {
-	return strlen(s) <= 64 && kdb_label_ok(s);
+	return strlen(s) <= 64 && kdb_label_ok(s) && strpbrk(s, "/@+") == NULL;
 }
 
 /* IPv4 dotted quad, IPv6 literal, or a DNS name of letter-digit-hyphen labels. */
