@@ -39,6 +39,11 @@ ossl req -new -key leaf.key -subj "/CN=localhost" -out leaf.csr
 printf 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' >leaf.ext
 ossl x509 -req -in leaf.csr -CA inter.pem -CAkey inter.key -CAcreateserial -sha256 -days 825 -extfile leaf.ext -out leaf.pem
 cat leaf.pem inter.pem ca.pem >chain.pem
+# A leaf for client authentication only: not a TLS server certificate.
+ec clientonly prime256v1
+ossl req -new -key clientonly.key -subj "/CN=localhost" -out clientonly.csr
+printf 'basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=clientAuth\n' >clientonly.ext
+ossl x509 -req -in clientonly.csr -CA inter.pem -CAkey inter.key -CAcreateserial -sha256 -days 825 -extfile clientonly.ext -out clientonly.pem
 ec ca2 prime256v1
 ossl req -new -x509 -key ca2.key -sha256 -days 3650 -subj "/CN=Bulwark Test Root CA 2" \
 	-addext "basicConstraints=critical,CA:TRUE" -out ca2.pem

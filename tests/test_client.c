@@ -180,6 +180,22 @@ Test(client, options_from_dsm_opt_pair)
 	t_peer_stop(&p);
 }
 
+/* A CA-issued certificate for client authentication only is no server's. */
+Test(client, ca_signed_without_server_auth)
+{
+	const char *extra[] = { "-cert_chain", NULL, NULL };
+	struct peer p;
+	struct run r;
+
+	extra[1] = t_cert("inter.pem");
+	import_ca("srv1", "ca.pem");
+	s_server(&p, "clientonly", extra);
+	check(&r, &p, "srv1", "127.0.0.1", NULL, NULL);
+	cr_assert_eq(r.status, 5, "status %d: %s%s", r.status, r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK07"), "%s", r.err);
+	t_peer_stop(&p);
+}
+
 Test(client, first_use_accepted_and_pinned)
 {
 	struct peer p;

@@ -30,8 +30,17 @@
 #include "../common/store.h"
 #include "../common/x509.h"
 #include "session.h"
+#include "verify.h"
 
 #define IO_TIMEOUT_SECONDS	30
+
+static int
+is_ip_literal(const char *h)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
+}
 
 static int
 resolve(struct session *s)
@@ -608,6 +617,57 @@ check_chain(struct session *s)
 }
 
 /*
+ * A chain wolfSSL accepted to a CA root of the key database is also run
+ * through Bulwark's own path validation (src/client/verify.c, the code
+ * behind bulwark verify): both must accept. With the system CA bundle
+ * only wolfSSL's verdict is available; its anchors are not in memory.
+ */
+static int
+check_ca_path(struct session *s)
+{
+	WOLFSSL_X509_CHAIN *ch = wolfSSL_get_peer_chain(s->ssl);
+	struct chain_der anchors[KEYD_TRUST_MAX], inter[16];
+	struct chain_input in;
+	static struct chain_result res;
+	size_t i, na = 0, ni = 0;
+	int k, n;
+
+	if (s->o->system_ca)
+		return 0;
+	memset(&in, 0, sizeof(in));
+	for (i = 0; i < s->trust.n; i++)
+		if (s->trust.c[i].kind == KDB_CA) {
+			anchors[na].der = s->trust.c[i].der;
+			anchors[na++].len = s->trust.c[i].len;
+		}
+	n = wolfSSL_get_chain_count(ch);
+	for (k = 1; k < n && ni < sizeof(inter) / sizeof(inter[0]); k++) {
+		inter[ni].der = wolfSSL_get_chain_cert(ch, k);
+		inter[ni++].len = (size_t)wolfSSL_get_chain_length(ch, k);
+	}
+	in.anchors = anchors;
+	in.n_anchors = na;
+	in.intermediates = inter;
+	in.n_intermediates = ni;
+	in.leaf.der = s->leaf_der;
+	in.leaf.len = s->leaf_len;
+	in.name_kind = is_ip_literal(s->o->host) ? CHAIN_NAME_IP :
+	    CHAIN_NAME_DNS;
+	in.name = s->o->host;
+	in.time = bwk_now();
+	in.max_depth = -1;
+	in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
+	if (chain_verify(&in, &res) == CHAIN_OK)
+		return 0;
+	s->fail = FAIL_TRUST;
+	bwk_msg(chain_reason_id(res.reason), "server %s (%s:%s): its chain "
+	    "is refused by Bulwark's path validation: %s%s%s", s->o->server,
+	    s->o->host, s->o->port, chain_reason_text(res.reason),
+	    res.detail[0] ? ": " : "", res.detail);
+	return -1;
+}
+
+/*
  * First use: pin what the server showed, through the helper. With an
  * expected fingerprint given beforehand, it is a checked pin, not a
  * blind one.
@@ -654,14 +714,6 @@ accept_first_use(struct session *s)
 	    " (check this fingerprint with the server's administrator)", fpr);
 	s->fail = FAIL_NONE;
 	return 0;
-}
-
-static int
-is_ip_literal(const char *h)
-{
-	unsigned char a[16];
-
-	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
 }
 
 int
@@ -712,6 +764,8 @@ session_connect(struct session *s)
 	if (s->rule == TRUST_NONE)
 		s->rule = leaf_is_pinned(s, s->leaf_fpr) ? TRUST_PINNED :
 		    TRUST_CA;
+	if (s->rule == TRUST_CA && check_ca_path(s) == -1)
+		return -1;
 	if (s->rule == TRUST_FIRST_USE && accept_first_use(s) == -1)
 		return -1;
 	s->established = 1;

@@ -424,66 +424,11 @@ sig_params_parse(struct span algseq, struct sig_params *sp)
 /* Times                                                               */
 /* ------------------------------------------------------------------ */
 
-static int
-dig2(const uint8_t *p)
-{
-	if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
-		return -1;
-	return (p[0] - '0') * 10 + (p[1] - '0');
-}
-
-/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/*
- * RFC 5280 4.1.2.5: UTCTime YYMMDDHHMMSSZ, GeneralizedTime
- * YYYYMMDDHHMMSSZ; no fractions, no offsets.
- */
+/* RFC 5280 times: the one parser, in src/common/x509.c. */
 static int
 der_time(int tag, struct span v, int64_t *out)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
-	    30, 31 };
-	const uint8_t *d = v.p;
-	int year, f[5], i;
-
-	if (tag == 0x17 && v.n == 13) {
-		if ((year = dig2(d)) < 0)
-			return -1;
-		year += year < 50 ? 2000 : 1900;
-		d += 2;
-	} else if (tag == 0x18 && v.n == 15) {
-		int hi = dig2(d), lo = dig2(d + 2);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		year = hi * 100 + lo;
-		d += 4;
-	} else
-		return -1;
-	for (i = 0; i < 5; i++)
-		if ((f[i] = dig2(d + 2 * i)) < 0)
-			return -1;
-	if (d[10] != 'Z' || f[0] < 1 || f[0] > 12 || f[1] < 1 ||
-	    f[1] > mdays[f[0] - 1] || f[2] > 23 || f[3] > 59 || f[4] > 59)
-		return -1;
-	if (f[0] == 2 && f[1] == 29 &&
-	    !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-		return -1;
-	*out = days_from_civil(year, f[0], f[1]) * 86400 + f[2] * 3600 +
-	    f[3] * 60 + f[4];
-	return 0;
+	return x509_time(tag, v.p, v.n, out);
 }
 
 /* snprintf for messages; vsnprintf keeps GCC's truncation guesses quiet. */

@@ -21,28 +21,33 @@ dig2(const uint8_t *p)
 	return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
-/*
- * RFC 5280 4.1.2.5: UTCTime YYMMDDHHMMSSZ or GeneralizedTime
- * YYYYMMDDHHMMSSZ, always UTC with seconds. wolfSSL hands us the
- * element with its tag and length.
- */
-static int
-asn_time(const uint8_t *p, int len, int64_t *out)
+/* Days from 1970-01-01 to y-m-d (proleptic Gregorian). */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
 {
-	struct tm tm;
-	int year, n, i, v[5];
-	const uint8_t *d;
+	int64_t era, yoe, doy, doe;
 
-	if (p == NULL || len < 2 || p[1] != len - 2)
-		return -1;
-	d = p + 2;
-	n = len - 2;
-	if (p[0] == 0x17 && n == 13) {
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int
+x509_time(int tag, const uint8_t *d, size_t n, int64_t *out)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+	    30, 31 };
+	int year, f[5], i;
+
+	if (tag == 0x17 && n == 13) {
 		if ((year = dig2(d)) < 0)
 			return -1;
 		year += year < 50 ? 2000 : 1900;
 		d += 2;
-	} else if (p[0] == 0x18 && n == 15) {
+	} else if (tag == 0x18 && n == 15) {
 		int hi = dig2(d), lo = dig2(d + 2);
 
 		if (hi < 0 || lo < 0)
@@ -52,20 +57,26 @@ asn_time(const uint8_t *p, int len, int64_t *out)
 	} else
 		return -1;
 	for (i = 0; i < 5; i++)
-		if ((v[i] = dig2(d + 2 * i)) < 0)
+		if ((f[i] = dig2(d + 2 * i)) < 0)
 			return -1;
-	if (d[10] != 'Z' || v[0] < 1 || v[0] > 12 || v[1] < 1 || v[1] > 31 ||
-	    v[2] > 23 || v[3] > 59 || v[4] > 60)
+	if (d[10] != 'Z' || f[0] < 1 || f[0] > 12 || f[1] < 1 ||
+	    f[1] > mdays[f[0] - 1] || f[2] > 23 || f[3] > 59 || f[4] > 59)
 		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = year - 1900;
-	tm.tm_mon = v[0] - 1;
-	tm.tm_mday = v[1];
-	tm.tm_hour = v[2];
-	tm.tm_min = v[3];
-	tm.tm_sec = v[4];
-	*out = (int64_t)timegm(&tm);
+	if (f[0] == 2 && f[1] == 29 &&
+	    !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+		return -1;
+	*out = days_from_civil(year, f[0], f[1]) * 86400 + f[2] * 3600 +
+	    f[3] * 60 + f[4];
 	return 0;
+}
+
+/* wolfSSL hands us the date element with its tag and length. */
+static int
+asn_time(const uint8_t *p, int len, int64_t *out)
+{
+	if (p == NULL || len < 2 || p[1] != len - 2)
+		return -1;
+	return x509_time(p[0], p + 2, (size_t)len - 2, out);
 }
 
 /*

@@ -40,6 +40,13 @@ enum x509_verdict {
 };
 
 /*
+ * RFC 5280 4.1.2.5 times: UTCTime (tag 0x17) YYMMDDHHMMSSZ or
+ * GeneralizedTime (0x18) YYYYMMDDHHMMSSZ; no fractions, no offsets, real
+ * calendar days. d/n are the element's contents.
+ */
+int	x509_time(int tag, const uint8_t *d, size_t n, int64_t *out);
+
+/*
  * Parses der. Returns 0, or -1 when it is not an X.509 certificate that
  * wolfSSL can read; why then says what wolfSSL objected to.
  */
