@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../sandbox/sandbox.h"
 #include "helpers.h"
 
 static char tmpdir[256];
@@ -424,4 +425,19 @@ t_sysfile(const char *server, const char *addr, const char *port, int accept,
 		    "   BWKSERVERFINGERPRINT %s\n", fpr);
 	cr_assert_eq(t_write(path, (const uint8_t *)text, (size_t)n, 0644), 0);
 	return path;
+}
+
+void
+t_need_sandbox(void)
+{
+	struct sb_status st;
+
+	sb_probe(&st);
+	if (!st.seccomp)
+		cr_skip_test("this kernel cannot install seccomp filters; "
+		    "bulwark refuses to run a session without them");
+	if (st.landlock_abi < 4)
+		cr_skip_test("this kernel has Landlock ABI %d; the network "
+		    "process needs ABI 4 (Linux 6.7) for its TCP port rules",
+		    st.landlock_abi);
 }

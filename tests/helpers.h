@@ -66,4 +66,9 @@ pid_t	t_spawn(const char *prog, const char *const *argv, int *outfd);
  */
 const char *t_sysfile(const char *server, const char *addr, const char *port,
 	    int accept, const char *fpr);
+
+
+/* Skips the test, with the reason, when the kernel cannot sandbox the
+ * network process (no seccomp, or Landlock below ABI 4). */
+void	t_need_sandbox(void);
 #endif

@@ -19,7 +19,7 @@
 
 #include "helpers.h"
 
-static void setup(void) { t_tmpdir(); }
+static void setup(void) { t_need_sandbox(); t_tmpdir(); }
 static void teardown(void) { t_cleanup(); }
 
 TestSuite(client, .init = setup, .fini = teardown, .timeout = 60);

@@ -25,7 +25,7 @@
 #include "../src/client/session.h"
 #include "helpers.h"
 
-static void setup(void) { t_tmpdir(); }
+static void setup(void) { t_need_sandbox(); t_tmpdir(); }
 static void teardown(void) { t_cleanup(); }
 
 TestSuite(session, .init = setup, .fini = teardown, .timeout = 60);

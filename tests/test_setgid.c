@@ -80,6 +80,7 @@ as_user(char *out, size_t outlen, const char *fmt, ...)
 static void
 need_install(void)
 {
+	t_need_sandbox();
 	if (prefix[0] == '\0')
 		cr_skip_test("needs root and make check's setgid install "
 		    "(BWK_SETGID_PREFIX)");
