@@ -75,9 +75,9 @@ check_result(const struct bwk_options *o)
 		fail_prop("bad address accepted");
 	if (o->commmethod == OPT_COMM_TCPIP && v6)
 		fail_prop("IPv6 address with COMMMETHOD TCPIP accepted");
-	if (bwk_parse_long(o->port, 1, 32767, &l) != 0 || l != o->portnum)
+	if (bwk_parse_long(o->port, 1, 65535, &l) != 0 || l != o->portnum)
 		fail_prop("bad port");
-	if (bwk_parse_long(o->adminport, 1, 32767, &l) != 0 ||
+	if (bwk_parse_long(o->adminport, 1, 65535, &l) != 0 ||
 	    l != o->adminportnum)
 		fail_prop("bad admin port");
 	if (o->nodename[0] != '\0' && !node_ok(o->nodename))

@@ -264,7 +264,7 @@ cmd_add(struct cert_opts *o)
 	rc = EXIT_KDB;
 	if (build_entries(&db, o, in, now) == -1)
 		goto out_db;
-	if (store_save(&s, &db, &st) == -1)
+	if (store_save(&s, &db, &st) != 0)
 		goto out_db;
 	bwk_info("BWK0340I", "stored %zu certificate%s in %s%s%s", in->certs.n,
 	    in->certs.n == 1 ? "" : "s", s.kdb,

@@ -140,7 +140,7 @@ update(struct cert_opts *o, int (*fn)(struct kdb *, void *), void *arg)
 		store_close(&s);
 		return EXIT_KDB;
 	}
-	if ((rc = fn(&db, arg)) == EXIT_OK && store_save(&s, &db, &st) == -1)
+	if ((rc = fn(&db, arg)) == EXIT_OK && store_save(&s, &db, &st) != 0)
 		rc = EXIT_KDB;
 	kdb_free(&db);
 	stash_wipe(&st);

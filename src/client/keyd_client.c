@@ -30,7 +30,7 @@ helper_failed(struct keyd_conn *c, const char *what)
 int
 keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 {
-	const char *argv[10];
+	const char *argv[12];
 	char *const envp[] = { NULL };
 	int sv[2], n = 0;
 
@@ -45,6 +45,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 	}
 	if (o->accept_first_use)
 		argv[n++] = "--accept-first-use";
+	if (o->system_ca)
+		argv[n++] = "--system-ca";
 	if (o->insecure_sandbox)
 		argv[n++] = "--insecure-weak-sandbox";
 	argv[n] = NULL;
@@ -60,7 +62,11 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 	}
 	if (c->pid == 0) {
 		/* the helper's end on the fixed fd, nothing else inherited */
-		if (dup2(sv[1], KEYD_FD) == -1)
+		if (sv[1] == KEYD_FD) {
+			/* already in place: only its close-on-exec must go */
+			if (fcntl(KEYD_FD, F_SETFD, 0) == -1)
+				_exit(127);
+		} else if (dup2(sv[1], KEYD_FD) == -1)
 			_exit(127);
 		close_range(KEYD_FD + 1, ~0U, 0);
 		/* absolute, compiled-in path; empty environment: no overrides */
@@ -154,7 +160,8 @@ keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
 			goto bad;
 		if (m.type != KEYD_ANS_TRUST || msg_get16(&m, &idx) == -1 ||
 		    msg_get16(&m, &total) == -1 || msg_get8(&m, &kind) == -1 ||
-		    msg_get(&m, z, 3) == -1 || msg_get32(&m, &len) == -1 ||
+		    msg_get(&m, z, 3) == -1 || z[0] > 1 || z[1] != 0 ||
+		    z[2] != 0 || msg_get32(&m, &len) == -1 ||
 		    idx != i || total > KEYD_TRUST_MAX || len > KDB_DATA_MAX ||
 		    msg_ref(&m, len, &der) == -1 || msg_end(&m) == -1)
 			goto malformed;
@@ -170,6 +177,7 @@ keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
 		memcpy(t->c[i].der, der, len);
 		t->c[i].len = len;
 		t->c[i].kind = kind;
+		t->c[i].own = z[0];
 		t->n = (size_t)i + 1;
 	}
 	return 0;

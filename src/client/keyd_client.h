@@ -29,11 +29,13 @@ struct keyd_spawn_opts {
 	const char	*server;	/* the one server this session serves */
 	const char	*db;		/* key-database directory, or NULL */
 	int		 accept_first_use;
+	int		 system_ca;
 	int		 insecure_sandbox;
 };
 
 struct trust_cert {
 	uint8_t		 kind;		/* KDB_PINNED or KDB_CA */
+	uint8_t		 own;		/* this server's entry, not every server's */
 	uint8_t		*der;
 	size_t		 len;
 };

@@ -6,6 +6,7 @@
  *	bulwark check --server NAME --address HOST --port PORT [options]
  *	bulwark sandbox-check
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -199,9 +200,22 @@ cmd_policy(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* 0-2 must be open, or a socket or file could take their place. */
+static void
+sane_fds(void)
+{
+	int fd;
+
+	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+}
+
 int
 main(int argc, char **argv)
 {
+	sane_fds();
 	bwk_prog = "bulwark";
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not a kill */
 	if (argc < 2)

@@ -61,7 +61,11 @@ resolve(struct session *s)
 	return 0;
 }
 
-/* Is the leaf the server showed one of this server's entries? */
+/*
+ * Is the leaf the server showed one of this server's own entries (a
+ * pinned certificate, or a self-signed one stored as its CA root)? A CA
+ * root for every server is never a pin: it names no server.
+ */
 static int
 leaf_is_pinned(const struct session *s, const uint8_t fpr[BWK_SHA256_LEN])
 {
@@ -69,6 +73,8 @@ leaf_is_pinned(const struct session *s, const uint8_t fpr[BWK_SHA256_LEN])
 	size_t i;
 
 	for (i = 0; i < s->trust.n; i++) {
+		if (!s->trust.c[i].own)
+			continue;
 		if (wc_Sha256Hash(s->trust.c[i].der, (word32)s->trust.c[i].len,
 		    f) != 0)
 			continue;
@@ -241,6 +247,7 @@ session_prepare(struct session *s, const struct session_opts *o)
 	ko.server = o->server;
 	ko.db = dbdir;
 	ko.accept_first_use = o->accept_first_use;
+	ko.system_ca = o->system_ca;
 	ko.insecure_sandbox = o->insecure_sandbox;
 	/* the helper first: before no-new-privs, so a setgid helper works */
 	if (keyd_spawn(&s->kd, &ko) == -1 || keyd_hello(&s->kd) == -1 ||

@@ -139,6 +139,8 @@ msg_get_label(struct msg *m, char out[KEYD_LABEL_MAX + 1])
 	    msg_get(m, out, n) == -1)
 		return -1;
 	out[n] = '\0';
+	if (memchr(out, '\0', n) != NULL)
+		return -1;	/* a NUL would hide the rest from the check */
 	return kdb_label_ok(out) ? 0 : -1;
 }
 

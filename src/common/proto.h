@@ -47,7 +47,8 @@ enum keyd_type {
 };
 
 /*
- * ANS_TRUST: u16 index, u16 total, u8 kind (kdb kind), u8 zero[3],
+ * ANS_TRUST: u16 index, u16 total, u8 kind (kdb kind), u8 own (1: the
+ * server's own entry, 0: a CA root for every server), u8 zero[2],
  * u32 len, DER. total 0: one frame, index 0, kind 0, len 0.
  */
 #define KEYD_TRUST_MAX		64

@@ -81,7 +81,7 @@ store_dir(const char *opt, char *out, size_t outlen)
 
 /* Owner must be the user (or root); no write by others on the way. */
 static int
-check_dir_chain(const char *dir)
+check_dir_chain(const char *dir, char resolved[PATH_MAX])
 {
 	char path[PATH_MAX], *slash;
 	struct stat st;
@@ -101,6 +101,8 @@ check_dir_chain(const char *dir)
 		    user_name(st.st_uid), user_name(uid), path);
 		return -1;
 	}
+	/* every later open uses this path: no symlink swapped in between */
+	memcpy(resolved, path, PATH_MAX);
 	if ((st.st_mode & 022) != 0) {
 		bwk_msg("BWK0113E", "%s can be written by other users (mode "
 		    "%04o); fix: chmod go-w %s", path,
@@ -245,13 +247,9 @@ store_unlock(struct store *s)
 	s->locked = 0;
 }
 
-int
-store_open(struct store *s, const char *dir, enum store_mode mode)
+static int
+set_paths(struct store *s, const char *dir)
 {
-	struct stat st;
-
-	memset(s, 0, sizeof(*s));
-	s->lockfd = -1;
 	if (snprintf(s->dir, sizeof(s->dir), "%s", dir) >= (int)sizeof(s->dir) ||
 	    join(s->kdb, dir, STORE_KDB) == -1 ||
 	    join(s->sth, dir, STORE_STH) == -1 ||
@@ -260,6 +258,19 @@ store_open(struct store *s, const char *dir, enum store_mode mode)
 		bwk_msg("BWK0116E", "the directory name %s is too long", dir);
 		return -1;
 	}
+	return 0;
+}
+
+int
+store_open(struct store *s, const char *dir, enum store_mode mode)
+{
+	char resolved[PATH_MAX];
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	s->lockfd = -1;
+	if (set_paths(s, dir) == -1)
+		return -1;
 	if (stat(dir, &st) == -1) {
 		if (errno != ENOENT || mode == STORE_READ) {
 			if (errno == ENOENT)
@@ -275,7 +286,9 @@ store_open(struct store *s, const char *dir, enum store_mode mode)
 			return -1;
 		}
 	}
-	if (check_dir_chain(dir) == -1)
+	if (check_dir_chain(dir, resolved) == -1)
+		return -1;
+	if (set_paths(s, resolved) == -1)
 		return -1;
 	if (mode != STORE_READ && open_lock(s) == -1)
 		return -1;
@@ -418,7 +431,7 @@ fail:
 fail_renamed:
 	bwk_msg("BWK0110E", "wrote %s but cannot sync its directory: %s",
 	    path, strerror(errno));
-	return -1;
+	return -2;	/* the new file is in place: callers must not undo */
 }
 
 static int
@@ -554,8 +567,8 @@ store_save(struct store *s, const struct kdb *db, const struct stash *st)
 		stash_encode(st, sbuf);
 		r = write_atomic(s->dir, s->sth, sbuf, sizeof(sbuf), "stash");
 		explicit_bzero(sbuf, sizeof(sbuf));
-		if (r == -1)
-			return -1;
+		if (r != 0)
+			return -1;	/* the database was not touched */
 		s->stash_unsaved = 0;
 	}
 	if ((e = kdb_seal(db, st, &buf, &len)) != KDB_OK) {
@@ -579,10 +592,16 @@ store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
 	stash_encode(nst, sbuf);
 	r = write_atomic(s->dir, s->sthnew, sbuf, sizeof(sbuf), "rekey-stash");
 	explicit_bzero(sbuf, sizeof(sbuf));
-	if (r == -1)
-		return -1;
-	if (store_save(s, db, nst) == -1) {
-		(void)unlink(s->sthnew);
+	if (r != 0)
+		return -1;	/* the next writer removes a stray .sth.new */
+	if ((r = store_save(s, db, nst)) != 0) {
+		/*
+		 * Undo only when the database was not replaced; once it is
+		 * sealed under the new stash, bulwark.sth.new is the only key
+		 * to it, and the next run finishes the rekey.
+		 */
+		if (r == -1)
+			(void)unlink(s->sthnew);
 		return -1;
 	}
 	crashpoint("rekey-before-stash-rename");

@@ -64,7 +64,11 @@ int	store_dir(const char *opt, char *out, size_t outlen);
 int	store_open(struct store *, const char *dir, enum store_mode);
 /* Reads and opens the database; an absent one is empty (exists = 0). */
 int	store_load(struct store *, struct kdb *, struct stash *);
-/* Replaces the database atomically (writers only). */
+/*
+ * Replaces the database atomically (writers only). 0; -1 when the old
+ * database is still in place; -2 when the new one is in place but its
+ * directory could not be synced (reported; it must not be undone).
+ */
 int	store_save(struct store *, const struct kdb *, const struct stash *);
 /* New stash, database re-sealed under it; recoverable at every step. */
 int	store_rekey(struct store *, const struct kdb *, const struct stash *);

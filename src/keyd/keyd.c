@@ -26,6 +26,7 @@ struct keyd_args {
 	const char	*db;
 	const char	*server;
 	int		 accept_first_use;
+	int		 system_ca;
 	int		 insecure;
 };
 
@@ -54,6 +55,8 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->server = argv[++i];
 		else if (strcmp(argv[i], "--accept-first-use") == 0)
 			a->accept_first_use = 1;
+		else if (strcmp(argv[i], "--system-ca") == 0)
+			a->system_ca = 1;
 		else if (strcmp(argv[i], "--insecure-weak-sandbox") == 0)
 			a->insecure = 1;
 		else
@@ -172,6 +175,7 @@ main(int argc, char **argv)
 	k.store_ok = a.accept_first_use;
 	snprintf(k.server, sizeof(k.server), "%s", a.server);
 	k.accept_first_use = a.accept_first_use;
+	k.system_ca = a.system_ca;
 	k.send = send_fd;
 	k.send_arg = &fd;
 	if (keyd_init(&k) == -1)

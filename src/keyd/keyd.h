@@ -36,6 +36,7 @@ struct keyd {
 	struct kdb	 db;
 	char		 server[KDB_LABEL_MAX + 1];	/* bound server */
 	int		 accept_first_use;	/* SSLACCEPTCERTFROMSERV YES */
+	int		 system_ca;		/* BWKSYSTEMCA YES: no first use */
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;
 	enum keyd_state	 state;

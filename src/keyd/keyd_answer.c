@@ -106,7 +106,7 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 		frame_put16(&f, (uint16_t)idx++);
 		frame_put16(&f, (uint16_t)total);
 		frame_put8(&f, e->kind);
-		frame_put8(&f, 0);
+		frame_put8(&f, e->server[0] != '\0');	/* this server's own */
 		frame_put16(&f, 0);
 		frame_put32(&f, (uint32_t)e->len);
 		frame_put(&f, e->data, e->len);
@@ -335,6 +335,8 @@ keyd_answer_signon(struct keyd *k, struct msg *m)
 		    wc_HmacUpdate(&h, exp, KEYD_EXPORTER_LEN) == 0 &&
 		    wc_HmacFinal(&h, mac) == 0;
 		wc_HmacFree(&h);
+		/* ipad/opad are derived from the password */
+		explicit_bzero(&h, sizeof(h));
 	}
 	bwk_msg(ok ? "BWK0522I" : "BWK0521W", "audit: %s sign-on proof for "
 	    "node %s at server %s", ok ? "made a" : "FAILED to make a", node,
@@ -347,14 +349,18 @@ keyd_answer_signon(struct keyd *k, struct msg *m)
 	return answer(k, &f);
 }
 
+/*
+ * First use only for a server nothing vouches for: no entry of its own
+ * and no CA root for every server (the client refuses first use then
+ * too; the helper must not rely on the client to say so).
+ */
 static int
 has_trust_entry(const struct kdb *db, const char *server)
 {
 	size_t i;
 
 	for (i = 0; i < db->n; i++)
-		if ((db->e[i].kind == KDB_PINNED || db->e[i].kind == KDB_CA) &&
-		    strcasecmp(db->e[i].server, server) == 0)
+		if (trusted_for(&db->e[i], server))
 			return 1;
 	return 0;
 }
@@ -387,7 +393,7 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 		return -1;
 	}
 	k->accepted = 1;
-	if (!k->accept_first_use || !k->store_ok)
+	if (!k->accept_first_use || !k->store_ok || k->system_ca)
 		return answer_fail(k, m->seq, KEYD_FAIL_REFUSED);
 	if (has_trust_entry(&k->db, label))
 		return answer_fail(k, m->seq, KEYD_FAIL_EXISTS);
@@ -421,7 +427,7 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 		if (kdb_append(&fresh, &e) == -1) {
 			free(e.data);
 			fail = KEYD_FAIL_STORE;
-		} else if (store_save(&k->store, &fresh, &st) == -1)
+		} else if (store_save(&k->store, &fresh, &st) != 0)
 			fail = KEYD_FAIL_STORE;
 	}
 	kdb_free(&fresh);
