@@ -533,6 +533,37 @@ Test(keyd, accept_first_use_only_when_allowed)
 	free(der);
 }
 
+/* A CA root for every server vouches for every server: no first use. */
+Test(keyd, accept_refused_when_a_global_ca_exists)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
+	uint8_t *der, fpr[32];
+	size_t len;
+	uint32_t why;
+	struct run r;
+
+	make_db();
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "corp", "-file",
+	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_EXISTS);
+	keyd_close(&c);
+	/* and with the system CA bundle in use, the same */
+	o.system_ca = 1;
+	o.server = "new2";
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new2", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_REFUSED);
+	keyd_close(&c);
+	free(der);
+}
+
 Test(keyd, not_run_by_hand)
 {
 	struct run r;
