@@ -6,6 +6,7 @@
 #                 the same tests under ASan+UBSan, and a short fuzz run
 #   make demo     deps, build, then the main job end to end on loopback
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
+#   make bench    crypto and session speed beside OpenSSL, as ratios
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
 #   make clean
 
@@ -207,6 +208,15 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 
+build/bench/bench_crypto: bench/bench_crypto.c $(WOLFSSL_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -I$(WOLFSSL)/include -o $@ $< $(LIBS)
+
+# Speed beside a peer, as ratios (never as timed assertions in tests).
+bench: deps
+	@$(MAKE) --no-print-directory all build/bench/bench_crypto
+	@scripts/bench.sh
+
 install: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=install
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
@@ -232,5 +242,5 @@ else
 endif
 
 clean:
-	rm -rf build/bin build/obj build/test build/asan build/fuzz \
+	rm -rf build/bin build/obj build/test build/asan build/fuzz build/bench \
 	    build/tests build/testcerts build/install build/.keyd-path
