@@ -36,7 +36,10 @@ port=$(( 20000 + RANDOM % 20000 ))
 openssl s_server -accept "$port" -cert "$work/s.pem" -key "$work/s.key" -tls1_2 \
 	-ign_eof -quiet </dev/null >"$work/server.log" 2>&1 &
 server_pid=$!
-sleep 0.5
+for _ in $(seq 50); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.1
+done
 export BULWARK_DIR=$work/db
 "$bin/bulwark-cert" -add -server bench -file "$work/s.pem" >/dev/null
 printf 'SERVERNAME bench\n  TCPSERVERADDRESS 127.0.0.1\n  TCPPORT %s\n  SSLACCEPTCERTFROMSERV NO\n' \

@@ -23,10 +23,14 @@ openssl req -new -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$work/server.key" -sha256 -days 3650 -subj "/CN=demo-server/O=Bulwark demo" \
 	-addext "basicConstraints=critical,CA:FALSE" \
 	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out "$work/cert256.arm" 2>/dev/null
+# -quiet -ign_eof: serve connection after connection, whatever stdin does
 openssl s_server -accept "$port" -cert "$work/cert256.arm" -key "$work/server.key" \
-	-tls1_2 -ign_eof </dev/null >"$work/server.log" 2>&1 &
+	-tls1_2 -quiet -ign_eof </dev/null >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 50); do grep -q ACCEPT "$work/server.log" && break; sleep 0.1; done
+for _ in $(seq 50); do
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.1
+done
 
 cat >"$work/bulwark.sys" <<SYS
 * the client's options, in the dsm.sys format
