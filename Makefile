@@ -171,9 +171,10 @@ ASAN_ENV	:= ASAN_OPTIONS=detect_leaks=0 \
 		   BWK_CHILD_ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-# As root, check also installs a setgid helper into SETGID_TEST (a fixed
-# path: the helper's location is compiled in) for the setgid tests.
-SETGID_TEST	:= /tmp/bulwark-setgid-test
+# As root, check also installs a setgid helper into SETGID_TEST for the
+# setgid tests (the helper's location is compiled in, so it is a fixed
+# path per tree; set it to run two trees' checks at once).
+SETGID_TEST	?= /tmp/bulwark-setgid-test
 
 setgid-install:
 	@if [ "$$(id -u)" = 0 ]; then \
