@@ -157,6 +157,16 @@ build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) 
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
 	    $(COMMON_SRC) $(LIBS)
 
+# The client's handshake: the session code with a memory transport.
+FUZZ_SESSION_SRC := $(filter-out %/main.c,$(CLIENT_SRC)) $(SANDBOX_SRC)
+build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(COMMON_SRC) \
+		$(FUZZ_SESSION_SRC) build/gen/policy_builtin.c $(WOLFSSL_LIB) \
+		$(wildcard src/*/*.h sandbox/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
+	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SESSION_SRC) \
+	    $(COMMON_SRC) build/gen/policy_builtin.c $(LIBS) -lseccomp
+
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
 define run_tests

@@ -65,7 +65,7 @@ cp wolfssl/internal.h "$out/include/wolfssl/internal.h"
 
 # The policy needs AES-NI: refuse a build where it is not really compiled in.
 opts=$out/include/wolfssl/options.h
-for def in WOLFSSL_AESNI HAVE_PK_CALLBACKS HAVE_EXTENDED_MASTER HAVE_SNI HAVE_KEYING_MATERIAL; do
+for def in WOLFSSL_AESNI HAVE_PK_CALLBACKS HAVE_EXTENDED_MASTER HAVE_SNI HAVE_KEYING_MATERIAL WOLFSSL_ALWAYS_VERIFY_CB; do
 	grep -q "#define $def\b" "$opts" || { echo "BWK0905E wolfSSL was built without $def" >&2; exit 1; }
 done
 for def in WOLFSSL_TLS13 HAVE_CHACHA; do

@@ -55,6 +55,7 @@ extra_dirs() {
 max_len() {
 	case $1 in
 	fuzz_certfile) echo 65536 ;;
+	fuzz_handshake) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
 }

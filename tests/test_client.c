@@ -504,3 +504,19 @@ Test(client, policy_printed_and_weaker_policy_refused)
 	EXPECT(r, 2, "BWK0730E");
 	cr_assert(t_contains(r.err, "line 2"), "%s", r.err);
 }
+
+/* A server that insists on a client certificate the client lacks. */
+Test(client, server_requires_client_certificate)
+{
+	static const char *const x[] = { "-Verify", "1", "-tls1_2", NULL };
+	struct peer p;
+	struct run r;
+
+	import("srv1", "ec384.pem", NULL);
+	s_server(&p, "ec384", x);
+	check(&r, &p, "srv1", "127.0.0.1", NULL, NULL);
+	EXPECT(r, 5, "BWK0739E");
+	cr_assert(t_contains(r.err, "bulwark-cert -add -client -server srv1"),
+	    "%s", r.err);
+	t_peer_stop(&p);
+}

@@ -240,6 +240,32 @@ Test(options, defaults_and_minimal_stanza)
 	cr_assert_eq(o.adminportnum, 1500);
 	cr_assert_eq(o.commmethod, OPT_COMM_DEFAULT);
 	cr_assert_str_eq(o.sandbox_user, "nobody");
+	cr_assert_eq(o.handshaketimeout, 15);
+	cr_assert_eq(o.commtimeout, 60);
+}
+
+/* The handshake's deadline and the idle limit, in the stanza or the
+ * command line; COMMTIMEOUT abbreviates as IBM's (COMMT). */
+Test(options, timeouts)
+{
+	char *argv[] = { "-bwkhandshaketimeout=3", NULL };
+	struct bwk_options o;
+
+	expect_ok(load("SERVERNAME s\n TCPS h\n COMMT 120\n"
+	    " BWKHANDSHAKETIMEOUT 600\n", NULL, NULL, &o));
+	cr_assert_eq(o.commtimeout, 120);
+	cr_assert_eq(o.handshaketimeout, 600);
+	expect_ok(load("SERVERNAME s\n TCPS h\n BWKHANDSHAKETIMEOUT 30\n",
+	    NULL, argv, &o));
+	cr_assert_eq(o.handshaketimeout, 3);
+	expect_error(load("SERVERNAME s\n TCPS h\n BWKHANDSHAKETIMEOUT 601\n",
+	    NULL, NULL, &o), "BWK0811E", "dsm.sys:3: '601' is not a valid "
+	    "value of BWKHANDSHAKETIMEOUT; give a number of seconds from 1 to "
+	    "600");
+	expect_error(load("SERVERNAME s\n TCPS h\n COMMTIMEOUT 0\n", NULL,
+	    NULL, &o), "BWK0811E", "dsm.sys:3:");
+	expect_error(load("SERVERNAME s\n TCPS h\n COMMTIMEOUT 10s\n", NULL,
+	    NULL, &o), "BWK0811E", "dsm.sys:3:");
 }
 
 static const char three[] =

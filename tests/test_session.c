@@ -257,7 +257,7 @@ Test(session, renegotiation_request_ends_session)
 			_exit(11);
 		if (session_read(&s, buf, sizeof(buf)) != -1)
 			_exit(12);
-		_exit(s.renegotiation ? 0 : 13);
+		_exit(s.anomaly == ANOM_RENEGOTIATION ? 0 : 13);
 	}
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d\n%s", st,

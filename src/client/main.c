@@ -114,6 +114,8 @@ parse_check(int argc, char **argv, struct check_args *c)
 	o->sandbox_user = c->opt.sandbox_user;
 	o->accept_first_use = c->opt.acceptcert;
 	o->system_ca = c->opt.systemca;
+	o->handshake_timeout = c->opt.handshaketimeout;
+	o->idle_timeout = c->opt.commtimeout;
 	if (c->opt.has_fingerprint) {
 		o->has_expected_fpr = 1;
 		memcpy(o->expected_fpr, c->opt.fingerprint, BWK_SHA256_LEN);

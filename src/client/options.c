@@ -45,9 +45,11 @@ enum opt_id {
 	O_NODENAME,
 	O_PASSWORDACCESS,
 	O_PASSWORDDIR,
+	O_COMMTIMEOUT,
 	O_BWKSERVERFINGERPRINT,
 	O_BWKSYSTEMCA,
 	O_BWKSANDBOXUSER,
+	O_BWKHANDSHAKETIMEOUT,
 	O_COUNT
 };
 
@@ -63,6 +65,7 @@ enum opt_type {
 	T_DIR,
 	T_FPR,
 	T_USER,
+	T_SECONDS,
 };
 
 #define F_STANZA	0x01	/* connection option: a stanza of the system file */
@@ -106,6 +109,8 @@ static const struct optdef {
 				    F_STANZA | F_KEYWORD },
 	[O_PASSWORDDIR] =	{ "PASSWORDDIR", 11, T_DIR,
 				    F_STANZA | F_CLI },
+	[O_COMMTIMEOUT] =	{ "COMMTIMEOUT", 5, T_SECONDS,
+				    F_STANZA | F_CLI | F_KEYWORD },
 	/* Bulwark extensions. */
 	[O_BWKSERVERFINGERPRINT] = { "BWKSERVERFINGERPRINT", 20, T_FPR,
 				    F_STANZA | F_CLI },
@@ -113,6 +118,8 @@ static const struct optdef {
 				    F_STANZA | F_CLI | F_KEYWORD },
 	[O_BWKSANDBOXUSER] =	{ "BWKSANDBOXUSER", 14, T_USER,
 				    F_STANZA | F_CLI },
+	[O_BWKHANDSHAKETIMEOUT] = { "BWKHANDSHAKETIMEOUT", 19, T_SECONDS,
+				    F_STANZA | F_CLI | F_KEYWORD },
 };
 
 /* Values given in one place (a stanza, the user file, the command line). */
@@ -515,6 +522,21 @@ set_value(struct bwk_options *o, int id, const char *value, const char *where)
 		}
 		strcpy(o->sandbox_user, value);
 		break;
+	case T_SECONDS:
+		/* COMMTIMEOUT as the seed's (1-65535); a handshake limit
+		 * longer than 10 minutes would hide a dead server */
+		if (bwk_parse_long(value, 1, id == O_COMMTIMEOUT ? 65535 : 600,
+		    &l) != 0) {
+			expect = id == O_COMMTIMEOUT ? "give a number of seconds "
+			    "from 1 to 65535" : "give a number of seconds from 1 "
+			    "to 600";
+			break;
+		}
+		if (id == O_COMMTIMEOUT)
+			o->commtimeout = (int)l;
+		else
+			o->handshaketimeout = (int)l;
+		break;
 	}
 	if (expect == NULL)
 		return 0;
@@ -582,6 +604,12 @@ copy_value(struct bwk_options *dst, const struct bwk_options *src, int id)
 		memcpy(dst->sandbox_user, src->sandbox_user,
 		    sizeof(dst->sandbox_user));
 		break;
+	case O_COMMTIMEOUT:
+		dst->commtimeout = src->commtimeout;
+		break;
+	case O_BWKHANDSHAKETIMEOUT:
+		dst->handshaketimeout = src->handshaketimeout;
+		break;
 	}
 }
 
@@ -605,6 +633,8 @@ defaults(struct bwk_options *o)
 	o->sslrequired = OPT_SSLREQ_DEFAULT;
 	o->passwordaccess = OPT_PASSWORD_PROMPT;
 	strcpy(o->sandbox_user, "nobody");
+	o->commtimeout = 60;
+	o->handshaketimeout = 15;
 }
 
 /* -option=value arguments into c->cli; -optfile=PATH into c->optfile. */

@@ -17,8 +17,8 @@
  *
  * Command line: -option=value (no blanks around '='), -optfile=PATH (the
  * user file instead of the default one) and -servername=NAME. Only
- * SERVERNAME, TCPSERVERADDRESS, TCPPORT, NODENAME, PASSWORDDIR and the BWK
- * options may be given there; they override the stanza.
+ * SERVERNAME, TCPSERVERADDRESS, TCPPORT, NODENAME, PASSWORDDIR, COMMTIMEOUT
+ * and the BWK options may be given there; they override the stanza.
  */
 #ifndef BWK_OPTIONS_H
 #define BWK_OPTIONS_H
@@ -63,6 +63,8 @@ struct bwk_options {
 	uint8_t	 fingerprint[32];
 	int	 systemca;		/* BWKSYSTEMCA, default 0 */
 	char	 sandbox_user[33];	/* BWKSANDBOXUSER, default "nobody" */
+	int	 commtimeout;		/* COMMTIMEOUT, seconds, default 60 */
+	int	 handshaketimeout;	/* BWKHANDSHAKETIMEOUT, default 15 */
 	char	 notes[OPT_MAX_NOTES][256];	/* "what Bulwark actually does" */
 	size_t	 nnotes;
 };

@@ -47,6 +47,9 @@ sign(struct session *s, int scheme, int hash, const unsigned char *in,
 {
 	size_t len = *outSz;
 
+	/* the helper signs only for a server every check has passed */
+	if (session_gate_check(s) == -1)
+		return WC_HW_E;
 	if (hash == 0 || keyd_sign(&s->kd, scheme, hash, s->id.keyid, in,
 	    inSz, out, &len) == -1)
 		return WC_HW_E;	/* fails this handshake, never signs locally */

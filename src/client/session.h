@@ -7,6 +7,8 @@
 #ifndef BWK_SESSION_H
 #define BWK_SESSION_H
 
+#include <sys/types.h>
+
 #include <netdb.h>
 
 #include <wolfssl/options.h>
@@ -42,7 +44,15 @@ struct session_opts {
 	int		 has_expected_fpr;	/* BWKSERVERFINGERPRINT */
 	uint8_t		 expected_fpr[BWK_SHA256_LEN];
 	int		 insecure_sandbox;
+	int		 handshake_timeout;	/* BWKHANDSHAKETIMEOUT, seconds */
+	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
+	int64_t		 time;			/* validation time; 0: the clock */
 };
+
+#define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */
+#define SESSION_IDLE_TIMEOUT		60	/* each wait for the server */
+/* The server's whole handshake flight: a denial-of-service bound. */
+#define SESSION_MAX_FLIGHT		(256 * 1024)
 
 /* Why a session was refused: the exit status and tests use it. */
 enum session_fail {
@@ -54,8 +64,41 @@ enum session_fail {
 	FAIL_TRUST,		/* the certificate is not trusted */
 };
 
+/*
+ * What may leave this process (session_io.c). Until the server's
+ * Certificate has been judged (the verify callback) and what its
+ * ServerKeyExchange chose has been checked, only the ClientHello and
+ * alerts go out: no client certificate, key exchange or signature ever
+ * reaches a server that a check refuses.
+ */
+enum session_gate {
+	GATE_HELLO = 0,		/* the ClientHello may go; the server is silent */
+	GATE_SHUT,		/* the server spoke: alerts only, until judged */
+	GATE_OPEN,		/* every check passed */
+	GATE_REFUSED,		/* a check refused: alerts only, for good */
+};
+
+/* The server's stream as the record watcher sees it (session_io.c). */
+enum session_anomaly {
+	ANOM_NONE = 0,
+	ANOM_RENEGOTIATION,	/* a handshake record after the handshake */
+	ANOM_HELLO_REQUEST,	/* a HelloRequest during the handshake */
+	ANOM_OVERSIZE_RECORD,	/* longer than TLS allows */
+	ANOM_FLIGHT_TOO_LONG,	/* more than SESSION_MAX_FLIGHT bytes */
+};
+
+struct session;
+/* The transport under wolfSSL: the socket, or memory in the fuzzer. */
+struct session_transport {
+	/* > 0 bytes, 0 closed, -1 error (errno; ETIMEDOUT at the deadline) */
+	ssize_t	(*recv)(struct session *, void *, size_t);
+	ssize_t	(*send)(struct session *, const void *, size_t);
+};
+
 struct session {
 	const struct session_opts *o;
+	const struct session_transport *tr;
+	void			*tr_ctx;	/* the fuzzer's input */
 	struct keyd_conn	 kd;
 	struct trust_list	 trust;
 	struct client_id	 id;
@@ -65,22 +108,38 @@ struct session {
 	int			 sock;
 	enum trust_rule		 rule;
 	enum session_fail	 fail;
+	int			 reported;	/* a refusal was printed */
+	int			 decided;	/* the verify callback ran */
 	int			 verify_error;	/* wolfSSL's, when it refused */
 	int			 signed_by_helper;
 	uint8_t			 leaf_fpr[BWK_SHA256_LEN];
-	uint8_t			*leaf_der;	/* the certificate the server showed */
+	uint8_t			*leaf_der;	/* a copy of the server's leaf */
 	size_t			 leaf_len;
 	int64_t			 leaf_nb, leaf_na;
+	int			 leaf_is_ca;	/* basicConstraints cA TRUE */
 	struct tls_facts	 facts;
 	uint8_t			 first_bytes[5];	/* what the server sent first */
 	size_t			 nfirst;
-	/* record tracking on the server's stream (see io_recv) */
+	/* limits: the options', or the defaults when they are 0 */
+	int			 hs_timeout;	/* seconds, connect + handshake */
+	int			 idle_timeout;	/* seconds, each wait after it */
+	int64_t			 deadline;	/* CLOCK_MONOTONIC milliseconds */
+	int			 timed_out;	/* a wait ran past its limit */
+	int			 waited;	/* seconds, for the message */
+	/* the gate and the record watcher (see session_io.c) */
+	enum session_gate	 gate;
+	size_t			 sent_after_hello;	/* non-alert bytes */
 	int			 established;	/* handshake finished */
-	int			 renegotiation;	/* the server asked for one */
-	int			 timed_out;	/* a read ran past the timeout */
+	enum session_anomaly	 anomaly;
+	size_t			 flight_bytes;	/* received before established */
+	int			 gate_blocked;	/* a send was held back */
+	int			 server_ccs;	/* its records are now encrypted */
 	uint8_t			 rec_hdr[5];
 	size_t			 rec_hdr_have;
 	size_t			 rec_left;	/* body bytes of this record */
+	uint8_t			 hs_hdr[4];	/* clear handshake messages */
+	size_t			 hs_hdr_have;
+	size_t			 hs_left;
 	uint8_t			 accepted_fpr[BWK_SHA256_LEN];
 };
 
@@ -96,6 +155,38 @@ void	session_report(struct session *, FILE *);
  */
 int	session_read(struct session *, void *, size_t);
 void	session_close(struct session *);
+
+/*
+ * The parts of a session, one file each; the fuzzer drives them with a
+ * memory transport. session_tls_context() builds the wolfSSL context
+ * from s->o and s->trust (no files, no network); session_handshake()
+ * runs the handshake over s->tr and every check, and prints the refusal.
+ */
+int	session_tls_context(struct session *);
+/* The time limits from s->o, with the defaults for those not set. */
+void	session_limits(struct session *);
+int	session_handshake(struct session *);
+
+/* session_io.c: the socket transport, the gate, the record watcher. */
+extern const struct session_transport session_socket_transport;
+int	session_tcp_connect(struct session *);
+void	session_io_bind(struct session *);
+/* Called before anything beyond the ClientHello is sent or signed. */
+int	session_gate_check(struct session *);
+int64_t	session_clock_ms(void);
+
+/* session_trust.c: the decision inside wolfSSL's certificate step. */
+int	session_verify_cb(int, WOLFSSL_X509_STORE_CTX *);
+int	session_check_kx(struct session *);
+int	session_first_use(struct session *);
+/* After a failure before the callback: 1 when it printed why. */
+int	session_diagnose_chain(struct session *);
+int64_t	session_time(const struct session *);
+/* "the client stopped before its key exchange..." (truthful, per case) */
+const char *session_sent_note(const struct session *);
+
+/* session_fail.c: one message for a handshake that failed. */
+void	session_report_failure(struct session *, int err);
 
 /* pkcb.c: the wolfSSL sign callbacks, thin adapters over keyd_sign. */
 void	pkcb_install(WOLFSSL_CTX *);

@@ -44,10 +44,18 @@ hash_name(int hash)
 int
 tls_facts_get(WOLFSSL *ssl, struct tls_facts *f)
 {
+	const char *suite;
+
 	memset(f, 0, sizeof(*f));
 	if (ssl == NULL)
 		return -1;
 	f->ems = ssl->options.haveEMS ? 1 : 0;
+	f->hello_done = ssl->options.serverState >= SERVER_HELLO_COMPLETE;
+	f->cert_requested = ssl->options.sendVerify != 0;
+	suite = wolfSSL_get_cipher_name(ssl);
+	snprintf(f->suite, sizeof(f->suite), "%s", suite ? suite : "");
+	if (ssl->options.serverState < SERVER_KEYEXCHANGE_COMPLETE)
+		return 0;
 	snprintf(f->sig, sizeof(f->sig), "%s+%s",
 	    sig_name(ssl->options.peerSigAlgo),
 	    hash_name(ssl->options.peerHashAlgo));

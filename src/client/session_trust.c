@@ -1,0 +1,565 @@
+/*
+ * The trust decision, made inside wolfSSL's certificate step: the
+ * verify callback runs after the ServerHello and the server's
+ * Certificate were read, and before the client has sent anything but
+ * its ClientHello (WOLFSSL_ALWAYS_VERIFY_CB makes wolfSSL call it on the
+ * leaf whatever its own verdict). Everything that can refuse the server
+ * from what it has shown so far is decided here, once:
+ *
+ *	1. what the ServerHello chose: extended master secret, the suite;
+ *	2. the policy on every certificate shown: keys, signatures, dates;
+ *	3. the rule: a pin, a CA chain (wolfSSL's verdict and Bulwark's own
+ *	   path validation, src/client/verify.c, both), or first use;
+ *	4. BWKSERVERFINGERPRINT, whatever the rule.
+ *
+ * What the ServerKeyExchange chose (group, signature) is checked by
+ * session_check_kx() when the gate (session_io.c) is asked to let the
+ * client's second flight out. A refusal prints one message naming the
+ * first real reason; then wolfSSL ends the handshake.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <arpa/inet.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/error-ssl.h>
+#include <wolfssl/wolfcrypt/asn.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../common/kdb.h"
+#include "../common/msg.h"
+#include "../common/x509.h"
+#include "session.h"
+#include "verify.h"
+
+/* The chain the server sent, as DER pointers (wolfSSL's buffers). */
+struct peer_chain {
+	const uint8_t	*der[CHAIN_MAX_PATH];
+	size_t		 len[CHAIN_MAX_PATH];
+	size_t		 n;
+};
+
+enum ca_verdict { CA_TRUSTED, CA_REFUSED, CA_NO_CHAIN };
+
+int64_t
+session_time(const struct session *s)
+{
+	return s->o->time != 0 ? s->o->time : bwk_now();
+}
+
+const char *
+session_sent_note(const struct session *s)
+{
+	if (s->sent_after_hello == 0)
+		return "the client stopped before its key exchange: only its "
+		    "ClientHello was sent (no client certificate, key exchange, "
+		    "signature or data)";
+	return "the client had sent its key exchange";
+}
+
+static int
+is_ip_literal(const char *h)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, h, a) == 1 || inet_pton(AF_INET6, h, a) == 1;
+}
+
+/*
+ * Is the leaf one of this server's own entries (a pinned certificate, or
+ * a self-signed one stored as its CA root)? A CA root for every server
+ * is never a pin: it names no server.
+ */
+static int
+leaf_is_pinned(const struct session *s)
+{
+	uint8_t f[BWK_SHA256_LEN];
+	size_t i;
+
+	for (i = 0; i < s->trust.n; i++) {
+		if (!s->trust.c[i].own)
+			continue;
+		if (wc_Sha256Hash(s->trust.c[i].der, (word32)s->trust.c[i].len,
+		    f) != 0)
+			continue;
+		if (memcmp(f, s->leaf_fpr, sizeof(f)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+count_kind(const struct session *s, int kind)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < s->trust.n; i++)
+		if (s->trust.c[i].kind == kind)
+			n++;
+	return n;
+}
+
+static int
+refuse(struct session *s, enum session_fail why)
+{
+	s->fail = why;
+	s->reported = 1;
+	s->gate = GATE_REFUSED;
+	return -1;
+}
+
+/* 1. What the ServerHello chose, before anything depends on it. */
+static int
+check_hello(struct session *s)
+{
+	const struct tls_policy *p = s->o->policy;
+	size_t i;
+
+	if (tls_facts_get(s->ssl, &s->facts) == -1)
+		return refuse(s, FAIL_PROTOCOL);
+	if (p->require_ems && !s->facts.ems) {
+		bwk_msg("BWK0732E", "the server at %s:%s did not negotiate the "
+		    "extended master secret (RFC 7627), which the policy "
+		    "requires; %s. Enable extended master secret on the server",
+		    s->o->host, s->o->port, session_sent_note(s));
+		return refuse(s, FAIL_PROTOCOL);
+	}
+	for (i = 0; i < p->nsuites; i++)
+		if (strcmp(p->suites[i], s->facts.suite) == 0)
+			return 0;
+	bwk_msg("BWK0737E", "the server at %s:%s chose the suite %s, which "
+	    "the policy does not allow; %s", s->o->host, s->o->port,
+	    s->facts.suite[0] ? s->facts.suite : "(unknown)",
+	    session_sent_note(s));
+	return refuse(s, FAIL_PROTOCOL);
+}
+
+static int
+hash_allowed(const struct tls_policy *p, const char *sig_desc)
+{
+	const char *dash = strrchr(sig_desc, '-');
+	size_t i;
+
+	if (dash == NULL)
+		return 0;
+	for (i = 0; i < p->ncert_hashes; i++)
+		if (strcmp(dash + 1, p->cert_hashes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* 2. The policy on every certificate the server showed. */
+static int
+check_chain(struct session *s, const struct peer_chain *pc)
+{
+	struct certinfo ci;
+	char why[256], t[32];
+	const char *id;
+	size_t i;
+	long days;
+
+	if (pc->n == 0) {
+		bwk_msg("BWK0726E", "the server at %s:%s sent no certificate; "
+		    "%s", s->o->host, s->o->port, session_sent_note(s));
+		return refuse(s, FAIL_TRUST);
+	}
+	for (i = 0; i < pc->n; i++) {
+		if (x509_inspect(pc->der[i], pc->len[i], &ci, why,
+		    sizeof(why)) == -1) {
+			bwk_msg("BWK0713E", "server %s: certificate %zu the server "
+			    "sent cannot be read: %s; %s", s->o->server, i, why,
+			    session_sent_note(s));
+			return refuse(s, FAIL_TRUST);
+		}
+		id = NULL;
+		why[0] = '\0';
+		if (x509_policy(&ci, session_time(s), 1, &id, why,
+		    sizeof(why)) != X509_OK) {
+			bwk_msg(id, "server %s: certificate %zu (%s) is refused: "
+			    "%s; %s", s->o->server, i, ci.subject, why,
+			    session_sent_note(s));
+			return refuse(s, FAIL_TRUST);
+		}
+		if (!hash_allowed(s->o->policy, ci.sig_desc)) {
+			bwk_msg("BWK0323E", "server %s: certificate %zu (%s) is "
+			    "refused: signed with %s, outside the policy's "
+			    "certificate-hashes; %s", s->o->server, i, ci.subject,
+			    ci.sig_desc, session_sent_note(s));
+			return refuse(s, FAIL_TRUST);
+		}
+		days = bwk_days_until(ci.not_after, session_time(s));
+		if (days < EXPIRY_WARN_DAYS) {
+			bwk_time_format(ci.not_after, t);
+			bwk_msg("BWK0721W", "server %s: certificate %zu (%s) "
+			    "expires on %s, in %ld day%s; tell the server's "
+			    "administrator", s->o->server, i, ci.subject, t,
+			    days, days == 1 ? "" : "s");
+		}
+		if (i == 0) {
+			memcpy(s->leaf_fpr, ci.fpr, sizeof(ci.fpr));
+			s->leaf_nb = ci.not_before;
+			s->leaf_na = ci.not_after;
+			s->leaf_is_ca = ci.is_ca;
+		}
+	}
+	free(s->leaf_der);
+	if ((s->leaf_der = malloc(pc->len[0])) == NULL) {
+		bwk_msg("BWK0712E", "out of memory");
+		return refuse(s, FAIL_SETUP);
+	}
+	memcpy(s->leaf_der, pc->der[0], pc->len[0]);
+	s->leaf_len = pc->len[0];
+	return 0;
+}
+
+static void
+host_mismatch(struct session *s)
+{
+	bwk_msg("BWK0714E", "server %s: its certificate chains to a trusted "
+	    "CA but is not issued for %s; connect with a name or address "
+	    "the certificate lists (bulwark check shows them), or have the "
+	    "server's administrator add %s; %s", s->o->server, s->o->host,
+	    s->o->host, session_sent_note(s));
+	refuse(s, FAIL_TRUST);
+}
+
+/*
+ * Bulwark's own path validation against the key database's CA roots.
+ * With the system CA bundle too, a chain that reaches none of the
+ * database's roots may still be one wolfSSL verified to the bundle.
+ */
+static enum ca_verdict
+own_path(struct session *s, const struct peer_chain *pc, int wolf_err)
+{
+	struct chain_der anchors[KEYD_TRUST_MAX], inter[CHAIN_MAX_PATH];
+	struct chain_input in;
+	static struct chain_result res;
+	size_t i, na = 0;
+
+	memset(&in, 0, sizeof(in));
+	for (i = 0; i < s->trust.n; i++)
+		if (s->trust.c[i].kind == KDB_CA) {
+			anchors[na].der = s->trust.c[i].der;
+			anchors[na++].len = s->trust.c[i].len;
+		}
+	for (i = 1; i < pc->n; i++) {
+		inter[i - 1].der = pc->der[i];
+		inter[i - 1].len = pc->len[i];
+	}
+	in.anchors = anchors;
+	in.n_anchors = na;
+	in.intermediates = inter;
+	in.n_intermediates = pc->n - 1;
+	in.leaf.der = pc->der[0];
+	in.leaf.len = pc->len[0];
+	in.name_kind = is_ip_literal(s->o->host) ? CHAIN_NAME_IP :
+	    CHAIN_NAME_DNS;
+	in.name = s->o->host;
+	in.time = session_time(s);
+	in.max_depth = -1;
+	in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
+	switch (chain_verify(&in, &res)) {
+	case CHAIN_OK:
+		if (wolf_err == 0)
+			return CA_TRUSTED;
+		/* both must accept: wolfSSL's reason, when it disagrees */
+		if (wolf_err == DOMAIN_NAME_MISMATCH || wolf_err == IPADDR_MISMATCH) {
+			host_mismatch(s);
+			return CA_REFUSED;
+		}
+		bwk_msg("BWK0717E", "server %s (%s:%s): the TLS library refused "
+		    "its chain (%s) although Bulwark's path validation accepts "
+		    "it; see bulwark-cert -show -server %s; %s", s->o->server,
+		    s->o->host, s->o->port, wolfSSL_ERR_reason_error_string(
+		    (unsigned long)wolf_err), s->o->server, session_sent_note(s));
+		refuse(s, FAIL_TRUST);
+		return CA_REFUSED;
+	case CHAIN_E_NO_ISSUER:
+		if (s->o->system_ca && wolf_err == 0)
+			return CA_TRUSTED;	/* to a root of the bundle */
+		return CA_NO_CHAIN;
+	case CHAIN_E_HOST:
+	case CHAIN_E_IP:
+		host_mismatch(s);
+		return CA_REFUSED;
+	default:
+		bwk_msg(chain_reason_id(res.reason), "server %s (%s:%s): its "
+		    "chain is refused by Bulwark's path validation: %s%s%s%s%s%s; "
+		    "%s", s->o->server, s->o->host, s->o->port,
+		    chain_reason_text(res.reason), res.subject[0] ? " (" : "",
+		    res.subject, res.subject[0] ? ")" : "",
+		    res.detail[0] ? ": " : "", res.detail[0] ? res.detail : "",
+		    session_sent_note(s));
+		refuse(s, FAIL_TRUST);
+		return CA_REFUSED;
+	}
+}
+
+/* 3b. A chain to a CA root: the database's, or the system bundle's. */
+static enum ca_verdict
+ca_path(struct session *s, const struct peer_chain *pc, int wolf_err)
+{
+	if (s->leaf_is_ca) {
+		bwk_msg("BWK0725E", "server %s (%s:%s) showed a CA certificate "
+		    "(basicConstraints cA TRUE) as its own; when trust comes "
+		    "from a CA, a server needs an end-entity certificate (RFC "
+		    "5280 4.2.1.9): the server's administrator must issue one, "
+		    "or pin this certificate with bulwark-cert -add -server %s; "
+		    "%s", s->o->server, s->o->host, s->o->port, s->o->server,
+		    session_sent_note(s));
+		refuse(s, FAIL_TRUST);
+		return CA_REFUSED;
+	}
+	if (count_kind(s, KDB_CA) > 0)
+		return own_path(s, pc, wolf_err);
+	/* the system bundle alone: only wolfSSL's verdict is available */
+	if (wolf_err == 0)
+		return CA_TRUSTED;
+	if (wolf_err == DOMAIN_NAME_MISMATCH || wolf_err == IPADDR_MISMATCH) {
+		host_mismatch(s);
+		return CA_REFUSED;
+	}
+	return CA_NO_CHAIN;
+}
+
+/* 3c. No rule trusts the server: say which fix applies. */
+static void
+untrusted(struct session *s)
+{
+	char fpr[BWK_FPR_STRLEN], old[BWK_FPR_STRLEN];
+	uint8_t f[BWK_SHA256_LEN];
+	size_t i;
+
+	bwk_fpr_format(s->leaf_fpr, fpr);
+	if (s->trust.n == 0 && !s->o->system_ca) {
+		bwk_msg("BWK0710E", "server %s (%s:%s) showed a certificate "
+		    "this client does not trust (SHA-256 %s), and accepting a "
+		    "certificate on first use is off (SSLACCEPTCERTFROMSERV NO); "
+		    "check the fingerprint with the server's administrator, then "
+		    "run: bulwark-cert -add -server %s -file cert256.arm; %s",
+		    s->o->server, s->o->host, s->o->port, fpr, s->o->server,
+		    session_sent_note(s));
+		refuse(s, FAIL_TRUST);
+		return;
+	}
+	if (count_kind(s, KDB_PINNED) > 0) {
+		for (i = 0; i < s->trust.n; i++)
+			if (s->trust.c[i].kind == KDB_PINNED &&
+			    wc_Sha256Hash(s->trust.c[i].der,
+			    (word32)s->trust.c[i].len, f) == 0)
+				break;
+		bwk_fpr_format(f, old);
+		bwk_msg("BWK0711E", "server %s (%s:%s) now shows another "
+		    "certificate than the one pinned for it: pinned SHA-256 %s, "
+		    "shown SHA-256 %s; %s. If the server was rebuilt or its "
+		    "certificate renewed, check the new fingerprint with its "
+		    "administrator and run: bulwark-cert -replace -server %s "
+		    "-file cert256.arm", s->o->server, s->o->host, s->o->port,
+		    old, fpr, session_sent_note(s), s->o->server);
+		refuse(s, FAIL_TRUST);
+		return;
+	}
+	bwk_msg("BWK0717E", "server %s (%s:%s) showed a certificate that does "
+	    "not chain to any CA root trusted for it (leaf SHA-256 %s); see "
+	    "bulwark-cert -show -server %s; %s", s->o->server, s->o->host,
+	    s->o->port, fpr, s->o->server, session_sent_note(s));
+	refuse(s, FAIL_TRUST);
+}
+
+/* 4. An expected fingerprint, when given, holds whatever rule trusted. */
+static int
+check_expected(struct session *s)
+{
+	char got[BWK_FPR_STRLEN], want[BWK_FPR_STRLEN];
+
+	if (!s->o->has_expected_fpr ||
+	    memcmp(s->o->expected_fpr, s->leaf_fpr, BWK_SHA256_LEN) == 0)
+		return 0;
+	bwk_fpr_format(s->leaf_fpr, got);
+	bwk_fpr_format(s->o->expected_fpr, want);
+	bwk_msg("BWK0723E", "server %s (%s:%s) showed SHA-256 %s, but "
+	    "BWKSERVERFINGERPRINT expects %s; nothing was stored, and %s",
+	    s->o->server, s->o->host, s->o->port, got, want,
+	    session_sent_note(s));
+	return refuse(s, FAIL_TRUST);
+}
+
+/*
+ * The whole decision; 0 trusted (s->rule says why), -1 refused with its
+ * message printed. wolf_err is wolfSSL's own verdict on the CA path (0
+ * when it verified the chain and the host).
+ */
+static int
+decide(struct session *s, const struct peer_chain *pc, int wolf_err)
+{
+	enum ca_verdict v = CA_NO_CHAIN;
+
+	s->decided = 1;
+	s->verify_error = wolf_err;
+	if (check_hello(s) == -1 || check_chain(s, pc) == -1)
+		return -1;
+	if (leaf_is_pinned(s))
+		s->rule = TRUST_PINNED;
+	else if (count_kind(s, KDB_CA) > 0 || s->o->system_ca) {
+		if ((v = ca_path(s, pc, wolf_err)) == CA_REFUSED)
+			return -1;
+		if (v == CA_TRUSTED)
+			s->rule = TRUST_CA;
+	}
+	if (s->rule == TRUST_NONE && s->trust.n == 0 && !s->o->system_ca &&
+	    s->o->accept_first_use)
+		s->rule = TRUST_FIRST_USE;	/* pinned once the handshake ends */
+	if (s->rule == TRUST_NONE) {
+		untrusted(s);
+		return -1;
+	}
+	if (check_expected(s) == -1) {
+		s->rule = TRUST_NONE;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+chain_from_store(const WOLFSSL_X509_STORE_CTX *store, struct peer_chain *pc)
+{
+	int i;
+
+	pc->n = 0;
+	for (i = 0; i < store->totalCerts && pc->n < CHAIN_MAX_PATH; i++) {
+		pc->der[pc->n] = store->certs[i].buffer;
+		pc->len[pc->n++] = store->certs[i].length;
+	}
+}
+
+/*
+ * wolfSSL calls this for each certificate it could not verify and, with
+ * WOLFSSL_ALWAYS_VERIFY_CB, for the leaf in every case. The first call
+ * decides, with the whole chain at hand; later calls repeat the verdict.
+ * A pinned leaf overrides wolfSSL's errors (the pin is the identity).
+ */
+int
+session_verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+	struct session *s = store->userCtx;
+	struct peer_chain pc;
+	int wolf_err;
+
+	if (s == NULL)
+		return 0;
+	if (s->decided)
+		return s->rule != TRUST_NONE;
+	wolf_err = preverify ? 0 : store->error;
+	if (wolf_err == 0 && store->error_depth > 0)
+		return 1;	/* an intermediate wolfSSL accepted: go on */
+	chain_from_store(store, &pc);
+	return decide(s, &pc, wolf_err) == 0;
+}
+
+/*
+ * When wolfSSL failed before the verify callback ran (a certificate it
+ * cannot parse stops it at once), the chain it kept still tells why.
+ * Returns 1 when it printed the reason.
+ */
+int
+session_diagnose_chain(struct session *s)
+{
+	WOLFSSL_X509_CHAIN *ch;
+	struct peer_chain pc;
+	int i, n;
+
+	if (s->decided || s->ssl == NULL ||
+	    (ch = wolfSSL_get_peer_chain(s->ssl)) == NULL ||
+	    (n = wolfSSL_get_chain_count(ch)) < 1)
+		return 0;
+	pc.n = 0;
+	for (i = 0; i < n && pc.n < CHAIN_MAX_PATH; i++) {
+		pc.der[pc.n] = wolfSSL_get_chain_cert(ch, i);
+		pc.len[pc.n++] = (size_t)wolfSSL_get_chain_length(ch, i);
+	}
+	s->decided = 1;
+	if (check_chain(s, &pc) == -1)
+		return 1;
+	s->decided = 0;
+	return 0;
+}
+
+/*
+ * What the ServerKeyExchange chose, checked by the gate before the
+ * client's second flight is built into anything that leaves: wolfSSL
+ * refuses a signature scheme the client did not offer, but takes any
+ * curve it was built with, so the policy is applied here.
+ */
+int
+session_check_kx(struct session *s)
+{
+	const struct tls_policy *p = s->o->policy;
+
+	if (tls_facts_get(s->ssl, &s->facts) == -1 || s->facts.group[0] == '\0') {
+		bwk_msg("BWK0751E", "the server at %s:%s sent a handshake that "
+		    "breaks TLS 1.2: it skipped its key exchange; %s",
+		    s->o->host, s->o->port, session_sent_note(s));
+		return refuse(s, FAIL_PROTOCOL);
+	}
+	if (!policy_has_sig(p, s->facts.sig)) {
+		bwk_msg("BWK0733E", "the server at %s:%s signed its key exchange "
+		    "with %s, which the policy does not allow; %s", s->o->host,
+		    s->o->port, s->facts.sig, session_sent_note(s));
+		return refuse(s, FAIL_PROTOCOL);
+	}
+	if (!policy_has_group(p, s->facts.group)) {
+		bwk_msg("BWK0734E", "the server at %s:%s chose the group %s, "
+		    "which the policy does not allow; %s", s->o->host,
+		    s->o->port, s->facts.group, session_sent_note(s));
+		return refuse(s, FAIL_PROTOCOL);
+	}
+	return 0;
+}
+
+/*
+ * First use: pin what the server showed, through the helper, once the
+ * handshake has proved the server holds the certificate's key. The
+ * fingerprint is printed before the helper is asked, so a helper that
+ * fails or times out cannot leave a pin nobody was shown.
+ */
+int
+session_first_use(struct session *s)
+{
+	char fpr[BWK_FPR_STRLEN];
+	uint32_t why;
+	int r;
+
+	bwk_fpr_format(s->leaf_fpr, fpr);
+	bwk_info("BWK0727I", "server %s: asking the key helper to pin the "
+	    "certificate it showed on first use: SHA-256 %s", s->o->server,
+	    fpr);
+	r = keyd_accept(&s->kd, s->o->server, s->leaf_nb, s->leaf_na,
+	    s->leaf_der, s->leaf_len, s->accepted_fpr, &why);
+	if (r != 0) {
+		if (r == 1)
+			bwk_msg("BWK0724E", "the key helper did not pin the "
+			    "certificate of server %s (reason %u: %s)",
+			    s->o->server, why, why == KEYD_FAIL_EXISTS ?
+			    "the server already has an entry" : why ==
+			    KEYD_FAIL_REFUSED ? "first use is not allowed for "
+			    "this database (a setgid install never writes)" :
+			    why == KEYD_FAIL_STORE ? "the key database could "
+			    "not be written" : "the helper failed");
+		return refuse(s, FAIL_TRUST);
+	}
+	if (memcmp(s->accepted_fpr, s->leaf_fpr, BWK_SHA256_LEN) != 0) {
+		bwk_msg("BWK0724E", "the key helper pinned another certificate "
+		    "than server %s showed; the session is refused", s->o->server);
+		return refuse(s, FAIL_TRUST);
+	}
+	bwk_info("BWK0722I", "server %s: accepted its certificate on first use "
+	    "and pinned it%s; SHA-256 %s", s->o->server,
+	    s->o->has_expected_fpr ? " (it matched BWKSERVERFINGERPRINT)" :
+	    " (check this fingerprint with the server's administrator)", fpr);
+	return 0;
+}
