@@ -520,3 +520,38 @@ Test(client, server_requires_client_certificate)
 	    "%s", r.err);
 	t_peer_stop(&p);
 }
+
+/*
+ * By address, to a server whose self-signed certificate does not list
+ * that address (the seed server's cert256.arm, as it usually is): the
+ * real reason is that nothing trusts it, not a host-name mismatch.
+ */
+Test(client, unknown_server_by_unlisted_address_is_untrusted_not_misnamed)
+{
+	struct peer p;
+	struct run r;
+
+	s_server(&p, "ec384", NULL);
+	/* 127.0.0.2 is this machine too, but not in the certificate */
+	check(&r, &p, "srv1", "127.0.0.2", NULL, NULL);
+	EXPECT(r, 5, "BWK0710E");
+	cr_assert(!t_contains(r.err, "BWK0714E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -add -server srv1"), "%s",
+	    r.err);
+	t_peer_stop(&p);
+}
+
+Test(client, changed_certificate_by_unlisted_address_names_both_pins)
+{
+	struct peer p;
+	struct run r;
+
+	import("srv1", "ec256.pem", NULL);
+	s_server(&p, "ec384", NULL);
+	check(&r, &p, "srv1", "127.0.0.2", NULL, NULL);
+	EXPECT(r, 5, "BWK0711E");
+	cr_assert(!t_contains(r.err, "BWK0714E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -replace -server srv1"),
+	    "%s", r.err);
+	t_peer_stop(&p);
+}
