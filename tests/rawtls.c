@@ -134,7 +134,7 @@ read_client_hello(struct raw_conn *c)
 		return -1;
 	memcpy(c->client_random, msg + 6, 32);
 	c->rec.got_hello = 1;
-	/* the rest of the ClientHello, if any, is left to the recorder */
+	/* the rest of the record it ended in was read and is dropped */
 	return 0;
 }
 
@@ -150,6 +150,9 @@ raw_server_hello(struct raw_conn *c, const struct raw_hello *o)
 {
 	uint8_t b[256];
 	size_t n = 0, ext_at, sid = (size_t)o->session_id_len;
+
+	if (sid > 32)
+		sid = 32;		/* TLS's limit, and the buffer's */
 
 	b[n++] = 3;
 	b[n++] = 3;

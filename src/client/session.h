@@ -124,6 +124,7 @@ struct session {
 	int			 hs_timeout;	/* seconds, connect + handshake */
 	int			 idle_timeout;	/* seconds, each wait after it */
 	int64_t			 deadline;	/* CLOCK_MONOTONIC milliseconds */
+	int64_t			 step_deadline;	/* one address's share, or 0 */
 	int			 timed_out;	/* a wait ran past its limit */
 	int			 waited;	/* seconds, for the message */
 	/* the gate and the record watcher (see session_io.c) */

@@ -185,8 +185,9 @@ report_tls_error(struct session *s, int err)
 	}
 	if (err == RSA_KEY_SIZE_E || err == ECC_KEY_SIZE_E) {
 		bwk_msg("BWK0745E", "the server at %s:%s uses a key smaller than "
-		    "the policy allows (RSA 2048, ECC 256 bits at least); %s",
-		    s->o->host, s->o->port, session_sent_note(s));
+		    "the policy allows (RSA %d, ECC %d bits at least); %s",
+		    s->o->host, s->o->port, s->o->policy->min_rsa_bits,
+		    s->o->policy->min_ecc_bits, session_sent_note(s));
 		return 1;
 	}
 	/* the certificate was trusted, its key did not sign the exchange */

@@ -56,11 +56,13 @@ session_clock_ms(void)
 static int
 wait_budget_ms(struct session *s)
 {
-	int64_t left;
+	int64_t left, end;
 
 	if (s->established)
 		return s->idle_timeout * 1000;
-	left = s->deadline - session_clock_ms();
+	end = s->step_deadline != 0 && s->step_deadline < s->deadline ?
+	    s->step_deadline : s->deadline;
+	left = end - session_clock_ms();
 	if (left < 0)
 		left = 0;
 	return (int)left;
@@ -83,11 +85,9 @@ wait_fd(struct session *s, short ev)
 	int ms, r;
 
 	for (;;) {
+		/* at 0 ms, one poll still: time spent in the key helper is not
+		 * the server's delay, and what it sent meanwhile is read */
 		ms = wait_budget_ms(s);
-		if (ms == 0) {
-			note_timeout(s);
-			return -1;
-		}
 		r = poll(&pf, 1, ms);
 		if (r > 0)
 			return 0;
@@ -169,29 +169,44 @@ connect_one(struct session *s, const struct addrinfo *a)
 	return 0;
 }
 
+/*
+ * Each address gets an equal share of what is left of the deadline, so
+ * an IPv6 address that never answers leaves time for the IPv4 one.
+ */
 int
 session_tcp_connect(struct session *s)
 {
-	const struct addrinfo *a;
+	const struct addrinfo *a, *last = s->ai;
 	char host[NI_MAXHOST];
-	int save = 0;
+	int save = 0, left = 0, timed_out = 0;
 
 	s->deadline = session_clock_ms() + (int64_t)s->hs_timeout *
 	    1000;
-	for (a = s->ai; a != NULL && !s->timed_out; a = a->ai_next) {
-		if (connect_one(s, a) == 0)
+	for (a = s->ai; a != NULL; a = a->ai_next)
+		left++;
+	for (a = s->ai; a != NULL; a = a->ai_next, left--) {
+		last = a;
+		s->timed_out = 0;
+		s->step_deadline = session_clock_ms() +
+		    (s->deadline - session_clock_ms()) / left;
+		if (connect_one(s, a) == 0) {
+			s->step_deadline = 0;
 			return 0;
+		}
 		save = errno;
+		timed_out = s->timed_out;
 		if (s->sock != -1)
 			close(s->sock);
 		s->sock = -1;
 	}
+	s->step_deadline = 0;
 	s->fail = FAIL_CONNECT;
 	s->reported = 1;
-	if (getnameinfo(s->ai->ai_addr, s->ai->ai_addrlen, host, sizeof(host),
+	s->waited = s->hs_timeout;
+	if (getnameinfo(last->ai_addr, last->ai_addrlen, host, sizeof(host),
 	    NULL, 0, NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "%s", s->o->host);
-	if (s->timed_out) {
+	if (timed_out) {
 		bwk_msg("BWK0708E", "cannot connect to %s port %s: no answer "
 		    "within %d seconds (BWKHANDSHAKETIMEOUT); check that the "
 		    "server runs and that no firewall drops the connection",

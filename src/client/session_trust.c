@@ -217,6 +217,8 @@ check_chain(struct session *s, const struct peer_chain *pc)
 	return 0;
 }
 
+static void	untrusted(struct session *);
+
 static void
 host_mismatch(struct session *s)
 {
@@ -226,6 +228,80 @@ host_mismatch(struct session *s)
 	    "server's administrator add %s; %s", s->o->server, s->o->host,
 	    s->o->host, session_sent_note(s));
 	refuse(s, FAIL_TRUST);
+}
+
+/*
+ * wolfSSL's reason for refusing a CA chain, under the ID of the same
+ * reason in Bulwark's path validation; NULL for "no path to a trusted
+ * root", which the caller reports with the rule that failed.
+ */
+static const char *
+wolf_chain_reason(int err, const char **text)
+{
+	static const struct {
+		int		 err;
+		const char	*id;
+		const char	*text;
+	} t[] = {
+		{ EXTKEYUSE_AUTH_E, "BWK0773E", "the server certificate's "
+		    "extended key usage does not include serverAuth" },
+		{ KEYUSE_SIGNATURE_E, "BWK0772E", "the server certificate's key "
+		    "usage does not allow digital signatures" },
+		{ RSA_KEY_SIZE_E, "BWK0767E", "a key in the chain is smaller "
+		    "than the policy allows" },
+		{ ECC_KEY_SIZE_E, "BWK0767E", "a key in the chain is smaller "
+		    "than the policy allows" },
+		{ ASN_SIG_CONFIRM_E, "BWK0764E", "a signature in the chain does "
+		    "not verify with its issuer's key" },
+		{ ASN_AFTER_DATE_E, "BWK0765E", "a certificate of the chain has "
+		    "expired" },
+		{ ASN_BEFORE_DATE_E, "BWK0766E", "a certificate of the chain is "
+		    "not valid yet" },
+		{ ASN_PATHLEN_INV_E, "BWK0771E", "a CA's path length constraint "
+		    "is exceeded" },
+		{ ASN_PATHLEN_SIZE_E, "BWK0771E", "a CA's path length constraint "
+		    "is exceeded" },
+		{ ASN_NAME_INVALID_E, "BWK0776E", "a name breaks a CA's name "
+		    "constraints" },
+		{ ASN_CRIT_EXT_E, "BWK0777E", "a certificate has a critical "
+		    "extension that is not understood" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].err == err) {
+			*text = t[i].text;
+			return t[i].id;
+		}
+	*text = NULL;
+	return err == ASN_NO_SIGNER_E || err == ASN_SELF_SIGNED_E ? NULL :
+	    "BWK0717E";
+}
+
+/* A CA chain wolfSSL refused: its reason, or "no path" (CA_NO_CHAIN). */
+static enum ca_verdict
+wolf_refused(struct session *s, int wolf_err)
+{
+	const char *id, *text;
+
+	if (wolf_err == DOMAIN_NAME_MISMATCH || wolf_err == IPADDR_MISMATCH) {
+		host_mismatch(s);
+		return CA_REFUSED;
+	}
+	if ((id = wolf_chain_reason(wolf_err, &text)) == NULL)
+		return CA_NO_CHAIN;
+	if (text != NULL)
+		bwk_msg(id, "server %s (%s:%s): its chain is refused: %s; %s",
+		    s->o->server, s->o->host, s->o->port, text,
+		    session_sent_note(s));
+	else
+		bwk_msg(id, "server %s (%s:%s): the TLS library refused its "
+		    "chain (%s); see bulwark-cert -show -server %s; %s",
+		    s->o->server, s->o->host, s->o->port,
+		    wolfSSL_ERR_reason_error_string((unsigned long)wolf_err),
+		    s->o->server, session_sent_note(s));
+	refuse(s, FAIL_TRUST);
+	return CA_REFUSED;
 }
 
 /*
@@ -268,21 +344,14 @@ own_path(struct session *s, const struct peer_chain *pc, int wolf_err)
 		if (wolf_err == 0)
 			return CA_TRUSTED;
 		/* both must accept: wolfSSL's reason, when it disagrees */
-		if (wolf_err == DOMAIN_NAME_MISMATCH || wolf_err == IPADDR_MISMATCH) {
-			host_mismatch(s);
-			return CA_REFUSED;
-		}
-		bwk_msg("BWK0717E", "server %s (%s:%s): the TLS library refused "
-		    "its chain (%s) although Bulwark's path validation accepts "
-		    "it; see bulwark-cert -show -server %s; %s", s->o->server,
-		    s->o->host, s->o->port, wolfSSL_ERR_reason_error_string(
-		    (unsigned long)wolf_err), s->o->server, session_sent_note(s));
-		refuse(s, FAIL_TRUST);
+		if (wolf_refused(s, wolf_err) == CA_NO_CHAIN)
+			untrusted(s);
 		return CA_REFUSED;
 	case CHAIN_E_NO_ISSUER:
-		if (s->o->system_ca && wolf_err == 0)
-			return CA_TRUSTED;	/* to a root of the bundle */
-		return CA_NO_CHAIN;
+		if (!s->o->system_ca)
+			return CA_NO_CHAIN;
+		/* none of the database's roots: wolfSSL's verdict on the bundle */
+		return wolf_err == 0 ? CA_TRUSTED : wolf_refused(s, wolf_err);
 	case CHAIN_E_HOST:
 	case CHAIN_E_IP:
 		host_mismatch(s);
@@ -320,11 +389,7 @@ ca_path(struct session *s, const struct peer_chain *pc, int wolf_err)
 	/* the system bundle alone: only wolfSSL's verdict is available */
 	if (wolf_err == 0)
 		return CA_TRUSTED;
-	if (wolf_err == DOMAIN_NAME_MISMATCH || wolf_err == IPADDR_MISMATCH) {
-		host_mismatch(s);
-		return CA_REFUSED;
-	}
-	return CA_NO_CHAIN;
+	return wolf_refused(s, wolf_err);
 }
 
 /* 3c. No rule trusts the server: say which fix applies. */
