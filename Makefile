@@ -157,15 +157,30 @@ build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) 
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
 	    $(COMMON_SRC) $(LIBS)
 
-# The client's handshake: the session code with a memory transport.
-FUZZ_SESSION_SRC := $(filter-out %/main.c,$(CLIENT_SRC)) $(SANDBOX_SRC)
+# The client's handshake: the session code with a memory transport; the
+# target answers the key helper's stubs itself (no keyd_client.c), with
+# the test-only keys of fuzz/handshake/ compiled in.
+FUZZ_SESSION_SRC := $(filter-out %/main.c %/keyd_client.c,$(CLIENT_SRC)) \
+		    $(SANDBOX_SRC)
+build/gen/fuzz_handshake_keys.c: fuzz/handshake/server.key \
+		fuzz/handshake/client.key fuzz/handshake/client.pem
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from fuzz/handshake/: test-only keys */'; \
+	  for v in server_key:server.key client_key:client.key \
+		client_cert:client.pem; do \
+	    echo "const char fuzz_$${v%%:*}_pem[] ="; \
+	    sed 's/^/"/; s/$$/\\n"/' fuzz/handshake/$${v#*:}; echo ';'; \
+	  done; } >$@
+
 build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(COMMON_SRC) \
-		$(FUZZ_SESSION_SRC) build/gen/policy_builtin.c $(WOLFSSL_LIB) \
+		$(FUZZ_SESSION_SRC) build/gen/policy_builtin.c \
+		build/gen/fuzz_handshake_keys.c $(WOLFSSL_LIB) \
 		$(wildcard src/*/*.h sandbox/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
 	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SESSION_SRC) \
-	    $(COMMON_SRC) build/gen/policy_builtin.c $(LIBS) -lseccomp
+	    $(COMMON_SRC) build/gen/policy_builtin.c \
+	    build/gen/fuzz_handshake_keys.c $(LIBS) -lseccomp
 
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
