@@ -25,6 +25,17 @@ selfsigned rsa1024 rsa 1024 sha256
 selfsigned sha1 rsa 2048 sha1
 selfsigned ec224 ec secp224r1 sha256
 selfsigned other ec prime256v1 sha256
+# RSA-PSS: SHA-256 throughout, and SHA-256 with MGF1 left on SHA-1 (the
+# policy names one hash for the whole signature)
+pss() { # name mgf1-hash
+	rsa "$1" 2048
+	ossl req -new -x509 -key "$1.key" -sha256 -sigopt rsa_padding_mode:pss \
+		-sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:"$2" -days 3650 \
+		-subj "/CN=$1.test/O=Bulwark Test" -addext "basicConstraints=critical,CA:FALSE" \
+		-addext "subjectAltName=DNS:$1.test,DNS:localhost,IP:127.0.0.1" -out "$1.pem"
+}
+pss pss-sha256 sha256
+pss pss-mgf1sha1 sha1
 
 # A CA, an intermediate and a leaf it signs.
 ec ca prime256v1

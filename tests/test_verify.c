@@ -32,8 +32,8 @@ static const char gen_script[] =
 "set -e\n"
 "cd \"$1\"\n"
 "o() { openssl \"$@\" 2>/dev/null; }\n"
-"key() { if [ \"$2\" = rsa1024 ]; then o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out \"$1.key\";\n"
-"        else o ecparam -name prime256v1 -genkey -noout -out \"$1.key\"; fi; }\n"
+"key() { case \"$2\" in rsa*) o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${2#rsa} -out \"$1.key\";;\n"
+"        *) o ecparam -name prime256v1 -genkey -noout -out \"$1.key\";; esac; }\n"
 "root() { key \"$1\"; o req -new -x509 -key \"$1.key\" -sha256 -days 3650 -subj \"/CN=$1\" \\\n"
 "   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
 "   -addext 'subjectKeyIdentifier=hash' -out \"$1.pem\"; }\n"
@@ -70,6 +70,20 @@ static const char gen_script[] =
 "issue weakleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825 sha256 rsa1024\n"
 "issue clientleaf inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=clientAuth\\nsubjectAltName=DNS:server.test' 825\n"
 "issue revleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+/* RSA-PSS from an RSA root: SHA-256 throughout, and MGF1 left on SHA-1 */
+"key rsaroot rsa2048\n"
+"o req -new -x509 -key rsaroot.key -sha256 -days 3650 -subj /CN=rsaroot \\\n"
+"   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
+"   -addext 'subjectKeyIdentifier=hash' -out rsaroot.pem\n"
+"pssleaf() {\n"
+"  key \"$1\"; o req -new -key \"$1.key\" -subj /CN=server.test -out \"$1.csr\"\n"
+"  printf \"$LEAF\\nsubjectAltName=DNS:server.test\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
+"  o x509 -req -in \"$1.csr\" -CA rsaroot.pem -CAkey rsaroot.key -CAcreateserial -sha256 \\\n"
+"     -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:\"$2\" \\\n"
+"     -days 825 -extfile \"$1.ext\" -out \"$1.pem\"\n"
+"}\n"
+"pssleaf pssgood sha256\n"
+"pssleaf pssmgf1 sha1\n"
 "cat inter.pem >chain.pem\n"
 /* CRLs: root's (nothing revoked) and inter's (revleaf revoked) */
 "crl() { # CA [CERT-TO-REVOKE]\n"
@@ -280,6 +294,20 @@ Test(verify, sha1_intermediate_refused)
 	gen();
 	REFUSE("BWK0768E", "--ca", "root.pem", "--chain", "sha1inter.pem",
 	    "--cert", "sha1leaf.pem");
+}
+
+/*
+ * The import policy's RSA-PSS check (x509_pss_params): the signature
+ * verifies as made, and MGF1 on another hash than the message's is
+ * outside the policy, not a broken signature.
+ */
+Test(verify, pss_mgf1_hash_must_match)
+{
+	gen();
+	ACCEPT("--ca", "rsaroot.pem", "--cert", "pssgood.pem", "--host",
+	    "server.test", "--purpose", "serverAuth");
+	REFUSE("BWK0768E", "--ca", "rsaroot.pem", "--cert", "pssmgf1.pem",
+	    "--host", "server.test", "--purpose", "serverAuth");
 }
 
 Test(verify, weak_key_and_purpose)

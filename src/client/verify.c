@@ -73,15 +73,10 @@ static const uint8_t OID_ANY_POLICY[] = { 0x55, 0x1d, 0x20, 0x00 };
 static const uint8_t OID_EKU_SERVER[] = { 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
 static const uint8_t OID_EKU_ANY[] = { 0x55, 0x1d, 0x25, 0x00 };
 static const uint8_t OID_RSA[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
-static const uint8_t OID_MGF1[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08 };
 static const uint8_t OID_EC[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
 static const uint8_t OID_P256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
-static const uint8_t OID_SHA1[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1a };
-static const uint8_t OID_SHA256[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
-static const uint8_t OID_SHA384[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02 };
-static const uint8_t OID_SHA512[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03 };
 static const uint8_t OID_EMAIL[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01 };
 
 enum alg_key { AK_RSA, AK_EC, AK_PSS, AK_OTHER };
@@ -116,6 +111,7 @@ static const struct sigalg sigalgs[] = {
 struct sig_params {
 	const struct sigalg *alg;	/* NULL: unknown */
 	enum wc_HashType hash;		/* PSS: from the parameters */
+	enum wc_HashType mgf1_hash;	/* PSS only */
 	int		 pss_salt;
 	int		 policy_ok;
 	char		 name[32];
@@ -132,98 +128,41 @@ sigalg_find(struct span oid)
 	return NULL;
 }
 
-static int
-hash_of_oid(struct span oid, enum wc_HashType *h, int *ok)
+static enum wc_HashType
+wc_hash(enum x509_hash h)
 {
-	if (SPAN_IS(oid, OID_SHA256))
-		*h = WC_HASH_TYPE_SHA256, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA384))
-		*h = WC_HASH_TYPE_SHA384, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA512))
-		*h = WC_HASH_TYPE_SHA512, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA1))
-		*h = WC_HASH_TYPE_SHA, *ok = 0;
-	else
-		return -1;
-	return 0;
-}
-
-/* AlgorithmIdentifier of a hash inside PSS params: OID [NULL]. */
-static int
-pss_hash_alg(struct span seq, enum wc_HashType *h, int *ok)
-{
-	struct der d = der_of(seq);
-	struct span oid, v;
-
-	if (der_get(&d, 0x06, &oid, NULL) == -1)
-		return -1;
-	if (d.n > 0 && (der_get(&d, 0x05, &v, NULL) == -1 || v.n != 0))
-		return -1;
-	if (d.n != 0)
-		return -1;
-	return hash_of_oid(oid, h, ok);
+	switch (h) {
+	case X509_HASH_SHA1:
+		return WC_HASH_TYPE_SHA;
+	case X509_HASH_SHA256:
+		return WC_HASH_TYPE_SHA256;
+	case X509_HASH_SHA384:
+		return WC_HASH_TYPE_SHA384;
+	case X509_HASH_SHA512:
+		return WC_HASH_TYPE_SHA512;
+	default:
+		return WC_HASH_TYPE_NONE;
+	}
 }
 
 /*
- * RFC 4055 RSASSA-PSS-params. Absent fields mean SHA-1 and MGF1-SHA-1,
- * which the policy refuses; the hash of MGF1 must equal the message hash.
+ * RFC 4055 RSASSA-PSS-params, through the check the import policy uses
+ * too (x509_pss_params), so that bulwark-cert and the verifier cannot
+ * disagree. The MGF1 hash is kept as given: the signature is verified as
+ * made, and refused by the floor in check_common when MGF1 differs.
  */
 static int
 pss_params(struct span params, struct sig_params *sp)
 {
-	struct der d = der_of(params), f;
-	struct span v, inner;
-	enum wc_HashType h = WC_HASH_TYPE_SHA, mh = WC_HASH_TYPE_SHA;
-	int ok = 0, mok = 0, r;
-	long salt = 20, trailer = 1;
+	struct x509_pss pss;
 
-	if ((r = der_opt(&d, 0xa0, &v, NULL)) == -1)
+	if (x509_pss_params(params.p, params.n, &pss) == -1)
 		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x30, &inner, NULL) == -1 || f.n != 0 ||
-		    pss_hash_alg(inner, &h, &ok) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa1, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		struct span oid, halg;
-
-		f = der_of(v);
-		if (der_get(&f, 0x30, &inner, NULL) == -1 || f.n != 0)
-			return -1;
-		f = der_of(inner);
-		if (der_get(&f, 0x06, &oid, NULL) == -1 ||
-		    !SPAN_IS(oid, OID_MGF1) ||
-		    der_get(&f, 0x30, &halg, NULL) == -1 || f.n != 0 ||
-		    pss_hash_alg(halg, &mh, &mok) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa2, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x02, &inner, NULL) == -1 || f.n != 0 ||
-		    der_small_uint(inner, 1024, &salt) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa3, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x02, &inner, NULL) == -1 || f.n != 0 ||
-		    der_small_uint(inner, 1, &trailer) == -1 || trailer != 1)
-			return -1;
-	}
-	if (d.n != 0 || mh != h)
-		return -1;
-	sp->hash = h;
-	sp->pss_salt = (int)salt;
-	sp->policy_ok = ok && mok;
-	snprintf(sp->name, sizeof(sp->name), "RSA-PSS-%s",
-	    h == WC_HASH_TYPE_SHA256 ? "SHA256" : h == WC_HASH_TYPE_SHA384 ?
-	    "SHA384" : h == WC_HASH_TYPE_SHA512 ? "SHA512" : "SHA1");
+	sp->hash = wc_hash(pss.hash);
+	sp->mgf1_hash = wc_hash(pss.mgf1_hash);
+	sp->pss_salt = pss.salt;
+	sp->policy_ok = pss.policy_ok;
+	snprintf(sp->name, sizeof(sp->name), "%s", pss.name);
 	return 0;
 }
 
@@ -1305,10 +1244,11 @@ sig_check(const struct sig_params *sp, struct span data, struct span sig,
 			uint8_t digest[WC_MAX_DIGEST_SIZE], out[512];
 			int dlen = wc_HashGetDigestSize(sp->hash), olen, mgf;
 
-			mgf = sp->hash == WC_HASH_TYPE_SHA256 ? WC_MGF1SHA256 :
-			    sp->hash == WC_HASH_TYPE_SHA384 ? WC_MGF1SHA384 :
-			    sp->hash == WC_HASH_TYPE_SHA512 ? WC_MGF1SHA512 :
-			    WC_MGF1SHA1;
+			mgf = sp->mgf1_hash == WC_HASH_TYPE_SHA256 ?
+			    WC_MGF1SHA256 : sp->mgf1_hash == WC_HASH_TYPE_SHA384 ?
+			    WC_MGF1SHA384 : sp->mgf1_hash == WC_HASH_TYPE_SHA512 ?
+			    WC_MGF1SHA512 : sp->mgf1_hash == WC_HASH_TYPE_SHA ?
+			    WC_MGF1SHA1 : WC_MGF1NONE;
 			if (dlen > 0 && sig.n <= sizeof(out) &&
 			    wc_Hash(sp->hash, data.p, (word32)data.n, digest,
 			    (word32)dlen) == 0) {

@@ -31,8 +31,9 @@
  *           multiple of 8 bits, an elliptic curve other than P-256/384/521,
  *           explicit curve parameters). Fix: reissue with a stronger key.
  * BWK0768E  A signature algorithm outside the policy (SHA-1, MD5, SHA-224,
- *           RSA-PSS without an explicit SHA-2 hash) or one that does not
- *           fit the issuer's key. Fix: reissue with SHA-256/384/512.
+ *           RSA-PSS without an explicit SHA-2 hash or with MGF1 on another
+ *           hash) or one that does not fit the issuer's key. Fix: reissue
+ *           with SHA-256/384/512.
  * BWK0769E  A key type outside the policy (DSA, Ed25519, ...). Fix:
  *           reissue with an RSA or ECDSA key.
  * BWK0770E  An issuing certificate is not a CA (no basicConstraints with

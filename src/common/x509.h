@@ -12,6 +12,17 @@
 #include "util.h"
 
 enum x509_key { X509_KEY_OTHER, X509_KEY_RSA, X509_KEY_EC };
+enum x509_hash { X509_HASH_OTHER, X509_HASH_SHA1, X509_HASH_SHA256,
+	X509_HASH_SHA384, X509_HASH_SHA512 };
+
+/* RSASSA-PSS-params (RFC 4055) as read by x509_pss_params(). */
+struct x509_pss {
+	enum x509_hash	hash;		/* the message digest */
+	enum x509_hash	mgf1_hash;	/* the digest inside MGF1 */
+	int		salt;		/* salt length, octets */
+	int		policy_ok;	/* SHA-2, given explicitly, MGF1 alike */
+	char		name[32];	/* "RSA-PSS-SHA256", or what is wrong */
+};
 
 struct certinfo {
 	char		subject[384];
@@ -45,6 +56,15 @@ enum x509_verdict {
  * calendar days. d/n are the element's contents.
  */
 int	x509_time(int tag, const uint8_t *d, size_t n, int64_t *out);
+
+/*
+ * The one RSA-PSS parameter check, for certificates being imported
+ * (x509_inspect) and for every signature of a verified path (verify.c):
+ * p/n are the contents of the parameters SEQUENCE. -1 when malformed;
+ * else 0, with policy_ok 1 only for SHA-256/384/512 named explicitly
+ * (absent fields mean SHA-1) and an MGF1 with that same hash.
+ */
+int	x509_pss_params(const uint8_t *p, size_t n, struct x509_pss *out);
 
 /*
  * Parses der. Returns 0, or -1 when it is not an X.509 certificate that
