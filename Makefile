@@ -61,6 +61,8 @@ CFLAGS		:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"'
 LDFLAGS		:= -pie -Wl,-z,relro,-z,now $(filter -fsanitize=%,$(VFLAGS))
 LIBS		:= $(WOLFSSL_LIB) -lm -lpthread
+# The client's verifier asks Debian's libpsl about public suffixes.
+PSL_LIBS	:= -lpsl
 
 COMMON_SRC	:= $(wildcard src/common/*.c)
 SANDBOX_SRC	:= $(wildcard sandbox/*.c)
@@ -135,7 +137,7 @@ $(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
 
 $(OUT)/bin/bulwark: $(CLIENT_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS)
 
 $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -144,7 +146,7 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(COMMON_OBJ) \
 		$(SANDBOX_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp -lcriterion
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS) -lcriterion
 
 build/fuzz/%: fuzz/%.c $(COMMON_SRC) $(WOLFSSL_LIB) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)

@@ -38,10 +38,9 @@
 #include <wolfssl/wolfcrypt/signature.h>
 
 #include "../common/certfile.h"
-#include "../common/der.h"
 #include "../common/msg.h"
 #include "../common/x509.h"
-#include "verify.h"
+#include "verify_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Object identifiers (DER contents)                                   */
@@ -77,6 +76,7 @@ static const uint8_t OID_EC[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
 static const uint8_t OID_P256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
+static const uint8_t OID_P224[] = { 0x2b, 0x81, 0x04, 0x00, 0x21 };
 static const uint8_t OID_EMAIL[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01 };
 
 enum alg_key { AK_RSA, AK_EC, AK_PSS, AK_OTHER };
@@ -462,6 +462,7 @@ struct vcert {
 	char		 key_desc[24];
 	int		 self_issued;
 	int		 self_signed;	/* -1 not yet known */
+	int		 serial_negative;	/* refused below an anchor */
 
 	/* profile problems: refused when the certificate is used */
 	char		 profile[160];
@@ -992,10 +993,16 @@ parse_spki(struct vcert *c)
 			c->key_bits = 384;
 		else if (ptag == 0x06 && SPAN_IS(params, OID_P521))
 			c->key_bits = 521;
+		else if (ptag == 0x06 && SPAN_IS(params, OID_P224))
+			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-224");
 		c->key_ok = c->key_bits != 0;
-		snprintf(c->key_desc, sizeof(c->key_desc), c->key_ok ?
-		    "EC P-%d" : ptag == 0x30 ? "EC with explicit parameters" :
-		    "EC on another curve", c->key_bits);
+		if (c->key_ok)
+			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-%d",
+			    c->key_bits);
+		else if (c->key_desc[0] == '\0')
+			snprintf(c->key_desc, sizeof(c->key_desc), "%s",
+			    ptag == 0x30 ? "EC, explicit parameters" :
+			    "EC on another curve");
 		return 0;
 	}
 	c->key = AK_OTHER;
@@ -1177,6 +1184,7 @@ cert_parse(struct vcert *c)
 		    "required", c->version + 1);
 	if (c->serial.n > 20)
 		profile_err(c, "a serial number longer than 20 octets");
+	c->serial_negative = (c->serial.p[0] & 0x80) != 0;
 	if (!span_eq(c->sigalg_in, c->sigalg_out))
 		profile_err(c, "signature algorithm fields that disagree");
 	if (c->issuer.n == 0)
@@ -1285,168 +1293,11 @@ sig_check(const struct sig_params *sp, struct span data, struct span sig,
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* DNS names, IP addresses, e-mail, URIs                               */
-/* ------------------------------------------------------------------ */
-
-static int
-lc(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int
-ieq(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (lc(a[i]) != lc(b[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * Preferred name syntax (RFC 1034 3.5, RFC 1123 2.1): letters, digits
- * and inner hyphens, labels of 1-63, at most 253 in all. wild: the
- * first label may be exactly "*" (and nothing else may hold one).
- */
-static int
-dns_syntax_ok(const uint8_t *p, size_t n, int wild)
-{
-	size_t i, lab = 0, labels = 0;
-
-	if (n == 0 || n > 253)
-		return 0;
-	if (wild && n >= 2 && p[0] == '*' && p[1] == '.') {
-		p += 2;
-		n -= 2;
-		if (n == 0)
-			return 0;
-	}
-	for (i = 0; i <= n; i++) {
-		if (i == n || p[i] == '.') {
-			if (lab == 0 || lab > 63 || p[i - 1] == '-')
-				return 0;
-			labels++;
-			lab = 0;
-			continue;
-		}
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
-		    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
-		    (p[i] == '-' && lab > 0)))
-			return 0;
-		lab++;
-	}
-	return labels > 0;
-}
-
-/* name ends with "." + dom (or equals it when eq_ok), ASCII case ignored */
-static int
-dns_within(const uint8_t *name, size_t n, const uint8_t *dom, size_t dn,
-    int eq_ok)
-{
-	if (dn == 0)
-		return 1;
-	if (n == dn)
-		return eq_ok && ieq(name, dom, n);
-	if (n > dn && name[n - dn - 1] == '.')
-		return ieq(name + n - dn, dom, dn);
-	return 0;
-}
-
-/*
- * RFC 6125 6.4: host against one dNSName. A wildcard is only the whole
- * left-most label of a name with at least two more labels, matches
- * exactly one label, and never inside an A-label.
- */
-static int
-dns_match(const char *host, size_t hn, struct span san)
-{
-	const uint8_t *h = (const uint8_t *)host, *dot;
-	size_t sn = san.n;
-
-	if (sn > 0 && san.p[sn - 1] == '.')
-		sn--;
-	if (!dns_syntax_ok(san.p, sn, 1))
-		return 0;
-	if (san.p[0] != '*')
-		return sn == hn && ieq(san.p, h, hn);
-	if (memchr(san.p + 2, '.', sn - 2) == NULL)
-		return 0;	/* "*.com": a wildcard over a top-level domain */
-	dot = memchr(h, '.', hn);
-	if (dot == NULL || dot == h)
-		return 0;
-	return (size_t)(h + hn - dot - 1) == sn - 2 &&
-	    ieq(dot + 1, san.p + 2, sn - 2);
-}
-
 /* Next GeneralName of a GeneralNames list (already validated). */
 static int
 gn_next(struct der *d, int *tag, struct span *v)
 {
 	return d->n > 0 && general_name(d, tag, v) == 0;
-}
-
-static enum chain_reason
-check_identity(const struct vcert *leaf, const struct chain_input *in,
-    char *why, size_t whylen)
-{
-	struct der d;
-	struct span v;
-	int tag;
-
-	if (in->name_kind == CHAIN_NAME_DNS) {
-		char host[256];
-		size_t hn = strlen(in->name), i;
-
-		if (hn > 0 && in->name[hn - 1] == '.')
-			hn--;
-		if (hn >= sizeof(host) ||
-		    !dns_syntax_ok((const uint8_t *)in->name, hn, 0)) {
-			say(why, whylen, "the host name to check is not a "
-			    "valid DNS name");
-			return CHAIN_E_HOST;
-		}
-		for (i = 0; i < hn; i++)
-			host[i] = (char)lc((unsigned char)in->name[i]);
-		host[hn] = '\0';
-		if (leaf->san) {
-			d = der_of(leaf->san_v);
-			while (gn_next(&d, &tag, &v))
-				if (tag == 0x82 && dns_match(host, hn, v))
-					return CHAIN_OK;
-		}
-		say(why, whylen, "its subjectAltName has no DNS name "
-		    "matching %s%s", host, leaf->san ? "" :
-		    " (it has no subjectAltName; the subject CN is not used)");
-		return CHAIN_E_HOST;
-	}
-	if (in->name_kind == CHAIN_NAME_IP) {
-		uint8_t a[16];
-		size_t alen;
-
-		if (inet_pton(AF_INET, in->name, a) == 1)
-			alen = 4;
-		else if (inet_pton(AF_INET6, in->name, a) == 1)
-			alen = 16;
-		else {
-			say(why, whylen, "the address to check is not an "
-			    "IPv4 or IPv6 address");
-			return CHAIN_E_IP;
-		}
-		if (leaf->san) {
-			d = der_of(leaf->san_v);
-			while (gn_next(&d, &tag, &v))
-				if (tag == 0x87 && v.n == alen &&
-				    memcmp(v.p, a, alen) == 0)
-					return CHAIN_OK;
-		}
-		say(why, whylen, "its subjectAltName has no IP address "
-		    "%s", in->name);
-		return CHAIN_E_IP;
-	}
-	return CHAIN_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1621,11 +1472,11 @@ nc_match(int tag, struct span v, struct span base, int excl)
 
 			return ln == (size_t)(at - v.p) &&
 			    memcmp(base.p, v.p, ln) == 0 &&
-			    base.n - ln - 1 == hn && ieq(bat + 1, host, hn);
+			    base.n - ln - 1 == hn && dns_ieq(bat + 1, host, hn);
 		}
 		if (base.n > 0 && base.p[0] == '.')
 			return dns_within(host, hn, base.p + 1, base.n - 1, 0);
-		return base.n == hn && ieq(base.p, host, hn);
+		return base.n == hn && dns_ieq(base.p, host, hn);
 	}
 	case 0x86: {
 		struct span h;
@@ -1634,13 +1485,36 @@ nc_match(int tag, struct span v, struct span base, int excl)
 			return -1;
 		if (base.n > 0 && base.p[0] == '.')
 			return dns_within(h.p, h.n, base.p + 1, base.n - 1, 0);
-		return base.n == h.n && ieq(base.p, h.p, h.n);
+		return base.n == h.n && dns_ieq(base.p, h.p, h.n);
 	}
 	case 0xa4:
 		return name_cmp(base, v, 1);
 	default:
 		return -1;
 	}
+}
+
+/* "DNS name x", "IP address a.b.c.d", ... for a refusal, safe to print. */
+static void
+gn_text(int tag, struct span v, char *out, size_t outlen)
+{
+	char raw[200], safe[200];
+	const char *kind = tag == 0x82 ? "DNS name" : tag == 0x81 ?
+	    "e-mail address" : tag == 0x86 ? "URI" : NULL;
+
+	if (kind != NULL) {
+		snprintf(raw, sizeof(raw), "%.*s", (int)(v.n < sizeof(raw) ?
+		    v.n : sizeof(raw) - 1), (const char *)v.p);
+		bwk_sanitize(raw, safe, sizeof(safe));
+		say(out, outlen, "%s %s", kind, safe);
+	} else if (tag == 0x87 && (v.n == 4 || v.n == 16) &&
+	    inet_ntop(v.n == 4 ? AF_INET : AF_INET6, v.p, raw, sizeof(raw)))
+		say(out, outlen, "IP address %s", raw);
+	else if (tag == 0xa4) {
+		name_print(v, safe, sizeof(safe));
+		say(out, outlen, "name %s", safe);
+	} else
+		say(out, outlen, "a name");
 }
 
 /* 0 fine, 1 violation, 2 work limit. */
@@ -1651,6 +1525,7 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 	struct der d;
 	struct span st, base;
 	int btag, any_perm = 0, in_perm = 0, r, pass;
+	char what[240];
 
 	for (pass = 0; pass < 2; pass++) {
 		int set = pass == 0 ? ca->nc_excl_set : ca->nc_perm_set;
@@ -1679,8 +1554,9 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 				return 1;
 			}
 			if (r == 1 && pass == 0) {
-				say(why, whylen, "a name in an excluded "
-				    "subtree of %s", ca->subj_str);
+				gn_text(tag, v, what, sizeof(what));
+				say(why, whylen, "its %s is in an excluded "
+				    "subtree of %s", what, ca->subj_str);
 				return 1;
 			}
 			if (r == 1)
@@ -1688,8 +1564,9 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 		}
 	}
 	if (any_perm && !in_perm) {
-		say(why, whylen, "a name outside the permitted subtrees "
-		    "of %s", ca->subj_str);
+		gn_text(tag, v, what, sizeof(what));
+		say(why, whylen, "its %s is outside the permitted subtrees "
+		    "of %s", what, ca->subj_str);
 		return 1;
 	}
 	return 0;
@@ -2450,6 +2327,43 @@ static enum chain_reason build(struct vctx *, size_t, const struct vopts *,
     struct verr *);
 
 /*
+ * The key floor alone: a key below it makes the certificate useless, as
+ * a signer too. Path building asks it of a candidate issuer before it
+ * tries the signature (wolfCrypt may not even verify with such a key),
+ * so that the refusal names the weak key, not a failed signature.
+ */
+static enum chain_reason
+check_key(const struct vcert *c, size_t ci, int pos, struct verr *e)
+{
+	struct certinfo info;
+	enum x509_verdict v;
+	const char *id;
+	char why[200];
+
+	memset(&info, 0, sizeof(info));
+	info.key_type = c->key == AK_RSA ? X509_KEY_RSA : c->key == AK_EC ?
+	    X509_KEY_EC : X509_KEY_OTHER;
+	info.key_bits = c->key_bits;
+	snprintf(info.key_desc, sizeof(info.key_desc), "%s", c->key_desc);
+	info.sig_ok = 1;	/* the key only */
+	v = x509_policy(&info, 0, 0, &id, why, sizeof(why));
+	if (v == X509_WEAK_KEY || (v == X509_OK && (!c->key_ok ||
+	    (c->key == AK_RSA && !c->rsa_mod8)))) {
+		if (v == X509_OK || c->key == AK_EC)
+			say(why, sizeof(why), "its key (%s) is outside the "
+			    "policy, which needs RSA of whole bytes or a named "
+			    "P-256, P-384 or P-521 curve", c->key_desc);
+		set_err(e, CHAIN_E_WEAK_KEY, pos, ci, "%s", why);
+		return CHAIN_E_WEAK_KEY;
+	}
+	if (v == X509_BAD_KEY_TYPE) {
+		set_err(e, CHAIN_E_KEY_TYPE, pos, ci, "%s", why);
+		return CHAIN_E_KEY_TYPE;
+	}
+	return CHAIN_OK;
+}
+
+/*
  * The checks every certificate of a path gets: usable at all, the
  * algorithm floor (key always; signature unless it is the anchor's own),
  * critical extensions, the profile, and the validity period.
@@ -2460,6 +2374,7 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	struct vcert *c = &x->c[ci];
 	struct certinfo info;
 	enum x509_verdict v;
+	enum chain_reason r;
 	const char *id;
 	char why[200], t[32];
 
@@ -2467,6 +2382,8 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 		set_err(e, c->bad, pos, ci, "%s", c->why);
 		return c->bad;
 	}
+	if ((r = check_key(c, ci, pos, e)) != CHAIN_OK)
+		return r;
 	memset(&info, 0, sizeof(info));
 	info.key_type = c->key == AK_RSA ? X509_KEY_RSA : c->key == AK_EC ?
 	    X509_KEY_EC : X509_KEY_OTHER;
@@ -2475,19 +2392,6 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	info.sig_ok = anchor ? 1 : c->sig.policy_ok;
 	snprintf(info.sig_desc, sizeof(info.sig_desc), "%s", c->sig.name);
 	v = x509_policy(&info, 0, 0, &id, why, sizeof(why));
-	if (v == X509_WEAK_KEY || (v == X509_OK && (!c->key_ok ||
-	    (c->key == AK_RSA && !c->rsa_mod8)))) {
-		if (v == X509_OK)
-			say(why, sizeof(why), "a %s key; the policy needs "
-			    "RSA of whole bytes or a named P-256, P-384 or "
-			    "P-521 curve", c->key_desc);
-		set_err(e, CHAIN_E_WEAK_KEY, pos, ci, "%s", why);
-		return CHAIN_E_WEAK_KEY;
-	}
-	if (v == X509_BAD_KEY_TYPE) {
-		set_err(e, CHAIN_E_KEY_TYPE, pos, ci, "%s", why);
-		return CHAIN_E_KEY_TYPE;
-	}
 	if (v == X509_WEAK_SIG) {
 		set_err(e, CHAIN_E_WEAK_SIG, pos, ci, "%s", why);
 		return CHAIN_E_WEAK_SIG;
@@ -2503,6 +2407,17 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	}
 	if (c->profile[0] != '\0') {
 		set_err(e, CHAIN_E_PROFILE, pos, ci, "%s", c->profile);
+		return CHAIN_E_PROFILE;
+	}
+	/*
+	 * RFC 5280 4.1.2.2: the serial MUST be positive. Revocation finds
+	 * a certificate by its serial; one that other software may read as
+	 * another number is not one to trust. An anchor above the leaf is
+	 * the administrator's choice (old roots have such serials).
+	 */
+	if ((!anchor || pos == 0) && c->serial_negative) {
+		set_err(e, CHAIN_E_PROFILE, pos, ci, "a negative serial number "
+		    "(RFC 5280 4.1.2.2: it must be positive)");
 		return CHAIN_E_PROFILE;
 	}
 	if (x->now < c->not_before) {
@@ -2878,12 +2793,56 @@ check_anchor(struct vctx *x, size_t ai, int pos, const struct vopts *o,
 	return CHAIN_OK;
 }
 
+/*
+ * What a TLS server's certificate from a CA must be beyond RFC 5280: the
+ * CA/Browser Forum rules that decide what it may be used for, or what it
+ * says it is. A pinned certificate is exempt: the pin is the identity.
+ */
+static enum chain_reason
+check_server_leaf(const struct vcert *c, int pos, size_t li, struct verr *e)
+{
+	if (c->eku && c->eku_any) {
+		set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage includes "
+		    "anyExtendedKeyUsage: a server certificate names its "
+		    "purposes (CA/Browser Forum BR 7.1.2.7.10)");
+		return CHAIN_E_EKU;
+	}
+	if (c->is_anchor)
+		return CHAIN_OK;
+	if (c->bc && c->ca) {
+		set_err(e, CHAIN_E_CA_LEAF, pos, li, "a CA certificate "
+		    "(basicConstraints cA TRUE) is the server's certificate; "
+		    "a server must present its own end-entity certificate, "
+		    "not its CA's");
+		return CHAIN_E_CA_LEAF;
+	}
+	/*
+	 * Without an EKU, RFC 5280 allows any purpose: a certificate a CA
+	 * issued for something else (a device, a client) under the server's
+	 * name would do for the server too. The CA must have said serverAuth.
+	 */
+	if (!c->eku) {
+		set_err(e, CHAIN_E_EKU, pos, li, "it has no extendedKeyUsage; "
+		    "a server certificate from a CA must list serverAuth "
+		    "(CA/Browser Forum BR 7.1.2.7.10)");
+		return CHAIN_E_EKU;
+	}
+	if (c->san && c->san_crit && c->subject.n > 0) {
+		set_err(e, CHAIN_E_PROFILE, pos, li, "a critical "
+		    "subjectAltName with a non-empty subject (RFC 5280 "
+		    "4.2.1.6, CA/Browser Forum BR 7.1.2.7.12)");
+		return CHAIN_E_PROFILE;
+	}
+	return CHAIN_OK;
+}
+
 /* Leaf-only rules: the role of an end entity, purpose, identity. */
 static enum chain_reason
 check_leaf(struct vctx *x, size_t li, int pos, const struct vopts *o,
     struct verr *e)
 {
 	const struct vcert *c = &x->c[li];
+	int server = x->in->purpose == CHAIN_PURPOSE_SERVER_AUTH;
 	enum chain_reason r;
 	char why[320];
 
@@ -2899,20 +2858,25 @@ check_leaf(struct vctx *x, size_t li, int pos, const struct vopts *o,
 	}
 	if (o->crl_mode)
 		return CHAIN_OK;
-	if (x->in->purpose == CHAIN_PURPOSE_SERVER_AUTH) {
+	if (server) {
 		if (c->eku && !c->eku_server) {
 			set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage "
 			    "does not include serverAuth%s", c->eku_any ?
 			    " (anyExtendedKeyUsage alone is not accepted)" : "");
 			return CHAIN_E_EKU;
 		}
+		if ((r = check_server_leaf(c, pos, li, e)) != CHAIN_OK)
+			return r;
 		if (c->ku && !(c->ku_bits & KU_DIGITAL_SIGNATURE)) {
 			set_err(e, CHAIN_E_KEY_USAGE, pos, li, "its keyUsage "
 			    "lacks digitalSignature, which ECDHE needs");
 			return CHAIN_E_KEY_USAGE;
 		}
 	}
-	if ((r = check_identity(c, x->in, why, sizeof(why))) != CHAIN_OK) {
+	if ((r = name_check_identity(c->san, c->san_v, x->in, why,
+	    sizeof(why))) != CHAIN_OK ||
+	    (server && !c->is_anchor && (r = name_check_cn(c->subject, c->san,
+	    c->san_v, why, sizeof(why))) != CHAIN_OK)) {
 		set_err(e, r, pos, li, "%s", why);
 		return r;
 	}
@@ -3147,6 +3111,8 @@ struct bstate {
 	int		 dead_set;
 	size_t		 dead_cert;
 	int		 dead_pos;
+	int		 weak_set;	/* an issuer whose key is below the floor */
+	struct verr	 weak;
 	int		 unusable_set;	/* an issuer that could not be decoded */
 	size_t		 unusable_cert;
 	int		 unusable_pos;
@@ -3181,6 +3147,7 @@ extend(struct vctx *x, struct bstate *b)
 {
 	size_t cur = b->path[b->len - 1], k;
 	const struct vcert *c = &x->c[cur];
+	struct verr we;
 	int pass, any = 0, r;
 
 	if (c->is_anchor && (b->len > 1 || b->o->crl_mode)) {
@@ -3239,6 +3206,14 @@ extend(struct vctx *x, struct bstate *b)
 				b->depth_hit = 1;
 				continue;
 			}
+			/* any path through it would be refused for its key */
+			if (check_key(s, k, (int)b->len, &we) != CHAIN_OK) {
+				if (!b->weak_set) {
+					b->weak = we;
+					b->weak_set = 1;
+				}
+				continue;
+			}
 			if (!signed_by(x, cur, k)) {
 				if (!b->sig_fail) {
 					b->sig_fail = 1;
@@ -3285,6 +3260,9 @@ build(struct vctx *x, size_t target, const struct vopts *o, struct verr *e)
 		set_err(e, CHAIN_E_LIMIT, -1, target, "path building tried "
 		    "more than %d candidate issuers", BUILD_WORK);
 		r = CHAIN_E_LIMIT;
+	} else if (b->weak_set) {
+		*e = b->weak;
+		r = e->r;
 	} else if (b->sig_fail) {
 		set_err(e, CHAIN_E_SIGNATURE, b->sig_fail_pos, b->sig_fail_cert,
 		    "its signature does not verify with the key of any "
@@ -3346,6 +3324,10 @@ static const struct {
 	[CHAIN_E_POLICY] =	{ "BWK0782E", "no acceptable certificate policy" },
 	[CHAIN_E_INTERNAL] =	{ "BWK0783E", "internal error" },
 	[CHAIN_E_NO_ANCHOR] =	{ "BWK0784E", "no trust anchor given" },
+	[CHAIN_E_CA_LEAF] =	{ "BWK0785E", "a CA certificate as the server's" },
+	[CHAIN_E_PUBLIC_SUFFIX] = { "BWK0786E", "wildcard over a public suffix" },
+	[CHAIN_E_NO_PSL] =	{ "BWK0787E", "no Public Suffix List loaded" },
+	[CHAIN_E_CN] =		{ "BWK0788E", "subject CN not in subjectAltName" },
 };
 
 const char *
@@ -3890,6 +3872,8 @@ cmd_verify(int argc, char **argv)
 	in.crls = crls.v;
 	in.n_crls = crls.n;
 	in.check_revocation = ncrl > 0;
+	/* a failure shows only if a wildcard needs it (BWK0787E) */
+	(void)chain_psl_load(why, sizeof(why));
 	r = chain_verify(&in, &res);
 	if (r == CHAIN_OK) {
 		bwk_info(chain_reason_id(r), "verify: accepted: %s (%s): a "
