@@ -159,6 +159,15 @@ build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) 
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
 	    $(COMMON_SRC) $(LIBS)
 
+# The client's path validator: its verify*.c files (cmd_verify included,
+# main not), with libpsl as the client links it.
+VERIFY_SRC	:= $(wildcard src/client/verify*.c)
+build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(COMMON_SRC) $(VERIFY_SRC) \
+		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(COMMON_SRC) $(LIBS) \
+	    $(PSL_LIBS)
+
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
 define run_tests
