@@ -367,6 +367,9 @@ Test(verify, server_eku_rules)
 	REFUSE("BWK0773E", SERVER("noeku.pem"));
 	cr_assert(said("no extendedKeyUsage"));
 	ACCEPT(BASE("noeku.pem"), "--host", "server.test");
+	/* pinned (its own anchor), the certificate is the identity */
+	ACCEPT("--ca", "anyeku.pem", "--cert", "anyeku.pem", "--host",
+	    "server.test", "--purpose", "serverAuth");
 }
 
 Test(verify, negative_serial)

@@ -2801,14 +2801,14 @@ check_anchor(struct vctx *x, size_t ai, int pos, const struct vopts *o,
 static enum chain_reason
 check_server_leaf(const struct vcert *c, int pos, size_t li, struct verr *e)
 {
-	if (c->eku && c->eku_any) {
-		set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage includes "
-		    "anyExtendedKeyUsage: a server certificate names its "
-		    "purposes (CA/Browser Forum BR 7.1.2.7.10)");
-		return CHAIN_E_EKU;
-	}
 	if (c->is_anchor)
 		return CHAIN_OK;
+	if (c->eku && c->eku_any) {
+		set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage includes "
+		    "anyExtendedKeyUsage: a server certificate from a CA names "
+		    "its purposes (CA/Browser Forum BR 7.1.2.7.10)");
+		return CHAIN_E_EKU;
+	}
 	if (c->bc && c->ca) {
 		set_err(e, CHAIN_E_CA_LEAF, pos, li, "a CA certificate "
 		    "(basicConstraints cA TRUE) is the server's certificate; "
