@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../src/client/verify.h"
+#include "../src/client/verify_int.h"
 #include "../src/common/msg.h"
 #include "helpers.h"
 
@@ -404,6 +405,38 @@ Test(verify, subject_cn)
 	    "serverAuth");
 	/* without the TLS purpose, RFC 5280 has no rule on the CN */
 	ACCEPT(BASE("cnotherip.pem"), "--host", "server.test");
+}
+
+/*
+ * A CN with a NUL byte, which C programs read as the part before it
+ * ("server.test"), made here as DER since openssl cannot write one.
+ */
+Test(verify, subject_cn_with_nul)
+{
+	static const uint8_t cn[] = "server.test\0evil.test";
+	uint8_t subj[64], san[32];
+	struct span s = { subj, 0 }, a = { san, 0 };
+	char why[320];
+	size_t n = sizeof(cn) - 1;
+
+	/* SET { SEQUENCE { OID 2.5.4.3, UTF8String cn } } */
+	subj[0] = 0x31, subj[1] = (uint8_t)(n + 9);
+	subj[2] = 0x30, subj[3] = (uint8_t)(n + 7);
+	subj[4] = 0x06, subj[5] = 3, subj[6] = 0x55, subj[7] = 0x04;
+	subj[8] = 0x03, subj[9] = 0x0c, subj[10] = (uint8_t)n;
+	memcpy(subj + 11, cn, n);
+	s.n = 11 + n;
+	/* dNSName server.test */
+	san[0] = 0x82, san[1] = 11;
+	memcpy(san + 2, "server.test", 11);
+	a.n = 13;
+	cr_assert_eq(name_check_cn(s, 1, a, why, sizeof(why)), CHAIN_E_CN);
+	cr_assert(strstr(why, "NUL byte") != NULL, "%s", why);
+	/* the same CN without the NUL and its tail is the SAN's name */
+	subj[1] = 11 + 9, subj[3] = 11 + 7, subj[10] = 11;
+	s.n = 11 + 11;
+	cr_assert_eq(name_check_cn(s, 1, a, why, sizeof(why)), CHAIN_OK, "%s",
+	    why);
 }
 
 Test(verify, public_suffix_wildcards)

@@ -97,9 +97,10 @@
  *           package; a caller must call chain_psl_load() first.
  * BWK0788E  For serverAuth, a server certificate from a CA whose subject
  *           CN is an IP address its subjectAltName lacks, an IPv4 address
- *           not in dotted decimal, or an internationalized domain name its
- *           subjectAltName lacks (CA/Browser Forum BR 7.1.4.3). Fix:
- *           reissue with the CN copied from the subjectAltName, or none.
+ *           not in dotted decimal, an internationalized domain name its
+ *           subjectAltName lacks, or a NUL byte (CA/Browser Forum BR
+ *           7.1.4.3). Fix: reissue with the CN copied from the
+ *           subjectAltName, or none.
  * BWK0789I  The chain was accepted; the line names the leaf, the anchor
  *           and the path length.
  */

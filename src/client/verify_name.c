@@ -270,7 +270,7 @@ san_has_dns(int has_san, struct span san, struct span v)
  * "192.168.001.010"); an internationalized domain name must be one of
  * the dNSName entries as written there, since its Unicode form can pass
  * for another name and IDNA2003 and IDNA2008 programs can map it to
- * different domains.
+ * different domains; and a CN may hold no NUL byte.
  */
 static int
 cn_ok(int vtag, struct span cn, int has_san, struct span san, char *why,
@@ -282,12 +282,26 @@ cn_ok(int vtag, struct span cn, int has_san, struct span san, char *why,
 	size_t alen;
 
 	/* PrintableString, UTF8String, IA5String, TeletexString */
-	if ((vtag != 0x13 && vtag != 0x0c && vtag != 0x16 && vtag != 0x14) ||
-	    cn.n >= sizeof(text) || memchr(cn.p, '\0', cn.n) != NULL)
+	if (vtag != 0x13 && vtag != 0x0c && vtag != 0x16 && vtag != 0x14)
 		return 1;
-	memcpy(text, cn.p, cn.n);
-	text[cn.n] = '\0';
+	snprintf(text, sizeof(text), "%.*s", (int)(cn.n < sizeof(text) ?
+	    cn.n : sizeof(text) - 1), (const char *)cn.p);
 	bwk_sanitize(text, safe, sizeof(safe));
+	/* "host.example\0.evil.test": C programs stop at the NUL */
+	if (memchr(cn.p, '\0', cn.n) != NULL) {
+		say(why, whylen, "its subject CN \"%s...\" holds a NUL byte, "
+		    "which programs read differently", safe);
+		return 0;
+	}
+	if (is_idn(cn) && !san_has_dns(has_san, san, cn)) {
+		say(why, whylen, "its subject CN \"%s\" is an internationalized "
+		    "domain name that is not one of its subjectAltName's DNS "
+		    "names, character for character (CA/Browser Forum BR "
+		    "7.1.4.3)", safe);
+		return 0;
+	}
+	if (cn.n >= sizeof(text))
+		return 1;	/* longer than any address */
 	if (inet_aton(text, &v4) == 1 && inet_pton(AF_INET, text, a) != 1) {
 		say(why, whylen, "its subject CN \"%s\" spells an IPv4 address "
 		    "in another form than dotted decimal, which programs read "
@@ -298,13 +312,6 @@ cn_ok(int vtag, struct span cn, int has_san, struct span san, char *why,
 	    !san_has_ip(has_san, san, a, alen)) {
 		say(why, whylen, "its subject CN is the IP address %s, which its "
 		    "subjectAltName does not hold (CA/Browser Forum BR "
-		    "7.1.4.3)", safe);
-		return 0;
-	}
-	if (is_idn(cn) && !san_has_dns(has_san, san, cn)) {
-		say(why, whylen, "its subject CN \"%s\" is an internationalized "
-		    "domain name that is not one of its subjectAltName's DNS "
-		    "names, character for character (CA/Browser Forum BR "
 		    "7.1.4.3)", safe);
 		return 0;
 	}
