@@ -61,6 +61,8 @@ CFLAGS		:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"'
 LDFLAGS		:= -pie -Wl,-z,relro,-z,now $(filter -fsanitize=%,$(VFLAGS))
 LIBS		:= $(WOLFSSL_LIB) -lm -lpthread
+# The client's verifier asks Debian's libpsl about public suffixes.
+PSL_LIBS	:= -lpsl
 
 COMMON_SRC	:= $(wildcard src/common/*.c)
 SANDBOX_SRC	:= $(wildcard sandbox/*.c)
@@ -135,7 +137,7 @@ $(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
 
 $(OUT)/bin/bulwark: $(CLIENT_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS)
 
 $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
@@ -144,7 +146,7 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(COMMON_OBJ) \
 		$(SANDBOX_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp -lcriterion
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS) -lcriterion
 
 build/fuzz/%: fuzz/%.c $(COMMON_SRC) $(WOLFSSL_LIB) $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
@@ -180,7 +182,16 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(COMMON_SRC) \
 	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
 	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SESSION_SRC) \
 	    $(COMMON_SRC) build/gen/policy_builtin.c \
-	    build/gen/fuzz_handshake_keys.c $(LIBS) -lseccomp
+	    build/gen/fuzz_handshake_keys.c $(LIBS) $(PSL_LIBS) -lseccomp
+
+# The client's path validator: its verify*.c files (cmd_verify included,
+# main not), with libpsl as the client links it.
+VERIFY_SRC	:= $(wildcard src/client/verify*.c)
+build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(COMMON_SRC) $(VERIFY_SRC) \
+		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(COMMON_SRC) $(LIBS) \
+	    $(PSL_LIBS)
 
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.

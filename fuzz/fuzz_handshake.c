@@ -39,6 +39,7 @@
 #include "../src/common/msg.h"
 #include "../src/client/policy.h"
 #include "../src/client/session.h"
+#include "../src/client/verify.h"
 
 /* 2027-06-01: the recorded seeds' certificates are valid then. */
 #define FUZZ_TIME	1811808000
@@ -315,11 +316,13 @@ load_key(const char *pem, ecc_key *k)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	char why[256];
 	int n;
 
 	(void)argc;
 	(void)argv;
 	bwk_quiet = getenv("BWK_FUZZ_VERBOSE") == NULL;
+	(void)chain_psl_load(why, sizeof(why));
 	if (wolfSSL_Init() != WOLFSSL_SUCCESS || policy_load(NULL, &policy) != 0 ||
 	    wc_InitRng(&rng) != 0)
 		abort();

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(build-essential clang libclang-rt-14-dev llvm pkg-config
-	libseccomp-dev libcriterion-dev openssl gnutls-bin
+	libseccomp-dev libcriterion-dev libpsl-dev publicsuffix openssl gnutls-bin
 	dpkg-dev autoconf automake libtool ca-certificates
 	debian-archive-keyring python3 passwd util-linux)
 missing=()

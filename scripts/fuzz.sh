@@ -7,10 +7,13 @@
 #            long:  libFuzzer's own output on the terminal (make fuzz)
 #   SECONDS  fuzzing time per target (-max_total_time)
 #   SHARED   the shared checkout; SHARED/testdata/fuzz-seeds holds extra,
-#            read-only seeds. It may be absent: then only fuzz/corpus is used.
+#            read-only seeds, and fuzz_verify's are made from the suites in
+#            SHARED/testdata (scripts/verify-seeds.py). It may be absent:
+#            then only fuzz/corpus is used.
 #   TARGET   fuzz_certfile, fuzz_kdb, ... (binaries in build/fuzz/)
 #
 # Reads fuzz/corpus/TARGET and SHARED, never writes there. Writes:
+#   build/fuzz/seeds/TARGET/      seeds made from SHARED's suites
 #   build/fuzz/work/TARGET/       the working corpus (fresh on every run)
 #   build/fuzz/artifacts/TARGET/  crash-*, leak-*, timeout-*, oom-* inputs
 #   build/fuzz/logs/TARGET.*.log  libFuzzer's output
@@ -52,9 +55,19 @@ extra_dirs() {
 	esac
 }
 
+# Suites under SHARED/testdata whose cases are made into seeds first, for
+# each target: fuzz_verify's chains and anchors come from the path
+# validation suites, which are JSON and per-case file lists, not inputs.
+made_dirs() {
+	case $1 in
+	fuzz_verify) echo x509-limbo pkits ;;
+	*) ;;
+	esac
+}
+
 max_len() {
 	case $1 in
-	fuzz_certfile) echo 65536 ;;
+	fuzz_certfile|fuzz_verify) echo 65536 ;;
 	fuzz_handshake) echo 16384 ;;
 	*) echo 8192 ;;
 	esac
@@ -124,6 +137,19 @@ for t in "$@"; do
 				dirs+=("$seeds/$d")
 			else
 				echo "fuzz: $t: $seeds/$d not found; skipped" >&2
+			fi
+		done
+		for s in $(made_dirs "$t"); do
+			out=build/fuzz/seeds/$t/$s
+			if [ ! -d "$shared/testdata/$s" ]; then
+				echo "fuzz: $t: $shared/testdata/$s not found; its seeds skipped" >&2
+			elif n=$(python3 scripts/verify-seeds.py "$s" \
+			    "$shared/testdata/$s" "$out"); then
+				[ "$mode" = check ] ||
+					echo "fuzz: $t: $n seeds made from $s"
+				dirs+=("$out")
+			else
+				echo "fuzz: $t: seeds from $shared/testdata/$s could not be made; skipped" >&2
 			fi
 		done
 	fi

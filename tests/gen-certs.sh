@@ -25,6 +25,24 @@ selfsigned rsa1024 rsa 1024 sha256
 selfsigned sha1 rsa 2048 sha1
 selfsigned ec224 ec secp224r1 sha256
 selfsigned other ec prime256v1 sha256
+# RSA-PSS: SHA-256 throughout, and SHA-256 with MGF1 left on SHA-1 (the
+# policy names one hash for the whole signature)
+pss() { # name mgf1-hash
+	rsa "$1" 2048
+	ossl req -new -x509 -key "$1.key" -sha256 -sigopt rsa_padding_mode:pss \
+		-sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:"$2" -days 3650 \
+		-subj "/CN=$1.test/O=Bulwark Test" -addext "basicConstraints=critical,CA:FALSE" \
+		-addext "subjectAltName=DNS:$1.test,DNS:localhost,IP:127.0.0.1" -out "$1.pem"
+}
+pss pss-sha256 sha256
+pss pss-mgf1sha1 sha1
+
+# A self-signed CA certificate that also signs handshakes: pinned, it is
+# the server's identity whatever its basic constraints.
+ec ss-ca prime256v1
+ossl req -new -x509 -key ss-ca.key -sha256 -days 3650 -subj "/CN=ss-ca.test/O=Bulwark Test" \
+	-addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,digitalSignature" \
+	-addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -out ss-ca.pem
 
 # A CA, an intermediate and a leaf it signs.
 ec ca prime256v1
@@ -47,6 +65,41 @@ ossl x509 -req -in clientonly.csr -CA inter.pem -CAkey inter.key -CAcreateserial
 ec ca2 prime256v1
 ossl req -new -x509 -key ca2.key -sha256 -days 3650 -subj "/CN=Bulwark Test Root CA 2" \
 	-addext "basicConstraints=critical,CA:TRUE" -out ca2.pem
+
+# Chains refused for one reason each, below ca.pem: the verifier must name
+# that reason, not "no issuer". Each leaf carries the names a loopback server
+# needs (localhost, 127.0.0.1), so the named rule is the only one broken;
+# NAME-chain.pem is what such a server sends (leaf, intermediate, root).
+child() { # name issuer key-kind key-arg extensions [subject]
+	"$3" "$1" "$4"
+	ossl req -new -key "$1.key" -subj "${6:-/CN=localhost/O=Bulwark Test/OU=$1}" -out "$1.csr"
+	printf '%b\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n' "$5" >"$1.ext"
+	ossl x509 -req -in "$1.csr" -CA "$2.pem" -CAkey "$2.key" -CAcreateserial -sha256 \
+		-days 825 -extfile "$1.ext" -out "$1.pem"
+}
+CAX='basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign'
+LEAFX='basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nsubjectAltName=DNS:localhost,IP:127.0.0.1'
+# extended key usage for e-mail only: not a TLS server certificate
+child leaf-noserverauth inter ec prime256v1 "$LEAFX\nextendedKeyUsage=emailProtection"
+# a critical extension that no verifier knows (a private OID)
+child leaf-critext inter ec prime256v1 \
+	"$LEAFX\nextendedKeyUsage=serverAuth\n1.3.6.1.4.1.55555.7=critical,ASN1:UTF8String:unknown"
+# an intermediate that may issue for allowed.test only, and a leaf outside it
+child inter-nc ca ec prime256v1 "$CAX\nnameConstraints=critical,permitted;DNS:allowed.test" "/CN=Bulwark Test inter-nc"
+child leaf-outside-nc inter-nc ec prime256v1 "$LEAFX\nextendedKeyUsage=serverAuth"
+# intermediates whose keys are below the policy, each with a good leaf
+child inter-p224 ca ec secp224r1 "$CAX" "/CN=Bulwark Test inter-p224"
+child leaf-via-p224 inter-p224 ec prime256v1 "$LEAFX\nextendedKeyUsage=serverAuth"
+child inter-rsa1024 ca rsa 1024 "$CAX" "/CN=Bulwark Test inter-rsa1024"
+child leaf-via-rsa1024 inter-rsa1024 ec prime256v1 "$LEAFX\nextendedKeyUsage=serverAuth"
+# a CA certificate (cA TRUE, keyCertSign) presented as a server's own
+child ca-as-leaf ca ec prime256v1 \
+	"basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1"
+for n in leaf-noserverauth leaf-critext; do cat "$n.pem" inter.pem ca.pem >"$n-chain.pem"; done
+cat leaf-outside-nc.pem inter-nc.pem ca.pem >leaf-outside-nc-chain.pem
+cat leaf-via-p224.pem inter-p224.pem ca.pem >leaf-via-p224-chain.pem
+cat leaf-via-rsa1024.pem inter-rsa1024.pem ca.pem >leaf-via-rsa1024-chain.pem
+cat ca-as-leaf.pem ca.pem >ca-as-leaf-chain.pem
 
 # Expired and not-yet-valid certificates, with real dates, through openssl ca.
 mkdir -p ca-db && : >ca-db/index.txt && echo 1000 >ca-db/serial

@@ -130,6 +130,9 @@ Test(cert_cmd, refuse_not_yet_valid) { refused("future.pem", "BWK0321E"); }
 Test(cert_cmd, refuse_rsa1024) { refused("rsa1024.pem", "BWK0322E"); }
 Test(cert_cmd, refuse_p224) { refused("ec224.pem", "BWK0322E"); }
 Test(cert_cmd, refuse_sha1_signature) { refused("sha1.pem", "BWK0323E"); }
+/* RSA-PSS over SHA-256 whose MGF1 still uses SHA-1: one hash or none */
+Test(cert_cmd, refuse_pss_mgf1_sha1) { refused("pss-mgf1sha1.pem", "BWK0323E"); }
+Test(cert_cmd, pss_sha256_imports) { add_ok("srv1", "pss-sha256.pem"); }
 
 Test(cert_cmd, refuse_missing_file)
 {

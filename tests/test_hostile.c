@@ -234,6 +234,43 @@ Test(hostile, group_outside_a_stricter_policy)
 	NOTHING_SENT(rec, r);
 }
 
+/* A pin does not lift the policy's key sizes or the key's stated use. */
+Test(hostile, pinned_key_below_a_stricter_policy)
+{
+	const char *pol = "protocol TLSv1.2\n"
+	    "suites ECDHE-ECDSA-AES256-GCM-SHA384 ECDHE-ECDSA-AES128-GCM-SHA256\n"
+	    "groups P-256 P-384\n"
+	    "signatures ECDSA+SHA256 ECDSA+SHA384\n"
+	    "certificate-hashes SHA256 SHA384\n"
+	    "min-rsa-bits 3072\nmin-ecc-bits 384\n"
+	    "extended-master-secret required\nrenegotiation refused\n";
+	struct flight f = { .cert = "ec256.pem", .key = "ec256.key" };
+	struct raw_record rec;
+	struct run r;
+
+	cr_assert_eq(t_write(t_path("p384.policy"), (const uint8_t *)pol,
+	    strlen(pol), 0644), 0);
+	import("srv1", "ec256.pem");
+	run_flight(&f, &r, &rec, NULL, t_path("p384.policy"));
+	EXPECT(r, 5, "BWK0322E");
+	cr_assert(t_contains(r.err, "min-ecc-bits 384"), "%s", r.err);
+	NOTHING_SENT(rec, r);
+}
+
+Test(hostile, pinned_certificate_for_client_auth_only)
+{
+	struct flight f = { .cert = "clientonly.pem", .key = "clientonly.key" };
+	struct raw_record rec;
+	struct run r;
+	struct run imp;
+
+	cr_assert_eq(t_cert_cmd(&imp, "-add", "-server", "srv1", "-file",
+	    t_cert("clientonly.pem"), NULL), 0, "%s", imp.err);
+	run_flight(&f, &r, &rec, NULL, NULL);
+	EXPECT(r, 5, "BWK0773E");
+	NOTHING_SENT(rec, r);
+}
+
 Test(hostile, group_never_offered)
 {
 	struct flight f = { .group = 29 };	/* X25519 */

@@ -3,6 +3,7 @@
  * directory, one rule per test, and the x509-limbo SUCCESS cases from
  * ../shared when they are there (BWK_SHARED).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include "../src/client/verify.h"
+#include "../src/client/verify_int.h"
 #include "../src/common/msg.h"
 #include "helpers.h"
 
@@ -32,8 +34,8 @@ static const char gen_script[] =
 "set -e\n"
 "cd \"$1\"\n"
 "o() { openssl \"$@\" 2>/dev/null; }\n"
-"key() { if [ \"$2\" = rsa1024 ]; then o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:1024 -out \"$1.key\";\n"
-"        else o ecparam -name prime256v1 -genkey -noout -out \"$1.key\"; fi; }\n"
+"key() { case \"$2\" in rsa*) o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${2#rsa} -out \"$1.key\";;\n"
+"        *) o ecparam -name prime256v1 -genkey -noout -out \"$1.key\";; esac; }\n"
 "root() { key \"$1\"; o req -new -x509 -key \"$1.key\" -sha256 -days 3650 -subj \"/CN=$1\" \\\n"
 "   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
 "   -addext 'subjectKeyIdentifier=hash' -out \"$1.pem\"; }\n"
@@ -70,6 +72,38 @@ static const char gen_script[] =
 "issue weakleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825 sha256 rsa1024\n"
 "issue clientleaf inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=clientAuth\\nsubjectAltName=DNS:server.test' 825\n"
 "issue revleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
+/* RSA-PSS from an RSA root: SHA-256 throughout, and MGF1 left on SHA-1 */
+"key rsaroot rsa2048\n"
+"o req -new -x509 -key rsaroot.key -sha256 -days 3650 -subj /CN=rsaroot \\\n"
+"   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
+"   -addext 'subjectKeyIdentifier=hash' -out rsaroot.pem\n"
+"pssleaf() {\n"
+"  key \"$1\"; o req -new -key \"$1.key\" -subj /CN=server.test -out \"$1.csr\"\n"
+"  printf \"$LEAF\\nsubjectAltName=DNS:server.test\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
+"  o x509 -req -in \"$1.csr\" -CA rsaroot.pem -CAkey rsaroot.key -CAcreateserial -sha256 \\\n"
+"     -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:\"$2\" \\\n"
+"     -days 825 -extfile \"$1.ext\" -out \"$1.pem\"\n"
+"}\n"
+/* what a TLS server certificate from a CA must not be */
+"issue noeku inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nsubjectAltName=DNS:server.test' 825\n"
+"issue anyeku inter \"$LEAF,anyExtendedKeyUsage\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue critsan inter \"$LEAF\\nsubjectAltName=critical,DNS:server.test\" 825\n"
+"issue cainleaf inter \"basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign,digitalSignature\\nextendedKeyUsage=serverAuth\\nsubjectAltName=DNS:server.test\" 825\n"
+"issue pswild inter \"$LEAF\\nsubjectAltName=DNS:*.co.uk,DNS:*.github.io,DNS:*.example.co.uk\" 825\n"
+"o req -new -key leaf.key -subj /CN=server.test -out neg.csr\n"
+"printf \"$LEAF\\nsubjectAltName=DNS:server.test\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >neg.ext\n"
+"o x509 -req -in neg.csr -CA inter.pem -CAkey inter.key -set_serial -5 -days 825 -extfile neg.ext -out negserial.pem\n"
+/* subject CNs: a display name, and addresses and IDNs the SAN lacks */
+"cnleaf() { key \"$1\"; o req -new -key \"$1.key\" -subj \"/CN=$2\" -out \"$1.csr\"\n"
+"  printf \"$LEAF\\nsubjectAltName=$3\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
+"  o x509 -req -in \"$1.csr\" -CA inter.pem -CAkey inter.key -CAcreateserial -days 825 -extfile \"$1.ext\" -out \"$1.pem\"; }\n"
+"cnleaf cndisplay 'Backup server 3' DNS:server.test\n"
+"cnleaf cnoctal 192.168.001.010 IP:192.168.1.8\n"
+"cnleaf cnotherip 10.0.0.9 DNS:server.test,IP:10.0.0.1\n"
+"cnleaf cnsameip 2001:DB8::1 IP:2001:db8::1\n"
+"cnleaf cnidn xn--nxasmq6b.test DNS:server.test\n"
+"pssleaf pssgood sha256\n"
+"pssleaf pssmgf1 sha1\n"
 "cat inter.pem >chain.pem\n"
 /* CRLs: root's (nothing revoked) and inter's (revleaf revoked) */
 "crl() { # CA [CERT-TO-REVOKE]\n"
@@ -282,6 +316,247 @@ Test(verify, sha1_intermediate_refused)
 	    "--cert", "sha1leaf.pem");
 }
 
+/*
+ * The import policy's RSA-PSS check (x509_pss_params): the signature
+ * verifies as made, and MGF1 on another hash than the message's is
+ * outside the policy, not a broken signature.
+ */
+Test(verify, pss_mgf1_hash_must_match)
+{
+	gen();
+	ACCEPT("--ca", "rsaroot.pem", "--cert", "pssgood.pem", "--host",
+	    "server.test", "--purpose", "serverAuth");
+	REFUSE("BWK0768E", "--ca", "rsaroot.pem", "--cert", "pssmgf1.pem",
+	    "--host", "server.test", "--purpose", "serverAuth");
+}
+
+/* The stderr line of the last verify(): does it say text? */
+static int
+said(const char *text)
+{
+	uint8_t *b;
+	size_t n;
+	int found;
+
+	cr_assert_eq(t_read(t_path("verify.err"), &b, &n), 0);
+	found = memmem(b, n, text, strlen(text)) != NULL;
+	free(b);
+	return found;
+}
+
+#define SERVER(leaf) BASE(leaf), "--host", "server.test", "--purpose", \
+	"serverAuth"
+
+/* A CA certificate as a server's: refused for TLS, not for RFC 5280. */
+Test(verify, ca_as_leaf)
+{
+	gen();
+	REFUSE("BWK0785E", SERVER("cainleaf.pem"));
+	ACCEPT(BASE("cainleaf.pem"), "--host", "server.test");
+	/* pinned, it is the server's identity itself: accepted */
+	ACCEPT("--ca", t_cert("ca-as-leaf.pem"), "--cert",
+	    t_cert("ca-as-leaf.pem"), "--host", "localhost", "--purpose",
+	    "serverAuth");
+}
+
+Test(verify, server_eku_rules)
+{
+	gen();
+	/* anyExtendedKeyUsage beside serverAuth, and no EKU at all */
+	REFUSE("BWK0773E", SERVER("anyeku.pem"));
+	cr_assert(said("anyExtendedKeyUsage"));
+	REFUSE("BWK0773E", SERVER("noeku.pem"));
+	cr_assert(said("no extendedKeyUsage"));
+	ACCEPT(BASE("noeku.pem"), "--host", "server.test");
+	/* pinned (its own anchor), the certificate is the identity */
+	ACCEPT("--ca", "anyeku.pem", "--cert", "anyeku.pem", "--host",
+	    "server.test", "--purpose", "serverAuth");
+}
+
+Test(verify, negative_serial)
+{
+	gen();
+	REFUSE("BWK0778E", BASE("negserial.pem"));
+	cr_assert(said("negative serial"));
+	/* also as its own trust anchor: the rule is the leaf's */
+	REFUSE("BWK0778E", "--ca", "negserial.pem", "--cert", "negserial.pem");
+}
+
+Test(verify, critical_san_with_subject)
+{
+	gen();
+	REFUSE("BWK0778E", SERVER("critsan.pem"));
+	cr_assert(said("critical subjectAltName"));
+}
+
+/* A subject CN must not name an address or IDN that the SAN lacks. */
+Test(verify, subject_cn)
+{
+	gen();
+	ACCEPT(SERVER("cndisplay.pem"));
+	ACCEPT(SERVER("leaf.pem"));
+	REFUSE("BWK0788E", BASE("cnoctal.pem"), "--ip", "192.168.1.8",
+	    "--purpose", "serverAuth");
+	cr_assert(said("dotted decimal"));
+	REFUSE("BWK0788E", SERVER("cnotherip.pem"));
+	REFUSE("BWK0788E", SERVER("cnidn.pem"));
+	/* the same address spelled otherwise names no other host */
+	ACCEPT(BASE("cnsameip.pem"), "--ip", "2001:db8::1", "--purpose",
+	    "serverAuth");
+	/* without the TLS purpose, RFC 5280 has no rule on the CN */
+	ACCEPT(BASE("cnotherip.pem"), "--host", "server.test");
+}
+
+/*
+ * A CN with a NUL byte, which C programs read as the part before it
+ * ("server.test"), made here as DER since openssl cannot write one.
+ */
+Test(verify, subject_cn_with_nul)
+{
+	static const uint8_t cn[] = "server.test\0evil.test";
+	uint8_t subj[64], san[32];
+	struct span s = { subj, 0 }, a = { san, 0 };
+	char why[320];
+	size_t n = sizeof(cn) - 1;
+
+	/* SET { SEQUENCE { OID 2.5.4.3, UTF8String cn } } */
+	subj[0] = 0x31, subj[1] = (uint8_t)(n + 9);
+	subj[2] = 0x30, subj[3] = (uint8_t)(n + 7);
+	subj[4] = 0x06, subj[5] = 3, subj[6] = 0x55, subj[7] = 0x04;
+	subj[8] = 0x03, subj[9] = 0x0c, subj[10] = (uint8_t)n;
+	memcpy(subj + 11, cn, n);
+	s.n = 11 + n;
+	/* dNSName server.test */
+	san[0] = 0x82, san[1] = 11;
+	memcpy(san + 2, "server.test", 11);
+	a.n = 13;
+	cr_assert_eq(name_check_cn(s, 1, a, why, sizeof(why)), CHAIN_E_CN);
+	cr_assert(strstr(why, "NUL byte") != NULL, "%s", why);
+	/* the same CN without the NUL and its tail is the SAN's name */
+	subj[1] = 11 + 9, subj[3] = 11 + 7, subj[10] = 11;
+	s.n = 11 + 11;
+	cr_assert_eq(name_check_cn(s, 1, a, why, sizeof(why)), CHAIN_OK, "%s",
+	    why);
+}
+
+Test(verify, public_suffix_wildcards)
+{
+	gen();
+	REFUSE("BWK0786E", BASE("pswild.pem"), "--host", "www.co.uk");
+	cr_assert(said("co.uk is a public suffix"));
+	REFUSE("BWK0786E", BASE("pswild.pem"), "--host", "evil.github.io");
+	/* a wildcard under a registrable domain is fine */
+	ACCEPT(BASE("pswild.pem"), "--host", "www.example.co.uk");
+	ACCEPT(BASE("wild.pem"), "--host", "a.wild.test");
+}
+
+/*
+ * Without chain_psl_load(), a wildcard that would match is refused with
+ * its own reason (fail closed); an exact name needs no list.
+ */
+Test(verify, wildcard_without_psl_fails_closed)
+{
+	struct chain_input in;
+	struct chain_result res;
+	struct chain_der anchor, inter;
+	uint8_t *a, *i, *l, *w;
+	size_t al, il, ll, wl;
+	char cmd[1200], why[256];
+	int64_t date;
+
+	gen();
+	snprintf(cmd, sizeof(cmd), "cd '%s' && for f in root inter leaf wild; "
+	    "do openssl x509 -in $f.pem -outform DER -out $f.der; done",
+	    t_tmpdir());
+	cr_assert_eq(system(cmd), 0);
+	cr_assert_eq(t_read(t_path("root.der"), &a, &al), 0);
+	cr_assert_eq(t_read(t_path("inter.der"), &i, &il), 0);
+	cr_assert_eq(t_read(t_path("leaf.der"), &l, &ll), 0);
+	cr_assert_eq(t_read(t_path("wild.der"), &w, &wl), 0);
+	anchor.der = a;
+	anchor.len = al;
+	inter.der = i;
+	inter.len = il;
+	memset(&in, 0, sizeof(in));
+	in.anchors = &anchor;
+	in.n_anchors = 1;
+	in.intermediates = &inter;
+	in.n_intermediates = 1;
+	in.name_kind = CHAIN_NAME_DNS;
+	in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
+	in.max_depth = -1;
+	cr_assert_eq(chain_psl_info(why, sizeof(why), &date), -1);
+	in.leaf.der = w;
+	in.leaf.len = wl;
+	in.name = "a.wild.test";
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_E_NO_PSL, "%s", res.detail);
+	cr_assert_str_eq(chain_reason_id(res.reason), "BWK0787E");
+	in.leaf.der = l;
+	in.leaf.len = ll;
+	in.name = "server.test";
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_OK, "%s", res.detail);
+	cr_assert_eq(chain_psl_load(why, sizeof(why)), 0, "%s", why);
+	cr_assert_eq(chain_psl_info(why, sizeof(why), &date), 0);
+	cr_assert_gt(date, 1400000000, "a list dated %lld", (long long)date);
+	in.leaf.der = w;
+	in.leaf.len = wl;
+	in.name = "a.wild.test";
+	cr_assert_eq(chain_verify(&in, &res), CHAIN_OK, "%s", res.detail);
+	free(a);
+	free(i);
+	free(l);
+	free(w);
+}
+
+/* bulwark policy names the list it uses and its date. */
+Test(verify, policy_shows_public_suffix_list)
+{
+	struct run r;
+
+	t_run(&r, "bulwark", (const char *[]){ "policy", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "# public suffix list: "), "%s", r.out);
+	cr_assert(t_contains(r.out, "#   dated 20"), "%s", r.out);
+}
+
+/*
+ * Chains refused for one reason each (tests/gen-certs.sh): the refusal
+ * names that reason and the certificate, never "no issuer".
+ */
+static void
+refused_for(const char *chain, const char *id, const char *pos,
+    const char *text)
+{
+	char got[16];
+	int rc;
+
+	rc = verify(got, "--ca", t_cert("ca.pem"), "--cert", t_cert(chain),
+	    "--host", "localhost", "--purpose", "serverAuth", NULL);
+	cr_assert_eq(rc, 1, "%s: exit %d, expected 1", chain, rc);
+	cr_assert_str_eq(got, id, "%s", chain);
+	cr_assert(said(pos), "%s: not at %s", chain, pos);
+	cr_assert(said(text), "%s: does not say %s", chain, text);
+}
+
+Test(verify, first_real_reason)
+{
+	refused_for("leaf-noserverauth-chain.pem", "BWK0773E",
+	    "certificate 0 of the path", "does not include serverAuth");
+	refused_for("leaf-critext-chain.pem", "BWK0777E",
+	    "certificate 0 of the path", "unknown critical extension");
+	refused_for("leaf-outside-nc-chain.pem", "BWK0776E",
+	    "certificate 0 of the path", "DNS name localhost is outside");
+	refused_for("leaf-via-p224-chain.pem", "BWK0767E",
+	    "certificate 1 of the path", "EC P-224");
+	refused_for("leaf-via-rsa1024-chain.pem", "BWK0767E",
+	    "certificate 1 of the path", "RSA key of 1024 bits");
+	refused_for("ca-as-leaf-chain.pem", "BWK0785E",
+	    "certificate 0 of the path", "CA certificate");
+	/* and the good chain from the same root passes */
+	ACCEPT("--ca", t_cert("ca.pem"), "--cert", t_cert("chain.pem"),
+	    "--host", "localhost", "--purpose", "serverAuth");
+}
+
 Test(verify, weak_key_and_purpose)
 {
 	gen();
@@ -387,7 +662,8 @@ static const char limbo_split[] =
 "    if c.get('validation_time'):\n"
 "        t = datetime.datetime.fromisoformat(c['validation_time'].replace('Z', '+00:00'))\n"
 "        args += ['--time', str(int(t.timestamp()))]\n"
-"    if 'serverAuth' in (c.get('extended_key_usage') or []) or c.get('key_usage'):\n"
+"    if 'serverAuth' in (c.get('extended_key_usage') or []) or c.get('key_usage') \\\n"
+"            or c['id'].startswith('webpki::'):\n"
 "        args += ['--purpose', 'serverAuth']\n"
 "    if c.get('max_chain_depth') is not None: args += ['--max-depth', str(c['max_chain_depth'])]\n"
 "    if c.get('crls'): args += ['--crl', put('crls.pem', c['crls'])]\n"

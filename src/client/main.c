@@ -186,6 +186,27 @@ cmd_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/*
+ * The list behind the verifier's wildcard rule, and how old it is: a
+ * list that is years old misses new public suffixes.
+ */
+static void
+print_psl(FILE *f)
+{
+	char src[200], why[200], t[32];
+	int64_t date;
+
+	if (chain_psl_load(why, sizeof(why)) == -1 ||
+	    chain_psl_info(src, sizeof(src), &date) == -1) {
+		fprintf(f, "# public suffix list: none (%s); every wildcard "
+		    "name is refused\n", why);
+		return;
+	}
+	bwk_time_format(date, t);
+	fprintf(f, "# public suffix list: %s\n#   dated %s; no certificate "
+	    "wildcard may cover a public suffix\n", src, t);
+}
+
 static int
 cmd_policy(int argc, char **argv)
 {
@@ -199,6 +220,7 @@ cmd_policy(int argc, char **argv)
 	else if (policy_load(NULL, &p) == -1)
 		return EXIT_USAGE;
 	policy_print(&p, stdout);
+	print_psl(stdout);
 	return EXIT_OK;
 }
 

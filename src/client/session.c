@@ -164,7 +164,7 @@ session_prepare(struct session *s, const struct session_opts *o)
 {
 	struct keyd_spawn_opts ko;
 	struct sb_net_policy np;
-	char dbdir[PATH_MAX];
+	char dbdir[PATH_MAX], why[256];
 	long port;
 
 	memset(s, 0, sizeof(*s));
@@ -196,6 +196,12 @@ session_prepare(struct session *s, const struct session_opts *o)
 		return -1;
 	if (resolve(s) == -1 || session_tls_context(s) == -1)
 		return -1;
+	/*
+	 * The Public Suffix List, for wildcards in CA chains: read now, the
+	 * network process opens no file. Without it a wildcard that would
+	 * match is refused (BWK0787E), never trusted unchecked.
+	 */
+	(void)chain_psl_load(why, sizeof(why));
 	memset(&np, 0, sizeof(np));
 	np.ports[np.nports++] = (uint16_t)port;
 	if (sb_drop_to_user(o->sandbox_user) == -1 ||

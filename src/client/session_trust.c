@@ -153,6 +153,41 @@ hash_allowed(const struct tls_policy *p, const char *sig_desc)
 	return 0;
 }
 
+/* The policy's own key sizes (x509_policy knows only the floor's). */
+static int
+below_policy(const struct tls_policy *p, const struct certinfo *ci)
+{
+	return (ci->key_type == X509_KEY_RSA && ci->key_bits < p->min_rsa_bits) ||
+	    (ci->key_type == X509_KEY_EC && ci->key_bits < p->min_ecc_bits);
+}
+
+/*
+ * What the server's own certificate says its key is for, whatever rule
+ * trusts it: a pin is the identity, but not a licence to use a key its
+ * certificate reserves for something else. The ECDHE suites need a key
+ * that signs.
+ */
+static int
+leaf_usage(struct session *s, const struct certinfo *ci)
+{
+	if (ci->eku_set && !ci->eku_server_auth && !ci->eku_any) {
+		bwk_msg("BWK0773E", "server %s: its certificate's extended key "
+		    "usage does not include TLS server authentication "
+		    "(serverAuth); the server's administrator must issue a "
+		    "server certificate; %s", s->o->server, session_sent_note(s));
+		return refuse(s, FAIL_TRUST);
+	}
+	if (ci->ku_set && !ci->ku_digital_signature) {
+		bwk_msg("BWK0772E", "server %s: its certificate's key usage does "
+		    "not allow digital signatures, which an ECDHE server makes "
+		    "on its key exchange; the server's administrator must issue "
+		    "a certificate with digitalSignature; %s", s->o->server,
+		    session_sent_note(s));
+		return refuse(s, FAIL_TRUST);
+	}
+	return 0;
+}
+
 /* 2. The policy on every certificate the server showed. */
 static int
 check_chain(struct session *s, const struct peer_chain *pc)
@@ -171,7 +206,9 @@ check_chain(struct session *s, const struct peer_chain *pc)
 	for (i = 0; i < pc->n; i++) {
 		if (x509_inspect(pc->der[i], pc->len[i], &ci, why,
 		    sizeof(why)) == -1) {
-			bwk_msg("BWK0713E", "server %s: certificate %zu the server "
+			/* an extension wolfSSL must understand and does not */
+			bwk_msg(ci.parse_error == ASN_CRIT_EXT_E ? "BWK0777E" :
+			    "BWK0713E", "server %s: certificate %zu the server "
 			    "sent cannot be read: %s; %s", s->o->server, i, why,
 			    session_sent_note(s));
 			return refuse(s, FAIL_TRUST);
@@ -185,6 +222,16 @@ check_chain(struct session *s, const struct peer_chain *pc)
 			    session_sent_note(s));
 			return refuse(s, FAIL_TRUST);
 		}
+		if (below_policy(s->o->policy, &ci)) {
+			bwk_msg("BWK0322E", "server %s: certificate %zu (%s) is "
+			    "refused: its key, %s, is below the policy's minimum "
+			    "(min-rsa-bits %d, min-ecc-bits %d); %s", s->o->server,
+			    i, ci.subject, ci.key_desc, s->o->policy->min_rsa_bits,
+			    s->o->policy->min_ecc_bits, session_sent_note(s));
+			return refuse(s, FAIL_TRUST);
+		}
+		if (i == 0 && leaf_usage(s, &ci) == -1)
+			return -1;
 		if (!hash_allowed(s->o->policy, ci.sig_desc)) {
 			bwk_msg("BWK0323E", "server %s: certificate %zu (%s) is "
 			    "refused: signed with %s, outside the policy's "

@@ -40,162 +40,7 @@
 #include "../common/certfile.h"
 #include "../common/msg.h"
 #include "../common/x509.h"
-#include "verify.h"
-
-/* ------------------------------------------------------------------ */
-/* DER reader                                                          */
-/* ------------------------------------------------------------------ */
-
-struct span {
-	const uint8_t	*p;
-	size_t		 n;
-};
-
-/* A cursor over DER contents. */
-struct der {
-	const uint8_t	*p;
-	size_t		 n;
-};
-
-/*
- * Reads one element: tag (low-tag-number form only, as X.509 uses),
- * definite length in minimal form. tlv gets the whole element, val its
- * contents. -1 on malformed input.
- */
-static int
-der_next(struct der *d, int *tag, struct span *val, struct span *tlv)
-{
-	size_t len, hl, i, nb;
-
-	if (d->n < 2)
-		return -1;
-	if ((d->p[0] & 0x1f) == 0x1f)
-		return -1;
-	if (d->p[1] < 0x80) {
-		len = d->p[1];
-		hl = 2;
-	} else {
-		nb = d->p[1] & 0x7f;
-		if (nb == 0 || nb > 4 || d->n < 2 + nb)
-			return -1;
-		len = 0;
-		for (i = 0; i < nb; i++)
-			len = len << 8 | d->p[2 + i];
-		if (len < 0x80 || (nb > 1 && d->p[2] == 0))
-			return -1;	/* not minimal: not DER */
-		hl = 2 + nb;
-	}
-	if (len > d->n - hl)
-		return -1;
-	*tag = d->p[0];
-	if (val != NULL) {
-		val->p = d->p + hl;
-		val->n = len;
-	}
-	if (tlv != NULL) {
-		tlv->p = d->p;
-		tlv->n = hl + len;
-	}
-	d->p += hl + len;
-	d->n -= hl + len;
-	return 0;
-}
-
-/* The next element must have tag want. */
-static int
-der_get(struct der *d, int want, struct span *val, struct span *tlv)
-{
-	struct der save = *d;
-	int tag;
-
-	if (der_next(d, &tag, val, tlv) == -1 || tag != want) {
-		*d = save;
-		return -1;
-	}
-	return 0;
-}
-
-/* An optional element with tag want: 1 read, 0 absent, -1 malformed. */
-static int
-der_opt(struct der *d, int want, struct span *val, struct span *tlv)
-{
-	if (d->n == 0 || d->p[0] != want)
-		return 0;
-	return der_get(d, want, val, tlv) == 0 ? 1 : -1;
-}
-
-static struct der
-der_of(struct span s)
-{
-	struct der d = { s.p, s.n };
-
-	return d;
-}
-
-static int
-span_eq(struct span a, struct span b)
-{
-	return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
-}
-
-static int
-span_is(struct span a, const uint8_t *b, size_t n)
-{
-	return a.n == n && memcmp(a.p, b, n) == 0;
-}
-
-#define SPAN_IS(s, arr)	span_is((s), (arr), sizeof(arr))
-
-/* DER BOOLEAN contents: exactly 0x00 or 0xff. */
-static int
-der_bool(struct span v, int *out)
-{
-	if (v.n != 1 || (v.p[0] != 0 && v.p[0] != 0xff))
-		return -1;
-	*out = v.p[0] != 0;
-	return 0;
-}
-
-/* Small non-negative INTEGER (pathLen, skipCerts, ...). */
-static int
-der_small_uint(struct span v, long max, long *out)
-{
-	long x = 0;
-	size_t i;
-
-	if (v.n == 0 || v.n > 4 || (v.p[0] & 0x80))
-		return -1;
-	if (v.n > 1 && v.p[0] == 0 && !(v.p[1] & 0x80))
-		return -1;
-	for (i = 0; i < v.n; i++)
-		x = x << 8 | v.p[i];
-	if (x > max)
-		return -1;
-	*out = x;
-	return 0;
-}
-
-/* BIT STRING as a bit mask (bit 0 = first bit), up to 16 bits. */
-static int
-der_bits(struct span v, unsigned *out)
-{
-	unsigned m = 0;
-	size_t i;
-
-	if (v.n == 0 || v.p[0] > 7 || (v.n == 1 && v.p[0] != 0))
-		return -1;
-	if (v.n > 3)
-		return -1;
-	for (i = 1; i < v.n; i++) {
-		int b;
-
-		for (b = 0; b < 8; b++)
-			if (v.p[i] & (0x80 >> b))
-				m |= 1u << ((i - 1) * 8 + (size_t)b);
-	}
-	*out = m;
-	return 0;
-}
+#include "verify_int.h"
 
 /* ------------------------------------------------------------------ */
 /* Object identifiers (DER contents)                                   */
@@ -227,15 +72,11 @@ static const uint8_t OID_ANY_POLICY[] = { 0x55, 0x1d, 0x20, 0x00 };
 static const uint8_t OID_EKU_SERVER[] = { 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01 };
 static const uint8_t OID_EKU_ANY[] = { 0x55, 0x1d, 0x25, 0x00 };
 static const uint8_t OID_RSA[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01 };
-static const uint8_t OID_MGF1[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08 };
 static const uint8_t OID_EC[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01 };
 static const uint8_t OID_P256[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07 };
 static const uint8_t OID_P384[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 static const uint8_t OID_P521[] = { 0x2b, 0x81, 0x04, 0x00, 0x23 };
-static const uint8_t OID_SHA1[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1a };
-static const uint8_t OID_SHA256[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01 };
-static const uint8_t OID_SHA384[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02 };
-static const uint8_t OID_SHA512[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03 };
+static const uint8_t OID_P224[] = { 0x2b, 0x81, 0x04, 0x00, 0x21 };
 static const uint8_t OID_EMAIL[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01 };
 
 enum alg_key { AK_RSA, AK_EC, AK_PSS, AK_OTHER };
@@ -270,6 +111,7 @@ static const struct sigalg sigalgs[] = {
 struct sig_params {
 	const struct sigalg *alg;	/* NULL: unknown */
 	enum wc_HashType hash;		/* PSS: from the parameters */
+	enum wc_HashType mgf1_hash;	/* PSS only */
 	int		 pss_salt;
 	int		 policy_ok;
 	char		 name[32];
@@ -286,98 +128,41 @@ sigalg_find(struct span oid)
 	return NULL;
 }
 
-static int
-hash_of_oid(struct span oid, enum wc_HashType *h, int *ok)
+static enum wc_HashType
+wc_hash(enum x509_hash h)
 {
-	if (SPAN_IS(oid, OID_SHA256))
-		*h = WC_HASH_TYPE_SHA256, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA384))
-		*h = WC_HASH_TYPE_SHA384, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA512))
-		*h = WC_HASH_TYPE_SHA512, *ok = 1;
-	else if (SPAN_IS(oid, OID_SHA1))
-		*h = WC_HASH_TYPE_SHA, *ok = 0;
-	else
-		return -1;
-	return 0;
-}
-
-/* AlgorithmIdentifier of a hash inside PSS params: OID [NULL]. */
-static int
-pss_hash_alg(struct span seq, enum wc_HashType *h, int *ok)
-{
-	struct der d = der_of(seq);
-	struct span oid, v;
-
-	if (der_get(&d, 0x06, &oid, NULL) == -1)
-		return -1;
-	if (d.n > 0 && (der_get(&d, 0x05, &v, NULL) == -1 || v.n != 0))
-		return -1;
-	if (d.n != 0)
-		return -1;
-	return hash_of_oid(oid, h, ok);
+	switch (h) {
+	case X509_HASH_SHA1:
+		return WC_HASH_TYPE_SHA;
+	case X509_HASH_SHA256:
+		return WC_HASH_TYPE_SHA256;
+	case X509_HASH_SHA384:
+		return WC_HASH_TYPE_SHA384;
+	case X509_HASH_SHA512:
+		return WC_HASH_TYPE_SHA512;
+	default:
+		return WC_HASH_TYPE_NONE;
+	}
 }
 
 /*
- * RFC 4055 RSASSA-PSS-params. Absent fields mean SHA-1 and MGF1-SHA-1,
- * which the policy refuses; the hash of MGF1 must equal the message hash.
+ * RFC 4055 RSASSA-PSS-params, through the check the import policy uses
+ * too (x509_pss_params), so that bulwark-cert and the verifier cannot
+ * disagree. The MGF1 hash is kept as given: the signature is verified as
+ * made, and refused by the floor in check_common when MGF1 differs.
  */
 static int
 pss_params(struct span params, struct sig_params *sp)
 {
-	struct der d = der_of(params), f;
-	struct span v, inner;
-	enum wc_HashType h = WC_HASH_TYPE_SHA, mh = WC_HASH_TYPE_SHA;
-	int ok = 0, mok = 0, r;
-	long salt = 20, trailer = 1;
+	struct x509_pss pss;
 
-	if ((r = der_opt(&d, 0xa0, &v, NULL)) == -1)
+	if (x509_pss_params(params.p, params.n, &pss) == -1)
 		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x30, &inner, NULL) == -1 || f.n != 0 ||
-		    pss_hash_alg(inner, &h, &ok) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa1, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		struct span oid, halg;
-
-		f = der_of(v);
-		if (der_get(&f, 0x30, &inner, NULL) == -1 || f.n != 0)
-			return -1;
-		f = der_of(inner);
-		if (der_get(&f, 0x06, &oid, NULL) == -1 ||
-		    !SPAN_IS(oid, OID_MGF1) ||
-		    der_get(&f, 0x30, &halg, NULL) == -1 || f.n != 0 ||
-		    pss_hash_alg(halg, &mh, &mok) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa2, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x02, &inner, NULL) == -1 || f.n != 0 ||
-		    der_small_uint(inner, 1024, &salt) == -1)
-			return -1;
-	}
-	if ((r = der_opt(&d, 0xa3, &v, NULL)) == -1)
-		return -1;
-	if (r == 1) {
-		f = der_of(v);
-		if (der_get(&f, 0x02, &inner, NULL) == -1 || f.n != 0 ||
-		    der_small_uint(inner, 1, &trailer) == -1 || trailer != 1)
-			return -1;
-	}
-	if (d.n != 0 || mh != h)
-		return -1;
-	sp->hash = h;
-	sp->pss_salt = (int)salt;
-	sp->policy_ok = ok && mok;
-	snprintf(sp->name, sizeof(sp->name), "RSA-PSS-%s",
-	    h == WC_HASH_TYPE_SHA256 ? "SHA256" : h == WC_HASH_TYPE_SHA384 ?
-	    "SHA384" : h == WC_HASH_TYPE_SHA512 ? "SHA512" : "SHA1");
+	sp->hash = wc_hash(pss.hash);
+	sp->mgf1_hash = wc_hash(pss.mgf1_hash);
+	sp->pss_salt = pss.salt;
+	sp->policy_ok = pss.policy_ok;
+	snprintf(sp->name, sizeof(sp->name), "%s", pss.name);
 	return 0;
 }
 
@@ -677,6 +462,7 @@ struct vcert {
 	char		 key_desc[24];
 	int		 self_issued;
 	int		 self_signed;	/* -1 not yet known */
+	int		 serial_negative;	/* refused below an anchor */
 
 	/* profile problems: refused when the certificate is used */
 	char		 profile[160];
@@ -1207,10 +993,16 @@ parse_spki(struct vcert *c)
 			c->key_bits = 384;
 		else if (ptag == 0x06 && SPAN_IS(params, OID_P521))
 			c->key_bits = 521;
+		else if (ptag == 0x06 && SPAN_IS(params, OID_P224))
+			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-224");
 		c->key_ok = c->key_bits != 0;
-		snprintf(c->key_desc, sizeof(c->key_desc), c->key_ok ?
-		    "EC P-%d" : ptag == 0x30 ? "EC with explicit parameters" :
-		    "EC on another curve", c->key_bits);
+		if (c->key_ok)
+			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-%d",
+			    c->key_bits);
+		else if (c->key_desc[0] == '\0')
+			snprintf(c->key_desc, sizeof(c->key_desc), "%s",
+			    ptag == 0x30 ? "EC, explicit parameters" :
+			    "EC on another curve");
 		return 0;
 	}
 	c->key = AK_OTHER;
@@ -1392,6 +1184,7 @@ cert_parse(struct vcert *c)
 		    "required", c->version + 1);
 	if (c->serial.n > 20)
 		profile_err(c, "a serial number longer than 20 octets");
+	c->serial_negative = (c->serial.p[0] & 0x80) != 0;
 	if (!span_eq(c->sigalg_in, c->sigalg_out))
 		profile_err(c, "signature algorithm fields that disagree");
 	if (c->issuer.n == 0)
@@ -1459,10 +1252,11 @@ sig_check(const struct sig_params *sp, struct span data, struct span sig,
 			uint8_t digest[WC_MAX_DIGEST_SIZE], out[512];
 			int dlen = wc_HashGetDigestSize(sp->hash), olen, mgf;
 
-			mgf = sp->hash == WC_HASH_TYPE_SHA256 ? WC_MGF1SHA256 :
-			    sp->hash == WC_HASH_TYPE_SHA384 ? WC_MGF1SHA384 :
-			    sp->hash == WC_HASH_TYPE_SHA512 ? WC_MGF1SHA512 :
-			    WC_MGF1SHA1;
+			mgf = sp->mgf1_hash == WC_HASH_TYPE_SHA256 ?
+			    WC_MGF1SHA256 : sp->mgf1_hash == WC_HASH_TYPE_SHA384 ?
+			    WC_MGF1SHA384 : sp->mgf1_hash == WC_HASH_TYPE_SHA512 ?
+			    WC_MGF1SHA512 : sp->mgf1_hash == WC_HASH_TYPE_SHA ?
+			    WC_MGF1SHA1 : WC_MGF1NONE;
 			if (dlen > 0 && sig.n <= sizeof(out) &&
 			    wc_Hash(sp->hash, data.p, (word32)data.n, digest,
 			    (word32)dlen) == 0) {
@@ -1499,168 +1293,11 @@ sig_check(const struct sig_params *sp, struct span data, struct span sig,
 	}
 }
 
-/* ------------------------------------------------------------------ */
-/* DNS names, IP addresses, e-mail, URIs                               */
-/* ------------------------------------------------------------------ */
-
-static int
-lc(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static int
-ieq(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (lc(a[i]) != lc(b[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * Preferred name syntax (RFC 1034 3.5, RFC 1123 2.1): letters, digits
- * and inner hyphens, labels of 1-63, at most 253 in all. wild: the
- * first label may be exactly "*" (and nothing else may hold one).
- */
-static int
-dns_syntax_ok(const uint8_t *p, size_t n, int wild)
-{
-	size_t i, lab = 0, labels = 0;
-
-	if (n == 0 || n > 253)
-		return 0;
-	if (wild && n >= 2 && p[0] == '*' && p[1] == '.') {
-		p += 2;
-		n -= 2;
-		if (n == 0)
-			return 0;
-	}
-	for (i = 0; i <= n; i++) {
-		if (i == n || p[i] == '.') {
-			if (lab == 0 || lab > 63 || p[i - 1] == '-')
-				return 0;
-			labels++;
-			lab = 0;
-			continue;
-		}
-		if (!((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' &&
-		    p[i] <= 'Z') || (p[i] >= '0' && p[i] <= '9') ||
-		    (p[i] == '-' && lab > 0)))
-			return 0;
-		lab++;
-	}
-	return labels > 0;
-}
-
-/* name ends with "." + dom (or equals it when eq_ok), ASCII case ignored */
-static int
-dns_within(const uint8_t *name, size_t n, const uint8_t *dom, size_t dn,
-    int eq_ok)
-{
-	if (dn == 0)
-		return 1;
-	if (n == dn)
-		return eq_ok && ieq(name, dom, n);
-	if (n > dn && name[n - dn - 1] == '.')
-		return ieq(name + n - dn, dom, dn);
-	return 0;
-}
-
-/*
- * RFC 6125 6.4: host against one dNSName. A wildcard is only the whole
- * left-most label of a name with at least two more labels, matches
- * exactly one label, and never inside an A-label.
- */
-static int
-dns_match(const char *host, size_t hn, struct span san)
-{
-	const uint8_t *h = (const uint8_t *)host, *dot;
-	size_t sn = san.n;
-
-	if (sn > 0 && san.p[sn - 1] == '.')
-		sn--;
-	if (!dns_syntax_ok(san.p, sn, 1))
-		return 0;
-	if (san.p[0] != '*')
-		return sn == hn && ieq(san.p, h, hn);
-	if (memchr(san.p + 2, '.', sn - 2) == NULL)
-		return 0;	/* "*.com": a wildcard over a top-level domain */
-	dot = memchr(h, '.', hn);
-	if (dot == NULL || dot == h)
-		return 0;
-	return (size_t)(h + hn - dot - 1) == sn - 2 &&
-	    ieq(dot + 1, san.p + 2, sn - 2);
-}
-
 /* Next GeneralName of a GeneralNames list (already validated). */
 static int
 gn_next(struct der *d, int *tag, struct span *v)
 {
 	return d->n > 0 && general_name(d, tag, v) == 0;
-}
-
-static enum chain_reason
-check_identity(const struct vcert *leaf, const struct chain_input *in,
-    char *why, size_t whylen)
-{
-	struct der d;
-	struct span v;
-	int tag;
-
-	if (in->name_kind == CHAIN_NAME_DNS) {
-		char host[256];
-		size_t hn = strlen(in->name), i;
-
-		if (hn > 0 && in->name[hn - 1] == '.')
-			hn--;
-		if (hn >= sizeof(host) ||
-		    !dns_syntax_ok((const uint8_t *)in->name, hn, 0)) {
-			say(why, whylen, "the host name to check is not a "
-			    "valid DNS name");
-			return CHAIN_E_HOST;
-		}
-		for (i = 0; i < hn; i++)
-			host[i] = (char)lc((unsigned char)in->name[i]);
-		host[hn] = '\0';
-		if (leaf->san) {
-			d = der_of(leaf->san_v);
-			while (gn_next(&d, &tag, &v))
-				if (tag == 0x82 && dns_match(host, hn, v))
-					return CHAIN_OK;
-		}
-		say(why, whylen, "its subjectAltName has no DNS name "
-		    "matching %s%s", host, leaf->san ? "" :
-		    " (it has no subjectAltName; the subject CN is not used)");
-		return CHAIN_E_HOST;
-	}
-	if (in->name_kind == CHAIN_NAME_IP) {
-		uint8_t a[16];
-		size_t alen;
-
-		if (inet_pton(AF_INET, in->name, a) == 1)
-			alen = 4;
-		else if (inet_pton(AF_INET6, in->name, a) == 1)
-			alen = 16;
-		else {
-			say(why, whylen, "the address to check is not an "
-			    "IPv4 or IPv6 address");
-			return CHAIN_E_IP;
-		}
-		if (leaf->san) {
-			d = der_of(leaf->san_v);
-			while (gn_next(&d, &tag, &v))
-				if (tag == 0x87 && v.n == alen &&
-				    memcmp(v.p, a, alen) == 0)
-					return CHAIN_OK;
-		}
-		say(why, whylen, "its subjectAltName has no IP address "
-		    "%s", in->name);
-		return CHAIN_E_IP;
-	}
-	return CHAIN_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1835,11 +1472,11 @@ nc_match(int tag, struct span v, struct span base, int excl)
 
 			return ln == (size_t)(at - v.p) &&
 			    memcmp(base.p, v.p, ln) == 0 &&
-			    base.n - ln - 1 == hn && ieq(bat + 1, host, hn);
+			    base.n - ln - 1 == hn && dns_ieq(bat + 1, host, hn);
 		}
 		if (base.n > 0 && base.p[0] == '.')
 			return dns_within(host, hn, base.p + 1, base.n - 1, 0);
-		return base.n == hn && ieq(base.p, host, hn);
+		return base.n == hn && dns_ieq(base.p, host, hn);
 	}
 	case 0x86: {
 		struct span h;
@@ -1848,13 +1485,36 @@ nc_match(int tag, struct span v, struct span base, int excl)
 			return -1;
 		if (base.n > 0 && base.p[0] == '.')
 			return dns_within(h.p, h.n, base.p + 1, base.n - 1, 0);
-		return base.n == h.n && ieq(base.p, h.p, h.n);
+		return base.n == h.n && dns_ieq(base.p, h.p, h.n);
 	}
 	case 0xa4:
 		return name_cmp(base, v, 1);
 	default:
 		return -1;
 	}
+}
+
+/* "DNS name x", "IP address a.b.c.d", ... for a refusal, safe to print. */
+static void
+gn_text(int tag, struct span v, char *out, size_t outlen)
+{
+	char raw[200], safe[200];
+	const char *kind = tag == 0x82 ? "DNS name" : tag == 0x81 ?
+	    "e-mail address" : tag == 0x86 ? "URI" : NULL;
+
+	if (kind != NULL) {
+		snprintf(raw, sizeof(raw), "%.*s", (int)(v.n < sizeof(raw) ?
+		    v.n : sizeof(raw) - 1), (const char *)v.p);
+		bwk_sanitize(raw, safe, sizeof(safe));
+		say(out, outlen, "%s %s", kind, safe);
+	} else if (tag == 0x87 && (v.n == 4 || v.n == 16) &&
+	    inet_ntop(v.n == 4 ? AF_INET : AF_INET6, v.p, raw, sizeof(raw)))
+		say(out, outlen, "IP address %s", raw);
+	else if (tag == 0xa4) {
+		name_print(v, safe, sizeof(safe));
+		say(out, outlen, "name %s", safe);
+	} else
+		say(out, outlen, "a name");
 }
 
 /* 0 fine, 1 violation, 2 work limit. */
@@ -1865,6 +1525,7 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 	struct der d;
 	struct span st, base;
 	int btag, any_perm = 0, in_perm = 0, r, pass;
+	char what[240];
 
 	for (pass = 0; pass < 2; pass++) {
 		int set = pass == 0 ? ca->nc_excl_set : ca->nc_perm_set;
@@ -1893,8 +1554,9 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 				return 1;
 			}
 			if (r == 1 && pass == 0) {
-				say(why, whylen, "a name in an excluded "
-				    "subtree of %s", ca->subj_str);
+				gn_text(tag, v, what, sizeof(what));
+				say(why, whylen, "its %s is in an excluded "
+				    "subtree of %s", what, ca->subj_str);
 				return 1;
 			}
 			if (r == 1)
@@ -1902,8 +1564,9 @@ nc_check_name(const struct vcert *ca, int tag, struct span v, long *work,
 		}
 	}
 	if (any_perm && !in_perm) {
-		say(why, whylen, "a name outside the permitted subtrees "
-		    "of %s", ca->subj_str);
+		gn_text(tag, v, what, sizeof(what));
+		say(why, whylen, "its %s is outside the permitted subtrees "
+		    "of %s", what, ca->subj_str);
 		return 1;
 	}
 	return 0;
@@ -2664,6 +2327,43 @@ static enum chain_reason build(struct vctx *, size_t, const struct vopts *,
     struct verr *);
 
 /*
+ * The key floor alone: a key below it makes the certificate useless, as
+ * a signer too. Path building asks it of a candidate issuer before it
+ * tries the signature (wolfCrypt may not even verify with such a key),
+ * so that the refusal names the weak key, not a failed signature.
+ */
+static enum chain_reason
+check_key(const struct vcert *c, size_t ci, int pos, struct verr *e)
+{
+	struct certinfo info;
+	enum x509_verdict v;
+	const char *id;
+	char why[200];
+
+	memset(&info, 0, sizeof(info));
+	info.key_type = c->key == AK_RSA ? X509_KEY_RSA : c->key == AK_EC ?
+	    X509_KEY_EC : X509_KEY_OTHER;
+	info.key_bits = c->key_bits;
+	snprintf(info.key_desc, sizeof(info.key_desc), "%s", c->key_desc);
+	info.sig_ok = 1;	/* the key only */
+	v = x509_policy(&info, 0, 0, &id, why, sizeof(why));
+	if (v == X509_WEAK_KEY || (v == X509_OK && (!c->key_ok ||
+	    (c->key == AK_RSA && !c->rsa_mod8)))) {
+		if (v == X509_OK || c->key == AK_EC)
+			say(why, sizeof(why), "its key (%s) is outside the "
+			    "policy, which needs RSA of whole bytes or a named "
+			    "P-256, P-384 or P-521 curve", c->key_desc);
+		set_err(e, CHAIN_E_WEAK_KEY, pos, ci, "%s", why);
+		return CHAIN_E_WEAK_KEY;
+	}
+	if (v == X509_BAD_KEY_TYPE) {
+		set_err(e, CHAIN_E_KEY_TYPE, pos, ci, "%s", why);
+		return CHAIN_E_KEY_TYPE;
+	}
+	return CHAIN_OK;
+}
+
+/*
  * The checks every certificate of a path gets: usable at all, the
  * algorithm floor (key always; signature unless it is the anchor's own),
  * critical extensions, the profile, and the validity period.
@@ -2674,6 +2374,7 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	struct vcert *c = &x->c[ci];
 	struct certinfo info;
 	enum x509_verdict v;
+	enum chain_reason r;
 	const char *id;
 	char why[200], t[32];
 
@@ -2681,6 +2382,8 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 		set_err(e, c->bad, pos, ci, "%s", c->why);
 		return c->bad;
 	}
+	if ((r = check_key(c, ci, pos, e)) != CHAIN_OK)
+		return r;
 	memset(&info, 0, sizeof(info));
 	info.key_type = c->key == AK_RSA ? X509_KEY_RSA : c->key == AK_EC ?
 	    X509_KEY_EC : X509_KEY_OTHER;
@@ -2689,19 +2392,6 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	info.sig_ok = anchor ? 1 : c->sig.policy_ok;
 	snprintf(info.sig_desc, sizeof(info.sig_desc), "%s", c->sig.name);
 	v = x509_policy(&info, 0, 0, &id, why, sizeof(why));
-	if (v == X509_WEAK_KEY || (v == X509_OK && (!c->key_ok ||
-	    (c->key == AK_RSA && !c->rsa_mod8)))) {
-		if (v == X509_OK)
-			say(why, sizeof(why), "a %s key; the policy needs "
-			    "RSA of whole bytes or a named P-256, P-384 or "
-			    "P-521 curve", c->key_desc);
-		set_err(e, CHAIN_E_WEAK_KEY, pos, ci, "%s", why);
-		return CHAIN_E_WEAK_KEY;
-	}
-	if (v == X509_BAD_KEY_TYPE) {
-		set_err(e, CHAIN_E_KEY_TYPE, pos, ci, "%s", why);
-		return CHAIN_E_KEY_TYPE;
-	}
 	if (v == X509_WEAK_SIG) {
 		set_err(e, CHAIN_E_WEAK_SIG, pos, ci, "%s", why);
 		return CHAIN_E_WEAK_SIG;
@@ -2717,6 +2407,17 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	}
 	if (c->profile[0] != '\0') {
 		set_err(e, CHAIN_E_PROFILE, pos, ci, "%s", c->profile);
+		return CHAIN_E_PROFILE;
+	}
+	/*
+	 * RFC 5280 4.1.2.2: the serial MUST be positive. Revocation finds
+	 * a certificate by its serial; one that other software may read as
+	 * another number is not one to trust. An anchor above the leaf is
+	 * the administrator's choice (old roots have such serials).
+	 */
+	if ((!anchor || pos == 0) && c->serial_negative) {
+		set_err(e, CHAIN_E_PROFILE, pos, ci, "a negative serial number "
+		    "(RFC 5280 4.1.2.2: it must be positive)");
 		return CHAIN_E_PROFILE;
 	}
 	if (x->now < c->not_before) {
@@ -3092,12 +2793,56 @@ check_anchor(struct vctx *x, size_t ai, int pos, const struct vopts *o,
 	return CHAIN_OK;
 }
 
+/*
+ * What a TLS server's certificate from a CA must be beyond RFC 5280: the
+ * CA/Browser Forum rules that decide what it may be used for, or what it
+ * says it is. A pinned certificate is exempt: the pin is the identity.
+ */
+static enum chain_reason
+check_server_leaf(const struct vcert *c, int pos, size_t li, struct verr *e)
+{
+	if (c->is_anchor)
+		return CHAIN_OK;
+	if (c->eku && c->eku_any) {
+		set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage includes "
+		    "anyExtendedKeyUsage: a server certificate from a CA names "
+		    "its purposes (CA/Browser Forum BR 7.1.2.7.10)");
+		return CHAIN_E_EKU;
+	}
+	if (c->bc && c->ca) {
+		set_err(e, CHAIN_E_CA_LEAF, pos, li, "a CA certificate "
+		    "(basicConstraints cA TRUE) is the server's certificate; "
+		    "a server must present its own end-entity certificate, "
+		    "not its CA's");
+		return CHAIN_E_CA_LEAF;
+	}
+	/*
+	 * Without an EKU, RFC 5280 allows any purpose: a certificate a CA
+	 * issued for something else (a device, a client) under the server's
+	 * name would do for the server too. The CA must have said serverAuth.
+	 */
+	if (!c->eku) {
+		set_err(e, CHAIN_E_EKU, pos, li, "it has no extendedKeyUsage; "
+		    "a server certificate from a CA must list serverAuth "
+		    "(CA/Browser Forum BR 7.1.2.7.10)");
+		return CHAIN_E_EKU;
+	}
+	if (c->san && c->san_crit && c->subject.n > 0) {
+		set_err(e, CHAIN_E_PROFILE, pos, li, "a critical "
+		    "subjectAltName with a non-empty subject (RFC 5280 "
+		    "4.2.1.6, CA/Browser Forum BR 7.1.2.7.12)");
+		return CHAIN_E_PROFILE;
+	}
+	return CHAIN_OK;
+}
+
 /* Leaf-only rules: the role of an end entity, purpose, identity. */
 static enum chain_reason
 check_leaf(struct vctx *x, size_t li, int pos, const struct vopts *o,
     struct verr *e)
 {
 	const struct vcert *c = &x->c[li];
+	int server = x->in->purpose == CHAIN_PURPOSE_SERVER_AUTH;
 	enum chain_reason r;
 	char why[320];
 
@@ -3113,20 +2858,25 @@ check_leaf(struct vctx *x, size_t li, int pos, const struct vopts *o,
 	}
 	if (o->crl_mode)
 		return CHAIN_OK;
-	if (x->in->purpose == CHAIN_PURPOSE_SERVER_AUTH) {
+	if (server) {
 		if (c->eku && !c->eku_server) {
 			set_err(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage "
 			    "does not include serverAuth%s", c->eku_any ?
 			    " (anyExtendedKeyUsage alone is not accepted)" : "");
 			return CHAIN_E_EKU;
 		}
+		if ((r = check_server_leaf(c, pos, li, e)) != CHAIN_OK)
+			return r;
 		if (c->ku && !(c->ku_bits & KU_DIGITAL_SIGNATURE)) {
 			set_err(e, CHAIN_E_KEY_USAGE, pos, li, "its keyUsage "
 			    "lacks digitalSignature, which ECDHE needs");
 			return CHAIN_E_KEY_USAGE;
 		}
 	}
-	if ((r = check_identity(c, x->in, why, sizeof(why))) != CHAIN_OK) {
+	if ((r = name_check_identity(c->san, c->san_v, x->in, why,
+	    sizeof(why))) != CHAIN_OK ||
+	    (server && !c->is_anchor && (r = name_check_cn(c->subject, c->san,
+	    c->san_v, why, sizeof(why))) != CHAIN_OK)) {
 		set_err(e, r, pos, li, "%s", why);
 		return r;
 	}
@@ -3361,6 +3111,8 @@ struct bstate {
 	int		 dead_set;
 	size_t		 dead_cert;
 	int		 dead_pos;
+	int		 weak_set;	/* an issuer whose key is below the floor */
+	struct verr	 weak;
 	int		 unusable_set;	/* an issuer that could not be decoded */
 	size_t		 unusable_cert;
 	int		 unusable_pos;
@@ -3395,6 +3147,7 @@ extend(struct vctx *x, struct bstate *b)
 {
 	size_t cur = b->path[b->len - 1], k;
 	const struct vcert *c = &x->c[cur];
+	struct verr we;
 	int pass, any = 0, r;
 
 	if (c->is_anchor && (b->len > 1 || b->o->crl_mode)) {
@@ -3453,6 +3206,14 @@ extend(struct vctx *x, struct bstate *b)
 				b->depth_hit = 1;
 				continue;
 			}
+			/* any path through it would be refused for its key */
+			if (check_key(s, k, (int)b->len, &we) != CHAIN_OK) {
+				if (!b->weak_set) {
+					b->weak = we;
+					b->weak_set = 1;
+				}
+				continue;
+			}
 			if (!signed_by(x, cur, k)) {
 				if (!b->sig_fail) {
 					b->sig_fail = 1;
@@ -3499,6 +3260,9 @@ build(struct vctx *x, size_t target, const struct vopts *o, struct verr *e)
 		set_err(e, CHAIN_E_LIMIT, -1, target, "path building tried "
 		    "more than %d candidate issuers", BUILD_WORK);
 		r = CHAIN_E_LIMIT;
+	} else if (b->weak_set) {
+		*e = b->weak;
+		r = e->r;
 	} else if (b->sig_fail) {
 		set_err(e, CHAIN_E_SIGNATURE, b->sig_fail_pos, b->sig_fail_cert,
 		    "its signature does not verify with the key of any "
@@ -3560,6 +3324,10 @@ static const struct {
 	[CHAIN_E_POLICY] =	{ "BWK0782E", "no acceptable certificate policy" },
 	[CHAIN_E_INTERNAL] =	{ "BWK0783E", "internal error" },
 	[CHAIN_E_NO_ANCHOR] =	{ "BWK0784E", "no trust anchor given" },
+	[CHAIN_E_CA_LEAF] =	{ "BWK0785E", "a CA certificate as the server's" },
+	[CHAIN_E_PUBLIC_SUFFIX] = { "BWK0786E", "wildcard over a public suffix" },
+	[CHAIN_E_NO_PSL] =	{ "BWK0787E", "no Public Suffix List loaded" },
+	[CHAIN_E_CN] =		{ "BWK0788E", "subject CN not in subjectAltName" },
 };
 
 const char *
@@ -4104,6 +3872,8 @@ cmd_verify(int argc, char **argv)
 	in.crls = crls.v;
 	in.n_crls = crls.n;
 	in.check_revocation = ncrl > 0;
+	/* a failure shows only if a wildcard needs it (BWK0787E) */
+	(void)chain_psl_load(why, sizeof(why));
 	r = chain_verify(&in, &res);
 	if (r == CHAIN_OK) {
 		bwk_info(chain_reason_id(r), "verify: accepted: %s (%s): a "

@@ -5,11 +5,14 @@
  * src/common/x509.h on every certificate of the built path, RFC 5280
  * path validation (section 6.1, with policy processing and name
  * constraints), RFC 5280 6.3 CRL checking when CRLs are given, RFC 6125
- * host names (subjectAltName only) and the serverAuth purpose.
+ * host names (subjectAltName only, wildcards never over a public suffix)
+ * and the serverAuth purpose, with the CA/Browser Forum rules for a TLS
+ * server's certificate where they carry weight.
  *
- * Message IDs (BWK0760-BWK0789). `bulwark verify` prints exactly one of
- * the E lines when it refuses a chain (exit 1), BWK0760E or BWK0761E for
- * usage and input errors (exit 2), and BWK0789I when it accepts (exit 0).
+ * Message IDs (BWK0760-BWK0789; BWK0790-BWK0799 are reserved for this
+ * block). `bulwark verify` prints exactly one of the E lines when it
+ * refuses a chain (exit 1), BWK0760E or BWK0761E for usage and input
+ * errors (exit 2), and BWK0789I when it accepts (exit 0).
  *
  * BWK0760E  Usage error: unknown option, missing value, --host with --ip.
  *           Fix: see `bulwark verify --help`.
@@ -31,8 +34,9 @@
  *           multiple of 8 bits, an elliptic curve other than P-256/384/521,
  *           explicit curve parameters). Fix: reissue with a stronger key.
  * BWK0768E  A signature algorithm outside the policy (SHA-1, MD5, SHA-224,
- *           RSA-PSS without an explicit SHA-2 hash) or one that does not
- *           fit the issuer's key. Fix: reissue with SHA-256/384/512.
+ *           RSA-PSS without an explicit SHA-2 hash or with MGF1 on another
+ *           hash) or one that does not fit the issuer's key. Fix: reissue
+ *           with SHA-256/384/512.
  * BWK0769E  A key type outside the policy (DSA, Ed25519, ...). Fix:
  *           reissue with an RSA or ECDSA key.
  * BWK0770E  An issuing certificate is not a CA (no basicConstraints with
@@ -44,7 +48,9 @@
  *           CRL issuer without cRLSign, a server certificate without
  *           digitalSignature, keyCertSign on a non-CA. Fix: reissue.
  * BWK0773E  Extended key usage: the server certificate (or a CA above it)
- *           lists EKUs but not serverAuth. Fix: reissue with serverAuth.
+ *           lists EKUs but not serverAuth; for serverAuth, a server
+ *           certificate from a CA lists no EKU or anyExtendedKeyUsage.
+ *           Fix: reissue with serverAuth (only).
  * BWK0774E  The host name matches no dNSName in subjectAltName (the
  *           subject CN is never used). Fix: connect by a name in the SAN.
  * BWK0775E  The IP address matches no iPAddress in subjectAltName.
@@ -58,8 +64,10 @@
  * BWK0778E  A certificate breaks the RFC 5280 profile in a way that makes
  *           it unsafe to interpret: not version 3, duplicate or malformed
  *           extensions, critical AKI/SKI, missing key identifiers, empty
- *           names, a serial longer than 20 octets, signature algorithm
- *           fields that disagree. Fix: reissue it.
+ *           names, a serial longer than 20 octets or negative (below the
+ *           anchor, or in the leaf), signature algorithm fields that
+ *           disagree; for serverAuth, a server certificate from a CA with a
+ *           critical subjectAltName beside a subject. Fix: reissue it.
  * BWK0779E  Path building gave up: more candidate paths or names than the
  *           work limits allow (a denial-of-service guard). Fix: send a
  *           shorter chain, or fewer names and constraints.
@@ -76,7 +84,23 @@
  *           Fix: report it.
  * BWK0784E  No trust anchor was given (an empty --ca file). Fix: give the
  *           CA root with --ca.
- * IDs 0785 to 0788 of this block are reserved.
+ * BWK0785E  A CA certificate (basicConstraints cA TRUE) is the server's
+ *           certificate, in a path to a CA root, for the serverAuth purpose
+ *           (CA/Browser Forum BR 7.1.2.7). A pinned certificate is exempt.
+ *           Fix: the server must send its own end-entity certificate.
+ * BWK0786E  The only subjectAltName that matches the host name is a
+ *           wildcard over a public suffix (*.co.uk, *.github.io: Public
+ *           Suffix List). Fix: a certificate for the server's own name.
+ * BWK0787E  A wildcard would match the host name, but no Public Suffix
+ *           List is loaded (chain_psl_load() failed or was not called), so
+ *           the wildcard is not trusted. Fix: install Debian's publicsuffix
+ *           package; a caller must call chain_psl_load() first.
+ * BWK0788E  For serverAuth, a server certificate from a CA whose subject
+ *           CN is an IP address its subjectAltName lacks, an IPv4 address
+ *           not in dotted decimal, an internationalized domain name its
+ *           subjectAltName lacks, or a NUL byte (CA/Browser Forum BR
+ *           7.1.4.3). Fix: reissue with the CN copied from the
+ *           subjectAltName, or none.
  * BWK0789I  The chain was accepted; the line names the leaf, the anchor
  *           and the path length.
  */
@@ -156,6 +180,10 @@ enum chain_reason {
 	CHAIN_E_POLICY,		/* BWK0782E */
 	CHAIN_E_INTERNAL,	/* BWK0783E */
 	CHAIN_E_NO_ANCHOR,	/* BWK0784E */
+	CHAIN_E_CA_LEAF,	/* BWK0785E */
+	CHAIN_E_PUBLIC_SUFFIX,	/* BWK0786E */
+	CHAIN_E_NO_PSL,		/* BWK0787E */
+	CHAIN_E_CN,		/* BWK0788E */
 	CHAIN_E_MAX
 };
 
@@ -188,6 +216,18 @@ enum chain_reason chain_verify(const struct chain_input *,
 const char	*chain_reason_id(enum chain_reason);
 /* A short English name for the reason ("signature invalid"). */
 const char	*chain_reason_text(enum chain_reason);
+
+/*
+ * Loads the Public Suffix List (Debian's libpsl: the newer of its built-in
+ * copy and the publicsuffix package's file) for the wildcard rule. Call it
+ * once, before any sandbox is applied: it may open a file, and
+ * chain_verify() never does. Without it, chain_verify() refuses any
+ * wildcard that would match the host name (BWK0787E) and accepts no other
+ * way round. 0, or -1 with why (no list at all).
+ */
+int		 chain_psl_load(char *why, size_t whylen);
+/* Where the loaded list came from and its date (file or build time). */
+int		 chain_psl_info(char *source, size_t sourcelen, int64_t *date);
 
 /*
  * bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "der.h"
 #include "x509.h"
 
 /* Two decimal digits at p, or -1. */
@@ -139,31 +140,129 @@ describe_sig(word32 oid, struct certinfo *ci)
 	ci->sig_ok = 0;
 }
 
-/*
- * RSASSA-PSS-params (RFC 4055): an absent hashAlgorithm means SHA-1, so
- * the hash must be there, explicitly, and be SHA-256, -384 or -512.
- * Short-form lengths suffice: these parameters are tens of bytes.
- */
-static const char *
-pss_hash(const uint8_t *p, size_t len)
-{
-	static const uint8_t sha2[] = { 0x06, 0x09, 0x60, 0x86, 0x48, 0x01,
-	    0x65, 0x03, 0x04, 0x02 };
-	static const char *names[] = { "RSA-PSS-SHA256", "RSA-PSS-SHA384",
-	    "RSA-PSS-SHA512" };
+static const uint8_t OID_MGF1[] = { 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01,
+    0x01, 0x08 };
 
-	if (len >= 2 && p[0] == 0x30 && p[1] < 0x80 && (size_t)p[1] + 2 <= len) {
-		len = p[1];	/* into the SEQUENCE */
-		p += 2;
+/* A hash AlgorithmIdentifier's contents: OID [NULL]. */
+static int
+pss_hash_alg(struct span seq, enum x509_hash *h)
+{
+	static const uint8_t sha2[] = { 0x60, 0x86, 0x48, 0x01, 0x65, 0x03,
+	    0x04, 0x02 };
+	static const uint8_t sha1[] = { 0x2b, 0x0e, 0x03, 0x02, 0x1a };
+	struct der d = der_of(seq);
+	struct span oid, v;
+
+	if (der_get(&d, 0x06, &oid, NULL) == -1)
+		return -1;
+	if (d.n > 0 && (der_get(&d, 0x05, &v, NULL) == -1 || v.n != 0))
+		return -1;
+	if (d.n != 0)
+		return -1;
+	*h = X509_HASH_OTHER;
+	if (SPAN_IS(oid, sha1))
+		*h = X509_HASH_SHA1;
+	else if (oid.n == sizeof(sha2) + 1 &&
+	    memcmp(oid.p, sha2, sizeof(sha2)) == 0 && oid.p[sizeof(sha2)] >= 1 &&
+	    oid.p[sizeof(sha2)] <= 3)
+		*h = X509_HASH_SHA256 + (oid.p[sizeof(sha2)] - 1);
+	return 0;
+}
+
+static const char *
+hash_name(enum x509_hash h)
+{
+	static const char *names[] = { "an unknown hash", "SHA1", "SHA256",
+	    "SHA384", "SHA512" };
+
+	return names[h];
+}
+
+/* [tag] { SEQUENCE { ... } }: the inner SEQUENCE's contents. */
+static int
+pss_field(struct der *d, int tag, struct span *inner)
+{
+	struct der f;
+	struct span v;
+	int r;
+
+	if ((r = der_opt(d, tag, &v, NULL)) != 1)
+		return r;
+	f = der_of(v);
+	if (der_get(&f, tag == 0xa2 || tag == 0xa3 ? 0x02 : 0x30, inner,
+	    NULL) == -1 || f.n != 0)
+		return -1;
+	return 1;
+}
+
+/*
+ * Defaults (RFC 4055 3.1): SHA-1, MGF1 with SHA-1, salt 20, trailer 1.
+ * A signer that names SHA-256 for the message but leaves MGF1 on SHA-1
+ * (or names another MGF1 hash) is refused: the policy's hash must be
+ * the only hash, and RFC 8017 9.1 recommends the same one for both.
+ */
+int
+x509_pss_params(const uint8_t *p, size_t n, struct x509_pss *out)
+{
+	struct der d = { p, n }, f;
+	struct span inner, oid, halg;
+	long salt = 20, trailer = 1;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	out->hash = out->mgf1_hash = X509_HASH_SHA1;
+	if ((r = pss_field(&d, 0xa0, &inner)) == -1 ||
+	    (r == 1 && pss_hash_alg(inner, &out->hash) == -1))
+		return -1;
+	if ((r = pss_field(&d, 0xa1, &inner)) == -1)
+		return -1;
+	if (r == 1) {
+		f = der_of(inner);
+		if (der_get(&f, 0x06, &oid, NULL) == -1 ||
+		    !SPAN_IS(oid, OID_MGF1) ||
+		    der_get(&f, 0x30, &halg, NULL) == -1 || f.n != 0 ||
+		    pss_hash_alg(halg, &out->mgf1_hash) == -1)
+			return -1;
 	}
-	/* [0] { SEQUENCE { OID [NULL] } } */
-	if (len < 4 || p[0] != 0xa0 || p[1] >= 0x80 || (size_t)p[1] + 2 > len ||
-	    p[2] != 0x30 || p[3] >= 0x80 || (size_t)p[3] + 4 > (size_t)p[1] + 2 ||
-	    p[3] < sizeof(sha2) + 1 || memcmp(p + 4, sha2, sizeof(sha2)) != 0)
-		return NULL;
-	if (p[4 + sizeof(sha2)] < 1 || p[4 + sizeof(sha2)] > 3)
-		return NULL;
-	return names[p[4 + sizeof(sha2)] - 1];
+	if ((r = pss_field(&d, 0xa2, &inner)) == -1 ||
+	    (r == 1 && der_small_uint(inner, 1024, &salt) == -1))
+		return -1;
+	if ((r = pss_field(&d, 0xa3, &inner)) == -1 ||
+	    (r == 1 && (der_small_uint(inner, 1, &trailer) == -1 ||
+	    trailer != 1)))
+		return -1;
+	if (d.n != 0)
+		return -1;
+	out->salt = (int)salt;
+	out->policy_ok = out->hash >= X509_HASH_SHA256 &&
+	    out->mgf1_hash == out->hash;
+	if (out->mgf1_hash == out->hash)
+		snprintf(out->name, sizeof(out->name), "RSA-PSS-%s",
+		    hash_name(out->hash));
+	else
+		snprintf(out->name, sizeof(out->name), "RSA-PSS-%s MGF1-%s",
+		    hash_name(out->hash), hash_name(out->mgf1_hash));
+	return 0;
+}
+
+/* The outer signatureAlgorithm's parameters SEQUENCE contents. */
+static int
+sig_params_of(const uint8_t *der, size_t len, struct span *params)
+{
+	struct der d = { der, len }, c;
+	struct span cert, alg, x;
+
+	if (der_get(&d, 0x30, &cert, NULL) == -1)
+		return -1;
+	c = der_of(cert);
+	if (der_get(&c, 0x30, &x, NULL) == -1 ||
+	    der_get(&c, 0x30, &alg, NULL) == -1)
+		return -1;
+	d = der_of(alg);
+	if (der_get(&d, 0x06, &x, NULL) == -1 ||
+	    der_get(&d, 0x30, params, NULL) == -1 || d.n != 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -237,6 +336,7 @@ x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 	 */
 	ret = wc_ParseCert(&dc, CERT_TYPE, NO_VERIFY, NULL);
 	if (ret != 0) {
+		ci->parse_error = ret;
 		snprintf(why, whylen, "%s (wolfSSL %d)",
 		    wc_GetErrorString(ret), ret);
 		goto out;
@@ -261,16 +361,26 @@ x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 	}
 	describe_sig(dc.signatureOID, ci);
 	if (dc.signatureOID == CTC_RSASSAPSS) {
-		const char *h = NULL;
+		struct x509_pss pss;
+		struct span params;
 
-		if (dc.sigParamsLength > 0 &&
-		    (size_t)dc.sigParamsIndex + dc.sigParamsLength <= len)
-			h = pss_hash(der + dc.sigParamsIndex, dc.sigParamsLength);
-		snprintf(ci->sig_desc, sizeof(ci->sig_desc), "%s",
-		    h != NULL ? h : "RSA-PSS (SHA-1 or unknown hash)");
-		ci->sig_ok = h != NULL;
+		if (sig_params_of(der, len, &params) == 0 &&
+		    x509_pss_params(params.p, params.n, &pss) == 0) {
+			snprintf(ci->sig_desc, sizeof(ci->sig_desc), "%s",
+			    pss.name);
+			ci->sig_ok = pss.policy_ok;
+		} else {
+			snprintf(ci->sig_desc, sizeof(ci->sig_desc),
+			    "RSA-PSS with bad parameters");
+			ci->sig_ok = 0;
+		}
 	}
 	ci->is_ca = dc.isCA ? 1 : 0;
+	ci->ku_set = dc.extKeyUsageSet ? 1 : 0;
+	ci->ku_digital_signature = (dc.extKeyUsage & KEYUSE_DIGITAL_SIG) != 0;
+	ci->eku_set = dc.extExtKeyUsageSet ? 1 : 0;
+	ci->eku_server_auth = (dc.extExtKeyUsage & EXTKEYUSE_SERVER_AUTH) != 0;
+	ci->eku_any = (dc.extExtKeyUsage & EXTKEYUSE_ANY) != 0;
 	ci->self_signed = dc.selfSigned ? 1 : 0;
 	if (wc_Sha256Hash(der, (word32)len, ci->fpr) != 0) {
 		snprintf(why, whylen, "SHA-256 failed");
@@ -324,7 +434,10 @@ x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
 	if (!ci->sig_ok) {
 		*id = "BWK0323E";
 		say(why, whylen, "signed with %s; the policy accepts SHA-256, "
-		    "SHA-384 and SHA-512 signatures only", ci->sig_desc);
+		    "SHA-384 and SHA-512 signatures only%s", ci->sig_desc,
+		    strncmp(ci->sig_desc, "RSA-PSS", 7) == 0 ? ", and RSA-PSS "
+		    "only with the same hash named for the message and MGF1" :
+		    "");
 		return X509_WEAK_SIG;
 	}
 	if (!check_dates)

@@ -12,6 +12,17 @@
 #include "util.h"
 
 enum x509_key { X509_KEY_OTHER, X509_KEY_RSA, X509_KEY_EC };
+enum x509_hash { X509_HASH_OTHER, X509_HASH_SHA1, X509_HASH_SHA256,
+	X509_HASH_SHA384, X509_HASH_SHA512 };
+
+/* RSASSA-PSS-params (RFC 4055) as read by x509_pss_params(). */
+struct x509_pss {
+	enum x509_hash	hash;		/* the message digest */
+	enum x509_hash	mgf1_hash;	/* the digest inside MGF1 */
+	int		salt;		/* salt length, octets */
+	int		policy_ok;	/* SHA-2, given explicitly, MGF1 alike */
+	char		name[32];	/* "RSA-PSS-SHA256", or what is wrong */
+};
 
 struct certinfo {
 	char		subject[384];
@@ -24,8 +35,11 @@ struct certinfo {
 	char		sig_desc[32];	/* "ECDSA-SHA256", "RSA-SHA1", ... */
 	int		sig_ok;		/* signature algorithm within policy */
 	int		is_ca;		/* basicConstraints cA TRUE */
+	int		ku_set, ku_digital_signature;	/* keyUsage */
+	int		eku_set, eku_server_auth, eku_any; /* extendedKeyUsage */
 	int		self_signed;	/* subject name == issuer name */
 	uint8_t		fpr[BWK_SHA256_LEN];	/* SHA-256 of the DER */
+	int		parse_error;	/* wolfSSL's, when x509_inspect failed */
 };
 
 /* Policy refusals, each with its own message ID (docs/messages.md). */
@@ -45,6 +59,15 @@ enum x509_verdict {
  * calendar days. d/n are the element's contents.
  */
 int	x509_time(int tag, const uint8_t *d, size_t n, int64_t *out);
+
+/*
+ * The one RSA-PSS parameter check, for certificates being imported
+ * (x509_inspect) and for every signature of a verified path (verify.c):
+ * p/n are the contents of the parameters SEQUENCE. -1 when malformed;
+ * else 0, with policy_ok 1 only for SHA-256/384/512 named explicitly
+ * (absent fields mean SHA-1) and an MGF1 with that same hash.
+ */
+int	x509_pss_params(const uint8_t *p, size_t n, struct x509_pss *out);
 
 /*
  * Parses der. Returns 0, or -1 when it is not an X.509 certificate that
