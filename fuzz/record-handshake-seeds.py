@@ -21,6 +21,7 @@ import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CERTS = os.path.join(TOP, "build", "testcerts")
+FIXED = os.path.join(TOP, "fuzz", "handshake")
 OUT = os.path.join(TOP, "fuzz", "corpus", "fuzz_handshake")
 BULWARK = os.path.join(TOP, "build", "bin", "bulwark")
 CERT_TOOL = os.path.join(TOP, "build", "bin", "bulwark-cert")
@@ -34,10 +35,9 @@ def free_port():
     return port
 
 
-def der(name):
-    return subprocess.run(["openssl", "x509", "-in", os.path.join(CERTS, name),
-                           "-outform", "DER"], check=True,
-                          capture_output=True).stdout
+def der(path):
+    return subprocess.run(["openssl", "x509", "-in", path, "-outform", "DER"],
+                          check=True, capture_output=True).stdout
 
 
 def proxy(listen_port, server_port, recorded):
@@ -84,8 +84,8 @@ def record(name, server_argv, ready, anchor, flags, import_args):
     time.sleep(0.5)
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, BULWARK_DIR=os.path.join(d, "db"))
-        if import_args:
-            subprocess.run([CERT_TOOL] + import_args, env=env, check=True,
+        for args in import_args:
+            subprocess.run([CERT_TOOL] + args, env=env, check=True,
                            capture_output=True)
         sysf = os.path.join(d, "bulwark.sys")
         with open(sysf, "w") as f:
@@ -110,37 +110,53 @@ def record(name, server_argv, ready, anchor, flags, import_args):
 def main():
     os.makedirs(OUT, exist_ok=True)
     c = lambda n: os.path.join(CERTS, n)
-    ossl = lambda cert, *extra: ["openssl", "s_server", "-accept", "PORT",
-                                 "-cert", c(cert + ".pem"),
-                                 "-key", c(cert + ".key")] + list(extra)
-    gnutls = lambda cert, *extra: ["gnutls-serv", "--port", "PORT",
-                                   "--x509certfile", c(cert + ".pem"),
-                                   "--x509keyfile", c(cert + ".key")] + list(extra)
-    pin = lambda cert: ["-add", "-server", "srv1", "-file", c(cert + ".pem")]
-    record("ossl-ec384-pinned", ossl("ec384"), "ACCEPT", der("ec384.pem"), 0,
-           pin("ec384"))
-    record("ossl-ec384-fpr", ossl("ec384"), "ACCEPT", der("ec384.pem"), 2,
-           pin("ec384"))
-    record("ossl-rsa2048-pinned", ossl("rsa2048"), "ACCEPT",
-           der("rsa2048.pem"), 0, pin("rsa2048"))
-    record("ossl-ca-chain", ossl("leaf", "-cert_chain", c("inter.pem")),
-           "ACCEPT", der("ca.pem"), 1,
-           ["-add", "-server", "srv1", "-file", c("ca.pem")])
-    record("ossl-client-auth", ossl("ec384", "-Verify", "1", "-CAfile",
-                                    c("ec256.pem")), "ACCEPT",
-           der("ec384.pem"), 0, pin("ec384"))
-    record("ossl-tls13-only", ossl("ec384", "-tls1_3"), "ACCEPT",
-           der("ec384.pem"), 0, pin("ec384"))
-    record("ossl-cbc-only", ossl("ec384", "-tls1_2", "-cipher",
+    # The fixed server certificate, whose key the fuzz target holds: its
+    # ServerKeyExchange can be re-signed over the fuzzed run's random.
+    srv = ["-cert", os.path.join(FIXED, "server.pem"),
+           "-key", os.path.join(FIXED, "server.key")]
+    fixed = der(os.path.join(FIXED, "server.pem"))
+    pin = [["-add", "-server", "srv1", "-file", os.path.join(FIXED, "server.pem")]]
+    client = pin + [["-add", "-client", "-server", "srv1", "-file",
+                     os.path.join(FIXED, "client.pem"), "-key",
+                     os.path.join(FIXED, "client.key")]]
+    ossl = lambda *extra: ["openssl", "s_server", "-accept", "PORT"] + srv + \
+        list(extra)
+    gnutls = lambda *extra: ["gnutls-serv", "--port", "PORT",
+                             "--x509certfile", srv[1], "--x509keyfile",
+                             srv[3]] + list(extra)
+    record("ossl-pinned", ossl(), "ACCEPT", fixed, 0, pin)
+    record("ossl-pinned-fpr", ossl(), "ACCEPT", fixed, 2, pin)
+    record("ossl-client-auth", ossl("-Verify", "1", "-CAfile",
+                                    os.path.join(FIXED, "client.pem")),
+           "ACCEPT", fixed, 4, client)
+    record("ossl-client-auth-none", ossl("-Verify", "1", "-CAfile",
+                                         os.path.join(FIXED, "client.pem")),
+           "ACCEPT", fixed, 0, pin)
+    record("ossl-tls13-only", ossl("-tls1_3"), "ACCEPT", fixed, 0, pin)
+    record("ossl-cbc-only", ossl("-tls1_2", "-cipher",
                                  "ECDHE-ECDSA-AES128-SHA256"), "ACCEPT",
-           der("ec384.pem"), 0, pin("ec384"))
-    record("gnutls-ec384", gnutls("ec384", "--echo"), "done",
-           der("ec384.pem"), 0, pin("ec384"))
-    record("gnutls-no-ems", gnutls("ec384", "--echo", "--priority",
+           fixed, 0, pin)
+    record("gnutls-pinned", gnutls("--echo"), "done", fixed, 0, pin)
+    record("gnutls-no-ems", gnutls("--echo", "--priority",
                                    "NORMAL:%NO_SESSION_HASH"), "done",
-           der("ec384.pem"), 0, pin("ec384"))
-    record("gnutls-rsa2048", gnutls("rsa2048", "--echo"), "done",
-           der("rsa2048.pem"), 0, pin("rsa2048"))
+           fixed, 0, pin)
+    # chains and RSA from the test certificates (not re-signable)
+    record("ossl-rsa2048-pinned", ["openssl", "s_server", "-accept", "PORT",
+                                   "-cert", c("rsa2048.pem"), "-key",
+                                   c("rsa2048.key")], "ACCEPT",
+           der(c("rsa2048.pem")), 0,
+           [["-add", "-server", "srv1", "-file", c("rsa2048.pem")]])
+    record("ossl-ca-chain", ["openssl", "s_server", "-accept", "PORT",
+                             "-cert", c("leaf.pem"), "-key", c("leaf.key"),
+                             "-cert_chain", c("inter.pem")], "ACCEPT",
+           der(c("ca.pem")), 1, [["-add", "-server", "srv1", "-file",
+                                  c("ca.pem")]])
+    record("ossl-ca-noserverauth", ["openssl", "s_server", "-accept", "PORT",
+                                    "-cert", c("leaf-noserverauth.pem"),
+                                    "-key", c("leaf-noserverauth.key"),
+                                    "-cert_chain", c("inter.pem")], "ACCEPT",
+           der(c("ca.pem")), 1, [["-add", "-server", "srv1", "-file",
+                                  c("ca.pem")]])
     return 0
 
 

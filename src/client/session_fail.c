@@ -201,6 +201,13 @@ report_tls_error(struct session *s, int err)
 		    s->o->server, s->o->host, s->o->port, session_sent_note(s));
 		return 1;
 	}
+	if (err == VERIFY_MAC_ERROR || err == VERIFY_FINISHED_ERROR) {
+		bwk_msg("BWK0729E", "the server at %s:%s sent a Finished message "
+		    "or record that does not match the handshake: the "
+		    "connection was tampered with, or the server is broken; %s",
+		    s->o->host, s->o->port, session_sent_note(s));
+		return 1;
+	}
 	if (err == HANDSHAKE_SIZE_ERROR) {
 		bwk_msg("BWK0749E", "the server at %s:%s sent a handshake "
 		    "message larger than the client accepts (128 KiB for its "
