@@ -39,8 +39,11 @@ enum keyd_type {
 	KEYD_ANS_BEGIN		= 7,	/* u8 has_key, [u16 n, spki, u32 len, cert] */
 	KEYD_REQ_SIGN		= 8,	/* u8 scheme, u8 hash, keyid32, u16 len, in */
 	KEYD_ANS_SIGN		= 9,	/* u16 len, signature */
-	KEYD_REQ_SIGNON		= 10,	/* label, node, u16 len, challenge, exporter32 */
-	KEYD_ANS_SIGNON		= 11,	/* mac32 */
+	/*
+	 * 10 and 11 were SIGNON, a password MAC that let whoever talks to
+	 * the helper guess the node password offline; withdrawn, and never
+	 * to be reused (a helper takes them as unknown requests).
+	 */
 	KEYD_REQ_ACCEPT		= 12,	/* label, u32 nb_hi, nb_lo, na_hi, na_lo,
 					   u32 len, der */
 	KEYD_ANS_ACCEPT		= 13,	/* fpr32 */
@@ -64,10 +67,6 @@ enum keyd_fail {
 	KEYD_FAIL_STORE = 5,		/* accept: the database write failed */
 };
 
-#define KEYD_CHALLENGE_MIN	16
-#define KEYD_CHALLENGE_MAX	64
-#define KEYD_EXPORTER_LEN	32
-#define KEYD_MAC_LEN		32
 #define KEYD_KEYID_LEN		32
 #define KEYD_SIG_MAX		1024
 

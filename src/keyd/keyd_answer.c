@@ -6,7 +6,6 @@
  */
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
-#include <wolfssl/wolfcrypt/hmac.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +115,7 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 	return 0;
 }
 
-/* BEGIN: a handshake starts; one signature and one sign-on are allowed. */
+/* BEGIN: a handshake starts; one signature is allowed. */
 static int
 keyd_answer_begin(struct keyd *k, struct msg *m)
 {
@@ -133,7 +132,6 @@ keyd_answer_begin(struct keyd *k, struct msg *m)
 		return -1;
 	}
 	k->sign_budget = 1;
-	k->signon_budget = 1;
 	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
 	if (k->key.type == 0) {
 		frame_put8(&f, 0);
@@ -263,92 +261,6 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	return answer(k, &f);
 }
 
-/* Node password entries: label "nodepw:SERVER", data u8 n, node, password. */
-static const struct kdb_entry *
-find_node_password(const struct keyd *k, const char *server, const char *node,
-    const uint8_t **pw, size_t *pwlen)
-{
-	size_t i;
-
-	for (i = 0; i < k->db.n; i++) {
-		const struct kdb_entry *e = &k->db.e[i];
-
-		if (e->kind != KDB_NODE_PASSWORD ||
-		    strcasecmp(e->server, server) != 0 || e->len < 2 ||
-		    (size_t)e->data[0] + 1 >= e->len ||
-		    strlen(node) != e->data[0] ||
-		    strncasecmp((const char *)e->data + 1, node, e->data[0]) != 0)
-			continue;
-		*pw = e->data + 1 + e->data[0];
-		*pwlen = e->len - 1 - e->data[0];
-		return e;
-	}
-	return NULL;
-}
-
-/*
- * SIGNON: HMAC-SHA-256 keyed by the node password over the server's
- * challenge and the TLS exporter value, so the proof is bound to this TLS
- * session (sound because extended master secret is required) and the
- * password never leaves the helper.
- */
-static int
-keyd_answer_signon(struct keyd *k, struct msg *m)
-{
-	static const char ctx[] = "bulwark signon v1";
-	char label[KEYD_LABEL_MAX + 1], node[KEYD_LABEL_MAX + 1];
-	const uint8_t *ch, *exp, *pw;
-	uint8_t mac[KEYD_MAC_LEN], n, chb[2];
-	uint16_t chlen;
-	size_t pwlen;
-	struct frame f;
-	Hmac h;
-	int ok;
-
-	if (msg_get_label(m, label) == -1 || msg_get_label(m, node) == -1 ||
-	    msg_get16(m, &chlen) == -1 || chlen < KEYD_CHALLENGE_MIN ||
-	    chlen > KEYD_CHALLENGE_MAX || msg_ref(m, chlen, &ch) == -1 ||
-	    msg_ref(m, KEYD_EXPORTER_LEN, &exp) == -1 || msg_end(m) == -1 ||
-	    !bound(k, label))
-		return -1;
-	if (!k->signon_budget) {
-		bwk_msg("BWK0513E", "a second sign-on proof in one handshake; "
-		    "stopping");
-		return -1;
-	}
-	k->signon_budget = 0;
-	if (find_node_password(k, label, node, &pw, &pwlen) == NULL)
-		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
-	bwk_put16(chb, chlen);	/* big-endian: the MAC input is portable */
-	ok = wc_HmacInit(&h, NULL, INVALID_DEVID) == 0;
-	if (ok) {
-		ok = wc_HmacSetKey(&h, WC_SHA256, pw, (word32)pwlen) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)ctx, sizeof(ctx)) == 0;
-		n = (uint8_t)strlen(label);
-		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)label, n) == 0;
-		n = (uint8_t)strlen(node);
-		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)node, n) == 0 &&
-		    wc_HmacUpdate(&h, chb, 2) == 0 &&
-		    wc_HmacUpdate(&h, ch, chlen) == 0 &&
-		    wc_HmacUpdate(&h, exp, KEYD_EXPORTER_LEN) == 0 &&
-		    wc_HmacFinal(&h, mac) == 0;
-		wc_HmacFree(&h);
-		/* ipad/opad are derived from the password */
-		explicit_bzero(&h, sizeof(h));
-	}
-	bwk_msg(ok ? "BWK0522I" : "BWK0521W", "audit: %s sign-on proof for "
-	    "node %s at server %s", ok ? "made a" : "FAILED to make a", node,
-	    label);
-	if (!ok)
-		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
-	frame_init(&f, KEYD_ANS_SIGNON, m->seq);
-	frame_put(&f, mac, sizeof(mac));
-	explicit_bzero(mac, sizeof(mac));
-	return answer(k, &f);
-}
-
 /*
  * First use only for a server nothing vouches for: no entry of its own
  * and no CA root for every server (the client refuses first use then
@@ -455,7 +367,6 @@ static const struct keyd_table dispatch[] = {
 	{ KEYD_REQ_TRUST,	1, keyd_answer_trust },
 	{ KEYD_REQ_BEGIN,	1, keyd_answer_begin },
 	{ KEYD_REQ_SIGN,	1, keyd_answer_sign },
-	{ KEYD_REQ_SIGNON,	1, keyd_answer_signon },
 	{ KEYD_REQ_ACCEPT,	1, keyd_answer_accept },
 };
 
