@@ -38,6 +38,14 @@ struct cert_opts {
 	char		 dir[PATH_MAX];
 };
 
+/*
+ * The command line into o: -1 to go on, else the exit status (usage
+ * errors, -help and -version are done then).
+ */
+int	cert_args(int argc, char **argv, struct cert_opts *o);
+/* Runs the command (the crypto self-tests have passed). */
+int	cert_run(struct cert_opts *o);
+
 int	cmd_add(struct cert_opts *);		/* -add, -replace */
 int	cmd_list(struct cert_opts *);		/* -list */
 int	cmd_show(struct cert_opts *);		/* -show */
