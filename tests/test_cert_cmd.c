@@ -339,3 +339,140 @@ Test(cert_cmd, usage_errors)
 	cr_assert_eq(t_cert_cmd(&r, "-help", NULL), 0);
 	cr_assert(t_contains(r.out, "Exit status"));
 }
+
+/* ---- labels: never cut, never shared, never bricking the database ---- */
+
+static const char *
+long_name(char c, size_t n, const char *tail)
+{
+	static char bufs[8][256];
+	static int i;
+	char *b = bufs[i++ % 8];
+
+	memset(b, c, n);
+	snprintf(b + n, sizeof(bufs[0]) - n, "%s", tail);
+	return b;
+}
+
+static int
+client_add(struct run *r, const char *server)
+{
+	return t_cert_cmd(r, "-add", "-client", "-server", server, "-file",
+	    t_cert("ec256.pem"), "-key", t_cert("ec256.key"), NULL);
+}
+
+static int
+nodepw(struct run *r, const char *server)
+{
+	const char *argv[] = { "-nodepw", "-server", server, "-node", "n1",
+	    NULL };
+	int p[2], saved = dup(0);
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
+	close(p[1]);
+	dup2(p[0], 0);
+	close(p[0]);
+	t_run(r, "bulwark-cert", argv, NULL);
+	dup2(saved, 0);
+	close(saved);
+	return r->status;
+}
+
+/*
+ * Two servers whose names share their first 100 characters: the labels of
+ * their client entries were cut there and collided, every later open
+ * failed with BWK0105E, and nothing could repair the database.
+ */
+Test(cert_cmd, long_server_names_keep_apart)
+{
+	const char *s1 = long_name('a', 100, "1"), *s2 = long_name('a', 100, "2");
+	struct run r;
+
+	cr_assert_eq(client_add(&r, s1), 0, "%s", r.err);
+	cr_assert_eq(client_add(&r, s2), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s1), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s2), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, s1) && t_contains(r.out, s2), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-server", s1, NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 3 entries"), "%s", r.out);
+}
+
+/*
+ * A user's label cannot reach the labels bulwark-cert makes itself: a
+ * server named like an old internal label, then the client identity of
+ * the server it names.
+ */
+Test(cert_cmd, user_labels_cannot_take_internal_ones)
+{
+	struct run r;
+
+	add_ok("client-cert:srvZ", "ec384.pem");
+	add_ok("client-key:srvZ", "other.pem");
+	add_ok("nodepw:srvZ", "rsa2048.pem");
+	cr_assert_eq(client_add(&r, "srvZ"), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, "srvZ"), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "client-cert@srvZ"), "%s", r.out);
+	cr_assert(t_contains(r.out, "client-key@srvZ"), "%s", r.out);
+	cr_assert(t_contains(r.out, "nodepw@srvZ"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+	/* and no name a user gives can hold the marker */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "client-cert@x",
+	    "-file", t_cert("ec256.pem"), NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "nodepw@x",
+	    "-file", t_cert("ca.pem"), NULL), 2);
+}
+
+/* A name that does not fit the label it makes is refused, never cut. */
+Test(cert_cmd, name_too_long_for_its_label_refused)
+{
+	const char *s116 = long_name('b', 116, ""), *s117 = long_name('b', 117, "");
+	const char *s121 = long_name('c', 121, ""), *s122 = long_name('c', 122, "");
+	const char *s126 = long_name('d', 126, ""), *s127 = long_name('d', 127, "");
+	struct run r;
+
+	cr_assert_eq(client_add(&r, s117), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "at most 116"), "%s", r.err);
+	cr_assert_eq(nodepw(&r, s122), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	/* chain.pem holds three certificates: NAME, NAME/2, NAME/3 */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", s127, "-file",
+	    t_cert("chain.pem"), NULL), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	cr_assert_neq(access(t_db(), F_OK), 0, "a refusal wrote something");
+	/* one character less fits, and is stored whole */
+	cr_assert_eq(client_add(&r, s116), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s121), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", s126, "-file",
+	    t_cert("chain.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", long_name('d', 126, "/3"),
+	    NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+}
+
+/*
+ * -replace whose new label is another entry's: refused as a refusal
+ * (exit 3) before anything is removed, not found while appending and
+ * reported as an unusable database (exit 5).
+ */
+Test(cert_cmd, replace_onto_another_entrys_label_refused)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "X", "-file",
+	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-replace", "-server", "X", "-file",
+	    t_cert("ec256.pem"), NULL), 3, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0334E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "does not replace"), "%s", r.err);
+	cr_assert(t_same_file(KDB, t_path("before")), "database rewritten");
+}

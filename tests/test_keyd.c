@@ -571,3 +571,17 @@ Test(keyd, not_run_by_hand)
 	cr_assert_eq(r.status, 1);
 	cr_assert(t_contains(r.err, "BWK0500E"));
 }
+
+/* A first-use pin is labelled with the server's name: never a made label. */
+Test(keyd, server_must_be_a_name)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "client-key@srv1",
+	    .accept_first_use = 1 };
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), -1, "the helper served a made label");
+	keyd_close(&c);
+}

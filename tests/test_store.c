@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/common/msg.h"
+#include "../src/common/store.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")
@@ -356,4 +358,41 @@ Test(store, eight_concurrent_adders)
 		snprintf(want, sizeof(want), "\nc%d ", i);
 		cr_assert(t_contains(r.out, want), "lost c%d", i);
 	}
+}
+
+/*
+ * The general rule: every write decodes what it is about to commit with
+ * the readers' own decoder, before the rename. A database the readers
+ * would refuse (here two entries with one label, made behind
+ * kdb_append's back) is never written, and the old one stays.
+ */
+Test(store, write_refused_when_it_would_not_read_back)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+	struct kdb_entry e;
+	int r;
+
+	add("s1", "ec256.pem", 0);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	bwk_quiet = 1;
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	cr_assert_eq(db.n, 1);
+	e = db.e[0];
+	e.data = malloc(e.len);
+	memcpy(e.data, db.e[0].data, e.len);
+	snprintf(e.label, sizeof(e.label), "s2");
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	snprintf(db.e[1].label, sizeof(db.e[1].label), "S1");	/* forged */
+	r = store_save(&s, &db, &st);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+	bwk_quiet = 0;
+	cr_assert_eq(r, -1, "a database the readers refuse was written");
+	cr_assert(t_same_file(KDB, t_path("before")), "database rewritten");
+	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
+	intact(1);
 }

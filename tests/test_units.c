@@ -1,5 +1,6 @@
 /* The parsers and the sealed format, called directly. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,4 +225,66 @@ Test(units, stash_format)
 	buf[10] ^= 1;
 	cr_assert_eq(stash_parse(buf, sizeof(buf), &back, &why), -1);
 	cr_assert(strstr(why, "damaged") != NULL);
+}
+
+/*
+ * kdb_append is the one way into a database, for the decoder and every
+ * writer alike: what the decoder refuses cannot be appended either.
+ */
+Test(units, kdb_append_refuses_what_the_decoder_would)
+{
+	struct kdb db;
+	struct kdb_entry e;
+	uint8_t *p;
+	size_t len;
+
+	one_entry_db(&db);
+	memset(&e, 0, sizeof(e));
+	e.kind = KDB_CA;
+	e.origin = KDB_FROM_FILE;
+	strcpy(e.label, "SRV1");	/* srv1, ignoring case */
+	e.len = 10;
+	e.data = calloc(1, 10);
+	wc_Sha256Hash(e.data, 10, e.fpr);
+	errno = 0;
+	cr_assert_eq(kdb_append(&db, &e), -1, "a taken label was appended");
+	cr_assert_eq(errno, EEXIST);
+	strcpy(e.label, "-srv2");
+	cr_assert_eq(kdb_append(&db, &e), -1);
+	cr_assert_eq(errno, EINVAL);
+	strcpy(e.label, "srv2");
+	e.kind = 9;
+	cr_assert_eq(kdb_append(&db, &e), -1);
+	cr_assert_eq(errno, EINVAL);
+	e.kind = KDB_CA;
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	/* and what was appended decodes */
+	cr_assert_eq(kdb_encode(&db, &p, &len), KDB_OK);
+	kdb_free(&db);
+	cr_assert_eq(kdb_decode(p, len, &db), KDB_OK);
+	cr_assert_eq(db.n, 2);
+	free(p);
+	kdb_free(&db);
+}
+
+Test(units, made_labels_are_never_cut)
+{
+	char label[KDB_LABEL_MAX + 1], name[KDB_LABEL_MAX + 1];
+
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_KEY, "srv1", label), 0);
+	cr_assert_str_eq(label, "client-key@srv1");
+	cr_assert_eq(kdb_server_label(KDB_NODE_PASSWORD, "srv1", label), 0);
+	cr_assert_str_eq(label, "nodepw@srv1");
+	memset(name, 'x', kdb_server_label_room(KDB_CLIENT_CERT));
+	name[kdb_server_label_room(KDB_CLIENT_CERT)] = '\0';
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, name, label), 0);
+	cr_assert_eq(strlen(label), KDB_LABEL_MAX);
+	strcat(name, "y");
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, name, label), -1);
+	/* a made label is not a name, so it cannot make one */
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, "client-key@srv1",
+	    label), -1);
+	cr_assert(!kdb_name_ok("client-key@srv1"));
+	cr_assert(!kdb_name_ok("srv1/2"));
+	cr_assert(kdb_name_ok("client-key:srv1"));
 }

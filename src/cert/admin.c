@@ -10,14 +10,6 @@
 #include "../common/util.h"
 #include "cert.h"
 
-int
-cert_server_name_ok(const char *s)
-{
-	/* a label without '/', which numbers the members of a bundle */
-	return kdb_label_ok(s) && strchr(s, '/') == NULL &&
-	    strchr(s, '@') == NULL && strchr(s, '+') == NULL;
-}
-
 void
 cert_trust_bulwark_group(void)
 {

@@ -58,7 +58,6 @@ int	cmd_add_client(struct cert_opts *);	/* -add -client, -replace -client */
 int	cmd_nodepw(struct cert_opts *);		/* -nodepw */
 
 /* Shared by the commands. */
-int	cert_server_name_ok(const char *);
 int	cert_entry_matches_server(const struct kdb_entry *, const char *);
 void	cert_print_entry(const struct kdb_entry *, int64_t now);
 const char *cert_kind_text(int kind);

@@ -78,16 +78,37 @@ key_matches_cert(const uint8_t *cert, size_t clen, const uint8_t *key,
 	return ok;
 }
 
+/*
+ * The label a server's entry of this kind gets, or a refusal before
+ * anything is read: a name is never cut to fit, since two names that
+ * share their first characters would then make one label.
+ */
 static int
-add_entry(struct kdb *db, int kind, const char *label, const char *server,
-    uint8_t *data, size_t len, int64_t nb, int64_t na)
+server_label(int kind, const char *server, char label[KDB_LABEL_MAX + 1])
+{
+	if (kdb_server_label(kind, server, label) == 0)
+		return 0;
+	bwk_msg("BWK0375E", "server name '%s' is too long for its %s entry: "
+	    "that label would be longer than %d characters; give the server a "
+	    "name of at most %zu characters (in the options files too); "
+	    "nothing was stored", server, kdb_kind_name(kind), KDB_LABEL_MAX,
+	    kdb_server_label_room(kind));
+	return -1;
+}
+
+/* EXIT_OK, or the refusal of kdb_append() reported. Takes data on success. */
+static int
+add_entry(struct kdb *db, int kind, const char *server, uint8_t *data,
+    size_t len, int64_t nb, int64_t na)
 {
 	struct kdb_entry e;
+	ssize_t j;
 
 	memset(&e, 0, sizeof(e));
 	e.kind = (uint8_t)kind;
 	e.origin = KDB_FROM_ADMIN;
-	snprintf(e.label, sizeof(e.label), "%s", label);
+	if (server_label(kind, server, e.label) == -1)
+		return EXIT_USAGE;
 	snprintf(e.server, sizeof(e.server), "%s", server);
 	e.added = bwk_now();
 	e.not_before = nb;
@@ -95,8 +116,23 @@ add_entry(struct kdb *db, int kind, const char *label, const char *server,
 	e.data = data;
 	e.len = len;
 	if (wc_Sha256Hash(data, (word32)len, e.fpr) != 0)
-		return -1;
-	return kdb_append(db, &e);
+		return EXIT_INTERNAL;
+	if (kdb_append(db, &e) == 0)
+		return EXIT_OK;
+	if (errno == ENOMEM)
+		return EXIT_INTERNAL;
+	if (errno == EEXIST && (j = kdb_find_label(db, e.label)) != -1)
+		bwk_msg("BWK0334E", "cannot add entry '%s': entry '%s' (%s, "
+		    "%s) has that label; delete it with bulwark-cert -delete "
+		    "-label %s and run the command again; nothing was stored",
+		    e.label, db->e[j].label, kdb_kind_name(db->e[j].kind),
+		    db->e[j].server[0] ? db->e[j].server : "every server",
+		    db->e[j].label);
+	else
+		bwk_msg("BWK0334E", "cannot add entry '%s' (%s); nothing was "
+		    "stored", e.label, errno == ENOSPC ? "the database holds "
+		    "4096 entries" : "it is malformed");
+	return EXIT_REFUSED;
 }
 
 static void
@@ -159,9 +195,11 @@ static int
 client_apply(struct kdb *db, void *arg)
 {
 	struct client_add *c = arg;
-	char label[KDB_LABEL_MAX + 1];
+	int rc;
 
-	if (has_kind(db, c->o->server, KDB_CLIENT_KEY)) {
+	/* a server has one client identity: a key and its certificate */
+	if (has_kind(db, c->o->server, KDB_CLIENT_KEY) ||
+	    has_kind(db, c->o->server, KDB_CLIENT_CERT)) {
 		if (c->o->cmd != CMD_REPLACE) {
 			bwk_msg("BWK0331E", "server '%s' already has a client "
 			    "certificate; to change it: bulwark-cert -replace "
@@ -172,15 +210,13 @@ client_apply(struct kdb *db, void *arg)
 		remove_kind(db, c->o->server, KDB_CLIENT_KEY);
 		remove_kind(db, c->o->server, KDB_CLIENT_CERT);
 	}
-	snprintf(label, sizeof(label), "client-cert:%.100s", c->o->server);
-	if (add_entry(db, KDB_CLIENT_CERT, label, c->o->server, c->cert,
-	    c->clen, c->ci.not_before, c->ci.not_after) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_CLIENT_CERT, c->o->server, c->cert,
+	    c->clen, c->ci.not_before, c->ci.not_after)) != EXIT_OK)
+		return rc;
 	c->cert = NULL;
-	snprintf(label, sizeof(label), "client-key:%.100s", c->o->server);
-	if (add_entry(db, KDB_CLIENT_KEY, label, c->o->server, c->key, c->klen,
-	    0, 0) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_CLIENT_KEY, c->o->server, c->key, c->klen,
+	    0, 0)) != EXIT_OK)
+		return rc;
 	c->key = NULL;
 	return EXIT_OK;
 }
@@ -198,6 +234,9 @@ cmd_add_client(struct cert_opts *o)
 
 	memset(&c, 0, sizeof(c));
 	c.o = o;
+	if (server_label(KDB_CLIENT_CERT, o->server, why) == -1 ||
+	    server_label(KDB_CLIENT_KEY, o->server, why) == -1)
+		return EXIT_USAGE;
 	if (bwk_read_file(o->file, CERTFILE_MAX_SIZE, &buf, &len) == -1) {
 		bwk_msg("BWK0306E", "cannot read %s: %s", o->file,
 		    strerror(errno));
@@ -283,13 +322,12 @@ static int
 nodepw_apply(struct kdb *db, void *arg)
 {
 	struct nodepw *p = arg;
-	char label[KDB_LABEL_MAX + 1];
+	int rc;
 
 	remove_kind(db, p->o->server, KDB_NODE_PASSWORD);
-	snprintf(label, sizeof(label), "nodepw:%.100s", p->o->server);
-	if (add_entry(db, KDB_NODE_PASSWORD, label, p->o->server, p->data,
-	    p->len, 0, 0) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_NODE_PASSWORD, p->o->server, p->data,
+	    p->len, 0, 0)) != EXIT_OK)
+		return rc;
 	p->data = NULL;
 	return EXIT_OK;
 }
@@ -297,11 +335,13 @@ nodepw_apply(struct kdb *db, void *arg)
 int
 cmd_nodepw(struct cert_opts *o)
 {
-	char pw[PASSWORD_MAX + 2];
+	char pw[PASSWORD_MAX + 2], label[KDB_LABEL_MAX + 1];
 	struct nodepw p;
 	size_t n, nl = strlen(o->node);
 	int rc;
 
+	if (server_label(KDB_NODE_PASSWORD, o->server, label) == -1)
+		return EXIT_USAGE;
 	if (read_password(pw, sizeof(pw), &n) == -1) {
 		explicit_bzero(pw, sizeof(pw));
 		bwk_msg("BWK0373E", "give the node password (1-%d bytes) on "

@@ -183,13 +183,13 @@ check_combination(const struct cert_opts *o)
 	if (o->cmd == CMD_NONE)
 		return usage("no command given (try -add, -list or -help)",
 		    NULL);
-	if (o->server != NULL && !cert_server_name_ok(o->server))
+	if (o->server != NULL && !kdb_name_ok(o->server))
 		return usage("a server name is 1-128 of A-Z a-z 0-9 . _ : - "
 		    "and does not start with '-'", o->server);
 	if (o->label != NULL && !kdb_label_ok(o->label))
 		return usage("a label is 1-128 of A-Z a-z 0-9 . _ : @ / + - and "
 		    "does not start with '-'", o->label);
-	if (o->label != NULL && o->ca && !cert_server_name_ok(o->label))
+	if (o->label != NULL && o->ca && !kdb_name_ok(o->label))
 		return usage("a new CA label is 1-128 of A-Z a-z 0-9 . _ : - "
 		    "(no '/': bundles number their entries L/2, L/3, ...)",
 		    o->label);
@@ -201,7 +201,7 @@ check_combination(const struct cert_opts *o)
 		return usage("-node goes with -nodepw", NULL);
 	if (o->cmd == CMD_NODEPW) {
 		if (o->server == NULL || o->node == NULL ||
-		    !cert_server_name_ok(o->node) || o->label != NULL)
+		    !kdb_name_ok(o->node) || o->label != NULL)
 			return usage("-nodepw needs -server NAME and -node NODE "
 			    "(1-128 of A-Z a-z 0-9 . _ : -)", NULL);
 		return 0;

@@ -4,6 +4,8 @@
 #include <wolfssl/wolfcrypt/random.h>
 #include <wolfssl/wolfcrypt/hash.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -83,6 +85,43 @@ kdb_label_ok(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+int
+kdb_name_ok(const char *s)
+{
+	return kdb_label_ok(s) && strpbrk(s, "/@+") == NULL;
+}
+
+static const char *
+server_label_prefix(int kind)
+{
+	switch (kind) {
+	case KDB_CLIENT_CERT:	return "client-cert@";
+	case KDB_CLIENT_KEY:	return "client-key@";
+	case KDB_NODE_PASSWORD:	return "nodepw@";
+	}
+	return NULL;
+}
+
+size_t
+kdb_server_label_room(int kind)
+{
+	const char *p = server_label_prefix(kind);
+
+	return p == NULL ? 0 : KDB_LABEL_MAX - strlen(p);
+}
+
+int
+kdb_server_label(int kind, const char *server, char out[KDB_LABEL_MAX + 1])
+{
+	const char *p = server_label_prefix(kind);
+	int n;
+
+	if (p == NULL || !kdb_name_ok(server))
+		return -1;
+	n = snprintf(out, KDB_LABEL_MAX + 1, "%s%s", p, server);
+	return n < 0 || n > KDB_LABEL_MAX ? -1 : 0;
 }
 
 enum kdb_err
@@ -337,20 +376,18 @@ kdb_decode(const uint8_t *p, size_t len, struct kdb *db)
 	if (rd_u32(&r, &count) == -1 || count > KDB_MAX_ENTRIES)
 		return KDB_E_CONTENT;
 	for (i = 0; i < count; i++) {
-		if (decode_entry(&r, &e) == -1 ||
-		    kdb_find_label(db, e.label) != -1) {
-			if (e.data != NULL) {
-				explicit_bzero(e.data, e.len);
-				free(e.data);
-			}
+		if (decode_entry(&r, &e) == -1) {
 			kdb_free(db);
 			return KDB_E_CONTENT;
 		}
+		/* the same gate as every writer's: a taken label is refused */
 		if (kdb_append(db, &e) == -1) {
+			int save = errno;
+
 			explicit_bzero(e.data, e.len);
 			free(e.data);
 			kdb_free(db);
-			return KDB_E_NOMEM;
+			return save == ENOMEM ? KDB_E_NOMEM : KDB_E_CONTENT;
 		}
 	}
 	if (r.left != 0) {
@@ -415,15 +452,45 @@ kdb_encode(const struct kdb *db, uint8_t **outp, size_t *outlen)
 	return KDB_OK;
 }
 
+/* What the decoder checks of one entry, short of its fingerprint. */
+static int
+entry_ok(const struct kdb_entry *e)
+{
+	return e->kind >= 1 && e->kind <= KDB_KIND_MAX && e->origin >= 1 &&
+	    e->origin <= KDB_ORIGIN_MAX &&
+	    memchr(e->label, '\0', sizeof(e->label)) != NULL &&
+	    memchr(e->server, '\0', sizeof(e->server)) != NULL &&
+	    kdb_label_ok(e->label) &&
+	    (e->server[0] == '\0' || kdb_label_ok(e->server)) &&
+	    e->data != NULL && e->len >= 1 && e->len <= KDB_DATA_MAX;
+}
+
+/*
+ * The one way into a database, for the decoder and for every writer, so
+ * that no writer can build what the decoder refuses: two entries with one
+ * label made every later open fail, for good.
+ */
 int
 kdb_append(struct kdb *db, const struct kdb_entry *e)
 {
 	struct kdb_entry *ne;
 
-	if (db->n >= KDB_MAX_ENTRIES)
+	if (!entry_ok(e)) {
+		errno = EINVAL;
 		return -1;
-	if ((ne = reallocarray(db->e, db->n + 1, sizeof(*ne))) == NULL)
+	}
+	if (kdb_find_label(db, e->label) != -1) {
+		errno = EEXIST;
 		return -1;
+	}
+	if (db->n >= KDB_MAX_ENTRIES) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if ((ne = reallocarray(db->e, db->n + 1, sizeof(*ne))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
 	db->e = ne;
 	db->e[db->n++] = *e;
 	return 0;

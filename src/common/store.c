@@ -552,29 +552,85 @@ store_load(struct store *s, struct kdb *db, struct stash *st)
 	return rc;
 }
 
+/*
+ * A stash is written only once the readers' parser takes it back: a
+ * stash that does not parse would lose the database sealed under it.
+ */
+static int
+write_stash(struct store *s, const char *path, const struct stash *st,
+    const char *step)
+{
+	uint8_t sbuf[STASH_FILE_LEN];
+	struct stash back;
+	const char *why;
+	int r;
+
+	stash_encode(st, sbuf);
+	if (stash_parse(sbuf, sizeof(sbuf), &back, &why) == -1 ||
+	    memcmp(back.secret, st->secret, STASH_SECRET_LEN) != 0) {
+		explicit_bzero(sbuf, sizeof(sbuf));
+		stash_wipe(&back);
+		bwk_msg("BWK0120E", "cannot write %s: the new stash would not "
+		    "read back; nothing was changed", path);
+		return -1;
+	}
+	stash_wipe(&back);
+	r = write_atomic(s->dir, path, sbuf, sizeof(sbuf), step);
+	explicit_bzero(sbuf, sizeof(sbuf));
+	return r;
+}
+
+/*
+ * The readers' own path, kdb_open() with the same stash, over the very
+ * bytes about to be written: a database the readers would refuse is never
+ * committed, whatever the change that made it.
+ */
+static int
+reads_back(const char *path, const uint8_t *buf, size_t len,
+    const struct kdb *db, const struct stash *st)
+{
+	struct kdb back;
+	enum kdb_err e;
+	int same;
+
+	e = kdb_open(buf, len, st, &back);
+	same = back.n == db->n && back.generation == db->generation + 1;
+	kdb_free(&back);
+	if (e == KDB_OK && same)
+		return 0;
+	bwk_msg("BWK0120E", "cannot write %s: the changed database would not "
+	    "read back (%s); nothing was changed. This is a bug in Bulwark: "
+	    "report it with the command that was run", path, e == KDB_OK ?
+	    "it reads back as another database" : kdb_strerror(e));
+	return -1;
+}
+
 int
 store_save(struct store *s, const struct kdb *db, const struct stash *st)
 {
-	uint8_t *buf, sbuf[STASH_FILE_LEN];
+	uint8_t *buf;
 	size_t len;
 	enum kdb_err e;
 	int r;
 
 	if (!s->locked)
 		return -1;
-	if (s->stash_unsaved) {
-		/* The stash first: a database must never lack its stash. */
-		stash_encode(st, sbuf);
-		r = write_atomic(s->dir, s->sth, sbuf, sizeof(sbuf), "stash");
-		explicit_bzero(sbuf, sizeof(sbuf));
-		if (r != 0)
-			return -1;	/* the database was not touched */
-		s->stash_unsaved = 0;
-	}
 	if ((e = kdb_seal(db, st, &buf, &len)) != KDB_OK) {
 		bwk_msg("BWK0119E", "cannot seal the database: %s",
 		    kdb_strerror(e));
 		return -1;
+	}
+	if (reads_back(s->kdb, buf, len, db, st) == -1) {
+		free(buf);
+		return -1;
+	}
+	if (s->stash_unsaved) {
+		/* The stash first: a database must never lack its stash. */
+		if (write_stash(s, s->sth, st, "stash") != 0) {
+			free(buf);
+			return -1;	/* the database was not touched */
+		}
+		s->stash_unsaved = 0;
 	}
 	r = write_atomic(s->dir, s->kdb, buf, len, "kdb");
 	free(buf);
@@ -584,14 +640,11 @@ store_save(struct store *s, const struct kdb *db, const struct stash *st)
 int
 store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
 {
-	uint8_t sbuf[STASH_FILE_LEN];
 	int r;
 
 	if (!s->locked)
 		return -1;
-	stash_encode(nst, sbuf);
-	r = write_atomic(s->dir, s->sthnew, sbuf, sizeof(sbuf), "rekey-stash");
-	explicit_bzero(sbuf, sizeof(sbuf));
+	r = write_stash(s, s->sthnew, nst, "rekey-stash");
 	if (r != 0)
 		return -1;	/* the next writer removes a stray .sth.new */
 	if ((r = store_save(s, db, nst)) != 0) {
