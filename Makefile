@@ -157,6 +157,13 @@ build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) 
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
 	    $(COMMON_SRC) $(LIBS)
 
+# bulwark-cert's commands, without its main.
+build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(COMMON_SRC) $(CERT_SRC) \
+		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
+	    $(COMMON_SRC) $(LIBS)
+
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
 define run_tests
