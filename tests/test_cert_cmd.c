@@ -6,10 +6,19 @@
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
-#include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../src/common/certfile.h"
+#include "../src/common/msg.h"
+#include "../src/common/store.h"
+#include "../src/common/x509.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")
@@ -475,4 +484,125 @@ Test(cert_cmd, replace_onto_another_entrys_label_refused)
 	cr_assert(t_contains(r.err, "BWK0334E"), "%s", r.err);
 	cr_assert(t_contains(r.err, "does not replace"), "%s", r.err);
 	cr_assert(t_same_file(KDB, t_path("before")), "database rewritten");
+}
+
+/* ---- readers take a certificate's dates from the certificate ---- */
+
+/* An entry stored in-process, as a writer with other ideas would store it. */
+static void
+put_entry(int kind, const char *label, const char *server,
+    const uint8_t *data, size_t len, int64_t nb, int64_t na)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+	struct kdb_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = (uint8_t)kind;
+	e.origin = KDB_FROM_SERVER;
+	snprintf(e.label, sizeof(e.label), "%s", label);
+	snprintf(e.server, sizeof(e.server), "%s", server);
+	e.added = bwk_now();
+	e.not_before = nb;
+	e.not_after = na;
+	e.len = len;
+	e.data = malloc(len);
+	memcpy(e.data, data, len);
+	wc_Sha256Hash(e.data, (word32)len, e.fpr);
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	cr_assert_eq(store_save(&s, &db, &st), 0);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+}
+
+/* The first certificate of a test file, as DER, and its own dates. */
+static void
+cert_der(const char *file, uint8_t **der, size_t *len, struct certinfo *ci)
+{
+	struct cert_list l;
+	uint8_t *buf;
+	size_t n;
+	const char *id;
+	char why[256];
+
+	cr_assert_eq(t_read(t_cert(file), &buf, &n), 0);
+	cr_assert_eq(certfile_split(buf, n, &l, &id, why, sizeof(why)), 0);
+	cr_assert_eq(x509_inspect(l.c[0].der, l.c[0].len, ci, why, sizeof(why)),
+	    0);
+	*len = l.c[0].len;
+	*der = malloc(*len);
+	memcpy(*der, l.c[0].der, *len);
+	cert_list_free(&l);
+	free(buf);
+}
+
+/*
+ * Dates stored beside a certificate came from whoever wrote the entry (for
+ * a first-use pin, the network process). INT64_MIN overflowed -expiring
+ * (UBSan aborted; the release build then hid the entry), and a lie about
+ * the end hid an expiring certificate. Readers now use the DER's dates.
+ */
+Test(cert_cmd, readers_take_dates_from_the_certificate)
+{
+	struct certinfo soon, far;
+	uint8_t *d1, *d2;
+	size_t l1, l2;
+	char want[64], date[32];
+	struct run r;
+
+	cert_der("soon.pem", &d1, &l1, &soon);		/* ten days */
+	cert_der("ec256.pem", &d2, &l2, &far);		/* ten years */
+	put_entry(KDB_PINNED, "soon", "soon", d1, l1, INT64_MIN, INT64_MAX);
+	put_entry(KDB_PINNED, "far", "far", d2, l2, INT64_MIN, INT64_MIN);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 8, "%s", r.err);
+	cr_assert(t_contains(r.out, "'soon'"), "%s", r.out);
+	cr_assert(!t_contains(r.out, "'far'"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", "--json", NULL), 8);
+	snprintf(want, sizeof(want), "\"not_after\": %lld",
+	    (long long)soon.not_after);
+	cr_assert(t_contains(r.out, want), "want %s: %s", want, r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	bwk_time_format(far.not_after, date);
+	date[10] = '\0';
+	cr_assert(t_contains(r.out, date), "want %s: %s", date, r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", "soon", NULL), 0);
+	bwk_time_format(soon.not_after, date);
+	cr_assert(t_contains(r.out, date), "want %s: %s", date, r.out);
+	/* -verify holds the recorded dates against the certificate's */
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 5);
+	cr_assert(t_contains(r.err, "BWK0361E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "-delete -label soon"), "%s", r.err);
+	free(d1);
+	free(d2);
+}
+
+/* An entry that is no certificate is reported as such, with the way out. */
+Test(cert_cmd, unreadable_entry_reported_with_delete)
+{
+	static const uint8_t junk[] = "not a certificate";
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	put_entry(KDB_PINNED, "junk", "junk", junk, sizeof(junk), 0, 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert(t_contains(r.out, "bulwark-cert -delete -label junk"), "%s",
+	    r.out);
+	cr_assert(t_contains(r.out, "srv1 "), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "--json", NULL), 0);
+	cr_assert(t_contains(r.out, "\"unreadable\": "), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", "junk", NULL), 0);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 8);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 5);
+	cr_assert(t_contains(r.err, "BWK0361E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -delete -label junk"), "%s",
+	    r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-label", "junk", NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
 }

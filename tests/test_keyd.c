@@ -24,6 +24,7 @@
 #include "../src/common/kdb.h"
 #include "../src/common/msg.h"
 #include "../src/common/proto.h"
+#include "../src/common/x509.h"
 #include "helpers.h"
 
 struct helper {
@@ -494,6 +495,18 @@ Test(keyd, signon_is_withdrawn)
 	ends_with(&h, "BWK0518E");
 }
 
+/* The certificate's own dates, as the network process reads them. */
+static void
+cert_dates(const uint8_t *der, size_t len, int64_t *nb, int64_t *na)
+{
+	struct certinfo ci;
+	char why[128];
+
+	cr_assert_eq(x509_inspect(der, len, &ci, why, sizeof(why)), 0, "%s", why);
+	*nb = ci.not_before;
+	*na = ci.not_after;
+}
+
 Test(keyd, accept_first_use_only_when_allowed)
 {
 	struct keyd_conn c;
@@ -501,31 +514,33 @@ Test(keyd, accept_first_use_only_when_allowed)
 	uint8_t *der, fpr[32];
 	size_t len;
 	uint32_t why;
+	int64_t nb, na;
 	struct run r;
 
 	make_db();
 	o.db = t_db();
 	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
 	/* not enabled: refused */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_REFUSED);
 	keyd_close(&c);
 	/* enabled: pinned once, a second ACCEPT ends the helper */
 	o.accept_first_use = 1;
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 0,
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 0,
 	    "why %u", why);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), -1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), -1);
 	keyd_close(&c);
 	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 0);
 	cr_assert(t_contains(r.out, "accepted-from-server"));
 	/* the server now has an entry: no second first use */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_EXISTS);
 	keyd_close(&c);
 	free(der);
@@ -539,6 +554,7 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	uint8_t *der, fpr[32];
 	size_t len;
 	uint32_t why;
+	int64_t nb, na;
 	struct run r;
 
 	make_db();
@@ -546,9 +562,10 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
 	o.db = t_db();
 	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_EXISTS);
 	keyd_close(&c);
 	/* and with the system CA bundle in use, the same */
@@ -556,7 +573,7 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	o.server = "new2";
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new2", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new2", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_REFUSED);
 	keyd_close(&c);
 	free(der);
@@ -584,4 +601,53 @@ Test(keyd, server_must_be_a_name)
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), -1, "the helper served a made label");
 	keyd_close(&c);
+}
+
+/*
+ * The helper does not parse the certificate it pins (peer bytes), so it
+ * bounds the dates it is told: INT64_MIN overflowed the readers, and
+ * dates no certificate the client accepts now can have are a network
+ * process that lies. Each ends the helper, and nothing is pinned.
+ */
+Test(keyd, accept_dates_bounded)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
+	uint8_t *der, fpr[32];
+	size_t len, i;
+	uint32_t why;
+	int64_t nb, na, now = bwk_now();
+	struct run r;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
+	{
+		const int64_t bad[][2] = {
+			{ INT64_MIN, INT64_MIN }, { INT64_MIN, na },
+			{ nb, INT64_MAX }, { X509_TIME_MIN - 1, na },
+			{ nb, X509_TIME_MAX + 1 }, { na, nb },
+			{ now + 86400, na }, { nb, now - 86400 },
+		};
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			cr_assert_eq(keyd_spawn(&c, &o), 0);
+			cr_assert_eq(keyd_hello(&c), 0);
+			cr_assert_eq(keyd_accept(&c, "new1", bad[i][0], bad[i][1],
+			    der, len, fpr, &why), -1, "dates %zu were taken", i);
+			cr_assert_eq(c.dead, 1);
+			keyd_close(&c);
+			cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1",
+			    NULL), 4, "dates %zu: pinned anyway", i);
+		}
+	}
+	/* the certificate's own dates are taken */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 0,
+	    "why %u", why);
+	keyd_close(&c);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	free(der);
 }

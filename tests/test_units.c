@@ -288,3 +288,20 @@ Test(units, made_labels_are_never_cut)
 	cr_assert(!kdb_name_ok("srv1/2"));
 	cr_assert(kdb_name_ok("client-key:srv1"));
 }
+
+/* Whole days between any two instants: no overflow, floor rounding. */
+Test(units, days_until_any_instant)
+{
+	int64_t now = 1798761600;	/* 2027-01-01 */
+
+	cr_assert_eq(bwk_days_until(now, now), 0);
+	cr_assert_eq(bwk_days_until(now - 1, now), -1);
+	cr_assert_eq(bwk_days_until(now + 86399, now), 0);
+	cr_assert_eq(bwk_days_until(now + 86400, now), 1);
+	cr_assert_eq(bwk_days_until(now - 86400, now), -1);
+	cr_assert_eq(bwk_days_until(now - 86401, now), -2);
+	cr_assert_lt(bwk_days_until(INT64_MIN, now), -100000000000L);
+	cr_assert_gt(bwk_days_until(INT64_MAX, now), 100000000000L);
+	cr_assert_lt(bwk_days_until(INT64_MIN, INT64_MAX), 0);
+	cr_assert_gt(bwk_days_until(INT64_MAX, INT64_MIN), 0);
+}

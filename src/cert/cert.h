@@ -60,6 +60,9 @@ int	cmd_nodepw(struct cert_opts *);		/* -nodepw */
 /* Shared by the commands. */
 int	cert_entry_matches_server(const struct kdb_entry *, const char *);
 void	cert_print_entry(const struct kdb_entry *, int64_t now);
+/* A certificate entry read from its DER (dates too); -1 with why when not. */
+int	cert_entry_info(const struct kdb_entry *, struct certinfo *,
+	    char *why, size_t whylen);
 const char *cert_kind_text(int kind);
 /* A setgid-helper install keeps the system database 0640 root:bulwark. */
 void	cert_trust_bulwark_group(void);

@@ -101,10 +101,16 @@ bwk_now(void)
 long
 bwk_days_until(int64_t t, int64_t now)
 {
-	int64_t d = t - now;
+	int64_t d, q;
 
+	/* any two instants: t - now saturates instead of overflowing */
+	if (__builtin_sub_overflow(t, now, &d))
+		d = t < now ? INT64_MIN : INT64_MAX;
 	/* floor division, so one second past expiry is day -1 */
-	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+	q = d / 86400;
+	if (d % 86400 < 0)
+		q--;
+	return (long)q;
 }
 
 int

@@ -278,15 +278,31 @@ has_trust_entry(const struct kdb *db, const char *server)
 }
 
 /*
+ * The dates of an ACCEPT come from the network process, which may lie,
+ * and the helper does not parse the certificate to check them (it parses
+ * no peer bytes). So it bounds what it is told: instants an RFC 5280 time
+ * can name, not before no later than not after, and valid now, or the
+ * client's policy would have refused the certificate before asking.
+ * Readers take the dates from the certificate itself.
+ */
+static int
+dates_sane(int64_t nb, int64_t na, int64_t now)
+{
+	return nb >= X509_TIME_MIN && na <= X509_TIME_MAX && nb <= na &&
+	    nb <= now && now <= na;
+}
+
+/*
  * ACCEPT: trust on first use. The certificate is an opaque blob here (the
- * helper never parses peer bytes); the dates come from the network
- * process and are informational (bulwark-cert -verify re-reads them).
+ * helper never parses peer bytes); the dates are bounded, and stored for
+ * bulwark-cert -verify to hold against the certificate's own.
  */
 static int
 keyd_answer_accept(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1], fpr[BWK_FPR_STRLEN];
 	uint32_t len, nb_hi, nb_lo, na_hi, na_lo;
+	int64_t nb, na;
 	const uint8_t *der;
 	struct kdb_entry e;
 	struct kdb fresh;
@@ -305,6 +321,14 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 		return -1;
 	}
 	k->accepted = 1;
+	nb = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
+	na = (int64_t)((uint64_t)na_hi << 32 | na_lo);
+	if (!dates_sane(nb, na, bwk_now())) {
+		bwk_msg("BWK0545E", "an ACCEPT with validity dates no certificate "
+		    "the client accepts now can have (not before %lld, not after "
+		    "%lld); stopping", (long long)nb, (long long)na);
+		return -1;
+	}
 	if (!k->accept_first_use || !k->store_ok || k->system_ca)
 		return answer_fail(k, m->seq, KEYD_FAIL_REFUSED);
 	if (has_trust_entry(&k->db, label))
@@ -316,8 +340,8 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	snprintf(e.label, sizeof(e.label), "%s", label);
 	snprintf(e.server, sizeof(e.server), "%s", label);
 	e.added = bwk_now();
-	e.not_before = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
-	e.not_after = (int64_t)((uint64_t)na_hi << 32 | na_lo);
+	e.not_before = nb;
+	e.not_after = na;
 	if (wc_Sha256Hash(der, len, e.fpr) != 0)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
 
