@@ -4,6 +4,7 @@
  * gets one signature, and the client's stubs report a helper that
  * stopped. The helper runs sandboxed exactly as in production.
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -649,5 +650,50 @@ Test(keyd, accept_dates_bounded)
 	    "why %u", why);
 	keyd_close(&c);
 	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	free(der);
+}
+
+/*
+ * The client waits KEYD_TIMEOUT_MS for an answer. The helper waited up to
+ * 30 seconds for the writers' lock, so the session gave up first, never
+ * showed the fingerprint, and the helper pinned it afterwards: the next
+ * session was silently "pinned". Its wait now ends well before the
+ * client's, with a failure answer, and nothing is written later.
+ */
+Test(keyd, accept_lock_wait_ends_before_the_client_gives_up, .timeout = 90)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
+	uint8_t *der, fpr[32];
+	size_t len;
+	uint32_t why;
+	int64_t nb, na, t0, waited;
+	struct run r;
+	int lfd, rc;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
+	/* another writer holds the lock for the whole ACCEPT */
+	lfd = open(t_path("db/bulwark.lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert_neq(lfd, -1);
+	cr_assert_eq(flock(lfd, LOCK_EX), 0);
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	t0 = bwk_mono_ms();
+	rc = keyd_accept(&c, "new1", nb, na, der, len, fpr, &why);
+	waited = bwk_mono_ms() - t0;
+	cr_assert_eq(rc, 1, "no answer before the client gave up (%lld ms)",
+	    (long long)waited);
+	cr_assert_eq(why, KEYD_FAIL_STORE);
+	cr_assert_lt(waited, KEYD_TIMEOUT_MS / 2, "%lld ms", (long long)waited);
+	cr_assert_geq(waited, KEYD_LOCK_WAIT_MS - 100, "%lld ms",
+	    (long long)waited);
+	/* the lock comes free, the helper ends: still nothing pinned */
+	close(lfd);
+	keyd_close(&c);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 4,
+	    "pinned after the client had given up");
 	free(der);
 }

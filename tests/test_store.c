@@ -396,3 +396,28 @@ Test(store, write_refused_when_it_would_not_read_back)
 	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
 	intact(1);
 }
+
+/* Past its deadline a write renames nothing (the key helper's ACCEPT). */
+Test(store, no_rename_after_the_deadline)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+
+	add("s1", "ec256.pem", 0);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	bwk_quiet = 1;
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	s.commit_by = bwk_mono_ms() - 1;
+	cr_assert_eq(store_save(&s, &db, &st), -1);
+	cr_assert(t_same_file(KDB, t_path("before")), "renamed too late");
+	s.commit_by = 0;
+	cr_assert_eq(store_save(&s, &db, &st), 0);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+	bwk_quiet = 0;
+	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
+	intact(1);
+}

@@ -27,7 +27,20 @@
 /* handshakes (BEGINs) one helper serves: each allows one signature */
 #define KEYD_MAX_BEGINS		8
 #define KEYD_LABEL_MAX		128
+/* the client's wait for each answer */
 #define KEYD_TIMEOUT_MS		10000
+/*
+ * An ACCEPT waits for the writers' lock at most KEYD_LOCK_WAIT_MS and
+ * renames nothing later than KEYD_ACCEPT_MS after it was read: its answer,
+ * and any pin, come well before the client gives up. A pin written after
+ * the client stopped waiting was never shown to the user (BWK0722I), and
+ * the next session found the server silently pinned.
+ */
+#define KEYD_LOCK_WAIT_MS	3000
+#define KEYD_ACCEPT_MS		5000
+_Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
+    2 * KEYD_ACCEPT_MS <= KEYD_TIMEOUT_MS,
+    "the helper's ACCEPT must end well before the client's wait");
 
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */

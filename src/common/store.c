@@ -14,7 +14,7 @@
 #include "store.h"
 #include "util.h"
 
-#define LOCK_WAIT_SECONDS	30
+#define LOCK_WAIT_MS	30000	/* bulwark-cert: another writer finishes */
 
 gid_t	store_trusted_gid = (gid_t)-1;
 
@@ -215,22 +215,22 @@ open_lock(struct store *s)
 int
 store_lock(struct store *s)
 {
-	int fd = s->lockfd, i;
+	int fd = s->lockfd, wait = s->lock_wait_ms > 0 ? s->lock_wait_ms :
+	    LOCK_WAIT_MS;
+	int64_t until = bwk_mono_ms() + wait;
 
 	if (fd == -1)
 		return -1;
-	for (i = 0; ; i++) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			bwk_msg("BWK0111E", "cannot lock %s: %s", s->lock,
 			    strerror(errno));
 			return -1;
 		}
-		if (i == LOCK_WAIT_SECONDS * 10) {
+		if (bwk_mono_ms() >= until) {
 			bwk_msg("BWK0111E", "another process has held %s for "
 			    "%d seconds; try again when it has finished",
-			    s->lock, LOCK_WAIT_SECONDS);
+			    s->lock, (wait + 999) / 1000);
 			return -1;
 		}
 		usleep(100000);
@@ -369,11 +369,14 @@ sync_dir(const char *dir)
 
 /*
  * The one way we write a file: a temp file beside it, fsync, rename over
- * the old one, fsync the directory. step prefixes the crash points.
+ * the old one, fsync the directory. step prefixes the crash points. With
+ * a deadline (bwk_mono_ms(), 0 for none) nothing is renamed after it: the
+ * key helper's client has stopped waiting then, and must not find later
+ * that its session pinned a certificate it never saw confirmed.
  */
 static int
 write_atomic(const char *dir, const char *path, const uint8_t *buf,
-    size_t len, const char *step)
+    size_t len, const char *step, int64_t deadline)
 {
 	char tmp[PATH_MAX + 8], cp[64];
 	struct stat dirst;
@@ -409,6 +412,13 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail_fd;
+	}
+	if (deadline != 0 && bwk_mono_ms() > deadline) {
+		(void)unlink(tmp);
+		bwk_msg("BWK0121E", "gave up writing %s: it took longer than the "
+		    "key helper's client waits for its answer; nothing was "
+		    "changed", path);
+		return -1;
 	}
 	if (rename(tmp, path) == -1)
 		goto fail;
@@ -575,7 +585,7 @@ write_stash(struct store *s, const char *path, const struct stash *st,
 		return -1;
 	}
 	stash_wipe(&back);
-	r = write_atomic(s->dir, path, sbuf, sizeof(sbuf), step);
+	r = write_atomic(s->dir, path, sbuf, sizeof(sbuf), step, s->commit_by);
 	explicit_bzero(sbuf, sizeof(sbuf));
 	return r;
 }
@@ -632,7 +642,7 @@ store_save(struct store *s, const struct kdb *db, const struct stash *st)
 		}
 		s->stash_unsaved = 0;
 	}
-	r = write_atomic(s->dir, s->kdb, buf, len, "kdb");
+	r = write_atomic(s->dir, s->kdb, buf, len, "kdb", s->commit_by);
 	free(buf);
 	return r;
 }

@@ -53,6 +53,8 @@ struct store {
 	int		locked;		/* the flock is held */
 	int		stash_unsaved;	/* a fresh stash save must write first */
 	int		exists;		/* a database file was found */
+	int		lock_wait_ms;	/* store_lock()'s patience; 0: 30 s */
+	int64_t		commit_by;	/* bwk_mono_ms() after which no rename; 0: none */
 };
 
 /*
@@ -73,7 +75,11 @@ int	store_save(struct store *, const struct kdb *, const struct stash *);
 /* New stash, database re-sealed under it; recoverable at every step. */
 int	store_rekey(struct store *, const struct kdb *, const struct stash *);
 void	store_close(struct store *);
-/* STORE_WRITE_LATER: take and release the writers' lock. */
+/*
+ * STORE_WRITE_LATER: take and release the writers' lock. The key helper
+ * sets lock_wait_ms and commit_by first, so that its answer, and any
+ * write, come well before the client stops waiting (proto.h).
+ */
 int	store_lock(struct store *);
 void	store_unlock(struct store *);
 

@@ -98,6 +98,15 @@ bwk_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t
+bwk_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 long
 bwk_days_until(int64_t t, int64_t now)
 {

@@ -17,6 +17,8 @@ void	bwk_hex(const uint8_t *in, size_t len, char *out);	/* out: 2*len+1 */
 /* UTC "2026-11-26 20:30:00 UTC" into out[32]. */
 void	bwk_time_format(int64_t t, char out[32]);
 int64_t	bwk_now(void);
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines, immune to clock changes. */
+int64_t	bwk_mono_ms(void);
 /* Whole days from now until t, rounded down (negative when past); any t. */
 long	bwk_days_until(int64_t t, int64_t now);
 /* Strict decimal parse of a non-negative long in [min, max]; 0 on success. */

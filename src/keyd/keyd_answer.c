@@ -345,7 +345,12 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	if (wc_Sha256Hash(der, len, e.fpr) != 0)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
 
-	/* Under the lock, on the database as it is now, not as it was. */
+	/*
+	 * Under the lock, on the database as it is now, not as it was; and
+	 * all of it well before the client stops waiting for the answer.
+	 */
+	k->store.lock_wait_ms = KEYD_LOCK_WAIT_MS;
+	k->store.commit_by = bwk_mono_ms() + KEYD_ACCEPT_MS;
 	if (store_lock(&k->store) == -1)
 		return answer_fail(k, m->seq, KEYD_FAIL_STORE);
 	if (store_load(&k->store, &fresh, &st) == -1) {
