@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -197,6 +198,13 @@ warm_up(void)
 	/* glibc reads /etc/localtime once, at the first time conversion
 	 * (wolfSSL's certificate date checks); do it while we can. */
 	tzset();
+	/*
+	 * stdio decides at a stream's first output, with fstat(), whether a
+	 * terminal gets line buffering; glibc's fstat() fails inside (no
+	 * stat of a path), so decide now for a stdout not yet used.
+	 */
+	if (__fbufsize(stdout) == 0 && isatty(STDOUT_FILENO))
+		(void)setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
 }
 
 static int

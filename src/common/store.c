@@ -135,7 +135,7 @@ check_file(const char *path, int fd)
 	struct stat st;
 	uid_t uid = geteuid();
 
-	if (fstat(fd, &st) == -1) {
+	if (bwk_fstat(fd, &st) == -1) {
 		bwk_msg("BWK0102E", "cannot stat %s: %s", path,
 		    strerror(errno));
 		return -1;

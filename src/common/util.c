@@ -1,4 +1,5 @@
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +140,17 @@ bwk_parse_long(const char *s, long min, long max, long *out)
 }
 
 int
+bwk_fstat(int fd, struct stat *st)
+{
+#if defined(__x86_64__) && defined(SYS_fstat)
+	/* the kernel's struct stat is glibc's on x86_64 */
+	return (int)syscall(SYS_fstat, fd, st);
+#else
+	return fstat(fd, st);
+#endif
+}
+
+int
 bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 {
 	struct stat st;
@@ -146,7 +158,7 @@ bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 	size_t len = 0, cap;
 	ssize_t r;
 
-	if (fstat(fd, &st) == -1)
+	if (bwk_fstat(fd, &st) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;

@@ -2,6 +2,8 @@
 #ifndef BWK_UTIL_H
 #define BWK_UTIL_H
 
+#include <sys/stat.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -29,6 +31,13 @@ int	bwk_parse_long(const char *s, long min, long max, long *out);
  */
 int	bwk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 int	bwk_read_fd(int fd, size_t max, uint8_t **buf, size_t *len);
+/*
+ * fstat(2) of a descriptor, by the system call that takes only one. glibc's
+ * fstat() is newfstatat(fd, "", buf, AT_EMPTY_PATH), which the sandboxes
+ * refuse: a filter cannot read the path, and with a non-empty one that call
+ * stats whatever it names.
+ */
+int	bwk_fstat(int fd, struct stat *);
 /* write(2) until done or error. */
 int	bwk_write_all(int fd, const void *buf, size_t len);
 /* Big-endian integer packing for the on-disk formats. */
