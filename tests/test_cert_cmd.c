@@ -606,3 +606,28 @@ Test(cert_cmd, unreadable_entry_reported_with_delete)
 	cr_assert_eq(t_cert_cmd(&r, "-delete", "-label", "junk", NULL), 0);
 	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
 }
+
+/*
+ * RSA-2048 client keys: the policy's floor. The pair check ran in a
+ * fresh TLS context with the hardened build's 3072-bit minimum, and said
+ * such a key "does not belong"; a key too small now says so.
+ */
+Test(cert_cmd, rsa2048_client_key_imported)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s1", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("rsa2048.key"), NULL), 0,
+	    "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0372I"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s2", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("rsa1024.key"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0378E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "too small"), "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s3", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("other.key"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0371E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "does not belong"), "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 2 entries"), "%s", r.out);
+}

@@ -20,6 +20,7 @@
 #include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 
 #include "../src/client/keyd_client.h"
 #include "../src/common/kdb.h"
@@ -696,4 +697,53 @@ Test(keyd, accept_lock_wait_ends_before_the_client_gives_up, .timeout = 90)
 	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 4,
 	    "pinned after the client had given up");
 	free(der);
+}
+
+/* An imported RSA-2048 client key signs, PSS and PKCS#1 v1.5, and verifies. */
+Test(keyd, rsa2048_client_key_signs)
+{
+	static const uint8_t di256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09,
+	    0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
+	    0x04, 0x20 };
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct client_id id;
+	struct run r;
+	uint8_t dg[32], in[51], sig[512], out[512];
+	size_t siglen;
+	RsaKey pub;
+	word32 idx = 0;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "srv1",
+	    "-file", t_cert("rsa2048.pem"), "-key", t_cert("rsa2048.key"), NULL),
+	    0, "%s", r.err);
+	o.db = t_db();
+	memset(dg, 0x33, sizeof(dg));
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(id.has_key, 1);
+	cr_assert_eq(wc_InitRsaKey(&pub, NULL), 0);
+	cr_assert_eq(wc_RsaPublicKeyDecode(id.spki, &idx, &pub,
+	    (word32)id.spki_len), 0);
+	cr_assert_eq(wc_RsaEncryptSize(&pub), 256);
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_RSA_PSS, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), 0);
+	cr_assert_gt(wc_RsaPSS_VerifyCheck(sig, (word32)siglen, out,
+	    sizeof(out), dg, sizeof(dg), WC_HASH_TYPE_SHA256, WC_MGF1SHA256,
+	    &pub), 0, "the PSS signature does not verify");
+	client_id_free(&id);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	memcpy(in, di256, sizeof(di256));
+	memcpy(in + sizeof(di256), dg, sizeof(dg));
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_RSA_PKCS1, KEYD_SHA256, id.keyid, in,
+	    sizeof(in), sig, &siglen), 0);
+	cr_assert_eq(wc_RsaSSL_Verify(sig, (word32)siglen, out, sizeof(out),
+	    &pub), (int)sizeof(in));
+	cr_assert_eq(memcmp(out, in, sizeof(in)), 0);
+	wc_FreeRsaKey(&pub);
+	client_id_free(&id);
+	keyd_close(&c);
 }

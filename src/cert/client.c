@@ -7,7 +7,9 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,23 +61,69 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 	return 0;
 }
 
-/* wolfSSL checks that the key belongs to the certificate. */
+/*
+ * The size of a private key (PKCS#8, PKCS#1 or RFC 5915): RSA modulus or
+ * EC field bits, *type X509_KEY_RSA or X509_KEY_EC; 0 when neither decodes.
+ */
 static int
-key_matches_cert(const uint8_t *cert, size_t clen, const uint8_t *key,
-    size_t klen)
+key_bits(const uint8_t *key, size_t klen, enum x509_key *type)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method());
+	RsaKey rsa;
+	ecc_key ecc;
+	word32 idx = 0;
+	int bits = 0;
+
+	*type = X509_KEY_OTHER;
+	if (wc_ecc_init(&ecc) == 0) {
+		if (wc_EccPrivateKeyDecode(key, &idx, &ecc, (word32)klen) == 0) {
+			*type = X509_KEY_EC;
+			bits = wc_ecc_size(&ecc) * 8;
+		}
+		wc_ecc_free(&ecc);
+	}
+	idx = 0;
+	if (bits == 0 && wc_InitRsaKey(&rsa, NULL) == 0) {
+		if (wc_RsaPrivateKeyDecode(key, &idx, &rsa, (word32)klen) == 0) {
+			*type = X509_KEY_RSA;
+			bits = wc_RsaEncryptSize(&rsa) * 8;
+		}
+		wc_FreeRsaKey(&rsa);
+	}
+	return bits;
+}
+
+enum key_check { KEY_OK, KEY_TOO_SMALL, KEY_MISMATCH };
+
+/*
+ * The key must be as strong as the policy asks of the certificate, and
+ * belong to it (wolfSSL's pair check). That check runs in a TLS context
+ * told the policy's floor: a fresh context inherits the hardened build's
+ * 3072-bit RSA minimum, which refused RSA-2048 keys as not belonging.
+ */
+static enum key_check
+check_key(const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
+    enum x509_key *type, int *bits)
+{
+	WOLFSSL_CTX *ctx;
 	int ok;
 
-	if (ctx == NULL)
-		return 0;
-	ok = wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
+	*bits = key_bits(key, klen, type);
+	if ((*type == X509_KEY_RSA && *bits < X509_MIN_RSA_BITS) ||
+	    (*type == X509_KEY_EC && *bits < X509_MIN_EC_BITS))
+		return KEY_TOO_SMALL;
+	if ((ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method())) == NULL)
+		return KEY_MISMATCH;
+	ok = wolfSSL_CTX_SetMinRsaKey_Sz(ctx, X509_MIN_RSA_BITS) ==
+	    WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_SetMinEccKey_Sz(ctx, X509_MIN_EC_BITS) ==
+	    WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
 	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
 	    wolfSSL_CTX_use_PrivateKey_buffer(ctx, key, (long)klen,
 	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
 	    wolfSSL_CTX_check_private_key(ctx) == WOLFSSL_SUCCESS;
 	wolfSSL_CTX_free(ctx);
-	return ok;
+	return ok ? KEY_OK : KEY_MISMATCH;
 }
 
 /*
@@ -230,7 +278,8 @@ cmd_add_client(struct cert_opts *o)
 	size_t len;
 	char why[256];
 	const char *id;
-	int rc = EXIT_REFUSED;
+	enum x509_key type;
+	int rc = EXIT_REFUSED, bits;
 
 	memset(&c, 0, sizeof(c));
 	c.o = o;
@@ -261,9 +310,26 @@ cmd_add_client(struct cert_opts *o)
 	}
 	if (read_key(o->key, &c.key, &c.klen) == -1)
 		goto out;
-	if (!key_matches_cert(l.c[0].der, l.c[0].len, c.key, c.klen)) {
-		bwk_msg("BWK0371E", "the key in %s does not belong to the "
-		    "certificate in %s; nothing was imported", o->key, o->file);
+	switch (check_key(l.c[0].der, l.c[0].len, c.key, c.klen, &type,
+	    &bits)) {
+	case KEY_OK:
+		break;
+	case KEY_TOO_SMALL:
+		bwk_msg("BWK0378E", "the key in %s is too small: %s %d bits, "
+		    "the policy needs at least %d; nothing was imported",
+		    o->key, type == X509_KEY_RSA ? "RSA" : "EC", bits,
+		    type == X509_KEY_RSA ? X509_MIN_RSA_BITS : X509_MIN_EC_BITS);
+		goto out;
+	default:
+		if (type == X509_KEY_OTHER)
+			bwk_msg("BWK0371E", "the key in %s is neither an RSA "
+			    "key nor an EC key on P-256, P-384 or P-521, so it "
+			    "cannot belong to the certificate in %s; nothing was "
+			    "imported", o->key, o->file);
+		else
+			bwk_msg("BWK0371E", "the key in %s does not belong to "
+			    "the certificate in %s; nothing was imported",
+			    o->key, o->file);
 		goto out;
 	}
 	c.cert = l.c[0].der;

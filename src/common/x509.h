@@ -60,6 +60,10 @@ int	x509_time(int tag, const uint8_t *d, size_t n, int64_t *out);
 int	x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 	    char *why, size_t whylen);
 
+/* The policy floor for keys: certificates, and client keys with them. */
+#define X509_MIN_RSA_BITS	2048
+#define X509_MIN_EC_BITS	256
+
 /*
  * The policy floor: RSA >= 2048, EC >= P-256 (P-256/384/521 only),
  * SHA-256/384/512 signatures (no SHA-1, MD5, SHA-224), valid at now.
