@@ -163,7 +163,7 @@ add_entry(struct kdb *db, int kind, const char *server, uint8_t *data,
 	e.not_after = na;
 	e.data = data;
 	e.len = len;
-	if (wc_Sha256Hash(data, (word32)len, e.fpr) != 0)
+	if (bwk_sha256(data, len, e.fpr) != 0)	/* data is a secret */
 		return EXIT_INTERNAL;
 	if (kdb_append(db, &e) == 0)
 		return EXIT_OK;

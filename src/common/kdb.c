@@ -150,17 +150,48 @@ kdb_parse_header(const uint8_t *buf, size_t len, struct kdb_header *h)
 	return KDB_OK;
 }
 
+/*
+ * HKDF-SHA-256 (RFC 5869) for its one 32-byte block, written out so that
+ * every intermediate is ours to wipe: wolfCrypt 5.7's wc_HKDF leaves the
+ * PRK, and HMAC states keyed with the PRK or holding the stash secret, on
+ * its stack after it returns.
+ *	PRK = HMAC(salt, secret), key = T(1) = HMAC(PRK, info || 0x01)
+ */
 static enum kdb_err
 derive_key(const struct stash *st, const uint8_t *hdr, uint8_t key[32])
 {
-	uint8_t info[sizeof(kdf_info) - 1 + 16];
+	static const uint8_t one = 1;
+	uint8_t info[sizeof(kdf_info) - 1 + 16], prk[WC_SHA256_DIGEST_SIZE];
+	Hmac h;
+	int ok;
 
 	memcpy(info, kdf_info, sizeof(kdf_info) - 1);
 	memcpy(info + sizeof(kdf_info) - 1, hdr, 16);
-	if (wc_HKDF(WC_SHA256, st->secret, STASH_SECRET_LEN, hdr + SALT_OFF,
-	    SALT_LEN, info, sizeof(info), key, 32) != 0)
+	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0)
 		return KDB_E_CRYPTO;
-	return KDB_OK;
+	ok = wc_HmacSetKey(&h, WC_SHA256, hdr + SALT_OFF, SALT_LEN) == 0 &&
+	    wc_HmacUpdate(&h, st->secret, STASH_SECRET_LEN) == 0 &&
+	    wc_HmacFinal(&h, prk) == 0 &&
+	    wc_HmacSetKey(&h, WC_SHA256, prk, sizeof(prk)) == 0 &&
+	    wc_HmacUpdate(&h, info, sizeof(info)) == 0 &&
+	    wc_HmacUpdate(&h, &one, 1) == 0 &&
+	    wc_HmacFinal(&h, key) == 0;
+	/* wolfCrypt 5.7's wc_HmacFree does not zero the state */
+	wc_HmacFree(&h);
+	explicit_bzero(&h, sizeof(h));
+	explicit_bzero(prk, sizeof(prk));
+	return ok ? KDB_OK : KDB_E_CRYPTO;
+}
+
+/*
+ * wolfCrypt 5.7's wc_AesFree does not zero the object, which holds the
+ * database key's round keys and the GCM hash key H (and its tables).
+ */
+static void
+aes_done(Aes *aes)
+{
+	wc_AesFree(aes);
+	explicit_bzero(aes, sizeof(*aes));
 }
 
 /* AES-256-GCM over buf's ciphertext with the header as AAD. */
@@ -174,7 +205,7 @@ gcm(int enc, const uint8_t key[32], const uint8_t *hdr, const uint8_t *in,
 	if (wc_AesInit(&aes, NULL, INVALID_DEVID) != 0)
 		return KDB_E_CRYPTO;
 	if (wc_AesGcmSetKey(&aes, key, 32) != 0) {
-		wc_AesFree(&aes);
+		aes_done(&aes);
 		return KDB_E_CRYPTO;
 	}
 	if (enc)
@@ -185,7 +216,7 @@ gcm(int enc, const uint8_t key[32], const uint8_t *hdr, const uint8_t *in,
 		ret = wc_AesGcmDecrypt(&aes, out, in, (word32)len,
 		    hdr + NONCE_OFF, NONCE_LEN, tag, KDB_TAG_LEN, hdr,
 		    KDB_HEADER_LEN);
-	wc_AesFree(&aes);
+	aes_done(&aes);
 	if (ret == 0)
 		return KDB_OK;
 	return enc ? KDB_E_CRYPTO : KDB_E_AUTH;
@@ -355,7 +386,7 @@ decode_entry(struct rd *r, struct kdb_entry *e)
 	e->len = len;
 	rd_bytes(r, e->data, len);
 	/* the stored fingerprint must be the data's: a second check */
-	if (wc_Sha256Hash(e->data, len, h) != 0 ||
+	if (bwk_sha256(e->data, len, h) != 0 ||
 	    memcmp(h, e->fpr, sizeof(h)) != 0) {
 		explicit_bzero(e->data, e->len);
 		free(e->data);

@@ -1,6 +1,9 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -137,6 +140,21 @@ bwk_parse_long(const char *s, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int
+bwk_sha256(const void *p, size_t len, uint8_t out[BWK_SHA256_LEN])
+{
+	wc_Sha256 h;
+	int ok;
+
+	if (len > UINT32_MAX || wc_InitSha256(&h) != 0)
+		return -1;
+	ok = wc_Sha256Update(&h, p, (word32)len) == 0 &&
+	    wc_Sha256Final(&h, out) == 0;
+	wc_Sha256Free(&h);
+	explicit_bzero(&h, sizeof(h));
+	return ok ? 0 : -1;
 }
 
 int

@@ -38,6 +38,12 @@ int	bwk_read_fd(int fd, size_t max, uint8_t **buf, size_t *len);
  * stats whatever it names.
  */
 int	bwk_fstat(int fd, struct stat *);
+/*
+ * SHA-256 of secret bytes (the stash, a node password, a client key):
+ * wc_Sha256Hash leaves the last block of its input in the hash state on
+ * the stack; this wipes its own state. 0 or -1.
+ */
+int	bwk_sha256(const void *, size_t, uint8_t out[BWK_SHA256_LEN]);
 /* write(2) until done or error. */
 int	bwk_write_all(int fd, const void *buf, size_t len);
 /* Big-endian integer packing for the on-disk formats. */
