@@ -11,7 +11,9 @@
 #include "../src/common/util.h"
 #include "../src/common/x509.h"
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/aes.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/hmac.h>
 #include "helpers.h"
 
 static void quiet(void) { bwk_quiet = 1; }
@@ -304,4 +306,42 @@ Test(units, days_until_any_instant)
 	cr_assert_gt(bwk_days_until(INT64_MAX, now), 100000000000L);
 	cr_assert_lt(bwk_days_until(INT64_MIN, INT64_MAX), 0);
 	cr_assert_gt(bwk_days_until(INT64_MAX, INT64_MIN), 0);
+}
+
+/*
+ * The sealed file is what docs/kdb-format.md says, computed here with
+ * wolfCrypt's own HKDF and AES-GCM rather than kdb.c's: the key
+ * derivation kdb.c writes out (to wipe its intermediates) must agree.
+ */
+Test(units, sealed_file_follows_the_format)
+{
+	struct stash st;
+	struct kdb db;
+	uint8_t *img, *plain, *want, key[32], info[30];
+	size_t len, wlen, n;
+	Aes aes;
+
+	cr_assert_eq(stash_generate(&st), 0);
+	one_entry_db(&db);
+	cr_assert_eq(kdb_seal(&db, &st, &img, &len), KDB_OK);
+	cr_assert_eq(kdb_encode(&db, &want, &wlen), KDB_OK);
+	n = len - KDB_HEADER_LEN - KDB_TAG_LEN;
+	cr_assert_eq(n, wlen);
+	memcpy(info, "bulwark kdb v1", 14);
+	memcpy(info + 14, img, 16);
+	cr_assert_eq(wc_HKDF(WC_SHA256, st.secret, STASH_SECRET_LEN, img + 32,
+	    32, info, sizeof(info), key, sizeof(key)), 0);
+	plain = malloc(n);
+	cr_assert_eq(wc_AesInit(&aes, NULL, INVALID_DEVID), 0);
+	cr_assert_eq(wc_AesGcmSetKey(&aes, key, sizeof(key)), 0);
+	cr_assert_eq(wc_AesGcmDecrypt(&aes, plain, img + KDB_HEADER_LEN,
+	    (word32)n, img + 64, 12, img + KDB_HEADER_LEN + n, KDB_TAG_LEN,
+	    img, KDB_HEADER_LEN), 0, "not HKDF-SHA-256 and AES-256-GCM as documented");
+	cr_assert_eq(memcmp(plain, want, n), 0);
+	wc_AesFree(&aes);
+	free(plain);
+	free(want);
+	free(img);
+	kdb_free(&db);
+	stash_wipe(&st);
 }
