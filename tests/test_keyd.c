@@ -747,3 +747,61 @@ Test(keyd, rsa2048_client_key_signs)
 	client_id_free(&id);
 	keyd_close(&c);
 }
+
+/*
+ * The largest frames fit KEYD_MAX_FRAME, one byte more is refused, and
+ * the documents give the limit the code has (they said 65,564).
+ */
+Test(keyd, frame_limit_as_documented)
+{
+	static const char *docs[] = { "docs/keyd-protocol.md",
+	    "docs/messages.md" };
+	static uint8_t der[KDB_DATA_MAX], buf[KEYD_MAX_FRAME + 1];
+	static struct frame f;
+	char label[KEYD_LABEL_MAX + 1], want[16], top[512];
+	const char *bin = getenv("BWK_BIN");
+	struct msg m;
+	uint8_t *text;
+	size_t len, i;
+
+	/* an ACCEPT with the longest label and the largest certificate */
+	memset(label, 'a', KEYD_LABEL_MAX);
+	label[KEYD_LABEL_MAX] = '\0';
+	frame_init(&f, KEYD_REQ_ACCEPT, 1);
+	frame_put_label(&f, label);
+	for (i = 0; i < 5; i++)
+		frame_put32(&f, 0);
+	frame_put(&f, der, sizeof(der));
+	cr_assert_eq(frame_finish(&f), 0, "the largest ACCEPT does not fit");
+	/* a BEGIN answer with the largest key and certificate */
+	frame_init(&f, KEYD_ANS_BEGIN, 1);
+	frame_put8(&f, 1);
+	frame_put16(&f, 1024);
+	frame_put(&f, der, 1024);
+	frame_put32(&f, sizeof(der));
+	frame_put(&f, der, sizeof(der));
+	cr_assert_eq(frame_finish(&f), 0, "the largest BEGIN answer does not fit");
+	/* the limit itself, and one byte past it */
+	memset(buf, 0, sizeof(buf));
+	len = KEYD_MAX_FRAME;
+	memcpy(buf, &(uint32_t){ (uint32_t)len }, 4);
+	cr_assert_eq(msg_parse(buf, len, &m), 0);
+	memcpy(buf, &(uint32_t){ (uint32_t)len + 1 }, 4);
+	cr_assert_eq(msg_parse(buf, len + 1, &m), -1);
+	/* the documents say the same number (run from the tree's top) */
+	snprintf(want, sizeof(want), "%d,%03d", KEYD_MAX_FRAME / 1000,
+	    KEYD_MAX_FRAME % 1000);
+	cr_assert_not_null(bin);
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(top, sizeof(top), "%s/../../../%s", bin, docs[i]);
+		if (t_read(top, &text, &len) == -1)
+			cr_assert_eq(t_read(docs[i], &text, &len), 0, "%s",
+			    docs[i]);
+		text = realloc(text, len + 1);
+		text[len] = '\0';
+		cr_assert(t_contains((char *)text, want), "%s does not give "
+		    "the frame limit %s", docs[i], want);
+		cr_assert(!t_contains((char *)text, "65,564"), "%s", docs[i]);
+		free(text);
+	}
+}
