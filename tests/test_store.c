@@ -421,3 +421,59 @@ Test(store, no_rename_after_the_deadline)
 	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
 	intact(1);
 }
+
+/*
+ * The StrictModes walk goes up to "/" itself. Seen from a chroot whose
+ * root directory anyone may write (so that they could swap the database
+ * directory for their own), the key-database directory is refused; the
+ * walk used to stop below "/".
+ */
+static int
+open_in_chroot(const char *root)
+{
+	struct store s;
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		bwk_quiet = 1;
+		if (chroot(root) == -1 || chdir("/") == -1)
+			_exit(100);
+		_exit(store_open(&s, "/db", STORE_READ) == 0 ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) < 100, "status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+Test(store, ancestor_check_reaches_the_root)
+{
+	const char *root = t_path("root");
+	char db[600];
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to chroot");
+	snprintf(db, sizeof(db), "%s/db", root);
+	cr_assert_eq(mkdir(root, 0755), 0);
+	cr_assert_eq(mkdir(db, 0700), 0);
+	cr_assert_eq(open_in_chroot(root), 0, "a safe root was refused");
+	cr_assert_eq(chmod(root, 0777), 0);
+	cr_assert_eq(open_in_chroot(root), 1, "a world-writable / was accepted");
+	cr_assert_eq(chmod(root, 01777), 0);	/* sticky, as /tmp */
+	cr_assert_eq(open_in_chroot(root), 0);
+}
+
+/* A directory on the way that cannot be stat'ed is a refusal, not the end. */
+Test(store, ancestor_that_cannot_be_checked_fails_closed)
+{
+	char path[600];
+
+	bwk_quiet = 1;
+	snprintf(path, sizeof(path), "%s/db", t_tmpdir());
+	cr_assert_eq(store_check_ancestors(path, path), 0);
+	/* as if a directory on the way were removed or swapped meanwhile */
+	snprintf(path, sizeof(path), "%s/gone/db", t_tmpdir());
+	cr_assert_eq(store_check_ancestors(path, path), -1);
+	bwk_quiet = 0;
+}

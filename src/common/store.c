@@ -79,11 +79,55 @@ store_dir(const char *opt, char *out, size_t outlen)
 	return 0;
 }
 
+/*
+ * Every directory above path (resolved, absolute), up to and including
+ * "/": owned by the user or root, and not writable by others unless
+ * sticky (/tmp). One that cannot be stat'ed is not known to be safe, so
+ * it is a refusal too: a directory swapped or removed under us must not
+ * end the check early and pass.
+ */
+int
+store_check_ancestors(const char *path, const char *dir)
+{
+	char up[PATH_MAX], *slash;
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if (snprintf(up, sizeof(up), "%s", path) >= (int)sizeof(up) ||
+	    up[0] != '/')
+		return -1;
+	while ((slash = strrchr(up, '/')) != NULL) {
+		if (slash == up)
+			slash[1] = '\0';	/* the root itself, last */
+		else
+			*slash = '\0';
+		if (stat(up, &st) == -1) {
+			bwk_msg("BWK0101E", "cannot check %s, on the way to %s: "
+			    "%s; refusing a directory whose parents cannot be "
+			    "checked", up, dir, strerror(errno));
+			return -1;
+		}
+		if ((st.st_uid != uid && st.st_uid != 0) ||
+		    ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))) {
+			bwk_msg("BWK0113E", "%s, on the way to %s, can be "
+			    "changed by other users (owner %s, mode %04o); "
+			    "fix its owner and mode, or choose another "
+			    "directory with -db", up, dir,
+			    user_name(st.st_uid),
+			    (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+		if (slash == up)
+			break;
+	}
+	return 0;
+}
+
 /* Owner must be the user (or root); no write by others on the way. */
 static int
 check_dir_chain(const char *dir, char resolved[PATH_MAX])
 {
-	char path[PATH_MAX], *slash;
+	char path[PATH_MAX];
 	struct stat st;
 	uid_t uid = geteuid();
 
@@ -109,23 +153,7 @@ check_dir_chain(const char *dir, char resolved[PATH_MAX])
 		    (unsigned)(st.st_mode & 07777), path);
 		return -1;
 	}
-	/* Ancestors: a sticky root directory such as /tmp is safe. */
-	while ((slash = strrchr(path, '/')) != NULL && slash != path) {
-		*slash = '\0';
-		if (stat(path, &st) == -1)
-			break;
-		if ((st.st_uid != uid && st.st_uid != 0) ||
-		    ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))) {
-			bwk_msg("BWK0113E", "%s, on the way to %s, can be "
-			    "changed by other users (owner %s, mode %04o); "
-			    "fix its owner and mode, or choose another "
-			    "directory with -db", path, dir,
-			    user_name(st.st_uid),
-			    (unsigned)(st.st_mode & 07777));
-			return -1;
-		}
-	}
-	return 0;
+	return store_check_ancestors(path, dir);
 }
 
 /* StrictModes for a file we have opened. */

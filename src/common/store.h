@@ -62,6 +62,12 @@ struct store {
  * root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
  */
 int	store_dir(const char *opt, char *out, size_t outlen);
+/*
+ * The StrictModes walk above a resolved directory, to "/" included; -1
+ * (reported) for an unsafe directory or one that cannot be stat'ed.
+ * store_open() runs it; the tests call it too.
+ */
+int	store_check_ancestors(const char *path, const char *dir);
 /* Checks (and for writers creates) the directory; writers take the lock. */
 int	store_open(struct store *, const char *dir, enum store_mode);
 /* Reads and opens the database; an absent one is empty (exists = 0). */
