@@ -1157,6 +1157,24 @@ Test(sandbox, refuses_missing_landlock)
 	assert_killed(st);
 }
 
+/*
+ * Without Landlock the network process can read the user's key database
+ * and stash, the very secrets the helper keeps from it: the warning says
+ * so by name.
+ */
+Test(sandbox, insecure_without_landlock_names_the_key_files)
+{
+	char err[4096];
+	int st;
+
+	st = run_env("BULWARK_TEST_LANDLOCK_ABI", "0", 1, ap_env_net,
+	    do_nothing, err, sizeof(err));
+	assert_exit(st, X_OK_);
+	cr_assert(t_contains(err, "BWK0607W"), "%s", err);
+	cr_assert(t_contains(err, "bulwark.kdb"), "%s", err);
+	cr_assert(t_contains(err, "bulwark.sth"), "%s", err);
+}
+
 Test(sandbox, refuses_missing_seccomp)
 {
 	char err[4096];
