@@ -193,6 +193,13 @@ build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(COMMON_SRC) $(VERIFY_SRC) \
 	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(COMMON_SRC) $(LIBS) \
 	    $(PSL_LIBS)
 
+# bulwark-cert's commands, without its main.
+build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(COMMON_SRC) $(CERT_SRC) \
+		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
+	    $(COMMON_SRC) $(LIBS)
+
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
 define run_tests

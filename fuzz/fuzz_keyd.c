@@ -83,10 +83,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	wc_FreeRng(&rng);
 	add(KDB_PINNED, "srv1", "srv1", fake_cert, sizeof(fake_cert));
 	add(KDB_CA, "root", "", fake_cert, sizeof(fake_cert));
-	add(KDB_CLIENT_CERT, "client-cert:srv1", "srv1", fake_cert,
+	add(KDB_CLIENT_CERT, "client-cert@srv1", "srv1", fake_cert,
 	    sizeof(fake_cert));
-	add(KDB_CLIENT_KEY, "client-key:srv1", "srv1", der, (size_t)n);
-	add(KDB_NODE_PASSWORD, "nodepw:srv1", "srv1", pw, sizeof(pw) - 1);
+	add(KDB_CLIENT_KEY, "client-key@srv1", "srv1", der, (size_t)n);
+	add(KDB_NODE_PASSWORD, "nodepw@srv1", "srv1", pw, sizeof(pw) - 1);
 	return 0;
 }
 

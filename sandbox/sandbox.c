@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -106,11 +107,19 @@ static void
 landlock_missing(int err, int insecure, enum sb_profile p)
 {
 	if (insecure) {
+		/*
+		 * Name what that means for the network process: the user's
+		 * own key database and stash, the secrets the helper exists
+		 * to keep from it (as root it is still in its chroot).
+		 */
 		bwk_msg("BWK0607W", "sandbox: Landlock is missing (%s) and "
 		    "--insecure-weak-sandbox was given: %s may read every file "
 		    "its user can%s", err == EOPNOTSUPP ? "disabled at boot" :
 		    "not in this kernel", profile_name(p),
-		    p == SB_NET ? " and connect to any TCP port" : "");
+		    p == SB_NET ? ", the key database bulwark.kdb and its stash "
+		    "bulwark.sth included (unless it runs as root, when its "
+		    "chroot still hides them), and connect to any TCP port" :
+		    "");
 	} else if (err == EOPNOTSUPP) {
 		bwk_msg("BWK0605E", "sandbox: Landlock is disabled at boot "
 		    "(EOPNOTSUPP): boot with lsm=landlock,... (Landlock added "
@@ -197,6 +206,13 @@ warm_up(void)
 	/* glibc reads /etc/localtime once, at the first time conversion
 	 * (wolfSSL's certificate date checks); do it while we can. */
 	tzset();
+	/*
+	 * stdio decides at a stream's first output, with fstat(), whether a
+	 * terminal gets line buffering; glibc's fstat() fails inside (no
+	 * stat of a path), so decide now for a stdout not yet used.
+	 */
+	if (__fbufsize(stdout) == 0 && isatty(STDOUT_FILENO))
+		(void)setvbuf(stdout, NULL, _IOLBF, BUFSIZ);
 }
 
 static int

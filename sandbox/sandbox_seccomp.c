@@ -6,7 +6,17 @@
  * the argument-restricted entries after the plain ones. Anything not
  * listed kills the whole process (SCMP_ACT_KILL_PROCESS, the process then
  * dies of SIGSYS). The few calls glibc makes only to probe (isatty, and
- * fstat in the helper) get an errno instead, so libc falls back quietly.
+ * its fstat()) get an errno instead, so libc falls back quietly.
+ *
+ * No stat of a path, in either profile: Landlock does not cover stat, so
+ * newfstatat is refused outright (EACCES), and only fstat(2), which takes
+ * a descriptor and nothing else, is allowed where the store needs it
+ * (bwk_fstat). Allowing newfstatat when its flags say AT_EMPTY_PATH, as
+ * glibc's fstat() calls it, would prove nothing: a filter cannot read the
+ * path, and with a non-empty one the kernel resolves it all the same. The
+ * price is that glibc's own fstat() fails inside: stdio then sizes its
+ * buffers at BUFSIZ and seeks with lseek, and sb_apply_*() decide a
+ * terminal's line buffering before the filter (sandbox.c).
  *
  * Architecture: libseccomp puts only the native ABI (x86_64) in the
  * filter. Its first instructions kill on any other audit arch (i386 via
@@ -205,20 +215,18 @@ static void
 keyd_rules(struct sb_filter *f, int store)
 {
 	common_rules(f, SB_NEEDS_URANDOM && !store);
+	/* no stat of a path (see the top); glibc's fstat() falls back */
+	DENY(f, newfstatat, EACCES);
+	DENY(f, statx, EACCES);
 	if (!store) {
-		/* glibc stdio asks fstat for a buffer size and uses BUFSIZ
-		 * without it. Denied so the helper cannot stat paths, which
-		 * Landlock does not cover. */
 		DENY(f, fstat, EACCES);
-		DENY(f, newfstatat, EACCES);
-		DENY(f, statx, EACCES);
 		return;
 	}
 	/* @file-system for the store: lock, read, write a temp file,
-	 * fsync, rename it over the old one, fsync the directory */
+	 * fsync, rename it over the old one, fsync the directory; the
+	 * owner and mode checks on open files use fd-only fstat */
 	ALLOW_IF(f, openat, CLEAR32(2, ~SB_STORE_OK));
 	ALLOW(f, fstat);
-	ALLOW(f, newfstatat);
 	ALLOW(f, lseek);
 	ALLOW(f, flock);
 	ALLOW(f, fsync);
@@ -240,11 +248,13 @@ net_rules(struct sb_filter *f)
 
 	common_rules(f, 1);
 
-	/* @file-system, read side: wolfSSL loads a CA file with fopen,
-	 * fseek(SEEK_END) (which needs fstat) and fread. */
+	/* @file-system, read side: a file opened inside is read with
+	 * lseek and read; fd-only fstat, no stat of a path (see the top;
+	 * glibc's fseek(SEEK_END) falls back to lseek without fstat) */
 	ALLOW(f, lseek);
 	ALLOW(f, fstat);
-	ALLOW(f, newfstatat);
+	DENY(f, newfstatat, EACCES);
+	DENY(f, statx, EACCES);
 
 	/* @io-event */
 	ALLOW(f, select);

@@ -6,10 +6,19 @@
 #include <sys/stat.h>
 
 #include <criterion/criterion.h>
-#include <unistd.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../src/common/certfile.h"
+#include "../src/common/msg.h"
+#include "../src/common/store.h"
+#include "../src/common/x509.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")
@@ -341,4 +350,287 @@ Test(cert_cmd, usage_errors)
 	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-server", "s", "-file", "x", NULL), 2);
 	cr_assert_eq(t_cert_cmd(&r, "-help", NULL), 0);
 	cr_assert(t_contains(r.out, "Exit status"));
+}
+
+/* ---- labels: never cut, never shared, never bricking the database ---- */
+
+static const char *
+long_name(char c, size_t n, const char *tail)
+{
+	static char bufs[8][256];
+	static int i;
+	char *b = bufs[i++ % 8];
+
+	memset(b, c, n);
+	snprintf(b + n, sizeof(bufs[0]) - n, "%s", tail);
+	return b;
+}
+
+static int
+client_add(struct run *r, const char *server)
+{
+	return t_cert_cmd(r, "-add", "-client", "-server", server, "-file",
+	    t_cert("ec256.pem"), "-key", t_cert("ec256.key"), NULL);
+}
+
+static int
+nodepw(struct run *r, const char *server)
+{
+	const char *argv[] = { "-nodepw", "-server", server, "-node", "n1",
+	    NULL };
+	int p[2], saved = dup(0);
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
+	close(p[1]);
+	dup2(p[0], 0);
+	close(p[0]);
+	t_run(r, "bulwark-cert", argv, NULL);
+	dup2(saved, 0);
+	close(saved);
+	return r->status;
+}
+
+/*
+ * Two servers whose names share their first 100 characters: the labels of
+ * their client entries were cut there and collided, every later open
+ * failed with BWK0105E, and nothing could repair the database.
+ */
+Test(cert_cmd, long_server_names_keep_apart)
+{
+	const char *s1 = long_name('a', 100, "1"), *s2 = long_name('a', 100, "2");
+	struct run r;
+
+	cr_assert_eq(client_add(&r, s1), 0, "%s", r.err);
+	cr_assert_eq(client_add(&r, s2), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s1), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s2), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, s1) && t_contains(r.out, s2), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-server", s1, NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 3 entries"), "%s", r.out);
+}
+
+/*
+ * A user's label cannot reach the labels bulwark-cert makes itself: a
+ * server named like an old internal label, then the client identity of
+ * the server it names.
+ */
+Test(cert_cmd, user_labels_cannot_take_internal_ones)
+{
+	struct run r;
+
+	add_ok("client-cert:srvZ", "ec384.pem");
+	add_ok("client-key:srvZ", "other.pem");
+	add_ok("nodepw:srvZ", "rsa2048.pem");
+	cr_assert_eq(client_add(&r, "srvZ"), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, "srvZ"), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "client-cert@srvZ"), "%s", r.out);
+	cr_assert(t_contains(r.out, "client-key@srvZ"), "%s", r.out);
+	cr_assert(t_contains(r.out, "nodepw@srvZ"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+	/* and no name a user gives can hold the marker */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "client-cert@x",
+	    "-file", t_cert("ec256.pem"), NULL), 2);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "nodepw@x",
+	    "-file", t_cert("ca.pem"), NULL), 2);
+}
+
+/* A name that does not fit the label it makes is refused, never cut. */
+Test(cert_cmd, name_too_long_for_its_label_refused)
+{
+	const char *s116 = long_name('b', 116, ""), *s117 = long_name('b', 117, "");
+	const char *s121 = long_name('c', 121, ""), *s122 = long_name('c', 122, "");
+	const char *s126 = long_name('d', 126, ""), *s127 = long_name('d', 127, "");
+	struct run r;
+
+	cr_assert_eq(client_add(&r, s117), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "at most 116"), "%s", r.err);
+	cr_assert_eq(nodepw(&r, s122), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	/* chain.pem holds three certificates: NAME, NAME/2, NAME/3 */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", s127, "-file",
+	    t_cert("chain.pem"), NULL), 2, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0375E"), "%s", r.err);
+	cr_assert_neq(access(t_db(), F_OK), 0, "a refusal wrote something");
+	/* one character less fits, and is stored whole */
+	cr_assert_eq(client_add(&r, s116), 0, "%s", r.err);
+	cr_assert_eq(nodepw(&r, s121), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", s126, "-file",
+	    t_cert("chain.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", long_name('d', 126, "/3"),
+	    NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 6 entries"), "%s", r.out);
+}
+
+/*
+ * -replace whose new label is another entry's: refused as a refusal
+ * (exit 3) before anything is removed, not found while appending and
+ * reported as an unusable database (exit 5).
+ */
+Test(cert_cmd, replace_onto_another_entrys_label_refused)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", "X", "-file",
+	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-replace", "-server", "X", "-file",
+	    t_cert("ec256.pem"), NULL), 3, "%s", r.err);
+	cr_assert(t_contains(r.err, "BWK0334E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "does not replace"), "%s", r.err);
+	cr_assert(t_same_file(KDB, t_path("before")), "database rewritten");
+}
+
+/* ---- readers take a certificate's dates from the certificate ---- */
+
+/* An entry stored in-process, as a writer with other ideas would store it. */
+static void
+put_entry(int kind, const char *label, const char *server,
+    const uint8_t *data, size_t len, int64_t nb, int64_t na)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+	struct kdb_entry e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = (uint8_t)kind;
+	e.origin = KDB_FROM_SERVER;
+	snprintf(e.label, sizeof(e.label), "%s", label);
+	snprintf(e.server, sizeof(e.server), "%s", server);
+	e.added = bwk_now();
+	e.not_before = nb;
+	e.not_after = na;
+	e.len = len;
+	e.data = malloc(len);
+	memcpy(e.data, data, len);
+	wc_Sha256Hash(e.data, (word32)len, e.fpr);
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	cr_assert_eq(store_save(&s, &db, &st), 0);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+}
+
+/* The first certificate of a test file, as DER, and its own dates. */
+static void
+cert_der(const char *file, uint8_t **der, size_t *len, struct certinfo *ci)
+{
+	struct cert_list l;
+	uint8_t *buf;
+	size_t n;
+	const char *id;
+	char why[256];
+
+	cr_assert_eq(t_read(t_cert(file), &buf, &n), 0);
+	cr_assert_eq(certfile_split(buf, n, &l, &id, why, sizeof(why)), 0);
+	cr_assert_eq(x509_inspect(l.c[0].der, l.c[0].len, ci, why, sizeof(why)),
+	    0);
+	*len = l.c[0].len;
+	*der = malloc(*len);
+	memcpy(*der, l.c[0].der, *len);
+	cert_list_free(&l);
+	free(buf);
+}
+
+/*
+ * Dates stored beside a certificate came from whoever wrote the entry (for
+ * a first-use pin, the network process). INT64_MIN overflowed -expiring
+ * (UBSan aborted; the release build then hid the entry), and a lie about
+ * the end hid an expiring certificate. Readers now use the DER's dates.
+ */
+Test(cert_cmd, readers_take_dates_from_the_certificate)
+{
+	struct certinfo soon, far;
+	uint8_t *d1, *d2;
+	size_t l1, l2;
+	char want[64], date[32];
+	struct run r;
+
+	cert_der("soon.pem", &d1, &l1, &soon);		/* ten days */
+	cert_der("ec256.pem", &d2, &l2, &far);		/* ten years */
+	put_entry(KDB_PINNED, "soon", "soon", d1, l1, INT64_MIN, INT64_MAX);
+	put_entry(KDB_PINNED, "far", "far", d2, l2, INT64_MIN, INT64_MIN);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 8, "%s", r.err);
+	cr_assert(t_contains(r.out, "'soon'"), "%s", r.out);
+	cr_assert(!t_contains(r.out, "'far'"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", "--json", NULL), 8);
+	snprintf(want, sizeof(want), "\"not_after\": %lld",
+	    (long long)soon.not_after);
+	cr_assert(t_contains(r.out, want), "want %s: %s", want, r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	bwk_time_format(far.not_after, date);
+	date[10] = '\0';
+	cr_assert(t_contains(r.out, date), "want %s: %s", date, r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", "soon", NULL), 0);
+	bwk_time_format(soon.not_after, date);
+	cr_assert(t_contains(r.out, date), "want %s: %s", date, r.out);
+	/* -verify holds the recorded dates against the certificate's */
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 5);
+	cr_assert(t_contains(r.err, "BWK0361E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "-delete -label soon"), "%s", r.err);
+	free(d1);
+	free(d2);
+}
+
+/* An entry that is no certificate is reported as such, with the way out. */
+Test(cert_cmd, unreadable_entry_reported_with_delete)
+{
+	static const uint8_t junk[] = "not a certificate";
+	struct run r;
+
+	add_ok("srv1", "ec256.pem");
+	put_entry(KDB_PINNED, "junk", "junk", junk, sizeof(junk), 0, 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert(t_contains(r.out, "bulwark-cert -delete -label junk"), "%s",
+	    r.out);
+	cr_assert(t_contains(r.out, "srv1 "), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "--json", NULL), 0);
+	cr_assert(t_contains(r.out, "\"unreadable\": "), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-label", "junk", NULL), 0);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-expiring", "30", NULL), 8);
+	cr_assert(t_contains(r.out, "BWK0377W"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 5);
+	cr_assert(t_contains(r.err, "BWK0361E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -delete -label junk"), "%s",
+	    r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-label", "junk", NULL), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+}
+
+/*
+ * RSA-2048 client keys: the policy's floor. The pair check ran in a
+ * fresh TLS context with the hardened build's 3072-bit minimum, and said
+ * such a key "does not belong"; a key too small now says so.
+ */
+Test(cert_cmd, rsa2048_client_key_imported)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s1", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("rsa2048.key"), NULL), 0,
+	    "%s", r.err);
+	cr_assert(t_contains(r.out, "BWK0372I"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s2", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("rsa1024.key"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0378E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "too small"), "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s3", "-file",
+	    t_cert("rsa2048.pem"), "-key", t_cert("other.key"), NULL), 3);
+	cr_assert(t_contains(r.err, "BWK0371E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "does not belong"), "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, " 2 entries"), "%s", r.out);
 }

@@ -4,6 +4,7 @@
  * gets one signature, and the client's stubs report a helper that
  * stopped. The helper runs sandboxed exactly as in production.
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -19,11 +20,13 @@
 #include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 
 #include "../src/client/keyd_client.h"
 #include "../src/common/kdb.h"
 #include "../src/common/msg.h"
 #include "../src/common/proto.h"
+#include "../src/common/x509.h"
 #include "helpers.h"
 
 struct helper {
@@ -454,46 +457,56 @@ Test(keyd, wrong_key_is_a_failure_answer)
 	cr_assert_eq(stop(&h), 0);
 }
 
-Test(keyd, signon_proof_binds_inputs)
+/*
+ * SIGNON (type 10) answered an HMAC keyed with the node password over
+ * inputs the caller chose, an offline guessing oracle for the password.
+ * It is withdrawn: the old request, well formed and with a password
+ * stored, is now an unknown type and ends the helper unanswered.
+ */
+Test(keyd, signon_is_withdrawn)
 {
-	struct keyd_conn c;
-	struct keyd_spawn_opts o = { .server = "srv1" };
-	struct client_id id;
+	struct helper h;
+	struct frame f;
 	struct run r;
-	uint8_t ch[32], ex[32], mac1[32], mac2[32];
+	uint8_t ch[32], ex[32];
 	const char *argv[] = { "-nodepw", "-server", "srv1", "-node", "n1", NULL };
+	int p[2], saved = dup(0);
 
 	make_db();
 	/* the password arrives on standard input */
-	{
-		int p[2], saved = dup(0);
-
-		cr_assert_eq(pipe(p), 0);
-		cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
-		close(p[1]);
-		dup2(p[0], 0);
-		t_run(&r, "bulwark-cert", argv, NULL);
-		dup2(saved, 0);
-		cr_assert_eq(r.status, 0, "%s", r.err);
-	}
-	o.db = t_db();
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
+	close(p[1]);
+	dup2(p[0], 0);
+	t_run(&r, "bulwark-cert", argv, NULL);
+	dup2(saved, 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
 	memset(ch, 1, sizeof(ch));
 	memset(ex, 2, sizeof(ex));
-	cr_assert_eq(keyd_spawn(&c, &o), 0);
-	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
-	cr_assert_eq(keyd_signon(&c, "srv1", "n1", ch, sizeof(ch), ex, mac1), 0);
-	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
-	ex[0] ^= 1;	/* another TLS session: another proof */
-	cr_assert_eq(keyd_signon(&c, "srv1", "n1", ch, sizeof(ch), ex, mac2), 0);
-	cr_assert_neq(memcmp(mac1, mac2, 32), 0);
-	/* an unknown node: a failure answer, the helper goes on */
-	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
-	cr_assert_eq(keyd_signon(&c, "srv1", "other", ch, sizeof(ch), ex,
-	    mac2), -1);
-	cr_assert_eq(c.dead, 0);
-	client_id_free(&id);
-	keyd_close(&c);
+	start(&h, NULL);
+	hello(&h, 1);
+	begin(&h, 2);
+	/* the request as it was: server, node, u16 length, challenge, exporter */
+	frame_init(&f, 10, 3);
+	frame_put_label(&f, "srv1");
+	frame_put_label(&f, "n1");
+	frame_put16(&f, sizeof(ch));
+	frame_put(&f, ch, sizeof(ch));
+	frame_put(&f, ex, sizeof(ex));
+	send_frame(&h, &f);
+	ends_with(&h, "BWK0518E");
+}
+
+/* The certificate's own dates, as the network process reads them. */
+static void
+cert_dates(const uint8_t *der, size_t len, int64_t *nb, int64_t *na)
+{
+	struct certinfo ci;
+	char why[128];
+
+	cr_assert_eq(x509_inspect(der, len, &ci, why, sizeof(why)), 0, "%s", why);
+	*nb = ci.not_before;
+	*na = ci.not_after;
 }
 
 Test(keyd, accept_first_use_only_when_allowed)
@@ -503,31 +516,33 @@ Test(keyd, accept_first_use_only_when_allowed)
 	uint8_t *der, fpr[32];
 	size_t len;
 	uint32_t why;
+	int64_t nb, na;
 	struct run r;
 
 	make_db();
 	o.db = t_db();
 	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
 	/* not enabled: refused */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_REFUSED);
 	keyd_close(&c);
 	/* enabled: pinned once, a second ACCEPT ends the helper */
 	o.accept_first_use = 1;
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 0,
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 0,
 	    "why %u", why);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), -1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), -1);
 	keyd_close(&c);
 	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 0);
 	cr_assert(t_contains(r.out, "accepted-from-server"));
 	/* the server now has an entry: no second first use */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_EXISTS);
 	keyd_close(&c);
 	free(der);
@@ -541,6 +556,7 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	uint8_t *der, fpr[32];
 	size_t len;
 	uint32_t why;
+	int64_t nb, na;
 	struct run r;
 
 	make_db();
@@ -548,9 +564,10 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
 	o.db = t_db();
 	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new1", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_EXISTS);
 	keyd_close(&c);
 	/* and with the system CA bundle in use, the same */
@@ -558,7 +575,7 @@ Test(keyd, accept_refused_when_a_global_ca_exists)
 	o.server = "new2";
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cr_assert_eq(keyd_accept(&c, "new2", 0, 0, der, len, fpr, &why), 1);
+	cr_assert_eq(keyd_accept(&c, "new2", nb, na, der, len, fpr, &why), 1);
 	cr_assert_eq(why, KEYD_FAIL_REFUSED);
 	keyd_close(&c);
 	free(der);
@@ -572,4 +589,219 @@ Test(keyd, not_run_by_hand)
 	    NULL);
 	cr_assert_eq(r.status, 1);
 	cr_assert(t_contains(r.err, "BWK0500E"));
+}
+
+/* A first-use pin is labelled with the server's name: never a made label. */
+Test(keyd, server_must_be_a_name)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "client-key@srv1",
+	    .accept_first_use = 1 };
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), -1, "the helper served a made label");
+	keyd_close(&c);
+}
+
+/*
+ * The helper does not parse the certificate it pins (peer bytes), so it
+ * bounds the dates it is told: INT64_MIN overflowed the readers, and
+ * dates no certificate the client accepts now can have are a network
+ * process that lies. Each ends the helper, and nothing is pinned.
+ */
+Test(keyd, accept_dates_bounded)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
+	uint8_t *der, fpr[32];
+	size_t len, i;
+	uint32_t why;
+	int64_t nb, na, now = bwk_now();
+	struct run r;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
+	{
+		const int64_t bad[][2] = {
+			{ INT64_MIN, INT64_MIN }, { INT64_MIN, na },
+			{ nb, INT64_MAX }, { X509_TIME_MIN - 1, na },
+			{ nb, X509_TIME_MAX + 1 }, { na, nb },
+			{ now + 86400, na }, { nb, now - 86400 },
+		};
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			cr_assert_eq(keyd_spawn(&c, &o), 0);
+			cr_assert_eq(keyd_hello(&c), 0);
+			cr_assert_eq(keyd_accept(&c, "new1", bad[i][0], bad[i][1],
+			    der, len, fpr, &why), -1, "dates %zu were taken", i);
+			cr_assert_eq(c.dead, 1);
+			keyd_close(&c);
+			cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1",
+			    NULL), 4, "dates %zu: pinned anyway", i);
+		}
+	}
+	/* the certificate's own dates are taken */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_accept(&c, "new1", nb, na, der, len, fpr, &why), 0,
+	    "why %u", why);
+	keyd_close(&c);
+	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
+	free(der);
+}
+
+/*
+ * The client waits KEYD_TIMEOUT_MS for an answer. The helper waited up to
+ * 30 seconds for the writers' lock, so the session gave up first, never
+ * showed the fingerprint, and the helper pinned it afterwards: the next
+ * session was silently "pinned". Its wait now ends well before the
+ * client's, with a failure answer, and nothing is written later.
+ */
+Test(keyd, accept_lock_wait_ends_before_the_client_gives_up, .timeout = 90)
+{
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
+	uint8_t *der, fpr[32];
+	size_t len;
+	uint32_t why;
+	int64_t nb, na, t0, waited;
+	struct run r;
+	int lfd, rc;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(t_read(t_cert("ec256.der"), &der, &len), 0);
+	cert_dates(der, len, &nb, &na);
+	/* another writer holds the lock for the whole ACCEPT */
+	lfd = open(t_path("db/bulwark.lock"), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	cr_assert_neq(lfd, -1);
+	cr_assert_eq(flock(lfd, LOCK_EX), 0);
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	t0 = bwk_mono_ms();
+	rc = keyd_accept(&c, "new1", nb, na, der, len, fpr, &why);
+	waited = bwk_mono_ms() - t0;
+	cr_assert_eq(rc, 1, "no answer before the client gave up (%lld ms)",
+	    (long long)waited);
+	cr_assert_eq(why, KEYD_FAIL_STORE);
+	cr_assert_lt(waited, KEYD_TIMEOUT_MS / 2, "%lld ms", (long long)waited);
+	cr_assert_geq(waited, KEYD_LOCK_WAIT_MS - 100, "%lld ms",
+	    (long long)waited);
+	/* the lock comes free, the helper ends: still nothing pinned */
+	close(lfd);
+	keyd_close(&c);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "new1", NULL), 4,
+	    "pinned after the client had given up");
+	free(der);
+}
+
+/* An imported RSA-2048 client key signs, PSS and PKCS#1 v1.5, and verifies. */
+Test(keyd, rsa2048_client_key_signs)
+{
+	static const uint8_t di256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09,
+	    0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
+	    0x04, 0x20 };
+	struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct client_id id;
+	struct run r;
+	uint8_t dg[32], in[51], sig[512], out[512];
+	size_t siglen;
+	RsaKey pub;
+	word32 idx = 0;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "srv1",
+	    "-file", t_cert("rsa2048.pem"), "-key", t_cert("rsa2048.key"), NULL),
+	    0, "%s", r.err);
+	o.db = t_db();
+	memset(dg, 0x33, sizeof(dg));
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(id.has_key, 1);
+	cr_assert_eq(wc_InitRsaKey(&pub, NULL), 0);
+	cr_assert_eq(wc_RsaPublicKeyDecode(id.spki, &idx, &pub,
+	    (word32)id.spki_len), 0);
+	cr_assert_eq(wc_RsaEncryptSize(&pub), 256);
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_RSA_PSS, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), 0);
+	cr_assert_gt(wc_RsaPSS_VerifyCheck(sig, (word32)siglen, out,
+	    sizeof(out), dg, sizeof(dg), WC_HASH_TYPE_SHA256, WC_MGF1SHA256,
+	    &pub), 0, "the PSS signature does not verify");
+	client_id_free(&id);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	memcpy(in, di256, sizeof(di256));
+	memcpy(in + sizeof(di256), dg, sizeof(dg));
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_RSA_PKCS1, KEYD_SHA256, id.keyid, in,
+	    sizeof(in), sig, &siglen), 0);
+	cr_assert_eq(wc_RsaSSL_Verify(sig, (word32)siglen, out, sizeof(out),
+	    &pub), (int)sizeof(in));
+	cr_assert_eq(memcmp(out, in, sizeof(in)), 0);
+	wc_FreeRsaKey(&pub);
+	client_id_free(&id);
+	keyd_close(&c);
+}
+
+/*
+ * The largest frames fit KEYD_MAX_FRAME, one byte more is refused, and
+ * the documents give the limit the code has (they said 65,564).
+ */
+Test(keyd, frame_limit_as_documented)
+{
+	static const char *docs[] = { "docs/keyd-protocol.md",
+	    "docs/messages.md" };
+	static uint8_t der[KDB_DATA_MAX], buf[KEYD_MAX_FRAME + 1];
+	static struct frame f;
+	char label[KEYD_LABEL_MAX + 1], want[16], top[512];
+	const char *bin = getenv("BWK_BIN");
+	struct msg m;
+	uint8_t *text;
+	size_t len, i;
+
+	/* an ACCEPT with the longest label and the largest certificate */
+	memset(label, 'a', KEYD_LABEL_MAX);
+	label[KEYD_LABEL_MAX] = '\0';
+	frame_init(&f, KEYD_REQ_ACCEPT, 1);
+	frame_put_label(&f, label);
+	for (i = 0; i < 5; i++)
+		frame_put32(&f, 0);
+	frame_put(&f, der, sizeof(der));
+	cr_assert_eq(frame_finish(&f), 0, "the largest ACCEPT does not fit");
+	/* a BEGIN answer with the largest key and certificate */
+	frame_init(&f, KEYD_ANS_BEGIN, 1);
+	frame_put8(&f, 1);
+	frame_put16(&f, 1024);
+	frame_put(&f, der, 1024);
+	frame_put32(&f, sizeof(der));
+	frame_put(&f, der, sizeof(der));
+	cr_assert_eq(frame_finish(&f), 0, "the largest BEGIN answer does not fit");
+	/* the limit itself, and one byte past it */
+	memset(buf, 0, sizeof(buf));
+	len = KEYD_MAX_FRAME;
+	memcpy(buf, &(uint32_t){ (uint32_t)len }, 4);
+	cr_assert_eq(msg_parse(buf, len, &m), 0);
+	memcpy(buf, &(uint32_t){ (uint32_t)len + 1 }, 4);
+	cr_assert_eq(msg_parse(buf, len + 1, &m), -1);
+	/* the documents say the same number (run from the tree's top) */
+	snprintf(want, sizeof(want), "%d,%03d", KEYD_MAX_FRAME / 1000,
+	    KEYD_MAX_FRAME % 1000);
+	cr_assert_not_null(bin);
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		snprintf(top, sizeof(top), "%s/../../../%s", bin, docs[i]);
+		if (t_read(top, &text, &len) == -1)
+			cr_assert_eq(t_read(docs[i], &text, &len), 0, "%s",
+			    docs[i]);
+		text = realloc(text, len + 1);
+		text[len] = '\0';
+		cr_assert(t_contains((char *)text, want), "%s does not give "
+		    "the frame limit %s", docs[i], want);
+		cr_assert(!t_contains((char *)text, "65,564"), "%s", docs[i]);
+		free(text);
+	}
 }

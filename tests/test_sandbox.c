@@ -50,6 +50,7 @@
 #include "../sandbox/sandbox_int.h"
 #include "../src/common/msg.h"
 #include "../src/common/store.h"
+#include "../src/common/util.h"
 #include "helpers.h"
 
 /* Child exit codes besides an errno value (all errnos used are < 100). */
@@ -765,6 +766,69 @@ Test(sandbox, net_isatty_and_abort)
 
 static int do_nothing(void) { return X_OK_; }
 
+/* ---- no stat of a path: Landlock does not cover it, seccomp must ---- */
+
+/* glibc's stat(): newfstatat(AT_FDCWD, path, buf, 0) */
+static int
+do_stat_path(void)
+{
+	struct stat st;
+
+	return errno_of(stat(g.unlisted, &st));
+}
+
+/*
+ * The form a filter that allowed fstat by its flags would let through: the
+ * kernel resolves a non-empty path even with AT_EMPTY_PATH.
+ */
+static int
+do_stat_path_as_fstat(void)
+{
+	struct stat st;
+
+	return errno_of((int)syscall(SYS_newfstatat, AT_FDCWD, g.unlisted, &st,
+	    AT_EMPTY_PATH));
+}
+
+/* fd-only fstat(2), what Bulwark's code uses after sandboxing */
+static int
+do_fstat_fd(void)
+{
+	struct stat st;
+
+	if (bwk_fstat(STDERR_FILENO, &st) == -1)
+		return errno;
+	return st.st_mode != 0 ? X_OK_ : X_WRONG;
+}
+
+static void
+assert_no_stat(apply_fn apply)
+{
+	struct stat st;
+
+	/* outside the sandbox the path is there to be seen */
+	cr_assert_eq(stat(g.unlisted, &st), 0);
+	assert_exit(run(apply, do_stat_path), EACCES);
+	assert_exit(run(apply, do_stat_path_as_fstat), EACCES);
+	assert_exit(run(apply, do_fstat_fd), X_OK_);
+}
+
+Test(sandbox, net_cannot_stat_a_path)
+{
+	assert_no_stat(ap_net);
+}
+
+Test(sandbox, keyd_store_mode_cannot_stat_a_path)
+{
+	assert_no_stat(ap_store);
+}
+
+Test(sandbox, keyd_cannot_stat_a_path)
+{
+	assert_exit(run(ap_keyd, do_stat_path), EACCES);
+	assert_exit(run(ap_keyd, do_stat_path_as_fstat), EACCES);
+}
+
 Test(sandbox, net_applies_without_insecure_on_this_kernel)
 {
 	struct sb_status s;
@@ -1091,6 +1155,24 @@ Test(sandbox, refuses_missing_landlock)
 	st = run_env("BULWARK_TEST_LANDLOCK_ABI", "0", 1, ap_env_net,
 	    do_udp, err, sizeof(err));
 	assert_killed(st);
+}
+
+/*
+ * Without Landlock the network process can read the user's key database
+ * and stash, the very secrets the helper keeps from it: the warning says
+ * so by name.
+ */
+Test(sandbox, insecure_without_landlock_names_the_key_files)
+{
+	char err[4096];
+	int st;
+
+	st = run_env("BULWARK_TEST_LANDLOCK_ABI", "0", 1, ap_env_net,
+	    do_nothing, err, sizeof(err));
+	assert_exit(st, X_OK_);
+	cr_assert(t_contains(err, "BWK0607W"), "%s", err);
+	cr_assert(t_contains(err, "bulwark.kdb"), "%s", err);
+	cr_assert(t_contains(err, "bulwark.sth"), "%s", err);
 }
 
 Test(sandbox, refuses_missing_seccomp)

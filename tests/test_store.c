@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/common/msg.h"
+#include "../src/common/store.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")
@@ -356,4 +358,122 @@ Test(store, eight_concurrent_adders)
 		snprintf(want, sizeof(want), "\nc%d ", i);
 		cr_assert(t_contains(r.out, want), "lost c%d", i);
 	}
+}
+
+/*
+ * The general rule: every write decodes what it is about to commit with
+ * the readers' own decoder, before the rename. A database the readers
+ * would refuse (here two entries with one label, made behind
+ * kdb_append's back) is never written, and the old one stays.
+ */
+Test(store, write_refused_when_it_would_not_read_back)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+	struct kdb_entry e;
+	int r;
+
+	add("s1", "ec256.pem", 0);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	bwk_quiet = 1;
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	cr_assert_eq(db.n, 1);
+	e = db.e[0];
+	e.data = malloc(e.len);
+	memcpy(e.data, db.e[0].data, e.len);
+	snprintf(e.label, sizeof(e.label), "s2");
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	snprintf(db.e[1].label, sizeof(db.e[1].label), "S1");	/* forged */
+	r = store_save(&s, &db, &st);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+	bwk_quiet = 0;
+	cr_assert_eq(r, -1, "a database the readers refuse was written");
+	cr_assert(t_same_file(KDB, t_path("before")), "database rewritten");
+	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
+	intact(1);
+}
+
+/* Past its deadline a write renames nothing (the key helper's ACCEPT). */
+Test(store, no_rename_after_the_deadline)
+{
+	struct store s;
+	struct kdb db;
+	struct stash st;
+
+	add("s1", "ec256.pem", 0);
+	cr_assert_eq(t_copy(KDB, t_path("before")), 0);
+	bwk_quiet = 1;
+	cr_assert_eq(store_open(&s, t_db(), STORE_WRITE), 0);
+	cr_assert_eq(store_load(&s, &db, &st), 0);
+	s.commit_by = bwk_mono_ms() - 1;
+	cr_assert_eq(store_save(&s, &db, &st), -1);
+	cr_assert(t_same_file(KDB, t_path("before")), "renamed too late");
+	s.commit_by = 0;
+	cr_assert_eq(store_save(&s, &db, &st), 0);
+	kdb_free(&db);
+	stash_wipe(&st);
+	store_close(&s);
+	bwk_quiet = 0;
+	cr_assert_neq(access(t_path("db/bulwark.kdb.tmp"), F_OK), 0);
+	intact(1);
+}
+
+/*
+ * The StrictModes walk goes up to "/" itself. Seen from a chroot whose
+ * root directory anyone may write (so that they could swap the database
+ * directory for their own), the key-database directory is refused; the
+ * walk used to stop below "/".
+ */
+static int
+open_in_chroot(const char *root)
+{
+	struct store s;
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		bwk_quiet = 1;
+		if (chroot(root) == -1 || chdir("/") == -1)
+			_exit(100);
+		_exit(store_open(&s, "/db", STORE_READ) == 0 ? 0 : 1);
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) < 100, "status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+Test(store, ancestor_check_reaches_the_root)
+{
+	const char *root = t_path("root");
+	char db[600];
+
+	if (geteuid() != 0)
+		cr_skip_test("needs root to chroot");
+	snprintf(db, sizeof(db), "%s/db", root);
+	cr_assert_eq(mkdir(root, 0755), 0);
+	cr_assert_eq(mkdir(db, 0700), 0);
+	cr_assert_eq(open_in_chroot(root), 0, "a safe root was refused");
+	cr_assert_eq(chmod(root, 0777), 0);
+	cr_assert_eq(open_in_chroot(root), 1, "a world-writable / was accepted");
+	cr_assert_eq(chmod(root, 01777), 0);	/* sticky, as /tmp */
+	cr_assert_eq(open_in_chroot(root), 0);
+}
+
+/* A directory on the way that cannot be stat'ed is a refusal, not the end. */
+Test(store, ancestor_that_cannot_be_checked_fails_closed)
+{
+	char path[600];
+
+	bwk_quiet = 1;
+	snprintf(path, sizeof(path), "%s/db", t_tmpdir());
+	cr_assert_eq(store_check_ancestors(path, path), 0);
+	/* as if a directory on the way were removed or swapped meanwhile */
+	snprintf(path, sizeof(path), "%s/gone/db", t_tmpdir());
+	cr_assert_eq(store_check_ancestors(path, path), -1);
+	bwk_quiet = 0;
 }

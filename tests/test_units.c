@@ -1,5 +1,6 @@
 /* The parsers and the sealed format, called directly. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,7 +11,9 @@
 #include "../src/common/util.h"
 #include "../src/common/x509.h"
 #include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/aes.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/hmac.h>
 #include "helpers.h"
 
 static void quiet(void) { bwk_quiet = 1; }
@@ -224,4 +227,121 @@ Test(units, stash_format)
 	buf[10] ^= 1;
 	cr_assert_eq(stash_parse(buf, sizeof(buf), &back, &why), -1);
 	cr_assert(strstr(why, "damaged") != NULL);
+}
+
+/*
+ * kdb_append is the one way into a database, for the decoder and every
+ * writer alike: what the decoder refuses cannot be appended either.
+ */
+Test(units, kdb_append_refuses_what_the_decoder_would)
+{
+	struct kdb db;
+	struct kdb_entry e;
+	uint8_t *p;
+	size_t len;
+
+	one_entry_db(&db);
+	memset(&e, 0, sizeof(e));
+	e.kind = KDB_CA;
+	e.origin = KDB_FROM_FILE;
+	strcpy(e.label, "SRV1");	/* srv1, ignoring case */
+	e.len = 10;
+	e.data = calloc(1, 10);
+	wc_Sha256Hash(e.data, 10, e.fpr);
+	errno = 0;
+	cr_assert_eq(kdb_append(&db, &e), -1, "a taken label was appended");
+	cr_assert_eq(errno, EEXIST);
+	strcpy(e.label, "-srv2");
+	cr_assert_eq(kdb_append(&db, &e), -1);
+	cr_assert_eq(errno, EINVAL);
+	strcpy(e.label, "srv2");
+	e.kind = 9;
+	cr_assert_eq(kdb_append(&db, &e), -1);
+	cr_assert_eq(errno, EINVAL);
+	e.kind = KDB_CA;
+	cr_assert_eq(kdb_append(&db, &e), 0);
+	/* and what was appended decodes */
+	cr_assert_eq(kdb_encode(&db, &p, &len), KDB_OK);
+	kdb_free(&db);
+	cr_assert_eq(kdb_decode(p, len, &db), KDB_OK);
+	cr_assert_eq(db.n, 2);
+	free(p);
+	kdb_free(&db);
+}
+
+Test(units, made_labels_are_never_cut)
+{
+	char label[KDB_LABEL_MAX + 1], name[KDB_LABEL_MAX + 1];
+
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_KEY, "srv1", label), 0);
+	cr_assert_str_eq(label, "client-key@srv1");
+	cr_assert_eq(kdb_server_label(KDB_NODE_PASSWORD, "srv1", label), 0);
+	cr_assert_str_eq(label, "nodepw@srv1");
+	memset(name, 'x', kdb_server_label_room(KDB_CLIENT_CERT));
+	name[kdb_server_label_room(KDB_CLIENT_CERT)] = '\0';
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, name, label), 0);
+	cr_assert_eq(strlen(label), KDB_LABEL_MAX);
+	strcat(name, "y");
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, name, label), -1);
+	/* a made label is not a name, so it cannot make one */
+	cr_assert_eq(kdb_server_label(KDB_CLIENT_CERT, "client-key@srv1",
+	    label), -1);
+	cr_assert(!kdb_name_ok("client-key@srv1"));
+	cr_assert(!kdb_name_ok("srv1/2"));
+	cr_assert(kdb_name_ok("client-key:srv1"));
+}
+
+/* Whole days between any two instants: no overflow, floor rounding. */
+Test(units, days_until_any_instant)
+{
+	int64_t now = 1798761600;	/* 2027-01-01 */
+
+	cr_assert_eq(bwk_days_until(now, now), 0);
+	cr_assert_eq(bwk_days_until(now - 1, now), -1);
+	cr_assert_eq(bwk_days_until(now + 86399, now), 0);
+	cr_assert_eq(bwk_days_until(now + 86400, now), 1);
+	cr_assert_eq(bwk_days_until(now - 86400, now), -1);
+	cr_assert_eq(bwk_days_until(now - 86401, now), -2);
+	cr_assert_lt(bwk_days_until(INT64_MIN, now), -100000000000L);
+	cr_assert_gt(bwk_days_until(INT64_MAX, now), 100000000000L);
+	cr_assert_lt(bwk_days_until(INT64_MIN, INT64_MAX), 0);
+	cr_assert_gt(bwk_days_until(INT64_MAX, INT64_MIN), 0);
+}
+
+/*
+ * The sealed file is what docs/kdb-format.md says, computed here with
+ * wolfCrypt's own HKDF and AES-GCM rather than kdb.c's: the key
+ * derivation kdb.c writes out (to wipe its intermediates) must agree.
+ */
+Test(units, sealed_file_follows_the_format)
+{
+	struct stash st;
+	struct kdb db;
+	uint8_t *img, *plain, *want, key[32], info[30];
+	size_t len, wlen, n;
+	Aes aes;
+
+	cr_assert_eq(stash_generate(&st), 0);
+	one_entry_db(&db);
+	cr_assert_eq(kdb_seal(&db, &st, &img, &len), KDB_OK);
+	cr_assert_eq(kdb_encode(&db, &want, &wlen), KDB_OK);
+	n = len - KDB_HEADER_LEN - KDB_TAG_LEN;
+	cr_assert_eq(n, wlen);
+	memcpy(info, "bulwark kdb v1", 14);
+	memcpy(info + 14, img, 16);
+	cr_assert_eq(wc_HKDF(WC_SHA256, st.secret, STASH_SECRET_LEN, img + 32,
+	    32, info, sizeof(info), key, sizeof(key)), 0);
+	plain = malloc(n);
+	cr_assert_eq(wc_AesInit(&aes, NULL, INVALID_DEVID), 0);
+	cr_assert_eq(wc_AesGcmSetKey(&aes, key, sizeof(key)), 0);
+	cr_assert_eq(wc_AesGcmDecrypt(&aes, plain, img + KDB_HEADER_LEN,
+	    (word32)n, img + 64, 12, img + KDB_HEADER_LEN + n, KDB_TAG_LEN,
+	    img, KDB_HEADER_LEN), 0, "not HKDF-SHA-256 and AES-256-GCM as documented");
+	cr_assert_eq(memcmp(plain, want, n), 0);
+	wc_AesFree(&aes);
+	free(plain);
+	free(want);
+	free(img);
+	kdb_free(&db);
+	stash_wipe(&st);
 }

@@ -79,15 +79,40 @@ load_file(const struct cert_opts *o, struct incoming *in, int64_t now)
 	return EXIT_OK;
 }
 
-/* The label for certificate i of a file: NAME, then NAME/2, NAME/3... */
+/*
+ * The label for certificate i of a file: NAME, then NAME/2, NAME/3...
+ * labels_fit() has made sure that every one fits: a name is never cut,
+ * or two names sharing their first characters would share labels.
+ */
 static void
 entry_label(const char *base, size_t i, char out[KDB_LABEL_MAX + 1])
 {
 	if (i == 0)
 		snprintf(out, KDB_LABEL_MAX + 1, "%s", base);
 	else
-		snprintf(out, KDB_LABEL_MAX + 1, "%.120s/%u", base,
-		    (unsigned)(i + 1) % 100u);	/* i < CERTFILE_MAX_CERTS */
+		snprintf(out, KDB_LABEL_MAX + 1, "%s/%zu", base, i + 1);
+}
+
+/* Every label of an n-certificate file fits, or a refusal (nothing read yet). */
+static int
+labels_fit(const struct cert_opts *o, size_t n)
+{
+	const char *base = o->server ? o->server : o->label;
+	char last[KDB_LABEL_MAX + 2];
+	int len;
+
+	if (n < 2)
+		return EXIT_OK;
+	len = snprintf(last, sizeof(last), "%s/%zu", base, n);
+	if (len >= 0 && len <= KDB_LABEL_MAX)
+		return EXIT_OK;
+	bwk_msg("BWK0375E", "%s '%s' is too long for a file of %zu "
+	    "certificates: its last one would be stored as '%s/%zu', longer "
+	    "than %d characters; use a name of at most %zu characters, or a "
+	    "file with fewer certificates; nothing was imported",
+	    o->server ? "server name" : "label", base, n, base, n,
+	    KDB_LABEL_MAX, (size_t)KDB_LABEL_MAX - (size_t)(len - strlen(base)));
+	return EXIT_USAGE;
 }
 
 /* Entries the command replaces (-replace) or must not collide with. */
@@ -106,6 +131,40 @@ owned_by_target(const struct kdb_entry *e, const struct cert_opts *o)
 	n = (size_t)snprintf(pfx, sizeof(pfx), "%s/", o->label);
 	return strcasecmp(e->label, o->label) == 0 ||
 	    strncasecmp(e->label, pfx, n) == 0;
+}
+
+/*
+ * -replace removes what the target owns; a new label must not be another
+ * entry's (a CA labelled X when -replace -server X adds X): refused here,
+ * before anything is changed, rather than found when appending.
+ */
+static int
+replace_labels_free(const struct kdb *db, const struct cert_opts *o,
+    const struct incoming *in)
+{
+	char label[KDB_LABEL_MAX + 1];
+	size_t i, j;
+
+	for (j = 0; j < db->n; j++) {
+		const struct kdb_entry *e = &db->e[j];
+
+		if (owned_by_target(e, o))
+			continue;
+		for (i = 0; i < in->certs.n; i++) {
+			entry_label(o->server ? o->server : o->label, i, label);
+			if (strcasecmp(label, e->label) != 0)
+				continue;
+			bwk_msg("BWK0334E", "cannot add entry '%s': entry '%s' "
+			    "(%s, %s), which -replace %s %s does not replace, "
+			    "has that label; delete or move that entry first; "
+			    "nothing was imported", label, e->label,
+			    kdb_kind_name(e->kind), e->server[0] ? e->server :
+			    "every server", o->server ? "-server" : "-label",
+			    o->server ? o->server : o->label);
+			return EXIT_REFUSED;
+		}
+	}
+	return EXIT_OK;
 }
 
 /* Refuses duplicates and taken names. Returns EXIT_OK or EXIT_REFUSED. */
@@ -148,7 +207,7 @@ check_conflicts(const struct kdb *db, const struct cert_opts *o,
 			}
 	}
 	if (o->cmd == CMD_REPLACE)
-		return EXIT_OK;
+		return replace_labels_free(db, o, in);
 	for (j = 0; j < db->n; j++) {
 		const struct kdb_entry *e = &db->e[j];
 
@@ -199,15 +258,18 @@ build_entries(struct kdb *db, const struct cert_opts *o, struct incoming *in,
 		memcpy(e.fpr, in->info[i].fpr, BWK_SHA256_LEN);
 		e.data = in->certs.c[i].der;
 		e.len = in->certs.c[i].len;
-		if (kdb_find_label(db, e.label) != -1 ||
-		    kdb_append(db, &e) == -1) {
-			bwk_msg("BWK0334E", "cannot add entry '%s' (label taken "
-			    "or database full); nothing was imported", e.label);
-			return -1;
+		if (kdb_append(db, &e) == -1) {
+			if (errno == ENOMEM)
+				return EXIT_INTERNAL;
+			bwk_msg("BWK0334E", "cannot add entry '%s' (%s); nothing "
+			    "was imported", e.label, errno == EEXIST ? "another "
+			    "entry has that label" : errno == ENOSPC ? "the "
+			    "database holds 4096 entries" : "it is malformed");
+			return EXIT_REFUSED;
 		}
 		in->certs.c[i].der = NULL;	/* now owned by db */
 	}
-	return 0;
+	return EXIT_OK;
 }
 
 /* Removes what -replace replaces; prints the old fingerprints. */
@@ -244,7 +306,8 @@ cmd_add(struct cert_opts *o)
 	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return EXIT_INTERNAL;
 	/* Check the file before touching (or creating) the database. */
-	if ((rc = load_file(o, in, now)) != EXIT_OK)
+	if ((rc = load_file(o, in, now)) != EXIT_OK ||
+	    (rc = labels_fit(o, in->certs.n)) != EXIT_OK)
 		goto out_in;
 	rc = EXIT_KDB;
 	if (store_open(&s, o->dir, STORE_WRITE) == -1)
@@ -261,9 +324,9 @@ cmd_add(struct cert_opts *o)
 		if (removed == 0)
 			printf("  old: (nothing was stored)\n");
 	}
-	rc = EXIT_KDB;
-	if (build_entries(&db, o, in, now) == -1)
+	if ((rc = build_entries(&db, o, in, now)) != EXIT_OK)
 		goto out_db;
+	rc = EXIT_KDB;
 	if (store_save(&s, &db, &st) != 0)
 		goto out_db;
 	bwk_info("BWK0340I", "stored %zu certificate%s in %s%s%s", in->certs.n,

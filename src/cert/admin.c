@@ -10,14 +10,6 @@
 #include "../common/util.h"
 #include "cert.h"
 
-int
-cert_server_name_ok(const char *s)
-{
-	/* a label without '/', which numbers the members of a bundle */
-	return kdb_label_ok(s) && strchr(s, '/') == NULL &&
-	    strchr(s, '@') == NULL && strchr(s, '+') == NULL;
-}
-
 void
 cert_trust_bulwark_group(void)
 {
@@ -109,7 +101,9 @@ out_store:
 
 /*
  * Opening the database already proves the GCM tag, the entry layout and
- * each entry's fingerprint; -verify also re-parses every certificate.
+ * each entry's fingerprint; -verify also re-parses every certificate, and
+ * holds the dates recorded beside it (for a first-use pin, the network
+ * process's word) against the certificate's own.
  */
 int
 cmd_verify(struct cert_opts *o)
@@ -136,14 +130,23 @@ cmd_verify(struct cert_opts *o)
 
 		if (kdb_kind_is_secret(e->kind))
 			continue;
-		if (x509_inspect(e->data, e->len, &ci, why, sizeof(why)) == -1 ||
-		    ci.not_after != e->not_after ||
-		    ci.not_before != e->not_before) {
-			bwk_msg("BWK0361E", "entry '%s' holds a certificate "
-			    "that does not read back: %s", e->label,
-			    why[0] ? why : "dates differ");
-			bad++;
-		}
+		if (cert_entry_info(e, &ci, why, sizeof(why)) == -1)
+			bwk_msg("BWK0361E", "entry '%s' (%s) holds a certificate "
+			    "that does not read back: %s; no session can use "
+			    "it. Remove it: bulwark-cert -delete -label %s",
+			    e->label, kdb_kind_name(e->kind), why, e->label);
+		else if (ci.not_after != e->not_after ||
+		    ci.not_before != e->not_before)
+			bwk_msg("BWK0361E", "entry '%s' (%s) holds a certificate "
+			    "that does not read back: the dates recorded with it "
+			    "differ from the certificate's (which every reader "
+			    "uses); whoever stored it gave wrong dates. Check it "
+			    "with bulwark-cert -show -label %s, and remove it "
+			    "with bulwark-cert -delete -label %s", e->label,
+			    kdb_kind_name(e->kind), e->label, e->label);
+		else
+			continue;
+		bad++;
 	}
 	if (bad == 0)
 		bwk_info("BWK0362I", "%s is intact: %zu entr%s, generation "

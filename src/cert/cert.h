@@ -38,6 +38,14 @@ struct cert_opts {
 	char		 dir[PATH_MAX];
 };
 
+/*
+ * The command line into o: -1 to go on, else the exit status (usage
+ * errors, -help and -version are done then).
+ */
+int	cert_args(int argc, char **argv, struct cert_opts *o);
+/* Runs the command (the crypto self-tests have passed). */
+int	cert_run(struct cert_opts *o);
+
 int	cmd_add(struct cert_opts *);		/* -add, -replace */
 int	cmd_list(struct cert_opts *);		/* -list */
 int	cmd_show(struct cert_opts *);		/* -show */
@@ -50,9 +58,11 @@ int	cmd_add_client(struct cert_opts *);	/* -add -client, -replace -client */
 int	cmd_nodepw(struct cert_opts *);		/* -nodepw */
 
 /* Shared by the commands. */
-int	cert_server_name_ok(const char *);
 int	cert_entry_matches_server(const struct kdb_entry *, const char *);
 void	cert_print_entry(const struct kdb_entry *, int64_t now);
+/* A certificate entry read from its DER (dates too); -1 with why when not. */
+int	cert_entry_info(const struct kdb_entry *, struct certinfo *,
+	    char *why, size_t whylen);
 const char *cert_kind_text(int kind);
 /* A setgid-helper install keeps the system database 0640 root:bulwark. */
 void	cert_trust_bulwark_group(void);

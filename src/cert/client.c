@@ -7,7 +7,9 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
+#include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/rsa.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -59,44 +61,126 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 	return 0;
 }
 
-/* wolfSSL checks that the key belongs to the certificate. */
+/*
+ * The size of a private key (PKCS#8, PKCS#1 or RFC 5915): RSA modulus or
+ * EC field bits, *type X509_KEY_RSA or X509_KEY_EC; 0 when neither decodes.
+ */
 static int
-key_matches_cert(const uint8_t *cert, size_t clen, const uint8_t *key,
-    size_t klen)
+key_bits(const uint8_t *key, size_t klen, enum x509_key *type)
 {
-	WOLFSSL_CTX *ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method());
+	RsaKey rsa;
+	ecc_key ecc;
+	word32 idx = 0;
+	int bits = 0;
+
+	*type = X509_KEY_OTHER;
+	if (wc_ecc_init(&ecc) == 0) {
+		if (wc_EccPrivateKeyDecode(key, &idx, &ecc, (word32)klen) == 0) {
+			*type = X509_KEY_EC;
+			bits = wc_ecc_size(&ecc) * 8;
+		}
+		wc_ecc_free(&ecc);
+	}
+	idx = 0;
+	if (bits == 0 && wc_InitRsaKey(&rsa, NULL) == 0) {
+		if (wc_RsaPrivateKeyDecode(key, &idx, &rsa, (word32)klen) == 0) {
+			*type = X509_KEY_RSA;
+			bits = wc_RsaEncryptSize(&rsa) * 8;
+		}
+		wc_FreeRsaKey(&rsa);
+	}
+	return bits;
+}
+
+enum key_check { KEY_OK, KEY_TOO_SMALL, KEY_MISMATCH };
+
+/*
+ * The key must be as strong as the policy asks of the certificate, and
+ * belong to it (wolfSSL's pair check). That check runs in a TLS context
+ * told the policy's floor: a fresh context inherits the hardened build's
+ * 3072-bit RSA minimum, which refused RSA-2048 keys as not belonging.
+ */
+static enum key_check
+check_key(const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
+    enum x509_key *type, int *bits)
+{
+	WOLFSSL_CTX *ctx;
 	int ok;
 
-	if (ctx == NULL)
-		return 0;
-	ok = wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
+	*bits = key_bits(key, klen, type);
+	if ((*type == X509_KEY_RSA && *bits < X509_MIN_RSA_BITS) ||
+	    (*type == X509_KEY_EC && *bits < X509_MIN_EC_BITS))
+		return KEY_TOO_SMALL;
+	if ((ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method())) == NULL)
+		return KEY_MISMATCH;
+	ok = wolfSSL_CTX_SetMinRsaKey_Sz(ctx, X509_MIN_RSA_BITS) ==
+	    WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_SetMinEccKey_Sz(ctx, X509_MIN_EC_BITS) ==
+	    WOLFSSL_SUCCESS &&
+	    wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
 	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
 	    wolfSSL_CTX_use_PrivateKey_buffer(ctx, key, (long)klen,
 	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
 	    wolfSSL_CTX_check_private_key(ctx) == WOLFSSL_SUCCESS;
 	wolfSSL_CTX_free(ctx);
-	return ok;
+	return ok ? KEY_OK : KEY_MISMATCH;
 }
 
+/*
+ * The label a server's entry of this kind gets, or a refusal before
+ * anything is read: a name is never cut to fit, since two names that
+ * share their first characters would then make one label.
+ */
 static int
-add_entry(struct kdb *db, int kind, const char *label, const char *server,
-    uint8_t *data, size_t len, int64_t nb, int64_t na)
+server_label(int kind, const char *server, char label[KDB_LABEL_MAX + 1])
+{
+	if (kdb_server_label(kind, server, label) == 0)
+		return 0;
+	bwk_msg("BWK0375E", "server name '%s' is too long for its %s entry: "
+	    "that label would be longer than %d characters; give the server a "
+	    "name of at most %zu characters (in the options files too); "
+	    "nothing was stored", server, kdb_kind_name(kind), KDB_LABEL_MAX,
+	    kdb_server_label_room(kind));
+	return -1;
+}
+
+/* EXIT_OK, or the refusal of kdb_append() reported. Takes data on success. */
+static int
+add_entry(struct kdb *db, int kind, const char *server, uint8_t *data,
+    size_t len, int64_t nb, int64_t na)
 {
 	struct kdb_entry e;
+	ssize_t j;
 
 	memset(&e, 0, sizeof(e));
 	e.kind = (uint8_t)kind;
 	e.origin = KDB_FROM_ADMIN;
-	snprintf(e.label, sizeof(e.label), "%s", label);
+	if (server_label(kind, server, e.label) == -1)
+		return EXIT_USAGE;
 	snprintf(e.server, sizeof(e.server), "%s", server);
 	e.added = bwk_now();
 	e.not_before = nb;
 	e.not_after = na;
 	e.data = data;
 	e.len = len;
-	if (wc_Sha256Hash(data, (word32)len, e.fpr) != 0)
-		return -1;
-	return kdb_append(db, &e);
+	if (bwk_sha256(data, len, e.fpr) != 0)	/* data is a secret */
+		return EXIT_INTERNAL;
+	if (kdb_append(db, &e) == 0)
+		return EXIT_OK;
+	if (errno == ENOMEM)
+		return EXIT_INTERNAL;
+	if (errno == EEXIST && (j = kdb_find_label(db, e.label)) != -1)
+		bwk_msg("BWK0334E", "cannot add entry '%s': entry '%s' (%s, "
+		    "%s) has that label; delete it with bulwark-cert -delete "
+		    "-label %s and run the command again; nothing was stored",
+		    e.label, db->e[j].label, kdb_kind_name(db->e[j].kind),
+		    db->e[j].server[0] ? db->e[j].server : "every server",
+		    db->e[j].label);
+	else
+		bwk_msg("BWK0334E", "cannot add entry '%s' (%s); nothing was "
+		    "stored", e.label, errno == ENOSPC ? "the database holds "
+		    "4096 entries" : "it is malformed");
+	return EXIT_REFUSED;
 }
 
 static void
@@ -159,9 +243,11 @@ static int
 client_apply(struct kdb *db, void *arg)
 {
 	struct client_add *c = arg;
-	char label[KDB_LABEL_MAX + 1];
+	int rc;
 
-	if (has_kind(db, c->o->server, KDB_CLIENT_KEY)) {
+	/* a server has one client identity: a key and its certificate */
+	if (has_kind(db, c->o->server, KDB_CLIENT_KEY) ||
+	    has_kind(db, c->o->server, KDB_CLIENT_CERT)) {
 		if (c->o->cmd != CMD_REPLACE) {
 			bwk_msg("BWK0331E", "server '%s' already has a client "
 			    "certificate; to change it: bulwark-cert -replace "
@@ -172,15 +258,13 @@ client_apply(struct kdb *db, void *arg)
 		remove_kind(db, c->o->server, KDB_CLIENT_KEY);
 		remove_kind(db, c->o->server, KDB_CLIENT_CERT);
 	}
-	snprintf(label, sizeof(label), "client-cert:%.100s", c->o->server);
-	if (add_entry(db, KDB_CLIENT_CERT, label, c->o->server, c->cert,
-	    c->clen, c->ci.not_before, c->ci.not_after) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_CLIENT_CERT, c->o->server, c->cert,
+	    c->clen, c->ci.not_before, c->ci.not_after)) != EXIT_OK)
+		return rc;
 	c->cert = NULL;
-	snprintf(label, sizeof(label), "client-key:%.100s", c->o->server);
-	if (add_entry(db, KDB_CLIENT_KEY, label, c->o->server, c->key, c->klen,
-	    0, 0) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_CLIENT_KEY, c->o->server, c->key, c->klen,
+	    0, 0)) != EXIT_OK)
+		return rc;
 	c->key = NULL;
 	return EXIT_OK;
 }
@@ -194,10 +278,14 @@ cmd_add_client(struct cert_opts *o)
 	size_t len;
 	char why[256];
 	const char *id;
-	int rc = EXIT_REFUSED;
+	enum x509_key type;
+	int rc = EXIT_REFUSED, bits;
 
 	memset(&c, 0, sizeof(c));
 	c.o = o;
+	if (server_label(KDB_CLIENT_CERT, o->server, why) == -1 ||
+	    server_label(KDB_CLIENT_KEY, o->server, why) == -1)
+		return EXIT_USAGE;
 	if (bwk_read_file(o->file, CERTFILE_MAX_SIZE, &buf, &len) == -1) {
 		bwk_msg("BWK0306E", "cannot read %s: %s", o->file,
 		    strerror(errno));
@@ -222,9 +310,26 @@ cmd_add_client(struct cert_opts *o)
 	}
 	if (read_key(o->key, &c.key, &c.klen) == -1)
 		goto out;
-	if (!key_matches_cert(l.c[0].der, l.c[0].len, c.key, c.klen)) {
-		bwk_msg("BWK0371E", "the key in %s does not belong to the "
-		    "certificate in %s; nothing was imported", o->key, o->file);
+	switch (check_key(l.c[0].der, l.c[0].len, c.key, c.klen, &type,
+	    &bits)) {
+	case KEY_OK:
+		break;
+	case KEY_TOO_SMALL:
+		bwk_msg("BWK0378E", "the key in %s is too small: %s %d bits, "
+		    "the policy needs at least %d; nothing was imported",
+		    o->key, type == X509_KEY_RSA ? "RSA" : "EC", bits,
+		    type == X509_KEY_RSA ? X509_MIN_RSA_BITS : X509_MIN_EC_BITS);
+		goto out;
+	default:
+		if (type == X509_KEY_OTHER)
+			bwk_msg("BWK0371E", "the key in %s is neither an RSA "
+			    "key nor an EC key on P-256, P-384 or P-521, so it "
+			    "cannot belong to the certificate in %s; nothing was "
+			    "imported", o->key, o->file);
+		else
+			bwk_msg("BWK0371E", "the key in %s does not belong to "
+			    "the certificate in %s; nothing was imported",
+			    o->key, o->file);
 		goto out;
 	}
 	c.cert = l.c[0].der;
@@ -283,13 +388,12 @@ static int
 nodepw_apply(struct kdb *db, void *arg)
 {
 	struct nodepw *p = arg;
-	char label[KDB_LABEL_MAX + 1];
+	int rc;
 
 	remove_kind(db, p->o->server, KDB_NODE_PASSWORD);
-	snprintf(label, sizeof(label), "nodepw:%.100s", p->o->server);
-	if (add_entry(db, KDB_NODE_PASSWORD, label, p->o->server, p->data,
-	    p->len, 0, 0) == -1)
-		return EXIT_INTERNAL;
+	if ((rc = add_entry(db, KDB_NODE_PASSWORD, p->o->server, p->data,
+	    p->len, 0, 0)) != EXIT_OK)
+		return rc;
 	p->data = NULL;
 	return EXIT_OK;
 }
@@ -297,11 +401,13 @@ nodepw_apply(struct kdb *db, void *arg)
 int
 cmd_nodepw(struct cert_opts *o)
 {
-	char pw[PASSWORD_MAX + 2];
+	char pw[PASSWORD_MAX + 2], label[KDB_LABEL_MAX + 1];
 	struct nodepw p;
 	size_t n, nl = strlen(o->node);
 	int rc;
 
+	if (server_label(KDB_NODE_PASSWORD, o->server, label) == -1)
+		return EXIT_USAGE;
 	if (read_password(pw, sizeof(pw), &n) == -1) {
 		explicit_bzero(pw, sizeof(pw));
 		bwk_msg("BWK0373E", "give the node password (1-%d bytes) on "

@@ -28,23 +28,46 @@ has_cert(const struct kdb_entry *e)
 	    e->kind == KDB_CLIENT_CERT;
 }
 
-/* Subject and issuer are re-read from the DER: the database stores no copies. */
-static int
-entry_info(const struct kdb_entry *e, struct certinfo *ci)
+/*
+ * Everything a reader shows of a certificate, its dates included, is read
+ * from the DER itself: the dates stored beside it were given by whoever
+ * wrote the entry, for a first-use pin the network process. -1 when it
+ * does not decode; why then says what wolfSSL objected to.
+ */
+int
+cert_entry_info(const struct kdb_entry *e, struct certinfo *ci, char *why,
+    size_t whylen)
 {
-	char why[128];
-
-	if (!has_cert(e))
+	if (!has_cert(e)) {
+		snprintf(why, whylen, "not a certificate entry");
 		return -1;
-	return x509_inspect(e->data, e->len, ci, why, sizeof(why));
+	}
+	return x509_inspect(e->data, e->len, ci, why, whylen);
+}
+
+/* An entry no session can use, reported with the command that removes it. */
+static void
+report_unreadable(const struct kdb_entry *e, const char *why)
+{
+	bwk_info("BWK0377W", "'%s' (%s, %s) holds no certificate Bulwark can "
+	    "read (%s); no session can use it. Remove it: bulwark-cert "
+	    "-delete -label %s", e->label, cert_kind_text(e->kind),
+	    e->server[0] ? e->server : "every server", why, e->label);
+}
+
+static void
+print_days(long days)
+{
+	printf("%s%ld day%s", days < 0 ? "expired " : "", days < 0 ? -days : days,
+	    (days == 1 || days == -1) ? "" : "s");
 }
 
 void
 cert_print_entry(const struct kdb_entry *e, int64_t now)
 {
 	struct certinfo ci;
-	char fpr[BWK_FPR_STRLEN], t1[32], t2[32], t3[32];
-	long days = bwk_days_until(e->not_after, now);
+	char fpr[BWK_FPR_STRLEN], t1[32], t2[32], t3[32], why[128];
+	long days;
 
 	printf("  label:    %s\n", e->label);
 	printf("  kind:     %s\n", cert_kind_text(e->kind));
@@ -55,20 +78,24 @@ cert_print_entry(const struct kdb_entry *e, int64_t now)
 		printf("\n");
 		return;	/* secrets: never printed */
 	}
-	if (entry_info(e, &ci) == 0) {
-		printf("  subject:  %s\n", ci.subject);
-		printf("  issuer:   %s\n", ci.issuer);
-		printf("  key:      %s, signed with %s\n", ci.key_desc,
-		    ci.sig_desc);
+	bwk_fpr_format(e->fpr, fpr);
+	if (cert_entry_info(e, &ci, why, sizeof(why)) == -1) {
+		printf("  cert:     UNREADABLE (%s)\n", why);
+		printf("  SHA-256:  %s\n\n", fpr);
+		report_unreadable(e, why);
+		return;
 	}
-	bwk_time_format(e->not_before, t1);
-	bwk_time_format(e->not_after, t2);
-	printf("  valid:    %s to %s (%s%ld day%s)\n", t1, t2,
-	    days < 0 ? "expired " : "", days < 0 ? -days : days,
-	    (days == 1 || days == -1) ? "" : "s");
+	printf("  subject:  %s\n", ci.subject);
+	printf("  issuer:   %s\n", ci.issuer);
+	printf("  key:      %s, signed with %s\n", ci.key_desc, ci.sig_desc);
+	days = bwk_days_until(ci.not_after, now);
+	bwk_time_format(ci.not_before, t1);
+	bwk_time_format(ci.not_after, t2);
+	printf("  valid:    %s to %s (", t1, t2);
+	print_days(days);
+	printf(")\n");
 	if (days < 0)
 		printf("            ^ EXPIRED\n");
-	bwk_fpr_format(e->fpr, fpr);
 	printf("  SHA-256:  %s\n\n", fpr);
 }
 
@@ -105,8 +132,7 @@ static void
 json_entry(const struct kdb_entry *e, int64_t now, int first)
 {
 	struct certinfo ci;
-	char fpr[BWK_FPR_STRLEN];
-	int have = entry_info(e, &ci) == 0;
+	char fpr[BWK_FPR_STRLEN], why[128];
 
 	printf("%s\n  {\"label\": ", first ? "" : ",");
 	json_str(e->label);
@@ -119,38 +145,51 @@ json_entry(const struct kdb_entry *e, int64_t now, int first)
 	    (long long)e->added);
 	if (has_cert(e)) {
 		bwk_fpr_format(e->fpr, fpr);
+		if (cert_entry_info(e, &ci, why, sizeof(why)) == -1) {
+			printf(", \"unreadable\": ");
+			json_str(why);
+			printf(", \"sha256\": \"%s\"}", fpr);
+			return;
+		}
 		printf(", \"subject\": ");
-		json_str(have ? ci.subject : "");
+		json_str(ci.subject);
 		printf(", \"issuer\": ");
-		json_str(have ? ci.issuer : "");
+		json_str(ci.issuer);
 		printf(", \"not_before\": %lld, \"not_after\": %lld, "
 		    "\"days_left\": %ld, \"sha256\": \"%s\"",
-		    (long long)e->not_before, (long long)e->not_after,
-		    bwk_days_until(e->not_after, now), fpr);
+		    (long long)ci.not_before, (long long)ci.not_after,
+		    bwk_days_until(ci.not_after, now), fpr);
 	}
 	printf("}");
 }
 
-static void
+/* One row; 0, or -1 for a certificate entry that does not decode. */
+static int
 table_row(const struct kdb_entry *e, int64_t now)
 {
 	struct certinfo ci;
-	char fpr[BWK_FPR_STRLEN], t[32];
+	char fpr[BWK_FPR_STRLEN], t[32], why[128];
 
 	if (!has_cert(e)) {
 		printf("%-20s %-14s %-12s %-10s %6s  %-95s %s\n", e->label,
 		    kdb_kind_name(e->kind), e->server[0] ? e->server : "*",
 		    "-", "-", "-", "(secret, not shown)");
-		return;
+		return 0;
 	}
-	bwk_time_format(e->not_after, t);
-	t[10] = '\0';
 	bwk_fpr_format(e->fpr, fpr);
+	if (cert_entry_info(e, &ci, why, sizeof(why)) == -1) {
+		printf("%-20s %-14s %-12s %-10s %6s  %s %s\n", e->label,
+		    kdb_kind_name(e->kind), e->server[0] ? e->server : "*",
+		    "?", "?", fpr, "(UNREADABLE, see below)");
+		return -1;
+	}
+	bwk_time_format(ci.not_after, t);
+	t[10] = '\0';
 	/* the subject last: it is the one column of unbounded width */
 	printf("%-20s %-14s %-12s %-10s %6ld  %s %s\n", e->label,
 	    kdb_kind_name(e->kind), e->server[0] ? e->server : "*", t,
-	    bwk_days_until(e->not_after, now), fpr,
-	    entry_info(e, &ci) == 0 ? ci.subject : "?");
+	    bwk_days_until(ci.not_after, now), fpr, ci.subject);
+	return 0;
 }
 
 int
@@ -158,8 +197,10 @@ cmd_list(struct cert_opts *o)
 {
 	struct store s;
 	struct kdb db;
+	struct certinfo ci;
 	int64_t now = bwk_now();
-	size_t i;
+	char why[128];
+	size_t i, bad = 0;
 
 	if (load_ro(o, &s, &db) == -1)
 		return EXIT_KDB;
@@ -179,7 +220,12 @@ cmd_list(struct cert_opts *o)
 		    "KIND", "SERVER", "EXPIRES", "DAYS", "SHA-256 FINGERPRINT",
 		    "SUBJECT");
 		for (i = 0; i < db.n; i++)
-			table_row(&db.e[i], now);
+			if (table_row(&db.e[i], now) == -1)
+				bad++;
+		for (i = 0; bad > 0 && i < db.n; i++)
+			if (has_cert(&db.e[i]) && cert_entry_info(&db.e[i], &ci,
+			    why, sizeof(why)) == -1)
+				report_unreadable(&db.e[i], why);
 	}
 	kdb_free(&db);
 	return EXIT_OK;
@@ -220,13 +266,24 @@ cmd_show(struct cert_opts *o)
 	return EXIT_OK;
 }
 
+/*
+ * Within days of now, without arithmetic that can overflow: the dates
+ * are the certificate's (year 0 to 9999) and days is at most 36500.
+ */
+static int
+expires_within(int64_t not_after, int64_t now, long days)
+{
+	return not_after < now + (int64_t)days * 86400;
+}
+
 int
 cmd_expiring(struct cert_opts *o)
 {
 	struct store s;
 	struct kdb db;
+	struct certinfo ci;
 	int64_t now = bwk_now();
-	char t[32], fpr[BWK_FPR_STRLEN];
+	char t[32], fpr[BWK_FPR_STRLEN], why[128];
 	size_t i, hits = 0;
 	long d;
 
@@ -236,14 +293,21 @@ cmd_expiring(struct cert_opts *o)
 		printf("{\"days\": %ld, \"expiring\": [", o->days);
 	for (i = 0; i < db.n; i++) {
 		const struct kdb_entry *e = &db.e[i];
+		int readable;
 
-		if (!has_cert(e) || e->not_after - now >= o->days * 86400L)
+		if (!has_cert(e))
 			continue;
-		d = bwk_days_until(e->not_after, now);
-		if (o->json) {
+		/* an entry no session can use is as urgent as an expired one */
+		readable = cert_entry_info(e, &ci, why, sizeof(why)) == 0;
+		if (readable && !expires_within(ci.not_after, now, o->days))
+			continue;
+		if (o->json)
 			json_entry(e, now, hits == 0);
-		} else {
-			bwk_time_format(e->not_after, t);
+		else if (!readable)
+			report_unreadable(e, why);
+		else {
+			d = bwk_days_until(ci.not_after, now);
+			bwk_time_format(ci.not_after, t);
 			bwk_fpr_format(e->fpr, fpr);
 			bwk_info(d < 0 ? "BWK0346W" : "BWK0345W",
 			    "'%s' (%s, %s) %s %s (%ld day%s); SHA-256 %s",

@@ -260,38 +260,6 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 }
 
 int
-keyd_signon(struct keyd_conn *c, const char *server, const char *node,
-    const uint8_t *challenge, size_t chlen,
-    const uint8_t exporter[KEYD_EXPORTER_LEN], uint8_t mac[KEYD_MAC_LEN])
-{
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
-	struct frame f;
-	struct msg m;
-	uint32_t seq = ++c->seq, why;
-
-	if (chlen < KEYD_CHALLENGE_MIN || chlen > KEYD_CHALLENGE_MAX)
-		return -1;
-	frame_init(&f, KEYD_REQ_SIGNON, seq);
-	frame_put_label(&f, server);
-	frame_put_label(&f, node);
-	frame_put16(&f, (uint16_t)chlen);
-	frame_put(&f, challenge, chlen);
-	frame_put(&f, exporter, KEYD_EXPORTER_LEN);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGNON, seq, &m) == -1)
-		return -1;
-	if (m.type == KEYD_ANS_FAIL) {
-		if (fail_reason(c, &m, &why) == 0)
-			bwk_msg("BWK0544E", "the key helper has no password for "
-			    "node %s at server %s (reason %u)", node, server,
-			    why);
-		return -1;
-	}
-	if (msg_get(&m, mac, KEYD_MAC_LEN) == -1 || msg_end(&m) == -1)
-		return helper_failed(c, "sent a malformed sign-on answer");
-	return 0;
-}
-
-int
 keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
     int64_t not_after, const uint8_t *der, size_t len, uint8_t fpr[32],
     uint32_t *why)

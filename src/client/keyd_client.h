@@ -62,9 +62,6 @@ int	keyd_begin(struct keyd_conn *, const char *server, struct client_id *);
 int	keyd_sign(struct keyd_conn *, int scheme, int hash,
 	    const uint8_t keyid[KEYD_KEYID_LEN], const uint8_t *in, size_t inlen,
 	    uint8_t *sig, size_t *siglen);
-int	keyd_signon(struct keyd_conn *, const char *server, const char *node,
-	    const uint8_t *challenge, size_t chlen,
-	    const uint8_t exporter[KEYD_EXPORTER_LEN], uint8_t mac[KEYD_MAC_LEN]);
 /* 0 pinned; 1 refused by policy or entry exists (*why says); -1 error. */
 int	keyd_accept(struct keyd_conn *, const char *server, int64_t not_before,
 	    int64_t not_after, const uint8_t *der, size_t len,

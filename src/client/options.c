@@ -303,7 +303,7 @@ lookup(const char *where, const char *name, size_t n)
 static int
 server_ok(const char *s)
 {
-	return strlen(s) <= 64 && kdb_label_ok(s) && strpbrk(s, "/@+") == NULL;
+	return strlen(s) <= 64 && kdb_name_ok(s);
 }
 
 /* IPv4 dotted quad, IPv6 literal, or a DNS name of letter-digit-hyphen labels. */

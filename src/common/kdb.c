@@ -4,6 +4,8 @@
 #include <wolfssl/wolfcrypt/random.h>
 #include <wolfssl/wolfcrypt/hash.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -85,6 +87,43 @@ kdb_label_ok(const char *s)
 	return 1;
 }
 
+int
+kdb_name_ok(const char *s)
+{
+	return kdb_label_ok(s) && strpbrk(s, "/@+") == NULL;
+}
+
+static const char *
+server_label_prefix(int kind)
+{
+	switch (kind) {
+	case KDB_CLIENT_CERT:	return "client-cert@";
+	case KDB_CLIENT_KEY:	return "client-key@";
+	case KDB_NODE_PASSWORD:	return "nodepw@";
+	}
+	return NULL;
+}
+
+size_t
+kdb_server_label_room(int kind)
+{
+	const char *p = server_label_prefix(kind);
+
+	return p == NULL ? 0 : KDB_LABEL_MAX - strlen(p);
+}
+
+int
+kdb_server_label(int kind, const char *server, char out[KDB_LABEL_MAX + 1])
+{
+	const char *p = server_label_prefix(kind);
+	int n;
+
+	if (p == NULL || !kdb_name_ok(server))
+		return -1;
+	n = snprintf(out, KDB_LABEL_MAX + 1, "%s%s", p, server);
+	return n < 0 || n > KDB_LABEL_MAX ? -1 : 0;
+}
+
 enum kdb_err
 kdb_parse_header(const uint8_t *buf, size_t len, struct kdb_header *h)
 {
@@ -111,17 +150,49 @@ kdb_parse_header(const uint8_t *buf, size_t len, struct kdb_header *h)
 	return KDB_OK;
 }
 
+/*
+ * HKDF-SHA-256 (RFC 5869) for its one 32-byte block, written out over
+ * wolfCrypt's HMAC so that every intermediate is ours to wipe: wolfCrypt
+ * 5.7.2's wc_HKDF leaves the PRK (wc_HKDF) and a copy of the derived key
+ * (wc_HKDF_Expand_ex's tmp) on its stack after it returns.
+ *	PRK = HMAC(salt, secret), key = T(1) = HMAC(PRK, info || 0x01)
+ */
 static enum kdb_err
 derive_key(const struct stash *st, const uint8_t *hdr, uint8_t key[32])
 {
-	uint8_t info[sizeof(kdf_info) - 1 + 16];
+	static const uint8_t one = 1;
+	uint8_t info[sizeof(kdf_info) - 1 + 16], prk[WC_SHA256_DIGEST_SIZE];
+	Hmac h;
+	int ok;
 
 	memcpy(info, kdf_info, sizeof(kdf_info) - 1);
 	memcpy(info + sizeof(kdf_info) - 1, hdr, 16);
-	if (wc_HKDF(WC_SHA256, st->secret, STASH_SECRET_LEN, hdr + SALT_OFF,
-	    SALT_LEN, info, sizeof(info), key, 32) != 0)
+	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0)
 		return KDB_E_CRYPTO;
-	return KDB_OK;
+	ok = wc_HmacSetKey(&h, WC_SHA256, hdr + SALT_OFF, SALT_LEN) == 0 &&
+	    wc_HmacUpdate(&h, st->secret, STASH_SECRET_LEN) == 0 &&
+	    wc_HmacFinal(&h, prk) == 0 &&
+	    wc_HmacSetKey(&h, WC_SHA256, prk, sizeof(prk)) == 0 &&
+	    wc_HmacUpdate(&h, info, sizeof(info)) == 0 &&
+	    wc_HmacUpdate(&h, &one, 1) == 0 &&
+	    wc_HmacFinal(&h, key) == 0;
+	/* wc_HmacFree zeroes the state in wolfCrypt 5.7.2; the wipe keeps
+	 * that true should a later version stop doing so */
+	wc_HmacFree(&h);
+	explicit_bzero(&h, sizeof(h));
+	explicit_bzero(prk, sizeof(prk));
+	return ok ? KDB_OK : KDB_E_CRYPTO;
+}
+
+/*
+ * wolfCrypt 5.7's wc_AesFree does not zero the object, which holds the
+ * database key's round keys and the GCM hash key H (and its tables).
+ */
+static void
+aes_done(Aes *aes)
+{
+	wc_AesFree(aes);
+	explicit_bzero(aes, sizeof(*aes));
 }
 
 /* AES-256-GCM over buf's ciphertext with the header as AAD. */
@@ -135,7 +206,7 @@ gcm(int enc, const uint8_t key[32], const uint8_t *hdr, const uint8_t *in,
 	if (wc_AesInit(&aes, NULL, INVALID_DEVID) != 0)
 		return KDB_E_CRYPTO;
 	if (wc_AesGcmSetKey(&aes, key, 32) != 0) {
-		wc_AesFree(&aes);
+		aes_done(&aes);
 		return KDB_E_CRYPTO;
 	}
 	if (enc)
@@ -146,7 +217,7 @@ gcm(int enc, const uint8_t key[32], const uint8_t *hdr, const uint8_t *in,
 		ret = wc_AesGcmDecrypt(&aes, out, in, (word32)len,
 		    hdr + NONCE_OFF, NONCE_LEN, tag, KDB_TAG_LEN, hdr,
 		    KDB_HEADER_LEN);
-	wc_AesFree(&aes);
+	aes_done(&aes);
 	if (ret == 0)
 		return KDB_OK;
 	return enc ? KDB_E_CRYPTO : KDB_E_AUTH;
@@ -316,7 +387,7 @@ decode_entry(struct rd *r, struct kdb_entry *e)
 	e->len = len;
 	rd_bytes(r, e->data, len);
 	/* the stored fingerprint must be the data's: a second check */
-	if (wc_Sha256Hash(e->data, len, h) != 0 ||
+	if (bwk_sha256(e->data, len, h) != 0 ||
 	    memcmp(h, e->fpr, sizeof(h)) != 0) {
 		explicit_bzero(e->data, e->len);
 		free(e->data);
@@ -337,20 +408,18 @@ kdb_decode(const uint8_t *p, size_t len, struct kdb *db)
 	if (rd_u32(&r, &count) == -1 || count > KDB_MAX_ENTRIES)
 		return KDB_E_CONTENT;
 	for (i = 0; i < count; i++) {
-		if (decode_entry(&r, &e) == -1 ||
-		    kdb_find_label(db, e.label) != -1) {
-			if (e.data != NULL) {
-				explicit_bzero(e.data, e.len);
-				free(e.data);
-			}
+		if (decode_entry(&r, &e) == -1) {
 			kdb_free(db);
 			return KDB_E_CONTENT;
 		}
+		/* the same gate as every writer's: a taken label is refused */
 		if (kdb_append(db, &e) == -1) {
+			int save = errno;
+
 			explicit_bzero(e.data, e.len);
 			free(e.data);
 			kdb_free(db);
-			return KDB_E_NOMEM;
+			return save == ENOMEM ? KDB_E_NOMEM : KDB_E_CONTENT;
 		}
 	}
 	if (r.left != 0) {
@@ -415,15 +484,45 @@ kdb_encode(const struct kdb *db, uint8_t **outp, size_t *outlen)
 	return KDB_OK;
 }
 
+/* What the decoder checks of one entry, short of its fingerprint. */
+static int
+entry_ok(const struct kdb_entry *e)
+{
+	return e->kind >= 1 && e->kind <= KDB_KIND_MAX && e->origin >= 1 &&
+	    e->origin <= KDB_ORIGIN_MAX &&
+	    memchr(e->label, '\0', sizeof(e->label)) != NULL &&
+	    memchr(e->server, '\0', sizeof(e->server)) != NULL &&
+	    kdb_label_ok(e->label) &&
+	    (e->server[0] == '\0' || kdb_label_ok(e->server)) &&
+	    e->data != NULL && e->len >= 1 && e->len <= KDB_DATA_MAX;
+}
+
+/*
+ * The one way into a database, for the decoder and for every writer, so
+ * that no writer can build what the decoder refuses: two entries with one
+ * label made every later open fail, for good.
+ */
 int
 kdb_append(struct kdb *db, const struct kdb_entry *e)
 {
 	struct kdb_entry *ne;
 
-	if (db->n >= KDB_MAX_ENTRIES)
+	if (!entry_ok(e)) {
+		errno = EINVAL;
 		return -1;
-	if ((ne = reallocarray(db->e, db->n + 1, sizeof(*ne))) == NULL)
+	}
+	if (kdb_find_label(db, e->label) != -1) {
+		errno = EEXIST;
 		return -1;
+	}
+	if (db->n >= KDB_MAX_ENTRIES) {
+		errno = ENOSPC;
+		return -1;
+	}
+	if ((ne = reallocarray(db->e, db->n + 1, sizeof(*ne))) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
 	db->e = ne;
 	db->e[db->n++] = *e;
 	return 0;

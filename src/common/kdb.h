@@ -108,6 +108,22 @@ const char	*kdb_kind_name(int kind);
 const char	*kdb_origin_name(int origin);
 /* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
 int		 kdb_label_ok(const char *);
+/*
+ * A name a person gives (a server, a CA label, a node): a label without
+ * '/', '@' or '+'. '/' numbers the members of a bundle (NAME/2) and '@'
+ * marks the labels bulwark-cert makes itself (client-key@NAME), so no
+ * name can be or make another entry's label.
+ */
+int		 kdb_name_ok(const char *);
+/*
+ * The label of the one entry of a secret kind, or of a client
+ * certificate, that a server has: client-cert@NAME, client-key@NAME,
+ * nodepw@NAME. -1 when it would not fit in KDB_LABEL_MAX (never cut).
+ */
+int		 kdb_server_label(int kind, const char *server,
+		    char out[KDB_LABEL_MAX + 1]);
+/* The longest server name kdb_server_label() takes for kind. */
+size_t		 kdb_server_label_room(int kind);
 
 enum kdb_err	 kdb_parse_header(const uint8_t *buf, size_t len,
 		    struct kdb_header *);
@@ -121,7 +137,12 @@ enum kdb_err	 kdb_seal(const struct kdb *db, const struct stash *,
 enum kdb_err	 kdb_decode(const uint8_t *p, size_t len, struct kdb *db);
 enum kdb_err	 kdb_encode(const struct kdb *db, uint8_t **out, size_t *len);
 
-/* Takes ownership of e->data on success. */
+/*
+ * Takes ownership of e->data on success. -1 with errno: EINVAL for an
+ * entry the decoder would refuse (kind, origin, label, server, length),
+ * EEXIST when another entry has its label (ignoring case), ENOSPC when
+ * the database is full, ENOMEM.
+ */
 int		 kdb_append(struct kdb *, const struct kdb_entry *);
 void		 kdb_remove(struct kdb *, size_t i);
 ssize_t		 kdb_find_label(const struct kdb *, const char *label);

@@ -27,7 +27,20 @@
 /* handshakes (BEGINs) one helper serves: each allows one signature */
 #define KEYD_MAX_BEGINS		8
 #define KEYD_LABEL_MAX		128
+/* the client's wait for each answer */
 #define KEYD_TIMEOUT_MS		10000
+/*
+ * An ACCEPT waits for the writers' lock at most KEYD_LOCK_WAIT_MS and
+ * renames nothing later than KEYD_ACCEPT_MS after it was read: its answer,
+ * and any pin, come well before the client gives up. A pin written after
+ * the client stopped waiting was never shown to the user (BWK0722I), and
+ * the next session found the server silently pinned.
+ */
+#define KEYD_LOCK_WAIT_MS	3000
+#define KEYD_ACCEPT_MS		5000
+_Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
+    2 * KEYD_ACCEPT_MS <= KEYD_TIMEOUT_MS,
+    "the helper's ACCEPT must end well before the client's wait");
 
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
@@ -39,8 +52,11 @@ enum keyd_type {
 	KEYD_ANS_BEGIN		= 7,	/* u8 has_key, [u16 n, spki, u32 len, cert] */
 	KEYD_REQ_SIGN		= 8,	/* u8 scheme, u8 hash, keyid32, u16 len, in */
 	KEYD_ANS_SIGN		= 9,	/* u16 len, signature */
-	KEYD_REQ_SIGNON		= 10,	/* label, node, u16 len, challenge, exporter32 */
-	KEYD_ANS_SIGNON		= 11,	/* mac32 */
+	/*
+	 * 10 and 11 were SIGNON, a password MAC that let whoever talks to
+	 * the helper guess the node password offline; withdrawn, and never
+	 * to be reused (a helper takes them as unknown requests).
+	 */
 	KEYD_REQ_ACCEPT		= 12,	/* label, u32 nb_hi, nb_lo, na_hi, na_lo,
 					   u32 len, der */
 	KEYD_ANS_ACCEPT		= 13,	/* fpr32 */
@@ -64,10 +80,6 @@ enum keyd_fail {
 	KEYD_FAIL_STORE = 5,		/* accept: the database write failed */
 };
 
-#define KEYD_CHALLENGE_MIN	16
-#define KEYD_CHALLENGE_MAX	64
-#define KEYD_EXPORTER_LEN	32
-#define KEYD_MAC_LEN		32
 #define KEYD_KEYID_LEN		32
 #define KEYD_SIG_MAX		1024
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "stash.h"
+#include "util.h"
 
 static const uint8_t stash_magic[8] = "BWK-STH\n";
 static const char id_label[] = "bulwark stash id v1";
@@ -28,7 +29,8 @@ stash_check(const uint8_t *magic_secret, uint8_t check[8])
 {
 	uint8_t h[WC_SHA256_DIGEST_SIZE];
 
-	if (wc_Sha256Hash(magic_secret, 8 + STASH_SECRET_LEN, h) != 0)
+	/* bwk_sha256 wipes its state: it held the secret */
+	if (bwk_sha256(magic_secret, 8 + STASH_SECRET_LEN, h) != 0)
 		return -1;
 	memcpy(check, h, 8);
 	return 0;
@@ -81,7 +83,9 @@ stash_id(const struct stash *st, uint8_t id[STASH_ID_LEN])
 		memcpy(id, mac, STASH_ID_LEN);
 		rc = 0;
 	}
+	/* wolfCrypt 5.7's wc_HmacFree leaves the secret-keyed pads */
 	wc_HmacFree(&h);
+	explicit_bzero(&h, sizeof(h));
 	explicit_bzero(mac, sizeof(mac));
 	return rc;
 }

@@ -14,7 +14,7 @@
 #include "store.h"
 #include "util.h"
 
-#define LOCK_WAIT_SECONDS	30
+#define LOCK_WAIT_MS	30000	/* bulwark-cert: another writer finishes */
 
 gid_t	store_trusted_gid = (gid_t)-1;
 
@@ -79,11 +79,55 @@ store_dir(const char *opt, char *out, size_t outlen)
 	return 0;
 }
 
+/*
+ * Every directory above path (resolved, absolute), up to and including
+ * "/": owned by the user or root, and not writable by others unless
+ * sticky (/tmp). One that cannot be stat'ed is not known to be safe, so
+ * it is a refusal too: a directory swapped or removed under us must not
+ * end the check early and pass.
+ */
+int
+store_check_ancestors(const char *path, const char *dir)
+{
+	char up[PATH_MAX], *slash;
+	struct stat st;
+	uid_t uid = geteuid();
+
+	if (snprintf(up, sizeof(up), "%s", path) >= (int)sizeof(up) ||
+	    up[0] != '/')
+		return -1;
+	while ((slash = strrchr(up, '/')) != NULL) {
+		if (slash == up)
+			slash[1] = '\0';	/* the root itself, last */
+		else
+			*slash = '\0';
+		if (stat(up, &st) == -1) {
+			bwk_msg("BWK0101E", "cannot check %s, on the way to %s: "
+			    "%s; refusing a directory whose parents cannot be "
+			    "checked", up, dir, strerror(errno));
+			return -1;
+		}
+		if ((st.st_uid != uid && st.st_uid != 0) ||
+		    ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))) {
+			bwk_msg("BWK0113E", "%s, on the way to %s, can be "
+			    "changed by other users (owner %s, mode %04o); "
+			    "fix its owner and mode, or choose another "
+			    "directory with -db", up, dir,
+			    user_name(st.st_uid),
+			    (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+		if (slash == up)
+			break;
+	}
+	return 0;
+}
+
 /* Owner must be the user (or root); no write by others on the way. */
 static int
 check_dir_chain(const char *dir, char resolved[PATH_MAX])
 {
-	char path[PATH_MAX], *slash;
+	char path[PATH_MAX];
 	struct stat st;
 	uid_t uid = geteuid();
 
@@ -109,23 +153,7 @@ check_dir_chain(const char *dir, char resolved[PATH_MAX])
 		    (unsigned)(st.st_mode & 07777), path);
 		return -1;
 	}
-	/* Ancestors: a sticky root directory such as /tmp is safe. */
-	while ((slash = strrchr(path, '/')) != NULL && slash != path) {
-		*slash = '\0';
-		if (stat(path, &st) == -1)
-			break;
-		if ((st.st_uid != uid && st.st_uid != 0) ||
-		    ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))) {
-			bwk_msg("BWK0113E", "%s, on the way to %s, can be "
-			    "changed by other users (owner %s, mode %04o); "
-			    "fix its owner and mode, or choose another "
-			    "directory with -db", path, dir,
-			    user_name(st.st_uid),
-			    (unsigned)(st.st_mode & 07777));
-			return -1;
-		}
-	}
-	return 0;
+	return store_check_ancestors(path, dir);
 }
 
 /* StrictModes for a file we have opened. */
@@ -135,7 +163,7 @@ check_file(const char *path, int fd)
 	struct stat st;
 	uid_t uid = geteuid();
 
-	if (fstat(fd, &st) == -1) {
+	if (bwk_fstat(fd, &st) == -1) {
 		bwk_msg("BWK0102E", "cannot stat %s: %s", path,
 		    strerror(errno));
 		return -1;
@@ -215,22 +243,22 @@ open_lock(struct store *s)
 int
 store_lock(struct store *s)
 {
-	int fd = s->lockfd, i;
+	int fd = s->lockfd, wait = s->lock_wait_ms > 0 ? s->lock_wait_ms :
+	    LOCK_WAIT_MS;
+	int64_t until = bwk_mono_ms() + wait;
 
 	if (fd == -1)
 		return -1;
-	for (i = 0; ; i++) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
+	while (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			bwk_msg("BWK0111E", "cannot lock %s: %s", s->lock,
 			    strerror(errno));
 			return -1;
 		}
-		if (i == LOCK_WAIT_SECONDS * 10) {
+		if (bwk_mono_ms() >= until) {
 			bwk_msg("BWK0111E", "another process has held %s for "
 			    "%d seconds; try again when it has finished",
-			    s->lock, LOCK_WAIT_SECONDS);
+			    s->lock, (wait + 999) / 1000);
 			return -1;
 		}
 		usleep(100000);
@@ -369,11 +397,14 @@ sync_dir(const char *dir)
 
 /*
  * The one way we write a file: a temp file beside it, fsync, rename over
- * the old one, fsync the directory. step prefixes the crash points.
+ * the old one, fsync the directory. step prefixes the crash points. With
+ * a deadline (bwk_mono_ms(), 0 for none) nothing is renamed after it: the
+ * key helper's client has stopped waiting then, and must not find later
+ * that its session pinned a certificate it never saw confirmed.
  */
 static int
 write_atomic(const char *dir, const char *path, const uint8_t *buf,
-    size_t len, const char *step)
+    size_t len, const char *step, int64_t deadline)
 {
 	char tmp[PATH_MAX + 8], cp[64];
 	struct stat dirst;
@@ -409,6 +440,13 @@ write_atomic(const char *dir, const char *path, const uint8_t *buf,
 	if (close(fd) == -1) {
 		fd = -1;
 		goto fail_fd;
+	}
+	if (deadline != 0 && bwk_mono_ms() > deadline) {
+		(void)unlink(tmp);
+		bwk_msg("BWK0121E", "gave up writing %s: it took longer than the "
+		    "key helper's client waits for its answer; nothing was "
+		    "changed", path);
+		return -1;
 	}
 	if (rename(tmp, path) == -1)
 		goto fail;
@@ -552,31 +590,87 @@ store_load(struct store *s, struct kdb *db, struct stash *st)
 	return rc;
 }
 
+/*
+ * A stash is written only once the readers' parser takes it back: a
+ * stash that does not parse would lose the database sealed under it.
+ */
+static int
+write_stash(struct store *s, const char *path, const struct stash *st,
+    const char *step)
+{
+	uint8_t sbuf[STASH_FILE_LEN];
+	struct stash back;
+	const char *why;
+	int r;
+
+	stash_encode(st, sbuf);
+	if (stash_parse(sbuf, sizeof(sbuf), &back, &why) == -1 ||
+	    memcmp(back.secret, st->secret, STASH_SECRET_LEN) != 0) {
+		explicit_bzero(sbuf, sizeof(sbuf));
+		stash_wipe(&back);
+		bwk_msg("BWK0120E", "cannot write %s: the new stash would not "
+		    "read back; nothing was changed", path);
+		return -1;
+	}
+	stash_wipe(&back);
+	r = write_atomic(s->dir, path, sbuf, sizeof(sbuf), step, s->commit_by);
+	explicit_bzero(sbuf, sizeof(sbuf));
+	return r;
+}
+
+/*
+ * The readers' own path, kdb_open() with the same stash, over the very
+ * bytes about to be written: a database the readers would refuse is never
+ * committed, whatever the change that made it.
+ */
+static int
+reads_back(const char *path, const uint8_t *buf, size_t len,
+    const struct kdb *db, const struct stash *st)
+{
+	struct kdb back;
+	enum kdb_err e;
+	int same;
+
+	e = kdb_open(buf, len, st, &back);
+	same = back.n == db->n && back.generation == db->generation + 1;
+	kdb_free(&back);
+	if (e == KDB_OK && same)
+		return 0;
+	bwk_msg("BWK0120E", "cannot write %s: the changed database would not "
+	    "read back (%s); nothing was changed. This is a bug in Bulwark: "
+	    "report it with the command that was run", path, e == KDB_OK ?
+	    "it reads back as another database" : kdb_strerror(e));
+	return -1;
+}
+
 int
 store_save(struct store *s, const struct kdb *db, const struct stash *st)
 {
-	uint8_t *buf, sbuf[STASH_FILE_LEN];
+	uint8_t *buf;
 	size_t len;
 	enum kdb_err e;
 	int r;
 
 	if (!s->locked)
 		return -1;
-	if (s->stash_unsaved) {
-		/* The stash first: a database must never lack its stash. */
-		stash_encode(st, sbuf);
-		r = write_atomic(s->dir, s->sth, sbuf, sizeof(sbuf), "stash");
-		explicit_bzero(sbuf, sizeof(sbuf));
-		if (r != 0)
-			return -1;	/* the database was not touched */
-		s->stash_unsaved = 0;
-	}
 	if ((e = kdb_seal(db, st, &buf, &len)) != KDB_OK) {
 		bwk_msg("BWK0119E", "cannot seal the database: %s",
 		    kdb_strerror(e));
 		return -1;
 	}
-	r = write_atomic(s->dir, s->kdb, buf, len, "kdb");
+	if (reads_back(s->kdb, buf, len, db, st) == -1) {
+		free(buf);
+		return -1;
+	}
+	if (s->stash_unsaved) {
+		/* The stash first: a database must never lack its stash. */
+		if (write_stash(s, s->sth, st, "stash") != 0) {
+			free(buf);
+			return -1;	/* the database was not touched */
+		}
+		s->stash_unsaved = 0;
+	}
+	r = write_atomic(s->dir, s->kdb, buf, len, "kdb", s->commit_by);
 	free(buf);
 	return r;
 }
@@ -584,14 +678,11 @@ store_save(struct store *s, const struct kdb *db, const struct stash *st)
 int
 store_rekey(struct store *s, const struct kdb *db, const struct stash *nst)
 {
-	uint8_t sbuf[STASH_FILE_LEN];
 	int r;
 
 	if (!s->locked)
 		return -1;
-	stash_encode(nst, sbuf);
-	r = write_atomic(s->dir, s->sthnew, sbuf, sizeof(sbuf), "rekey-stash");
-	explicit_bzero(sbuf, sizeof(sbuf));
+	r = write_stash(s, s->sthnew, nst, "rekey-stash");
 	if (r != 0)
 		return -1;	/* the next writer removes a stray .sth.new */
 	if ((r = store_save(s, db, nst)) != 0) {

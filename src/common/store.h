@@ -53,6 +53,8 @@ struct store {
 	int		locked;		/* the flock is held */
 	int		stash_unsaved;	/* a fresh stash save must write first */
 	int		exists;		/* a database file was found */
+	int		lock_wait_ms;	/* store_lock()'s patience; 0: 30 s */
+	int64_t		commit_by;	/* bwk_mono_ms() after which no rename; 0: none */
 };
 
 /*
@@ -60,6 +62,12 @@ struct store {
  * root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
  */
 int	store_dir(const char *opt, char *out, size_t outlen);
+/*
+ * The StrictModes walk above a resolved directory, to "/" included; -1
+ * (reported) for an unsafe directory or one that cannot be stat'ed.
+ * store_open() runs it; the tests call it too.
+ */
+int	store_check_ancestors(const char *path, const char *dir);
 /* Checks (and for writers creates) the directory; writers take the lock. */
 int	store_open(struct store *, const char *dir, enum store_mode);
 /* Reads and opens the database; an absent one is empty (exists = 0). */
@@ -73,7 +81,11 @@ int	store_save(struct store *, const struct kdb *, const struct stash *);
 /* New stash, database re-sealed under it; recoverable at every step. */
 int	store_rekey(struct store *, const struct kdb *, const struct stash *);
 void	store_close(struct store *);
-/* STORE_WRITE_LATER: take and release the writers' lock. */
+/*
+ * STORE_WRITE_LATER: take and release the writers' lock. The key helper
+ * sets lock_wait_ms and commit_by first, so that its answer, and any
+ * write, come well before the client stops waiting (proto.h).
+ */
 int	store_lock(struct store *);
 void	store_unlock(struct store *);
 

@@ -1,4 +1,8 @@
 #include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/sha256.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -98,13 +102,28 @@ bwk_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+int64_t
+bwk_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 long
 bwk_days_until(int64_t t, int64_t now)
 {
-	int64_t d = t - now;
+	int64_t d, q;
 
+	/* any two instants: t - now saturates instead of overflowing */
+	if (__builtin_sub_overflow(t, now, &d))
+		d = t < now ? INT64_MIN : INT64_MAX;
 	/* floor division, so one second past expiry is day -1 */
-	return (long)(d >= 0 ? d / 86400 : -((-d + 86399) / 86400));
+	q = d / 86400;
+	if (d % 86400 < 0)
+		q--;
+	return (long)q;
 }
 
 int
@@ -124,6 +143,32 @@ bwk_parse_long(const char *s, long min, long max, long *out)
 }
 
 int
+bwk_sha256(const void *p, size_t len, uint8_t out[BWK_SHA256_LEN])
+{
+	wc_Sha256 h;
+	int ok;
+
+	if (len > UINT32_MAX || wc_InitSha256(&h) != 0)
+		return -1;
+	ok = wc_Sha256Update(&h, p, (word32)len) == 0 &&
+	    wc_Sha256Final(&h, out) == 0;
+	wc_Sha256Free(&h);
+	explicit_bzero(&h, sizeof(h));
+	return ok ? 0 : -1;
+}
+
+int
+bwk_fstat(int fd, struct stat *st)
+{
+#if defined(__x86_64__) && defined(SYS_fstat)
+	/* the kernel's struct stat is glibc's on x86_64 */
+	return (int)syscall(SYS_fstat, fd, st);
+#else
+	return fstat(fd, st);
+#endif
+}
+
+int
 bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 {
 	struct stat st;
@@ -131,7 +176,7 @@ bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 	size_t len = 0, cap;
 	ssize_t r;
 
-	if (fstat(fd, &st) == -1)
+	if (bwk_fstat(fd, &st) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
 		errno = EINVAL;

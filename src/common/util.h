@@ -2,6 +2,8 @@
 #ifndef BWK_UTIL_H
 #define BWK_UTIL_H
 
+#include <sys/stat.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -17,7 +19,9 @@ void	bwk_hex(const uint8_t *in, size_t len, char *out);	/* out: 2*len+1 */
 /* UTC "2026-11-26 20:30:00 UTC" into out[32]. */
 void	bwk_time_format(int64_t t, char out[32]);
 int64_t	bwk_now(void);
-/* Whole days from now until t, rounded down (negative when past). */
+/* Milliseconds of CLOCK_MONOTONIC: for deadlines, immune to clock changes. */
+int64_t	bwk_mono_ms(void);
+/* Whole days from now until t, rounded down (negative when past); any t. */
 long	bwk_days_until(int64_t t, int64_t now);
 /* Strict decimal parse of a non-negative long in [min, max]; 0 on success. */
 int	bwk_parse_long(const char *s, long min, long max, long *out);
@@ -27,6 +31,19 @@ int	bwk_parse_long(const char *s, long min, long max, long *out);
  */
 int	bwk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 int	bwk_read_fd(int fd, size_t max, uint8_t **buf, size_t *len);
+/*
+ * fstat(2) of a descriptor, by the system call that takes only one. glibc's
+ * fstat() is newfstatat(fd, "", buf, AT_EMPTY_PATH), which the sandboxes
+ * refuse: a filter cannot read the path, and with a non-empty one that call
+ * stats whatever it names.
+ */
+int	bwk_fstat(int fd, struct stat *);
+/*
+ * SHA-256 of secret bytes (the stash, a node password, a client key):
+ * wc_Sha256Hash leaves the last block of its input in the hash state on
+ * the stack; this wipes its own state. 0 or -1.
+ */
+int	bwk_sha256(const void *, size_t, uint8_t out[BWK_SHA256_LEN]);
 /* write(2) until done or error. */
 int	bwk_write_all(int fd, const void *buf, size_t len);
 /* Big-endian integer packing for the on-disk formats. */

@@ -410,15 +410,15 @@ x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
 
 	switch (ci->key_type) {
 	case X509_KEY_RSA:
-		if (ci->key_bits < 2048) {
+		if (ci->key_bits < X509_MIN_RSA_BITS) {
 			*id = "BWK0322E";
 			say(why, whylen, "an RSA key of %d bits; the policy "
-			    "needs at least 2048", ci->key_bits);
+			    "needs at least %d", ci->key_bits, X509_MIN_RSA_BITS);
 			return X509_WEAK_KEY;
 		}
 		break;
 	case X509_KEY_EC:
-		if (ci->key_bits < 256) {
+		if (ci->key_bits < X509_MIN_EC_BITS) {
 			*id = "BWK0322E";
 			say(why, whylen, "an elliptic-curve key on a curve "
 			    "outside the policy; P-256, P-384 or P-521 needed");

@@ -54,6 +54,13 @@ enum x509_verdict {
 };
 
 /*
+ * The instants an RFC 5280 time can name: 0000-01-01 00:00:00 to
+ * 9999-12-31 23:59:59 UTC, in seconds since 1970.
+ */
+#define X509_TIME_MIN	((int64_t)-62167219200)
+#define X509_TIME_MAX	((int64_t)253402300799)
+
+/*
  * RFC 5280 4.1.2.5 times: UTCTime (tag 0x17) YYMMDDHHMMSSZ or
  * GeneralizedTime (0x18) YYYYMMDDHHMMSSZ; no fractions, no offsets, real
  * calendar days. d/n are the element's contents.
@@ -75,6 +82,10 @@ int	x509_pss_params(const uint8_t *p, size_t n, struct x509_pss *out);
  */
 int	x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 	    char *why, size_t whylen);
+
+/* The policy floor for keys: certificates, and client keys with them. */
+#define X509_MIN_RSA_BITS	2048
+#define X509_MIN_EC_BITS	256
 
 /*
  * The policy floor: RSA >= 2048, EC >= P-256 (P-256/384/521 only),

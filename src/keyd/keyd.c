@@ -62,7 +62,8 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 		else
 			return -1;
 	}
-	return a->server != NULL && kdb_label_ok(a->server) ? 0 : -1;
+	/* a first-use pin is labelled with it: a name, never a made label */
+	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
 }
 
 /* setgid install: drop the group for good, and prove it cannot return. */

@@ -43,7 +43,6 @@ struct keyd {
 	uint32_t	 seq;			/* the last request's */
 	int		 sign_budget;		/* one SIGN per BEGIN */
 	int		 begins;		/* at most KEYD_MAX_BEGINS */
-	int		 signon_budget;		/* one SIGNON per BEGIN */
 	int		 accepted;		/* one ACCEPT per session */
 	struct keyd_key	 key;
 	WC_RNG		 rng;

@@ -6,7 +6,6 @@
  */
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
-#include <wolfssl/wolfcrypt/hmac.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +115,7 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 	return 0;
 }
 
-/* BEGIN: a handshake starts; one signature and one sign-on are allowed. */
+/* BEGIN: a handshake starts; one signature is allowed. */
 static int
 keyd_answer_begin(struct keyd *k, struct msg *m)
 {
@@ -133,7 +132,6 @@ keyd_answer_begin(struct keyd *k, struct msg *m)
 		return -1;
 	}
 	k->sign_budget = 1;
-	k->signon_budget = 1;
 	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
 	if (k->key.type == 0) {
 		frame_put8(&f, 0);
@@ -263,92 +261,6 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	return answer(k, &f);
 }
 
-/* Node password entries: label "nodepw:SERVER", data u8 n, node, password. */
-static const struct kdb_entry *
-find_node_password(const struct keyd *k, const char *server, const char *node,
-    const uint8_t **pw, size_t *pwlen)
-{
-	size_t i;
-
-	for (i = 0; i < k->db.n; i++) {
-		const struct kdb_entry *e = &k->db.e[i];
-
-		if (e->kind != KDB_NODE_PASSWORD ||
-		    strcasecmp(e->server, server) != 0 || e->len < 2 ||
-		    (size_t)e->data[0] + 1 >= e->len ||
-		    strlen(node) != e->data[0] ||
-		    strncasecmp((const char *)e->data + 1, node, e->data[0]) != 0)
-			continue;
-		*pw = e->data + 1 + e->data[0];
-		*pwlen = e->len - 1 - e->data[0];
-		return e;
-	}
-	return NULL;
-}
-
-/*
- * SIGNON: HMAC-SHA-256 keyed by the node password over the server's
- * challenge and the TLS exporter value, so the proof is bound to this TLS
- * session (sound because extended master secret is required) and the
- * password never leaves the helper.
- */
-static int
-keyd_answer_signon(struct keyd *k, struct msg *m)
-{
-	static const char ctx[] = "bulwark signon v1";
-	char label[KEYD_LABEL_MAX + 1], node[KEYD_LABEL_MAX + 1];
-	const uint8_t *ch, *exp, *pw;
-	uint8_t mac[KEYD_MAC_LEN], n, chb[2];
-	uint16_t chlen;
-	size_t pwlen;
-	struct frame f;
-	Hmac h;
-	int ok;
-
-	if (msg_get_label(m, label) == -1 || msg_get_label(m, node) == -1 ||
-	    msg_get16(m, &chlen) == -1 || chlen < KEYD_CHALLENGE_MIN ||
-	    chlen > KEYD_CHALLENGE_MAX || msg_ref(m, chlen, &ch) == -1 ||
-	    msg_ref(m, KEYD_EXPORTER_LEN, &exp) == -1 || msg_end(m) == -1 ||
-	    !bound(k, label))
-		return -1;
-	if (!k->signon_budget) {
-		bwk_msg("BWK0513E", "a second sign-on proof in one handshake; "
-		    "stopping");
-		return -1;
-	}
-	k->signon_budget = 0;
-	if (find_node_password(k, label, node, &pw, &pwlen) == NULL)
-		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
-	bwk_put16(chb, chlen);	/* big-endian: the MAC input is portable */
-	ok = wc_HmacInit(&h, NULL, INVALID_DEVID) == 0;
-	if (ok) {
-		ok = wc_HmacSetKey(&h, WC_SHA256, pw, (word32)pwlen) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)ctx, sizeof(ctx)) == 0;
-		n = (uint8_t)strlen(label);
-		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)label, n) == 0;
-		n = (uint8_t)strlen(node);
-		ok = ok && wc_HmacUpdate(&h, &n, 1) == 0 &&
-		    wc_HmacUpdate(&h, (const byte *)node, n) == 0 &&
-		    wc_HmacUpdate(&h, chb, 2) == 0 &&
-		    wc_HmacUpdate(&h, ch, chlen) == 0 &&
-		    wc_HmacUpdate(&h, exp, KEYD_EXPORTER_LEN) == 0 &&
-		    wc_HmacFinal(&h, mac) == 0;
-		wc_HmacFree(&h);
-		/* ipad/opad are derived from the password */
-		explicit_bzero(&h, sizeof(h));
-	}
-	bwk_msg(ok ? "BWK0522I" : "BWK0521W", "audit: %s sign-on proof for "
-	    "node %s at server %s", ok ? "made a" : "FAILED to make a", node,
-	    label);
-	if (!ok)
-		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
-	frame_init(&f, KEYD_ANS_SIGNON, m->seq);
-	frame_put(&f, mac, sizeof(mac));
-	explicit_bzero(mac, sizeof(mac));
-	return answer(k, &f);
-}
-
 /*
  * First use only for a server nothing vouches for: no entry of its own
  * and no CA root for every server (the client refuses first use then
@@ -366,15 +278,31 @@ has_trust_entry(const struct kdb *db, const char *server)
 }
 
 /*
+ * The dates of an ACCEPT come from the network process, which may lie,
+ * and the helper does not parse the certificate to check them (it parses
+ * no peer bytes). So it bounds what it is told: instants an RFC 5280 time
+ * can name, not before no later than not after, and valid now, or the
+ * client's policy would have refused the certificate before asking.
+ * Readers take the dates from the certificate itself.
+ */
+static int
+dates_sane(int64_t nb, int64_t na, int64_t now)
+{
+	return nb >= X509_TIME_MIN && na <= X509_TIME_MAX && nb <= na &&
+	    nb <= now && now <= na;
+}
+
+/*
  * ACCEPT: trust on first use. The certificate is an opaque blob here (the
- * helper never parses peer bytes); the dates come from the network
- * process and are informational (bulwark-cert -verify re-reads them).
+ * helper never parses peer bytes); the dates are bounded, and stored for
+ * bulwark-cert -verify to hold against the certificate's own.
  */
 static int
 keyd_answer_accept(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1], fpr[BWK_FPR_STRLEN];
 	uint32_t len, nb_hi, nb_lo, na_hi, na_lo;
+	int64_t nb, na;
 	const uint8_t *der;
 	struct kdb_entry e;
 	struct kdb fresh;
@@ -393,6 +321,14 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 		return -1;
 	}
 	k->accepted = 1;
+	nb = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
+	na = (int64_t)((uint64_t)na_hi << 32 | na_lo);
+	if (!dates_sane(nb, na, bwk_now())) {
+		bwk_msg("BWK0545E", "an ACCEPT with validity dates no certificate "
+		    "the client accepts now can have (not before %lld, not after "
+		    "%lld); stopping", (long long)nb, (long long)na);
+		return -1;
+	}
 	if (!k->accept_first_use || !k->store_ok || k->system_ca)
 		return answer_fail(k, m->seq, KEYD_FAIL_REFUSED);
 	if (has_trust_entry(&k->db, label))
@@ -404,12 +340,17 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	snprintf(e.label, sizeof(e.label), "%s", label);
 	snprintf(e.server, sizeof(e.server), "%s", label);
 	e.added = bwk_now();
-	e.not_before = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
-	e.not_after = (int64_t)((uint64_t)na_hi << 32 | na_lo);
+	e.not_before = nb;
+	e.not_after = na;
 	if (wc_Sha256Hash(der, len, e.fpr) != 0)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
 
-	/* Under the lock, on the database as it is now, not as it was. */
+	/*
+	 * Under the lock, on the database as it is now, not as it was; and
+	 * all of it well before the client stops waiting for the answer.
+	 */
+	k->store.lock_wait_ms = KEYD_LOCK_WAIT_MS;
+	k->store.commit_by = bwk_mono_ms() + KEYD_ACCEPT_MS;
 	if (store_lock(&k->store) == -1)
 		return answer_fail(k, m->seq, KEYD_FAIL_STORE);
 	if (store_load(&k->store, &fresh, &st) == -1) {
@@ -455,7 +396,6 @@ static const struct keyd_table dispatch[] = {
 	{ KEYD_REQ_TRUST,	1, keyd_answer_trust },
 	{ KEYD_REQ_BEGIN,	1, keyd_answer_begin },
 	{ KEYD_REQ_SIGN,	1, keyd_answer_sign },
-	{ KEYD_REQ_SIGNON,	1, keyd_answer_signon },
 	{ KEYD_REQ_ACCEPT,	1, keyd_answer_accept },
 };
 
