@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "rawtls.h"
 
 #define TEST_USER	"bwktest"
 
@@ -130,4 +131,41 @@ Test(setgid, user_session_without_reading_the_database)
 	/* and cannot make the helper do anything outside its protocol */
 	cr_assert_eq(as_user(out, sizeof(out), "%s/keyd-poke %s/libexec/"
 	    "bulwark/bulwark-keyd srv1", prefix, prefix), 0, "%s", out);
+}
+
+static void
+play_unknown(struct raw_conn *c, void *arg)
+{
+	struct raw_hello h = { 0 };
+	const char *certs[] = { t_cert("ec384.pem"), NULL };
+
+	(void)arg;
+	raw_server_hello(c, &h);
+	raw_certificate_files(c, certs);
+	raw_key_exchange(c, 24, t_cert("ec384.key"));
+	raw_hello_done(c);
+}
+
+/*
+ * First use on a setgid install: the helper never writes the system
+ * database, and says so at HELLO, so an unknown server is refused before
+ * the key exchange, with the database and the administrator's command,
+ * instead of after a whole handshake with a bare reason code.
+ */
+Test(setgid, unknown_server_refused_before_the_key_exchange)
+{
+	struct raw_server srv;
+	struct raw_record rec;
+	char out[8192];
+
+	need_install();
+	raw_start(&srv, play_unknown, NULL);
+	cr_assert_eq(as_user(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check -servername=srv9 -tcpserveraddress=127.0.0.1 "
+	    "-tcpport=%s", prefix, srv.port), 5, "%s", out);
+	raw_finish(&srv, &rec);
+	cr_assert(t_contains(out, "BWK0754E"), "%s", out);
+	cr_assert(t_contains(out, "/etc/bulwark -add -server srv9"), "%s", out);
+	cr_assert(rec.got_hello && rec.other_bytes == 0,
+	    "the client sent %zu bytes past its ClientHello", rec.other_bytes);
 }

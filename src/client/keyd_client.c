@@ -127,15 +127,24 @@ keyd_hello(struct keyd_conn *c)
 	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, v;
+	uint32_t seq = ++c->seq, v, flags;
+	uint16_t n;
 
 	frame_init(&f, KEYD_REQ_HELLO, seq);
 	frame_put32(&f, KEYD_VERSION);
 	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_HELLO, seq, &m) == -1)
 		return -1;
 	if (m.type != KEYD_ANS_HELLO || msg_get32(&m, &v) == -1 ||
-	    msg_end(&m) == -1 || v != KEYD_VERSION)
+	    v != KEYD_VERSION)
 		return helper_failed(c, "speaks another protocol version");
+	if (msg_get32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
+	    msg_get16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
+	    msg_get(&m, c->dir, n) == -1 || msg_end(&m) == -1 ||
+	    memchr(c->dir, '\0', n) != NULL)
+		return helper_failed(c, "sent a malformed HELLO answer");
+	c->dir[n] = '\0';
+	c->may_pin = (flags & KEYD_HELLO_MAY_PIN) != 0;
+	c->setgid = (flags & KEYD_HELLO_SETGID) != 0;
 	return 0;
 }
 

@@ -23,6 +23,10 @@ struct keyd_conn {
 	pid_t		pid;
 	uint32_t	seq;
 	int		dead;		/* the helper stopped or misbehaved */
+	/* from HELLO */
+	int		may_pin;	/* a first-use pin would be tried */
+	int		setgid;		/* the system database, read only */
+	char		dir[KEYD_DIR_MAX + 1];	/* the database it opened */
 };
 
 struct keyd_spawn_opts {

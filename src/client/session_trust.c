@@ -483,6 +483,29 @@ untrusted(struct session *s)
 	refuse(s, FAIL_TRUST);
 }
 
+/*
+ * First use would apply, but the helper said at HELLO that it may not pin
+ * (a setgid install reads the system database and never writes): refused
+ * now, with what an administrator runs, rather than after the handshake.
+ */
+static void
+cannot_pin(struct session *s)
+{
+	char fpr[BWK_FPR_STRLEN];
+
+	bwk_fpr_format(s->leaf_fpr, fpr);
+	bwk_msg("BWK0754E", "server %s (%s:%s) is not in the key database "
+	    "that sessions on this machine use, %s, and first use cannot pin "
+	    "it there%s; check its fingerprint (SHA-256 %s) with the server's "
+	    "administrator, then have an administrator run: bulwark-cert -db "
+	    "%s -add -server %s -file cert256.arm; %s", s->o->server,
+	    s->o->host, s->o->port, s->kd.dir, s->kd.setgid ? " (bulwark-keyd "
+	    "is installed setgid: it reads the system database and never "
+	    "writes it)" : "", fpr, s->kd.dir, s->o->server,
+	    session_sent_note(s));
+	refuse(s, FAIL_TRUST);
+}
+
 /* 4. An expected fingerprint, when given, holds whatever rule trusted. */
 static int
 check_expected(struct session *s)
@@ -524,8 +547,13 @@ decide(struct session *s, const struct peer_chain *pc, int wolf_err)
 			s->rule = TRUST_CA;
 	}
 	if (s->rule == TRUST_NONE && s->trust.n == 0 && !s->o->system_ca &&
-	    s->o->accept_first_use)
+	    s->o->accept_first_use) {
+		if (!s->kd.may_pin) {
+			cannot_pin(s);
+			return -1;
+		}
 		s->rule = TRUST_FIRST_USE;	/* pinned once the handshake ends */
+	}
 	if (s->rule == TRUST_NONE) {
 		untrusted(s);
 		return -1;

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define KEYD_FD			3	/* the helper's end of the socketpair */
-#define KEYD_VERSION		1
+#define KEYD_VERSION		2	/* 2: HELLO says what the helper may do */
 #define KEYD_HDR_LEN		12
 /* room for a 64 KiB certificate plus its SPKI (BEGIN) or dates (ACCEPT) */
 #define KEYD_MAX_FRAME		(KEYD_HDR_LEN + 4096 + 64 * 1024)
@@ -45,7 +45,7 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
 	KEYD_REQ_HELLO		= 2,	/* u32 version */
-	KEYD_ANS_HELLO		= 3,	/* u32 version */
+	KEYD_ANS_HELLO		= 3,	/* u32 version, u32 flags, u16 n, dir */
 	KEYD_REQ_TRUST		= 4,	/* label */
 	KEYD_ANS_TRUST		= 5,	/* one per certificate, see below */
 	KEYD_REQ_BEGIN		= 6,	/* label: permits one SIGN */
@@ -68,6 +68,15 @@ enum keyd_type {
  * u32 len, DER. total 0: one frame, index 0, kind 0, len 0.
  */
 #define KEYD_TRUST_MAX		64
+
+/*
+ * ANS_HELLO flags: what the client may expect before it connects, so
+ * that it refuses a server it could not pin before the key exchange.
+ */
+#define KEYD_HELLO_MAY_PIN	0x1	/* ACCEPT would be tried */
+#define KEYD_HELLO_SETGID	0x2	/* the system database, read only */
+#define KEYD_HELLO_FLAGS	0x3
+#define KEYD_DIR_MAX		1024	/* the database directory's path */
 
 enum keyd_scheme { KEYD_SIG_ECDSA = 1, KEYD_SIG_RSA_PKCS1 = 2, KEYD_SIG_RSA_PSS = 3 };
 enum keyd_hash { KEYD_SHA256 = 1, KEYD_SHA384 = 2, KEYD_SHA512 = 3 };

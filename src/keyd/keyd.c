@@ -174,6 +174,12 @@ main(int argc, char **argv)
 		return 1;
 	stash_wipe(&st);	/* the ACCEPT path re-reads it under the lock */
 	k.store_ok = a.accept_first_use;
+	k.setgid = setgid_mode;
+	if (snprintf(k.dir, sizeof(k.dir), "%s", dir) >= (int)sizeof(k.dir)) {
+		bwk_msg("BWK0501E", "bad arguments from the client: the key "
+		    "database's path is longer than %d bytes", KEYD_DIR_MAX);
+		return 1;
+	}
 	snprintf(k.server, sizeof(k.server), "%s", a.server);
 	k.accept_first_use = a.accept_first_use;
 	k.system_ca = a.system_ca;

@@ -39,6 +39,8 @@ struct keyd {
 	int		 system_ca;		/* BWKSYSTEMCA YES: no first use */
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;
+	int		 setgid;		/* the system database, never written */
+	char		 dir[KEYD_DIR_MAX + 1];	/* told to the client in HELLO */
 	enum keyd_state	 state;
 	uint32_t	 seq;			/* the last request's */
 	int		 sign_budget;		/* one SIGN per BEGIN */

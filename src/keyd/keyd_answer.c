@@ -61,6 +61,10 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	k->state = KS_READY;
 	frame_init(&f, KEYD_ANS_HELLO, m->seq);
 	frame_put32(&f, KEYD_VERSION);
+	frame_put32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
+	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0));
+	frame_put16(&f, (uint16_t)strlen(k->dir));
+	frame_put(&f, k->dir, strlen(k->dir));
 	return answer(k, &f);
 }
 
