@@ -46,6 +46,8 @@ OUT		:= build/asan
 CC		:= clang
 VFLAGS		:= -O1 -DBULWARK_TESTING -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+$(error unknown VARIANT '$(VARIANT)': use release, test, asan or install)
 endif
 
 # The client execs the helper by this absolute path only (no PATH search,
@@ -54,31 +56,58 @@ endif
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
 SYSTEM_DIR	?= /etc/bulwark
 
-CFLAGS		:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
+# Packagers' CFLAGS and LDFLAGS (from the environment or the command
+# line) are kept as they are and come first; ours follow in BWK_CFLAGS
+# and BWK_LDFLAGS, so a sub-make of another variant never inherits them.
+# Function and data sections let the linker drop what a program does not
+# call (--gc-sections), so a program holds only the code of its side.
+BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
-		   -fstack-protector-strong -fPIE -I$(WOLFSSL)/include $(VFLAGS) \
+		   -fstack-protector-strong -fPIE -ffunction-sections \
+		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
-		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"'
-LDFLAGS		:= -pie -Wl,-z,relro,-z,now $(filter -fsanitize=%,$(VFLAGS))
-LIBS		:= $(WOLFSSL_LIB) -lm -lpthread
+		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' -MMD -MP
+BWK_LDFLAGS	:= -pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
+		   $(filter -fsanitize=%,$(VFLAGS))
+WOLFSSL_LIBS	:= $(WOLFSSL_LIB) -lm -lpthread
 # The client's verifier asks Debian's libpsl about public suffixes.
 PSL_LIBS	:= -lpsl
 
-COMMON_SRC	:= $(wildcard src/common/*.c)
+# One folder per trust side, each a static library; each program lists
+# what it links (docs/architecture.md; scripts/check-layout.sh checks it):
+#   src/lib     messages, utilities, the helper protocol's framing,
+#               certificate files, self-tests: everyone
+#   src/kdb     the key database, the stash, the store (the secrets):
+#               bulwark-cert and bulwark-keyd only
+#   src/tls     the policy, the session, its trust decision, the helper's
+#               stubs: bulwark (later bulwarkd)
+#   src/verify  path validation: bulwark
+#   sandbox     seccomp and Landlock profiles: bulwark and bulwark-keyd
+LIB_SRC		:= $(wildcard src/lib/*.c)
+KDB_SRC		:= $(wildcard src/kdb/*.c)
+TLS_SRC		:= $(wildcard src/tls/*.c)
+VERIFY_SRC	:= $(wildcard src/verify/*.c)
 SANDBOX_SRC	:= $(wildcard sandbox/*.c)
 CERT_SRC	:= $(wildcard src/cert/*.c)
 KEYD_SRC	:= $(wildcard src/keyd/*.c)
 CLIENT_SRC	:= $(wildcard src/client/*.c)
 TEST_SRC	:= $(wildcard tests/*.c)
-COMMON_OBJ	:= $(COMMON_SRC:%.c=$(OUT)/obj/%.o)
-SANDBOX_OBJ	:= $(SANDBOX_SRC:%.c=$(OUT)/obj/%.o)
-CERT_OBJ	:= $(CERT_SRC:%.c=$(OUT)/obj/%.o)
-KEYD_OBJ	:= $(KEYD_SRC:%.c=$(OUT)/obj/%.o)
-CLIENT_OBJ	:= $(CLIENT_SRC:%.c=$(OUT)/obj/%.o) $(OUT)/obj/policy_builtin.o
-# The tests call the helper's dispatch and the client's stubs directly.
+
+objs		= $(patsubst %.c,$(OUT)/obj/%.o,$(1))
+comma		:= ,
+A_LIB		:= $(OUT)/lib/libbwk_lib.a
+A_KDB		:= $(OUT)/lib/libbwk_kdb.a
+A_TLS		:= $(OUT)/lib/libbwk_tls.a
+A_VERIFY	:= $(OUT)/lib/libbwk_verify.a
+A_SANDBOX	:= $(OUT)/lib/libbwk_sandbox.a
+
+CERT_OBJ	:= $(call objs,$(CERT_SRC))
+KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
+CLIENT_OBJ	:= $(call objs,$(CLIENT_SRC))
+TEST_OBJ	:= $(call objs,$(TEST_SRC))
+# The tests call the helper's dispatch and the client's options directly.
 KEYD_LIB_OBJ	:= $(filter-out %/keyd.o,$(KEYD_OBJ))
 CLIENT_LIB_OBJ	:= $(filter-out %/main.o,$(CLIENT_OBJ))
-TEST_OBJ	:= $(TEST_SRC:%.c=$(OUT)/obj/%.o)
 PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
 		   $(OUT)/bin/bulwark
 TESTBIN		:= $(OUT)/tests/bulwark-tests
@@ -102,10 +131,21 @@ deps:
 $(WOLFSSL_LIB): scripts/wolfssl.flags scripts/build-wolfssl.sh
 	@scripts/build-wolfssl.sh
 
-$(OUT)/obj/%.o: %.c $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h) \
-		$(OUT)/.keyd-path
+$(OUT)/obj/%.o: %.c $(WOLFSSL_LIB) $(OUT)/.keyd-path
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(BWK_CFLAGS) -c $< -o $@
+
+-include $(shell find $(OUT)/obj -name '*.d' 2>/dev/null)
+
+$(A_LIB): $(call objs,$(LIB_SRC))
+$(A_KDB): $(call objs,$(KDB_SRC))
+$(A_TLS): $(call objs,$(TLS_SRC)) $(OUT)/obj/policy_builtin.o
+$(A_VERIFY): $(call objs,$(VERIFY_SRC))
+$(A_SANDBOX): $(call objs,$(SANDBOX_SRC))
+$(OUT)/lib/%.a:
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	ar rcs $@ $^
 
 # The built-in policy is policy/bulwark.policy, compiled in as a string.
 $(OUT)/gen/policy_builtin.c: policy/bulwark.policy
@@ -117,7 +157,7 @@ $(OUT)/gen/policy_builtin.c: policy/bulwark.policy
 
 $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(BWK_CFLAGS) -c $< -o $@
 
 # Rebuild when the helper's compiled-in path changes.
 $(OUT)/.keyd-path: FORCE
@@ -127,43 +167,50 @@ $(OUT)/.keyd-path: FORCE
 
 FORCE:
 
-$(OUT)/bin/bulwark-cert: $(CERT_OBJ) $(COMMON_OBJ)
+# Each program: its own objects, then the libraries of its side.
+$(OUT)/bin/bulwark-cert: $(CERT_OBJ) $(A_KDB) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
 
-$(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
+$(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(A_KDB) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp
 
-$(OUT)/bin/bulwark: $(CLIENT_OBJ) $(COMMON_OBJ) $(SANDBOX_OBJ)
+$(OUT)/bin/bulwark: $(CLIENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS)
 
-$(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(COMMON_OBJ)
+$(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
 
-$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(COMMON_OBJ) \
-		$(SANDBOX_OBJ)
+# The tests reach into every side, as one process. No --gc-sections:
+# Criterion finds its tests in a section nothing else refers to.
+$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
+		$(A_VERIFY) $(A_KDB) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS) -lseccomp $(PSL_LIBS) -lcriterion
+	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
+	    -lcriterion
 
-build/fuzz/%: fuzz/%.c $(COMMON_SRC) $(WOLFSSL_LIB) $(wildcard src/*/*.h)
+# Fuzz targets: clang with libFuzzer, built from the sources of the side
+# they test (src/lib and src/kdb for the file formats).
+FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h)
+build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(COMMON_SRC) $(LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
 # The helper's dispatch: its handlers, without its main.
-build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(COMMON_SRC) $(KEYD_SRC) $(WOLFSSL_LIB) \
-		$(wildcard src/*/*.h)
+build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
+		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
-	    $(COMMON_SRC) $(LIBS)
+	    $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
 # The client's handshake: the session code with a memory transport; the
 # target answers the key helper's stubs itself (no keyd_client.c), with
 # the test-only keys of fuzz/handshake/ compiled in.
-FUZZ_SESSION_SRC := $(filter-out %/main.c %/keyd_client.c,$(CLIENT_SRC)) \
-		    $(SANDBOX_SRC)
+FUZZ_SESSION_SRC := $(filter-out %/keyd_client.c,$(TLS_SRC)) $(VERIFY_SRC) \
+		    $(SANDBOX_SRC) $(LIB_SRC)
 build/gen/fuzz_handshake_keys.c: fuzz/handshake/server.key \
 		fuzz/handshake/client.key fuzz/handshake/client.pem
 	@mkdir -p $(dir $@)
@@ -174,31 +221,28 @@ build/gen/fuzz_handshake_keys.c: fuzz/handshake/server.key \
 	    sed 's/^/"/; s/$$/\\n"/' fuzz/handshake/$${v#*:}; echo ';'; \
 	  done; } >$@
 
-build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(COMMON_SRC) \
-		$(FUZZ_SESSION_SRC) build/gen/policy_builtin.c \
-		build/gen/fuzz_handshake_keys.c $(WOLFSSL_LIB) \
-		$(wildcard src/*/*.h sandbox/*.h)
+build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
+		build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
+		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
 	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(FUZZ_SESSION_SRC) \
-	    $(COMMON_SRC) build/gen/policy_builtin.c \
-	    build/gen/fuzz_handshake_keys.c $(LIBS) $(PSL_LIBS) -lseccomp
+	    build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
+	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
-# The client's path validator: its verify*.c files (cmd_verify included,
-# main not), with libpsl as the client links it.
-VERIFY_SRC	:= $(wildcard src/client/verify*.c)
-build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(COMMON_SRC) $(VERIFY_SRC) \
-		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+# The path validator, with libpsl as the client links it.
+build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(COMMON_SRC) $(LIBS) \
+	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
 	    $(PSL_LIBS)
 
 # bulwark-cert's commands, without its main.
-build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(COMMON_SRC) $(CERT_SRC) \
-		$(WOLFSSL_LIB) $(wildcard src/*/*.h)
+build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
+		$(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
-	    $(COMMON_SRC) $(LIBS)
+	    $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
 # The tests find the programs and the test certificates through the
 # environment, so one test binary serves every variant.
@@ -229,6 +273,8 @@ setgid-install:
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@echo "== each program holds only the code of its side"
+	@scripts/check-layout.sh build $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-tests VARIANT=test
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
 	@$(MAKE) --no-print-directory setgid-install
@@ -254,7 +300,7 @@ demo: deps
 
 build/bench/bench_crypto: bench/bench_crypto.c $(WOLFSSL_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -I$(WOLFSSL)/include -o $@ $< $(LIBS)
+	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -I$(WOLFSSL)/include -o $@ $< $(WOLFSSL_LIBS)
 
 # Speed beside a peer, as ratios (never as timed assertions in tests).
 bench: deps
@@ -286,5 +332,6 @@ else
 endif
 
 clean:
-	rm -rf build/bin build/obj build/test build/asan build/fuzz build/bench \
+	rm -rf build/bin build/obj build/lib build/gen build/test build/asan \
+	    build/fuzz build/bench \
 	    build/tests build/testcerts build/install build/.keyd-path

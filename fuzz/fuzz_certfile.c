@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/common/certfile.h"
-#include "../src/common/msg.h"
-#include "../src/common/util.h"
-#include "../src/common/x509.h"
+#include "../src/lib/certfile.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/util.h"
+#include "../src/lib/x509.h"
 
 /* A fixed "now" (2027-01-01 00:00:00 UTC): runs must be reproducible. */
 #define FUZZ_NOW	((int64_t)1798761600)

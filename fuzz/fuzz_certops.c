@@ -35,8 +35,8 @@
 #include <unistd.h>
 
 #include "../src/cert/cert.h"
-#include "../src/common/msg.h"
-#include "../src/common/store.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/store.h"
 
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -35,11 +35,11 @@
 #include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/random.h>
 
-#include "../src/common/kdb.h"
-#include "../src/common/msg.h"
-#include "../src/client/policy.h"
-#include "../src/client/session.h"
-#include "../src/client/verify.h"
+#include "../src/kdb/kdb.h"
+#include "../src/lib/msg.h"
+#include "../src/tls/policy.h"
+#include "../src/tls/session.h"
+#include "../src/verify/verify.h"
 
 /* 2027-06-01: the recorded seeds' certificates are valid then. */
 #define FUZZ_TIME	1811808000

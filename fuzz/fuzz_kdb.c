@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/common/kdb.h"
-#include "../src/common/msg.h"
-#include "../src/common/stash.h"
+#include "../src/kdb/kdb.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/stash.h"
 
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "../src/keyd/keyd.h"
 
 static struct kdb base;

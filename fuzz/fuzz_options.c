@@ -7,7 +7,7 @@
  * every field is one the parser could have accepted, every string is
  * terminated, and a second parse gives the same result.
  *
- * The parser is included, not linked: the fuzz build links src/common only.
+ * The parser is included, not linked: the fuzz build links src/lib only.
  */
 #include <stdint.h>
 #include <stdio.h>

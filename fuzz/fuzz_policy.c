@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/client/policy.c"
+#include "../src/tls/policy.c"
 
 const char policy_builtin_text[] = "";
 

@@ -1,5 +1,5 @@
 /*
- * The path validator, chain_verify() of src/client/verify.c, with its DER
+ * The path validator, chain_verify() of src/verify/verify.c, with its DER
  * reader, its name, policy and CRL code, on a chain from the fuzzer.
  *
  * Input: DER elements one after the other (each read as tag, length,
@@ -29,9 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/client/verify.h"
-#include "../src/common/der.h"
-#include "../src/common/msg.h"
+#include "../src/verify/verify.h"
+#include "../src/lib/der.h"
+#include "../src/lib/msg.h"
 
 /* A fixed "now" (2027-01-01 00:00:00 UTC): runs must be reproducible. */
 #define FUZZ_NOW	((int64_t)1798761600)

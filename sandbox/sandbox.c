@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "sandbox_int.h"
 
 #ifdef SB_SANITIZER

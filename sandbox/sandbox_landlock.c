@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "landlock_compat.h"
 #include "sandbox_int.h"
 

@@ -56,7 +56,7 @@
 
 #include <seccomp.h>
 
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "sandbox_int.h"
 
 #ifdef BWK_SECCOMP_DEBUG

@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "sandbox_int.h"
 
 #define SB_CHROOT	"/var/empty/bulwark"

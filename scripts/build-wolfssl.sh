@@ -60,7 +60,7 @@ rm -rf "$out"
 make install >"$work/install.log" 2>&1
 # wolfSSL has no public call that says whether extended master secret was
 # negotiated, or which signature the server used; the client reads them
-# from the session (src/client/tls_facts.c), built against this exact tree.
+# from the session (src/tls/tls_facts.c), built against this exact tree.
 cp wolfssl/internal.h "$out/include/wolfssl/internal.h"
 
 # The policy needs AES-NI: refuse a build where it is not really compiled in.

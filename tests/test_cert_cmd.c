@@ -15,10 +15,10 @@
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
 
-#include "../src/common/certfile.h"
-#include "../src/common/msg.h"
-#include "../src/common/store.h"
-#include "../src/common/x509.h"
+#include "../src/lib/certfile.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/store.h"
+#include "../src/lib/x509.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")

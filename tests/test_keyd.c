@@ -22,11 +22,11 @@
 #include <wolfssl/wolfcrypt/hash.h>
 #include <wolfssl/wolfcrypt/rsa.h>
 
-#include "../src/client/keyd_client.h"
-#include "../src/common/kdb.h"
-#include "../src/common/msg.h"
-#include "../src/common/proto.h"
-#include "../src/common/x509.h"
+#include "../src/tls/keyd_client.h"
+#include "../src/kdb/kdb.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/proto.h"
+#include "../src/lib/x509.h"
 #include "helpers.h"
 
 struct helper {

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "../src/client/options.h"
-#include "../src/common/msg.h"
+#include "../src/lib/msg.h"
 #include "helpers.h"
 
 static void setup(void) { bwk_quiet = 0; }

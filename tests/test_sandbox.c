@@ -48,9 +48,9 @@
 #include "../sandbox/landlock_compat.h"
 #include "../sandbox/sandbox.h"
 #include "../sandbox/sandbox_int.h"
-#include "../src/common/msg.h"
-#include "../src/common/store.h"
-#include "../src/common/util.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/store.h"
+#include "../src/lib/util.h"
 #include "helpers.h"
 
 /* Child exit codes besides an errno value (all errnos used are < 100). */
@@ -657,7 +657,7 @@ do_real_store(void)
 	struct stash st, st2;
 	char dir[PATH_MAX];
 
-	if (store_dir(t_db(), dir, sizeof(dir)) == -1 ||
+	if (bwk_kdb_dir(t_db(), dir, sizeof(dir)) == -1 ||
 	    store_open(&s, dir, STORE_WRITE_LATER) == -1 ||
 	    store_load(&s, &db, &st) == -1)
 		return X_SETUP;

@@ -21,8 +21,8 @@
 #include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
 
-#include "../src/client/policy.h"
-#include "../src/client/session.h"
+#include "../src/tls/policy.h"
+#include "../src/tls/session.h"
 #include "helpers.h"
 
 static void setup(void) { t_need_sandbox(); t_tmpdir(); }

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../src/common/msg.h"
-#include "../src/common/store.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/store.h"
 #include "helpers.h"
 
 #define KDB	t_path("db/bulwark.kdb")

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/common/certfile.h"
-#include "../src/common/kdb.h"
-#include "../src/common/msg.h"
-#include "../src/common/stash.h"
-#include "../src/common/util.h"
-#include "../src/common/x509.h"
+#include "../src/lib/certfile.h"
+#include "../src/kdb/kdb.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/stash.h"
+#include "../src/lib/util.h"
+#include "../src/lib/x509.h"
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/aes.h>
 #include <wolfssl/wolfcrypt/hash.h>

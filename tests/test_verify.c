@@ -15,9 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../src/client/verify.h"
-#include "../src/client/verify_int.h"
-#include "../src/common/msg.h"
+#include "../src/verify/verify.h"
+#include "../src/verify/verify_int.h"
+#include "../src/lib/msg.h"
 #include "helpers.h"
 
 static void setup(void) { t_tmpdir(); }

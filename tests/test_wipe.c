@@ -29,9 +29,9 @@
 #include <wolfssl/wolfcrypt/hmac.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
-#include "../src/common/kdb.h"
-#include "../src/common/msg.h"
-#include "../src/common/stash.h"
+#include "../src/kdb/kdb.h"
+#include "../src/lib/msg.h"
+#include "../src/kdb/stash.h"
 #include "helpers.h"
 
 #define MASK		0x5a

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/certfile.h"
-#include "../common/msg.h"
-#include "../common/util.h"
+#include "../lib/certfile.h"
+#include "../lib/msg.h"
+#include "../lib/util.h"
 #include "cert.h"
 
 struct incoming {

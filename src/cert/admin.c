@@ -5,9 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/msg.h"
-#include "../common/selftest.h"
-#include "../common/util.h"
+#include "../lib/msg.h"
+#include "../lib/selftest.h"
+#include "../lib/util.h"
 #include "cert.h"
 
 void
@@ -106,7 +106,7 @@ out_store:
  * process's word) against the certificate's own.
  */
 int
-cmd_verify(struct cert_opts *o)
+cmd_verify_db(struct cert_opts *o)
 {
 	struct store s;
 	struct kdb db;

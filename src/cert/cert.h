@@ -2,9 +2,9 @@
 #ifndef BWK_CERT_H
 #define BWK_CERT_H
 
-#include "../common/kdb.h"
-#include "../common/store.h"
-#include "../common/x509.h"
+#include "../kdb/kdb.h"
+#include "../kdb/store.h"
+#include "../lib/x509.h"
 
 /* Exit statuses, documented in --help and bulwark-cert(1). */
 #define EXIT_OK		0
@@ -52,7 +52,7 @@ int	cmd_show(struct cert_opts *);		/* -show */
 int	cmd_expiring(struct cert_opts *);	/* -expiring */
 int	cmd_delete(struct cert_opts *);		/* -delete */
 int	cmd_rekey(struct cert_opts *);		/* -rekey */
-int	cmd_verify(struct cert_opts *);		/* -verify */
+int	cmd_verify_db(struct cert_opts *);		/* -verify */
 int	cmd_selftest(struct cert_opts *);	/* -selftest */
 int	cmd_add_client(struct cert_opts *);	/* -add -client, -replace -client */
 int	cmd_nodepw(struct cert_opts *);		/* -nodepw */

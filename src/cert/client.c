@@ -5,7 +5,6 @@
  * bulwark-keyd uses them.
  */
 #include <wolfssl/options.h>
-#include <wolfssl/ssl.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
 #include <wolfssl/wolfcrypt/ecc.h>
 #include <wolfssl/wolfcrypt/hash.h>
@@ -19,8 +18,8 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "../common/certfile.h"
-#include "../common/msg.h"
+#include "../lib/certfile.h"
+#include "../lib/msg.h"
 #include "cert.h"
 
 #define KEYFILE_MAX	(64 * 1024)
@@ -62,22 +61,26 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 }
 
 /*
- * The size of a private key (PKCS#8, PKCS#1 or RFC 5915): RSA modulus or
- * EC field bits, *type X509_KEY_RSA or X509_KEY_EC; 0 when neither decodes.
+ * A private key (PKCS#8, PKCS#1 or RFC 5915): its size (RSA modulus or EC
+ * field bits) and its public half as SubjectPublicKeyInfo DER, through
+ * wolfCrypt alone (this tool links no TLS layer). *type is X509_KEY_OTHER
+ * and 0 is returned when neither an EC nor an RSA key decodes.
  */
 static int
-key_bits(const uint8_t *key, size_t klen, enum x509_key *type)
+key_public(const uint8_t *key, size_t klen, enum x509_key *type,
+    uint8_t *spki, size_t cap, size_t *spkilen)
 {
 	RsaKey rsa;
 	ecc_key ecc;
 	word32 idx = 0;
-	int bits = 0;
+	int bits = 0, n = -1;
 
 	*type = X509_KEY_OTHER;
 	if (wc_ecc_init(&ecc) == 0) {
 		if (wc_EccPrivateKeyDecode(key, &idx, &ecc, (word32)klen) == 0) {
 			*type = X509_KEY_EC;
 			bits = wc_ecc_size(&ecc) * 8;
+			n = wc_EccPublicKeyToDer(&ecc, spki, (word32)cap, 1);
 		}
 		wc_ecc_free(&ecc);
 	}
@@ -86,44 +89,38 @@ key_bits(const uint8_t *key, size_t klen, enum x509_key *type)
 		if (wc_RsaPrivateKeyDecode(key, &idx, &rsa, (word32)klen) == 0) {
 			*type = X509_KEY_RSA;
 			bits = wc_RsaEncryptSize(&rsa) * 8;
+			n = wc_RsaKeyToPublicDer(&rsa, spki, (word32)cap);
 		}
 		wc_FreeRsaKey(&rsa);
 	}
+	*spkilen = n > 0 ? (size_t)n : 0;
 	return bits;
 }
 
 enum key_check { KEY_OK, KEY_TOO_SMALL, KEY_MISMATCH };
 
 /*
- * The key must be as strong as the policy asks of the certificate, and
- * belong to it (wolfSSL's pair check). That check runs in a TLS context
- * told the policy's floor: a fresh context inherits the hardened build's
- * 3072-bit RSA minimum, which refused RSA-2048 keys as not belonging.
+ * The key must be as strong as the policy's floor asks of a certificate,
+ * and belong to it: its public half is the certificate's
+ * SubjectPublicKeyInfo, byte for byte (both are DER, so one key has one
+ * encoding).
  */
 static enum key_check
 check_key(const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
     enum x509_key *type, int *bits)
 {
-	WOLFSSL_CTX *ctx;
-	int ok;
+	uint8_t spki[1024];
+	const uint8_t *want;
+	size_t n, wantlen;
 
-	*bits = key_bits(key, klen, type);
+	*bits = key_public(key, klen, type, spki, sizeof(spki), &n);
 	if ((*type == X509_KEY_RSA && *bits < X509_MIN_RSA_BITS) ||
 	    (*type == X509_KEY_EC && *bits < X509_MIN_EC_BITS))
 		return KEY_TOO_SMALL;
-	if ((ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method())) == NULL)
+	if (n == 0 || x509_spki(cert, clen, &want, &wantlen) == -1 ||
+	    n != wantlen || memcmp(spki, want, n) != 0)
 		return KEY_MISMATCH;
-	ok = wolfSSL_CTX_SetMinRsaKey_Sz(ctx, X509_MIN_RSA_BITS) ==
-	    WOLFSSL_SUCCESS &&
-	    wolfSSL_CTX_SetMinEccKey_Sz(ctx, X509_MIN_EC_BITS) ==
-	    WOLFSSL_SUCCESS &&
-	    wolfSSL_CTX_use_certificate_buffer(ctx, cert, (long)clen,
-	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
-	    wolfSSL_CTX_use_PrivateKey_buffer(ctx, key, (long)klen,
-	    WOLFSSL_FILETYPE_ASN1) == WOLFSSL_SUCCESS &&
-	    wolfSSL_CTX_check_private_key(ctx) == WOLFSSL_SUCCESS;
-	wolfSSL_CTX_free(ctx);
-	return ok ? KEY_OK : KEY_MISMATCH;
+	return KEY_OK;
 }
 
 /*

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/msg.h"
-#include "../common/version.h"
+#include "../lib/msg.h"
+#include "../lib/version.h"
 #include "cert.h"
 
 static const char usage_text[] =
@@ -276,7 +276,7 @@ cert_run(struct cert_opts *o)
 	if (o->cmd == CMD_REPLACE && o->label != NULL)
 		o->ca = 1;
 	cert_trust_bulwark_group();
-	if (store_dir(o->db, o->dir, sizeof(o->dir)) == -1)
+	if (bwk_kdb_dir(o->db, o->dir, sizeof(o->dir)) == -1)
 		return EXIT_KDB;
 	switch (o->cmd) {
 	case CMD_ADD:
@@ -295,7 +295,7 @@ cert_run(struct cert_opts *o)
 	case CMD_REKEY:
 		return cmd_rekey(o);
 	case CMD_VERIFY:
-		return cmd_verify(o);
+		return cmd_verify_db(o);
 	default:
 		return usage("no command given", NULL);
 	}

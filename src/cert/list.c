@@ -4,8 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/msg.h"
-#include "../common/util.h"
+#include "../lib/msg.h"
+#include "../lib/util.h"
 #include "cert.h"
 
 const char *

@@ -3,8 +3,8 @@
  * the commands are in the other files of src/cert, so that the fuzz
  * target fuzz_certops can run any sequence of commands in one process.
  */
-#include "../common/msg.h"
-#include "../common/selftest.h"
+#include "../lib/msg.h"
+#include "../lib/selftest.h"
 #include "cert.h"
 
 int

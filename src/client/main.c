@@ -19,14 +19,14 @@
 #include <wolfssl/ssl.h>
 
 #include "../../sandbox/sandbox.h"
-#include "../common/kdb.h"
-#include "../common/msg.h"
-#include "../common/store.h"
-#include "../common/selftest.h"
-#include "../common/version.h"
+#include "../lib/names.h"
+#include "../lib/msg.h"
+#include "../lib/dbdir.h"
+#include "../lib/selftest.h"
+#include "../lib/version.h"
 #include "options.h"
-#include "session.h"
-#include "verify.h"
+#include "../tls/session.h"
+#include "../verify/verify.h"
 
 #define EXIT_OK		0
 #define EXIT_USAGE	2	/* command line, options or policy file */
@@ -101,8 +101,8 @@ parse_check(int argc, char **argv, struct check_args *c)
 			return usage("unknown argument", a);
 	}
 	dsm[ndsm] = NULL;
-	if (c->sysfile == NULL && access(STORE_SYSTEM_DIR "/bulwark.sys", F_OK) == 0)
-		c->sysfile = STORE_SYSTEM_DIR "/bulwark.sys";
+	if (c->sysfile == NULL && access(BWK_KDB_SYSTEM_DIR "/bulwark.sys", F_OK) == 0)
+		c->sysfile = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
 	if (options_load(c->sysfile, optfile, ndsm, dsm, &c->opt) == -1)
 		return EXIT_USAGE;
 	for (k = 0; k < c->opt.nnotes; k++)

@@ -25,9 +25,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/kdb.h"
-#include "../common/msg.h"
-#include "../common/util.h"
+#include "../lib/names.h"
+#include "../lib/msg.h"
+#include "../lib/util.h"
 #include "options.h"
 
 enum opt_id {

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "../../sandbox/sandbox.h"
-#include "../common/msg.h"
-#include "../common/selftest.h"
+#include "../lib/msg.h"
+#include "../lib/selftest.h"
 #include "keyd.h"
 
 struct keyd_args {
@@ -164,10 +164,10 @@ main(int argc, char **argv)
 	}
 	if (setgid_mode) {
 		store_trusted_gid = getegid();
-		a.db = STORE_SYSTEM_DIR;
+		a.db = BWK_KDB_SYSTEM_DIR;
 		a.accept_first_use = 0;
 	}
-	if (store_dir(a.db, dir, sizeof(dir)) == -1)
+	if (bwk_kdb_dir(a.db, dir, sizeof(dir)) == -1)
 		return 1;
 	if (store_open(&k.store, dir, a.accept_first_use ? STORE_WRITE_LATER :
 	    STORE_READ) == -1 || store_load(&k.store, &k.db, &st) == -1)

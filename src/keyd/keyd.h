@@ -1,7 +1,7 @@
 /*
  * bulwark-keyd: the key helper. Holds the key database, the stash, node
  * passwords and client private keys, and answers a fixed set of requests
- * from the network process (src/common/proto.h). Everything named
+ * from the network process (src/lib/proto.h). Everything named
  * keyd_answer_* runs here, on the trusted side.
  */
 #ifndef BWK_KEYD_H
@@ -12,9 +12,9 @@
 #include <wolfssl/wolfcrypt/random.h>
 #include <wolfssl/wolfcrypt/rsa.h>
 
-#include "../common/kdb.h"
-#include "../common/proto.h"
-#include "../common/store.h"
+#include "../kdb/kdb.h"
+#include "../lib/proto.h"
+#include "../kdb/store.h"
 
 enum keyd_state {
 	KS_START,	/* only HELLO */

@@ -11,9 +11,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/msg.h"
-#include "../common/util.h"
-#include "../common/x509.h"
+#include "../lib/msg.h"
+#include "../lib/util.h"
+#include "../lib/x509.h"
 #include "keyd.h"
 
 static int

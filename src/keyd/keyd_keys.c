@@ -10,8 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "../common/msg.h"
-#include "../common/x509.h"
+#include "../lib/msg.h"
+#include "../lib/x509.h"
 #include "keyd.h"
 
 static const struct kdb_entry *

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/common/proto.h"
+#include "../../src/lib/proto.h"
 
 static int
 check(int ok, const char *what)

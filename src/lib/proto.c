@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kdb.h"
+#include "names.h"
 #include "proto.h"
 
 void

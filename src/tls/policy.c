@@ -13,8 +13,8 @@
 #include <wolfssl/options.h>
 #include <wolfssl/version.h>
 
-#include "../common/msg.h"
-#include "../common/util.h"
+#include "../lib/msg.h"
+#include "../lib/util.h"
 #include "policy.h"
 
 #define POLICY_FILE_MAX		(64 * 1024)

@@ -12,8 +12,8 @@
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
 
-#include "../common/kdb.h"
-#include "../common/msg.h"
+#include "../lib/names.h"
+#include "../lib/msg.h"
 #include "keyd_client.h"
 
 static int

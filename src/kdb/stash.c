@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "stash.h"
-#include "util.h"
+#include "../lib/util.h"
 
 static const uint8_t stash_magic[8] = "BWK-STH\n";
 static const char id_label[] = "bulwark stash id v1";

@@ -265,6 +265,34 @@ sig_params_of(const uint8_t *der, size_t len, struct span *params)
 	return 0;
 }
 
+int
+x509_spki(const uint8_t *der, size_t len, const uint8_t **spki,
+    size_t *spkilen)
+{
+	struct der d = { der, len }, c, t;
+	struct span cert, tbs, x, key;
+	int tag;
+
+	if (der_get(&d, 0x30, &cert, NULL) == -1)
+		return -1;
+	c = der_of(cert);
+	if (der_get(&c, 0x30, &tbs, NULL) == -1)
+		return -1;
+	/* [0] version, serial, signature, issuer, validity, subject, SPKI */
+	t = der_of(tbs);
+	if (der_opt(&t, 0xa0, &x, NULL) == -1 ||
+	    der_next(&t, &tag, &x, NULL) == -1 || tag != 0x02 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, &key) == -1)
+		return -1;
+	*spki = key.p;
+	*spkilen = key.n;
+	return 0;
+}
+
 static int
 describe_key(DecodedCert *dc, struct certinfo *ci)
 {

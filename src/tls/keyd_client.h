@@ -12,7 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/proto.h"
+#include "../lib/proto.h"
 
 #ifndef BULWARK_KEYD_PATH
 #error "BULWARK_KEYD_PATH (the helper's absolute path) must be set at build time"

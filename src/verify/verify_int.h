@@ -6,7 +6,7 @@
 #ifndef BWK_VERIFY_INT_H
 #define BWK_VERIFY_INT_H
 
-#include "../common/der.h"
+#include "../lib/der.h"
 #include "verify.h"
 
 /* DNS names (verify_name.c), also used by the name constraints */

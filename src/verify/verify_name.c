@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/util.h"
+#include "../lib/util.h"
 #include "verify_int.h"
 
 static const uint8_t OID_CN[] = { 0x55, 0x04, 0x03 };

@@ -34,26 +34,17 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "../lib/names.h"
+#include "../lib/util.h"
 #include "stash.h"
-#include "util.h"
 
 #define KDB_HEADER_LEN		80
 #define KDB_TAG_LEN		16
-#define KDB_LABEL_MAX		128
 #define KDB_MAX_ENTRIES		4096
-#define KDB_DATA_MAX		(64 * 1024)
 #define KDB_PLAIN_MAX		(16 * 1024 * 1024)
 #define KDB_FILE_MAX		(KDB_HEADER_LEN + KDB_PLAIN_MAX + KDB_TAG_LEN)
 #define KDB_VERSION		1
 
-enum kdb_kind {
-	KDB_PINNED = 1,		/* a server certificate pinned for one server */
-	KDB_CA = 2,		/* a CA certificate trusted as a root */
-	KDB_NODE_PASSWORD = 3,	/* a node's password (secret) */
-	KDB_CLIENT_KEY = 4,	/* a client private key (secret) */
-	KDB_CLIENT_CERT = 5,	/* the client certificate for that key */
-};
-#define KDB_KIND_MAX	KDB_CLIENT_CERT
 
 enum kdb_origin {
 	KDB_FROM_FILE = 1,	/* bulwark-cert -add */
@@ -106,15 +97,6 @@ const char	*kdb_strerror(enum kdb_err);
 int		 kdb_kind_is_secret(int kind);
 const char	*kdb_kind_name(int kind);
 const char	*kdb_origin_name(int origin);
-/* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
-int		 kdb_label_ok(const char *);
-/*
- * A name a person gives (a server, a CA label, a node): a label without
- * '/', '@' or '+'. '/' numbers the members of a bundle (NAME/2) and '@'
- * marks the labels bulwark-cert makes itself (client-key@NAME), so no
- * name can be or make another entry's label.
- */
-int		 kdb_name_ok(const char *);
 /*
  * The label of the one entry of a secret kind, or of a client
  * certificate, that a server has: client-cert@NAME, client-key@NAME,

@@ -25,12 +25,12 @@
 #include <wolfssl/wolfcrypt/hash.h>
 
 #include "../../sandbox/sandbox.h"
-#include "../common/kdb.h"
-#include "../common/msg.h"
-#include "../common/store.h"
-#include "../common/x509.h"
+#include "../lib/names.h"
+#include "../lib/msg.h"
+#include "../lib/dbdir.h"
+#include "../lib/x509.h"
 #include "session.h"
-#include "verify.h"
+#include "../verify/verify.h"
 
 static int
 is_ip_literal(const char *h)
@@ -181,7 +181,7 @@ session_prepare(struct session *s, const struct session_opts *o)
 	 * The helper starts with an empty environment: the directory is
 	 * resolved here (-db, BULWARK_DIR, the defaults) and passed on.
 	 */
-	if (store_dir(o->db, dbdir, sizeof(dbdir)) == -1)
+	if (bwk_kdb_dir(o->db, dbdir, sizeof(dbdir)) == -1)
 		return -1;
 	memset(&ko, 0, sizeof(ko));
 	ko.server = o->server;

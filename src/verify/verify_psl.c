@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/util.h"
+#include "../lib/util.h"
 #include "verify.h"
 
 static const psl_ctx_t	*psl;		/* NULL: not loaded */

@@ -92,6 +92,13 @@ int	x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
  * SHA-256/384/512 signatures (no SHA-1, MD5, SHA-224), valid at now.
  * check_dates 0 skips the validity window (the unsafe override).
  */
+/*
+ * The certificate's SubjectPublicKeyInfo, as it is encoded in der (a
+ * pointer into it). -1 when der is not shaped like a certificate.
+ */
+int	x509_spki(const uint8_t *der, size_t len, const uint8_t **spki,
+	    size_t *spkilen);
+
 enum x509_verdict x509_policy(const struct certinfo *ci, int64_t now,
 	    int check_dates, const char **id, char *why, size_t whylen);
 

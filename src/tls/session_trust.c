@@ -9,7 +9,7 @@
  *	1. what the ServerHello chose: extended master secret, the suite;
  *	2. the policy on every certificate shown: keys, signatures, dates;
  *	3. the rule: a pin, a CA chain (wolfSSL's verdict and Bulwark's own
- *	   path validation, src/client/verify.c, both), or first use;
+ *	   path validation, src/verify/verify.c, both), or first use;
  *	4. BWKSERVERFINGERPRINT, whatever the rule.
  *
  * What the ServerKeyExchange chose (group, signature) is checked by
@@ -30,11 +30,11 @@
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/wolfcrypt/hash.h>
 
-#include "../common/kdb.h"
-#include "../common/msg.h"
-#include "../common/x509.h"
+#include "../lib/names.h"
+#include "../lib/msg.h"
+#include "../lib/x509.h"
 #include "session.h"
-#include "verify.h"
+#include "../verify/verify.h"
 
 /* The chain the server sent, as DER pointers (wolfSSL's buffers). */
 struct peer_chain {

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "msg.h"
+#include "../lib/msg.h"
 #include "store.h"
-#include "util.h"
+#include "../lib/util.h"
 
 #define LOCK_WAIT_MS	30000	/* bulwark-cert: another writer finishes */
 
@@ -48,35 +48,6 @@ user_name(uid_t uid)
 		return pw->pw_name;
 	snprintf(num, sizeof(num), "%u", (unsigned)uid);
 	return num;
-}
-
-int
-store_dir(const char *opt, char *out, size_t outlen)
-{
-	const char *env, *home;
-	int n;
-
-	if (opt != NULL && *opt != '\0')
-		n = snprintf(out, outlen, "%s", opt);
-	else if ((env = getenv("BULWARK_DIR")) != NULL && *env != '\0')
-		n = snprintf(out, outlen, "%s", env);
-	else if (geteuid() == 0)
-		n = snprintf(out, outlen, "%s", STORE_SYSTEM_DIR);
-	else if ((env = getenv("XDG_CONFIG_HOME")) != NULL && env[0] == '/')
-		n = snprintf(out, outlen, "%s/bulwark", env);
-	else if ((home = getenv("HOME")) != NULL && home[0] == '/')
-		n = snprintf(out, outlen, "%s/.config/bulwark", home);
-	else {
-		bwk_msg("BWK0116E", "no key-database directory: HOME is not "
-		    "set; give one with -db DIR or BULWARK_DIR");
-		return -1;
-	}
-	if (n < 0 || (size_t)n >= outlen) {
-		bwk_msg("BWK0116E", "the key-database directory name is too "
-		    "long");
-		return -1;
-	}
-	return 0;
 }
 
 /*

@@ -29,7 +29,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
-#include "../common/msg.h"
+#include "../lib/msg.h"
 #include "session.h"
 
 /* RFC 5246 6.2.3: a TLS 1.2 record body is at most 2^14 + 2048 bytes. */

@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-#include "../common/msg.h"
+#include "../lib/msg.h"
 #include "session.h"
 
 #if !defined(HAVE_PK_CALLBACKS) || !defined(WC_RSA_PSS)

@@ -15,6 +15,7 @@
 
 #include <limits.h>
 
+#include "../lib/dbdir.h"
 #include "kdb.h"
 #include "stash.h"
 
@@ -22,10 +23,6 @@
 #define STORE_STH	"bulwark.sth"
 #define STORE_STH_NEW	"bulwark.sth.new"
 #define STORE_LOCK	"bulwark.lock"
-#ifndef BULWARK_SYSTEM_DIR
-#define BULWARK_SYSTEM_DIR "/etc/bulwark"	/* SYSCONFDIR/bulwark at build */
-#endif
-#define STORE_SYSTEM_DIR BULWARK_SYSTEM_DIR
 
 /*
  * STORE_WRITE takes the lock at once; STORE_WRITE_LATER opens the lock
@@ -57,11 +54,6 @@ struct store {
 	int64_t		commit_by;	/* bwk_mono_ms() after which no rename; 0: none */
 };
 
-/*
- * The directory: -db DIR (opt), else $BULWARK_DIR, else /etc/bulwark for
- * root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
- */
-int	store_dir(const char *opt, char *out, size_t outlen);
 /*
  * The StrictModes walk above a resolved directory, to "/" included; -1
  * (reported) for an unsafe directory or one that cannot be stat'ed.

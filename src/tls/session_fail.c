@@ -11,7 +11,7 @@
 #include <wolfssl/error-ssl.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 
-#include "../common/msg.h"
+#include "../lib/msg.h"
 #include "session.h"
 
 /*

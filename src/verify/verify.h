@@ -2,7 +2,7 @@
  * Offline certificate-chain verification: `bulwark verify` and the
  * library core chain_verify() that the TLS session code can call with the
  * peer's chain. One policy for both: the algorithm floor of
- * src/common/x509.h on every certificate of the built path, RFC 5280
+ * src/lib/x509.h on every certificate of the built path, RFC 5280
  * path validation (section 6.1, with policy processing and name
  * constraints), RFC 5280 6.3 CRL checking when CRLs are given, RFC 6125
  * host names (subjectAltName only, wildcards never over a public suffix)
@@ -110,7 +110,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/util.h"
+#include "../lib/util.h"
 
 #define CHAIN_DEFAULT_DEPTH	8	/* intermediates, self-issued ones not counted */
 #define CHAIN_MAX_PATH		34	/* leaf + intermediates + anchor, hard cap */

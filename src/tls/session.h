@@ -14,7 +14,7 @@
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
-#include "../common/util.h"
+#include "../lib/util.h"
 #include "keyd_client.h"
 #include "policy.h"
 #include "tls_facts.h"

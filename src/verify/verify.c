@@ -15,7 +15,7 @@
  *    wolfSSL has already accepted as a certificate.
  *  - Dates are checked here against the caller's validation time, never
  *    against wolfSSL's clock, so --time works without a wolfSSL option.
- *  - The algorithm floor is x509_policy() of src/common/x509.c.
+ *  - The algorithm floor is x509_policy() of src/lib/x509.c.
  */
 #define _GNU_SOURCE	/* memmem */
 #include <arpa/inet.h>
@@ -37,9 +37,9 @@
 #include <wolfssl/wolfcrypt/rsa.h>
 #include <wolfssl/wolfcrypt/signature.h>
 
-#include "../common/certfile.h"
-#include "../common/msg.h"
-#include "../common/x509.h"
+#include "../lib/certfile.h"
+#include "../lib/msg.h"
+#include "../lib/x509.h"
 #include "verify_int.h"
 
 /* ------------------------------------------------------------------ */
@@ -209,7 +209,7 @@ sig_params_parse(struct span algseq, struct sig_params *sp)
 /* Times                                                               */
 /* ------------------------------------------------------------------ */
 
-/* RFC 5280 times: the one parser, in src/common/x509.c. */
+/* RFC 5280 times: the one parser, in src/lib/x509.c. */
 static int
 der_time(int tag, struct span v, int64_t *out)
 {

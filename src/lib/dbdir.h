@@ -1,0 +1,22 @@
+/*
+ * Where the key database lives: a path, public. The network process
+ * needs it to start the key helper, and must not link the key database
+ * code to get it.
+ */
+#ifndef BWK_DBDIR_H
+#define BWK_DBDIR_H
+
+#include <stddef.h>
+
+#ifndef BULWARK_SYSTEM_DIR
+#define BULWARK_SYSTEM_DIR "/etc/bulwark"	/* SYSCONFDIR/bulwark at build */
+#endif
+#define BWK_KDB_SYSTEM_DIR BULWARK_SYSTEM_DIR
+
+/*
+ * The directory: -db DIR (opt), else $BULWARK_DIR, else the system
+ * directory for root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
+ */
+int	bwk_kdb_dir(const char *opt, char *out, size_t outlen);
+
+#endif

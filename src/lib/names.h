@@ -1,0 +1,34 @@
+/*
+ * The key database's public vocabulary: what a label and a server name
+ * may be, the kinds of entry the key helper hands over, and their size
+ * limits. Every program needs these (the options files name servers, the
+ * helper protocol carries kinds); none of it is secret, so it lives here
+ * and not with the key database itself (src/kdb/), which only the
+ * programs that hold secrets link.
+ */
+#ifndef BWK_NAMES_H
+#define BWK_NAMES_H
+
+#define KDB_LABEL_MAX		128
+#define KDB_DATA_MAX		(64 * 1024)
+
+enum kdb_kind {
+	KDB_PINNED = 1,		/* a server certificate pinned for one server */
+	KDB_CA = 2,		/* a CA certificate trusted as a root */
+	KDB_NODE_PASSWORD = 3,	/* a node's password (secret) */
+	KDB_CLIENT_KEY = 4,	/* a client private key (secret) */
+	KDB_CLIENT_CERT = 5,	/* the client certificate for that key */
+};
+#define KDB_KIND_MAX	KDB_CLIENT_CERT
+
+/* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
+int	kdb_label_ok(const char *);
+/*
+ * A name a person gives (a server, a CA label, a node): a label without
+ * '/', '@' or '+'. '/' numbers the members of a bundle (NAME/2) and '@'
+ * marks the labels bulwark-cert makes itself (client-key@NAME), so no
+ * name can be or make another entry's label.
+ */
+int	kdb_name_ok(const char *);
+
+#endif
