@@ -5,6 +5,7 @@
  * proof that the private key never enters the network process.
  */
 #define _GNU_SOURCE	/* memmem */
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
@@ -22,6 +23,7 @@
 #include <wolfssl/wolfcrypt/ecc.h>
 
 #include "../src/tls/policy.h"
+#include "../src/tls/bulwark.h"
 #include "../src/tls/session.h"
 #include "helpers.h"
 
@@ -244,13 +246,14 @@ Test(session, renegotiation_request_ends_session)
 	o.host = "127.0.0.1";
 	o.port = p.portstr;
 	o.db = t_db();
-	o.sandbox_user = "nobody";
 	cr_assert_eq(policy_load(NULL, &pol), 0);
 	o.policy = &pol;
 	if ((pid = fork()) == 0) {
 		char buf[64];
 
-		if (session_prepare(&s, &o) == -1 || session_connect(&s) == -1)
+		if (session_prepare(&s, &o) == -1 ||
+		    session_sandbox(&s, "nobody", 0) == -1 ||
+		    session_connect(&s) == -1)
 			_exit(10);
 		/* s_server's "r" command: renegotiate this connection */
 		if (write(p.stdin_fd, "r\n", 2) != 2)
@@ -263,4 +266,114 @@ Test(session, renegotiation_request_ends_session)
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status %d\n%s", st,
 	    t_peer_log(&p));
 	t_peer_stop(&p);
+}
+
+/*
+ * libbulwark as a program uses it (src/tls/bulwark.h): configure, prepare,
+ * sandbox, connect, write and read back through gnutls-serv's echo, with
+ * every message through the log callback and none on standard error.
+ */
+struct log_seen {
+	char	ids[512];
+};
+
+static void
+log_cb(void *arg, const char *id, const char *text)
+{
+	struct log_seen *l = arg;
+
+	(void)text;
+	strncat(l->ids, id, sizeof(l->ids) - strlen(l->ids) - 2);
+	strcat(l->ids, " ");
+}
+
+static int
+api_session(const char *server, const char *port, struct log_seen *seen,
+    char *err_id)
+{
+	struct bwk_config *cfg = bwk_config_new();
+	struct bwk *b = bwk_client();
+	char buf[16] = "";
+	int rc = 0;
+
+	if (cfg == NULL || b == NULL)
+		return 20;
+	bwk_config_set_log(cfg, log_cb, seen);
+	if (bwk_config_set_server(cfg, server) == -1 ||
+	    bwk_config_set_address(cfg, "127.0.0.1", port) == -1 ||
+	    bwk_config_set_db(cfg, t_db()) == -1 ||
+	    bwk_configure(b, cfg) == -1)
+		return 21;
+	bwk_config_free(cfg);	/* the connection keeps its own copy */
+	if (bwk_prepare(b) == -1 || bwk_sandbox(b, "nobody") == -1 ||
+	    bwk_connect(b) == -1)
+		rc = 22;
+	else if (bwk_write(b, "ping\n", 5) != 5 || bwk_read(b, buf, 5) != 5 ||
+	    memcmp(buf, "ping\n", 5) != 0)
+		rc = 23;
+	else if (bwk_conn_trust(b) != BWK_TRUST_PINNED)
+		rc = 24;
+	snprintf(err_id, 9, "%s", bwk_error_id(b));
+	bwk_close(b);
+	bwk_free(b);
+	return rc;
+}
+
+static void
+api_case(const char *server, int want_rc, const char *want_id)
+{
+	const char *argv[] = { "gnutls-serv", "--port", "PORT",
+	    "--x509certfile", NULL, "--x509keyfile", NULL, "--echo", NULL };
+	struct log_seen *seen;
+	struct run r;
+	struct peer p;
+	int fds[2], st;
+	pid_t pid;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file",
+	    t_cert("ec384.pem"), NULL), 0, "%s", r.err);
+	argv[4] = t_cert("ec384.pem");
+	argv[6] = t_cert("ec384.key");
+	t_peer_start(&p, argv, "done");
+	cr_assert_eq(pipe(fds), 0);
+	seen = mmap(NULL, sizeof(*seen) + 16, PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	cr_assert_neq(seen, MAP_FAILED);
+	memset(seen, 0, sizeof(*seen) + 16);
+	if ((pid = fork()) == 0) {
+		/* nothing may reach standard error: it is a closed pipe now */
+		close(fds[0]);
+		dup2(fds[1], 2);
+		close(fds[1]);
+		_exit(api_session(server, p.portstr, seen,
+		    (char *)(seen + 1)));
+	}
+	close(fds[1]);
+	{
+		char err[256];
+		ssize_t n = read(fds[0], err, sizeof(err) - 1);
+
+		cr_assert_leq(n, 0, "the library wrote to standard error: %.*s",
+		    (int)n, err);
+	}
+	close(fds[0]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == want_rc, "status %d, "
+	    "messages %s", st, seen->ids);
+	if (want_id != NULL) {
+		cr_assert_str_eq((char *)(seen + 1), want_id);
+		cr_assert(strstr(seen->ids, want_id) != NULL, "%s", seen->ids);
+	}
+	t_peer_stop(&p);
+}
+
+Test(session, library_session_reads_and_writes)
+{
+	api_case("srv1", 0, NULL);
+}
+
+Test(session, library_error_is_the_connections_own)
+{
+	/* srvX has no entry, and first use was not asked for */
+	api_case("srvX", 22, "BWK0710E");
 }

@@ -25,7 +25,8 @@
 #include "../lib/selftest.h"
 #include "../lib/version.h"
 #include "options.h"
-#include "../tls/session.h"
+#include "../tls/bulwark.h"
+#include "../tls/policy.h"
 #include "../verify/verify.h"
 
 #define EXIT_OK		0
@@ -62,10 +63,10 @@ usage(const char *why, const char *arg)
 }
 
 struct check_args {
-	struct session_opts	 so;
 	struct bwk_options	 opt;
 	const char		*policy_file;
 	const char		*sysfile;
+	int			 insecure_sandbox;
 };
 
 /*
@@ -77,7 +78,6 @@ struct check_args {
 static int
 parse_check(int argc, char **argv, struct check_args *c)
 {
-	struct session_opts *o = &c->so;
 	char *dsm[64];
 	const char *optfile = NULL;
 	int i, ndsm = 0;
@@ -88,7 +88,7 @@ parse_check(int argc, char **argv, struct check_args *c)
 		const char *a = argv[i];
 
 		if (strcmp(a, "--insecure-weak-sandbox") == 0)
-			o->insecure_sandbox = 1;
+			c->insecure_sandbox = 1;
 		else if (strcmp(a, "--policy") == 0 || strcmp(a, "--sysfile") == 0) {
 			if (i + 1 >= argc || argv[i + 1][0] == '\0')
 				return usage("option needs a value", a);
@@ -107,61 +107,91 @@ parse_check(int argc, char **argv, struct check_args *c)
 		return EXIT_USAGE;
 	for (k = 0; k < c->opt.nnotes; k++)
 		bwk_info("BWK0850I", "%s", c->opt.notes[k]);
-	o->server = c->opt.servername;
-	o->host = c->opt.address;
-	o->port = c->opt.port;
-	o->db = c->opt.passworddir[0] ? c->opt.passworddir : NULL;
-	o->sandbox_user = c->opt.sandbox_user;
-	o->accept_first_use = c->opt.acceptcert;
-	o->system_ca = c->opt.systemca;
-	o->handshake_timeout = c->opt.handshaketimeout;
-	o->idle_timeout = c->opt.commtimeout;
-	if (c->opt.has_fingerprint) {
-		o->has_expected_fpr = 1;
-		memcpy(o->expected_fpr, c->opt.fingerprint, BWK_SHA256_LEN);
-	}
 	return 0;
 }
 
-static int
-exit_for(const struct session *s)
+/* The options, as libbulwark's configuration. */
+static struct bwk_config *
+check_config(const struct check_args *c)
 {
-	switch (s->fail) {
-	case FAIL_CONNECT:	return EXIT_CONNECT;
-	case FAIL_NOT_TLS:	return EXIT_NOT_TLS;
-	case FAIL_PROTOCOL:	return EXIT_PROTOCOL;
-	case FAIL_TRUST:	return EXIT_TRUST;
+	const struct bwk_options *o = &c->opt;
+	struct bwk_config *cfg;
+
+	if ((cfg = bwk_config_new()) == NULL) {
+		bwk_msg("BWK0712E", "out of memory");
+		return NULL;
+	}
+	if ((c->policy_file != NULL &&
+	    bwk_config_set_policy_file(cfg, c->policy_file) == -1) ||
+	    bwk_config_set_server(cfg, o->servername) == -1 ||
+	    bwk_config_set_address(cfg, o->address, o->port) == -1 ||
+	    bwk_config_set_db(cfg, o->passworddir[0] ? o->passworddir :
+	    NULL) == -1 || bwk_config_set_system_ca(cfg, o->systemca) == -1 ||
+	    bwk_config_set_timeouts(cfg, o->handshaketimeout,
+	    o->commtimeout) == -1 || (o->has_fingerprint &&
+	    bwk_config_set_expected_fingerprint(cfg, o->fingerprint) == -1)) {
+		/* a refused policy file was reported with its own ID */
+		if (strncmp(bwk_config_error(cfg), "BWK", 3) != 0)
+			bwk_msg("BWK0757E", "%s", bwk_config_error(cfg));
+		bwk_config_free(cfg);
+		return NULL;
+	}
+	/* the seed's default, SSLACCEPTCERTFROMSERV YES, is a weakening */
+	if (o->acceptcert)
+		bwk_config_insecure_accept_first_use(cfg);
+	if (c->insecure_sandbox)
+		bwk_config_insecure_weak_sandbox(cfg);
+	return cfg;
+}
+
+static int
+exit_for(struct bwk *b)
+{
+	switch (bwk_failure(b)) {
+	case BWK_FAIL_CONNECT:	return EXIT_CONNECT;
+	case BWK_FAIL_NOT_TLS:	return EXIT_NOT_TLS;
+	case BWK_FAIL_PROTOCOL:	return EXIT_PROTOCOL;
+	case BWK_FAIL_TRUST:	return EXIT_TRUST;
+	case BWK_FAIL_SELFTEST:	return EXIT_SELFTEST;
 	default:		return EXIT_SETUP;
+	}
+}
+
+static const char *
+trust_text(enum bwk_trust t)
+{
+	switch (t) {
+	case BWK_TRUST_PINNED:	return "pinned certificate";
+	case BWK_TRUST_CA:	return "CA chain and host name";
+	default:		return "accepted on first use";
 	}
 }
 
 static int
 cmd_check(int argc, char **argv)
 {
-	static struct session s;
-	static struct tls_policy pol;
+	struct bwk_config *cfg;
 	struct check_args c;
+	struct bwk *b;
 	int rc;
 
 	if ((rc = parse_check(argc, argv, &c)) != 0)
 		return rc;
-	if (policy_load(c.policy_file, &pol) == -1)
+	if ((cfg = check_config(&c)) == NULL)
 		return EXIT_USAGE;
-	if (bwk_selftest_startup(bwk_prog) != 0)
-		return EXIT_SELFTEST;
-	c.so.policy = &pol;
-	if (wolfSSL_Init() != WOLFSSL_SUCCESS)
-		return EXIT_SETUP;
-	if (session_prepare(&s, &c.so) == -1) {
-		session_close(&s);
+	if ((b = bwk_client()) == NULL || bwk_configure(b, cfg) == -1) {
+		bwk_config_free(cfg);
+		bwk_free(b);
 		return EXIT_SETUP;
 	}
-	if (session_connect(&s) == -1) {
-		rc = exit_for(&s);
-		session_close(&s);
+	bwk_config_free(cfg);
+	if (bwk_prepare(b) == -1 || bwk_sandbox(b, c.opt.sandbox_user) == -1 ||
+	    bwk_connect(b) == -1) {
+		rc = exit_for(b);
+		bwk_free(b);
 		return rc;
 	}
-	session_report(&s, stdout);
+	bwk_conn_report(b, stdout);
 	fflush(stdout);
 #ifdef BULWARK_TESTING
 	/* tests inspect the live, sandboxed network process */
@@ -179,10 +209,9 @@ cmd_check(int argc, char **argv)
 	}
 #endif
 	bwk_info("BWK0720I", "the session with %s is trusted (%s)",
-	    c.so.server, s.rule == TRUST_PINNED ? "pinned certificate" :
-	    s.rule == TRUST_CA ? "CA chain and host name" :
-	    "accepted on first use");
-	session_close(&s);
+	    c.opt.servername, trust_text(bwk_conn_trust(b)));
+	bwk_close(b);
+	bwk_free(b);
 	return EXIT_OK;
 }
 

@@ -5,9 +5,36 @@
 const char	*bwk_prog = "bulwark";
 int		 bwk_quiet;
 
+static bwk_msg_cb	*hook;
+static void		*hook_arg;
+
+void
+bwk_msg_hook(bwk_msg_cb *cb, void *arg, bwk_msg_cb **old_cb, void **old_arg)
+{
+	if (old_cb != NULL)
+		*old_cb = hook;
+	if (old_arg != NULL)
+		*old_arg = hook_arg;
+	hook = cb;
+	hook_arg = arg;
+}
+
+static void
+to_hook(const char *id, const char *fmt, va_list ap)
+{
+	char text[1024];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	hook(hook_arg, id, text);
+}
+
 void
 bwk_vmsg(const char *id, const char *fmt, va_list ap)
 {
+	if (hook != NULL) {
+		to_hook(id, fmt, ap);
+		return;
+	}
 	if (bwk_quiet)
 		return;
 	fprintf(stderr, "%s %s: ", id, bwk_prog);
@@ -30,6 +57,12 @@ bwk_info(const char *id, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (hook != NULL) {
+		va_start(ap, fmt);
+		to_hook(id, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	if (bwk_quiet)
 		return;
 	printf("%s ", id);

@@ -51,7 +51,7 @@ resolve(struct session *s)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_protocol = IPPROTO_TCP;
 	if ((r = getaddrinfo(s->o->host, s->o->port, &hints, &s->ai)) != 0) {
-		bwk_msg("BWK0701E", "cannot resolve %s port %s: %s; check "
+		sess_msg(s, "BWK0701E", "cannot resolve %s port %s: %s; check "
 		    "TCPSERVERADDRESS and TCPPORT", s->o->host, s->o->port,
 		    gai_strerror(r));
 		return -1;
@@ -67,7 +67,7 @@ load_trust(struct session *s)
 	/* read now, before the sandbox: the network process opens no file */
 	if (s->o->system_ca && wolfSSL_CTX_load_verify_locations(s->ctx,
 	    SYSTEM_CA_BUNDLE, NULL) != WOLFSSL_SUCCESS) {
-		bwk_msg("BWK0707E", "BWKSYSTEMCA YES, but the system CA bundle "
+		sess_msg(s, "BWK0707E", "BWKSYSTEMCA YES, but the system CA bundle "
 		    "%s cannot be read; install ca-certificates or set "
 		    "BWKSYSTEMCA NO", SYSTEM_CA_BUNDLE);
 		return -1;
@@ -79,7 +79,7 @@ load_trust(struct session *s)
 		if (wolfSSL_CTX_load_verify_buffer(s->ctx, s->trust.c[i].der,
 		    (long)s->trust.c[i].len, WOLFSSL_FILETYPE_ASN1) !=
 		    WOLFSSL_SUCCESS) {
-			bwk_msg("BWK0703E", "a CA root for server %s in the key "
+			sess_msg(s, "BWK0703E", "a CA root for server %s in the key "
 			    "database cannot be used; check it with "
 			    "bulwark-cert -show -server %s", s->o->server,
 			    s->o->server);
@@ -129,7 +129,7 @@ session_tls_context(struct session *s)
 	if (s->ctx == NULL)
 		return -1;
 	if (apply_policy(s) == -1) {
-		bwk_msg("BWK0704E", "the TLS library refused the policy "
+		sess_msg(s, "BWK0704E", "the TLS library refused the policy "
 		    "settings; this build of wolfSSL does not match Bulwark");
 		return -1;
 	}
@@ -143,7 +143,7 @@ session_tls_context(struct session *s)
 	    wolfSSL_CTX_use_PrivateKey_buffer(s->ctx, s->id.spki,
 	    (long)s->id.spki_len, WOLFSSL_FILETYPE_ASN1) != WOLFSSL_SUCCESS ||
 	    wolfSSL_CTX_IsPrivatePkSet(s->ctx) != 1)) {
-		bwk_msg("BWK0705E", "the client certificate for server %s "
+		sess_msg(s, "BWK0705E", "the client certificate for server %s "
 		    "cannot be used with its public key", s->o->server);
 		return -1;
 	}
@@ -163,17 +163,20 @@ int
 session_prepare(struct session *s, const struct session_opts *o)
 {
 	struct keyd_spawn_opts ko;
-	struct sb_net_policy np;
 	char dbdir[PATH_MAX], why[256];
 	long port;
+	bwk_log_cb *log = s->log;	/* set by the caller, kept */
+	void *log_arg = s->log_arg;
 
 	memset(s, 0, sizeof(*s));
+	s->log = log;
+	s->log_arg = log_arg;
 	s->o = o;
 	s->tr = &session_socket_transport;
 	s->sock = -1;
 	session_limits(s);
 	if (bwk_parse_long(o->port, 1, 65535, &port) == -1) {
-		bwk_msg("BWK0702E", "TCPPORT %s is not a port number (1-65535)",
+		sess_msg(s, "BWK0702E", "TCPPORT %s is not a port number (1-65535)",
 		    o->port);
 		return -1;
 	}
@@ -202,10 +205,23 @@ session_prepare(struct session *s, const struct session_opts *o)
 	 * match is refused (BWK0787E), never trusted unchecked.
 	 */
 	(void)chain_psl_load(why, sizeof(why));
+	s->port = (uint16_t)port;
+	return 0;
+}
+
+/*
+ * The program's call, between session_prepare() and session_connect():
+ * root becomes user, and the process takes the network profile, which
+ * may connect to this session's port only.
+ */
+int
+session_sandbox(struct session *s, const char *user, int insecure)
+{
+	struct sb_net_policy np;
+
 	memset(&np, 0, sizeof(np));
-	np.ports[np.nports++] = (uint16_t)port;
-	if (sb_drop_to_user(o->sandbox_user) == -1 ||
-	    sb_apply_net(&np, o->insecure_sandbox) == -1)
+	np.ports[np.nports++] = s->port;
+	if (sb_drop_to_user(user) == -1 || sb_apply_net(&np, insecure) == -1)
 		return -1;
 	return 0;
 }
@@ -245,7 +261,7 @@ session_handshake(struct session *s)
 	/* fail closed: a handshake the gate never opened for is no session */
 	if (s->gate != GATE_OPEN || s->rule == TRUST_NONE) {
 		s->fail = FAIL_PROTOCOL;
-		bwk_msg("BWK0712E", "the TLS handshake with %s:%s ended without "
+		sess_msg(s, "BWK0712E", "the TLS handshake with %s:%s ended without "
 		    "the client's checks; the session is refused", s->o->host,
 		    s->o->port);
 		return -1;
@@ -276,19 +292,19 @@ session_read(struct session *s, void *buf, size_t len)
 		return n;
 	s->fail = FAIL_PROTOCOL;
 	if (s->anomaly == ANOM_RENEGOTIATION) {
-		bwk_msg("BWK0735E", "the server at %s:%s asked to renegotiate; "
+		sess_msg(s, "BWK0735E", "the server at %s:%s asked to renegotiate; "
 		    "the policy refuses renegotiation, so the session is ended",
 		    s->o->host, s->o->port);
 		return -1;
 	}
 	if (s->anomaly == ANOM_OVERSIZE_RECORD) {
-		bwk_msg("BWK0748E", "the server at %s:%s sent a TLS record "
+		sess_msg(s, "BWK0748E", "the server at %s:%s sent a TLS record "
 		    "longer than TLS allows; the session is ended", s->o->host,
 		    s->o->port);
 		return -1;
 	}
 	if (s->timed_out) {
-		bwk_msg("BWK0709E", "the server at %s:%s sent nothing for %d "
+		sess_msg(s, "BWK0709E", "the server at %s:%s sent nothing for %d "
 		    "seconds (COMMTIMEOUT); the session is ended", s->o->host,
 		    s->o->port, s->waited);
 		return -1;
@@ -298,7 +314,7 @@ session_read(struct session *s, void *buf, size_t len)
 		s->fail = FAIL_NONE;
 		return 0;	/* the server closed the session cleanly */
 	}
-	bwk_msg("BWK0736E", "reading from %s:%s failed: %s", s->o->host,
+	sess_msg(s, "BWK0736E", "reading from %s:%s failed: %s", s->o->host,
 	    s->o->port, wolfSSL_ERR_error_string((unsigned long)err, e));
 	return -1;
 }
@@ -345,19 +361,58 @@ session_report(struct session *s, FILE *f)
 	}
 }
 
+/*
+ * Application data to the server, all of it or an error: wolfSSL_write
+ * sends whole records, each wait limited by COMMTIMEOUT.
+ */
+ssize_t
+session_write(struct session *s, const void *buf, size_t len)
+{
+	char e[WOLFSSL_MAX_ERROR_SZ];
+	const uint8_t *p = buf;
+	size_t done = 0;
+	int n, chunk, err;
+
+	while (done < len) {
+		chunk = len - done > 16384 ? 16384 : (int)(len - done);
+		n = wolfSSL_write(s->ssl, p + done, chunk);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		s->fail = FAIL_PROTOCOL;
+		if (s->timed_out) {
+			sess_msg(s, "BWK0709E", "the server at %s:%s took nothing "
+			    "for %d seconds (COMMTIMEOUT); the session is ended",
+			    s->o->host, s->o->port, s->waited);
+			return -1;
+		}
+		err = wolfSSL_get_error(s->ssl, n);
+		sess_msg(s, "BWK0756E", "writing to %s:%s failed: %s", s->o->host,
+		    s->o->port, wolfSSL_ERR_error_string((unsigned long)err, e));
+		return -1;
+	}
+	return (ssize_t)len;
+}
+
+/* Frees what the session holds; safe to call twice. */
 void
 session_close(struct session *s)
 {
 	if (s->ssl != NULL) {
 		wolfSSL_shutdown(s->ssl);
 		wolfSSL_free(s->ssl);
+		s->ssl = NULL;
 	}
 	if (s->sock != -1)
 		close(s->sock);
+	s->sock = -1;
 	if (s->ctx != NULL)
 		wolfSSL_CTX_free(s->ctx);
+	s->ctx = NULL;
 	if (s->ai != NULL)
 		freeaddrinfo(s->ai);
+	s->ai = NULL;
 	free(s->leaf_der);
 	s->leaf_der = NULL;
 	trust_list_free(&s->trust);

@@ -15,6 +15,7 @@
 #include <wolfssl/ssl.h>
 
 #include "../lib/util.h"
+#include "bulwark.h"
 #include "keyd_client.h"
 #include "policy.h"
 #include "tls_facts.h"
@@ -37,7 +38,6 @@ struct session_opts {
 	const char	*host;		/* TCPSERVERADDRESS */
 	const char	*port;		/* TCPPORT */
 	const char	*db;
-	const char	*sandbox_user;	/* root: switch to this user */
 	const struct tls_policy *policy;
 	int		 accept_first_use;	/* SSLACCEPTCERTFROMSERV YES */
 	int		 system_ca;		/* BWKSYSTEMCA YES */
@@ -62,6 +62,7 @@ enum session_fail {
 	FAIL_NOT_TLS,		/* the port does not speak TLS */
 	FAIL_PROTOCOL,		/* version, suites, EMS, signature, key size */
 	FAIL_TRUST,		/* the certificate is not trusted */
+	FAIL_SELFTEST,		/* the crypto self-tests failed */
 };
 
 /*
@@ -95,8 +96,15 @@ struct session_transport {
 	ssize_t	(*send)(struct session *, const void *, size_t);
 };
 
+#define SESSION_ERR_MAX		1024
+
 struct session {
 	const struct session_opts *o;
+	/* messages: to log (NULL: standard error/output); the first error */
+	bwk_log_cb		*log;
+	void			*log_arg;
+	char			 err_id[9];
+	char			 err_text[SESSION_ERR_MAX];
 	const struct session_transport *tr;
 	void			*tr_ctx;	/* the fuzzer's input */
 	struct keyd_conn	 kd;
@@ -106,6 +114,7 @@ struct session {
 	WOLFSSL_CTX		*ctx;
 	WOLFSSL			*ssl;
 	int			 sock;
+	uint16_t		 port;
 	enum trust_rule		 rule;
 	enum session_fail	 fail;
 	int			 reported;	/* a refusal was printed */
@@ -144,8 +153,12 @@ struct session {
 	uint8_t			 accepted_fpr[BWK_SHA256_LEN];
 };
 
-/* Everything before the network: helper, trust, DNS, sandbox. */
+/* Everything before the network that needs files or privileges: the
+ * helper, trust, DNS, the TLS context, the Public Suffix List. */
 int	session_prepare(struct session *, const struct session_opts *);
+/* Then the program sandboxes itself: root becomes user, and the network
+ * profile allows this session's port only. */
+int	session_sandbox(struct session *, const char *user, int insecure);
 /* connect + handshake + trust decision; 0 only for a trusted session. */
 int	session_connect(struct session *);
 /* `bulwark check` output for an established session. */
@@ -155,6 +168,8 @@ void	session_report(struct session *, FILE *);
  * renegotiation request (the policy refuses renegotiation).
  */
 int	session_read(struct session *, void *, size_t);
+/* All of buf to the server, or -1 with the session ended. */
+ssize_t	session_write(struct session *, const void *, size_t);
 void	session_close(struct session *);
 
 /*
@@ -185,6 +200,13 @@ int	session_diagnose_chain(struct session *);
 int64_t	session_time(const struct session *);
 /* "the client stopped before its key exchange..." (truthful, per case) */
 const char *session_sent_note(const struct session *);
+
+/* session_msg.c: a message of this session, to its log; the first error
+ * is kept in err_id/err_text. */
+void	sess_msg(struct session *, const char *id, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	sess_info(struct session *, const char *id, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 /* session_fail.c: one message for a handshake that failed. */
 void	session_report_failure(struct session *, int err);

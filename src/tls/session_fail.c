@@ -66,24 +66,24 @@ report_anomaly(struct session *s)
 {
 	switch (s->anomaly) {
 	case ANOM_OVERSIZE_RECORD:
-		bwk_msg("BWK0748E", "the server at %s:%s sent a TLS record of "
+		sess_msg(s, "BWK0748E", "the server at %s:%s sent a TLS record of "
 		    "%zu bytes, longer than TLS allows (%d); %s", s->o->host,
 		    s->o->port, s->rec_left, 16384 + 2048, session_sent_note(s));
 		break;
 	case ANOM_FLIGHT_TOO_LONG:
-		bwk_msg("BWK0749E", "the server at %s:%s sent more than %d KiB "
+		sess_msg(s, "BWK0749E", "the server at %s:%s sent more than %d KiB "
 		    "during the handshake (a certificate chain that large is "
 		    "refused); %s", s->o->host, s->o->port,
 		    SESSION_MAX_FLIGHT / 1024, session_sent_note(s));
 		break;
 	case ANOM_HELLO_REQUEST:
-		bwk_msg("BWK0750E", "the server at %s:%s sent a HelloRequest "
+		sess_msg(s, "BWK0750E", "the server at %s:%s sent a HelloRequest "
 		    "during the handshake; the policy refuses renegotiation, so "
 		    "the session is ended; %s", s->o->host, s->o->port,
 		    session_sent_note(s));
 		break;
 	case ANOM_RENEGOTIATION:
-		bwk_msg("BWK0735E", "the server at %s:%s asked to renegotiate; "
+		sess_msg(s, "BWK0735E", "the server at %s:%s asked to renegotiate; "
 		    "the policy refuses renegotiation, so the session is ended",
 		    s->o->host, s->o->port);
 		break;
@@ -125,14 +125,14 @@ report_alert(struct session *s, int alert)
 	if (alert < 0)
 		return 0;
 	if (alert == protocol_version) {
-		bwk_msg("BWK0742E", "the server at %s:%s refused TLS 1.2 "
+		sess_msg(s, "BWK0742E", "the server at %s:%s refused TLS 1.2 "
 		    "(protocol_version alert): it offers only TLS 1.3; enable "
 		    "TLS 1.2 on the server", s->o->host, s->o->port);
 		return 1;
 	}
 	if (!s->facts.hello_done && (alert == handshake_failure ||
 	    alert == insufficient_security)) {
-		bwk_msg("BWK0741E", "the server at %s:%s accepts none of the "
+		sess_msg(s, "BWK0741E", "the server at %s:%s accepts none of the "
 		    "policy's suites and groups (ECDHE with AES-GCM on P-256, "
 		    "P-384 or P-521); it may offer only CBC, ChaCha20 or other "
 		    "non-approved suites (it answered the ClientHello with the "
@@ -141,7 +141,7 @@ report_alert(struct session *s, int alert)
 	}
 	if (s->facts.cert_requested && !s->id.has_key) {
 		s->fail = FAIL_TRUST;
-		bwk_msg("BWK0739E", "the server at %s:%s requires a client "
+		sess_msg(s, "BWK0739E", "the server at %s:%s requires a client "
 		    "certificate (it ended the handshake with the alert %s after "
 		    "the client sent none), and none is configured for server "
 		    "%s; run: bulwark-cert -add -client -server %s -file "
@@ -149,7 +149,7 @@ report_alert(struct session *s, int alert)
 		    alert_name(alert), s->o->server, s->o->server);
 		return 1;
 	}
-	bwk_msg("BWK0747E", "the server at %s:%s ended the handshake with the "
+	sess_msg(s, "BWK0747E", "the server at %s:%s ended the handshake with the "
 	    "fatal alert %s (%d)%s; its log says why", s->o->host, s->o->port,
 	    alert_name(alert), alert, s->facts.hello_done ? "" :
 	    " instead of a ServerHello");
@@ -163,20 +163,20 @@ report_tls_error(struct session *s, int err)
 	const char *what;
 
 	if (err == ECC_CURVE_ERROR || err == ECC_CURVETYPE_ERROR) {
-		bwk_msg("BWK0738E", "the server at %s:%s chose an elliptic-curve "
+		sess_msg(s, "BWK0738E", "the server at %s:%s chose an elliptic-curve "
 		    "group the client did not offer (the policy's groups are "
 		    "P-256, P-384 and P-521); %s", s->o->host, s->o->port,
 		    session_sent_note(s));
 		return 1;
 	}
 	if (err == MATCH_SUITE_ERROR && s->facts.hello_done) {
-		bwk_msg("BWK0733E", "the server at %s:%s signed its key exchange "
+		sess_msg(s, "BWK0733E", "the server at %s:%s signed its key exchange "
 		    "with a signature algorithm the client did not offer; %s",
 		    s->o->host, s->o->port, session_sent_note(s));
 		return 1;
 	}
 	if (err == MATCH_SUITE_ERROR) {
-		bwk_msg("BWK0741E", "the server at %s:%s accepts none of the "
+		sess_msg(s, "BWK0741E", "the server at %s:%s accepts none of the "
 		    "policy's suites and groups (ECDHE with AES-GCM on P-256, "
 		    "P-384 or P-521); it may offer only CBC, ChaCha20 or other "
 		    "non-approved suites (it chose a suite the client did not "
@@ -184,7 +184,7 @@ report_tls_error(struct session *s, int err)
 		return 1;
 	}
 	if (err == RSA_KEY_SIZE_E || err == ECC_KEY_SIZE_E) {
-		bwk_msg("BWK0745E", "the server at %s:%s uses a key smaller than "
+		sess_msg(s, "BWK0745E", "the server at %s:%s uses a key smaller than "
 		    "the policy allows (RSA %d, ECC %d bits at least); %s",
 		    s->o->host, s->o->port, s->o->policy->min_rsa_bits,
 		    s->o->policy->min_ecc_bits, session_sent_note(s));
@@ -194,7 +194,7 @@ report_tls_error(struct session *s, int err)
 	if (s->decided && s->rule != TRUST_NONE && (err == VERIFY_SIGN_ERROR ||
 	    err == SIG_VERIFY_E || err == RSA_PAD_E || err == BAD_PADDING_E)) {
 		s->fail = FAIL_TRUST;
-		bwk_msg("BWK0728E", "server %s (%s:%s): its key exchange is not "
+		sess_msg(s, "BWK0728E", "server %s (%s:%s): its key exchange is not "
 		    "signed by the key of the certificate it showed, so it does "
 		    "not hold that certificate's private key (an impostor "
 		    "replaying the certificate, or a broken server); %s",
@@ -202,14 +202,14 @@ report_tls_error(struct session *s, int err)
 		return 1;
 	}
 	if (err == VERIFY_MAC_ERROR || err == VERIFY_FINISHED_ERROR) {
-		bwk_msg("BWK0729E", "the server at %s:%s sent a Finished message "
+		sess_msg(s, "BWK0729E", "the server at %s:%s sent a Finished message "
 		    "or record that does not match the handshake: the "
 		    "connection was tampered with, or the server is broken; %s",
 		    s->o->host, s->o->port, session_sent_note(s));
 		return 1;
 	}
 	if (err == HANDSHAKE_SIZE_ERROR) {
-		bwk_msg("BWK0749E", "the server at %s:%s sent a handshake "
+		sess_msg(s, "BWK0749E", "the server at %s:%s sent a handshake "
 		    "message larger than the client accepts (128 KiB for its "
 		    "certificate chain); %s", s->o->host, s->o->port,
 		    session_sent_note(s));
@@ -217,20 +217,20 @@ report_tls_error(struct session *s, int err)
 	}
 	if (err == MAX_CHAIN_ERROR) {
 		s->fail = FAIL_TRUST;
-		bwk_msg("BWK0753E", "the server at %s:%s sent a certificate chain "
+		sess_msg(s, "BWK0753E", "the server at %s:%s sent a certificate chain "
 		    "with more certificates than the client accepts (a server "
 		    "sends its certificate and its intermediates, a handful at "
 		    "most); %s", s->o->host, s->o->port, session_sent_note(s));
 		return 1;
 	}
 	if (s->server_ccs && !s->decided) {
-		bwk_msg("BWK0752E", "the server at %s:%s skipped its certificate "
+		sess_msg(s, "BWK0752E", "the server at %s:%s skipped its certificate "
 		    "and key exchange, as if resuming a session this client never "
 		    "offered; %s", s->o->host, s->o->port, session_sent_note(s));
 		return 1;
 	}
 	if ((what = malformed_what(err)) != NULL) {
-		bwk_msg("BWK0751E", "the server at %s:%s sent a handshake that "
+		sess_msg(s, "BWK0751E", "the server at %s:%s sent a handshake that "
 		    "breaks TLS 1.2: %s; %s", s->o->host, s->o->port, what,
 		    session_sent_note(s));
 		return 1;
@@ -250,7 +250,7 @@ session_report_failure(struct session *s, int err)
 	s->reported = 1;
 	if (!spoke_tls(s)) {
 		s->fail = FAIL_NOT_TLS;
-		bwk_msg("BWK0743E", "the server at %s:%s does not speak TLS; "
+		sess_msg(s, "BWK0743E", "the server at %s:%s does not speak TLS; "
 		    "check TCPPORT", s->o->host, s->o->port);
 		return;
 	}
@@ -258,7 +258,7 @@ session_report_failure(struct session *s, int err)
 	if (report_anomaly(s))
 		return;
 	if (s->timed_out) {
-		bwk_msg("BWK0746E", "the server at %s:%s did not complete the "
+		sess_msg(s, "BWK0746E", "the server at %s:%s did not complete the "
 		    "TLS handshake within %d seconds (BWKHANDSHAKETIMEOUT); %s",
 		    s->o->host, s->o->port, s->waited, session_sent_note(s));
 		return;
@@ -271,7 +271,7 @@ session_report_failure(struct session *s, int err)
 	/* an alert in a record below TLS 1.2: the server chose an older TLS */
 	if (err == VERSION_ERROR || (s->nfirst >= 3 &&
 	    s->first_bytes[0] == 0x15 && s->first_bytes[2] < 0x03)) {
-		bwk_msg("BWK0740E", "the server at %s:%s offers only TLS 1.1 or "
+		sess_msg(s, "BWK0740E", "the server at %s:%s offers only TLS 1.1 or "
 		    "older; Bulwark's policy is TLS 1.2 only: upgrade the server "
 		    "or enable TLS 1.2 on it", s->o->host, s->o->port);
 		return;
@@ -286,12 +286,12 @@ session_report_failure(struct session *s, int err)
 		return;
 	if (err == SOCKET_PEER_CLOSED_E || err == SOCKET_ERROR_E ||
 	    err == WOLFSSL_ERROR_ZERO_RETURN || err == ZERO_RETURN) {
-		bwk_msg("BWK0744E", "the server at %s:%s closed the connection "
+		sess_msg(s, "BWK0744E", "the server at %s:%s closed the connection "
 		    "during the TLS handshake; %s", s->o->host, s->o->port,
 		    session_sent_note(s));
 		return;
 	}
-	bwk_msg("BWK0712E", "the TLS handshake with %s:%s failed: %s; %s",
+	sess_msg(s, "BWK0712E", "the TLS handshake with %s:%s failed: %s; %s",
 	    s->o->host, s->o->port, wolfSSL_ERR_error_string(
 	    (unsigned long)err, buf), session_sent_note(s));
 }

@@ -207,13 +207,13 @@ session_tcp_connect(struct session *s)
 	    NULL, 0, NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "%s", s->o->host);
 	if (timed_out) {
-		bwk_msg("BWK0708E", "cannot connect to %s port %s: no answer "
+		sess_msg(s, "BWK0708E", "cannot connect to %s port %s: no answer "
 		    "within %d seconds (BWKHANDSHAKETIMEOUT); check that the "
 		    "server runs and that no firewall drops the connection",
 		    host, s->o->port, s->waited);
 		return -1;
 	}
-	bwk_msg("BWK0706E", "cannot connect to %s port %s: %s; check that the "
+	sess_msg(s, "BWK0706E", "cannot connect to %s port %s: %s; check that the "
 	    "server runs and TCPSERVERADDRESS and TCPPORT", host, s->o->port,
 	    strerror(save));
 	return -1;

@@ -123,7 +123,7 @@ check_hello(struct session *s)
 	if (tls_facts_get(s->ssl, &s->facts) == -1)
 		return refuse(s, FAIL_PROTOCOL);
 	if (p->require_ems && !s->facts.ems) {
-		bwk_msg("BWK0732E", "the server at %s:%s did not negotiate the "
+		sess_msg(s, "BWK0732E", "the server at %s:%s did not negotiate the "
 		    "extended master secret (RFC 7627), which the policy "
 		    "requires; %s. Enable extended master secret on the server",
 		    s->o->host, s->o->port, session_sent_note(s));
@@ -132,7 +132,7 @@ check_hello(struct session *s)
 	for (i = 0; i < p->nsuites; i++)
 		if (strcmp(p->suites[i], s->facts.suite) == 0)
 			return 0;
-	bwk_msg("BWK0737E", "the server at %s:%s chose the suite %s, which "
+	sess_msg(s, "BWK0737E", "the server at %s:%s chose the suite %s, which "
 	    "the policy does not allow; %s", s->o->host, s->o->port,
 	    s->facts.suite[0] ? s->facts.suite : "(unknown)",
 	    session_sent_note(s));
@@ -171,14 +171,14 @@ static int
 leaf_usage(struct session *s, const struct certinfo *ci)
 {
 	if (ci->eku_set && !ci->eku_server_auth && !ci->eku_any) {
-		bwk_msg("BWK0773E", "server %s: its certificate's extended key "
+		sess_msg(s, "BWK0773E", "server %s: its certificate's extended key "
 		    "usage does not include TLS server authentication "
 		    "(serverAuth); the server's administrator must issue a "
 		    "server certificate; %s", s->o->server, session_sent_note(s));
 		return refuse(s, FAIL_TRUST);
 	}
 	if (ci->ku_set && !ci->ku_digital_signature) {
-		bwk_msg("BWK0772E", "server %s: its certificate's key usage does "
+		sess_msg(s, "BWK0772E", "server %s: its certificate's key usage does "
 		    "not allow digital signatures, which an ECDHE server makes "
 		    "on its key exchange; the server's administrator must issue "
 		    "a certificate with digitalSignature; %s", s->o->server,
@@ -199,7 +199,7 @@ check_chain(struct session *s, const struct peer_chain *pc)
 	long days;
 
 	if (pc->n == 0) {
-		bwk_msg("BWK0726E", "the server at %s:%s sent no certificate; "
+		sess_msg(s, "BWK0726E", "the server at %s:%s sent no certificate; "
 		    "%s", s->o->host, s->o->port, session_sent_note(s));
 		return refuse(s, FAIL_TRUST);
 	}
@@ -207,7 +207,7 @@ check_chain(struct session *s, const struct peer_chain *pc)
 		if (x509_inspect(pc->der[i], pc->len[i], &ci, why,
 		    sizeof(why)) == -1) {
 			/* an extension wolfSSL must understand and does not */
-			bwk_msg(ci.parse_error == ASN_CRIT_EXT_E ? "BWK0777E" :
+			sess_msg(s, ci.parse_error == ASN_CRIT_EXT_E ? "BWK0777E" :
 			    "BWK0713E", "server %s: certificate %zu the server "
 			    "sent cannot be read: %s; %s", s->o->server, i, why,
 			    session_sent_note(s));
@@ -217,13 +217,13 @@ check_chain(struct session *s, const struct peer_chain *pc)
 		why[0] = '\0';
 		if (x509_policy(&ci, session_time(s), 1, &id, why,
 		    sizeof(why)) != X509_OK) {
-			bwk_msg(id, "server %s: certificate %zu (%s) is refused: "
+			sess_msg(s, id, "server %s: certificate %zu (%s) is refused: "
 			    "%s; %s", s->o->server, i, ci.subject, why,
 			    session_sent_note(s));
 			return refuse(s, FAIL_TRUST);
 		}
 		if (below_policy(s->o->policy, &ci)) {
-			bwk_msg("BWK0322E", "server %s: certificate %zu (%s) is "
+			sess_msg(s, "BWK0322E", "server %s: certificate %zu (%s) is "
 			    "refused: its key, %s, is below the policy's minimum "
 			    "(min-rsa-bits %d, min-ecc-bits %d); %s", s->o->server,
 			    i, ci.subject, ci.key_desc, s->o->policy->min_rsa_bits,
@@ -233,7 +233,7 @@ check_chain(struct session *s, const struct peer_chain *pc)
 		if (i == 0 && leaf_usage(s, &ci) == -1)
 			return -1;
 		if (!hash_allowed(s->o->policy, ci.sig_desc)) {
-			bwk_msg("BWK0323E", "server %s: certificate %zu (%s) is "
+			sess_msg(s, "BWK0323E", "server %s: certificate %zu (%s) is "
 			    "refused: signed with %s, outside the policy's "
 			    "certificate-hashes; %s", s->o->server, i, ci.subject,
 			    ci.sig_desc, session_sent_note(s));
@@ -242,7 +242,7 @@ check_chain(struct session *s, const struct peer_chain *pc)
 		days = bwk_days_until(ci.not_after, session_time(s));
 		if (days < EXPIRY_WARN_DAYS) {
 			bwk_time_format(ci.not_after, t);
-			bwk_msg("BWK0721W", "server %s: certificate %zu (%s) "
+			sess_msg(s, "BWK0721W", "server %s: certificate %zu (%s) "
 			    "expires on %s, in %ld day%s; tell the server's "
 			    "administrator", s->o->server, i, ci.subject, t,
 			    days, days == 1 ? "" : "s");
@@ -256,7 +256,7 @@ check_chain(struct session *s, const struct peer_chain *pc)
 	}
 	free(s->leaf_der);
 	if ((s->leaf_der = malloc(pc->len[0])) == NULL) {
-		bwk_msg("BWK0712E", "out of memory");
+		sess_msg(s, "BWK0712E", "out of memory");
 		return refuse(s, FAIL_SETUP);
 	}
 	memcpy(s->leaf_der, pc->der[0], pc->len[0]);
@@ -269,7 +269,7 @@ static void	untrusted(struct session *);
 static void
 host_mismatch(struct session *s)
 {
-	bwk_msg("BWK0714E", "server %s: its certificate chains to a trusted "
+	sess_msg(s, "BWK0714E", "server %s: its certificate chains to a trusted "
 	    "CA but is not issued for %s; connect with a name or address "
 	    "the certificate lists (bulwark check shows them), or have the "
 	    "server's administrator add %s; %s", s->o->server, s->o->host,
@@ -338,11 +338,11 @@ wolf_refused(struct session *s, int wolf_err)
 	if ((id = wolf_chain_reason(wolf_err, &text)) == NULL)
 		return CA_NO_CHAIN;
 	if (text != NULL)
-		bwk_msg(id, "server %s (%s:%s): its chain is refused: %s; %s",
+		sess_msg(s, id, "server %s (%s:%s): its chain is refused: %s; %s",
 		    s->o->server, s->o->host, s->o->port, text,
 		    session_sent_note(s));
 	else
-		bwk_msg(id, "server %s (%s:%s): the TLS library refused its "
+		sess_msg(s, id, "server %s (%s:%s): the TLS library refused its "
 		    "chain (%s); see bulwark-cert -show -server %s; %s",
 		    s->o->server, s->o->host, s->o->port,
 		    wolfSSL_ERR_reason_error_string((unsigned long)wolf_err),
@@ -404,7 +404,7 @@ own_path(struct session *s, const struct peer_chain *pc, int wolf_err)
 		host_mismatch(s);
 		return CA_REFUSED;
 	default:
-		bwk_msg(chain_reason_id(res.reason), "server %s (%s:%s): its "
+		sess_msg(s, chain_reason_id(res.reason), "server %s (%s:%s): its "
 		    "chain is refused by Bulwark's path validation: %s%s%s%s%s%s; "
 		    "%s", s->o->server, s->o->host, s->o->port,
 		    chain_reason_text(res.reason), res.subject[0] ? " (" : "",
@@ -421,7 +421,7 @@ static enum ca_verdict
 ca_path(struct session *s, const struct peer_chain *pc, int wolf_err)
 {
 	if (s->leaf_is_ca) {
-		bwk_msg("BWK0725E", "server %s (%s:%s) showed a CA certificate "
+		sess_msg(s, "BWK0725E", "server %s (%s:%s) showed a CA certificate "
 		    "(basicConstraints cA TRUE) as its own; when trust comes "
 		    "from a CA, a server needs an end-entity certificate (RFC "
 		    "5280 4.2.1.9): the server's administrator must issue one, "
@@ -449,7 +449,7 @@ untrusted(struct session *s)
 
 	bwk_fpr_format(s->leaf_fpr, fpr);
 	if (s->trust.n == 0 && !s->o->system_ca) {
-		bwk_msg("BWK0710E", "server %s (%s:%s) showed a certificate "
+		sess_msg(s, "BWK0710E", "server %s (%s:%s) showed a certificate "
 		    "this client does not trust (SHA-256 %s), and accepting a "
 		    "certificate on first use is off (SSLACCEPTCERTFROMSERV NO); "
 		    "check the fingerprint with the server's administrator, then "
@@ -466,7 +466,7 @@ untrusted(struct session *s)
 			    (word32)s->trust.c[i].len, f) == 0)
 				break;
 		bwk_fpr_format(f, old);
-		bwk_msg("BWK0711E", "server %s (%s:%s) now shows another "
+		sess_msg(s, "BWK0711E", "server %s (%s:%s) now shows another "
 		    "certificate than the one pinned for it: pinned SHA-256 %s, "
 		    "shown SHA-256 %s; %s. If the server was rebuilt or its "
 		    "certificate renewed, check the new fingerprint with its "
@@ -476,7 +476,7 @@ untrusted(struct session *s)
 		refuse(s, FAIL_TRUST);
 		return;
 	}
-	bwk_msg("BWK0717E", "server %s (%s:%s) showed a certificate that does "
+	sess_msg(s, "BWK0717E", "server %s (%s:%s) showed a certificate that does "
 	    "not chain to any CA root trusted for it (leaf SHA-256 %s); see "
 	    "bulwark-cert -show -server %s; %s", s->o->server, s->o->host,
 	    s->o->port, fpr, s->o->server, session_sent_note(s));
@@ -494,7 +494,7 @@ cannot_pin(struct session *s)
 	char fpr[BWK_FPR_STRLEN];
 
 	bwk_fpr_format(s->leaf_fpr, fpr);
-	bwk_msg("BWK0754E", "server %s (%s:%s) is not in the key database "
+	sess_msg(s, "BWK0754E", "server %s (%s:%s) is not in the key database "
 	    "that sessions on this machine use, %s, and first use cannot pin "
 	    "it there%s; check its fingerprint (SHA-256 %s) with the server's "
 	    "administrator, then have an administrator run: bulwark-cert -db "
@@ -517,7 +517,7 @@ check_expected(struct session *s)
 		return 0;
 	bwk_fpr_format(s->leaf_fpr, got);
 	bwk_fpr_format(s->o->expected_fpr, want);
-	bwk_msg("BWK0723E", "server %s (%s:%s) showed SHA-256 %s, but "
+	sess_msg(s, "BWK0723E", "server %s (%s:%s) showed SHA-256 %s, but "
 	    "BWKSERVERFINGERPRINT expects %s; nothing was stored, and %s",
 	    s->o->server, s->o->host, s->o->port, got, want,
 	    session_sent_note(s));
@@ -641,19 +641,19 @@ session_check_kx(struct session *s)
 	const struct tls_policy *p = s->o->policy;
 
 	if (tls_facts_get(s->ssl, &s->facts) == -1 || s->facts.group[0] == '\0') {
-		bwk_msg("BWK0751E", "the server at %s:%s sent a handshake that "
+		sess_msg(s, "BWK0751E", "the server at %s:%s sent a handshake that "
 		    "breaks TLS 1.2: it skipped its key exchange; %s",
 		    s->o->host, s->o->port, session_sent_note(s));
 		return refuse(s, FAIL_PROTOCOL);
 	}
 	if (!policy_has_sig(p, s->facts.sig)) {
-		bwk_msg("BWK0733E", "the server at %s:%s signed its key exchange "
+		sess_msg(s, "BWK0733E", "the server at %s:%s signed its key exchange "
 		    "with %s, which the policy does not allow; %s", s->o->host,
 		    s->o->port, s->facts.sig, session_sent_note(s));
 		return refuse(s, FAIL_PROTOCOL);
 	}
 	if (!policy_has_group(p, s->facts.group)) {
-		bwk_msg("BWK0734E", "the server at %s:%s chose the group %s, "
+		sess_msg(s, "BWK0734E", "the server at %s:%s chose the group %s, "
 		    "which the policy does not allow; %s", s->o->host,
 		    s->o->port, s->facts.group, session_sent_note(s));
 		return refuse(s, FAIL_PROTOCOL);
@@ -675,14 +675,14 @@ session_first_use(struct session *s)
 	int r;
 
 	bwk_fpr_format(s->leaf_fpr, fpr);
-	bwk_info("BWK0727I", "server %s: asking the key helper to pin the "
+	sess_info(s, "BWK0727I", "server %s: asking the key helper to pin the "
 	    "certificate it showed on first use: SHA-256 %s", s->o->server,
 	    fpr);
 	r = keyd_accept(&s->kd, s->o->server, s->leaf_nb, s->leaf_na,
 	    s->leaf_der, s->leaf_len, s->accepted_fpr, &why);
 	if (r != 0) {
 		if (r == 1)
-			bwk_msg("BWK0724E", "the key helper did not pin the "
+			sess_msg(s, "BWK0724E", "the key helper did not pin the "
 			    "certificate of server %s (reason %u: %s)",
 			    s->o->server, why, why == KEYD_FAIL_EXISTS ?
 			    "the server already has an entry" : why ==
@@ -693,11 +693,11 @@ session_first_use(struct session *s)
 		return refuse(s, FAIL_TRUST);
 	}
 	if (memcmp(s->accepted_fpr, s->leaf_fpr, BWK_SHA256_LEN) != 0) {
-		bwk_msg("BWK0724E", "the key helper pinned another certificate "
+		sess_msg(s, "BWK0724E", "the key helper pinned another certificate "
 		    "than server %s showed; the session is refused", s->o->server);
 		return refuse(s, FAIL_TRUST);
 	}
-	bwk_info("BWK0722I", "server %s: accepted its certificate on first use "
+	sess_info(s, "BWK0722I", "server %s: accepted its certificate on first use "
 	    "and pinned it%s; SHA-256 %s", s->o->server,
 	    s->o->has_expected_fpr ? " (it matched BWKSERVERFINGERPRINT)" :
 	    " (check this fingerprint with the server's administrator)", fpr);

@@ -1,0 +1,405 @@
+/*
+ * libbulwark's calls (bulwark.h) over the session code: a configuration
+ * that is only values, copied into each connection, and a connection that
+ * owns its session, its options and its policy, so that many can run in
+ * one process, each with its own error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include "../lib/msg.h"
+#include "../lib/names.h"
+#include "../lib/selftest.h"
+#include "../lib/util.h"
+#include "bulwark.h"
+#include "policy.h"
+#include "session.h"
+
+#define HOST_MAX	255
+#define PORT_MAX	5
+
+struct bwk_config {
+	char			 server[KDB_LABEL_MAX + 1];
+	char			 host[HOST_MAX + 1];
+	char			 port[PORT_MAX + 1];
+	char			*db;
+	struct tls_policy	 policy;
+	int			 system_ca;
+	int			 accept_first_use;
+	int			 weak_sandbox;
+	int			 has_fpr;
+	uint8_t			 fpr[BWK_SHA256_LEN];
+	int			 handshake_timeout, idle_timeout;
+	bwk_log_cb		*log;
+	void			*log_arg;
+	char			 error[SESSION_ERR_MAX];
+};
+
+/* The public enums name the session's own values. */
+_Static_assert((int)BWK_FAIL_TRUST == (int)FAIL_TRUST &&
+    (int)BWK_FAIL_PROTOCOL == (int)FAIL_PROTOCOL &&
+    (int)BWK_FAIL_NOT_TLS == (int)FAIL_NOT_TLS &&
+    (int)BWK_FAIL_CONNECT == (int)FAIL_CONNECT &&
+    (int)BWK_FAIL_SETUP == (int)FAIL_SETUP &&
+    (int)BWK_FAIL_SELFTEST == (int)FAIL_SELFTEST, "bwk_failure");
+_Static_assert((int)BWK_TRUST_PINNED == (int)TRUST_PINNED &&
+    (int)BWK_TRUST_CA == (int)TRUST_CA &&
+    (int)BWK_TRUST_FIRST_USE == (int)TRUST_FIRST_USE, "bwk_trust");
+
+struct bwk {
+	struct bwk_config	 cfg;		/* a copy; db owned */
+	struct session_opts	 o;
+	struct session		 s;
+	int			 configured, prepared, connected;
+};
+
+static int __attribute__((format(printf, 2, 3)))
+config_error(struct bwk_config *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(c->error, sizeof(c->error), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+struct bwk_config *
+bwk_config_new(void)
+{
+	struct bwk_config *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	snprintf(c->port, sizeof(c->port), "1500");
+	if (policy_parse(policy_builtin_text, strlen(policy_builtin_text),
+	    "built-in", &c->policy) == -1) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+bwk_config_free(struct bwk_config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->db);
+	free(c);
+}
+
+const char *
+bwk_config_error(struct bwk_config *c)
+{
+	return c->error;
+}
+
+/* policy_load reports through the messages: caught into the error too. */
+static void
+catch_msg(void *arg, const char *id, const char *text)
+{
+	struct bwk_config *c = arg;
+
+	snprintf(c->error, sizeof(c->error), "%s %s", id, text);
+	if (c->log != NULL)
+		c->log(c->log_arg, id, text);
+	else if (!bwk_quiet)
+		fprintf(stderr, "%s %s: %s\n", id, bwk_prog, text);
+}
+
+int
+bwk_config_set_policy_file(struct bwk_config *c, const char *path)
+{
+	struct tls_policy p;
+	bwk_msg_cb *old;
+	void *old_arg;
+	int r;
+
+	bwk_msg_hook(catch_msg, c, &old, &old_arg);
+	r = policy_load(path, &p);
+	bwk_msg_hook(old, old_arg, NULL, NULL);
+	if (r == -1)
+		return -1;
+	c->policy = p;
+	return 0;
+}
+
+int
+bwk_config_set_server(struct bwk_config *c, const char *name)
+{
+	if (name == NULL || !kdb_name_ok(name))
+		return config_error(c, "'%s' is not a server name (1 to 128 "
+		    "letters, digits and . _ : -)", name ? name : "");
+	snprintf(c->server, sizeof(c->server), "%s", name);
+	return 0;
+}
+
+int
+bwk_config_set_address(struct bwk_config *c, const char *host,
+    const char *port)
+{
+	long n;
+
+	if (host == NULL || host[0] == '\0' || strlen(host) > HOST_MAX)
+		return config_error(c, "'%s' is not a host name or address",
+		    host ? host : "");
+	if (port == NULL || bwk_parse_long(port, 1, 65535, &n) == -1)
+		return config_error(c, "'%s' is not a port number (1-65535)",
+		    port ? port : "");
+	snprintf(c->host, sizeof(c->host), "%s", host);
+	snprintf(c->port, sizeof(c->port), "%ld", n);
+	return 0;
+}
+
+int
+bwk_config_set_db(struct bwk_config *c, const char *dir)
+{
+	char *d = NULL;
+
+	if (dir != NULL && (d = strdup(dir)) == NULL)
+		return config_error(c, "%s", strerror(errno));
+	free(c->db);
+	c->db = d;
+	return 0;
+}
+
+int
+bwk_config_set_system_ca(struct bwk_config *c, int on)
+{
+	c->system_ca = on != 0;
+	return 0;
+}
+
+int
+bwk_config_set_expected_fingerprint(struct bwk_config *c,
+    const uint8_t fpr[32])
+{
+	memcpy(c->fpr, fpr, sizeof(c->fpr));
+	c->has_fpr = 1;
+	return 0;
+}
+
+int
+bwk_config_set_timeouts(struct bwk_config *c, int handshake, int idle)
+{
+	if (handshake < 1 || handshake > 600 || idle < 1 || idle > 65535)
+		return config_error(c, "%s", "timeouts out of range (handshake "
+		    "1-600 seconds, idle 1-65535)");
+	c->handshake_timeout = handshake;
+	c->idle_timeout = idle;
+	return 0;
+}
+
+void
+bwk_config_set_log(struct bwk_config *c, bwk_log_cb *cb, void *arg)
+{
+	c->log = cb;
+	c->log_arg = arg;
+	bwk_msg_hook(cb, arg, NULL, NULL);
+}
+
+void
+bwk_config_insecure_accept_first_use(struct bwk_config *c)
+{
+	c->accept_first_use = 1;
+}
+
+void
+bwk_config_insecure_weak_sandbox(struct bwk_config *c)
+{
+	c->weak_sandbox = 1;
+}
+
+struct bwk *
+bwk_client(void)
+{
+	struct bwk *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->s.sock = -1;
+	b->s.kd.fd = -1;
+	return b;
+}
+
+static int
+api_error(struct bwk *b, enum bwk_failure f, const char *id, const char *text)
+{
+	b->s.fail = (enum session_fail)f;
+	sess_msg(&b->s, id, "%s", text);
+	return -1;
+}
+
+int
+bwk_configure(struct bwk *b, const struct bwk_config *c)
+{
+	struct session_opts *o = &b->o;
+
+	if (b->configured)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "the connection is configured already");
+	b->cfg = *c;
+	b->cfg.db = NULL;
+	if (c->db != NULL && (b->cfg.db = strdup(c->db)) == NULL)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0712E", "out of memory");
+	b->s.log = c->log;
+	b->s.log_arg = c->log_arg;
+	if (b->cfg.server[0] == '\0' || b->cfg.host[0] == '\0')
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "the "
+		    "configuration names no server or no address");
+	memset(o, 0, sizeof(*o));
+	o->server = b->cfg.server;
+	o->host = b->cfg.host;
+	o->port = b->cfg.port;
+	o->db = b->cfg.db;
+	o->policy = &b->cfg.policy;
+	o->accept_first_use = b->cfg.accept_first_use;
+	o->system_ca = b->cfg.system_ca;
+	o->has_expected_fpr = b->cfg.has_fpr;
+	memcpy(o->expected_fpr, b->cfg.fpr, sizeof(o->expected_fpr));
+	o->insecure_sandbox = b->cfg.weak_sandbox;
+	o->handshake_timeout = b->cfg.handshake_timeout;
+	o->idle_timeout = b->cfg.idle_timeout;
+	b->configured = 1;
+	return 0;
+}
+
+/* Once per process: the known-answer tests, then wolfSSL. */
+static int
+library_init(struct bwk *b)
+{
+	static int done, ok;
+
+	if (!done) {
+		done = 1;
+		ok = bwk_selftest_startup(bwk_prog) == 0;
+		if (ok && wolfSSL_Init() != WOLFSSL_SUCCESS) {
+			sess_msg(&b->s, "BWK0704E", "the TLS library could not "
+			    "be initialised");
+			ok = 0;
+		}
+	}
+	if (!ok)
+		b->s.fail = FAIL_SELFTEST;
+	return ok ? 0 : -1;
+}
+
+int
+bwk_prepare(struct bwk *b)
+{
+	if (!b->configured || b->prepared)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_prepare: "
+		    "the connection is not configured, or prepared already");
+	if (library_init(b) == -1)
+		return -1;
+	if (session_prepare(&b->s, &b->o) == -1) {
+		if (b->s.fail == FAIL_NONE)
+			b->s.fail = FAIL_SETUP;
+		return -1;
+	}
+	b->prepared = 1;
+	return 0;
+}
+
+int
+bwk_sandbox(struct bwk *b, const char *user)
+{
+	if (!b->prepared)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_sandbox: "
+		    "the connection is not prepared");
+	if (session_sandbox(&b->s, user, b->cfg.weak_sandbox) == -1) {
+		b->s.fail = FAIL_SETUP;
+		return -1;
+	}
+	return 0;
+}
+
+int
+bwk_connect(struct bwk *b)
+{
+	if (!b->prepared || b->connected)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_connect: "
+		    "the connection is not prepared, or connected already");
+	if (session_connect(&b->s) == -1) {
+		if (b->s.fail == FAIL_NONE)
+			b->s.fail = FAIL_SETUP;
+		return -1;
+	}
+	b->connected = 1;
+	return 0;
+}
+
+ssize_t
+bwk_read(struct bwk *b, void *buf, size_t len)
+{
+	if (!b->connected)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_read: "
+		    "not connected");
+	return session_read(&b->s, buf, len);
+}
+
+ssize_t
+bwk_write(struct bwk *b, const void *buf, size_t len)
+{
+	if (!b->connected)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_write: "
+		    "not connected");
+	return session_write(&b->s, buf, len);
+}
+
+int
+bwk_close(struct bwk *b)
+{
+	session_close(&b->s);
+	b->connected = b->prepared = 0;
+	return 0;
+}
+
+void
+bwk_free(struct bwk *b)
+{
+	if (b == NULL)
+		return;
+	if (b->prepared || b->connected)
+		session_close(&b->s);
+	free(b->cfg.db);
+	free(b);
+}
+
+const char *
+bwk_error(struct bwk *b)
+{
+	return b->s.err_text;
+}
+
+const char *
+bwk_error_id(struct bwk *b)
+{
+	return b->s.err_id;
+}
+
+enum bwk_failure
+bwk_failure(struct bwk *b)
+{
+	return (enum bwk_failure)b->s.fail;
+}
+
+enum bwk_trust
+bwk_conn_trust(struct bwk *b)
+{
+	return b->connected ? (enum bwk_trust)b->s.rule : BWK_TRUST_NONE;
+}
+
+void
+bwk_conn_report(struct bwk *b, FILE *f)
+{
+	if (b->connected)
+		session_report(&b->s, f);
+}

@@ -1,0 +1,119 @@
+/*
+ * libbulwark: TLS 1.2 sessions under Bulwark's policy, their trust from
+ * the key helper (bulwark-keyd), every check made before the client's key
+ * exchange. The shape is OpenBSD libtls's: an opaque configuration, an
+ * opaque connection with its own error, read and write, weakening calls
+ * named insecure, and messages through a callback. The program, not the
+ * library, decides when to sandbox itself (bwk_sandbox).
+ *
+ *	cfg = bwk_config_new();
+ *	bwk_config_set_server(cfg, "srv1");
+ *	bwk_config_set_address(cfg, "backup1.example.com", "1500");
+ *	c = bwk_client();
+ *	if (bwk_configure(c, cfg) == -1 || bwk_prepare(c) == -1 ||
+ *	    bwk_sandbox(c, "nobody") == -1 || bwk_connect(c) == -1)
+ *		errx(1, "%s %s", bwk_error_id(c), bwk_error(c));
+ *	... bwk_read(c, buf, len), bwk_write(c, buf, len) ...
+ *	bwk_close(c); bwk_free(c); bwk_config_free(cfg);
+ *
+ * The server side comes with bulwarkd. Every call returns -1 (or NULL) on
+ * failure with the reason in bwk_error(), and the same message, with its
+ * ID, sent to the log callback. The key helper is a process of its own:
+ * its audit lines go to the standard error it inherits.
+ */
+#ifndef BULWARK_H
+#define BULWARK_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct bwk_config;
+struct bwk;
+
+/* Every message: its ID ("BWK0711E"; the last letter is I, W or E). */
+typedef void bwk_log_cb(void *arg, const char *id, const char *text);
+
+/* Why a connection failed; bulwark(1)'s exit statuses follow these. */
+enum bwk_failure {
+	BWK_FAIL_NONE = 0,
+	BWK_FAIL_SETUP,		/* helper, key database, DNS, sandbox, memory */
+	BWK_FAIL_CONNECT,	/* no TCP connection */
+	BWK_FAIL_NOT_TLS,	/* the port does not speak TLS */
+	BWK_FAIL_PROTOCOL,	/* outside the policy, or broken TLS */
+	BWK_FAIL_TRUST,		/* the server's certificate is not trusted */
+	BWK_FAIL_SELFTEST,	/* the crypto self-tests failed: nothing runs */
+};
+
+/* How the server was trusted. */
+enum bwk_trust {
+	BWK_TRUST_NONE = 0,
+	BWK_TRUST_PINNED,	/* its certificate is in the key database */
+	BWK_TRUST_CA,		/* a chain to a CA root, host name checked */
+	BWK_TRUST_FIRST_USE,	/* accepted on first use, pinned now */
+};
+
+struct bwk_config *bwk_config_new(void);
+void	bwk_config_free(struct bwk_config *);
+/* The last configuration error (a bad value, a policy file refused). */
+const char *bwk_config_error(struct bwk_config *);
+
+/* The policy file (the built-in policy when never called); refused
+ * when weaker than the built-in policy. */
+int	bwk_config_set_policy_file(struct bwk_config *, const char *path);
+/* The server's name: its stanza, and its name in the key database. */
+int	bwk_config_set_server(struct bwk_config *, const char *name);
+int	bwk_config_set_address(struct bwk_config *, const char *host,
+	    const char *port);
+/* The key database's directory (default: bulwark-keyd(8)'s rule). */
+int	bwk_config_set_db(struct bwk_config *, const char *dir);
+/* Trust the system CA bundle for this server too (first use is off). */
+int	bwk_config_set_system_ca(struct bwk_config *, int);
+/* The SHA-256 fingerprint the server's certificate must have. */
+int	bwk_config_set_expected_fingerprint(struct bwk_config *,
+	    const uint8_t fpr[32]);
+/* Seconds: the connection and whole handshake; each wait after it. */
+int	bwk_config_set_timeouts(struct bwk_config *, int handshake, int idle);
+/*
+ * Where messages go; by default errors and warnings to standard error,
+ * results to standard output. The key helper's stubs and the key
+ * database's directory report through the last callback set.
+ */
+void	bwk_config_set_log(struct bwk_config *, bwk_log_cb *, void *arg);
+/* Weakening calls. First use trusts whatever certificate an unknown
+ * server shows (and pins it): the seed system's SSLACCEPTCERTFROMSERV
+ * YES. A weak sandbox runs without Landlock where the kernel lacks it. */
+void	bwk_config_insecure_accept_first_use(struct bwk_config *);
+void	bwk_config_insecure_weak_sandbox(struct bwk_config *);
+
+struct bwk *bwk_client(void);
+/* The configuration is copied; it may be freed or reused at once. */
+int	bwk_configure(struct bwk *, const struct bwk_config *);
+/* What needs files or privileges: the key helper (started now, before
+ * no-new-privs), the trust list, DNS, the TLS context. */
+int	bwk_prepare(struct bwk *);
+/* The program's call: root becomes user, and the process may connect to
+ * this connection's port and open nothing (sandbox/, bulwark(1)). */
+int	bwk_sandbox(struct bwk *, const char *user);
+/* The connection, the handshake and every check; 0 only when trusted. */
+int	bwk_connect(struct bwk *);
+/* Application data: > 0 bytes, 0 at the server's close, -1 on error. */
+ssize_t	bwk_read(struct bwk *, void *, size_t);
+ssize_t	bwk_write(struct bwk *, const void *, size_t);
+int	bwk_close(struct bwk *);
+void	bwk_free(struct bwk *);
+
+/* The connection's first error, its ID, and its class. */
+const char *bwk_error(struct bwk *);
+const char *bwk_error_id(struct bwk *);
+enum bwk_failure bwk_failure(struct bwk *);
+
+/* Facts of an established connection. */
+enum bwk_trust bwk_conn_trust(struct bwk *);
+/* The report `bulwark check` prints: protocol, suite, group, signature,
+ * EMS, trust rule, client authentication, the server's chain. */
+void	bwk_conn_report(struct bwk *, FILE *);
+
+#endif
