@@ -4,6 +4,7 @@
  * outcome, exit status and message ID. The network process is sandboxed
  * in every case, as in production.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -634,4 +635,32 @@ Test(client, pinned_ca_as_leaf_accepted)
 	check(&r, &p, "srv1", "127.0.0.1", NULL, NULL);
 	EXPECT(r, 0, "BWK0720I");
 	t_peer_stop(&p);
+}
+
+/* A trusted session whose report cannot be written is no success. */
+Test(client, report_to_a_full_disk_is_a_failure)
+{
+	char cmd[1600];
+	struct peer p;
+	const char *sys;
+	int st;
+
+	import("srv1", "ec384.pem", NULL);
+	s_server(&p, "ec384", NULL);
+	sys = t_sysfile("srv1", "127.0.0.1", p.portstr, 0, NULL);
+	snprintf(cmd, sizeof(cmd), "BULWARK_DIR=%s %s/bulwark check --sysfile "
+	    "%s >/dev/full 2>%s", t_db(), getenv("BWK_BIN"), sys,
+	    t_path("err.txt"));
+	st = system(cmd);
+	t_peer_stop(&p);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 3, "status %d", st);
+	{
+		uint8_t *e;
+		size_t n;
+
+		cr_assert_eq(t_read(t_path("err.txt"), &e, &n), 0);
+		cr_assert(memmem(e, n, "BWK0758E", 8) != NULL, "%.*s", (int)n,
+		    (char *)e);
+		free(e);
+	}
 }

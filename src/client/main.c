@@ -6,6 +6,7 @@
  *	bulwark check --server NAME --address HOST --port PORT [options]
  *	bulwark sandbox-check
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -212,6 +213,12 @@ cmd_check(int argc, char **argv)
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
 	bwk_close(b);
 	bwk_free(b);
+	/* a report that did not reach its reader is no success */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		bwk_msg("BWK0758E", "the report could not be written to "
+		    "standard output: %s", strerror(errno));
+		return EXIT_SETUP;
+	}
 	return EXIT_OK;
 }
 

@@ -126,8 +126,11 @@ int
 session_tls_context(struct session *s)
 {
 	s->ctx = wolfSSL_CTX_new(wolfTLSv1_2_client_method());
-	if (s->ctx == NULL)
+	if (s->ctx == NULL) {
+		sess_msg(s, "BWK0704E", "the TLS library could not make a "
+		    "context (out of memory)");
 		return -1;
+	}
 	if (apply_policy(s) == -1) {
 		sess_msg(s, "BWK0704E", "the TLS library refused the policy "
 		    "settings; this build of wolfSSL does not match Bulwark");
@@ -238,8 +241,11 @@ session_handshake(struct session *s)
 	int r, err;
 
 	s->fail = FAIL_SETUP;
-	if ((s->ssl = wolfSSL_new(s->ctx)) == NULL)
+	if ((s->ssl = wolfSSL_new(s->ctx)) == NULL) {
+		sess_msg(s, "BWK0704E", "the TLS library could not make a "
+		    "session (out of memory)");
 		return -1;
+	}
 	session_io_bind(s);
 	pkcb_bind(s->ssl, s);
 	wolfSSL_SetCertCbCtx(s->ssl, s);
@@ -247,8 +253,11 @@ session_handshake(struct session *s)
 	if ((!is_ip_literal(s->o->host) && wolfSSL_UseSNI(s->ssl,
 	    WOLFSSL_SNI_HOST_NAME, s->o->host,
 	    (unsigned short)strlen(s->o->host)) != WOLFSSL_SUCCESS) ||
-	    wolfSSL_check_domain_name(s->ssl, s->o->host) != WOLFSSL_SUCCESS)
+	    wolfSSL_check_domain_name(s->ssl, s->o->host) != WOLFSSL_SUCCESS) {
+		sess_msg(s, "BWK0704E", "the TLS library refused the server "
+		    "name %s for SNI and the host check", s->o->host);
 		return -1;
+	}
 	if (s->deadline == 0)
 		s->deadline = session_clock_ms() +
 		    (int64_t)s->hs_timeout * 1000;

@@ -152,8 +152,9 @@ connect_one(struct session *s, const struct addrinfo *a)
 	    SOCK_NONBLOCK, a->ai_protocol);
 	if (s->sock == -1)
 		return -1;
-	/* handshakes are many small messages: no Nagle delay */
-	setsockopt(s->sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	/* handshakes are many small messages: no Nagle delay (a speed-up
+	 * only; the session is as safe without it, so a refusal is ignored) */
+	(void)setsockopt(s->sock, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(s->sock, a->ai_addr, a->ai_addrlen) == 0)
 		return 0;
 	if (errno != EINPROGRESS)
