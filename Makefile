@@ -40,6 +40,7 @@ OUT		:= build/install
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 else ifeq ($(VARIANT),asan)
 OUT		:= build/asan
@@ -54,6 +55,7 @@ endif
 # no environment override). Builds in the tree use the tree's helper;
 # `make install` builds a variant with the installed path.
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
+SESSION_PATH	?= $(abspath $(OUT))/bin/bulwarkd-session
 SYSTEM_DIR	?= /etc/bulwark
 
 # Packagers' CFLAGS and LDFLAGS (from the environment or the command
@@ -66,6 +68,7 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fstack-protector-strong -fPIE -ffunction-sections \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
+		   -DBULWARK_SESSION_PATH='"$(SESSION_PATH)"' \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' -MMD -MP
 BWK_LDFLAGS	:= -pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
 		   $(filter -fsanitize=%,$(VFLAGS))
@@ -91,6 +94,8 @@ SANDBOX_SRC	:= $(wildcard sandbox/*.c)
 CERT_SRC	:= $(wildcard src/cert/*.c)
 KEYD_SRC	:= $(wildcard src/keyd/*.c)
 CLIENT_SRC	:= $(wildcard src/client/*.c)
+SERVER_SRC	:= $(wildcard src/server/*.c)
+SRVSESS_SRC	:= $(wildcard src/srvsession/*.c)
 TEST_SRC	:= $(wildcard tests/*.c)
 
 objs		= $(patsubst %.c,$(OUT)/obj/%.o,$(1))
@@ -104,12 +109,17 @@ A_SANDBOX	:= $(OUT)/lib/libbwk_sandbox.a
 CERT_OBJ	:= $(call objs,$(CERT_SRC))
 KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
 CLIENT_OBJ	:= $(call objs,$(CLIENT_SRC))
+SERVER_OBJ	:= $(call objs,$(SERVER_SRC))
+SRVSESS_OBJ	:= $(call objs,$(SRVSESS_SRC))
+# bulwarkd-session reads bulwarkd.opt with the listener's parser.
+SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o
 TEST_OBJ	:= $(call objs,$(TEST_SRC))
 # The tests call the helper's dispatch and the client's options directly.
 KEYD_LIB_OBJ	:= $(filter-out %/keyd.o,$(KEYD_OBJ))
 CLIENT_LIB_OBJ	:= $(filter-out %/main.o,$(CLIENT_OBJ))
 PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
-		   $(OUT)/bin/bulwark
+		   $(OUT)/bin/bulwark $(OUT)/bin/bulwarkd \
+		   $(OUT)/bin/bulwarkd-session
 TESTBIN		:= $(OUT)/tests/bulwark-tests
 
 FUZZ_TARGETS	:= $(basename $(notdir $(wildcard fuzz/fuzz_*.c)))
@@ -162,8 +172,8 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 # Rebuild when the helper's compiled-in path changes.
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SYSTEM_DIR)' | cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SYSTEM_DIR)' >$@
+	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR)' | cmp -s - $@ || \
+	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR)' >$@
 
 FORCE:
 
@@ -179,6 +189,18 @@ $(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(A_KDB) $(A_SANDBOX) $(A_LIB)
 $(OUT)/bin/bulwark: $(CLIENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS)
+
+# bulwarkd: the listener and the administration commands, which make and
+# store the server's keys; it never parses a client's bytes.
+$(OUT)/bin/bulwarkd: $(SERVER_OBJ) $(A_KDB) $(A_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
+
+# bulwarkd-session: one client's session, sandboxed; no key database.
+$(OUT)/bin/bulwarkd-session: $(SRVSESS_OBJ) $(SRVOPTS_OBJ) $(A_TLS) \
+		$(A_SANDBOX) $(A_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp
 
 $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 	@mkdir -p $(dir $@)
@@ -313,9 +335,14 @@ install: $(WOLFSSL_LIB)
 	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/libexec/bulwark
 	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
 	    $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(PREFIX)/sbin
+	install -m 0755 build/install/bin/bulwarkd $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0755 build/install/bin/bulwarkd-session \
+	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
 	install -m 0644 man/bulwark-cert.1 man/bulwark.1 \
 	    $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 man/bulwark-keyd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/bulwark-keyd.8 man/bulwarkd.8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man8/
 ifeq ($(SETGID),1)
 	getent group bulwark >/dev/null || groupadd --system bulwark
 	install -m 2755 -o root -g bulwark build/install/bin/bulwark-keyd \

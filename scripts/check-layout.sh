@@ -42,7 +42,7 @@ sort -u -o "$tmp/tls-layer" "$tmp/tls-layer"
 for f in src/kdb src/tls src/verify sandbox; do
 	defined "$f" >"$tmp/$(basename "$f")"
 done
-for p in bulwark bulwark-keyd bulwark-cert; do
+for p in bulwark bulwark-keyd bulwark-cert bulwarkd bulwarkd-session; do
 	contains "$p" >"$tmp/bin-$p"
 done
 
@@ -68,6 +68,15 @@ forbid bulwark-cert tls-layer "bulwark-cert makes no TLS connections"
 forbid bulwark-cert tls "bulwark-cert has no session code"
 forbid bulwark-cert verify "bulwark-cert does not validate chains"
 forbid bulwark-cert sandbox "bulwark-cert is not sandboxed (it is the administrator's tool)"
+# A server's session process parses a hostile client's bytes: like the
+# client's network process, it holds no key database code; its key
+# helper signs for it.
+forbid bulwarkd-session kdb "a session process must not hold the key database's code"
+# The listener makes and stores the server's keys (init, cert) and never
+# reads a client's bytes: no TLS layer, no session, no verifier in it.
+forbid bulwarkd tls-layer "the listener never runs TLS; its sessions do"
+forbid bulwarkd tls "the listener has no session code"
+forbid bulwarkd verify "the listener does not validate chains"
 
-[ "$fail" = 0 ] && echo "check-layout: bulwark, bulwark-keyd and bulwark-cert hold only their side's code"
+[ "$fail" = 0 ] && echo "check-layout: every program holds only the code of its side"
 exit "$fail"

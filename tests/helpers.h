@@ -29,6 +29,8 @@ const char	*t_db(void);
  */
 void	t_run(struct run *, const char *prog, const char *const *argv,
 	    const char *const *env);
+/* A Debian program (argv[0] in /usr/bin), standard input /dev/null. */
+void	t_run_any(struct run *, const char *const *argv);
 /* bulwark-cert with its arguments, default environment. */
 int	t_cert_cmd(struct run *, ...);
 

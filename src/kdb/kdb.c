@@ -43,7 +43,8 @@ kdb_strerror(enum kdb_err e)
 int
 kdb_kind_is_secret(int kind)
 {
-	return kind == KDB_NODE_PASSWORD || kind == KDB_CLIENT_KEY;
+	return kind == KDB_NODE_PASSWORD || kind == KDB_CLIENT_KEY ||
+	    kind == KDB_SERVER_KEY;
 }
 
 const char *
@@ -55,6 +56,8 @@ kdb_kind_name(int kind)
 	case KDB_NODE_PASSWORD:	return "node-password";
 	case KDB_CLIENT_KEY:	return "client-key";
 	case KDB_CLIENT_CERT:	return "client-cert";
+	case KDB_SERVER_KEY:	return "server-key";
+	case KDB_SERVER_CERT:	return "server-cert";
 	}
 	return "unknown";
 }
@@ -75,6 +78,8 @@ server_label_prefix(int kind)
 {
 	switch (kind) {
 	case KDB_CLIENT_CERT:	return "client-cert@";
+	case KDB_SERVER_KEY:	return "server-key@";
+	case KDB_SERVER_CERT:	return "server-cert@";
 	case KDB_CLIENT_KEY:	return "client-key@";
 	case KDB_NODE_PASSWORD:	return "nodepw@";
 	}

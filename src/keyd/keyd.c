@@ -28,6 +28,7 @@ struct keyd_args {
 	int		 accept_first_use;
 	int		 system_ca;
 	int		 insecure;
+	int		 serve;		/* bulwarkd's: the server's own identity */
 };
 
 static void
@@ -59,9 +60,14 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->system_ca = 1;
 		else if (strcmp(argv[i], "--insecure-weak-sandbox") == 0)
 			a->insecure = 1;
+		else if (strcmp(argv[i], "--serve") == 0)
+			a->serve = 1;
 		else
 			return -1;
 	}
+	/* a server's helper signs its handshakes and pins nothing */
+	if (a->serve && (a->accept_first_use || a->system_ca))
+		return -1;
 	/* a first-use pin is labelled with it: a name, never a made label */
 	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
 }
@@ -162,6 +168,12 @@ main(int argc, char **argv)
 		    "database");
 		return 1;
 	}
+	if (setgid_mode && a.serve) {
+		/* the system database of clients holds no server's key */
+		bwk_msg("BWK0501E", "bad arguments from the client: a setgid "
+		    "helper does not serve a server's identity");
+		return 1;
+	}
 	if (setgid_mode) {
 		store_trusted_gid = getegid();
 		a.db = BWK_KDB_SYSTEM_DIR;
@@ -182,6 +194,7 @@ main(int argc, char **argv)
 	}
 	snprintf(k.server, sizeof(k.server), "%s", a.server);
 	k.accept_first_use = a.accept_first_use;
+	k.serve = a.serve;
 	k.system_ca = a.system_ca;
 	k.send = send_fd;
 	k.send_arg = &fd;

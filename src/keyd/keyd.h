@@ -37,6 +37,7 @@ struct keyd {
 	char		 server[KDB_LABEL_MAX + 1];	/* bound server */
 	int		 accept_first_use;	/* SSLACCEPTCERTFROMSERV YES */
 	int		 system_ca;		/* BWKSYSTEMCA YES: no first use */
+	int		 serve;			/* bulwarkd's: its own identity */
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;
 	int		 setgid;		/* the system database, never written */

@@ -252,9 +252,10 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
 	r = do_sign(k, scheme, hash, in, inlen, sig, &siglen);
 	bwk_hex(k->key.id, 8, hex);
-	bwk_msg(r == 0 ? "BWK0520I" : "BWK0521W", "audit: %s TLS client "
-	    "signature for server %s with key SHA256:%s... (%s)",
-	    r == 0 ? "made a" : "FAILED to make a", k->server, hex,
+	bwk_msg(r == 0 ? "BWK0520I" : "BWK0521W", "audit: %s TLS %s "
+	    "signature for %s %s with key SHA256:%s... (%s)",
+	    r == 0 ? "made a" : "FAILED to make a", k->serve ? "server" :
+	    "client", k->serve ? "certificate" : "server", k->server, hex,
 	    scheme_name(scheme, hash));
 	if (r == -1)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);

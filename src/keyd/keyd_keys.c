@@ -26,11 +26,17 @@ find(const struct keyd *k, int kind)
 	return NULL;
 }
 
+/*
+ * For bulwark, the client identity of the bound server; for bulwarkd
+ * (--serve), the server's own identity under the bound label.
+ */
 int
 keyd_load_client_key(struct keyd *k)
 {
-	const struct kdb_entry *ke = find(k, KDB_CLIENT_KEY);
-	const struct kdb_entry *ce = find(k, KDB_CLIENT_CERT);
+	const struct kdb_entry *ke = find(k, k->serve ? KDB_SERVER_KEY :
+	    KDB_CLIENT_KEY);
+	const struct kdb_entry *ce = find(k, k->serve ? KDB_SERVER_CERT :
+	    KDB_CLIENT_CERT);
 	word32 idx = 0;
 	int r;
 

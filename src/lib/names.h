@@ -18,8 +18,11 @@ enum kdb_kind {
 	KDB_NODE_PASSWORD = 3,	/* a node's password (secret) */
 	KDB_CLIENT_KEY = 4,	/* a client private key (secret) */
 	KDB_CLIENT_CERT = 5,	/* the client certificate for that key */
+	/* bulwarkd's instance database: its own identities, by label */
+	KDB_SERVER_KEY = 6,	/* a server private key (secret) */
+	KDB_SERVER_CERT = 7,	/* the server's certificate for that key */
 };
-#define KDB_KIND_MAX	KDB_CLIENT_CERT
+#define KDB_KIND_MAX	KDB_SERVER_CERT
 
 /* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
 int	kdb_label_ok(const char *);

@@ -45,6 +45,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 	}
 	if (o->accept_first_use)
 		argv[n++] = "--accept-first-use";
+	if (o->serve)
+		argv[n++] = "--serve";
 	if (o->system_ca)
 		argv[n++] = "--system-ca";
 	if (o->insecure_sandbox)

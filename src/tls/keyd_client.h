@@ -35,6 +35,7 @@ struct keyd_spawn_opts {
 	int		 accept_first_use;
 	int		 system_ca;
 	int		 insecure_sandbox;
+	int		 serve;		/* bulwarkd: sign with its own identity */
 };
 
 struct trust_cert {

@@ -98,26 +98,25 @@ static const struct {
 	{ "P-521", WOLFSSL_ECC_SECP521R1 },
 };
 
-static int
-apply_policy(struct session *s)
+int
+session_apply_policy(WOLFSSL_CTX *ctx, const struct tls_policy *p)
 {
-	const struct tls_policy *p = s->o->policy;
 	char list[512];
 	size_t i;
 
 	policy_cipher_list(p, list, sizeof(list));
-	if (wolfSSL_CTX_set_cipher_list(s->ctx, list) != WOLFSSL_SUCCESS)
+	if (wolfSSL_CTX_set_cipher_list(ctx, list) != WOLFSSL_SUCCESS)
 		return -1;
 	for (i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		if (policy_has_group(p, groups[i].name) &&
-		    wolfSSL_CTX_UseSupportedCurve(s->ctx, (word16)groups[i].id) !=
+		    wolfSSL_CTX_UseSupportedCurve(ctx, (word16)groups[i].id) !=
 		    WOLFSSL_SUCCESS)
 			return -1;
-	if (wolfSSL_CTX_SetMinRsaKey_Sz(s->ctx, (short)p->min_rsa_bits) !=
+	if (wolfSSL_CTX_SetMinRsaKey_Sz(ctx, (short)p->min_rsa_bits) !=
 	    WOLFSSL_SUCCESS ||
-	    wolfSSL_CTX_SetMinEccKey_Sz(s->ctx, (short)p->min_ecc_bits) !=
+	    wolfSSL_CTX_SetMinEccKey_Sz(ctx, (short)p->min_ecc_bits) !=
 	    WOLFSSL_SUCCESS ||
-	    wolfSSL_CTX_set_group_messages(s->ctx) != WOLFSSL_SUCCESS)
+	    wolfSSL_CTX_set_group_messages(ctx) != WOLFSSL_SUCCESS)
 		return -1;
 	return 0;
 }
@@ -131,7 +130,7 @@ session_tls_context(struct session *s)
 		    "context (out of memory)");
 		return -1;
 	}
-	if (apply_policy(s) == -1) {
+	if (session_apply_policy(s->ctx, s->o->policy) == -1) {
 		sess_msg(s, "BWK0704E", "the TLS library refused the policy "
 		    "settings; this build of wolfSSL does not match Bulwark");
 		return -1;

@@ -19,6 +19,7 @@
 #include "keyd_client.h"
 #include "policy.h"
 #include "tls_facts.h"
+#include "wire.h"
 
 /* The system CA bundle, trusted for every server with BWKSYSTEMCA YES. */
 #define SYSTEM_CA_BUNDLE	"/etc/ssl/certs/ca-certificates.crt"
@@ -115,6 +116,7 @@ struct session {
 	WOLFSSL			*ssl;
 	int			 sock;
 	uint16_t		 port;
+	int			 is_server;	/* bulwarkd's side */
 	enum trust_rule		 rule;
 	enum session_fail	 fail;
 	int			 reported;	/* a refusal was printed */
@@ -182,6 +184,27 @@ int	session_tls_context(struct session *);
 /* The time limits from s->o, with the defaults for those not set. */
 void	session_limits(struct session *);
 int	session_handshake(struct session *);
+
+/* The policy's suites, groups and key sizes on a context, either side. */
+int	session_apply_policy(WOLFSSL_CTX *, const struct tls_policy *);
+
+/* session_server.c: bulwarkd's side. s->sock is the accepted socket,
+ * s->id the server's identity from its key helper. */
+int	session_server_context(struct session *);
+int	session_accept(struct session *);
+int	session_server_check(struct session *);
+void	session_server_alert(struct session *, uint8_t desc);
+
+/* session_wire.c: the session protocol's frames (wire.h). */
+struct wire_frame {
+	uint16_t	 type;
+	size_t		 len;
+	uint8_t		 payload[WIRE_MAX_PAYLOAD];
+	struct wire_in	 in;		/* the payload, to read */
+};
+/* 1 with a frame, 0 at the peer's clean close, -1 on error (reported). */
+int	session_wire_recv(struct session *, struct wire_frame *);
+int	session_wire_send(struct session *, struct wire_out *);
 
 /* session_io.c: the socket transport, the gate, the record watcher. */
 extern const struct session_transport session_socket_transport;

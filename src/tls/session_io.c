@@ -373,8 +373,18 @@ session_gate_check(struct session *s)
 {
 	if (s->gate == GATE_OPEN)
 		return 0;
-	if (s->gate == GATE_REFUSED || !s->decided ||
-	    s->rule == TRUST_NONE)
+	if (s->gate == GATE_REFUSED)
+		return -1;
+	if (s->is_server) {
+		if (session_server_check(s) == -1) {
+			s->reported = 1;
+			s->gate = GATE_REFUSED;
+			return -1;
+		}
+		s->gate = GATE_OPEN;
+		return 0;
+	}
+	if (!s->decided || s->rule == TRUST_NONE)
 		return -1;
 	if (session_check_kx(s) == -1) {
 		s->gate = GATE_REFUSED;

@@ -1,0 +1,58 @@
+/*
+ * A bulwarkd instance: one directory holds everything the server has.
+ *
+ *	DIR/bulwarkd.opt	the options (srvopts.h), the administrator's
+ *	DIR/cert256.arm		the default certificate, PEM, public (0644):
+ *				what clients import, as with the seed server
+ *	DIR/kdb/		the server's key database (bulwark.kdb and
+ *				bulwark.sth, docs/kdb-format.md): its keys and
+ *				certificates by label; read by bulwark-keyd
+ *	DIR/tls-default		the label of the default certificate
+ *	DIR/catalog.db		the catalog: nodes, administrators, objects
+ *	DIR/data/		the objects' contents
+ *
+ * The directory and every private part are the server user's, 0700/0600.
+ */
+#ifndef BWK_INSTANCE_H
+#define BWK_INSTANCE_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "certgen.h"
+
+#define CERT_LABEL_MAX	32
+
+struct instance {
+	char	dir[PATH_MAX];
+	char	opt[PATH_MAX];
+	char	arm[PATH_MAX];
+	char	kdb[PATH_MAX];
+	char	deflabel[PATH_MAX];
+	char	catalog[PATH_MAX];
+	char	data[PATH_MAX];
+};
+
+/* The paths of the instance in dir (absolute, resolved). -1: no such. */
+int	instance_open(struct instance *, const char *dir, int must_exist);
+/* init: the directories, bulwarkd.opt and the first certificate. */
+int	instance_create(struct instance *, int days, int rsa);
+
+/* A certificate label: 1..32 of letters, digits, - and _. */
+int	cert_label_ok(const char *);
+/* cert create: a new key and certificate under label. */
+int	instance_cert_create(struct instance *, const char *label, int days,
+	    int rsa, int make_default);
+/* cert renew: a new certificate for the key already under label. */
+int	instance_cert_renew(struct instance *, const char *label, int days);
+/* cert default: cert256.arm and tls-default follow label. */
+int	instance_cert_default(struct instance *, const char *label);
+/* cert list: every label, its fingerprint, expiry, and the default. */
+int	instance_cert_list(struct instance *);
+/* The default certificate's label (tls-default), into out. */
+int	instance_default_label(const struct instance *, char out[CERT_LABEL_MAX + 1]);
+
+/* A file written atomically: temporary, fsync, rename, fsync of dir. */
+int	write_file_atomic(const char *path, const void *, size_t, int mode);
+
+#endif

@@ -1,0 +1,404 @@
+/*
+ * bulwarkd's listener: it binds the ports, accepts connections and hands
+ * each to a new bulwarkd-session process, whose socket is descriptor 3.
+ * It never reads a byte a client sends (OpenSSH's sshd and sshd-session
+ * are the model): a parser bug can only take over one session process,
+ * which holds neither the server's key nor any other session. It counts
+ * sessions against MAXSESSIONS, reaps them, and with --syslog forwards
+ * their log lines (a sandboxed session cannot reach the syslog socket).
+ */
+#define _GNU_SOURCE	/* accept4, pipe2, close_range */
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/msg.h"
+#include "../lib/util.h"
+#include "../lib/x509.h"
+#include "../lib/certfile.h"
+#include "listen.h"
+
+#ifndef BULWARK_SESSION_PATH
+#error "BULWARK_SESSION_PATH (bulwarkd-session's absolute path) must be set"
+#endif
+
+#define MAX_LISTEN	3
+#define MAX_SESSIONS	1024
+#define BUSY_EXTRA	8	/* sessions past MAXSESSIONS told to wait */
+#define DAY_MS		(24 * 3600 * 1000LL)
+#define STOP_GRACE_MS	10000
+
+struct child {
+	pid_t	pid;
+	long	id;
+	int	logfd;		/* its stderr, with --syslog; else -1 */
+	char	line[1024];
+	size_t	have;
+	int	busy;
+};
+
+static struct {
+	int		 fd[MAX_LISTEN];
+	int		 roles[MAX_LISTEN];
+	int		 port[MAX_LISTEN];
+	size_t		 n;
+	struct child	 child[MAX_SESSIONS + BUSY_EXTRA];
+	size_t		 nchild;
+	int		 sigpipe[2];
+	long		 next_id;
+} L;
+
+static void
+on_signal(int sig)
+{
+	uint8_t b = (uint8_t)sig;
+	int save = errno;
+
+	(void)!write(L.sigpipe[1], &b, 1);
+	errno = save;
+}
+
+static int
+bind_one(const char *addr, int port, int roles)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, one = 1, zero = 0, v6 = addr[0] == '\0' || strchr(addr, ':');
+
+	memset(&ss, 0, sizeof(ss));
+	if (v6) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		a->sin6_addr = in6addr_any;
+		if (addr[0] != '\0' && inet_pton(AF_INET6, addr, &a->sin6_addr) != 1)
+			goto badaddr;
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET, addr, &a->sin_addr) != 1)
+			goto badaddr;
+		sl = sizeof(*a);
+	}
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		goto fail;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* every address: IPv6 and IPv4 on one socket */
+	if (v6 && addr[0] == '\0')
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (struct sockaddr *)&ss, sl) == -1 || listen(fd, 64) == -1) {
+		close(fd);
+		goto fail;
+	}
+	L.fd[L.n] = fd;
+	L.roles[L.n] = roles;
+	L.port[L.n++] = port;
+	bwk_info("BWK1013I", "listening on %s port %d (%s)", addr[0] ? addr :
+	    "every address", port, roles == (ROLE_NODE | ROLE_ADMIN) ?
+	    "nodes and administrators" : roles == ROLE_NODE ? "nodes" :
+	    "administrators");
+	return 0;
+fail:
+	bwk_msg("BWK1014E", "cannot listen on %s port %d: %s; check that no "
+	    "other server uses it (TCPPORT, SSLTCPPORT, TCPADMINPORT)",
+	    addr[0] ? addr : "every address", port, strerror(errno));
+	return -1;
+badaddr:
+	bwk_msg("BWK1014E", "BWKLISTENADDRESS %s is not an address", addr);
+	return -1;
+}
+
+static int
+bind_ports(const struct srv_options *o)
+{
+	int client_roles = ROLE_NODE | (o->adminonclientport ||
+	    o->tcpadminport == o->tcpport ? ROLE_ADMIN : 0);
+
+	if (bind_one(o->listen, o->tcpport, client_roles) == -1)
+		return -1;
+	if (o->ssltcpport != 0 && o->ssltcpport != o->tcpport &&
+	    bind_one(o->listen, o->ssltcpport, client_roles) == -1)
+		return -1;
+	if (o->tcpadminport != o->tcpport && o->tcpadminport != o->ssltcpport &&
+	    bind_one(o->listen, o->tcpadminport, ROLE_ADMIN) == -1)
+		return -1;
+	return 0;
+}
+
+static void
+peer_text(const struct sockaddr_storage *ss, char *out, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, a, sizeof(a));
+		port = ntohs(s4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, a, sizeof(a));
+		port = ntohs(s6->sin6_port);
+	}
+	snprintf(out, len, "%s:%d", a, port);
+}
+
+static void
+exec_session(const struct listen_opts *lo, int sock, const char *peer,
+    long id, int roles, int busy, int logfd)
+{
+	char ids[24], rolestr[4];
+	const char *argv[16];
+	char *const envp[] = { NULL };
+	int n = 0;
+
+	if (dup2(sock, 3) == -1)
+		_exit(127);
+	if (logfd != -1 && dup2(logfd, 2) == -1)
+		_exit(127);
+	close_range(4, ~0U, 0);
+	snprintf(ids, sizeof(ids), "%ld", id);
+	snprintf(rolestr, sizeof(rolestr), "%d", roles);
+	argv[n++] = "bulwarkd-session";
+	argv[n++] = "--instance";
+	argv[n++] = lo->instance;
+	argv[n++] = "--peer";
+	argv[n++] = peer;
+	argv[n++] = "--session";
+	argv[n++] = ids;
+	argv[n++] = "--roles";
+	argv[n++] = rolestr;
+	if (busy)
+		argv[n++] = "--busy";
+	if (lo->insecure_sandbox)
+		argv[n++] = "--insecure-weak-sandbox";
+	argv[n] = NULL;
+	/* an empty environment and an absolute, compiled-in path */
+	execve(BULWARK_SESSION_PATH, (char *const *)argv, envp);
+	_exit(127);
+}
+
+static void
+start_session(const struct listen_opts *lo, size_t li)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	struct child *c;
+	char peer[80];
+	int sock, busy, lp[2] = { -1, -1 };
+
+	if ((sock = accept4(L.fd[li], (struct sockaddr *)&ss, &sl,
+	    SOCK_CLOEXEC)) == -1)
+		return;
+	peer_text(&ss, peer, sizeof(peer));
+	busy = L.nchild >= (size_t)lo->o->maxsessions;
+	if (L.nchild >= (size_t)lo->o->maxsessions + BUSY_EXTRA) {
+		bwk_msg("BWK1015W", "%s refused: %zu sessions and refusals "
+		    "already run (MAXSESSIONS %d)", peer, L.nchild,
+		    lo->o->maxsessions);
+		close(sock);
+		return;
+	}
+	if (lo->syslog && pipe2(lp, O_CLOEXEC) == -1)
+		lp[0] = lp[1] = -1;
+	c = &L.child[L.nchild];
+	memset(c, 0, sizeof(*c));
+	c->id = ++L.next_id;
+	c->busy = busy;
+	if ((c->pid = fork()) == 0)
+		exec_session(lo, sock, peer, c->id, L.roles[li], busy, lp[1]);
+	close(sock);
+	if (lp[1] != -1)
+		close(lp[1]);
+	if (c->pid == -1) {
+		bwk_msg("BWK1016E", "cannot start a session for %s: %s", peer,
+		    strerror(errno));
+		if (lp[0] != -1)
+			close(lp[0]);
+		return;
+	}
+	c->logfd = lp[0];
+	L.nchild++;
+	bwk_info("BWK1017I", "session %ld: %s on port %d%s", c->id, peer,
+	    L.port[li], busy ? " (refused: MAXSESSIONS)" : "");
+}
+
+static void
+forward_log(struct child *c, int drain)
+{
+	ssize_t n;
+	char *nl;
+
+	for (;;) {
+		n = read(c->logfd, c->line + c->have, sizeof(c->line) - 1 - c->have);
+		if (n > 0)
+			c->have += (size_t)n;
+		c->line[c->have] = '\0';
+		while ((nl = strchr(c->line, '\n')) != NULL ||
+		    c->have == sizeof(c->line) - 1 || (n <= 0 && c->have > 0)) {
+			size_t len = nl ? (size_t)(nl - c->line) : c->have;
+			char clean[1024];
+
+			c->line[len] = '\0';
+			bwk_sanitize(c->line, clean, sizeof(clean));
+			syslog(LOG_NOTICE, "session %ld: %s", c->id, clean);
+			len = nl ? len + 1 : len;
+			memmove(c->line, c->line + len, c->have - len);
+			c->have -= len;
+			c->line[c->have] = '\0';
+		}
+		if (n <= 0 || !drain)
+			break;
+	}
+}
+
+static void
+reap(void)
+{
+	size_t i = 0;
+	int st;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		for (i = 0; i < L.nchild && L.child[i].pid != pid; i++)
+			;
+		if (i == L.nchild)
+			continue;
+		if (L.child[i].logfd != -1) {
+			forward_log(&L.child[i], 1);
+			close(L.child[i].logfd);
+		}
+		if (WIFSIGNALED(st))
+			bwk_msg("BWK1018W", "session %ld ended by signal %d%s",
+			    L.child[i].id, WTERMSIG(st), WTERMSIG(st) == SIGSYS ?
+			    " (its sandbox stopped a forbidden call)" : "");
+		else
+			bwk_info("BWK1019I", "session %ld ended (status %d)",
+			    L.child[i].id, WEXITSTATUS(st));
+		L.child[i] = L.child[--L.nchild];
+	}
+}
+
+/* The default certificate's expiry: warned of at 90, 30 and 7 days. */
+static void
+check_expiry(const struct listen_opts *lo)
+{
+	struct cert_list cl;
+	struct certinfo ci;
+	char why[256] = "", t[32];
+	const char *id;
+	uint8_t *buf = NULL;
+	size_t len;
+	long days;
+
+	memset(&cl, 0, sizeof(cl));
+	if (bwk_read_file(lo->arm, CERTFILE_MAX_SIZE, &buf, &len) == -1 ||
+	    certfile_split(buf, len, &cl, &id, why, sizeof(why)) == -1 ||
+	    cl.n == 0 || x509_inspect(cl.c[0].der, cl.c[0].len, &ci, why,
+	    sizeof(why)) == -1) {
+		bwk_msg("BWK1020W", "cannot read the server's certificate %s%s%s",
+		    lo->arm, why[0] ? ": " : "", why);
+		free(buf);
+		cert_list_free(&cl);
+		return;
+	}
+	free(buf);
+	cert_list_free(&cl);
+	days = bwk_days_until(ci.not_after, bwk_now());
+	bwk_time_format(ci.not_after, t);
+	/* at 90, 30 and 7 days: the seed's silent ten-year expiry is its
+	 * users' first complaint */
+	if (days <= 90)
+		bwk_msg("BWK1012W", "the server's certificate expires on %s, in "
+		    "%ld day%s: make its successor now (bulwarkd --instance %s "
+		    "cert renew) and give it to the clients' administrators",
+		    t, days, days == 1 ? "" : "s", lo->instance);
+}
+
+static void
+stop_all(void)
+{
+	int64_t end = bwk_mono_ms() + STOP_GRACE_MS;
+	size_t i;
+
+	for (i = 0; i < L.nchild; i++)
+		kill(L.child[i].pid, SIGTERM);
+	while (L.nchild > 0 && bwk_mono_ms() < end) {
+		usleep(50000);
+		reap();
+	}
+	for (i = 0; i < L.nchild; i++)
+		kill(L.child[i].pid, SIGKILL);
+	while (L.nchild > 0 && waitpid(-1, NULL, 0) > 0)
+		reap();
+}
+
+int
+listen_run(const struct listen_opts *lo)
+{
+	struct pollfd pf[1 + MAX_LISTEN + MAX_SESSIONS + BUSY_EXTRA];
+	int64_t next_day;
+	size_t i, n;
+	uint8_t sig;
+
+	if (pipe2(L.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    bind_ports(lo->o) == -1)
+		return 1;
+	signal(SIGCHLD, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	signal(SIGHUP, SIG_IGN);
+	check_expiry(lo);
+	next_day = bwk_mono_ms() + DAY_MS;
+	bwk_info("BWK1021I", "bulwarkd is ready (instance %s)", lo->instance);
+	fflush(stdout);
+	for (;;) {
+		n = 0;
+		pf[n++] = (struct pollfd){ L.sigpipe[0], POLLIN, 0 };
+		for (i = 0; i < L.n; i++)
+			pf[n++] = (struct pollfd){ L.fd[i], POLLIN, 0 };
+		for (i = 0; i < L.nchild; i++)
+			pf[n++] = (struct pollfd){ L.child[i].logfd, POLLIN, 0 };
+		if (poll(pf, n, (int)(next_day - bwk_mono_ms() > 0 ?
+		    next_day - bwk_mono_ms() : 0)) == -1 && errno != EINTR)
+			return 1;
+		if (bwk_mono_ms() >= next_day) {
+			check_expiry(lo);
+			next_day = bwk_mono_ms() + DAY_MS;
+		}
+		while (read(L.sigpipe[0], &sig, 1) == 1) {
+			if (sig == SIGCHLD)
+				continue;
+			bwk_info("BWK1022I", "bulwarkd stops (signal %d)", sig);
+			stop_all();
+			return 0;
+		}
+		reap();
+		for (i = 0; i < L.nchild; i++)
+			if (L.child[i].logfd != -1 && pf[1 + L.n + i].fd ==
+			    L.child[i].logfd && (pf[1 + L.n + i].revents & POLLIN))
+				forward_log(&L.child[i], 0);
+		for (i = 0; i < L.n; i++)
+			if (pf[1 + i].revents & POLLIN)
+				start_session(lo, i);
+	}
+}

@@ -1,0 +1,164 @@
+/*
+ * bulwarkd-session: one client's session, in its own process. bulwarkd's
+ * listener accepts the connection and execs this program with the socket
+ * on descriptor 3; it never reads a byte of the session itself. Here, in
+ * order: the options, the crypto self-tests, the key helper that holds
+ * the server's key (started before the sandbox), the TLS context, then
+ * the sandbox (no file, no new connection), and only then the client's
+ * bytes: the TLS handshake and the session protocol (docs/protocol.md).
+ * A crash or a hostile client ends this process and no other.
+ *
+ *	bulwarkd-session --instance DIR --peer ADDRESS --session N [--busy]
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+
+#include "../../sandbox/sandbox.h"
+#include "../lib/msg.h"
+#include "../lib/selftest.h"
+#include "../lib/util.h"
+#include "../server/srvopts.h"
+#include "../tls/policy.h"
+#include "../tls/session.h"
+#include "serve.h"
+
+#define SESSION_FD	3
+
+struct args {
+	const char	*instance;
+	const char	*peer;
+	const char	*label;
+	long		 id;
+	long		 roles;		/* who may sign on at this port */
+	int		 busy;		/* MAXSESSIONS reached: refuse, politely */
+	int		 insecure;
+};
+
+static int
+parse_args(int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	a->label = "default";
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--instance") == 0 && i + 1 < argc)
+			a->instance = argv[++i];
+		else if (strcmp(argv[i], "--peer") == 0 && i + 1 < argc)
+			a->peer = argv[++i];
+		else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
+			a->label = argv[++i];
+		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
+			if (bwk_parse_long(argv[++i], 1, 1L << 40, &a->id) == -1)
+				return -1;
+		} else if (strcmp(argv[i], "--roles") == 0 && i + 1 < argc) {
+			if (bwk_parse_long(argv[++i], 1, 3, &a->roles) == -1)
+				return -1;
+		} else if (strcmp(argv[i], "--busy") == 0)
+			a->busy = 1;
+		else if (strcmp(argv[i], "--insecure-weak-sandbox") == 0)
+			a->insecure = 1;
+		else
+			return -1;
+	}
+	return a->instance != NULL && a->peer != NULL && a->id > 0 &&
+	    a->roles != 0 ? 0 : -1;
+}
+
+/* The accepted socket must be on its descriptor, and be a socket. */
+static int
+have_socket(void)
+{
+	struct stat st;
+
+	return bwk_fstat(SESSION_FD, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+/* Every line to standard error, which the listener gave us: its log. */
+static void
+to_log(void *arg, const char *id, const char *text)
+{
+	(void)arg;
+	fprintf(stderr, "%s %s: %s\n", id, bwk_prog, text);
+}
+
+static int
+prepare(struct session *s, struct session_opts *o, const struct args *a)
+{
+	struct keyd_spawn_opts ko;
+	char kdb[4096];
+
+	snprintf(kdb, sizeof(kdb), "%s/kdb", a->instance);
+	memset(&ko, 0, sizeof(ko));
+	ko.server = a->label;
+	ko.db = kdb;
+	ko.serve = 1;
+	ko.insecure_sandbox = a->insecure;
+	s->o = o;
+	s->tr = &session_socket_transport;
+	s->sock = SESSION_FD;
+	session_limits(s);
+	/* the helper first, before the sandbox forbids starting it */
+	if (keyd_spawn(&s->kd, &ko) == -1 || keyd_hello(&s->kd) == -1 ||
+	    keyd_begin(&s->kd, a->label, &s->id) == -1)
+		return -1;
+	return session_server_context(s);
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct session s;
+	static struct tls_policy pol;
+	static struct srv_options so;
+	struct session_opts o;
+	struct args a;
+	char optpath[4096], who[128];
+	int rc;
+
+	bwk_prog = "bulwarkd-session";
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stderr, NULL, _IOLBF, 0);
+	bwk_msg_hook(to_log, NULL, NULL, NULL);
+	s.log = to_log;
+	if (parse_args(argc, argv, &a) == -1 || !have_socket()) {
+		bwk_msg("BWK1060E", "bulwarkd-session is started by bulwarkd, "
+		    "with a connection; it is not run by hand");
+		return 2;
+	}
+	snprintf(who, sizeof(who), "session %ld (%s)", a.id, a.peer);
+	snprintf(optpath, sizeof(optpath), "%s/bulwarkd.opt", a.instance);
+	if (srvopts_load(optpath, &so) == -1 || policy_load(NULL, &pol) == -1 ||
+	    bwk_selftest_startup(bwk_prog) != 0 ||
+	    wolfSSL_Init() != WOLFSSL_SUCCESS)
+		return 3;
+	memset(&o, 0, sizeof(o));
+	o.server = a.label;
+	o.host = who;
+	o.port = "";
+	o.policy = &pol;
+	o.handshake_timeout = so.handshaketimeout;
+	o.idle_timeout = so.idletimeout * 60;
+	if (prepare(&s, &o, &a) == -1 ||
+	    sb_drop_to_user(NULL) == -1 ||
+	    sb_apply_net(&(struct sb_net_policy){ .nports = 0 },
+	    a.insecure) == -1)
+		return 3;
+	if (session_accept(&s) == -1) {
+		session_close(&s);
+		return 4;
+	}
+	rc = serve_session(&s, &so, (int)a.roles, a.busy);
+	session_close(&s);
+	return rc;
+}

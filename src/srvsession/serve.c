@@ -1,0 +1,162 @@
+/*
+ * The session protocol, server side: one frame at a time, each checked
+ * whole (its type allowed now, its payload exactly as defined) before
+ * anything acts on it. A frame out of place ends the session with an
+ * ERROR frame that says why, and a log line.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/msg.h"
+#include "../lib/version.h"
+#include "../server/listen.h"
+#include "serve.h"
+
+enum serve_state { SV_START, SV_HELLO, SV_DONE };
+
+struct served {
+	struct session		*s;
+	const struct srv_options *o;
+	enum serve_state	 state;
+	int			 roles;		/* allowed at this port */
+	uint8_t			 role;
+	char			 name[WIRE_NAME_MAX + 1];
+};
+
+/* An ERROR frame to the client: its message ID and text. */
+static void
+send_error(struct served *v, const char *id, const char *text)
+{
+	static struct wire_out w;
+
+	wire_begin(&w, WIRE_ERROR);
+	wire_put(&w, id, 8);
+	wire_put_text(&w, text, WIRE_TEXT_MAX);
+	(void)session_wire_send(v->s, &w);
+}
+
+static int
+refuse(struct served *v, const char *id, const char *text)
+{
+	sess_msg(v->s, id, "%s: %s", v->s->o->host, text);
+	send_error(v, id, text);
+	return -1;
+}
+
+static int
+on_hello(struct served *v, struct wire_in *in)
+{
+	static struct wire_out w;
+	uint16_t version;
+
+	if (wire_get_n16(in, &version) == -1 || wire_get_n8(in, &v->role) == -1 ||
+	    wire_get_name(in, v->name) == -1 || wire_end(in) == -1)
+		return refuse(v, "BWK1064E", "a malformed HELLO");
+	if (version != WIRE_VERSION)
+		return refuse(v, "BWK1065E", "the client speaks another version "
+		    "of the session protocol; update the client or the server");
+	if (v->role != WIRE_ROLE_NODE && v->role != WIRE_ROLE_ADMIN)
+		return refuse(v, "BWK1064E", "a HELLO with an unknown role");
+	if (!(v->roles & (v->role == WIRE_ROLE_NODE ? ROLE_NODE : ROLE_ADMIN)))
+		return refuse(v, "BWK1071E", v->role == WIRE_ROLE_NODE ?
+		    "nodes do not sign on at this port; use TCPPORT" :
+		    "administrators do not sign on at this port; use "
+		    "TCPADMINPORT");
+	wire_begin(&w, WIRE_HELLO_OK);
+	wire_put_n16(&w, WIRE_VERSION);
+	wire_put_n8(&w, 0);
+	wire_put_name(&w, "bulwarkd");
+	if (session_wire_send(v->s, &w) == -1)
+		return -1;
+	sess_info(v->s, "BWK1066I", "%s: hello from %s %s", v->s->o->host,
+	    v->role == WIRE_ROLE_NODE ? "node" : "administrator", v->name);
+	v->state = SV_HELLO;
+	return 0;
+}
+
+static int
+on_query_session(struct served *v, struct wire_in *in)
+{
+	static struct wire_out w;
+	char text[512];
+	struct tls_facts *f = &v->s->facts;
+
+	if (wire_end(in) == -1)
+		return refuse(v, "BWK1064E", "a malformed QUERY_SESSION");
+	(void)tls_facts_get(v->s->ssl, f);
+	snprintf(text, sizeof(text), "server: bulwarkd %s\nsuite: %s\n"
+	    "group: %s\nEMS: %s\n", BULWARK_VERSION, f->suite, f->group,
+	    f->ems ? "yes" : "no");
+	wire_begin(&w, WIRE_SESSION);
+	wire_put_text(&w, text, WIRE_TEXT_MAX);
+	return session_wire_send(v->s, &w);
+}
+
+static int
+on_bye(struct served *v, struct wire_in *in)
+{
+	static struct wire_out w;
+
+	if (wire_end(in) == -1)
+		return refuse(v, "BWK1064E", "a malformed BYE");
+	wire_begin(&w, WIRE_BYE_OK);
+	v->state = SV_DONE;
+	return session_wire_send(v->s, &w);
+}
+
+/* What each frame may do, and when. */
+static int
+dispatch(struct served *v, struct wire_frame *f)
+{
+	char what[96];
+
+	if (v->state == SV_START && f->type == WIRE_HELLO)
+		return on_hello(v, &f->in);
+	if (v->state == SV_HELLO && f->type == WIRE_QUERY_SESSION)
+		return on_query_session(v, &f->in);
+	if (v->state == SV_HELLO && f->type == WIRE_BYE)
+		return on_bye(v, &f->in);
+	snprintf(what, sizeof(what), "a %s frame (type 0x%04x) is not allowed "
+	    "here", wire_type_name(f->type), f->type);
+	return refuse(v, "BWK1067E", what);
+}
+
+int
+serve_session(struct session *s, const struct srv_options *o, int roles,
+    int busy)
+{
+	static struct wire_frame f;
+	struct served v;
+	int r;
+
+	memset(&v, 0, sizeof(v));
+	v.s = s;
+	v.o = o;
+	v.roles = roles;
+	if (busy) {
+		char text[160];
+
+		snprintf(text, sizeof(text), "the server has its maximum of %d "
+		    "sessions (MAXSESSIONS); try again later", o->maxsessions);
+		(void)refuse(&v, "BWK1068E", text);
+		return 5;
+	}
+	while (v.state != SV_DONE) {
+		if ((r = session_wire_recv(s, &f)) != 1) {
+			/* before HELLO: a TLS check (bulwark check without a
+			 * node), not a session cut short */
+			if (r == 0 && v.state == SV_START)
+				sess_info(s, "BWK1072I", "%s closed the session "
+				    "after the TLS handshake (a check of the TLS "
+				    "session only)", s->o->host);
+			else if (r == 0)
+				sess_msg(s, "BWK1069W", "%s closed the session "
+				    "without BYE", s->o->host);
+			return r == 0 ? 0 : 4;
+		}
+		if (dispatch(&v, &f) == -1)
+			return 4;
+	}
+	sess_info(s, "BWK1070I", "%s: the session ended", s->o->host);
+	return 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * The session protocol's frames, inside the TLS session between bulwark
+ * and bulwarkd (docs/protocol.md is the reference). Both sides parse the
+ * other's frames, so every length is checked against its bound before
+ * anything is allocated or copied, and a frame must be consumed exactly.
+ *
+ * A frame:
+ *	u32 length	of the payload, network byte order
+ *	u16 type	requests from the client even, answers odd
+ *	u16 flags	zero
+ *	payload		exactly what the type defines
+ *
+ * Integers are network byte order (big-endian): the frames cross the
+ * network, unlike the key helper's, which stay on one machine.
+ */
+#ifndef BWK_WIRE_H
+#define BWK_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WIRE_VERSION		1
+#define WIRE_HDR_LEN		8
+/* A control frame's payload; data frames fill one TLS record. */
+#define WIRE_MAX_PAYLOAD	(64 * 1024)
+#define WIRE_DATA_MAX		(16384 - WIRE_HDR_LEN)
+#define WIRE_NAME_MAX		64
+#define WIRE_TEXT_MAX		1024
+
+enum wire_type {
+	WIRE_ERROR		= 0x0001,	/* id8, u16 n, text */
+	WIRE_HELLO		= 0x0002,	/* u16 version, u8 role, name */
+	WIRE_HELLO_OK		= 0x0003,	/* u16 version, u8 flags, name */
+	WIRE_SCRAM_FIRST	= 0x0004,	/* u16 n, client-first-message */
+	WIRE_SCRAM_CHALLENGE	= 0x0005,	/* u16 n, server-first-message */
+	WIRE_SCRAM_FINAL	= 0x0006,	/* u16 n, client-final-message */
+	WIRE_SCRAM_OUTCOME	= 0x0007,	/* u16 n, server-final-message */
+	WIRE_ADMIN		= 0x0010,	/* u16 n, command text */
+	WIRE_ROWS		= 0x0011,	/* u16 ncols, cells (see protocol.md) */
+	WIRE_QUERY_SESSION	= 0x0012,	/* empty */
+	WIRE_SESSION		= 0x0013,	/* u16 n, facts text */
+	WIRE_BYE		= 0x00fe,	/* empty: the client is done */
+	WIRE_BYE_OK		= 0x00ff,	/* empty */
+};
+
+enum wire_role { WIRE_ROLE_NODE = 1, WIRE_ROLE_ADMIN = 2 };
+
+/* Building a frame: a fixed buffer, every put bounds-checked. */
+struct wire_out {
+	uint8_t		buf[WIRE_HDR_LEN + WIRE_MAX_PAYLOAD];
+	size_t		len;
+	int		overflow;
+};
+
+void	wire_begin(struct wire_out *, uint16_t type);
+void	wire_put(struct wire_out *, const void *, size_t);
+void	wire_put_n8(struct wire_out *, uint8_t);
+void	wire_put_n16(struct wire_out *, uint16_t);
+void	wire_put_n32(struct wire_out *, uint32_t);
+void	wire_put_n64(struct wire_out *, uint64_t);
+/* u8 length + bytes, 1..WIRE_NAME_MAX */
+void	wire_put_name(struct wire_out *, const char *);
+/* u16 length + bytes, 0..max */
+void	wire_put_text(struct wire_out *, const char *, size_t max);
+/* Writes the length into the header; -1 when something did not fit. */
+int	wire_finish(struct wire_out *);
+
+/* Reading a frame's payload: typed getters, -1 past its end. */
+struct wire_in {
+	uint16_t	 type;
+	const uint8_t	*p;
+	size_t		 left;
+};
+
+/*
+ * The header in hdr: the payload's length and the type, or -1 for a
+ * frame no peer may send (flags set, a length past WIRE_MAX_PAYLOAD).
+ */
+int	wire_header(const uint8_t hdr[WIRE_HDR_LEN], uint16_t *type,
+	    size_t *len);
+void	wire_in_init(struct wire_in *, uint16_t type, const uint8_t *, size_t);
+int	wire_get(struct wire_in *, void *, size_t);
+int	wire_get_n8(struct wire_in *, uint8_t *);
+int	wire_get_n16(struct wire_in *, uint16_t *);
+int	wire_get_n32(struct wire_in *, uint32_t *);
+int	wire_get_n64(struct wire_in *, uint64_t *);
+/* A pointer into the payload, no copy. */
+int	wire_ref(struct wire_in *, size_t, const uint8_t **);
+/* u8 length + 1..WIRE_NAME_MAX printable ASCII bytes, NUL-terminated. */
+int	wire_get_name(struct wire_in *, char out[WIRE_NAME_MAX + 1]);
+/* u16 length + 0..max bytes with no NUL, NUL-terminated in out. */
+int	wire_get_text(struct wire_in *, char *out, size_t max);
+/* The payload must be consumed exactly: trailing bytes are an error. */
+int	wire_end(const struct wire_in *);
+/* "HELLO" for WIRE_HELLO, "unknown" for any other value. */
+const char *wire_type_name(uint16_t);
+
+#endif

@@ -1,0 +1,336 @@
+/*
+ * bulwarkd against real clients: bulwark itself, openssl s_client and
+ * gnutls-cli, a plain TCP client. Each test makes its own instance in its
+ * temp directory, on a free loopback port.
+ */
+#define _GNU_SOURCE	/* memmem */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "../src/lib/certfile.h"
+#include "../src/lib/x509.h"
+#include "helpers.h"
+
+static void setup(void) { t_tmpdir(); }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(server, .init = setup, .fini = teardown, .timeout = 90);
+
+struct srv {
+	struct peer	 p;
+	char		 dir[512];
+	char		 port[8];
+	char		 log[600];
+};
+
+static int
+free_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t al = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &al), 0);
+	port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+/* bulwarkd --instance DIR init, with the given extra options. */
+static void
+srv_init(struct srv *v, const char *extra)
+{
+	char opt[1024], path[600];
+	struct run r;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->dir, sizeof(v->dir), "%s/inst", t_tmpdir());
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v->dir, "init",
+	    NULL }, NULL);
+	cr_assert_eq(r.status, 0, "init: %s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1006I"), "%s", r.out);
+	snprintf(v->port, sizeof(v->port), "%d", free_port());
+	snprintf(opt, sizeof(opt), "TCPPORT %s\nBWKLISTENADDRESS 127.0.0.1\n%s",
+	    v->port, extra ? extra : "");
+	snprintf(path, sizeof(path), "%s/bulwarkd.opt", v->dir);
+	cr_assert_eq(t_write(path, (const uint8_t *)opt, strlen(opt), 0600), 0);
+}
+
+static void
+srv_start(struct srv *v)
+{
+	char bin[600];
+	const char *argv[] = { bin, "--instance", v->dir, NULL };
+
+	snprintf(bin, sizeof(bin), "%s/bulwarkd", getenv("BWK_BIN"));
+	t_peer_start(&v->p, argv, "BWK1021I");
+	snprintf(v->p.portstr, sizeof(v->p.portstr), "%s", v->port);
+}
+
+static const char *
+srv_log(struct srv *v)
+{
+	return t_peer_log(&v->p);
+}
+
+/* bulwark check of the instance, as server srv1; extra stanza lines. */
+static void
+check(struct run *r, const struct srv *v, int accept, const char *extra)
+{
+	char text[1024], path[600];
+	const char *argv[] = { "check", "--sysfile", path, NULL };
+
+	snprintf(path, sizeof(path), "%s/bulwark.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV %s\n%s", v->port,
+	    accept ? "YES" : "NO", extra ? extra : "");
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+	t_run(r, "bulwark", argv, NULL);
+}
+
+/* The fingerprint of the instance's cert256.arm, as bulwark prints it. */
+static void
+arm_fingerprint(const struct srv *v, char out[BWK_FPR_STRLEN])
+{
+	struct cert_list cl;
+	char path[600];
+	const char *id;
+	char why[128];
+	uint8_t *b, f[32];
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/cert256.arm", v->dir);
+	cr_assert_eq(t_read(path, &b, &n), 0);
+	memset(&cl, 0, sizeof(cl));
+	cr_assert_eq(certfile_split(b, n, &cl, &id, why, sizeof(why)), 0, "%s",
+	    why);
+	cr_assert_eq(cl.n, 1);
+	cr_assert_eq(wc_Sha256Hash(cl.c[0].der, (word32)cl.c[0].len, f), 0);
+	bwk_fpr_format(f, out);
+	cert_list_free(&cl);
+	free(b);
+}
+
+Test(server, init_makes_a_server_certificate)
+{
+	struct cert_list cl;
+	struct certinfo ci;
+	struct srv v;
+	struct stat st;
+	char path[600], why[256];
+	const char *id;
+	uint8_t *b;
+	size_t n;
+
+	srv_init(&v, NULL);
+	snprintf(path, sizeof(path), "%s/cert256.arm", v.dir);
+	cr_assert_eq(stat(path, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0644);
+	cr_assert_eq(stat(v.dir, &st), 0);
+	cr_assert_eq(st.st_mode & 0777, 0700);
+	cr_assert_eq(t_read(path, &b, &n), 0);
+	memset(&cl, 0, sizeof(cl));
+	cr_assert_eq(certfile_split(b, n, &cl, &id, why, sizeof(why)), 0);
+	cr_assert_eq(x509_inspect(cl.c[0].der, cl.c[0].len, &ci, why,
+	    sizeof(why)), 0, "%s", why);
+	/* what the policy asks of a server's own certificate */
+	cr_assert_eq(x509_policy(&ci, bwk_now(), 1, &id, why, sizeof(why)),
+	    X509_OK, "%s", why);
+	cr_assert_str_eq(ci.key_desc, "EC P-256");
+	cr_assert_str_eq(ci.sig_desc, "ECDSA-SHA256");
+	cr_assert(ci.self_signed && !ci.is_ca);
+	cr_assert(ci.eku_set && ci.eku_server_auth);
+	cr_assert(ci.ku_set && ci.ku_digital_signature);
+	cr_assert_gt(bwk_days_until(ci.not_after, bwk_now()), 3600);
+	/* the loopback address is among its names */
+	cr_assert(memmem(cl.c[0].der, cl.c[0].len, "\x87\x04\x7f\x00\x00\x01",
+	    6) != NULL);
+	cert_list_free(&cl);
+	free(b);
+}
+
+Test(server, init_twice_refused)
+{
+	struct srv v;
+	struct run r;
+
+	srv_init(&v, NULL);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "init",
+	    NULL }, NULL);
+	cr_assert_eq(r.status, 3);
+	cr_assert(t_contains(r.err, "BWK1011E"), "%s", r.err);
+}
+
+Test(server, start_without_init_says_how)
+{
+	struct run r;
+
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", t_path("none"),
+	    NULL }, NULL);
+	cr_assert_eq(r.status, 3);
+	cr_assert(t_contains(r.err, "init"), "%s", r.err);
+}
+
+Test(server, first_use_pins_cert256_then_pinned)
+{
+	char fpr[BWK_FPR_STRLEN];
+	struct srv v;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	srv_start(&v);
+	arm_fingerprint(&v, fpr);
+	check(&r, &v, 1, NULL);
+	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err, srv_log(&v));
+	cr_assert(t_contains(r.out, "BWK0727I"), "%s", r.out);
+	cr_assert(t_contains(r.out, fpr), "want %s in:\n%s", fpr, r.out);
+	/* the server signed its key exchange in its own key helper */
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "TLS server signature for "
+	    "certificate default"), "%s", srv_log(&v));
+	srv_start(&v);
+	check(&r, &v, 0, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "trust rule:  pinned"), "%s", r.out);
+	t_peer_stop(&v.p);
+}
+
+Test(server, imported_cert256_trusted_without_first_use)
+{
+	char path[600];
+	struct srv v;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	snprintf(path, sizeof(path), "%s/cert256.arm", v.dir);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file", path,
+	    NULL), 0, "%s", r.err);
+	srv_start(&v);
+	check(&r, &v, 0, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	t_peer_stop(&v.p);
+}
+
+Test(server, plaintext_client_gets_one_clear_line)
+{
+	struct sockaddr_in a;
+	struct srv v;
+	char buf[512];
+	ssize_t n;
+	int s;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	srv_start(&v);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)atoi(v.port));
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s = socket(AF_INET, SOCK_STREAM, 0);
+	cr_assert_eq(connect(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	cr_assert_eq(write(s, "HELLO old client\r\n", 18), 18);
+	n = read(s, buf, sizeof(buf) - 1);
+	cr_assert_gt(n, 0);
+	buf[n] = '\0';
+	close(s);
+	cr_assert(strstr(buf, "BWK1051E this server speaks TLS 1.2 only; set "
+	    "SSL YES") != NULL, "%s", buf);
+	usleep(200000);
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "does not speak TLS"), "%s",
+	    srv_log(&v));
+}
+
+Test(server, client_without_ems_refused_before_key_exchange)
+{
+	const char *argv[] = { "gnutls-cli", "--insecure", "--priority",
+	    "NORMAL:-VERS-ALL:+VERS-TLS1.2:%NO_SESSION_HASH", "-p", NULL,
+	    "127.0.0.1", NULL };
+	struct srv v;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	srv_start(&v);
+	argv[5] = v.port;
+	t_run_any(&r, argv);
+	cr_assert_neq(r.status, 0, "gnutls-cli made a session: %s", r.out);
+	usleep(300000);
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "BWK1053E"), "%s", srv_log(&v));
+	cr_assert(!t_contains(srv_log(&v), "TLS server signature"),
+	    "the server signed a key exchange for it:\n%s", srv_log(&v));
+}
+
+Test(server, cert_create_default_list)
+{
+	char before[BWK_FPR_STRLEN], after[BWK_FPR_STRLEN];
+	struct srv v;
+	struct run r;
+
+	srv_init(&v, NULL);
+	arm_fingerprint(&v, before);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "create", "--label", "next", "--days", "400", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	arm_fingerprint(&v, after);
+	cr_assert_str_eq(before, after, "create without --default keeps it");
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "default", "next", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	arm_fingerprint(&v, after);
+	cr_assert_str_neq(before, after);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "list", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "next             default"), "%s", r.out);
+	cr_assert(t_contains(r.out, after), "%s", r.out);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "create", "--label", "next", NULL }, NULL);
+	cr_assert_eq(r.status, 3);
+	cr_assert(t_contains(r.err, "BWK1008E"), "%s", r.err);
+}
+
+Test(server, bad_option_names_its_line)
+{
+	struct srv v;
+	struct run r;
+
+	srv_init(&v, "MAXSESIONS 4\n");
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, NULL },
+	    NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(t_contains(r.err, "BWK1001E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwarkd.opt:3: MAXSESIONS"), "%s", r.err);
+}
+
+Test(server, session_is_not_run_by_hand)
+{
+	struct run r;
+
+	t_run(&r, "bulwarkd-session", (const char *[]){ "--instance", "/x",
+	    NULL }, NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(t_contains(r.err, "BWK1060E"), "%s", r.err);
+}
