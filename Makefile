@@ -129,8 +129,13 @@ FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
 .PHONY: FORCE setgid-install all deps check demo fuzz fuzz-check bench install clean variant-progs variant-tests
 
-all: $(WOLFSSL_LIB)
+all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
+
+# The unit names the installed server; `make install` writes its own.
+build/bulwarkd.service: systemd/bulwarkd.service.in
+	@mkdir -p $(dir $@)
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
 
 variant-progs: $(PROGS)
 variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke
@@ -343,6 +348,9 @@ install: $(WOLFSSL_LIB)
 	    $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 man/bulwark-keyd.8 man/bulwarkd.8 \
 	    $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/bulwarkd.service.in \
+	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/bulwarkd.service
 ifeq ($(SETGID),1)
 	getent group bulwark >/dev/null || groupadd --system bulwark
 	install -m 2755 -o root -g bulwark build/install/bin/bulwark-keyd \

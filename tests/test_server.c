@@ -334,3 +334,28 @@ Test(server, session_is_not_run_by_hand)
 	cr_assert_eq(r.status, 2);
 	cr_assert(t_contains(r.err, "BWK1060E"), "%s", r.err);
 }
+
+/* The unit's confinement, as systemd itself scores it (lower is better). */
+Test(server, systemd_unit_exposure_below_2)
+{
+	const char *argv[] = { "systemd-analyze", "security", "--offline=yes",
+	    NULL, NULL };
+	char unit[600];
+	const char *p;
+	struct run r;
+	double score;
+
+	if (access("/usr/bin/systemd-analyze", X_OK) != 0)
+		cr_skip_test("systemd-analyze is not installed");
+	snprintf(unit, sizeof(unit), "%s/../../bulwarkd.service",
+	    getenv("BWK_BIN"));
+	if (access(unit, R_OK) != 0)
+		snprintf(unit, sizeof(unit), "%s/../bulwarkd.service",
+		    getenv("BWK_BIN"));
+	argv[3] = unit;
+	t_run_any(&r, argv);
+	p = strstr(r.out, "Overall exposure level for bulwarkd.service: ");
+	cr_assert_not_null(p, "%s%s", r.out, r.err);
+	score = atof(p + strlen("Overall exposure level for bulwarkd.service: "));
+	cr_assert_lt(score, 2.0, "exposure %.1f:\n%s", score, r.out);
+}
