@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../src/client/cmd_verify.h"
 #include "../src/verify/verify.h"
 #include "../src/verify/verify_int.h"
 #include "../src/lib/msg.h"

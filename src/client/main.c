@@ -24,6 +24,7 @@
 #include "../lib/dbdir.h"
 #include "../lib/selftest.h"
 #include "../lib/version.h"
+#include "cmd_verify.h"
 #include "options.h"
 #include "../tls/session.h"
 #include "../verify/verify.h"
