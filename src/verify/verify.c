@@ -158,26 +158,12 @@ fill_result(const struct vctx *x, const struct verr *e, struct chain_result *res
 	}
 }
 
-enum chain_reason
-chain_verify(const struct chain_input *in, struct chain_result *res)
+/* What chain_verify() refuses before it reads a certificate. */
+static enum chain_reason
+input_check(const struct chain_input *in, struct chain_result *res)
 {
-	struct vctx x;
-	struct verr e;
-	struct vopts o = { 0, 0, 0 };
-	size_t i, j, total;
-	enum chain_reason r;
+	size_t total = in->n_anchors + in->n_intermediates + 1;
 
-	memset(res, 0, sizeof(*res));
-	memset(&x, 0, sizeof(x));
-	memset(&e, 0, sizeof(e));
-	res->position = -1;
-	x.in = in;
-	x.now = in->time != 0 ? in->time : bwk_now();
-	x.max_depth = in->max_depth < 0 ? CHAIN_DEFAULT_DEPTH : in->max_depth;
-	if (x.max_depth > CHAIN_MAX_PATH - 2)
-		x.max_depth = CHAIN_MAX_PATH - 2;
-	x.work = BUILD_WORK;
-	total = in->n_anchors + in->n_intermediates + 1;
 	if (in->n_anchors == 0) {
 		res->reason = CHAIN_E_NO_ANCHOR;
 		snprintf(res->detail, sizeof(res->detail), "no trust anchor "
@@ -191,22 +177,126 @@ chain_verify(const struct chain_input *in, struct chain_result *res)
 		snprintf(res->detail, sizeof(res->detail), "too many inputs");
 		return res->reason;
 	}
+	return CHAIN_OK;
+}
+
+/* RFC 5280 6.1.1 (c): the user-initial-policy-set, as DER contents. */
+static enum chain_reason
+user_policies(struct vctx *x, const struct chain_input *in,
+    struct chain_result *res)
+{
+	size_t i;
+
 	for (i = 0; i < in->n_policies; i++) {
-		if (oid_encode(in->policies[i], x.upol_buf[i],
-		    sizeof(x.upol_buf[i]), &x.upol[i].n) == -1) {
+		if (oid_encode(in->policies[i], x->upol_buf[i],
+		    sizeof(x->upol_buf[i]), &x->upol[i].n) == -1) {
 			res->reason = CHAIN_E_POLICY;
 			snprintf(res->detail, sizeof(res->detail), "not an "
 			    "object identifier: %.100s", in->policies[i]);
 			return res->reason;
 		}
-		x.upol[i].p = x.upol_buf[i];
+		x->upol[i].p = x->upol_buf[i];
 		/* anyPolicy in the user set means no restriction */
-		if (SPAN_IS(x.upol[i], OID_ANY_POLICY)) {
-			x.nupol = 0;
+		if (SPAN_IS(x->upol[i], OID_ANY_POLICY)) {
+			x->nupol = 0;
 			break;
 		}
-		x.nupol = i + 1;
+		x->nupol = i + 1;
 	}
+	return CHAIN_OK;
+}
+
+static struct vcert *
+cert_add(struct vctx *x, const struct chain_der *in, enum chain_src src,
+    size_t index)
+{
+	struct vcert *c = &x->c[x->n];
+
+	c->der.p = in->der;
+	c->der.n = in->len;
+	c->is_anchor = src == CHAIN_SRC_ANCHOR;
+	c->src = src;
+	c->src_index = index;
+	cert_parse(c);
+	return c;
+}
+
+/*
+ * Each certificate decoded once: the anchors, the intermediates (the same
+ * certificate twice, or an anchor sent again, only once), the leaf last.
+ */
+static void
+load_certs(struct vctx *x, const struct chain_input *in)
+{
+	size_t i, j;
+	int dup;
+
+	for (i = 0; i < in->n_anchors; i++) {
+		cert_add(x, &in->anchors[i], CHAIN_SRC_ANCHOR, i);
+		x->n++;
+	}
+	for (i = 0; i < in->n_intermediates; i++) {
+		struct vcert *c = cert_add(x, &in->intermediates[i],
+		    CHAIN_SRC_INTERMEDIATE, i);
+
+		for (j = 0, dup = 0; j < x->n && !dup; j++)
+			dup = span_eq(x->c[j].der, c->der);
+		if (dup)
+			memset(c, 0, sizeof(*c));
+		else
+			x->n++;
+	}
+	x->leaf = x->n;
+	cert_add(x, &in->leaf, CHAIN_SRC_LEAF, 0);
+	x->n++;
+	for (i = 0; i < in->n_crls; i++) {
+		x->crl[i].der.p = in->crls[i].der;
+		x->crl[i].der.n = in->crls[i].len;
+		crl_parse(&x->crl[i]);
+	}
+	x->ncrl = in->n_crls;
+}
+
+/* A leaf that is itself a trust anchor is its own path; else build one. */
+static enum chain_reason
+verify_leaf(struct vctx *x, struct verr *e)
+{
+	struct vopts o = { 0, 0, 0 };
+	size_t i;
+
+	if (!x->c[x->leaf].ok) {
+		verr_set(e, x->c[x->leaf].bad, 0, x->leaf, "%s",
+		    x->c[x->leaf].why);
+		return e->r;
+	}
+	for (i = 0; i < x->leaf; i++)
+		if (x->c[i].is_anchor && span_eq(x->c[i].der,
+		    x->c[x->leaf].der))
+			return validate_path(x, &i, 1, &o, e);
+	return path_build(x, x->leaf, &o, e);
+}
+
+enum chain_reason
+chain_verify(const struct chain_input *in, struct chain_result *res)
+{
+	struct vctx x;
+	struct verr e;
+	size_t total = in->n_anchors + in->n_intermediates + 1;
+	enum chain_reason r;
+
+	memset(res, 0, sizeof(*res));
+	memset(&x, 0, sizeof(x));
+	memset(&e, 0, sizeof(e));
+	res->position = -1;
+	x.in = in;
+	x.now = in->time != 0 ? in->time : bwk_now();
+	x.max_depth = in->max_depth < 0 ? CHAIN_DEFAULT_DEPTH : in->max_depth;
+	if (x.max_depth > CHAIN_MAX_PATH - 2)
+		x.max_depth = CHAIN_MAX_PATH - 2;
+	x.work = BUILD_WORK;
+	if ((r = input_check(in, res)) != CHAIN_OK ||
+	    (r = user_policies(&x, in, res)) != CHAIN_OK)
+		return r;
 	x.c = calloc(total, sizeof(*x.c));
 	x.crl = calloc(in->n_crls + 1, sizeof(*x.crl));
 	x.pt.nd = calloc(POL_MAX_NODES, sizeof(*x.pt.nd));
@@ -214,67 +304,10 @@ chain_verify(const struct chain_input *in, struct chain_result *res)
 	if (x.c == NULL || x.crl == NULL || x.pt.nd == NULL || x.memo == NULL) {
 		verr_set(&e, CHAIN_E_INTERNAL, -1, SIZE_MAX, "out of memory");
 		r = e.r;
-		goto out;
+	} else {
+		load_certs(&x, in);
+		r = verify_leaf(&x, &e);
 	}
-	for (i = 0; i < in->n_anchors; i++) {
-		struct vcert *c = &x.c[x.n];
-
-		c->der.p = in->anchors[i].der;
-		c->der.n = in->anchors[i].len;
-		c->is_anchor = 1;
-		c->src = CHAIN_SRC_ANCHOR;
-		c->src_index = i;
-		cert_parse(c);
-		x.n++;
-	}
-	for (i = 0; i < in->n_intermediates; i++) {
-		struct vcert *c = &x.c[x.n];
-		int dup = 0;
-
-		c->der.p = in->intermediates[i].der;
-		c->der.n = in->intermediates[i].len;
-		c->src = CHAIN_SRC_INTERMEDIATE;
-		c->src_index = i;
-		cert_parse(c);
-		/* the same certificate twice, or an anchor sent again */
-		for (j = 0; j < x.n && !dup; j++)
-			dup = span_eq(x.c[j].der, c->der);
-		if (dup)
-			memset(c, 0, sizeof(*c));
-		else
-			x.n++;
-	}
-	x.leaf = x.n;
-	x.c[x.n].der.p = in->leaf.der;
-	x.c[x.n].der.n = in->leaf.len;
-	x.c[x.n].src = CHAIN_SRC_LEAF;
-	cert_parse(&x.c[x.n]);
-	x.n++;
-	/* the memo is indexed with the final count */
-	for (i = 0; i < in->n_crls; i++) {
-		x.crl[i].der.p = in->crls[i].der;
-		x.crl[i].der.n = in->crls[i].len;
-		crl_parse(&x.crl[i]);
-	}
-	x.ncrl = in->n_crls;
-
-	if (!x.c[x.leaf].ok) {
-		verr_set(&e, x.c[x.leaf].bad, 0, x.leaf, "%s", x.c[x.leaf].why);
-		r = e.r;
-		goto out;
-	}
-	/* a leaf that is itself a trust anchor */
-	for (i = 0; i < x.leaf; i++)
-		if (x.c[i].is_anchor && span_eq(x.c[i].der, x.c[x.leaf].der))
-			break;
-	if (i < x.leaf) {
-		size_t p = i;
-
-		r = validate_path(&x, &p, 1, &o, &e);
-		goto out;
-	}
-	r = path_build(&x, x.leaf, &o, &e);
-out:
 	res->reason = r;
 	fill_result(&x, r == CHAIN_OK ? NULL : &e, res);
 	free(x.c);

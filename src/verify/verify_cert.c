@@ -18,6 +18,58 @@
 #include "../lib/x509.h"
 #include "verify_int.h"
 
+/* An RSA public key (RFC 8017 RSAPublicKey in the BIT STRING): its size. */
+static int
+spki_rsa(struct vcert *c, struct span bits)
+{
+	struct der k = { bits.p + 1, bits.n - 1 }, kk;
+	struct span ks, n;
+	size_t i = 0;
+	uint8_t top;
+
+	c->key = AK_RSA;
+	if (der_get(&k, 0x30, &ks, NULL) == -1 || k.n != 0)
+		return -1;
+	kk = der_of(ks);
+	if (der_get(&kk, 0x02, &n, NULL) == -1 || n.n == 0)
+		return -1;
+	while (i < n.n && n.p[i] == 0)
+		i++;
+	if (i == n.n)
+		return -1;
+	c->key_bits = (int)(n.n - i) * 8;
+	for (top = n.p[i]; !(top & 0x80); top <<= 1)
+		c->key_bits--;
+	c->rsa_mod8 = c->key_bits % 8 == 0;
+	c->key_ok = 1;
+	snprintf(c->key_desc, sizeof(c->key_desc), "RSA %d", c->key_bits);
+	return 0;
+}
+
+/* An elliptic curve key: only a named P-256, P-384 or P-521 is usable. */
+static void
+spki_ec(struct vcert *c, int ptag, struct span params)
+{
+	c->key = AK_EC;
+	if (ptag == 0x06 && SPAN_IS(params, OID_P256))
+		c->key_bits = 256;
+	else if (ptag == 0x06 && SPAN_IS(params, OID_P384))
+		c->key_bits = 384;
+	else if (ptag == 0x06 && SPAN_IS(params, OID_P521))
+		c->key_bits = 521;
+	else if (ptag == 0x06 && SPAN_IS(params, OID_P224))
+		snprintf(c->key_desc, sizeof(c->key_desc), "EC P-224");
+	c->key_ok = c->key_bits != 0;
+	if (c->key_ok)
+		snprintf(c->key_desc, sizeof(c->key_desc), "EC P-%d",
+		    c->key_bits);
+	else if (c->key_desc[0] == '\0')
+		snprintf(c->key_desc, sizeof(c->key_desc), "%s",
+		    ptag == 0x30 ? "EC, explicit parameters" :
+		    "EC on another curve");
+}
+
+/* SubjectPublicKeyInfo: type, size, curve. */
 static int
 parse_spki(struct vcert *c)
 {
@@ -39,54 +91,10 @@ parse_spki(struct vcert *c)
 	params.n = 0;
 	if (a.n > 0 && der_next(&a, &ptag, &params, NULL) == -1)
 		return -1;
-	if (SPAN_IS(oid, OID_RSA)) {
-		struct der k = { bits.p + 1, bits.n - 1 }, kk;
-		struct span ks, n;
-		size_t i = 0;
-
-		c->key = AK_RSA;
-		if (der_get(&k, 0x30, &ks, NULL) == -1 || k.n != 0)
-			return -1;
-		kk = der_of(ks);
-		if (der_get(&kk, 0x02, &n, NULL) == -1 || n.n == 0)
-			return -1;
-		while (i < n.n && n.p[i] == 0)
-			i++;
-		if (i == n.n)
-			return -1;
-		c->key_bits = (int)(n.n - i) * 8;
-		{
-			uint8_t top = n.p[i];
-
-			while (!(top & 0x80)) {
-				top <<= 1;
-				c->key_bits--;
-			}
-		}
-		c->rsa_mod8 = c->key_bits % 8 == 0;
-		c->key_ok = 1;
-		snprintf(c->key_desc, sizeof(c->key_desc), "RSA %d",
-		    c->key_bits);
-		return 0;
-	}
+	if (SPAN_IS(oid, OID_RSA))
+		return spki_rsa(c, bits);
 	if (SPAN_IS(oid, OID_EC)) {
-		c->key = AK_EC;
-		if (ptag == 0x06 && SPAN_IS(params, OID_P256))
-			c->key_bits = 256;
-		else if (ptag == 0x06 && SPAN_IS(params, OID_P384))
-			c->key_bits = 384;
-		else if (ptag == 0x06 && SPAN_IS(params, OID_P521))
-			c->key_bits = 521;
-		else if (ptag == 0x06 && SPAN_IS(params, OID_P224))
-			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-224");
-		c->key_ok = c->key_bits != 0;
-		if (c->key_ok)
-			snprintf(c->key_desc, sizeof(c->key_desc), "EC P-%d",
-			    c->key_bits);
-		else if (c->key_desc[0] == '\0')
-			snprintf(c->key_desc, sizeof(c->key_desc), "%s",
-			    ptag == 0x30 ? "EC, explicit parameters" :
-			    "EC on another curve");
+		spki_ec(c, ptag, params);
 		return 0;
 	}
 	c->key = AK_OTHER;
@@ -95,6 +103,7 @@ parse_spki(struct vcert *c)
 	    "another key type");
 	return 0;
 }
+
 
 static void __attribute__((format(printf, 3, 4)))
 cert_bad(struct vcert *c, enum chain_reason r, const char *fmt, ...)
@@ -171,55 +180,55 @@ wolf_gate(struct vcert *c)
 	return 0;
 }
 
-void
-cert_parse(struct vcert *c)
+
+static int
+malformed(struct vcert *c)
 {
-	struct der d = der_of(c->der), t, v;
-	struct span cert, x, val, ver, exts, sigbits;
-	int tag, r;
+	cert_bad(c, CHAIN_E_DECODE, "malformed DER");
+	return -1;
+}
 
-	c->ok = 1;
-	c->pathlen = c->pc_require = c->pc_inhibit = c->iap_skip = -1;
-	c->self_signed = -1;
-	if (c->der.n == 0 || c->der.n > 0xffffff) {
-		cert_bad(c, CHAIN_E_DECODE, "empty or oversized");
-		return;
-	}
-	if (wc_Sha256Hash(c->der.p, (word32)c->der.n, c->fpr) != 0) {
-		cert_bad(c, CHAIN_E_INTERNAL, "SHA-256 failed");
-		return;
-	}
-	if (der_get(&d, 0x30, &cert, NULL) == -1 || d.n != 0) {
-		cert_bad(c, CHAIN_E_DECODE, "not one DER certificate");
-		return;
-	}
-	d = der_of(cert);
-	if (der_get(&d, 0x30, &x, &c->tbs) == -1 ||
-	    der_get(&d, 0x30, &val, &c->sigalg_out) == -1 ||
-	    der_get(&d, 0x03, &sigbits, NULL) == -1 || d.n != 0)
-		goto bad;
-	t = der_of(x);
-	if ((r = der_opt(&t, 0xa0, &ver, NULL)) == -1)
-		goto bad;
+/* TBSCertificate: version, serialNumber, signature, issuer. */
+static int
+tbs_head(struct vcert *c, struct der *t)
+{
+	struct der v;
+	struct span ver, val;
+	long vn;
+	int r;
+
+	if ((r = der_opt(t, 0xa0, &ver, NULL)) == -1)
+		return malformed(c);
 	if (r == 1) {
-		long vn;
-
 		v = der_of(ver);
 		if (der_get(&v, 0x02, &val, NULL) == -1 || v.n != 0 ||
 		    der_small_uint(val, 2, &vn) == -1)
-			goto bad;
+			return malformed(c);
 		c->version = (int)vn;
 	}
-	if (der_get(&t, 0x02, &c->serial, NULL) == -1 || c->serial.n == 0)
-		goto bad;
-	if (der_get(&t, 0x30, &val, &c->sigalg_in) == -1 ||
+	if (der_get(t, 0x02, &c->serial, NULL) == -1 || c->serial.n == 0)
+		return malformed(c);
+	if (der_get(t, 0x30, &val, &c->sigalg_in) == -1 ||
 	    sig_params_parse(val, &c->sig) == -1)
-		goto bad;
-	if (der_get(&t, 0x30, &c->issuer, NULL) == -1 ||
-	    !name_valid(c->issuer))
-		goto bad;
-	if (der_get(&t, 0x30, &val, NULL) == -1)
-		goto bad;
+		return malformed(c);
+	if (der_get(t, 0x30, &c->issuer, NULL) == -1 || !name_valid(c->issuer))
+		return malformed(c);
+	return 0;
+}
+
+/*
+ * TBSCertificate: validity, subject, subjectPublicKeyInfo; and the
+ * signature's octets, checked once the subject can name the certificate.
+ */
+static int
+tbs_subject(struct vcert *c, struct der *t, struct span sigbits)
+{
+	struct der v;
+	struct span val, x;
+	int tag;
+
+	if (der_get(t, 0x30, &val, NULL) == -1)
+		return malformed(c);
 	v = der_of(val);
 	if (der_next(&v, &tag, &x, NULL) == -1 ||
 	    x509_time(tag, x.p, x.n, &c->not_before) == -1 ||
@@ -227,42 +236,59 @@ cert_parse(struct vcert *c)
 	    x509_time(tag, x.p, x.n, &c->not_after) == -1 || v.n != 0) {
 		cert_bad(c, CHAIN_E_DECODE, "a validity date that is not an "
 		    "RFC 5280 UTCTime or GeneralizedTime");
-		return;
+		return -1;
 	}
-	if (der_get(&t, 0x30, &c->subject, NULL) == -1 ||
+	if (der_get(t, 0x30, &c->subject, NULL) == -1 ||
 	    !name_valid(c->subject))
-		goto bad;
+		return malformed(c);
 	name_print(c->subject, c->subj_str, sizeof(c->subj_str));
-	/* the signature: whole octets (checked after the names are known) */
 	if (sigbits.n < 2 || sigbits.p[0] != 0) {
 		cert_bad(c, CHAIN_E_DECODE, "a signature that is not a whole "
 		    "number of octets");
-		return;
+		return -1;
 	}
 	c->sigval.p = sigbits.p + 1;
 	c->sigval.n = sigbits.n - 1;
-	if (der_get(&t, 0x30, &x, &c->spki) == -1 || parse_spki(c) == -1) {
+	if (der_get(t, 0x30, &x, &c->spki) == -1 || parse_spki(c) == -1) {
 		cert_bad(c, CHAIN_E_DECODE, "a public key that cannot be read");
-		return;
+		return -1;
 	}
-	if (der_opt(&t, 0x81, &x, NULL) == -1 ||
-	    der_opt(&t, 0x82, &x, NULL) == -1)
-		goto bad;
-	if ((r = der_opt(&t, 0xa3, &exts, NULL)) == -1)
-		goto bad;
+	return 0;
+}
+
+/* TBSCertificate: the unique identifiers and the extensions, to its end. */
+static int
+tbs_tail(struct vcert *c, struct der *t)
+{
+	struct der v;
+	struct span x, exts;
+	int r;
+
+	if (der_opt(t, 0x81, &x, NULL) == -1 ||
+	    der_opt(t, 0x82, &x, NULL) == -1)
+		return malformed(c);
+	if ((r = der_opt(t, 0xa3, &exts, NULL)) == -1)
+		return malformed(c);
 	if (r == 1) {
 		v = der_of(exts);
 		if (der_get(&v, 0x30, &x, NULL) == -1 || v.n != 0 ||
 		    parse_extensions(c, x) == -1) {
 			cert_bad(c, CHAIN_E_DECODE, "a malformed extension");
-			return;
+			return -1;
 		}
 		if (c->version != 2)
 			profile_err(c, "extensions in a version %d certificate",
 			    c->version + 1);
 	}
-	if (t.n != 0)
-		goto bad;
+	if (t->n != 0)
+		return malformed(c);
+	return 0;
+}
+
+/* The profile rules that need more than one field (RFC 5280 4.1, 4.2). */
+static void
+cert_profile(struct vcert *c)
+{
 	if (c->version != 2)
 		profile_err(c, "a version %d certificate; version 3 is "
 		    "required", c->version + 1);
@@ -284,6 +310,41 @@ cert_parse(struct vcert *c)
 	if (c->subject.n == 0 && !(c->san && c->san_crit))
 		profile_err(c, "an empty subject without a critical "
 		    "subjectAltName");
+}
+
+void
+cert_parse(struct vcert *c)
+{
+	struct der d = der_of(c->der), t;
+	struct span cert, x, val, sigbits;
+
+	c->ok = 1;
+	c->pathlen = c->pc_require = c->pc_inhibit = c->iap_skip = -1;
+	c->self_signed = -1;
+	if (c->der.n == 0 || c->der.n > 0xffffff) {
+		cert_bad(c, CHAIN_E_DECODE, "empty or oversized");
+		return;
+	}
+	if (wc_Sha256Hash(c->der.p, (word32)c->der.n, c->fpr) != 0) {
+		cert_bad(c, CHAIN_E_INTERNAL, "SHA-256 failed");
+		return;
+	}
+	if (der_get(&d, 0x30, &cert, NULL) == -1 || d.n != 0) {
+		cert_bad(c, CHAIN_E_DECODE, "not one DER certificate");
+		return;
+	}
+	d = der_of(cert);
+	if (der_get(&d, 0x30, &x, &c->tbs) == -1 ||
+	    der_get(&d, 0x30, &val, &c->sigalg_out) == -1 ||
+	    der_get(&d, 0x03, &sigbits, NULL) == -1 || d.n != 0) {
+		malformed(c);
+		return;
+	}
+	t = der_of(x);
+	if (tbs_head(c, &t) == -1 || tbs_subject(c, &t, sigbits) == -1 ||
+	    tbs_tail(c, &t) == -1)
+		return;
+	cert_profile(c);
 	c->self_issued = name_eq(c->issuer, c->subject);
 	/* last, so that a refusal can name a key type outside the policy */
 	if (wolf_gate(c) == -1 && c->key == AK_OTHER) {
@@ -293,7 +354,4 @@ cert_parse(struct vcert *c)
 		cert_bad(c, CHAIN_E_KEY_TYPE, "a %s key; the policy allows RSA "
 		    "and ECDSA only (%s)", c->key_desc, w);
 	}
-	return;
-bad:
-	cert_bad(c, CHAIN_E_DECODE, "malformed DER");
 }

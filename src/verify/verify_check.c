@@ -109,8 +109,8 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 		return CHAIN_E_INTERNAL;
 	}
 	if (c->crit_unknown[0] != '\0') {
-		verr_set(e, CHAIN_E_CRITICAL_EXT, pos, ci, "an unknown critical "
-		    "extension (OID bytes %s)", c->crit_unknown);
+		verr_set(e, CHAIN_E_CRITICAL_EXT, pos, ci, "an unknown "
+		    "critical extension (OID bytes %s)", c->crit_unknown);
 		return CHAIN_E_CRITICAL_EXT;
 	}
 	if (c->profile[0] != '\0') {
@@ -124,14 +124,14 @@ check_common(struct vctx *x, size_t ci, int pos, int anchor, struct verr *e)
 	 * the administrator's choice (old roots have such serials).
 	 */
 	if ((!anchor || pos == 0) && c->serial_negative) {
-		verr_set(e, CHAIN_E_PROFILE, pos, ci, "a negative serial number "
-		    "(RFC 5280 4.1.2.2: it must be positive)");
+		verr_set(e, CHAIN_E_PROFILE, pos, ci, "a negative serial "
+		    "number (RFC 5280 4.1.2.2: it must be positive)");
 		return CHAIN_E_PROFILE;
 	}
 	if (x->now < c->not_before) {
 		bwk_time_format(c->not_before, t);
-		verr_set(e, CHAIN_E_NOT_YET_VALID, pos, ci, "not valid before %s",
-		    t);
+		verr_set(e, CHAIN_E_NOT_YET_VALID, pos, ci, "not valid before "
+		    "%s", t);
 		return CHAIN_E_NOT_YET_VALID;
 	}
 	if (x->now > c->not_after) {
@@ -162,8 +162,8 @@ check_anchor(struct vctx *x, size_t ai, int pos, const struct vopts *o,
 		return CHAIN_E_KEY_USAGE;
 	}
 	if (!a->ski) {
-		verr_set(e, CHAIN_E_PROFILE, pos, ai, "a CA certificate without "
-		    "subjectKeyIdentifier");
+		verr_set(e, CHAIN_E_PROFILE, pos, ai, "a CA certificate "
+		    "without subjectKeyIdentifier");
 		return CHAIN_E_PROFILE;
 	}
 	if (a->self_issued && a->aki && a->aki_keyid_set &&
@@ -192,9 +192,10 @@ check_server_leaf(const struct vcert *c, int pos, size_t li, struct verr *e)
 	if (c->is_anchor)
 		return CHAIN_OK;
 	if (c->eku && c->eku_any) {
-		verr_set(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage includes "
-		    "anyExtendedKeyUsage: a server certificate from a CA names "
-		    "its purposes (CA/Browser Forum BR 7.1.2.7.10)");
+		verr_set(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage "
+		    "includes anyExtendedKeyUsage: a server certificate from "
+		    "a CA names its purposes (CA/Browser Forum BR "
+		    "7.1.2.7.10)");
 		return CHAIN_E_EKU;
 	}
 	if (c->bc && c->ca) {
@@ -240,17 +241,18 @@ check_leaf(struct vctx *x, size_t li, int pos, const struct vopts *o,
 		return CHAIN_E_PROFILE;
 	}
 	if (c->bc && c->ca && c->ku && !(c->ku_bits & KU_KEY_CERT_SIGN)) {
-		verr_set(e, CHAIN_E_PROFILE, pos, li, "basicConstraints cA TRUE "
-		    "but no keyCertSign: neither a CA nor an end entity");
+		verr_set(e, CHAIN_E_PROFILE, pos, li, "basicConstraints cA "
+		    "TRUE but no keyCertSign: neither a CA nor an end entity");
 		return CHAIN_E_PROFILE;
 	}
 	if (o->crl_mode)
 		return CHAIN_OK;
 	if (server) {
 		if (c->eku && !c->eku_server) {
-			verr_set(e, CHAIN_E_EKU, pos, li, "its extendedKeyUsage "
-			    "does not include serverAuth%s", c->eku_any ?
-			    " (anyExtendedKeyUsage alone is not accepted)" : "");
+			verr_set(e, CHAIN_E_EKU, pos, li, "its "
+			    "extendedKeyUsage does not include serverAuth%s",
+			    c->eku_any ? " (anyExtendedKeyUsage alone is not "
+			    "accepted)" : "");
 			return CHAIN_E_EKU;
 		}
 		if ((r = check_server_leaf(c, pos, li, e)) != CHAIN_OK)

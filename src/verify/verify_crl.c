@@ -66,57 +66,167 @@ crl_idp(struct vcrl *r, struct span v)
 	return 0;
 }
 
+/* The certificateIssuer of an entry: its first directoryName. */
+static int
+entry_cissuer(struct span val, struct span *cissuer, int *has_cissuer)
+{
+	struct der v = der_of(val), g;
+	struct span x, gv;
+	int tag;
+
+	if (der_get(&v, 0x30, &x, NULL) == -1 || v.n != 0 ||
+	    !general_names_valid(x, NULL))
+		return -1;
+	g = der_of(x);
+	while (gn_next(&g, &tag, &gv))
+		if (tag == 0xa4 && !*has_cissuer) {
+			*cissuer = gv;
+			*has_cissuer = 1;
+		}
+	return *has_cissuer ? 0 : -1;
+}
+
 /* Entry extensions: reason and certificate issuer out; -1 unusable. */
 static int
 crl_entry_exts(struct span exts, int *reason, struct span *cissuer,
     int *has_cissuer)
 {
-	struct der d = der_of(exts), e;
-	struct span ext, oid, cv, val, x;
+	struct der d = der_of(exts), v;
+	struct span oid, val, x;
+	long rc;
 	int crit;
 
 	*has_cissuer = 0;
 	*reason = 0;
 	while (d.n > 0) {
-		if (der_get(&d, 0x30, &ext, NULL) == -1)
-			return -1;
-		e = der_of(ext);
-		crit = 0;
-		if (der_get(&e, 0x06, &oid, NULL) == -1)
-			return -1;
-		if (e.n > 0 && e.p[0] == 0x01 && (der_get(&e, 0x01, &cv,
-		    NULL) == -1 || der_bool(cv, &crit) == -1))
-			return -1;
-		if (der_get(&e, 0x04, &val, NULL) == -1 || e.n != 0)
+		if (ext_next(&d, &oid, &crit, &val) == -1)
 			return -1;
 		if (SPAN_IS(oid, OID_REASON)) {
-			struct der v = der_of(val);
-			long rc;
-
+			v = der_of(val);
 			if (der_get(&v, 0x0a, &x, NULL) == -1 || v.n != 0 ||
 			    der_small_uint(x, 10, &rc) == -1 || rc == 7)
 				return -1;
 			*reason = (int)rc;
 		} else if (SPAN_IS(oid, OID_CERTISSUER)) {
-			struct der v = der_of(val), g;
-			struct span gv;
-			int tag;
-
-			if (der_get(&v, 0x30, &x, NULL) == -1 || v.n != 0 ||
-			    !general_names_valid(x, NULL))
+			if (entry_cissuer(val, cissuer, has_cissuer) == -1)
 				return -1;
-			g = der_of(x);
-			while (gn_next(&g, &tag, &gv))
-				if (tag == 0xa4 && !*has_cissuer) {
-					*cissuer = gv;
-					*has_cissuer = 1;
-				}
-			if (!*has_cissuer)
-				return -1;
-		} else if (SPAN_IS(oid, OID_INVDATE)) {
-			continue;
-		} else if (crit)
+		} else if (!SPAN_IS(oid, OID_INVDATE) && crit)
 			return -1;
+	}
+	return 0;
+}
+
+/* One crlExtension: -1 malformed (the CRL is not used). */
+static int
+crl_ext(struct vcrl *r, struct span oid, int crit, struct span ev)
+{
+	struct der v = der_of(ev);
+
+	if (SPAN_IS(oid, OID_CRLNUM)) {
+		if (der_get(&v, 0x02, &r->number, NULL) == -1 || v.n != 0 ||
+		    r->number.n == 0 || r->number.n > 20 ||
+		    (r->number.p[0] & 0x80))
+			return -1;
+		r->has_number = 1;
+		if (crit)
+			crl_bad(r, "a critical cRLNumber");
+	} else if (SPAN_IS(oid, OID_DELTA)) {
+		if (der_get(&v, 0x02, &r->base_number, NULL) == -1 ||
+		    v.n != 0 || r->base_number.n == 0 ||
+		    r->base_number.n > 20)
+			return -1;
+		r->is_delta = 1;
+	} else if (SPAN_IS(oid, OID_IDP)) {
+		if (crl_idp(r, ev) == -1)
+			return -1;
+	} else if (SPAN_IS(oid, OID_AKI) || SPAN_IS(oid, OID_IAN) ||
+	    SPAN_IS(oid, OID_AIA) || SPAN_IS(oid, OID_FRESHEST)) {
+		return 0;
+	} else if (crit)
+		crl_bad(r, "an unknown critical CRL extension");
+	return 0;
+}
+
+/* crlExtensions [0] contents: -1 malformed. */
+static int
+crl_exts(struct vcrl *r, struct span exts)
+{
+	struct der e = der_of(exts);
+	struct span x, oid, ev;
+	int crit;
+
+	if (der_get(&e, 0x30, &x, NULL) == -1 || e.n != 0)
+		return -1;
+	e = der_of(x);
+	while (e.n > 0)
+		if (ext_next(&e, &oid, &crit, &ev) == -1 ||
+		    crl_ext(r, oid, crit, ev) == -1)
+			return -1;
+	return 0;
+}
+
+/* TBSCertList contents: -1 malformed. */
+static int
+crl_tbs(struct vcrl *r, struct der t)
+{
+	struct span x, val, exts;
+	long vn;
+	int tag, rr;
+
+	if (t.n > 0 && t.p[0] == 0x02 && (der_get(&t, 0x02, &val, NULL) == -1 ||
+	    der_small_uint(val, 1, &vn) == -1 || vn != 1))
+		return -1;
+	if (der_get(&t, 0x30, &val, &r->sigalg_in) == -1 ||
+	    sig_params_parse(val, &r->sig) == -1 ||
+	    !span_eq(r->sigalg_in, r->sigalg_out))
+		return -1;
+	if (der_get(&t, 0x30, &r->issuer, NULL) == -1 ||
+	    !name_valid(r->issuer) || r->issuer.n == 0)
+		return -1;
+	if (der_next(&t, &tag, &x, NULL) == -1 ||
+	    x509_time(tag, x.p, x.n, &r->this_update) == -1)
+		return -1;
+	if (t.n > 0 && (t.p[0] == 0x17 || t.p[0] == 0x18)) {
+		if (der_next(&t, &tag, &x, NULL) == -1 ||
+		    x509_time(tag, x.p, x.n, &r->next_update) == -1)
+			return -1;
+		r->has_next = 1;
+	}
+	if (der_opt(&t, 0x30, &r->revoked, NULL) == -1)
+		return -1;
+	if ((rr = der_opt(&t, 0xa0, &exts, NULL)) == -1 || t.n != 0)
+		return -1;
+	return rr == 1 ? crl_exts(r, exts) : 0;
+}
+
+/*
+ * Every entry of revokedCertificates must be readable (-1 otherwise),
+ * none with an unknown critical extension.
+ */
+static int
+crl_entries(struct vcrl *r)
+{
+	struct der v = der_of(r->revoked), en;
+	struct span ent, ser, x, ee, ci;
+	int tag, reason, hci;
+
+	while (v.n > 0) {
+		if (der_get(&v, 0x30, &ent, NULL) == -1)
+			return -1;
+		en = der_of(ent);
+		if (der_get(&en, 0x02, &ser, NULL) == -1 ||
+		    der_next(&en, &tag, &x, NULL) == -1)
+			return -1;
+		if (en.n == 0)
+			continue;
+		if (der_get(&en, 0x30, &ee, NULL) == -1 || en.n != 0)
+			return -1;
+		if (crl_entry_exts(ee, &reason, &ci, &hci) == -1)
+			crl_bad(r, "an entry with an unknown critical or "
+			    "malformed extension");
+		else if (hci && !r->indirect)
+			crl_bad(r, "a certificateIssuer entry in a CRL that is "
+			    "not indirect");
 	}
 	return 0;
 }
@@ -124,9 +234,8 @@ crl_entry_exts(struct span exts, int *reason, struct span *cissuer,
 void
 crl_parse(struct vcrl *r)
 {
-	struct der d = der_of(r->der), t, v;
-	struct span crl, x, val, exts;
-	int tag, rr;
+	struct der d = der_of(r->der);
+	struct span crl, x, val;
 
 	r->ok = 1;
 	if (der_get(&d, 0x30, &crl, NULL) == -1 || d.n != 0)
@@ -139,109 +248,14 @@ crl_parse(struct vcrl *r)
 		goto bad;
 	r->sigval.p = val.p + 1;
 	r->sigval.n = val.n - 1;
-	t = der_of(x);
-	if (t.n > 0 && t.p[0] == 0x02) {
-		long vn;
-
-		if (der_get(&t, 0x02, &val, NULL) == -1 ||
-		    der_small_uint(val, 1, &vn) == -1 || vn != 1)
-			goto bad;
-	}
-	if (der_get(&t, 0x30, &val, &r->sigalg_in) == -1 ||
-	    sig_params_parse(val, &r->sig) == -1 ||
-	    !span_eq(r->sigalg_in, r->sigalg_out))
+	if (crl_tbs(r, der_of(x)) == -1)
 		goto bad;
-	if (der_get(&t, 0x30, &r->issuer, NULL) == -1 ||
-	    !name_valid(r->issuer) || r->issuer.n == 0)
-		goto bad;
-	if (der_next(&t, &tag, &x, NULL) == -1 ||
-	    x509_time(tag, x.p, x.n, &r->this_update) == -1)
-		goto bad;
-	if (t.n > 0 && (t.p[0] == 0x17 || t.p[0] == 0x18)) {
-		if (der_next(&t, &tag, &x, NULL) == -1 ||
-		    x509_time(tag, x.p, x.n, &r->next_update) == -1)
-			goto bad;
-		r->has_next = 1;
-	}
-	if ((rr = der_opt(&t, 0x30, &r->revoked, NULL)) == -1)
-		goto bad;
-	if ((rr = der_opt(&t, 0xa0, &exts, NULL)) == -1 || t.n != 0)
-		goto bad;
-	if (rr == 1) {
-		struct der e, ed;
-		struct span ext, oid, cv, ev;
-		int crit;
-
-		e = der_of(exts);
-		if (der_get(&e, 0x30, &x, NULL) == -1 || e.n != 0)
-			goto bad;
-		e = der_of(x);
-		while (e.n > 0) {
-			if (der_get(&e, 0x30, &ext, NULL) == -1)
-				goto bad;
-			ed = der_of(ext);
-			crit = 0;
-			if (der_get(&ed, 0x06, &oid, NULL) == -1)
-				goto bad;
-			if (ed.n > 0 && ed.p[0] == 0x01 && (der_get(&ed, 0x01,
-			    &cv, NULL) == -1 || der_bool(cv, &crit) == -1))
-				goto bad;
-			if (der_get(&ed, 0x04, &ev, NULL) == -1 || ed.n != 0)
-				goto bad;
-			v = der_of(ev);
-			if (SPAN_IS(oid, OID_CRLNUM)) {
-				if (der_get(&v, 0x02, &r->number, NULL) == -1 ||
-				    v.n != 0 || r->number.n == 0 ||
-				    r->number.n > 20 || (r->number.p[0] & 0x80))
-					goto bad;
-				r->has_number = 1;
-				if (crit)
-					crl_bad(r, "a critical cRLNumber");
-			} else if (SPAN_IS(oid, OID_DELTA)) {
-				if (der_get(&v, 0x02, &r->base_number, NULL) ==
-				    -1 || v.n != 0 || r->base_number.n == 0 ||
-				    r->base_number.n > 20)
-					goto bad;
-				r->is_delta = 1;
-			} else if (SPAN_IS(oid, OID_IDP)) {
-				if (crl_idp(r, ev) == -1)
-					goto bad;
-			} else if (SPAN_IS(oid, OID_AKI) ||
-			    SPAN_IS(oid, OID_IAN) || SPAN_IS(oid, OID_AIA) ||
-			    SPAN_IS(oid, OID_FRESHEST)) {
-				continue;
-			} else if (crit)
-				crl_bad(r, "an unknown critical CRL extension");
-		}
-	}
 	if (!r->has_number)
 		crl_bad(r, "no cRLNumber");
 	if (!r->has_next)
 		crl_bad(r, "no nextUpdate");
-	/* every entry must be readable, none with unknown critical extensions */
-	v = der_of(r->revoked);
-	while (v.n > 0) {
-		struct der en;
-		struct span ent, ser, ee, ci;
-		int reason, hci;
-
-		if (der_get(&v, 0x30, &ent, NULL) == -1)
-			goto bad;
-		en = der_of(ent);
-		if (der_get(&en, 0x02, &ser, NULL) == -1 ||
-		    der_next(&en, &tag, &x, NULL) == -1)
-			goto bad;
-		if (en.n > 0) {
-			if (der_get(&en, 0x30, &ee, NULL) == -1 || en.n != 0)
-				goto bad;
-			if (crl_entry_exts(ee, &reason, &ci, &hci) == -1)
-				crl_bad(r, "an entry with an unknown critical "
-				    "or malformed extension");
-			else if (hci && !r->indirect)
-				crl_bad(r, "a certificateIssuer entry in a CRL "
-				    "that is not indirect");
-		}
-	}
+	if (crl_entries(r) == -1)
+		goto bad;
 	return;
 bad:
 	r->ok = 0;

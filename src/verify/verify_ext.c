@@ -23,11 +23,12 @@ profile_err(struct vcert *c, const char *fmt, ...)
 }
 
 static int
-parse_bc(struct vcert *c, struct span v)
+ext_bc(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s;
 	struct span in, x;
 
+	c->bc_crit = crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	s = der_of(in);
@@ -50,11 +51,12 @@ parse_bc(struct vcert *c, struct span v)
 }
 
 static int
-parse_eku(struct vcert *c, struct span v)
+ext_eku(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s;
 	struct span in, oid;
 
+	c->eku_crit = crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->eku = 1;
@@ -73,12 +75,13 @@ parse_eku(struct vcert *c, struct span v)
 }
 
 static int
-parse_nc(struct vcert *c, struct span v)
+ext_nc(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s;
 	struct span in;
 	int r;
 
+	c->nc_crit = crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->nc = 1;
@@ -101,11 +104,12 @@ parse_nc(struct vcert *c, struct span v)
 }
 
 static int
-parse_cp(struct vcert *c, struct span v)
+ext_cp(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s, pi, t;
 	struct span in, info, oid, q, oid2, info2;
 
+	(void)crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->cp = 1;
@@ -142,11 +146,12 @@ parse_cp(struct vcert *c, struct span v)
 }
 
 static int
-parse_pm(struct vcert *c, struct span v)
+ext_pm(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s, m;
 	struct span in, map, a, b;
 
+	(void)crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->pm = 1;
@@ -166,12 +171,13 @@ parse_pm(struct vcert *c, struct span v)
 }
 
 static int
-parse_pc(struct vcert *c, struct span v)
+ext_pc(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s;
 	struct span in, x;
 	int r;
 
+	(void)crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->pc = 1;
@@ -192,12 +198,13 @@ parse_pc(struct vcert *c, struct span v)
 }
 
 static int
-parse_aki(struct vcert *c, struct span v)
+ext_aki(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s;
 	struct span in, x;
 	int r1, r2, r3;
 
+	c->aki_crit = crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->aki = 1;
@@ -214,12 +221,13 @@ parse_aki(struct vcert *c, struct span v)
 }
 
 static int
-parse_aia(struct vcert *c, struct span v)
+ext_aia(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s, ad;
 	struct span in, desc, oid, gv;
 	int tag;
 
+	c->aia_crit = crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->aia = 1;
@@ -238,11 +246,12 @@ parse_aia(struct vcert *c, struct span v)
 }
 
 static int
-parse_crldp(struct vcert *c, struct span v)
+ext_crldp(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v), s, dp;
 	struct span in, one, x;
 
+	(void)crit;
 	if (der_get(&d, 0x30, &in, NULL) == -1 || d.n != 0)
 		return -1;
 	c->crldp = 1;
@@ -260,141 +269,198 @@ parse_crldp(struct vcert *c, struct span v)
 	return 0;
 }
 
-/* One extension. -1: malformed (the certificate is not used). */
 static int
-parse_ext(struct vcert *c, struct span oid, int crit, struct span v)
+ext_ku(struct vcert *c, int crit, struct span v)
 {
 	struct der d = der_of(v);
 	struct span x;
 
-	if (SPAN_IS(oid, OID_BC)) {
-		c->bc_crit = crit;
-		return parse_bc(c, v);
-	}
-	if (SPAN_IS(oid, OID_KU)) {
-		if (der_get(&d, 0x03, &x, NULL) == -1 || d.n != 0 ||
-		    der_bits(x, &c->ku_bits) == -1)
-			return -1;
-		c->ku = 1;
-		if (c->ku_bits == 0)
-			profile_err(c, "a keyUsage with no bit set");
-		return 0;
-	}
-	if (SPAN_IS(oid, OID_EKU)) {
-		c->eku_crit = crit;
-		return parse_eku(c, v);
-	}
-	if (SPAN_IS(oid, OID_SAN)) {
-		size_t n;
+	(void)crit;
+	if (der_get(&d, 0x03, &x, NULL) == -1 || d.n != 0 ||
+	    der_bits(x, &c->ku_bits) == -1)
+		return -1;
+	c->ku = 1;
+	if (c->ku_bits == 0)
+		profile_err(c, "a keyUsage with no bit set");
+	return 0;
+}
 
-		if (der_get(&d, 0x30, &c->san_v, NULL) == -1 || d.n != 0)
-			return -1;
-		c->san = 1;
-		c->san_crit = crit;
-		if (c->san_v.n == 0)
-			profile_err(c, "an empty subjectAltName");
-		else if (!general_names_valid(c->san_v, &n))
-			return -1;
-		else if (n > MAX_SAN_NAMES)
-			profile_err(c, "more than %d subjectAltNames",
-			    MAX_SAN_NAMES);
-		return 0;
-	}
-	if (SPAN_IS(oid, OID_IAN)) {
-		if (der_get(&d, 0x30, &x, NULL) == -1 || d.n != 0 ||
-		    !general_names_valid(x, NULL))
-			return -1;
-		return 0;
-	}
-	if (SPAN_IS(oid, OID_NC)) {
-		c->nc_crit = crit;
-		return parse_nc(c, v);
-	}
-	if (SPAN_IS(oid, OID_CP))
-		return parse_cp(c, v);
-	if (SPAN_IS(oid, OID_PM))
-		return parse_pm(c, v);
-	if (SPAN_IS(oid, OID_PC))
-		return parse_pc(c, v);
-	if (SPAN_IS(oid, OID_IAP)) {
-		if (der_get(&d, 0x02, &x, NULL) == -1 || d.n != 0 ||
-		    der_small_uint(x, 1000000, &c->iap_skip) == -1)
-			return -1;
-		return 0;
-	}
-	if (SPAN_IS(oid, OID_AKI)) {
-		c->aki_crit = crit;
-		return parse_aki(c, v);
-	}
-	if (SPAN_IS(oid, OID_SKI)) {
-		if (der_get(&d, 0x04, &c->ski_v, NULL) == -1 || d.n != 0)
-			return -1;
-		c->ski = 1;
-		c->ski_crit = crit;
-		return 0;
-	}
-	if (SPAN_IS(oid, OID_AIA)) {
-		c->aia_crit = crit;
-		return parse_aia(c, v);
-	}
-	if (SPAN_IS(oid, OID_CRLDP))
-		return parse_crldp(c, v);
-	if (SPAN_IS(oid, OID_FRESHEST) || SPAN_IS(oid, OID_SIA)) {
-		if (crit)
-			profile_err(c, "a critical %s extension",
-			    SPAN_IS(oid, OID_SIA) ? "subjectInfoAccess" :
-			    "freshestCRL");
-		return 0;
-	}
-	if (crit && c->crit_unknown[0] == '\0') {
-		char *o = c->crit_unknown;
-		size_t i, left = sizeof(c->crit_unknown);
+static int
+ext_san(struct vcert *c, int crit, struct span v)
+{
+	struct der d = der_of(v);
+	size_t n;
 
-		for (i = 0; i < oid.n && left > 3; i++) {
-			snprintf(o, left, "%02x", oid.p[i]);
-			o += 2;
-			left -= 2;
-		}
+	if (der_get(&d, 0x30, &c->san_v, NULL) == -1 || d.n != 0)
+		return -1;
+	c->san = 1;
+	c->san_crit = crit;
+	if (c->san_v.n == 0)
+		profile_err(c, "an empty subjectAltName");
+	else if (!general_names_valid(c->san_v, &n))
+		return -1;
+	else if (n > MAX_SAN_NAMES)
+		profile_err(c, "more than %d subjectAltNames", MAX_SAN_NAMES);
+	return 0;
+}
+
+static int
+ext_ian(struct vcert *c, int crit, struct span v)
+{
+	struct der d = der_of(v);
+	struct span x;
+
+	(void)c;
+	(void)crit;
+	if (der_get(&d, 0x30, &x, NULL) == -1 || d.n != 0 ||
+	    !general_names_valid(x, NULL))
+		return -1;
+	return 0;
+}
+
+static int
+ext_iap(struct vcert *c, int crit, struct span v)
+{
+	struct der d = der_of(v);
+	struct span x;
+
+	(void)crit;
+	if (der_get(&d, 0x02, &x, NULL) == -1 || d.n != 0 ||
+	    der_small_uint(x, 1000000, &c->iap_skip) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+ext_ski(struct vcert *c, int crit, struct span v)
+{
+	struct der d = der_of(v);
+
+	if (der_get(&d, 0x04, &c->ski_v, NULL) == -1 || d.n != 0)
+		return -1;
+	c->ski = 1;
+	c->ski_crit = crit;
+	return 0;
+}
+
+/* Known and not used, so never critical (RFC 5280 4.2.1.15, 4.2.2.2). */
+static int
+ext_freshest(struct vcert *c, int crit, struct span v)
+{
+	(void)v;
+	if (crit)
+		profile_err(c, "a critical freshestCRL extension");
+	return 0;
+}
+
+static int
+ext_sia(struct vcert *c, int crit, struct span v)
+{
+	(void)v;
+	if (crit)
+		profile_err(c, "a critical subjectInfoAccess extension");
+	return 0;
+}
+
+/* The extensions this verifier reads; any other may not be critical. */
+static const struct {
+	const uint8_t	*oid;
+	size_t		 len;
+	int		(*parse)(struct vcert *, int crit, struct span v);
+} ext_parsers[] = {
+	{ OID_BC, sizeof(OID_BC), ext_bc },
+	{ OID_KU, sizeof(OID_KU), ext_ku },
+	{ OID_EKU, sizeof(OID_EKU), ext_eku },
+	{ OID_SAN, sizeof(OID_SAN), ext_san },
+	{ OID_IAN, sizeof(OID_IAN), ext_ian },
+	{ OID_NC, sizeof(OID_NC), ext_nc },
+	{ OID_CP, sizeof(OID_CP), ext_cp },
+	{ OID_PM, sizeof(OID_PM), ext_pm },
+	{ OID_PC, sizeof(OID_PC), ext_pc },
+	{ OID_IAP, sizeof(OID_IAP), ext_iap },
+	{ OID_AKI, sizeof(OID_AKI), ext_aki },
+	{ OID_SKI, sizeof(OID_SKI), ext_ski },
+	{ OID_AIA, sizeof(OID_AIA), ext_aia },
+	{ OID_CRLDP, sizeof(OID_CRLDP), ext_crldp },
+	{ OID_FRESHEST, sizeof(OID_FRESHEST), ext_freshest },
+	{ OID_SIA, sizeof(OID_SIA), ext_sia },
+};
+
+/* One extension. -1: malformed (the certificate is not used). */
+static int
+parse_ext(struct vcert *c, struct span oid, int crit, struct span v)
+{
+	size_t i, left = sizeof(c->crit_unknown);
+	char *o = c->crit_unknown;
+
+	for (i = 0; i < sizeof(ext_parsers) / sizeof(ext_parsers[0]); i++)
+		if (span_is(oid, ext_parsers[i].oid, ext_parsers[i].len))
+			return ext_parsers[i].parse(c, crit, v);
+	/* the first unknown critical one, as OID bytes for the refusal */
+	if (!crit || c->crit_unknown[0] != '\0')
+		return 0;
+	for (i = 0; i < oid.n && left > 3; i++) {
+		snprintf(o, left, "%02x", oid.p[i]);
+		o += 2;
+		left -= 2;
 	}
 	return 0;
 }
 
 int
+ext_next(struct der *d, struct span *oid, int *crit, struct span *val)
+{
+	struct der e;
+	struct span ext, critv;
+
+	*crit = 0;
+	if (der_get(d, 0x30, &ext, NULL) == -1)
+		return -1;
+	e = der_of(ext);
+	if (der_get(&e, 0x06, oid, NULL) == -1)
+		return -1;
+	if (e.n > 0 && e.p[0] == 0x01 && (der_get(&e, 0x01, &critv,
+	    NULL) == -1 || der_bool(critv, crit) == -1))
+		return -1;
+	if (der_get(&e, 0x04, val, NULL) == -1 || e.n != 0)
+		return -1;
+	return 0;
+}
+
+/* How many extensions of exts have extnID oid; -1 when malformed. */
+static int
+ext_count(struct span exts, struct span oid)
+{
+	struct der all = der_of(exts), e;
+	struct span seen, oid2;
+	int n = 0;
+
+	while (all.n > 0) {
+		if (der_get(&all, 0x30, &seen, NULL) == -1)
+			return -1;
+		e = der_of(seen);
+		if (der_get(&e, 0x06, &oid2, NULL) == -1)
+			return -1;
+		n += span_eq(oid, oid2);
+	}
+	return n;
+}
+
+int
 parse_extensions(struct vcert *c, struct span exts)
 {
-	struct der d = der_of(exts), e, all;
-	struct span ext, oid, critv, val, oid2, seen;
+	struct der d = der_of(exts);
+	struct span oid, val;
 	int crit, n;
 
 	if (exts.n == 0)
 		return -1;	/* SIZE (1..MAX) */
 	while (d.n > 0) {
-		if (der_get(&d, 0x30, &ext, NULL) == -1)
-			return -1;
-		e = der_of(ext);
-		if (der_get(&e, 0x06, &oid, NULL) == -1)
-			return -1;
-		crit = 0;
-		if (e.n > 0 && e.p[0] == 0x01) {
-			if (der_get(&e, 0x01, &critv, NULL) == -1 ||
-			    der_bool(critv, &crit) == -1)
-				return -1;
-		}
-		if (der_get(&e, 0x04, &val, NULL) == -1 || e.n != 0)
+		if (ext_next(&d, &oid, &crit, &val) == -1)
 			return -1;
 		/* RFC 5280 4.2: no extension more than once */
-		all = der_of(exts);
-		n = 0;
-		while (all.n > 0) {
-			struct der e2;
-
-			if (der_get(&all, 0x30, &seen, NULL) == -1)
-				return -1;
-			e2 = der_of(seen);
-			if (der_get(&e2, 0x06, &oid2, NULL) == -1)
-				return -1;
-			n += span_eq(oid, oid2);
-		}
+		if ((n = ext_count(exts, oid)) == -1)
+			return -1;
 		if (n > 1)
 			profile_err(c, "an extension that appears twice");
 		if (parse_ext(c, oid, crit, val) == -1)

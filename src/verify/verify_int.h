@@ -178,6 +178,8 @@ struct vcert {
 void	cert_parse(struct vcert *c);
 /* The extensions (Extensions contents) into c: -1 when malformed. */
 int	parse_extensions(struct vcert *c, struct span exts);
+/* The next Extension of a list: extnID, critical, extnValue; -1 malformed. */
+int	ext_next(struct der *d, struct span *oid, int *crit, struct span *val);
 /* Notes a profile problem; only the first is kept and reported. */
 void	profile_err(struct vcert *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -115,10 +115,10 @@ dns_match(const char *host, size_t hn, struct span san, char *why,
 		base[i] = (char)lc(san.p[2 + i]);
 	base[sn - 2] = '\0';
 	if ((r = chain_psl_is_public_suffix(base, why, whylen)) == 1) {
-		vsay(why, whylen, "its only subjectAltName for %s is the wildcard "
-		    "*.%s, and %s is a public suffix (Public Suffix List): no "
-		    "certificate may cover all the names under it", host, base,
-		    base);
+		vsay(why, whylen, "its only subjectAltName for %s is the "
+		    "wildcard *.%s, and %s is a public suffix (Public Suffix "
+		    "List): no certificate may cover all the names under it",
+		    host, base, base);
 		return W_SUFFIX;
 	}
 	return r == 0 ? W_YES : W_NO_LIST;
@@ -159,9 +159,9 @@ check_dns(const char *name, int has_san, struct span san, char *why,
 		return CHAIN_E_PUBLIC_SUFFIX;
 	}
 	if (best == W_NO_LIST) {
-		vsay(why, whylen, "a wildcard in its subjectAltName matches %s, "
-		    "but the Public Suffix List that must vouch for it is not "
-		    "loaded: %s", host, psl_why);
+		vsay(why, whylen, "a wildcard in its subjectAltName matches "
+		    "%s, but the Public Suffix List that must vouch for it is "
+		    "not loaded: %s", host, psl_why);
 		return CHAIN_E_NO_PSL;
 	}
 	vsay(why, whylen, "its subjectAltName has no DNS name matching %s%s",
@@ -283,24 +283,25 @@ cn_ok(int vtag, struct span cn, int has_san, struct span san, char *why,
 		return 0;
 	}
 	if (is_idn(cn) && !san_has_dns(has_san, san, cn)) {
-		vsay(why, whylen, "its subject CN \"%s\" is an internationalized "
-		    "domain name that is not one of its subjectAltName's DNS "
-		    "names, character for character (CA/Browser Forum BR "
-		    "7.1.4.3)", safe);
+		vsay(why, whylen, "its subject CN \"%s\" is an "
+		    "internationalized domain name that is not one of its "
+		    "subjectAltName's DNS names, character for character "
+		    "(CA/Browser Forum BR 7.1.4.3)", safe);
 		return 0;
 	}
 	if (cn.n >= sizeof(text))
 		return 1;	/* longer than any address */
 	if (inet_aton(text, &v4) == 1 && inet_pton(AF_INET, text, a) != 1) {
-		vsay(why, whylen, "its subject CN \"%s\" spells an IPv4 address "
-		    "in another form than dotted decimal, which programs read "
-		    "differently (CA/Browser Forum BR 7.1.4.3)", safe);
+		vsay(why, whylen, "its subject CN \"%s\" spells an IPv4 "
+		    "address in another form than dotted decimal, which "
+		    "programs read differently (CA/Browser Forum BR 7.1.4.3)",
+		    safe);
 		return 0;
 	}
 	if ((alen = ip_parse(text, a)) != 0 &&
 	    !san_has_ip(has_san, san, a, alen)) {
-		vsay(why, whylen, "its subject CN is the IP address %s, which its "
-		    "subjectAltName does not hold (CA/Browser Forum BR "
+		vsay(why, whylen, "its subject CN is the IP address %s, which "
+		    "its subjectAltName does not hold (CA/Browser Forum BR "
 		    "7.1.4.3)", safe);
 		return 0;
 	}

@@ -118,82 +118,99 @@ uri_host(struct span u, struct span *host)
 	return host->n > 0;
 }
 
+/* A dNSName against a DNS subtree; excl: a wildcard counts if it could. */
+static int
+nc_match_dns(struct span v, struct span base, int excl)
+{
+	const uint8_t *b;
+	size_t n = v.n, bn;
+
+	if (n > 0 && v.p[n - 1] == '.')
+		n--;
+	if (!dns_syntax_ok(v.p, n, 1))
+		return -1;
+	if (v.p[0] != '*')
+		return dns_within(v.p, n, base.p, base.n, 1);
+	b = v.p + 2;
+	bn = n - 2;
+	if (dns_within(b, bn, base.p, base.n, 1))
+		return 1;
+	/* excluded sub.B would be matched by *.B */
+	return excl && base.n > bn + 1 &&
+	    dns_within(base.p, base.n, b, bn, 0) &&
+	    memchr(base.p, '.', base.n - bn - 1) == NULL;
+}
+
+/* An iPAddress against an address and mask of the same family. */
+static int
+nc_match_ip(struct span v, struct span base)
+{
+	size_t i, al = base.n / 2;
+
+	if (v.n != 4 && v.n != 16)
+		return -1;
+	if (v.n != al)
+		return 0;
+	for (i = 0; i < al; i++)
+		if ((v.p[i] & base.p[al + i]) != (base.p[i] & base.p[al + i]))
+			return 0;
+	return 1;
+}
+
+/* An rfc822Name against a mailbox, a host, or a .domain. */
+static int
+nc_match_email(struct span v, struct span base)
+{
+	const uint8_t *at = memchr(v.p, '@', v.n), *host, *bat;
+	size_t hn, ln;
+
+	if (at == NULL || at == v.p)
+		return -1;
+	host = at + 1;
+	hn = v.n - (size_t)(host - v.p);
+	if (memchr(host, '@', hn) != NULL)
+		return -1;
+	if ((bat = memchr(base.p, '@', base.n)) != NULL) {
+		ln = (size_t)(bat - base.p);
+		return ln == (size_t)(at - v.p) &&
+		    memcmp(base.p, v.p, ln) == 0 && base.n - ln - 1 == hn &&
+		    dns_ieq(bat + 1, host, hn);
+	}
+	if (base.n > 0 && base.p[0] == '.')
+		return dns_within(host, hn, base.p + 1, base.n - 1, 0);
+	return base.n == hn && dns_ieq(base.p, host, hn);
+}
+
+/* A URI's host against a host or a .domain. */
+static int
+nc_match_uri(struct span v, struct span base)
+{
+	struct span h;
+
+	if (!uri_host(v, &h))
+		return -1;
+	if (base.n > 0 && base.p[0] == '.')
+		return dns_within(h.p, h.n, base.p + 1, base.n - 1, 0);
+	return base.n == h.n && dns_ieq(base.p, h.p, h.n);
+}
+
 /*
- * Does name (tag, v) lie in the subtree (btag, base)? excl: the subtree
- * is excluded, so a wildcard counts as inside when it could be.
+ * Does name (tag, v) lie in the subtree base of the same form? excl: the
+ * subtree is excluded, so a wildcard counts as inside when it could be.
  * -1: the name cannot be judged (malformed).
  */
 static int
 nc_match(int tag, struct span v, struct span base, int excl)
 {
 	switch (tag) {
-	case 0x82: {
-		size_t n = v.n;
-
-		if (n > 0 && v.p[n - 1] == '.')
-			n--;
-		if (!dns_syntax_ok(v.p, n, 1))
-			return -1;
-		if (v.p[0] == '*') {
-			const uint8_t *b = v.p + 2;
-			size_t bn = n - 2;
-
-			if (dns_within(b, bn, base.p, base.n, 1))
-				return 1;
-			/* excluded sub.B would be matched by *.B */
-			if (excl && base.n > bn + 1 &&
-			    dns_within(base.p, base.n, b, bn, 0) &&
-			    memchr(base.p, '.', base.n - bn - 1) == NULL)
-				return 1;
-			return 0;
-		}
-		return dns_within(v.p, n, base.p, base.n, 1);
-	}
-	case 0x87: {
-		size_t i, al = base.n / 2;
-
-		if (v.n != 4 && v.n != 16)
-			return -1;
-		if (v.n != al)
-			return 0;
-		for (i = 0; i < al; i++)
-			if ((v.p[i] & base.p[al + i]) !=
-			    (base.p[i] & base.p[al + i]))
-				return 0;
-		return 1;
-	}
-	case 0x81: {
-		const uint8_t *at = memchr(v.p, '@', v.n);
-		const uint8_t *host;
-		size_t hn;
-
-		if (at == NULL || at == v.p)
-			return -1;
-		host = at + 1;
-		hn = v.n - (size_t)(host - v.p);
-		if (memchr(host, '@', hn) != NULL)
-			return -1;
-		if (memchr(base.p, '@', base.n) != NULL) {
-			const uint8_t *bat = memchr(base.p, '@', base.n);
-			size_t ln = (size_t)(bat - base.p);
-
-			return ln == (size_t)(at - v.p) &&
-			    memcmp(base.p, v.p, ln) == 0 &&
-			    base.n - ln - 1 == hn && dns_ieq(bat + 1, host, hn);
-		}
-		if (base.n > 0 && base.p[0] == '.')
-			return dns_within(host, hn, base.p + 1, base.n - 1, 0);
-		return base.n == hn && dns_ieq(base.p, host, hn);
-	}
-	case 0x86: {
-		struct span h;
-
-		if (!uri_host(v, &h))
-			return -1;
-		if (base.n > 0 && base.p[0] == '.')
-			return dns_within(h.p, h.n, base.p + 1, base.n - 1, 0);
-		return base.n == h.n && dns_ieq(base.p, h.p, h.n);
-	}
+	case 0x82:
+		return nc_match_dns(v, base, excl);
+	case 0x87:
+		return nc_match_ip(v, base);
+	case 0x81:
+		return nc_match_email(v, base);
+	case 0x86:
+		return nc_match_uri(v, base);
 	case 0xa4:
 		return name_cmp(base, v, 1);
 	default:

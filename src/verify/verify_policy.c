@@ -183,16 +183,13 @@ pol_process_cert(struct ptree *t, const struct vcert *c, int i, int n,
 	return 0;
 }
 
-/* 6.1.4 (a)-(b): policy mappings of certificate i. */
-int
-pol_map(struct ptree *t, const struct vcert *c, int i, int policy_mapping,
-    char *why, size_t whylen)
+/* 6.1.4 (a): anyPolicy may be neither mapped nor mapped to. */
+static int
+pm_no_any(const struct vcert *c, char *why, size_t whylen)
 {
 	struct der d = der_of(c->pm_v), m;
 	struct span map, a, b;
-	int ida, idb, j;
 
-	/* (a) anyPolicy may not be mapped */
 	while (d.n > 0) {
 		if (der_get(&d, 0x30, &map, NULL) == -1)
 			return -1;
@@ -206,58 +203,91 @@ pol_map(struct ptree *t, const struct vcert *c, int i, int policy_mapping,
 			return -1;
 		}
 	}
+	return 0;
+}
+
+/*
+ * The subjectDomainPolicies that issuerDomainPolicy a (of the mapping
+ * element at map) maps to, into mapped. 1 when an earlier element maps
+ * a too (it did the work), 0 when this is the first, -1 when t is full.
+ */
+static int
+pm_mapped(struct ptree *t, const struct vcert *c, struct span map,
+    struct span a, uint32_t *mapped)
+{
+	struct der e = der_of(c->pm_v), m2;
+	struct span map2, a2, b2;
+	int earlier = 0, idb;
+
+	memset(mapped, 0, POL_SET_WORDS * sizeof(mapped[0]));
+	while (e.n > 0) {
+		der_get(&e, 0x30, &map2, NULL);
+		m2 = der_of(map2);
+		der_get(&m2, 0x06, &a2, NULL);
+		der_get(&m2, 0x06, &b2, NULL);
+		if (!span_eq(a, a2))
+			continue;
+		if (map2.p < map.p)
+			earlier = 1;
+		if ((idb = pol_oid(t, b2)) < 0)
+			return -1;
+		set_add(mapped, idb);
+	}
+	return earlier;
+}
+
+/* 6.1.4 (b): the nodes of depth i with valid_policy ida, mapped. */
+static int
+pm_apply(struct ptree *t, int i, int ida, const uint32_t *mapped,
+    int policy_mapping)
+{
+	int j, k, found = 0, any_node = -1;
+
+	for (j = 0; j < t->n; j++) {
+		if (!t->nd[j].alive || t->nd[j].depth != i)
+			continue;
+		if (t->nd[j].valid == ida) {
+			found = 1;
+			if (policy_mapping > 0)
+				memcpy(t->nd[j].expected, mapped,
+				    POL_SET_WORDS * sizeof(mapped[0]));
+			else
+				pol_kill_subtree(t, j);
+		} else if (t->nd[j].valid == 0)
+			any_node = j;
+	}
+	if (policy_mapping > 0 && !found && any_node >= 0) {
+		if ((k = pol_add(t, i, t->nd[any_node].parent, ida)) < 0)
+			return -1;
+		memcpy(t->nd[k].expected, mapped,
+		    POL_SET_WORDS * sizeof(mapped[0]));
+	}
+	return 0;
+}
+
+/* 6.1.4 (a)-(b): policy mappings of certificate i. */
+int
+pol_map(struct ptree *t, const struct vcert *c, int i, int policy_mapping,
+    char *why, size_t whylen)
+{
+	struct der d, m;
+	struct span map, a;
+	uint32_t mapped[POL_SET_WORDS];
+	int ida, r;
+
+	if (pm_no_any(c, why, whylen) == -1)
+		return -1;
+	/* well formed: ext_pm() read every element with the certificate */
 	d = der_of(c->pm_v);
 	while (d.n > 0) {
-		uint32_t mapped[POL_SET_WORDS];
-		struct der e;
-		struct span map2, a2, b2;
-		int found = 0, any_node = -1;
-
 		der_get(&d, 0x30, &map, NULL);
 		m = der_of(map);
 		der_get(&m, 0x06, &a, NULL);
-		if ((ida = pol_oid(t, a)) < 0)
+		if ((ida = pol_oid(t, a)) < 0 ||
+		    (r = pm_mapped(t, c, map, a, mapped)) == -1)
 			return -1;
-		/* the first mapping of each issuerDomainPolicy does the work */
-		e = der_of(c->pm_v);
-		memset(mapped, 0, sizeof(mapped));
-		while (e.n > 0) {
-			struct der m2;
-
-			der_get(&e, 0x30, &map2, NULL);
-			m2 = der_of(map2);
-			der_get(&m2, 0x06, &a2, NULL);
-			der_get(&m2, 0x06, &b2, NULL);
-			if (!span_eq(a, a2))
-				continue;
-			if (map2.p < map.p)
-				found = -1;	/* done at an earlier entry */
-			if ((idb = pol_oid(t, b2)) < 0)
-				return -1;
-			set_add(mapped, idb);
-		}
-		if (found == -1)
-			continue;
-		for (j = 0; j < t->n; j++) {
-			if (!t->nd[j].alive || t->nd[j].depth != i)
-				continue;
-			if (t->nd[j].valid == ida) {
-				found = 1;
-				if (policy_mapping > 0)
-					memcpy(t->nd[j].expected, mapped,
-					    sizeof(mapped));
-				else
-					pol_kill_subtree(t, j);
-			} else if (t->nd[j].valid == 0)
-				any_node = j;
-		}
-		if (policy_mapping > 0 && !found && any_node >= 0) {
-			int k = pol_add(t, i, t->nd[any_node].parent, ida);
-
-			if (k < 0)
-				return -1;
-			memcpy(t->nd[k].expected, mapped, sizeof(mapped));
-		}
+		if (r == 0 && pm_apply(t, i, ida, mapped, policy_mapping) == -1)
+			return -1;
 	}
 	if (policy_mapping == 0)
 		pol_prune(t, i - 1);

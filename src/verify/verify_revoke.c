@@ -197,130 +197,183 @@ crl_current(const struct vctx *x, const struct vcrl *r)
 	    x->now <= r->next_update;
 }
 
+/* What the CRLs have said of path[k] so far (RFC 5280 6.3.2). */
+struct rstate {
+	struct vctx	*x;
+	const size_t	*path;
+	size_t		 len, k;
+	int		 rec;		/* CRL-signer recursion depth */
+	const struct vcert *c;		/* path[k] */
+	unsigned	 mask;		/* reasons_mask */
+	int		 ku_fail;	/* a signer without cRLSign was met */
+	int		 stale;		/* a CRL that is not current was met */
+	int		 revoked;
+	int		 reason;	/* CRLReason, when revoked */
+};
+
+/* 6.3.3 (b): r is from the issuer dp names and has dp's scope. */
+static int
+crl_in_scope(const struct vcrl *r, const struct vcert *c,
+    const struct dpoint *dp, struct span dp_base)
+{
+	/* (b)(1) the issuer */
+	if (dp->has_issuer) {
+		if (!r->indirect || !gns_has_dn(dp->issuer, r->issuer))
+			return 0;
+	} else if (!name_eq(r->issuer, c->issuer))
+		return 0;
+	/* (b)(2) the scope */
+	if (r->idp_dp_tag != 0) {
+		if (dp->name_tag != 0) {
+			if (!dpn_match(r->idp_dp_tag, r->idp_dp, r->issuer,
+			    dp->name_tag, dp->name, dp_base))
+				return 0;
+		} else if (!dp->has_issuer || !dpn_match(r->idp_dp_tag,
+		    r->idp_dp, r->issuer, 0xa0, dp->issuer, dp_base))
+			return 0;
+	}
+	if ((r->only_user && c->bc && c->ca) ||
+	    (r->only_ca && !(c->bc && c->ca)) || r->only_attr)
+		return 0;
+	return 1;
+}
+
+/*
+ * 6.3.3 (c), (h)-(i): a current delta CRL for the complete CRL r that
+ * lists the certificate decides: 1 with its reason in *rs, else 0.
+ */
+static int
+delta_lookup(struct rstate *s, const struct vcrl *r, int *rs)
+{
+	struct vctx *x = s->x;
+	size_t di;
+
+	for (di = 0; di < x->ncrl; di++) {
+		struct vcrl *d = &x->crl[di];
+
+		if (!d->ok || !d->is_delta || !name_eq(d->issuer, r->issuer) ||
+		    d->idp != r->idp || (d->idp && !span_eq(d->idp_v,
+		    r->idp_v)) || int_cmp(d->base_number, r->number) > 0 ||
+		    int_cmp(d->number, r->number) <= 0)
+			continue;
+		if (!crl_current(x, d) || !crl_signer_ok(x, d, s->path, s->len,
+		    s->k, s->rec, &s->ku_fail)) {
+			s->stale = 1;
+			continue;
+		}
+		if (crl_lookup(d, s->c->serial, s->c->issuer, rs))
+			return 1;
+	}
+	return 0;
+}
+
+/* 6.3.3 (c)-(i) with the complete CRL r, its deltas first. */
+static void
+crl_apply(struct rstate *s, struct vcrl *r, unsigned interim)
+{
+	int rs = 0, listed;
+
+	listed = delta_lookup(s, r, &rs) ||
+	    crl_lookup(r, s->c->serial, s->c->issuer, &rs);
+	/* removeFromCRL in a delta lifts a hold */
+	if (listed && rs != REASON_REMOVE) {
+		s->revoked = 1;
+		s->reason = rs;
+	}
+	s->mask |= interim;
+}
+
+/* 6.3.3 for one distribution point of the certificate. */
+static void
+dp_check(struct rstate *s, const struct dpoint *dp)
+{
+	struct vctx *x = s->x;
+	struct span dp_base = s->c->issuer;
+	size_t ci;
+
+	if (dp->has_issuer) {
+		dp_base = gns_first_dn(dp->issuer);
+		if (dp_base.p == NULL)
+			return;
+	}
+	for (ci = 0; ci < x->ncrl && s->mask != REASONS_ALL; ci++) {
+		struct vcrl *r = &x->crl[ci];
+		unsigned interim;
+
+		if (!r->ok || r->is_delta || !crl_in_scope(r, s->c, dp,
+		    dp_base))
+			continue;
+		/* (d)-(e) reasons */
+		interim = (r->only_reasons ? r->only_reasons & REASONS_ALL :
+		    REASONS_ALL) & dp->reasons;
+		if ((interim & ~s->mask) == 0)
+			continue;
+		if (!crl_current(x, r)) {
+			s->stale = 1;
+			continue;
+		}
+		/* (f)-(g) a signer on a path to the same anchor */
+		if (!crl_signer_ok(x, r, s->path, s->len, s->k, s->rec,
+		    &s->ku_fail))
+			continue;
+		crl_apply(s, r, interim);
+		if (s->revoked)
+			break;
+	}
+}
+
+/* 6.3.3 (k)-(l): revoked, or every reason covered, or unknown. */
+static enum chain_reason
+revocation_verdict(const struct rstate *s, struct verr *e)
+{
+	static const char *names[] = { "unspecified", "keyCompromise",
+	    "cACompromise", "affiliationChanged", "superseded",
+	    "cessationOfOperation", "certificateHold", "?", "removeFromCRL",
+	    "privilegeWithdrawn", "aACompromise" };
+	size_t ci = s->path[s->k];
+	char why[160] = "";
+
+	if (s->revoked) {
+		verr_set(e, CHAIN_E_REVOKED, (int)s->k, ci, "revoked (%s)",
+		    s->reason >= 0 && s->reason <= 10 ? names[s->reason] : "?");
+		return CHAIN_E_REVOKED;
+	}
+	if (s->mask != REASONS_ALL) {
+		if (s->ku_fail)
+			vsay(why, sizeof(why), "; its issuer's CRL signer "
+			    "lacks cRLSign");
+		else if (s->stale)
+			vsay(why, sizeof(why), "; a CRL was found but is not "
+			    "current");
+		verr_set(e, CHAIN_E_CRL_UNKNOWN, (int)s->k, ci, "no current, "
+		    "valid CRL covers it%s", why);
+		return CHAIN_E_CRL_UNKNOWN;
+	}
+	return CHAIN_OK;
+}
+
 /* RFC 5280 6.3.3 for path[k]. */
 enum chain_reason
 check_revocation(struct vctx *x, const size_t *path, size_t len, size_t k,
     int rec, struct verr *e)
 {
-	const struct vcert *c = &x->c[path[k]];
+	struct rstate s;
 	struct dpoint dps[8];
-	unsigned mask = 0;
-	int ndp, i, ku_fail = 0, stale = 0, revoked = 0, reason = 0;
-	size_t ci, di;
-	char why[160] = "";
+	int ndp, i;
 
-	if ((ndp = cert_dpoints(c, dps, 8)) < 0) {
+	memset(&s, 0, sizeof(s));
+	s.x = x;
+	s.path = path;
+	s.len = len;
+	s.k = k;
+	s.rec = rec;
+	s.c = &x->c[path[k]];
+	if ((ndp = cert_dpoints(s.c, dps, 8)) < 0) {
 		verr_set(e, CHAIN_E_PROFILE, (int)k, path[k], "a malformed "
 		    "cRLDistributionPoints");
 		return CHAIN_E_PROFILE;
 	}
-	for (i = 0; i < ndp && mask != REASONS_ALL && !revoked; i++) {
-		const struct dpoint *dp = &dps[i];
-		struct span dp_base = c->issuer;
-
-		if (dp->has_issuer) {
-			dp_base = gns_first_dn(dp->issuer);
-			if (dp_base.p == NULL)
-				continue;
-		}
-		for (ci = 0; ci < x->ncrl && mask != REASONS_ALL; ci++) {
-			struct vcrl *r = &x->crl[ci];
-			unsigned interim;
-			int listed, rs = 0, decided = 0;
-
-			if (!r->ok || r->is_delta)
-				continue;
-			/* (b)(1) the issuer */
-			if (dp->has_issuer) {
-				if (!r->indirect || !gns_has_dn(dp->issuer,
-				    r->issuer))
-					continue;
-			} else if (!name_eq(r->issuer, c->issuer))
-				continue;
-			/* (b)(2) the scope */
-			if (r->idp_dp_tag != 0) {
-				if (dp->name_tag != 0) {
-					if (!dpn_match(r->idp_dp_tag, r->idp_dp,
-					    r->issuer, dp->name_tag, dp->name,
-					    dp_base))
-						continue;
-				} else if (!dp->has_issuer ||
-				    !dpn_match(r->idp_dp_tag, r->idp_dp,
-				    r->issuer, 0xa0, dp->issuer, dp_base))
-					continue;
-			}
-			if ((r->only_user && c->bc && c->ca) ||
-			    (r->only_ca && !(c->bc && c->ca)) || r->only_attr)
-				continue;
-			/* (d)-(e) reasons */
-			interim = (r->only_reasons ? r->only_reasons &
-			    REASONS_ALL : REASONS_ALL) & dp->reasons;
-			if ((interim & ~mask) == 0)
-				continue;
-			if (!crl_current(x, r)) {
-				stale = 1;
-				continue;
-			}
-			/* (f)-(g) a signer on a path to the same anchor */
-			if (!crl_signer_ok(x, r, path, len, k, rec, &ku_fail))
-				continue;
-			/* (c), (h)-(i): a current delta CRL for this base */
-			for (di = 0; di < x->ncrl; di++) {
-				struct vcrl *d = &x->crl[di];
-
-				if (!d->ok || !d->is_delta ||
-				    !name_eq(d->issuer, r->issuer) ||
-				    d->idp != r->idp || (d->idp &&
-				    !span_eq(d->idp_v, r->idp_v)) ||
-				    int_cmp(d->base_number, r->number) > 0 ||
-				    int_cmp(d->number, r->number) <= 0)
-					continue;
-				if (!crl_current(x, d) || !crl_signer_ok(x, d,
-				    path, len, k, rec, &ku_fail)) {
-					stale = 1;
-					continue;
-				}
-				if (crl_lookup(d, c->serial, c->issuer, &rs)) {
-					decided = 1;
-					if (rs != REASON_REMOVE) {
-						revoked = 1;
-						reason = rs;
-					}
-					break;
-				}
-			}
-			if (!decided) {
-				listed = crl_lookup(r, c->serial, c->issuer, &rs);
-				if (listed && rs != REASON_REMOVE) {
-					revoked = 1;
-					reason = rs;
-				}
-			}
-			mask |= interim;
-			if (revoked)
-				break;
-		}
-	}
-	if (revoked) {
-		static const char *names[] = { "unspecified", "keyCompromise",
-		    "cACompromise", "affiliationChanged", "superseded",
-		    "cessationOfOperation", "certificateHold", "?",
-		    "removeFromCRL", "privilegeWithdrawn", "aACompromise" };
-
-		verr_set(e, CHAIN_E_REVOKED, (int)k, path[k], "revoked (%s)",
-		    reason >= 0 && reason <= 10 ? names[reason] : "?");
-		return CHAIN_E_REVOKED;
-	}
-	if (mask != REASONS_ALL) {
-		if (ku_fail)
-			vsay(why, sizeof(why), "; its issuer's CRL signer "
-			    "lacks cRLSign");
-		else if (stale)
-			vsay(why, sizeof(why), "; a CRL was found but is "
-			    "not current");
-		verr_set(e, CHAIN_E_CRL_UNKNOWN, (int)k, path[k], "no current, "
-		    "valid CRL covers it%s", why);
-		return CHAIN_E_CRL_UNKNOWN;
-	}
-	return CHAIN_OK;
+	for (i = 0; i < ndp && s.mask != REASONS_ALL && !s.revoked; i++)
+		dp_check(&s, &dps[i]);
+	return revocation_verdict(&s, e);
 }
