@@ -66,9 +66,26 @@ struct derlist {
 	size_t		 n, cap;
 };
 
+/* Every buffer the loaded objects point into, freed at the end. */
 struct bufs {
 	uint8_t		*b[VERIFY_MAX_FILES * 4 + 64];
 	size_t		 n;
+};
+
+/* The command line: the files, and what goes into chain_input as is. */
+struct vargs {
+	struct chain_input in;
+	const char	*ca[VERIFY_MAX_FILES], *chain[VERIFY_MAX_FILES],
+			*crl[VERIFY_MAX_FILES];
+	size_t		 nca, nchain, ncrl;
+	const char	*cert, *host, *ip, *tm, *purpose, *depth;
+	char		*polbuf;	/* --cert-policy, split in place */
+};
+
+/* What the files hold. */
+struct vinputs {
+	struct derlist	 anchors, inter, leafs, crls;
+	struct bufs	*bufs;
 };
 
 static int
@@ -91,18 +108,86 @@ derlist_add(struct derlist *l, const uint8_t *der, size_t len)
 }
 
 /*
+ * The base64 between b and e (a PEM block's body) into dst. A block
+ * with RFC 1421 headers (encrypted PEM) is refused, not guessed at.
+ */
+static int
+pem_decode(const char *b, const char *e, uint8_t *dst, size_t cap,
+    size_t *got, char *why, size_t whylen)
+{
+	char *b64;
+	size_t bl = 0, k;
+
+	if ((b64 = malloc((size_t)(e - b) + 1)) == NULL) {
+		say(why, whylen, "out of memory");
+		return -1;
+	}
+	for (k = 0; b + k < e; k++) {
+		char ch = b[k];
+
+		if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
+			continue;
+		if (ch == ':') {
+			free(b64);
+			say(why, whylen, "a PEM block with headers");
+			return -1;
+		}
+		b64[bl++] = ch;
+	}
+	if (bwk_b64_decode(b64, bl, dst, cap, got) == -1 || *got == 0) {
+		free(b64);
+		say(why, whylen, "bad base64 in a PEM block");
+		return -1;
+	}
+	free(b64);
+	return 0;
+}
+
+/* The PEM blocks labelled label in buf, decoded into dec (len bytes). */
+static int
+load_pem(const uint8_t *buf, size_t len, const char *label, uint8_t *dec,
+    struct derlist *out, char *why, size_t whylen)
+{
+	const char *s = (const char *)buf, *b, *e;
+	size_t pos = 0, declen = 0, got;
+	char begin[64], end[64];
+
+	snprintf(begin, sizeof(begin), "-----BEGIN %s-----", label);
+	snprintf(end, sizeof(end), "-----END %s-----", label);
+	while (pos < len) {
+		if ((b = memmem(s + pos, len - pos, begin, strlen(begin))) ==
+		    NULL)
+			break;
+		b += strlen(begin);
+		e = memmem(b, len - (size_t)(b - s), end, strlen(end));
+		if (e == NULL) {
+			say(why, whylen, "a PEM block without its END line");
+			return -1;
+		}
+		if (pem_decode(b, e, dec + declen, len - declen, &got, why,
+		    whylen) == -1)
+			return -1;
+		if (derlist_add(out, dec + declen, got) == -1) {
+			say(why, whylen, "too many objects");
+			return -1;
+		}
+		declen += got;
+		pos = (size_t)(e - s) + strlen(end);
+	}
+	return 0;
+}
+
+/*
  * Appends the objects of one file: PEM blocks labelled label (other
- * blocks are skipped), or one DER object. The decoded PEM lands in a
- * buffer kept in bufs.
+ * blocks are skipped), or one DER object. The file and the decoded PEM
+ * land in buffers kept in bufs.
  */
 static int
 load_file(const char *path, const char *label, struct derlist *out,
     struct bufs *bufs, char *why, size_t whylen)
 {
 	uint8_t *buf, *dec;
-	size_t len, pos = 0, declen = 0, before = out->n;
-	char begin[64], end[64];
-	const char *s;
+	size_t len, before = out->n;
 
 	if (bufs->n + 2 > sizeof(bufs->b) / sizeof(bufs->b[0])) {
 		say(why, whylen, "too many files");
@@ -132,53 +217,8 @@ load_file(const char *path, const char *label, struct derlist *out,
 		return -1;
 	}
 	bufs->b[bufs->n++] = dec;
-	snprintf(begin, sizeof(begin), "-----BEGIN %s-----", label);
-	snprintf(end, sizeof(end), "-----END %s-----", label);
-	s = (const char *)buf;
-	while (pos < len) {
-		const char *b = memmem(s + pos, len - pos, begin, strlen(begin));
-		const char *e;
-		char *b64;
-		size_t bl = 0, k, got;
-
-		if (b == NULL)
-			break;
-		b += strlen(begin);
-		e = memmem(b, len - (size_t)(b - s), end, strlen(end));
-		if (e == NULL) {
-			say(why, whylen, "a PEM block without its END line");
-			return -1;
-		}
-		if ((b64 = malloc((size_t)(e - b) + 1)) == NULL) {
-			say(why, whylen, "out of memory");
-			return -1;
-		}
-		for (k = 0; b + k < e; k++) {
-			char ch = b[k];
-
-			if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n')
-				continue;
-			if (ch == ':') {	/* RFC 1421 headers: encrypted PEM */
-				free(b64);
-				say(why, whylen, "a PEM block with headers");
-				return -1;
-			}
-			b64[bl++] = ch;
-		}
-		if (bwk_b64_decode(b64, bl, dec + declen, len - declen,
-		    &got) == -1 || got == 0) {
-			free(b64);
-			say(why, whylen, "bad base64 in a PEM block");
-			return -1;
-		}
-		free(b64);
-		if (derlist_add(out, dec + declen, got) == -1) {
-			say(why, whylen, "too many objects");
-			return -1;
-		}
-		declen += got;
-		pos = (size_t)(e - s) + strlen(end);
-	}
+	if (load_pem(buf, len, label, dec, out, why, whylen) == -1)
+		return -1;
 	if (out->n == before && memmem(buf, len, "-----BEGIN ", 11) != NULL &&
 	    strcmp(label, "CERTIFICATE") == 0) {
 		say(why, whylen, "no %s block", label);
@@ -195,197 +235,240 @@ vusage(const char *what, const char *arg)
 	return 2;
 }
 
-int
-cmd_verify(int argc, char **argv)
+/* --cert-policy OID[,OID...]: 0, or the exit status of a usage error. */
+static int
+cert_policies(struct vargs *va, const char *v)
 {
-	struct chain_input in;
-	struct chain_result res;
-	struct derlist anchors = { 0 }, inter = { 0 }, leafs = { 0 },
-	    crls = { 0 };
-	struct bufs *bufs;
-	const char *ca[VERIFY_MAX_FILES], *chain[VERIFY_MAX_FILES],
-	    *crl[VERIFY_MAX_FILES], *cert = NULL, *host = NULL, *ip = NULL,
-	    *tm = NULL, *purpose = NULL, *depth = NULL, *cur = "";
-	char *polbuf = NULL;
-	size_t nca = 0, nchain = 0, ncrl = 0, i;
-	char why[256];
-	enum chain_reason r;
-	int rc = 2;
+	char *save = NULL, *tok;
 
-	memset(&in, 0, sizeof(in));
-	in.max_depth = -1;
+	if ((va->polbuf = strdup(v)) == NULL)
+		return vusage("out of memory", NULL);
+	for (tok = strtok_r(va->polbuf, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (va->in.n_policies == CHAIN_MAX_POLICIES)
+			return vusage("too many policies", v);
+		va->in.policies[va->in.n_policies++] = tok;
+	}
+	return 0;
+}
+
+/* Option a with its value v: 0, or the exit status of a usage error. */
+static int
+value_opt(struct vargs *va, const char *a, const char *v)
+{
+	const char **one = NULL;
+
+	if (strcmp(a, "--ca") == 0 || strcmp(a, "--chain") == 0 ||
+	    strcmp(a, "--crl") == 0) {
+		const char **arr = strcmp(a, "--ca") == 0 ? va->ca :
+		    strcmp(a, "--chain") == 0 ? va->chain : va->crl;
+		size_t *cnt = arr == va->ca ? &va->nca : arr == va->chain ?
+		    &va->nchain : &va->ncrl;
+
+		if (*cnt == VERIFY_MAX_FILES)
+			return vusage("too many files for", a);
+		arr[(*cnt)++] = v;
+		return 0;
+	}
+	if (strcmp(a, "--cert") == 0)
+		one = &va->cert;
+	else if (strcmp(a, "--host") == 0)
+		one = &va->host;
+	else if (strcmp(a, "--ip") == 0)
+		one = &va->ip;
+	else if (strcmp(a, "--time") == 0)
+		one = &va->tm;
+	else if (strcmp(a, "--purpose") == 0)
+		one = &va->purpose;
+	else if (strcmp(a, "--max-depth") == 0)
+		one = &va->depth;
+	else if (strcmp(a, "--cert-policy") == 0 && va->polbuf == NULL)
+		return cert_policies(va, v);
+	if (one == NULL || *one != NULL)
+		return vusage("unknown or repeated option", a);
+	*one = v;
+	return 0;
+}
+
+/* The command line into va: -1 to go on, else the exit status. */
+static int
+parse_args(int argc, char **argv, struct vargs *va)
+{
+	size_t i;
+	int rc;
+
 	for (i = 1; i < (size_t)argc; i++) {
-		const char *a = argv[i], *v;
+		const char *a = argv[i];
 
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
 			fputs(verify_usage, stdout);
 			return 0;
 		}
-		if (strcmp(a, "--require-explicit-policy") == 0) {
-			in.explicit_policy = 1;
-			continue;
-		}
-		if (strcmp(a, "--inhibit-policy-mapping") == 0) {
-			in.inhibit_policy_mapping = 1;
-			continue;
-		}
-		if (strcmp(a, "--inhibit-any-policy") == 0) {
-			in.inhibit_any_policy = 1;
-			continue;
-		}
-		if (i + 1 >= (size_t)argc)
+		if (strcmp(a, "--require-explicit-policy") == 0)
+			va->in.explicit_policy = 1;
+		else if (strcmp(a, "--inhibit-policy-mapping") == 0)
+			va->in.inhibit_policy_mapping = 1;
+		else if (strcmp(a, "--inhibit-any-policy") == 0)
+			va->in.inhibit_any_policy = 1;
+		else if (i + 1 >= (size_t)argc)
 			return vusage("option needs a value", a);
-		v = argv[++i];
-		if (strcmp(a, "--ca") == 0 || strcmp(a, "--chain") == 0 ||
-		    strcmp(a, "--crl") == 0) {
-			const char **arr = strcmp(a, "--ca") == 0 ? ca :
-			    strcmp(a, "--chain") == 0 ? chain : crl;
-			size_t *cnt = arr == ca ? &nca : arr == chain ? &nchain :
-			    &ncrl;
-
-			if (*cnt == VERIFY_MAX_FILES)
-				return vusage("too many files for", a);
-			arr[(*cnt)++] = v;
-			continue;
-		}
-		if (strcmp(a, "--cert") == 0 && cert == NULL)
-			cert = v;
-		else if (strcmp(a, "--host") == 0 && host == NULL)
-			host = v;
-		else if (strcmp(a, "--ip") == 0 && ip == NULL)
-			ip = v;
-		else if (strcmp(a, "--time") == 0 && tm == NULL)
-			tm = v;
-		else if (strcmp(a, "--purpose") == 0 && purpose == NULL)
-			purpose = v;
-		else if (strcmp(a, "--max-depth") == 0 && depth == NULL)
-			depth = v;
-		else if (strcmp(a, "--cert-policy") == 0 && polbuf == NULL) {
-			char *save = NULL, *tok;
-
-			if ((polbuf = strdup(v)) == NULL)
-				return vusage("out of memory", NULL);
-			for (tok = strtok_r(polbuf, ",", &save); tok != NULL;
-			    tok = strtok_r(NULL, ",", &save)) {
-				if (in.n_policies == CHAIN_MAX_POLICIES) {
-					free(polbuf);
-					return vusage("too many policies", v);
-				}
-				in.policies[in.n_policies++] = tok;
-			}
-		} else {
-			free(polbuf);
-			return vusage("unknown or repeated option", a);
-		}
+		else if ((rc = value_opt(va, a, argv[++i])) != 0)
+			return rc;
 	}
-	if (nca == 0 || cert == NULL) {
-		free(polbuf);
+	return -1;
+}
+
+/* The values that need reading into va->in: -1 to go on, else 2. */
+static int
+apply_args(struct vargs *va)
+{
+	long t, d;
+
+	if (va->nca == 0 || va->cert == NULL)
 		return vusage("verify needs --ca FILE and --cert FILE", NULL);
-	}
-	if (host != NULL && ip != NULL) {
-		free(polbuf);
+	if (va->host != NULL && va->ip != NULL)
 		return vusage("give --host or --ip, not both", NULL);
+	if (va->host != NULL) {
+		va->in.name_kind = CHAIN_NAME_DNS;
+		va->in.name = va->host;
+	} else if (va->ip != NULL) {
+		va->in.name_kind = CHAIN_NAME_IP;
+		va->in.name = va->ip;
 	}
-	if (host != NULL) {
-		in.name_kind = CHAIN_NAME_DNS;
-		in.name = host;
-	} else if (ip != NULL) {
-		in.name_kind = CHAIN_NAME_IP;
-		in.name = ip;
+	if (va->tm != NULL) {
+		if (bwk_parse_long(va->tm, 1, LONG_MAX, &t) == -1)
+			return vusage("--time needs seconds since 1970", va->tm);
+		va->in.time = t;
 	}
-	if (tm != NULL) {
-		long t;
+	if (va->depth != NULL) {
+		if (bwk_parse_long(va->depth, 0, 1000, &d) == -1)
+			return vusage("--max-depth needs 0 to 1000", va->depth);
+		va->in.max_depth = (int)d;
+	}
+	if (va->purpose != NULL) {
+		if (strcmp(va->purpose, "serverAuth") != 0)
+			return vusage("the only purpose is serverAuth",
+			    va->purpose);
+		va->in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
+	}
+	return -1;
+}
 
-		if (bwk_parse_long(tm, 1, LONG_MAX, &t) == -1) {
-			free(polbuf);
-			return vusage("--time needs seconds since 1970", tm);
-		}
-		in.time = t;
-	}
-	if (depth != NULL) {
-		long d;
+/*
+ * Every file into vi; the certificates after the first in --cert are
+ * intermediates. -1 with *cur (the file) and why on an input error.
+ */
+static int
+load_inputs(const struct vargs *va, struct vinputs *vi, const char **cur,
+    char *why, size_t whylen)
+{
+	size_t i;
 
-		if (bwk_parse_long(depth, 0, 1000, &d) == -1) {
-			free(polbuf);
-			return vusage("--max-depth needs 0 to 1000", depth);
+	for (i = 0; i < va->nca; i++)
+		if (load_file((*cur = va->ca[i]), "CERTIFICATE", &vi->anchors,
+		    vi->bufs, why, whylen) == -1)
+			return -1;
+	for (i = 0; i < va->nchain; i++)
+		if (load_file((*cur = va->chain[i]), "CERTIFICATE", &vi->inter,
+		    vi->bufs, why, whylen) == -1)
+			return -1;
+	if (load_file((*cur = va->cert), "CERTIFICATE", &vi->leafs, vi->bufs,
+	    why, whylen) == -1)
+		return -1;
+	if (vi->leafs.n == 0) {
+		say(why, whylen, "no certificate in it");
+		return -1;
+	}
+	for (i = 1; i < vi->leafs.n; i++)
+		if (derlist_add(&vi->inter, vi->leafs.v[i].der,
+		    vi->leafs.v[i].len) == -1) {
+			say(why, whylen, "too many certificates");
+			return -1;
 		}
-		in.max_depth = (int)d;
-	}
-	if (purpose != NULL) {
-		if (strcmp(purpose, "serverAuth") != 0) {
-			free(polbuf);
-			return vusage("the only purpose is serverAuth", purpose);
-		}
-		in.purpose = CHAIN_PURPOSE_SERVER_AUTH;
-	}
-	if ((bufs = calloc(1, sizeof(*bufs))) == NULL) {
-		free(polbuf);
-		return vusage("out of memory", NULL);
-	}
-	for (i = 0; i < nca; i++)
-		if (load_file((cur = ca[i]), "CERTIFICATE", &anchors, bufs, why,
-		    sizeof(why)) == -1)
-			goto input;
-	for (i = 0; i < nchain; i++)
-		if (load_file((cur = chain[i]), "CERTIFICATE", &inter, bufs, why,
-		    sizeof(why)) == -1)
-			goto input;
-	if (load_file((cur = cert), "CERTIFICATE", &leafs, bufs, why,
-	    sizeof(why)) == -1)
-		goto input;
-	if (leafs.n == 0) {
-		say(why, sizeof(why), "no certificate in it");
-		i = SIZE_MAX;
-		goto input;
-	}
-	for (i = 1; i < leafs.n; i++)
-		if (derlist_add(&inter, leafs.v[i].der, leafs.v[i].len) == -1) {
-			say(why, sizeof(why), "too many certificates");
-			goto input;
-		}
-	for (i = 0; i < ncrl; i++)
-		if (load_file((cur = crl[i]), "X509 CRL", &crls, bufs, why,
-		    sizeof(why)) == -1)
-			goto input;
-	in.anchors = anchors.v;
-	in.n_anchors = anchors.n;
-	in.intermediates = inter.v;
-	in.n_intermediates = inter.n;
-	in.leaf = leafs.v[0];
-	in.crls = crls.v;
-	in.n_crls = crls.n;
-	in.check_revocation = ncrl > 0;
-	/* a failure shows only if a wildcard needs it (BWK0787E) */
-	(void)chain_psl_load(why, sizeof(why));
-	r = chain_verify(&in, &res);
+	for (i = 0; i < va->ncrl; i++)
+		if (load_file((*cur = va->crl[i]), "X509 CRL", &vi->crls,
+		    vi->bufs, why, whylen) == -1)
+			return -1;
+	return 0;
+}
+
+/* The one line of the verdict: 0 accepted, 1 refused. */
+static int
+report(enum chain_reason r, const struct chain_result *res, const char *cert)
+{
 	if (r == CHAIN_OK) {
 		bwk_info(chain_reason_id(r), "verify: accepted: %s (%s): a "
 		    "path of %zu certificate%s ending at a trust anchor", cert,
-		    res.subject, res.path_len, res.path_len == 1 ? "" : "s");
-		rc = 0;
-	} else {
-		if (res.position >= 0)
-			bwk_msg(chain_reason_id(r), "verify: refused: %s "
-			    "(certificate %d of the path: %s): %s",
-			    chain_reason_text(r), res.position, res.subject,
-			    res.detail);
-		else
-			bwk_msg(chain_reason_id(r), "verify: refused: %s: %s",
-			    chain_reason_text(r), res.detail);
-		rc = 1;
+		    res->subject, res->path_len, res->path_len == 1 ? "" : "s");
+		return 0;
 	}
-	goto done;
-input:
-	bwk_msg("BWK0761E", "verify: %s: %s", cur, why);
-	rc = 2;
+	if (res->position >= 0)
+		bwk_msg(chain_reason_id(r), "verify: refused: %s (certificate "
+		    "%d of the path: %s): %s", chain_reason_text(r),
+		    res->position, res->subject, res->detail);
+	else
+		bwk_msg(chain_reason_id(r), "verify: refused: %s: %s",
+		    chain_reason_text(r), res->detail);
+	return 1;
+}
+
+/* The chain of the files in vi, verified: the exit status. */
+static int
+verify_inputs(struct vargs *va, const struct vinputs *vi)
+{
+	struct chain_input *in = &va->in;
+	struct chain_result res;
+	enum chain_reason r;
+	char why[256];
+
+	in->anchors = vi->anchors.v;
+	in->n_anchors = vi->anchors.n;
+	in->intermediates = vi->inter.v;
+	in->n_intermediates = vi->inter.n;
+	in->leaf = vi->leafs.v[0];
+	in->crls = vi->crls.v;
+	in->n_crls = vi->crls.n;
+	in->check_revocation = va->ncrl > 0;
+	/* a failure shows only if a wildcard needs it (BWK0787E) */
+	(void)chain_psl_load(why, sizeof(why));
+	r = chain_verify(in, &res);
+	return report(r, &res, va->cert);
+}
+
+int
+cmd_verify(int argc, char **argv)
+{
+	struct vargs va;
+	struct vinputs vi;
+	const char *cur = "";
+	char why[256];
+	size_t i;
+	int rc;
+
+	memset(&va, 0, sizeof(va));
+	memset(&vi, 0, sizeof(vi));
+	va.in.max_depth = -1;
+	if ((rc = parse_args(argc, argv, &va)) != -1 ||
+	    (rc = apply_args(&va)) != -1)
+		goto done;
+	if ((vi.bufs = calloc(1, sizeof(*vi.bufs))) == NULL) {
+		rc = vusage("out of memory", NULL);
+		goto done;
+	}
+	if (load_inputs(&va, &vi, &cur, why, sizeof(why)) == -1) {
+		bwk_msg("BWK0761E", "verify: %s: %s", cur, why);
+		rc = 2;
+	} else
+		rc = verify_inputs(&va, &vi);
 done:
-	for (i = 0; i < bufs->n; i++)
-		free(bufs->b[i]);
-	free(bufs);
-	free(anchors.v);
-	free(inter.v);
-	free(leafs.v);
-	free(crls.v);
-	free(polbuf);
+	if (vi.bufs != NULL)
+		for (i = 0; i < vi.bufs->n; i++)
+			free(vi.bufs->b[i]);
+	free(vi.bufs);
+	free(vi.anchors.v);
+	free(vi.inter.v);
+	free(vi.leafs.v);
+	free(vi.crls.v);
+	free(va.polbuf);
 	return rc;
 }
