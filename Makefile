@@ -275,6 +275,8 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== each program holds only the code of its side"
 	@scripts/check-layout.sh build $(WOLFSSL_LIB)
+	@echo "== every limbo and PKITS case as its suite expects, or as docs/conformance.md excepts"
+	@scripts/check-conformance.sh $(SHARED) build/bin/bulwark
 	@$(MAKE) --no-print-directory variant-tests VARIANT=test
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
 	@$(MAKE) --no-print-directory setgid-install
