@@ -116,6 +116,7 @@ int	sig_params_parse(struct span algseq, struct sig_params *);
 #define MAX_SAN_NAMES		1024	/* names in one certificate */
 #define MAX_NC_WORK		(1L << 20)	/* name x subtree comparisons */
 
+/* One certificate as the verifier reads it (cert_parse()). */
 struct vcert {
 	struct span	 der;
 	uint8_t		 fpr[BWK_SHA256_LEN];
@@ -216,6 +217,7 @@ int	sig_check(const struct sig_params *, struct span data, struct span sig,
 #define POL_MAX_NODES	1024
 #define POL_SET_WORDS	(POL_MAX_OIDS / 32)
 
+/* A node of the valid_policy_tree (RFC 5280 6.1.2 (a)). */
 struct pnode {
 	int		depth;
 	int		parent;
@@ -224,6 +226,7 @@ struct pnode {
 	uint32_t	expected[POL_SET_WORDS];
 };
 
+/* The tree in one array: a parent always comes before its children. */
 struct ptree {
 	struct span	oid[POL_MAX_OIDS];
 	int		noid;
@@ -252,6 +255,7 @@ void	pol_intersect(struct ptree *t, const struct span *user, size_t nuser,
 #define REASONS_ALL	0x1feu	/* ReasonFlags bits 1..8 */
 #define REASON_REMOVE	8	/* CRLReason removeFromCRL */
 
+/* One CRL as the verifier reads it (crl_parse()). */
 struct vcrl {
 	struct span	 der;
 	int		 ok;
@@ -285,6 +289,7 @@ int	int_cmp(struct span a, struct span b);
 
 /* ---- one validation: the context, verify.c ---- */
 
+/* A refusal: its reason, where in the path, which certificate, why. */
 struct verr {
 	enum chain_reason r;
 	int		 pos;		/* path position, 0 = target; -1 */
@@ -292,6 +297,7 @@ struct verr {
 	char		 why[320];
 };
 
+/* One chain_verify() call: every certificate and CRL, decoded once. */
 struct vctx {
 	const struct chain_input *in;
 	struct vcert	*c;
@@ -312,6 +318,7 @@ struct vctx {
 	size_t		 last_len;
 };
 
+/* How a path is validated: for the chain, or for a CRL's signer. */
 struct vopts {
 	int		 crl_mode;	/* validating a CRL signer */
 	int		 rec;		/* CRL-signer recursion depth */
