@@ -271,12 +271,14 @@ build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
 	    $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
-# The tests find the programs and the test certificates through the
-# environment, so one test binary serves every variant.
+# The tests find the programs, the test certificates and their own
+# scripts (BWK_SRC) through the environment, so one test binary serves
+# every variant.
 define run_tests
 	tests/gen-certs.sh build/testcerts >/dev/null
 	$(2) BWK_BIN=$(abspath $(1))/bin BWK_CERTS=$(abspath build/testcerts) \
-	    BWK_SHARED=$(SHARED) $(1)/tests/bulwark-tests --jobs=2
+	    BWK_SHARED=$(SHARED) BWK_SRC=$(abspath .) \
+	    $(1)/tests/bulwark-tests --jobs=2
 endef
 
 # The sanitizer runner forks from threads, where leak checks misfire; the
@@ -302,6 +304,8 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== each program holds only the code of its side"
 	@scripts/check-layout.sh build $(WOLFSSL_LIB)
+	@echo "== every limbo and PKITS case as its suite expects, or as docs/conformance.md excepts"
+	@scripts/check-conformance.sh $(SHARED) build/bin/bulwark
 	@$(MAKE) --no-print-directory variant-tests VARIANT=test
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
 	@$(MAKE) --no-print-directory setgid-install

@@ -1,6 +1,6 @@
 /*
- * The path validator, chain_verify() of src/verify/verify.c, with its DER
- * reader, its name, policy and CRL code, on a chain from the fuzzer.
+ * The path validator, chain_verify() of src/verify/, with its DER reading,
+ * its name, policy and CRL code, on a chain from the fuzzer.
  *
  * Input: DER elements one after the other (each read as tag, length,
  * contents, so a certificate file is already an input):

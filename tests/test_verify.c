@@ -1,7 +1,9 @@
 /*
  * bulwark verify and chain_verify(): chains made with openssl in a temp
- * directory, one rule per test, and the x509-limbo SUCCESS cases from
- * ../shared when they are there (BWK_SHARED).
+ * directory (tests/verify/gen-pki.sh), one rule per test, and the
+ * x509-limbo SUCCESS cases from ../shared when they are there (BWK_SHARED;
+ * tests/verify/limbo-success.py). Every limbo and PKITS case, with its
+ * expected outcome, is scripts/check-conformance.sh's.
  */
 #define _GNU_SOURCE	/* memmem */
 #include <sys/stat.h>
@@ -15,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../src/client/cmd_verify.h"
 #include "../src/verify/verify.h"
 #include "../src/verify/verify_int.h"
 #include "../src/lib/msg.h"
@@ -26,110 +29,30 @@ static void teardown(void) { t_cleanup(); }
 TestSuite(verify, .init = setup, .fini = teardown, .timeout = 120);
 
 /*
- * The test PKI. issue NAME ISSUER EXTENSIONS DAYS [DIGEST] [KEY]: a
- * P-256 key (or KEY=rsa1024) and a certificate from ISSUER, with key
- * identifiers as RFC 5280 asks.
+ * NAME in tests/verify/, from the source tree: BWK_SRC, or the current
+ * directory (make runs the tests from the tree's root).
  */
-static const char gen_script[] =
-"set -e\n"
-"cd \"$1\"\n"
-"o() { openssl \"$@\" 2>/dev/null; }\n"
-"key() { case \"$2\" in rsa*) o genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:${2#rsa} -out \"$1.key\";;\n"
-"        *) o ecparam -name prime256v1 -genkey -noout -out \"$1.key\";; esac; }\n"
-"root() { key \"$1\"; o req -new -x509 -key \"$1.key\" -sha256 -days 3650 -subj \"/CN=$1\" \\\n"
-"   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
-"   -addext 'subjectKeyIdentifier=hash' -out \"$1.pem\"; }\n"
-"issue() {\n"
-"  [ -f \"$1.key\" ] || key \"$1\" \"$6\"\n"
-"  o req -new -key \"$1.key\" -subj \"/CN=$1\" -out \"$1.csr\"\n"
-"  printf \"$3\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
-"  o x509 -req -in \"$1.csr\" -CA \"$2.pem\" -CAkey \"$2.key\" -CAcreateserial -\"${5:-sha256}\" \\\n"
-"     -days \"$4\" -extfile \"$1.ext\" -out \"$1.pem\"\n"
-"}\n"
-"CA='basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign,cRLSign'\n"
-"PL0='basicConstraints=critical,CA:TRUE,pathlen:0\\nkeyUsage=critical,keyCertSign,cRLSign'\n"
-"LEAF='basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=serverAuth'\n"
-"root root\n"
-"root evilroot\n"
-"issue inter root \"$CA\" 3000\n"
-"issue leaf inter \"$LEAF\\nsubjectAltName=DNS:server.test,IP:127.0.0.1,IP:::1\" 825\n"
-"issue shortinter root \"$CA\" 1\n"
-"issue shortleaf shortinter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue evilleaf evilroot \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue ncinter root \"$CA\\nnameConstraints=critical,permitted;DNS:allowed.test\" 3000\n"
-"issue ncbad ncinter \"$LEAF\\nsubjectAltName=DNS:evil.test\" 825\n"
-"issue ncgood ncinter \"$LEAF\\nsubjectAltName=DNS:www.allowed.test\" 825\n"
-"issue wild inter \"$LEAF\\nsubjectAltName=DNS:*.wild.test\" 825\n"
-"issue badwild inter \"$LEAF\\nsubjectAltName=DNS:f*o.wild.test\" 825\n"
-"issue cnonly inter \"$LEAF\" 825\n"
-"issue pl0 root \"$PL0\" 3000\n"
-"issue pl0sub pl0 \"$CA\" 3000\n"
-"issue pl0leaf pl0sub \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue notca root 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature' 3000\n"
-"issue notcaleaf notca \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue sha1inter root \"$CA\" 3000 sha1\n"
-"issue sha1leaf sha1inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue weakleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825 sha256 rsa1024\n"
-"issue clientleaf inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nextendedKeyUsage=clientAuth\\nsubjectAltName=DNS:server.test' 825\n"
-"issue revleaf inter \"$LEAF\\nsubjectAltName=DNS:server.test\" 825\n"
-/* RSA-PSS from an RSA root: SHA-256 throughout, and MGF1 left on SHA-1 */
-"key rsaroot rsa2048\n"
-"o req -new -x509 -key rsaroot.key -sha256 -days 3650 -subj /CN=rsaroot \\\n"
-"   -addext 'basicConstraints=critical,CA:TRUE' -addext 'keyUsage=critical,keyCertSign,cRLSign' \\\n"
-"   -addext 'subjectKeyIdentifier=hash' -out rsaroot.pem\n"
-"pssleaf() {\n"
-"  key \"$1\"; o req -new -key \"$1.key\" -subj /CN=server.test -out \"$1.csr\"\n"
-"  printf \"$LEAF\\nsubjectAltName=DNS:server.test\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
-"  o x509 -req -in \"$1.csr\" -CA rsaroot.pem -CAkey rsaroot.key -CAcreateserial -sha256 \\\n"
-"     -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:32 -sigopt rsa_mgf1_md:\"$2\" \\\n"
-"     -days 825 -extfile \"$1.ext\" -out \"$1.pem\"\n"
-"}\n"
-/* what a TLS server certificate from a CA must not be */
-"issue noeku inter 'basicConstraints=critical,CA:FALSE\\nkeyUsage=critical,digitalSignature\\nsubjectAltName=DNS:server.test' 825\n"
-"issue anyeku inter \"$LEAF,anyExtendedKeyUsage\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue critsan inter \"$LEAF\\nsubjectAltName=critical,DNS:server.test\" 825\n"
-"issue cainleaf inter \"basicConstraints=critical,CA:TRUE\\nkeyUsage=critical,keyCertSign,digitalSignature\\nextendedKeyUsage=serverAuth\\nsubjectAltName=DNS:server.test\" 825\n"
-"issue pswild inter \"$LEAF\\nsubjectAltName=DNS:*.co.uk,DNS:*.github.io,DNS:*.example.co.uk\" 825\n"
-"o req -new -key leaf.key -subj /CN=server.test -out neg.csr\n"
-"printf \"$LEAF\\nsubjectAltName=DNS:server.test\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >neg.ext\n"
-"o x509 -req -in neg.csr -CA inter.pem -CAkey inter.key -set_serial -5 -days 825 -extfile neg.ext -out negserial.pem\n"
-/* subject CNs: a display name, and addresses and IDNs the SAN lacks */
-"cnleaf() { key \"$1\"; o req -new -key \"$1.key\" -subj \"/CN=$2\" -out \"$1.csr\"\n"
-"  printf \"$LEAF\\nsubjectAltName=$3\\nsubjectKeyIdentifier=hash\\nauthorityKeyIdentifier=keyid\\n\" >\"$1.ext\"\n"
-"  o x509 -req -in \"$1.csr\" -CA inter.pem -CAkey inter.key -CAcreateserial -days 825 -extfile \"$1.ext\" -out \"$1.pem\"; }\n"
-"cnleaf cndisplay 'Backup server 3' DNS:server.test\n"
-"cnleaf cnoctal 192.168.001.010 IP:192.168.1.8\n"
-"cnleaf cnotherip 10.0.0.9 DNS:server.test,IP:10.0.0.1\n"
-"cnleaf cnsameip 2001:DB8::1 IP:2001:db8::1\n"
-"cnleaf cnidn xn--nxasmq6b.test DNS:server.test\n"
-"pssleaf pssgood sha256\n"
-"pssleaf pssmgf1 sha1\n"
-"cat inter.pem >chain.pem\n"
-/* CRLs: root's (nothing revoked) and inter's (revleaf revoked) */
-"crl() { # CA [CERT-TO-REVOKE]\n"
-"  mkdir -p \"ca-$1\" && : >\"ca-$1/index.txt\" && echo 01 >\"ca-$1/crlnumber\"\n"
-"  printf '[ca]\\ndefault_ca=d\\n[d]\\ndatabase=ca-%s/index.txt\\ncrlnumber=ca-%s/crlnumber\\n"
-"default_md=sha256\\ndefault_crl_days=30\\ncrl_extensions=x\\n[x]\\nauthorityKeyIdentifier=keyid:always\\n' \"$1\" \"$1\" >\"ca-$1.cnf\"\n"
-"  [ -z \"$2\" ] || o ca -config \"ca-$1.cnf\" -keyfile \"$1.key\" -cert \"$1.pem\" -revoke \"$2.pem\"\n"
-"  o ca -config \"ca-$1.cnf\" -keyfile \"$1.key\" -cert \"$1.pem\" -gencrl -out \"$1.crl\"\n"
-"}\n"
-"crl root\n"
-"crl inter revleaf\n"
-"cat root.crl inter.crl >all.crl\n"
-"touch .done\n";
+static const char *
+verify_file(const char *name)
+{
+	static char path[1024];
+	const char *src = getenv("BWK_SRC");
 
+	snprintf(path, sizeof(path), "%s/tests/verify/%s", src ? src : ".",
+	    name);
+	cr_assert_eq(access(path, R_OK), 0, "%s is missing: run the tests "
+	    "from the source tree, or set BWK_SRC to it", path);
+	return path;
+}
+
+/* The test PKI (tests/verify/gen-pki.sh) in the test's temp directory. */
 static void
 gen(void)
 {
-	char cmd[1024];
-	FILE *f;
+	char cmd[2200];
 
-	f = fopen(t_path("gen.sh"), "w");
-	cr_assert_not_null(f);
-	fputs(gen_script, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "/bin/sh '%s' '%s'", t_path("gen.sh"),
-	    t_tmpdir());
+	snprintf(cmd, sizeof(cmd), "/bin/sh '%s' '%s'",
+	    verify_file("gen-pki.sh"), t_tmpdir());
 	cr_assert_eq(system(cmd), 0, "making the test PKI with openssl failed");
 	cr_assert_eq(access(t_path(".done"), F_OK), 0);
 }
@@ -461,14 +384,10 @@ Test(verify, wildcard_without_psl_fails_closed)
 	struct chain_der anchor, inter;
 	uint8_t *a, *i, *l, *w;
 	size_t al, il, ll, wl;
-	char cmd[1200], why[256];
+	char why[256];
 	int64_t date;
 
 	gen();
-	snprintf(cmd, sizeof(cmd), "cd '%s' && for f in root inter leaf wild; "
-	    "do openssl x509 -in $f.pem -outform DER -out $f.der; done",
-	    t_tmpdir());
-	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(t_read(t_path("root.der"), &a, &al), 0);
 	cr_assert_eq(t_read(t_path("inter.der"), &i, &il), 0);
 	cr_assert_eq(t_read(t_path("leaf.der"), &l, &ll), 0);
@@ -599,13 +518,8 @@ Test(verify, library_api)
 	struct chain_der anchor, inter;
 	uint8_t *a, *i, *l;
 	size_t al, il, ll;
-	char cmd[1200];
 
 	gen();
-	snprintf(cmd, sizeof(cmd), "cd '%s' && for f in root inter leaf; do "
-	    "openssl x509 -in $f.pem -outform DER -out $f.der; done",
-	    t_tmpdir());
-	cr_assert_eq(system(cmd), 0);
 	cr_assert_eq(t_read(t_path("root.der"), &a, &al), 0);
 	cr_assert_eq(t_read(t_path("inter.der"), &i, &il), 0);
 	cr_assert_eq(t_read(t_path("leaf.der"), &l, &ll), 0);
@@ -640,41 +554,10 @@ Test(verify, library_api)
 	free(l);
 }
 
-/* Writes each limbo SERVER case that expects SUCCESS as a directory. */
-static const char limbo_split[] =
-"import datetime, json, os, sys\n"
-"d = json.load(open(sys.argv[1])); out = sys.argv[2]; n = 0\n"
-"for c in d['testcases']:\n"
-"    if c['expected_result'] != 'SUCCESS' or c.get('validation_kind') != 'SERVER':\n"
-"        continue\n"
-"    dd = os.path.join(out, '%03d' % n); os.makedirs(dd); n += 1\n"
-"    def put(name, items):\n"
-"        p = os.path.join(dd, name)\n"
-"        with open(p, 'w') as f:\n"
-"            for i in items: f.write(i if i.endswith('\\n') else i + '\\n')\n"
-"        return p\n"
-"    args = ['--ca', put('trusted.pem', c.get('trusted_certs') or []),\n"
-"            '--chain', put('untrusted.pem', c.get('untrusted_intermediates') or []),\n"
-"            '--cert', put('peer.pem', [c['peer_certificate']])]\n"
-"    name = c.get('expected_peer_name') or {}\n"
-"    if name.get('kind') == 'DNS': args += ['--host', name['value']]\n"
-"    if name.get('kind') == 'IP': args += ['--ip', name['value']]\n"
-"    if c.get('validation_time'):\n"
-"        t = datetime.datetime.fromisoformat(c['validation_time'].replace('Z', '+00:00'))\n"
-"        args += ['--time', str(int(t.timestamp()))]\n"
-"    if 'serverAuth' in (c.get('extended_key_usage') or []) or c.get('key_usage') \\\n"
-"            or c['id'].startswith('webpki::'):\n"
-"        args += ['--purpose', 'serverAuth']\n"
-"    if c.get('max_chain_depth') is not None: args += ['--max-depth', str(c['max_chain_depth'])]\n"
-"    if c.get('crls'): args += ['--crl', put('crls.pem', c['crls'])]\n"
-"    open(os.path.join(dd, 'id'), 'w').write(c['id'])\n"
-"    open(os.path.join(dd, 'args'), 'w').write('\\n'.join(args) + '\\n')\n"
-"print(n)\n";
-
 Test(verify, limbo_success_cases)
 {
 	const char *shared = getenv("BWK_SHARED");
-	char limbo[512], cmd[1500], line[512], failed[4096] = "";
+	char limbo[512], cmd[2200], line[512], failed[4096] = "";
 	FILE *f;
 	int n = 0, k, bad = 0;
 
@@ -694,13 +577,9 @@ Test(verify, limbo_success_cases)
 		cr_skip_test("python3 is absent: cannot read limbo.json");
 		return;
 	}
-	f = fopen(t_path("split.py"), "w");
-	cr_assert_not_null(f);
-	fputs(limbo_split, f);
-	fclose(f);
 	mkdir(t_path("limbo"), 0700);
-	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' '%s'", t_path("split.py"),
-	    limbo, t_path("limbo"));
+	snprintf(cmd, sizeof(cmd), "python3 '%s' '%s' '%s'",
+	    verify_file("limbo-success.py"), limbo, t_path("limbo"));
 	f = popen(cmd, "r");
 	cr_assert_not_null(f);
 	cr_assert(fgets(line, sizeof(line), f) != NULL);

@@ -25,6 +25,7 @@
 #include "../lib/dbdir.h"
 #include "../lib/selftest.h"
 #include "../lib/version.h"
+#include "cmd_verify.h"
 #include "options.h"
 #include "../tls/bulwark.h"
 #include "../tls/policy.h"

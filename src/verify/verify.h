@@ -10,9 +10,10 @@
  * server's certificate where they carry weight.
  *
  * Message IDs (BWK0760-BWK0789; BWK0790-BWK0799 are reserved for this
- * block). `bulwark verify` prints exactly one of the E lines when it
- * refuses a chain (exit 1), BWK0760E or BWK0761E for usage and input
- * errors (exit 2), and BWK0789I when it accepts (exit 0).
+ * block). `bulwark verify` (src/client/cmd_verify.c) prints exactly one
+ * of the E lines when it refuses a chain (exit 1), BWK0760E or BWK0761E
+ * for usage and input errors (exit 2), and BWK0789I when it accepts
+ * (exit 0). chain_verify() itself prints nothing.
  *
  * BWK0760E  Usage error: unknown option, missing value, --host with --ip.
  *           Fix: see `bulwark verify --help`.
@@ -228,12 +229,5 @@ const char	*chain_reason_text(enum chain_reason);
 int		 chain_psl_load(char *why, size_t whylen);
 /* Where the loaded list came from and its date (file or build time). */
 int		 chain_psl_info(char *source, size_t sourcelen, int64_t *date);
-
-/*
- * bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |
- * --ip ADDR] [--time UNIX] [--purpose serverAuth] [--crl FILE] ...
- * argv[0] is "verify". 0 accepted, 1 refused, 2 usage or input error.
- */
-int		 cmd_verify(int argc, char **argv);
 
 #endif

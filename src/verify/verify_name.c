@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,16 +14,6 @@
 #include "verify_int.h"
 
 static const uint8_t OID_CN[] = { 0x55, 0x04, 0x03 };
-
-static void __attribute__((format(printf, 3, 4)))
-say(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
 
 static int
 lc(int c)
@@ -126,10 +115,10 @@ dns_match(const char *host, size_t hn, struct span san, char *why,
 		base[i] = (char)lc(san.p[2 + i]);
 	base[sn - 2] = '\0';
 	if ((r = chain_psl_is_public_suffix(base, why, whylen)) == 1) {
-		say(why, whylen, "its only subjectAltName for %s is the wildcard "
-		    "*.%s, and %s is a public suffix (Public Suffix List): no "
-		    "certificate may cover all the names under it", host, base,
-		    base);
+		vsay(why, whylen, "its only subjectAltName for %s is the "
+		    "wildcard *.%s, and %s is a public suffix (Public Suffix "
+		    "List): no certificate may cover all the names under it",
+		    host, base, base);
 		return W_SUFFIX;
 	}
 	return r == 0 ? W_YES : W_NO_LIST;
@@ -149,7 +138,7 @@ check_dns(const char *name, int has_san, struct span san, char *why,
 	if (hn > 0 && name[hn - 1] == '.')
 		hn--;
 	if (hn >= sizeof(host) || !dns_syntax_ok((const uint8_t *)name, hn, 0)) {
-		say(why, whylen, "the host name to check is not a valid DNS "
+		vsay(why, whylen, "the host name to check is not a valid DNS "
 		    "name");
 		return CHAIN_E_HOST;
 	}
@@ -166,16 +155,16 @@ check_dns(const char *name, int has_san, struct span san, char *why,
 			best = m;
 	}
 	if (best == W_SUFFIX) {
-		say(why, whylen, "%s", psl_why);
+		vsay(why, whylen, "%s", psl_why);
 		return CHAIN_E_PUBLIC_SUFFIX;
 	}
 	if (best == W_NO_LIST) {
-		say(why, whylen, "a wildcard in its subjectAltName matches %s, "
-		    "but the Public Suffix List that must vouch for it is not "
-		    "loaded: %s", host, psl_why);
+		vsay(why, whylen, "a wildcard in its subjectAltName matches "
+		    "%s, but the Public Suffix List that must vouch for it is "
+		    "not loaded: %s", host, psl_why);
 		return CHAIN_E_NO_PSL;
 	}
-	say(why, whylen, "its subjectAltName has no DNS name matching %s%s",
+	vsay(why, whylen, "its subjectAltName has no DNS name matching %s%s",
 	    host, has_san ? "" : " (it has no subjectAltName; the subject CN "
 	    "is not used)");
 	return CHAIN_E_HOST;
@@ -218,13 +207,13 @@ name_check_identity(int has_san, struct span san,
 	if (in->name_kind != CHAIN_NAME_IP)
 		return CHAIN_OK;
 	if ((alen = ip_parse(in->name, a)) == 0) {
-		say(why, whylen, "the address to check is not an IPv4 or IPv6 "
+		vsay(why, whylen, "the address to check is not an IPv4 or IPv6 "
 		    "address");
 		return CHAIN_E_IP;
 	}
 	if (san_has_ip(has_san, san, a, alen))
 		return CHAIN_OK;
-	say(why, whylen, "its subjectAltName has no IP address %s", in->name);
+	vsay(why, whylen, "its subjectAltName has no IP address %s", in->name);
 	return CHAIN_E_IP;
 }
 
@@ -289,29 +278,30 @@ cn_ok(int vtag, struct span cn, int has_san, struct span san, char *why,
 	bwk_sanitize(text, safe, sizeof(safe));
 	/* "host.example\0.evil.test": C programs stop at the NUL */
 	if (memchr(cn.p, '\0', cn.n) != NULL) {
-		say(why, whylen, "its subject CN \"%s...\" holds a NUL byte, "
+		vsay(why, whylen, "its subject CN \"%s...\" holds a NUL byte, "
 		    "which programs read differently", safe);
 		return 0;
 	}
 	if (is_idn(cn) && !san_has_dns(has_san, san, cn)) {
-		say(why, whylen, "its subject CN \"%s\" is an internationalized "
-		    "domain name that is not one of its subjectAltName's DNS "
-		    "names, character for character (CA/Browser Forum BR "
-		    "7.1.4.3)", safe);
+		vsay(why, whylen, "its subject CN \"%s\" is an "
+		    "internationalized domain name that is not one of its "
+		    "subjectAltName's DNS names, character for character "
+		    "(CA/Browser Forum BR 7.1.4.3)", safe);
 		return 0;
 	}
 	if (cn.n >= sizeof(text))
 		return 1;	/* longer than any address */
 	if (inet_aton(text, &v4) == 1 && inet_pton(AF_INET, text, a) != 1) {
-		say(why, whylen, "its subject CN \"%s\" spells an IPv4 address "
-		    "in another form than dotted decimal, which programs read "
-		    "differently (CA/Browser Forum BR 7.1.4.3)", safe);
+		vsay(why, whylen, "its subject CN \"%s\" spells an IPv4 "
+		    "address in another form than dotted decimal, which "
+		    "programs read differently (CA/Browser Forum BR 7.1.4.3)",
+		    safe);
 		return 0;
 	}
 	if ((alen = ip_parse(text, a)) != 0 &&
 	    !san_has_ip(has_san, san, a, alen)) {
-		say(why, whylen, "its subject CN is the IP address %s, which its "
-		    "subjectAltName does not hold (CA/Browser Forum BR "
+		vsay(why, whylen, "its subject CN is the IP address %s, which "
+		    "its subjectAltName does not hold (CA/Browser Forum BR "
 		    "7.1.4.3)", safe);
 		return 0;
 	}
