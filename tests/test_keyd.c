@@ -146,7 +146,7 @@ hello(struct helper *h, uint32_t seq)
 	struct msg m;
 
 	frame_init(&f, KEYD_REQ_HELLO, seq);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	send_frame(h, &f);
 	cr_assert_gt(recv_answer(h, buf, &m), 0, "%s", errtext(h));
 	cr_assert_eq(m.type, KEYD_ANS_HELLO);
@@ -199,8 +199,8 @@ Test(keyd, hello_trust_begin)
 	send_frame(&h, &f);
 	cr_assert_gt(recv_answer(&h, buf, &m), 0);
 	cr_assert_eq(m.type, KEYD_ANS_TRUST);
-	cr_assert_eq(msg_get16(&m, &idx), 0);
-	cr_assert_eq(msg_get16(&m, &total), 0);
+	cr_assert_eq(msg_get_h16(&m, &idx), 0);
+	cr_assert_eq(msg_get_h16(&m, &total), 0);
 	cr_assert_eq(idx, 0);
 	cr_assert_eq(total, 1, "one pinned certificate, no secrets");
 	frame_init(&f, KEYD_REQ_BEGIN, 3);
@@ -245,7 +245,7 @@ Test(keyd, length_field_lies)
 	make_db();
 	start(&h, NULL);
 	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	cr_assert_eq(frame_finish(&f), 0);
 	f.buf[0] += 4;	/* claims more than was sent */
 	send_raw(&h, f.buf, f.len);
@@ -260,8 +260,8 @@ Test(keyd, trailing_bytes_end_helper)
 	make_db();
 	start(&h, NULL);
 	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
-	frame_put8(&f, 0);
+	frame_put_h32(&f, KEYD_VERSION);
+	frame_put_u8(&f, 0);
 	send_frame(&h, &f);
 	ends_with(&h, "BWK0517E");
 }
@@ -287,7 +287,7 @@ Test(keyd, answer_type_as_request_ends_helper)
 	make_db();
 	start(&h, NULL);
 	frame_init(&f, KEYD_ANS_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	send_frame(&h, &f);
 	ends_with(&h, "BWK0518E");
 }
@@ -338,10 +338,10 @@ sign_req(struct frame *f, uint32_t seq, int scheme, int hash,
     const uint8_t *keyid, const uint8_t *in, size_t inlen)
 {
 	frame_init(f, KEYD_REQ_SIGN, seq);
-	frame_put8(f, (uint8_t)scheme);
-	frame_put8(f, (uint8_t)hash);
+	frame_put_u8(f, (uint8_t)scheme);
+	frame_put_u8(f, (uint8_t)hash);
 	frame_put(f, keyid, KEYD_KEYID_LEN);
-	frame_put16(f, (uint16_t)inlen);
+	frame_put_h16(f, (uint16_t)inlen);
 	frame_put(f, in, inlen);
 }
 
@@ -452,7 +452,7 @@ Test(keyd, wrong_key_is_a_failure_answer)
 	send_frame(&h, &f);
 	cr_assert_gt(recv_answer(&h, buf, &m), 0);
 	cr_assert_eq(m.type, KEYD_ANS_FAIL);
-	cr_assert_eq(msg_get32(&m, &why), 0);
+	cr_assert_eq(msg_get_h32(&m, &why), 0);
 	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
 	cr_assert_eq(stop(&h), 0);
 }
@@ -490,7 +490,7 @@ Test(keyd, signon_is_withdrawn)
 	frame_init(&f, 10, 3);
 	frame_put_label(&f, "srv1");
 	frame_put_label(&f, "n1");
-	frame_put16(&f, sizeof(ch));
+	frame_put_h16(&f, sizeof(ch));
 	frame_put(&f, ch, sizeof(ch));
 	frame_put(&f, ex, sizeof(ex));
 	send_frame(&h, &f);
@@ -770,15 +770,15 @@ Test(keyd, frame_limit_as_documented)
 	frame_init(&f, KEYD_REQ_ACCEPT, 1);
 	frame_put_label(&f, label);
 	for (i = 0; i < 5; i++)
-		frame_put32(&f, 0);
+		frame_put_h32(&f, 0);
 	frame_put(&f, der, sizeof(der));
 	cr_assert_eq(frame_finish(&f), 0, "the largest ACCEPT does not fit");
 	/* a BEGIN answer with the largest key and certificate */
 	frame_init(&f, KEYD_ANS_BEGIN, 1);
-	frame_put8(&f, 1);
-	frame_put16(&f, 1024);
+	frame_put_u8(&f, 1);
+	frame_put_h16(&f, 1024);
 	frame_put(&f, der, 1024);
-	frame_put32(&f, sizeof(der));
+	frame_put_h32(&f, sizeof(der));
 	frame_put(&f, der, sizeof(der));
 	cr_assert_eq(frame_finish(&f), 0, "the largest BEGIN answer does not fit");
 	/* the limit itself, and one byte past it */

@@ -30,7 +30,7 @@ answer_fail(struct keyd *k, uint32_t seq, uint32_t reason)
 	struct frame f;
 
 	frame_init(&f, KEYD_ANS_FAIL, seq);
-	frame_put32(&f, reason);
+	frame_put_h32(&f, reason);
 	return answer(k, &f);
 }
 
@@ -51,7 +51,7 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	struct frame f;
 	uint32_t v;
 
-	if (msg_get32(m, &v) == -1 || msg_end(m) == -1)
+	if (msg_get_h32(m, &v) == -1 || msg_end(m) == -1)
 		return -1;
 	if (v != KEYD_VERSION) {
 		bwk_msg("BWK0511E", "protocol version %u, this helper speaks %u",
@@ -60,10 +60,10 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	}
 	k->state = KS_READY;
 	frame_init(&f, KEYD_ANS_HELLO, m->seq);
-	frame_put32(&f, KEYD_VERSION);
-	frame_put32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
+	frame_put_h32(&f, KEYD_VERSION);
+	frame_put_h32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
 	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0));
-	frame_put16(&f, (uint16_t)strlen(k->dir));
+	frame_put_h16(&f, (uint16_t)strlen(k->dir));
 	frame_put(&f, k->dir, strlen(k->dir));
 	return answer(k, &f);
 }
@@ -94,10 +94,10 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 		total = KEYD_TRUST_MAX;
 	if (total == 0) {
 		frame_init(&f, KEYD_ANS_TRUST, m->seq);
-		frame_put16(&f, 0);
-		frame_put16(&f, 0);
-		frame_put32(&f, 0);
-		frame_put32(&f, 0);
+		frame_put_h16(&f, 0);
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, 0);
+		frame_put_h32(&f, 0);
 		return answer(k, &f);
 	}
 	for (i = 0; i < k->db.n && idx < total; i++) {
@@ -106,12 +106,12 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 		if (!trusted_for(e, label))
 			continue;
 		frame_init(&f, KEYD_ANS_TRUST, m->seq);
-		frame_put16(&f, (uint16_t)idx++);
-		frame_put16(&f, (uint16_t)total);
-		frame_put8(&f, e->kind);
-		frame_put8(&f, e->server[0] != '\0');	/* this server's own */
-		frame_put16(&f, 0);
-		frame_put32(&f, (uint32_t)e->len);
+		frame_put_h16(&f, (uint16_t)idx++);
+		frame_put_h16(&f, (uint16_t)total);
+		frame_put_u8(&f, e->kind);
+		frame_put_u8(&f, e->server[0] != '\0');	/* this server's own */
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, (uint32_t)e->len);
 		frame_put(&f, e->data, e->len);
 		if (answer(k, &f) == -1)
 			return -1;
@@ -138,13 +138,13 @@ keyd_answer_begin(struct keyd *k, struct msg *m)
 	k->sign_budget = 1;
 	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
 	if (k->key.type == 0) {
-		frame_put8(&f, 0);
+		frame_put_u8(&f, 0);
 		return answer(k, &f);
 	}
-	frame_put8(&f, 1);
-	frame_put16(&f, (uint16_t)k->key.spki_len);
+	frame_put_u8(&f, 1);
+	frame_put_h16(&f, (uint16_t)k->key.spki_len);
 	frame_put(&f, k->key.spki, k->key.spki_len);
-	frame_put32(&f, (uint32_t)k->key.cert->len);
+	frame_put_h32(&f, (uint32_t)k->key.cert->len);
 	frame_put(&f, k->key.cert->data, k->key.cert->len);
 	return answer(k, &f);
 }
@@ -234,9 +234,9 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	char hex[2 * KEYD_KEYID_LEN + 1];
 	int r;
 
-	if (msg_get8(m, &scheme) == -1 || msg_get8(m, &hash) == -1 ||
+	if (msg_get_u8(m, &scheme) == -1 || msg_get_u8(m, &hash) == -1 ||
 	    msg_get(m, keyid, sizeof(keyid)) == -1 ||
-	    msg_get16(m, &inlen) == -1 || msg_ref(m, inlen, &in) == -1 ||
+	    msg_get_h16(m, &inlen) == -1 || msg_ref(m, inlen, &in) == -1 ||
 	    msg_end(m) == -1)
 		return -1;
 	if (scheme < KEYD_SIG_ECDSA || scheme > KEYD_SIG_RSA_PSS ||
@@ -259,7 +259,7 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	if (r == -1)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
 	frame_init(&f, KEYD_ANS_SIGN, m->seq);
-	frame_put16(&f, (uint16_t)siglen);
+	frame_put_h16(&f, (uint16_t)siglen);
 	frame_put(&f, sig, siglen);
 	explicit_bzero(sig, sizeof(sig));
 	return answer(k, &f);
@@ -314,9 +314,9 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	struct frame f;
 	uint32_t fail = 0;
 
-	if (msg_get_label(m, label) == -1 || msg_get32(m, &nb_hi) == -1 ||
-	    msg_get32(m, &nb_lo) == -1 || msg_get32(m, &na_hi) == -1 ||
-	    msg_get32(m, &na_lo) == -1 || msg_get32(m, &len) == -1 ||
+	if (msg_get_label(m, label) == -1 || msg_get_h32(m, &nb_hi) == -1 ||
+	    msg_get_h32(m, &nb_lo) == -1 || msg_get_h32(m, &na_hi) == -1 ||
+	    msg_get_h32(m, &na_lo) == -1 || msg_get_h32(m, &len) == -1 ||
 	    len == 0 || len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
 	    msg_end(m) == -1 || !bound(k, label))
 		return -1;

@@ -92,6 +92,15 @@ enum keyd_fail {
 #define KEYD_KEYID_LEN		32
 #define KEYD_SIG_MAX		1024
 
+/*
+ * Integers go over the socketpair in host byte order, and the names say
+ * so (OpenBSD imsg's ibuf_add_h32 and ibuf_get_h32): both ends are the
+ * same build on the same machine, and a frame never leaves it. Code that
+ * writes a file or a network protocol wants big-endian (bwk_put_n32 in
+ * util.h); a name without the order would hide which one it has. A byte
+ * has none: _u8.
+ */
+
 /* Building a frame: a fixed buffer, every put bounds-checked. */
 struct frame {
 	uint8_t		buf[KEYD_MAX_FRAME];
@@ -101,14 +110,14 @@ struct frame {
 
 void	frame_init(struct frame *, uint16_t type, uint32_t seq);
 void	frame_put(struct frame *, const void *, size_t);
-void	frame_put8(struct frame *, uint8_t);
-void	frame_put16(struct frame *, uint16_t);
-void	frame_put32(struct frame *, uint32_t);
+void	frame_put_u8(struct frame *, uint8_t);
+void	frame_put_h16(struct frame *, uint16_t);
+void	frame_put_h32(struct frame *, uint32_t);
 void	frame_put_label(struct frame *, const char *);	/* u8 len + bytes */
 /* Writes the length into the header; -1 when it overflowed. */
 int	frame_finish(struct frame *);
 
-/* Reading a frame's payload: typed getters, -1 past the end. */
+/* Reading a frame's payload: typed getters in host order, -1 past the end. */
 struct msg {
 	uint16_t	 type;
 	uint32_t	 seq;
@@ -119,9 +128,9 @@ struct msg {
 /* Checks the header of buf[0..len) and points m at the payload. */
 int	msg_parse(const uint8_t *buf, size_t len, struct msg *m);
 int	msg_get(struct msg *, void *, size_t);
-int	msg_get8(struct msg *, uint8_t *);
-int	msg_get16(struct msg *, uint16_t *);
-int	msg_get32(struct msg *, uint32_t *);
+int	msg_get_u8(struct msg *, uint8_t *);
+int	msg_get_h16(struct msg *, uint16_t *);
+int	msg_get_h32(struct msg *, uint32_t *);
 /* A pointer into the payload, no copy. */
 int	msg_ref(struct msg *, size_t, const uint8_t **);
 /* u8 length + 1..KEYD_LABEL_MAX of the label alphabet, NUL-terminated. */

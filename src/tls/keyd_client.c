@@ -116,7 +116,7 @@ expect(struct keyd_conn *c, uint8_t *buf, uint16_t want, uint32_t seq,
 static int
 fail_reason(struct keyd_conn *c, struct msg *m, uint32_t *why)
 {
-	if (msg_get32(m, why) == -1 || msg_end(m) == -1)
+	if (msg_get_h32(m, why) == -1 || msg_end(m) == -1)
 		return helper_failed(c, "sent a malformed failure answer");
 	return 0;
 }
@@ -131,14 +131,14 @@ keyd_hello(struct keyd_conn *c)
 	uint16_t n;
 
 	frame_init(&f, KEYD_REQ_HELLO, seq);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_HELLO, seq, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_HELLO || msg_get32(&m, &v) == -1 ||
+	if (m.type != KEYD_ANS_HELLO || msg_get_h32(&m, &v) == -1 ||
 	    v != KEYD_VERSION)
 		return helper_failed(c, "speaks another protocol version");
-	if (msg_get32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
-	    msg_get16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
+	if (msg_get_h32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
+	    msg_get_h16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
 	    msg_get(&m, c->dir, n) == -1 || msg_end(&m) == -1 ||
 	    memchr(c->dir, '\0', n) != NULL)
 		return helper_failed(c, "sent a malformed HELLO answer");
@@ -167,10 +167,10 @@ keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
 	for (i = 0; i == 0 || i < total; i++) {
 		if (expect(c, buf, KEYD_ANS_TRUST, seq, &m) == -1)
 			goto bad;
-		if (m.type != KEYD_ANS_TRUST || msg_get16(&m, &idx) == -1 ||
-		    msg_get16(&m, &total) == -1 || msg_get8(&m, &kind) == -1 ||
+		if (m.type != KEYD_ANS_TRUST || msg_get_h16(&m, &idx) == -1 ||
+		    msg_get_h16(&m, &total) == -1 || msg_get_u8(&m, &kind) == -1 ||
 		    msg_get(&m, z, 3) == -1 || z[0] > 1 || z[1] != 0 ||
-		    z[2] != 0 || msg_get32(&m, &len) == -1 ||
+		    z[2] != 0 || msg_get_h32(&m, &len) == -1 ||
 		    idx != i || total > KEYD_TRUST_MAX || len > KDB_DATA_MAX ||
 		    msg_ref(&m, len, &der) == -1 || msg_end(&m) == -1)
 			goto malformed;
@@ -213,14 +213,14 @@ keyd_begin(struct keyd_conn *c, const char *server, struct client_id *id)
 	frame_put_label(&f, server);
 	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_BEGIN, seq, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_BEGIN || msg_get8(&m, &has) == -1 || has > 1)
+	if (m.type != KEYD_ANS_BEGIN || msg_get_u8(&m, &has) == -1 || has > 1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
 	if (has == 0)
 		return msg_end(&m) == 0 ? 0 :
 		    helper_failed(c, "sent a malformed BEGIN answer");
-	if (msg_get16(&m, &slen) == -1 || slen == 0 ||
+	if (msg_get_h16(&m, &slen) == -1 || slen == 0 ||
 	    slen > sizeof(id->spki) || msg_get(&m, id->spki, slen) == -1 ||
-	    msg_get32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
+	    msg_get_h32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
 	    msg_ref(&m, clen, &p) == -1 || msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
 	if ((id->cert = malloc(clen)) == NULL)
@@ -246,10 +246,10 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 	if (inlen > 128)
 		return -1;
 	frame_init(&f, KEYD_REQ_SIGN, seq);
-	frame_put8(&f, (uint8_t)scheme);
-	frame_put8(&f, (uint8_t)hash);
+	frame_put_u8(&f, (uint8_t)scheme);
+	frame_put_u8(&f, (uint8_t)hash);
 	frame_put(&f, keyid, KEYD_KEYID_LEN);
-	frame_put16(&f, (uint16_t)inlen);
+	frame_put_h16(&f, (uint16_t)inlen);
 	frame_put(&f, in, inlen);
 	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGN, seq, &m) == -1)
 		return -1;
@@ -260,7 +260,7 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 		return -1;
 	}
 	/* the signature must fit the caller's buffer and the format */
-	if (msg_get16(&m, &len) == -1 || len == 0 || len > *siglen ||
+	if (msg_get_h16(&m, &len) == -1 || len == 0 || len > *siglen ||
 	    len > KEYD_SIG_MAX || msg_get(&m, sig, len) == -1 ||
 	    msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed signature answer");
@@ -283,11 +283,11 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 		return -1;
 	frame_init(&f, KEYD_REQ_ACCEPT, seq);
 	frame_put_label(&f, server);
-	frame_put32(&f, (uint32_t)((uint64_t)not_before >> 32));
-	frame_put32(&f, (uint32_t)not_before);
-	frame_put32(&f, (uint32_t)((uint64_t)not_after >> 32));
-	frame_put32(&f, (uint32_t)not_after);
-	frame_put32(&f, (uint32_t)len);
+	frame_put_h32(&f, (uint32_t)((uint64_t)not_before >> 32));
+	frame_put_h32(&f, (uint32_t)not_before);
+	frame_put_h32(&f, (uint32_t)((uint64_t)not_after >> 32));
+	frame_put_h32(&f, (uint32_t)not_after);
+	frame_put_h32(&f, (uint32_t)len);
 	frame_put(&f, der, len);
 	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_ACCEPT, seq, &m) == -1)
 		return -1;
