@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -343,6 +344,146 @@ sign_req(struct frame *f, uint32_t seq, int scheme, int hash,
 	frame_put(f, keyid, KEYD_KEYID_LEN);
 	frame_put_h16(f, (uint16_t)inlen);
 	frame_put(f, in, inlen);
+}
+
+/*
+ * Requests as the permit tests send them over the raw socket: a type and
+ * one of these payloads. (Criterion copies the cases into each test's
+ * process by value, so they hold no pointers.)
+ */
+enum body {
+	B_NONE,
+	B_HELLO,	/* u32 KEYD_VERSION */
+	B_SRV1,		/* label srv1, the bound server */
+	B_SIGN,		/* ECDSA SHA-256 for a key id of zeros: FAIL, no key */
+	B_ACCEPT,	/* srv1, dates around now, 5 bytes: FAIL, refused */
+};
+
+struct step {
+	uint16_t	type;
+	uint8_t		body;
+	uint16_t	answer;		/* 0: the request's own answer */
+	uint8_t		reason;		/* of a FAIL answer */
+};
+
+#define HELLO		{ KEYD_REQ_HELLO, B_HELLO, 0, 0 }
+#define TRUST		{ KEYD_REQ_TRUST, B_SRV1, 0, 0 }
+#define BEGIN		{ KEYD_REQ_BEGIN, B_SRV1, 0, 0 }
+#define SIGN		{ KEYD_REQ_SIGN, B_SIGN, KEYD_ANS_FAIL, KEYD_FAIL_NO_KEY }
+#define ACCEPT		{ KEYD_REQ_ACCEPT, B_ACCEPT, KEYD_ANS_FAIL, \
+			    KEYD_FAIL_REFUSED }
+
+struct protocol_case {
+	char		name[48];
+	struct step	steps[12];	/* up to the first of type 0 */
+	char		ends[10];	/* the last step ends the helper with it */
+	char		unsaid[10];	/* an ID that must not follow it */
+};
+
+static void
+build(struct frame *f, const struct step *st, uint32_t seq)
+{
+	uint8_t zero[KEYD_KEYID_LEN] = { 0 };
+	int64_t now = bwk_now(), nb = now - 3600, na = now + 3600;
+
+	frame_init(f, st->type, seq);
+	switch (st->body) {
+	case B_HELLO:
+		frame_put_h32(f, KEYD_VERSION);
+		break;
+	case B_SRV1:
+		frame_put_label(f, "srv1");
+		break;
+	case B_SIGN:
+		sign_req(f, seq, KEYD_SIG_ECDSA, KEYD_SHA256, zero, zero, 32);
+		break;
+	case B_ACCEPT:
+		frame_put_label(f, "srv1");
+		frame_put_h32(f, (uint32_t)((uint64_t)nb >> 32));
+		frame_put_h32(f, (uint32_t)nb);
+		frame_put_h32(f, (uint32_t)((uint64_t)na >> 32));
+		frame_put_h32(f, (uint32_t)na);
+		frame_put_h32(f, 5);
+		frame_put(f, "\x30\x03\x02\x01\x00", 5);
+		break;
+	}
+}
+
+/* Each step but an ending one must get its answer, for its number. */
+static void
+run_case(const struct protocol_case *pc)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	static struct frame f;
+	struct helper h;
+	struct msg m;
+	uint32_t seq, why;
+	const struct step *st;
+
+	make_db();
+	start(&h, NULL);
+	for (seq = 1, st = pc->steps; st->type != 0; seq++, st++) {
+		build(&f, st, seq);
+		send_frame(&h, &f);
+		if (st[1].type == 0 && pc->ends[0] != '\0')
+			break;
+		cr_assert_gt(recv_answer(&h, buf, &m), 0, "%s: step %u got no "
+		    "answer: %s", pc->name, seq, errtext(&h));
+		cr_assert_eq(m.type, st->answer ? st->answer : st->type + 1,
+		    "%s: step %u answered with type %u", pc->name, seq, m.type);
+		cr_assert_eq(m.seq, seq, "%s: step %u", pc->name, seq);
+		if (m.type == KEYD_ANS_FAIL) {
+			cr_assert_eq(msg_get_h32(&m, &why), 0);
+			cr_assert_eq(why, st->reason, "%s: step %u failed for "
+			    "reason %u", pc->name, seq, why);
+		}
+	}
+	if (pc->ends[0] == '\0') {
+		cr_assert_eq(stop(&h), 0, "%s: %s", pc->name, errtext(&h));
+		return;
+	}
+	ends_with(&h, pc->ends);
+	if (pc->unsaid[0] != '\0')
+		cr_assert(!t_contains(errtext(&h), pc->unsaid), "%s: %s",
+		    pc->name, errtext(&h));
+}
+
+/*
+ * Every permit of the table in src/lib/proto.h, over the raw socket:
+ * what each request needs, spends and refills.
+ */
+ParameterizedTestParameters(keyd, permits)
+{
+	static struct protocol_case c[] = {
+		{ "hello_twice", { HELLO, HELLO }, "BWK0516E", "" },
+		{ "trust_before_hello", { TRUST }, "BWK0516E", "" },
+		{ "begin_before_hello", { BEGIN }, "BWK0516E", "" },
+		{ "sign_before_hello", { SIGN }, "BWK0516E", "" },
+		{ "accept_before_hello", { ACCEPT }, "BWK0516E", "" },
+		{ "sign_without_begin", { HELLO, SIGN }, "BWK0516E", "" },
+		{ "second_sign_after_one_begin",
+		    { HELLO, BEGIN, SIGN, SIGN }, "BWK0516E", "BWK0517E" },
+		{ "begin_refills_one_sign",
+		    { HELLO, BEGIN, SIGN, BEGIN, SIGN, TRUST }, "", "" },
+		{ "begins_do_not_add_up",
+		    { HELLO, BEGIN, BEGIN, SIGN, SIGN }, "BWK0516E", "" },
+		{ "eight_begins_then_no_more",
+		    { HELLO, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN,
+		    BEGIN, BEGIN }, "BWK0508E", "BWK0517E" },
+		{ "second_accept", { HELLO, ACCEPT, ACCEPT }, "BWK0514E",
+		    "BWK0517E" },
+		{ "trust_needs_no_budget",
+		    { HELLO, TRUST, TRUST, BEGIN, TRUST, ACCEPT, TRUST }, "",
+		    "" },
+	};
+
+	return cr_make_param_array(struct protocol_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct protocol_case *pc, keyd, permits)
+{
+	run_case(pc);
 }
 
 Test(keyd, sign_without_begin_ends_helper)

@@ -1,4 +1,7 @@
-
+/*
+ * The helper protocol's frames: built, checked, read, sent and received
+ * the same way by both sides (docs/keyd-protocol.md).
+ */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -6,6 +9,29 @@
 
 #include "names.h"
 #include "proto.h"
+
+/* A request number is even, and SIGNON's 10 is never given again. */
+#define KEYD_TYPE_CHECK(N, n, num, ...)					\
+	_Static_assert((num) % 2 == 0 && (num) != 10,			\
+	    #N ": requests are even numbers, and 10 was SIGNON's");
+KEYD_REQUESTS(KEYD_TYPE_CHECK)
+#undef KEYD_TYPE_CHECK
+
+const char *
+keyd_type_name(unsigned int type)
+{
+	switch (type) {
+	case KEYD_ANS_FAIL:
+		return "FAIL";
+#define KEYD_TYPE_NAME(N, n, num, ...)					\
+	case KEYD_REQ_##N:						\
+	case KEYD_ANS_##N:						\
+		return #N;
+	KEYD_REQUESTS(KEYD_TYPE_NAME)
+#undef KEYD_TYPE_NAME
+	}
+	return NULL;
+}
 
 void
 frame_init(struct frame *f, uint16_t type, uint32_t seq)

@@ -42,25 +42,56 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
     2 * KEYD_ACCEPT_MS <= KEYD_TIMEOUT_MS,
     "the helper's ACCEPT must end well before the client's wait");
 
+/*
+ * The requests, one line each. The request and answer numbers, the names,
+ * the helper's handlers (keyd_answer_NAME, src/keyd/keyd.h) and its
+ * permits are all made from this list, so a new request is a line here,
+ * its handler and its stub. The permits are the protocol's, and both
+ * sides read them here (docs/keyd-protocol.md, "States and permits"):
+ *
+ *   number	even; its answer is number + 1
+ *   needs	the helper's state the request is permitted in: START
+ *		before the opening HELLO, READY after it
+ *   spends	the budget one request uses up, whatever its answer; when it
+ *		is empty the request is not permitted and the helper stops.
+ *		BEGINS: KEYD_MAX_BEGINS a helper; SIGNS: one per BEGIN, none
+ *		before the first; ACCEPTS: one a helper
+ *   refills	the budget it fills again
+ *   then	the helper's state after it
+ *
+ * The payloads (u32 etc. in host order, label: u8 length and bytes):
+ *   HELLO	u32 version
+ *		answer: u32 version, u32 flags, u16 n, dir
+ *   TRUST	label
+ *		answer: one frame per certificate, see KEYD_TRUST_MAX
+ *   BEGIN	label
+ *		answer: u8 has_key, [u16 n, spki, u32 len, cert]
+ *   SIGN	u8 scheme, u8 hash, keyid32, u16 len, in
+ *		answer: u16 len, signature
+ *   ACCEPT	label, u32 nb_hi, nb_lo, na_hi, na_lo, u32 len, der
+ *		answer: fpr32
+ * 10 and 11 were SIGNON, a password MAC that let whoever talks to the
+ * helper guess the node password offline; withdrawn, and never to be
+ * reused (a helper takes them as unknown requests).
+ */
+#define KEYD_REQUESTS(X)						\
+	/* NAME	  name	  number needs	spends	 refills then */	\
+	X(HELLO,  hello,  2,	 START, NONE,	 NONE,	 READY)		\
+	X(TRUST,  trust,  4,	 READY, NONE,	 NONE,	 READY)		\
+	X(BEGIN,  begin,  6,	 READY, BEGINS,	 SIGNS,	 READY)		\
+	X(SIGN,	  sign,	  8,	 READY, SIGNS,	 NONE,	 READY)		\
+	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)
+
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
-	KEYD_REQ_HELLO		= 2,	/* u32 version */
-	KEYD_ANS_HELLO		= 3,	/* u32 version, u32 flags, u16 n, dir */
-	KEYD_REQ_TRUST		= 4,	/* label */
-	KEYD_ANS_TRUST		= 5,	/* one per certificate, see below */
-	KEYD_REQ_BEGIN		= 6,	/* label: permits one SIGN */
-	KEYD_ANS_BEGIN		= 7,	/* u8 has_key, [u16 n, spki, u32 len, cert] */
-	KEYD_REQ_SIGN		= 8,	/* u8 scheme, u8 hash, keyid32, u16 len, in */
-	KEYD_ANS_SIGN		= 9,	/* u16 len, signature */
-	/*
-	 * 10 and 11 were SIGNON, a password MAC that let whoever talks to
-	 * the helper guess the node password offline; withdrawn, and never
-	 * to be reused (a helper takes them as unknown requests).
-	 */
-	KEYD_REQ_ACCEPT		= 12,	/* label, u32 nb_hi, nb_lo, na_hi, na_lo,
-					   u32 len, der */
-	KEYD_ANS_ACCEPT		= 13,	/* fpr32 */
+#define KEYD_TYPE_ENUM(N, n, num, ...)					\
+	KEYD_REQ_##N = (num), KEYD_ANS_##N = (num) + 1,
+	KEYD_REQUESTS(KEYD_TYPE_ENUM)
+#undef KEYD_TYPE_ENUM
 };
+
+/* "HELLO" for HELLO and its answer, "FAIL"; NULL for a type not in the list. */
+const char *keyd_type_name(unsigned int type);
 
 /*
  * ANS_TRUST: u16 index, u16 total, u8 kind (kdb kind), u8 own (1: the
