@@ -500,10 +500,94 @@ Test(keyd, sign_without_begin_ends_helper)
 	ends_with(&h, "BWK0516E");
 }
 
+/* A connection whose helper is the test: it writes the answers itself. */
+static void
+fake_helper(struct keyd_conn *c, int *peer)
+{
+	int sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	memset(c, 0, sizeof(*c));
+	c->fd = sv[0];
+	*peer = sv[1];
+}
+
+struct trust_answer {
+	uint16_t	idx, total;
+	uint8_t		kind, own;
+	uint32_t	len;
+};
+
+struct trust_case {
+	char			name[32];
+	struct trust_answer	a[4];
+	int			n;		/* frames the helper sends */
+	int			rc;		/* keyd_trust's result */
+	size_t			certs;		/* and the list's length */
+};
+
+/*
+ * keyd_trust against answers a helper that lies could send: the list is
+ * whole, as the first frame announced it, or there is none. A later
+ * frame that said total 0 used to end the loop with the frames before it
+ * taken as the whole list.
+ */
+ParameterizedTestParameters(keyd, trust_answers)
+{
+	static struct trust_case c[] = {
+		{ "nothing", { { 0, 0, 0, 0, 0 } }, 1, 0, 0 },
+		{ "two", { { 0, 2, KDB_PINNED, 1, 5 }, { 1, 2, KDB_CA, 0, 5 } },
+		    2, 0, 2 },
+		{ "later_total_zero", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 1, 0, 0, 0, 0 } }, 2, -1, 0 },
+		{ "later_total_grows", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 1, 3, KDB_CA, 0, 5 }, { 2, 3, KDB_CA, 0, 5 } }, 3, -1, 0 },
+		{ "later_total_shrinks", { { 0, 3, KDB_PINNED, 1, 5 },
+		    { 1, 2, KDB_CA, 0, 5 } }, 2, -1, 0 },
+		{ "index_skipped", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 2, 2, KDB_CA, 0, 5 } }, 2, -1, 0 },
+		{ "unknown_kind", { { 0, 1, 3, 1, 5 } }, 1, -1, 0 },
+		{ "empty_with_bytes", { { 0, 0, 0, 0, 5 } }, 1, -1, 0 },
+		{ "empty_certificate", { { 0, 1, KDB_PINNED, 1, 0 } }, 1, -1, 0 },
+	};
+
+	return cr_make_param_array(struct trust_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct trust_case *tc, keyd, trust_answers)
+{
+	static struct keyd_conn c;
+	static struct frame f;
+	struct trust_list t;
+	int peer, i;
+
+	fake_helper(&c, &peer);
+	for (i = 0; i < tc->n; i++) {
+		frame_init(&f, KEYD_ANS_TRUST, 1);
+		frame_put_h16(&f, tc->a[i].idx);
+		frame_put_h16(&f, tc->a[i].total);
+		frame_put_u8(&f, tc->a[i].kind);
+		frame_put_u8(&f, tc->a[i].own);
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, tc->a[i].len);
+		frame_put(&f, "\x30\x03\x02\x01\x00", tc->a[i].len);
+		cr_assert_eq(frame_finish(&f), 0);
+		cr_assert_eq(frame_send(peer, &f), 0);
+	}
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), tc->rc, "%s", tc->name);
+	cr_assert_eq(t.n, tc->certs, "%s: %zu certificates", tc->name, t.n);
+	cr_assert_eq(c.dead, tc->rc == -1, "%s", tc->name);
+	trust_list_free(&t);
+	close(peer);
+	keyd_close(&c);
+}
+
 /* Through the client's stubs: one signature per BEGIN, and it verifies. */
 Test(keyd, one_signature_per_handshake)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "srv1" };
 	struct trust_list t;
 	struct client_id id;
@@ -652,7 +736,7 @@ cert_dates(const uint8_t *der, size_t len, int64_t *nb, int64_t *na)
 
 Test(keyd, accept_first_use_only_when_allowed)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1" };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -692,7 +776,7 @@ Test(keyd, accept_first_use_only_when_allowed)
 /* A CA root for every server vouches for every server: no first use. */
 Test(keyd, accept_refused_when_a_global_ca_exists)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -735,7 +819,7 @@ Test(keyd, not_run_by_hand)
 /* A first-use pin is labelled with the server's name: never a made label. */
 Test(keyd, server_must_be_a_name)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "client-key@srv1",
 	    .accept_first_use = 1 };
 
@@ -754,7 +838,7 @@ Test(keyd, server_must_be_a_name)
  */
 Test(keyd, accept_dates_bounded)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len, i;
@@ -804,7 +888,7 @@ Test(keyd, accept_dates_bounded)
  */
 Test(keyd, accept_lock_wait_ends_before_the_client_gives_up, .timeout = 90)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -846,7 +930,7 @@ Test(keyd, rsa2048_client_key_signs)
 	static const uint8_t di256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09,
 	    0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
 	    0x04, 0x20 };
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "srv1" };
 	struct client_id id;
 	struct run r;

@@ -122,6 +122,8 @@ enum keyd_fail {
 
 #define KEYD_KEYID_LEN		32
 #define KEYD_SIG_MAX		1024
+/* a SIGN's input, with room above the largest shape (83 bytes) */
+#define KEYD_SIGN_IN_MAX	128
 
 /*
  * Integers go over the socketpair in host byte order, and the names say

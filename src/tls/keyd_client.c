@@ -1,3 +1,11 @@
+/*
+ * The network process's stubs for the key helper (keyd_answer_* is the
+ * helper's side). Each builds one request and goes through keyd_rpc(),
+ * the one round trip: it sends the request, waits for the answer with a
+ * timeout, and checks its header before the stub reads the payload, with
+ * exact sizes, from the connection's own buffer. A helper that misbehaves
+ * once is dead for the rest of the session: nothing more it says is used.
+ */
 #define _GNU_SOURCE		/* close_range */
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -80,36 +88,49 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 	return 0;
 }
 
+/* A request frame, numbered as keyd_rpc() will send it: the next one. */
+static void
+request(struct keyd_conn *c, struct frame *f, uint16_t type)
+{
+	frame_init(f, type, c->seq + 1);
+}
+
+/*
+ * The next answer frame to request c->seq, into c->buf. An answer of
+ * another type than want (or FAIL, when the request may get one), or for
+ * another request, means the helper is not what we started.
+ */
 static int
-call(struct keyd_conn *c, struct frame *f)
+receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
+{
+	ssize_t n;
+
+	if (c->dead)
+		return -1;
+	n = frame_recv(c->fd, c->buf, KEYD_TIMEOUT_MS);
+	if (n == 0)
+		return helper_failed(c, "stopped");
+	if (n == -1 && errno == ETIMEDOUT)
+		return helper_failed(c, "did not answer in time");
+	if (n == -1)
+		return helper_failed(c, "cannot be read");
+	if (msg_parse(c->buf, (size_t)n, m) == -1 || m->seq != c->seq ||
+	    (m->type != want && !(may_fail && m->type == KEYD_ANS_FAIL)))
+		return helper_failed(c, "sent a malformed or unexpected answer");
+	return 0;
+}
+
+/* The one round trip: sends the request built in f, reads its first answer. */
+static int
+keyd_rpc(struct keyd_conn *c, struct frame *f, uint16_t want, int may_fail,
+    struct msg *m)
 {
 	if (c->dead)
 		return -1;
 	if (frame_finish(f) == -1 || frame_send(c->fd, f) == -1)
 		return helper_failed(c, "cannot be reached");
-	return 0;
-}
-
-/*
- * Waits for the answer to request seq. An answer of another type than
- * want (other than FAIL), or for another request, means the helper is
- * not what we started: nothing it says is used.
- */
-static int
-expect(struct keyd_conn *c, uint8_t *buf, uint16_t want, uint32_t seq,
-    struct msg *m)
-{
-	ssize_t n = frame_recv(c->fd, buf, KEYD_TIMEOUT_MS);
-
-	if (n == 0)
-		return helper_failed(c, "stopped");
-	if (n == -1)
-		return helper_failed(c, errno == ETIMEDOUT ?
-		    "did not answer in time" : "cannot be read");
-	if (msg_parse(buf, (size_t)n, m) == -1 || m->seq != seq ||
-	    (m->type != want && m->type != KEYD_ANS_FAIL))
-		return helper_failed(c, "sent a malformed or unexpected answer");
-	return 0;
+	c->seq++;
+	return receive(c, want, may_fail, m);
 }
 
 /* A FAIL answer: its reason, exactly four bytes. */
@@ -124,18 +145,16 @@ fail_reason(struct keyd_conn *c, struct msg *m, uint32_t *why)
 int
 keyd_hello(struct keyd_conn *c)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, v, flags;
+	uint32_t v, flags;
 	uint16_t n;
 
-	frame_init(&f, KEYD_REQ_HELLO, seq);
+	request(c, &f, KEYD_REQ_HELLO);
 	frame_put_h32(&f, KEYD_VERSION);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_HELLO, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_HELLO, 0, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_HELLO || msg_get_h32(&m, &v) == -1 ||
-	    v != KEYD_VERSION)
+	if (msg_get_h32(&m, &v) == -1 || v != KEYD_VERSION)
 		return helper_failed(c, "speaks another protocol version");
 	if (msg_get_h32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
 	    msg_get_h16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
@@ -148,51 +167,67 @@ keyd_hello(struct keyd_conn *c)
 	return 0;
 }
 
+/*
+ * One TRUST answer frame, the i-th. Its total is the first frame's: a
+ * later frame that says another total, none included, is a helper that
+ * changed its story, and the list is not used.
+ */
+static int
+trust_frame(struct keyd_conn *c, struct msg *m, uint16_t i, uint16_t *total,
+    struct trust_cert *tc)
+{
+	uint16_t idx, n;
+	uint8_t kind, z[3];
+	uint32_t len;
+	const uint8_t *der;
+
+	if (msg_get_h16(m, &idx) == -1 || msg_get_h16(m, &n) == -1 ||
+	    msg_get_u8(m, &kind) == -1 || msg_get(m, z, 3) == -1 ||
+	    z[0] > 1 || z[1] != 0 || z[2] != 0 || msg_get_h32(m, &len) == -1 ||
+	    idx != i || n > KEYD_TRUST_MAX || (i > 0 && n != *total) ||
+	    len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
+	    msg_end(m) == -1)
+		return helper_failed(c, "sent a malformed trust answer");
+	*total = n;
+	if (n == 0)
+		return len == 0 && kind == 0 && z[0] == 0 ? 0 :
+		    helper_failed(c, "sent a malformed trust answer");
+	if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
+		return helper_failed(c, "sent a malformed trust answer");
+	if ((tc->der = malloc(len)) == NULL)
+		return -1;
+	memcpy(tc->der, der, len);
+	tc->len = len;
+	tc->kind = kind;
+	tc->own = z[0];
+	return 0;
+}
+
 int
 keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, len;
-	uint16_t idx, total = 0, i;
-	uint8_t kind, z[3];
-	const uint8_t *der;
+	uint16_t i, total = 0;
 
 	memset(t, 0, sizeof(*t));
-	frame_init(&f, KEYD_REQ_TRUST, seq);
+	request(c, &f, KEYD_REQ_TRUST);
 	frame_put_label(&f, server);
-	if (call(c, &f) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_TRUST, 0, &m) == -1)
 		return -1;
-	for (i = 0; i == 0 || i < total; i++) {
-		if (expect(c, buf, KEYD_ANS_TRUST, seq, &m) == -1)
-			goto bad;
-		if (m.type != KEYD_ANS_TRUST || msg_get_h16(&m, &idx) == -1 ||
-		    msg_get_h16(&m, &total) == -1 || msg_get_u8(&m, &kind) == -1 ||
-		    msg_get(&m, z, 3) == -1 || z[0] > 1 || z[1] != 0 ||
-		    z[2] != 0 || msg_get_h32(&m, &len) == -1 ||
-		    idx != i || total > KEYD_TRUST_MAX || len > KDB_DATA_MAX ||
-		    msg_ref(&m, len, &der) == -1 || msg_end(&m) == -1)
-			goto malformed;
-		if (total == 0) {
-			if (len != 0 || kind != 0)
-				goto malformed;
+	for (i = 0; ; i++) {
+		if (i > 0 && receive(c, KEYD_ANS_TRUST, 0, &m) == -1)
+			break;
+		if (trust_frame(c, &m, i, &total, &t->c[i]) == -1)
+			break;
+		if (total == 0)
 			return 0;
-		}
-		if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
-			goto malformed;
-		if ((t->c[i].der = malloc(len)) == NULL)
-			goto bad;
-		memcpy(t->c[i].der, der, len);
-		t->c[i].len = len;
-		t->c[i].kind = kind;
-		t->c[i].own = z[0];
 		t->n = (size_t)i + 1;
+		if (t->n == total)
+			return 0;
 	}
-	return 0;
-malformed:
-	helper_failed(c, "sent a malformed trust answer");
-bad:
+	/* frames may be left unread: no later answer would line up */
+	c->dead = 1;
 	trust_list_free(t);
 	return -1;
 }
@@ -200,20 +235,19 @@ bad:
 int
 keyd_begin(struct keyd_conn *c, const char *server, struct client_id *id)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, clen;
+	uint32_t clen;
 	uint16_t slen;
 	uint8_t has;
 	const uint8_t *p;
 
 	memset(id, 0, sizeof(*id));
-	frame_init(&f, KEYD_REQ_BEGIN, seq);
+	request(c, &f, KEYD_REQ_BEGIN);
 	frame_put_label(&f, server);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_BEGIN, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_BEGIN, 0, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_BEGIN || msg_get_u8(&m, &has) == -1 || has > 1)
+	if (msg_get_u8(&m, &has) == -1 || has > 1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
 	if (has == 0)
 		return msg_end(&m) == 0 ? 0 :
@@ -237,21 +271,20 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
     const uint8_t keyid[KEYD_KEYID_LEN], const uint8_t *in, size_t inlen,
     uint8_t *sig, size_t *siglen)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, why;
+	uint32_t why;
 	uint16_t len;
 
-	if (inlen > 128)
+	if (inlen > KEYD_SIGN_IN_MAX)
 		return -1;
-	frame_init(&f, KEYD_REQ_SIGN, seq);
+	request(c, &f, KEYD_REQ_SIGN);
 	frame_put_u8(&f, (uint8_t)scheme);
 	frame_put_u8(&f, (uint8_t)hash);
 	frame_put(&f, keyid, KEYD_KEYID_LEN);
 	frame_put_h16(&f, (uint16_t)inlen);
 	frame_put(&f, in, inlen);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGN, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_SIGN, 1, &m) == -1)
 		return -1;
 	if (m.type == KEYD_ANS_FAIL) {
 		if (fail_reason(c, &m, &why) == 0)
@@ -273,15 +306,13 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
     int64_t not_after, const uint8_t *der, size_t len, uint8_t fpr[32],
     uint32_t *why)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq;
 
 	*why = 0;
 	if (len == 0 || len > KDB_DATA_MAX)
 		return -1;
-	frame_init(&f, KEYD_REQ_ACCEPT, seq);
+	request(c, &f, KEYD_REQ_ACCEPT);
 	frame_put_label(&f, server);
 	frame_put_h32(&f, (uint32_t)((uint64_t)not_before >> 32));
 	frame_put_h32(&f, (uint32_t)not_before);
@@ -289,7 +320,7 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	frame_put_h32(&f, (uint32_t)not_after);
 	frame_put_h32(&f, (uint32_t)len);
 	frame_put(&f, der, len);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_ACCEPT, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_ACCEPT, 1, &m) == -1)
 		return -1;
 	if (m.type == KEYD_ANS_FAIL)
 		return fail_reason(c, &m, why) == 0 ? 1 : -1;
