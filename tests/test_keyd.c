@@ -500,6 +500,37 @@ Test(keyd, sign_without_begin_ends_helper)
 	ends_with(&h, "BWK0516E");
 }
 
+/* What the code under test printed on standard error. */
+static char	captured[16384];
+static int	capsave = -1;
+static FILE	*capf;
+
+static void
+cap_begin(void)
+{
+	fflush(stderr);
+	cr_assert_not_null(capf = tmpfile());
+	cr_assert_neq(capsave = dup(2), -1);
+	cr_assert_neq(dup2(fileno(capf), 2), -1);
+	bwk_quiet = 0;
+}
+
+static const char *
+cap_end(void)
+{
+	size_t n;
+
+	bwk_quiet = 1;
+	fflush(stderr);
+	dup2(capsave, 2);
+	close(capsave);
+	rewind(capf);
+	n = fread(captured, 1, sizeof(captured) - 1, capf);
+	captured[n] = '\0';
+	fclose(capf);
+	return captured;
+}
+
 /* A connection whose helper is the test: it writes the answers itself. */
 static void
 fake_helper(struct keyd_conn *c, int *peer)
@@ -581,6 +612,62 @@ ParameterizedTest(struct trust_case *tc, keyd, trust_answers)
 	cr_assert_eq(c.dead, tc->rc == -1, "%s", tc->name);
 	trust_list_free(&t);
 	close(peer);
+	keyd_close(&c);
+}
+
+/*
+ * A request this process cannot encode is its own mistake: it is said
+ * so (it was "cannot be reached"), nothing is sent, and the connection
+ * and its numbering stay good for the next request.
+ */
+Test(keyd, request_too_large_is_not_sent)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct trust_list t;
+	char label[KEYD_LABEL_MAX + 2];
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	memset(label, 'a', sizeof(label) - 1);
+	label[sizeof(label) - 1] = '\0';
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cap_begin();
+	cr_assert_eq(keyd_trust(&c, label, &t), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0551E"), "%s", err);
+	cr_assert(!t_contains(err, "BWK0540E"), "%s", err);
+	cr_assert_eq(c.dead, 0);
+	cr_assert_eq(keyd_hello(&c), 0, "the next request has number 1");
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), 0);
+	cr_assert_eq(t.n, 1);
+	trust_list_free(&t);
+	keyd_close(&c);
+}
+
+/* The stubs refuse, with their own IDs, what no request may carry. */
+Test(keyd, stub_limits_have_ids)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	uint8_t in[KEYD_SIGN_IN_MAX + 1] = { 0 }, sig[512], fpr[32];
+	size_t siglen = sizeof(sig);
+	uint32_t why;
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cap_begin();
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, in, in,
+	    sizeof(in), sig, &siglen), -1);
+	cr_assert_eq(keyd_accept(&c, "srv1", 0, 0, in, 0, fpr, &why), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0552E"), "%s", err);
+	cr_assert(t_contains(err, "BWK0553E"), "%s", err);
+	cr_assert_eq(c.dead, 0, "nothing was sent");
 	keyd_close(&c);
 }
 

@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,9 +26,18 @@
 #include "../lib/msg.h"
 #include "keyd_client.h"
 
+static int	helper_failed(struct keyd_conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
-helper_failed(struct keyd_conn *c, const char *what)
+helper_failed(struct keyd_conn *c, const char *fmt, ...)
 {
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	if (!c->dead)
 		bwk_msg("BWK0540E", "the key helper %s; the session cannot "
 		    "continue (any message from bulwark-keyd above says why)",
@@ -103,6 +114,7 @@ request(struct keyd_conn *c, struct frame *f, uint16_t type)
 static int
 receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
 {
+	const char *name = keyd_type_name(want);
 	ssize_t n;
 
 	if (c->dead)
@@ -112,23 +124,40 @@ receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
 		return helper_failed(c, "stopped");
 	if (n == -1 && errno == ETIMEDOUT)
 		return helper_failed(c, "did not answer in time");
+	if (n == -1 && errno == EMSGSIZE)
+		return helper_failed(c, "sent an answer larger than the "
+		    "protocol allows");
 	if (n == -1)
-		return helper_failed(c, "cannot be read");
+		return helper_failed(c, "cannot be read (%s)", strerror(errno));
 	if (msg_parse(c->buf, (size_t)n, m) == -1 || m->seq != c->seq ||
 	    (m->type != want && !(may_fail && m->type == KEYD_ANS_FAIL)))
-		return helper_failed(c, "sent a malformed or unexpected answer");
+		return helper_failed(c, "sent a malformed or unexpected answer "
+		    "to %s", name);
 	return 0;
 }
 
-/* The one round trip: sends the request built in f, reads its first answer. */
+/*
+ * The one round trip: sends the request built in f and reads its first
+ * answer. A request that does not fit a frame is this process's own
+ * mistake, not the helper's: it is not sent, its number is not used, and
+ * the connection stays good.
+ */
 static int
 keyd_rpc(struct keyd_conn *c, struct frame *f, uint16_t want, int may_fail,
     struct msg *m)
 {
 	if (c->dead)
 		return -1;
-	if (frame_finish(f) == -1 || frame_send(c->fd, f) == -1)
-		return helper_failed(c, "cannot be reached");
+	if (frame_finish(f) == -1) {
+		bwk_msg("BWK0551E", "the %s request does not fit in a frame of "
+		    "the key helper's protocol (a label over %d bytes, or more "
+		    "than %d bytes); it was not sent", keyd_type_name(want),
+		    KEYD_LABEL_MAX, KEYD_MAX_FRAME);
+		return -1;
+	}
+	if (frame_send(c->fd, f) == -1)
+		return helper_failed(c, "cannot be reached (%s)",
+		    strerror(errno));
 	c->seq++;
 	return receive(c, want, may_fail, m);
 }
@@ -138,8 +167,16 @@ static int
 fail_reason(struct keyd_conn *c, struct msg *m, uint32_t *why)
 {
 	if (msg_get_h32(m, why) == -1 || msg_end(m) == -1)
-		return helper_failed(c, "sent a malformed failure answer");
+		return helper_failed(c, "sent a malformed FAIL answer");
 	return 0;
+}
+
+static int
+no_memory(const char *what, size_t len)
+{
+	bwk_msg("BWK0549E", "out of memory for the key helper's %s answer "
+	    "(%zu bytes)", what, len);
+	return -1;
 }
 
 int
@@ -154,8 +191,11 @@ keyd_hello(struct keyd_conn *c)
 	frame_put_h32(&f, KEYD_VERSION);
 	if (keyd_rpc(c, &f, KEYD_ANS_HELLO, 0, &m) == -1)
 		return -1;
-	if (msg_get_h32(&m, &v) == -1 || v != KEYD_VERSION)
-		return helper_failed(c, "speaks another protocol version");
+	if (msg_get_h32(&m, &v) == -1)
+		return helper_failed(c, "sent a malformed HELLO answer");
+	if (v != KEYD_VERSION)
+		return helper_failed(c, "speaks protocol version %u, not %u", v,
+		    KEYD_VERSION);
 	if (msg_get_h32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
 	    msg_get_h16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
 	    msg_get(&m, c->dir, n) == -1 || msg_end(&m) == -1 ||
@@ -187,15 +227,15 @@ trust_frame(struct keyd_conn *c, struct msg *m, uint16_t i, uint16_t *total,
 	    idx != i || n > KEYD_TRUST_MAX || (i > 0 && n != *total) ||
 	    len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
 	    msg_end(m) == -1)
-		return helper_failed(c, "sent a malformed trust answer");
+		return helper_failed(c, "sent a malformed TRUST answer");
 	*total = n;
 	if (n == 0)
 		return len == 0 && kind == 0 && z[0] == 0 ? 0 :
-		    helper_failed(c, "sent a malformed trust answer");
+		    helper_failed(c, "sent a malformed TRUST answer");
 	if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
-		return helper_failed(c, "sent a malformed trust answer");
+		return helper_failed(c, "sent a malformed TRUST answer");
 	if ((tc->der = malloc(len)) == NULL)
-		return -1;
+		return no_memory("TRUST", len);
 	memcpy(tc->der, der, len);
 	tc->len = len;
 	tc->kind = kind;
@@ -257,13 +297,18 @@ keyd_begin(struct keyd_conn *c, const char *server, struct client_id *id)
 	    msg_get_h32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
 	    msg_ref(&m, clen, &p) == -1 || msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
-	if ((id->cert = malloc(clen)) == NULL)
+	if (wc_Sha256Hash(id->spki, slen, id->keyid) != 0) {
+		bwk_msg("BWK0550E", "cannot compute the key id of the client "
+		    "key the key helper announced (SHA-256 failed)");
 		return -1;
+	}
+	if ((id->cert = malloc(clen)) == NULL)
+		return no_memory("BEGIN", clen);
 	memcpy(id->cert, p, clen);
 	id->cert_len = clen;
 	id->spki_len = slen;
 	id->has_key = 1;
-	return wc_Sha256Hash(id->spki, slen, id->keyid) == 0 ? 0 : -1;
+	return 0;
 }
 
 int
@@ -276,8 +321,12 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 	uint32_t why;
 	uint16_t len;
 
-	if (inlen > KEYD_SIGN_IN_MAX)
+	if (inlen > KEYD_SIGN_IN_MAX) {
+		bwk_msg("BWK0552E", "a signature input of %zu bytes, more than "
+		    "the %d a SIGN request carries; nothing was signed", inlen,
+		    KEYD_SIGN_IN_MAX);
 		return -1;
+	}
 	request(c, &f, KEYD_REQ_SIGN);
 	frame_put_u8(&f, (uint8_t)scheme);
 	frame_put_u8(&f, (uint8_t)hash);
@@ -296,7 +345,7 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 	if (msg_get_h16(&m, &len) == -1 || len == 0 || len > *siglen ||
 	    len > KEYD_SIG_MAX || msg_get(&m, sig, len) == -1 ||
 	    msg_end(&m) == -1)
-		return helper_failed(c, "sent a malformed signature answer");
+		return helper_failed(c, "sent a malformed SIGN answer");
 	*siglen = len;
 	return 0;
 }
@@ -310,8 +359,12 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	struct msg m;
 
 	*why = 0;
-	if (len == 0 || len > KDB_DATA_MAX)
+	if (len == 0 || len > KDB_DATA_MAX) {
+		bwk_msg("BWK0553E", "the certificate to pin is %zu bytes; a "
+		    "key-database entry holds 1 to %d; nothing was pinned", len,
+		    KDB_DATA_MAX);
 		return -1;
+	}
 	request(c, &f, KEYD_REQ_ACCEPT);
 	frame_put_label(&f, server);
 	frame_put_h32(&f, (uint32_t)((uint64_t)not_before >> 32));
@@ -325,7 +378,7 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	if (m.type == KEYD_ANS_FAIL)
 		return fail_reason(c, &m, why) == 0 ? 1 : -1;
 	if (msg_get(&m, fpr, 32) == -1 || msg_end(&m) == -1)
-		return helper_failed(c, "sent a malformed accept answer");
+		return helper_failed(c, "sent a malformed ACCEPT answer");
 	return 0;
 }
 
