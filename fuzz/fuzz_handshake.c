@@ -131,10 +131,11 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	return 1;
 }
 
-void
+int
 keyd_close(struct keyd_conn *c)
 {
 	(void)c;
+	return 0;
 }
 
 void

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,7 +644,7 @@ Test(keyd, request_too_large_is_not_sent)
 	cr_assert_eq(keyd_trust(&c, "srv1", &t), 0);
 	cr_assert_eq(t.n, 1);
 	trust_list_free(&t);
-	keyd_close(&c);
+	cr_assert_eq(keyd_close(&c), 0);
 }
 
 /* The stubs refuse, with their own IDs, what no request may carry. */
@@ -668,7 +669,99 @@ Test(keyd, stub_limits_have_ids)
 	cr_assert(t_contains(err, "BWK0552E"), "%s", err);
 	cr_assert(t_contains(err, "BWK0553E"), "%s", err);
 	cr_assert_eq(c.dead, 0, "nothing was sent");
-	keyd_close(&c);
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/*
+ * The helper's child closes every descriptor above the socket before the
+ * exec, with close_range or, where that fails, one by one: a pipe end
+ * the client holds must not stay open in the helper.
+ */
+struct fd_case {
+	char	name[16];
+	int	no_close_range;
+};
+
+ParameterizedTestParameters(keyd, helper_inherits_no_descriptor)
+{
+	static struct fd_case c[] = { { "close_range", 0 }, { "loop", 1 } };
+
+	return cr_make_param_array(struct fd_case, c, 2);
+}
+
+ParameterizedTest(struct fd_case *fc, keyd, helper_inherits_no_descriptor)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct pollfd pfd;
+	int p[2];
+	char b;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(pipe(p), 0);	/* not close-on-exec */
+	if (fc->no_close_range)
+		cr_assert_eq(setenv("BULWARK_TEST_NO_CLOSE_RANGE", "1", 1), 0);
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0, "%s: the helper did not start",
+	    fc->name);
+	close(p[1]);
+	/* the helper runs: the write end is closed everywhere, or it has it */
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, 2000), 1, "%s: the helper holds the "
+	    "client's pipe", fc->name);
+	cr_assert_eq(read(p[0], &b, 1), 0, "%s", fc->name);
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/*
+ * keyd_close says how the helper ended: it exits 0 at end of file, and
+ * any other end (killed by a signal, as by seccomp's SIGSYS, or a
+ * non-zero exit after a violation) is reported, not dropped.
+ */
+Test(keyd, close_reports_how_the_helper_ended)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct client_id id;
+	uint8_t dg[32] = { 0 }, sig[512];
+	size_t siglen = sizeof(sig);
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	/* a clean end: nothing to say */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), 0);
+	err = cap_end();
+	cr_assert(!t_contains(err, "BWK054"), "%s", err);
+	/* killed */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(kill(c.pid, SIGKILL), 0);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0546E"), "%s", err);
+	cr_assert(t_contains(err, "signal 9"), "%s", err);
+	/* stopped after a violation: a second SIGN */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), 0);
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), -1);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0547E"), "%s", err);
+	cr_assert(t_contains(err, "status 2"), "%s", err);
+	client_id_free(&id);
 }
 
 /* Through the client's stubs: one signature per BEGIN, and it verifies. */

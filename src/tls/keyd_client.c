@@ -7,6 +7,7 @@
  * once is dead for the rest of the session: nothing more it says is used.
  */
 #define _GNU_SOURCE		/* close_range */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
@@ -25,6 +26,9 @@
 #include "../lib/names.h"
 #include "../lib/msg.h"
 #include "keyd_client.h"
+
+/* The most descriptors the fallback of close_above() closes one by one. */
+#define KEYD_CLOSE_MAX		(1 << 20)
 
 static int	helper_failed(struct keyd_conn *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
@@ -46,11 +50,72 @@ helper_failed(struct keyd_conn *c, const char *fmt, ...)
 	return -1;
 }
 
+/*
+ * Every descriptor above the helper's socket is closed before the exec:
+ * one left open would hand the helper, and whoever takes it over, a file
+ * or socket of the client's. close_range(2) needs Linux 5.9; on an older
+ * kernel, or where a filter refuses it, each possible descriptor up to
+ * the hard limit is closed in turn. Without a limit to stop at, the
+ * helper is not started. Test builds can skip close_range to reach the
+ * fallback.
+ */
+static int
+close_above(int fd)
+{
+	struct rlimit rl;
+	rlim_t i;
+	int skip = 0;
+
+#ifdef BULWARK_TESTING
+	skip = getenv("BULWARK_TEST_NO_CLOSE_RANGE") != NULL;
+#endif
+	if (!skip && close_range((unsigned int)fd + 1, ~0U, 0) == 0)
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > KEYD_CLOSE_MAX) {
+		errno = EMFILE;
+		return -1;
+	}
+	for (i = (rlim_t)fd + 1; i < rl.rlim_max; i++)
+		(void)close((int)i);
+	return 0;
+}
+
+/* In the child: the helper's end on the fixed fd, nothing else inherited. */
+static void
+exec_helper(int end, const char *const *argv)
+{
+	char *const envp[] = { NULL };
+
+	if (end == KEYD_FD) {
+		/* already in place: only its close-on-exec must go */
+		if (fcntl(KEYD_FD, F_SETFD, 0) == -1) {
+			bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+			    BULWARK_KEYD_PATH, strerror(errno));
+			_exit(127);
+		}
+	} else if (dup2(end, KEYD_FD) == -1) {
+		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+		    BULWARK_KEYD_PATH, strerror(errno));
+		_exit(127);
+	}
+	if (close_above(KEYD_FD) == -1) {
+		bwk_msg("BWK0548E", "cannot close the descriptors the key helper "
+		    "must not inherit: %s", strerror(errno));
+		_exit(127);
+	}
+	/* absolute, compiled-in path; empty environment: no overrides */
+	execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
+	bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+	    BULWARK_KEYD_PATH, strerror(errno));
+	_exit(127);
+}
+
 int
 keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 {
 	const char *argv[12];
-	char *const envp[] = { NULL };
 	int sv[2], n = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -79,21 +144,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		close(sv[1]);
 		return -1;
 	}
-	if (c->pid == 0) {
-		/* the helper's end on the fixed fd, nothing else inherited */
-		if (sv[1] == KEYD_FD) {
-			/* already in place: only its close-on-exec must go */
-			if (fcntl(KEYD_FD, F_SETFD, 0) == -1)
-				_exit(127);
-		} else if (dup2(sv[1], KEYD_FD) == -1)
-			_exit(127);
-		close_range(KEYD_FD + 1, ~0U, 0);
-		/* absolute, compiled-in path; empty environment: no overrides */
-		execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
-		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-		    BULWARK_KEYD_PATH, strerror(errno));
-		_exit(127);
-	}
+	if (c->pid == 0)
+		exec_helper(sv[1], argv);
 	close(sv[1]);
 	c->fd = sv[0];
 	return 0;
@@ -382,19 +434,44 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	return 0;
 }
 
-void
+/* How the helper ended: it exits 0 at end of file, and only then. */
+static int
+helper_status(int st)
+{
+	if (WIFSIGNALED(st)) {
+		bwk_msg("BWK0546E", "the key helper was killed by signal %d "
+		    "(%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+		return -1;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+		bwk_msg("BWK0547E", "the key helper exited with status %d",
+		    WEXITSTATUS(st));
+		return -1;
+	}
+	return 0;
+}
+
+int
 keyd_close(struct keyd_conn *c)
 {
+	pid_t pid = c->pid, r;
 	int st;
 
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
-	/* the helper exits at EOF; wait so its last audit line is out */
-	if (c->pid > 0)
-		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
-			;
 	c->pid = 0;
+	if (pid <= 0)
+		return 0;
+	/* the helper exits at EOF; wait so its last audit line is out */
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1) {
+		bwk_msg("BWK0547E", "cannot learn how the key helper ended: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return helper_status(st);
 }
 
 void

@@ -74,8 +74,12 @@ int	keyd_sign(struct keyd_conn *, int scheme, int hash,
 int	keyd_accept(struct keyd_conn *, const char *server, int64_t not_before,
 	    int64_t not_after, const uint8_t *der, size_t len,
 	    uint8_t fpr[32], uint32_t *why);
-/* Closes the socket (the helper exits at EOF) and reaps it. */
-void	keyd_close(struct keyd_conn *);
+/*
+ * Closes the socket (the helper exits at EOF) and reaps it. 0 when it
+ * exited 0; -1, with BWK0546E or BWK0547E, when it was killed by a signal
+ * (a seccomp kill is SIGSYS), exited non-zero or could not be reaped.
+ */
+int	keyd_close(struct keyd_conn *);
 void	trust_list_free(struct trust_list *);
 void	client_id_free(struct client_id *);
 
