@@ -128,15 +128,18 @@ send_frame(struct helper *h, struct frame *f)
 	send_raw(h, f->buf, f->len);
 }
 
+/* The case of a table-driven test, for the messages of the helpers below. */
+static const char *tcase = "";
+
 /* The next answer, or 0 when the helper has closed the socket. */
 static ssize_t
 recv_answer(struct helper *h, uint8_t *buf, struct msg *m)
 {
 	ssize_t n = frame_recv(h->fd, buf, 10000);
 
-	cr_assert_neq(n, -1, "no answer from the helper");
+	cr_assert_neq(n, -1, "%s: no answer from the helper", tcase);
 	if (n > 0)
-		cr_assert_eq(msg_parse(buf, (size_t)n, m), 0);
+		cr_assert_eq(msg_parse(buf, (size_t)n, m), 0, "%s", tcase);
 	return n;
 }
 
@@ -177,12 +180,14 @@ ends_with(struct helper *h, const char *id)
 	struct msg m;
 	int st;
 
-	cr_assert_eq(recv_answer(h, buf, &m), 0, "the helper answered");
+	cr_assert_eq(recv_answer(h, buf, &m), 0, "%s: the helper answered",
+	    tcase);
 	st = stop(h);
-	cr_assert_neq(st, 0);
-	cr_assert_lt(st, 128, "the helper crashed (status %d): %s", st,
+	cr_assert_neq(st, 0, "%s", tcase);
+	cr_assert_lt(st, 128, "%s: the helper crashed (status %d): %s", tcase,
+	    st, errtext(h));
+	cr_assert(t_contains(errtext(h), id), "%s: want %s: %s", tcase, id,
 	    errtext(h));
-	cr_assert(t_contains(errtext(h), id), "want %s: %s", id, errtext(h));
 }
 
 Test(keyd, hello_trust_begin)
@@ -214,127 +219,6 @@ Test(keyd, hello_trust_begin)
 	cr_assert_eq(stop(&h), 0, "%s", errtext(&h));
 }
 
-Test(keyd, truncated_frame_ends_helper)
-{
-	struct helper h;
-	uint8_t b[6] = { 0 };
-
-	make_db();
-	start(&h, NULL);
-	send_raw(&h, b, sizeof(b));
-	ends_with(&h, "BWK0515E");
-}
-
-Test(keyd, oversized_frame_ends_helper)
-{
-	struct helper h;
-	static uint8_t b[KEYD_MAX_FRAME + 100];
-	uint32_t len = sizeof(b);
-
-	make_db();
-	start(&h, NULL);
-	memcpy(b, &len, 4);
-	b[4] = KEYD_REQ_HELLO;
-	send_raw(&h, b, sizeof(b));
-	ends_with(&h, "BWK0519E");
-}
-
-Test(keyd, length_field_lies)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put_h32(&f, KEYD_VERSION);
-	cr_assert_eq(frame_finish(&f), 0);
-	f.buf[0] += 4;	/* claims more than was sent */
-	send_raw(&h, f.buf, f.len);
-	ends_with(&h, "BWK0515E");
-}
-
-Test(keyd, trailing_bytes_end_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put_h32(&f, KEYD_VERSION);
-	frame_put_u8(&f, 0);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0517E");
-}
-
-Test(keyd, unknown_type_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, 42, 2);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0518E");
-}
-
-Test(keyd, answer_type_as_request_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_ANS_HELLO, 1);
-	frame_put_h32(&f, KEYD_VERSION);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0518E");
-}
-
-Test(keyd, trust_before_hello_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_TRUST, 1);
-	frame_put_label(&f, "srv1");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0516E");
-}
-
-Test(keyd, wrong_sequence_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, KEYD_REQ_TRUST, 1);	/* a replay of number 1 */
-	frame_put_label(&f, "srv1");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0509E");
-}
-
-Test(keyd, other_server_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, KEYD_REQ_TRUST, 2);
-	frame_put_label(&f, "srv2");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0510E");
-}
-
 static void
 sign_req(struct frame *f, uint32_t seq, int scheme, int hash,
     const uint8_t *keyid, const uint8_t *in, size_t inlen)
@@ -356,8 +240,16 @@ enum body {
 	B_NONE,
 	B_HELLO,	/* u32 KEYD_VERSION */
 	B_SRV1,		/* label srv1, the bound server */
+	B_SRV2,		/* label srv2, another server */
 	B_SIGN,		/* ECDSA SHA-256 for a key id of zeros: FAIL, no key */
+	B_SIGN_RAW,	/* PKCS#1 SHA-512 over 83 raw bytes, no DigestInfo */
+	B_SIGN_SHORT,	/* ECDSA SHA-256 over a 31-byte "digest" */
 	B_ACCEPT,	/* srv1, dates around now, 5 bytes: FAIL, refused */
+	B_TRAILING,	/* a HELLO with one byte after its version */
+	/* not frames of the type: sent as they are */
+	B_SHORT,	/* 6 bytes, half a header */
+	B_HUGE,		/* a datagram larger than KEYD_MAX_FRAME */
+	B_LONG_LEN,	/* a HELLO whose length field claims 4 bytes more */
 };
 
 struct step {
@@ -365,14 +257,18 @@ struct step {
 	uint8_t		body;
 	uint16_t	answer;		/* 0: the request's own answer */
 	uint8_t		reason;		/* of a FAIL answer */
+	uint8_t		replay;		/* 1: the number before, again */
 };
 
-#define HELLO		{ KEYD_REQ_HELLO, B_HELLO, 0, 0 }
-#define TRUST		{ KEYD_REQ_TRUST, B_SRV1, 0, 0 }
-#define BEGIN		{ KEYD_REQ_BEGIN, B_SRV1, 0, 0 }
-#define SIGN		{ KEYD_REQ_SIGN, B_SIGN, KEYD_ANS_FAIL, KEYD_FAIL_NO_KEY }
+#define HELLO		{ KEYD_REQ_HELLO, B_HELLO, 0, 0, 0 }
+#define TRUST		{ KEYD_REQ_TRUST, B_SRV1, 0, 0, 0 }
+#define BEGIN		{ KEYD_REQ_BEGIN, B_SRV1, 0, 0, 0 }
+#define SIGN		{ KEYD_REQ_SIGN, B_SIGN, KEYD_ANS_FAIL, \
+			    KEYD_FAIL_NO_KEY, 0 }
 #define ACCEPT		{ KEYD_REQ_ACCEPT, B_ACCEPT, KEYD_ANS_FAIL, \
-			    KEYD_FAIL_REFUSED }
+			    KEYD_FAIL_REFUSED, 0 }
+/* a request of this type and payload, which the helper does not answer */
+#define BAD(type, body)	{ (type), (body), 0, 0, 0 }
 
 struct protocol_case {
 	char		name[48];
@@ -384,19 +280,36 @@ struct protocol_case {
 static void
 build(struct frame *f, const struct step *st, uint32_t seq)
 {
-	uint8_t zero[KEYD_KEYID_LEN] = { 0 };
+	uint8_t zero[KEYD_KEYID_LEN] = { 0 }, raw[83];
 	int64_t now = bwk_now(), nb = now - 3600, na = now + 3600;
 
+	memset(raw, 0x41, sizeof(raw));
 	frame_init(f, st->type, seq);
 	switch (st->body) {
 	case B_HELLO:
+	case B_LONG_LEN:
 		frame_put_h32(f, KEYD_VERSION);
+		break;
+	case B_TRAILING:
+		frame_put_h32(f, KEYD_VERSION);
+		frame_put_u8(f, 0);
 		break;
 	case B_SRV1:
 		frame_put_label(f, "srv1");
 		break;
+	case B_SRV2:
+		frame_put_label(f, "srv2");
+		break;
 	case B_SIGN:
 		sign_req(f, seq, KEYD_SIG_ECDSA, KEYD_SHA256, zero, zero, 32);
+		break;
+	case B_SIGN_RAW:
+		/* 83 bytes is a SHA-512 DigestInfo's length: no raw RSA oracle */
+		sign_req(f, seq, KEYD_SIG_RSA_PKCS1, KEYD_SHA512, zero, raw,
+		    sizeof(raw));
+		break;
+	case B_SIGN_SHORT:
+		sign_req(f, seq, KEYD_SIG_ECDSA, KEYD_SHA256, zero, zero, 31);
 		break;
 	case B_ACCEPT:
 		frame_put_label(f, "srv1");
@@ -410,22 +323,49 @@ build(struct frame *f, const struct step *st, uint32_t seq)
 	}
 }
 
+/* Sends a step: a frame, or the bytes of one that is not a frame. */
+static void
+send_step(struct helper *h, const struct step *st, uint32_t seq)
+{
+	static uint8_t huge[KEYD_MAX_FRAME + 100];
+	static struct frame f;
+	uint8_t half[6] = { 0 };
+	uint32_t len = sizeof(huge);
+
+	switch (st->body) {
+	case B_SHORT:
+		send_raw(h, half, sizeof(half));
+		return;
+	case B_HUGE:
+		memcpy(huge, &len, 4);
+		huge[4] = (uint8_t)st->type;
+		send_raw(h, huge, sizeof(huge));
+		return;
+	}
+	build(&f, st, seq);
+	cr_assert_eq(frame_finish(&f), 0);
+	if (st->body == B_LONG_LEN)
+		f.buf[0] += 4;	/* claims more than is sent */
+	send_raw(h, f.buf, f.len);
+}
+
 /* Each step but an ending one must get its answer, for its number. */
 static void
 run_case(const struct protocol_case *pc)
 {
 	static uint8_t buf[KEYD_MAX_FRAME + 1];
-	static struct frame f;
 	struct helper h;
 	struct msg m;
 	uint32_t seq, why;
 	const struct step *st;
 
+	tcase = pc->name;
 	make_db();
 	start(&h, NULL);
 	for (seq = 1, st = pc->steps; st->type != 0; seq++, st++) {
-		build(&f, st, seq);
-		send_frame(&h, &f);
+		if (st->replay)
+			seq--;
+		send_step(&h, st, seq);
 		if (st[1].type == 0 && pc->ends[0] != '\0')
 			break;
 		cr_assert_gt(recv_answer(&h, buf, &m), 0, "%s: step %u got no "
@@ -487,18 +427,43 @@ ParameterizedTest(struct protocol_case *pc, keyd, permits)
 	run_case(pc);
 }
 
-Test(keyd, sign_without_begin_ends_helper)
+/*
+ * Frames and payloads that are not the protocol's: each ends the helper
+ * unanswered, with its message, and a well-formed request it cannot
+ * grant gets a failure answer and the helper serves on.
+ */
+ParameterizedTestParameters(keyd, frames)
 {
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, dg[32] = { 1 };
+	static struct protocol_case c[] = {
+		{ "truncated_frame", { BAD(KEYD_REQ_HELLO, B_SHORT) }, "BWK0515E", "" },
+		{ "oversized_frame", { BAD(KEYD_REQ_HELLO, B_HUGE) },
+		    "BWK0519E", "" },
+		{ "length_field_lies", { BAD(KEYD_REQ_HELLO, B_LONG_LEN) },
+		    "BWK0515E", "" },
+		{ "trailing_bytes", { BAD(KEYD_REQ_HELLO, B_TRAILING) },
+		    "BWK0517E", "" },
+		{ "unknown_type", { HELLO, BAD(42, B_NONE) }, "BWK0518E", "" },
+		{ "answer_type_as_request", { BAD(KEYD_ANS_HELLO, B_HELLO) },
+		    "BWK0518E", "" },
+		{ "wrong_sequence", { HELLO,
+		    { KEYD_REQ_TRUST, B_SRV1, 0, 0, 1 } }, "BWK0509E", "" },
+		{ "other_server", { HELLO, BAD(KEYD_REQ_TRUST, B_SRV2) },
+		    "BWK0510E", "" },
+		{ "sign_input_shapes_checked", { HELLO, BEGIN,
+		    BAD(KEYD_REQ_SIGN, B_SIGN_RAW) }, "BWK0512E", "" },
+		{ "ecdsa_digest_length_checked", { HELLO, BEGIN,
+		    BAD(KEYD_REQ_SIGN, B_SIGN_SHORT) }, "BWK0512E", "" },
+		{ "wrong_key_is_a_failure_answer", { HELLO, BEGIN, SIGN }, "",
+		    "" },
+	};
 
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	sign_req(&f, 2, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, dg, sizeof(dg));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0516E");
+	return cr_make_param_array(struct protocol_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct protocol_case *pc, keyd, frames)
+{
+	run_case(pc);
 }
 
 /* What the code under test printed on standard error. */
@@ -806,60 +771,6 @@ Test(keyd, one_signature_per_handshake)
 	trust_list_free(&t);
 	client_id_free(&id);
 	keyd_close(&c);
-}
-
-Test(keyd, sign_input_shapes_checked)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, in[83];
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	/* a raw 83-byte block is not a DigestInfo: no raw RSA oracle */
-	memset(in, 0x41, sizeof(in));
-	sign_req(&f, 3, KEYD_SIG_RSA_PKCS1, KEYD_SHA512, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0512E");
-}
-
-Test(keyd, ecdsa_digest_length_checked)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, in[31] = { 0 };
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0512E");
-}
-
-Test(keyd, wrong_key_is_a_failure_answer)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 9 }, in[32] = { 0 };
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
-	struct msg m;
-	uint32_t why;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	cr_assert_gt(recv_answer(&h, buf, &m), 0);
-	cr_assert_eq(m.type, KEYD_ANS_FAIL);
-	cr_assert_eq(msg_get_h32(&m, &why), 0);
-	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
-	cr_assert_eq(stop(&h), 0);
 }
 
 /*
