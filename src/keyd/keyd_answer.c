@@ -527,8 +527,11 @@ keyd_init(struct keyd *k)
 	k->state = KS_START;
 	for (b = 0; b < KB_N; b++)
 		k->budget[b] = budgets[b].start;
-	if (wc_InitRng(&k->rng) != 0)
+	if (wc_InitRng(&k->rng) != 0) {
+		bwk_msg("BWK0554E", "cannot set up %s for the client key; "
+		    "stopping", "the random number generator");
 		return -1;
+	}
 	return keyd_load_client_key(k);
 }
 
