@@ -283,7 +283,7 @@ check: deps
 	@echo "== tests (clang, ASan + UBSan)"
 	$(call run_tests,build/asan,$(ASAN_ENV))
 	@$(MAKE) --no-print-directory fuzz-check
-	@echo "== every message ID is documented"
+	@echo "== every message ID is documented, with the texts the code prints"
 	@scripts/check-messages.sh
 	@echo "== make check: all passed"
 
