@@ -221,7 +221,7 @@ $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
 
 # Fuzz targets: clang with libFuzzer, built from the sources of the side
 # they test (src/lib and src/kdb for the file formats).
-FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h)
+FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h fuzz/*.h)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
@@ -314,7 +314,7 @@ check: deps
 	@echo "== tests (clang, ASan + UBSan)"
 	$(call run_tests,build/asan,$(ASAN_ENV))
 	@$(MAKE) --no-print-directory fuzz-check
-	@echo "== every message ID is documented"
+	@echo "== every message ID is documented, with the texts the code prints"
 	@scripts/check-messages.sh
 	@echo "== make check: all passed"
 

@@ -18,19 +18,7 @@
 #include "../src/lib/msg.h"
 #include "../src/lib/util.h"
 #include "../src/lib/x509.h"
-
-/* A fixed "now" (2027-01-01 00:00:00 UTC): runs must be reproducible. */
-#define FUZZ_NOW	((int64_t)1798761600)
-
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "fuzz_certfile: property violated: %s\n", what);
-	abort();
-}
+#include "fuzz_common.h"
 
 /* Independent check that s (of capacity cap) is safe to print. */
 static void
@@ -41,10 +29,10 @@ check_printable(const char *s, size_t cap)
 	uint32_t cp;
 
 	if (len >= cap)
-		fail("sanitized string not NUL-terminated within its buffer");
+		fuzz_fail("sanitized string not NUL-terminated within its buffer");
 	for (i = 0; i < len; i += n) {
 		if (p[i] < 0x20 || p[i] == 0x7f)
-			fail("sanitized string holds a C0 control or DEL");
+			fuzz_fail("sanitized string holds a C0 control or DEL");
 		if (p[i] < 0x80) {
 			n = 1;
 			continue;
@@ -56,18 +44,18 @@ check_printable(const char *s, size_t cap)
 		else if (p[i] >= 0xf0 && p[i] <= 0xf4)
 			n = 4, cp = p[i] & 0x07;
 		else
-			fail("sanitized string is not UTF-8 (bad lead byte)");
+			fuzz_fail("sanitized string is not UTF-8 (bad lead byte)");
 		if (i + n > len)
-			fail("sanitized string ends inside a UTF-8 sequence");
+			fuzz_fail("sanitized string ends inside a UTF-8 sequence");
 		for (k = 1; k < n; k++) {
 			if ((p[i + k] & 0xc0) != 0x80)
-				fail("sanitized string is not UTF-8");
+				fuzz_fail("sanitized string is not UTF-8");
 			cp = cp << 6 | (p[i + k] & 0x3f);
 		}
 		if ((n == 2 && cp < 0xa0) || (n == 3 && cp < 0x800) ||
 		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
-			fail("sanitized string holds C1, overlong or bad UTF-8");
+			fuzz_fail("sanitized string holds C1, overlong or bad UTF-8");
 	}
 }
 
@@ -80,15 +68,6 @@ sanitize_check(const char *s)
 	check_printable(small, sizeof(small));
 	bwk_sanitize(s, tiny, sizeof(tiny));
 	check_printable(tiny, sizeof(tiny));
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
-	return 0;
 }
 
 int
@@ -109,17 +88,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	why[0] = '\0';
 	if (certfile_split(data, size, &certs, &id, why, sizeof(why)) == -1) {
 		if (id == NULL || strnlen(why, sizeof(why)) >= sizeof(why))
-			fail("certfile_split failed without a message");
+			fuzz_fail("certfile_split failed without a message");
 		if (certs.n != 0)
-			fail("certfile_split failed but left certificates");
+			fuzz_fail("certfile_split failed but left certificates");
 		return 0;
 	}
 	if (certs.n == 0 || certs.n > CERTFILE_MAX_CERTS)
-		fail("certfile_split returned no or too many certificates");
+		fuzz_fail("certfile_split returned no or too many certificates");
 	for (i = 0; i < certs.n; i++) {
 		if (certs.c[i].der == NULL || certs.c[i].len == 0 ||
 		    certs.c[i].len > CERT_DER_MAX)
-			fail("certfile_split returned a bad DER blob");
+			fuzz_fail("certfile_split returned a bad DER blob");
 		if (x509_inspect(certs.c[i].der, certs.c[i].len, &ci, why,
 		    sizeof(why)) == -1)
 			continue;
@@ -128,11 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		id = NULL;
 		if (x509_policy(&ci, FUZZ_NOW, 1, &id, why, sizeof(why)) !=
 		    X509_OK && id == NULL)
-			fail("x509_policy refused without a message ID");
+			fuzz_fail("x509_policy refused without a message ID");
 		sanitize_check(ci.subject);
 	}
 	cert_list_free(&certs);
 	if (certs.n != 0)
-		fail("cert_list_free left entries");
+		fuzz_fail("cert_list_free left entries");
 	return 0;
 }

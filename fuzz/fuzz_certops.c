@@ -38,8 +38,8 @@
 #include "../src/lib/msg.h"
 #include "../src/kdb/store.h"
 
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_SETUP	certops_setup
+#include "fuzz_common.h"
 
 #define MAX_OPS		24
 #define NOPS		11	/* the cases of run() */
@@ -193,9 +193,7 @@ static char	path[NFILES_CERT + 2][128];
 static void
 fail(const char *what, int op, int status)
 {
-	fprintf(stderr, "fuzz_certops: property violated: %s (op %d, exit %d)\n",
-	    what, op, status);
-	abort();
+	fuzz_fail("%s (op %d, exit %d)", what, op, status);
 }
 
 static void
@@ -230,16 +228,13 @@ reset(void)
 	(void)rmdir(dbdir);
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+certops_setup(void)
 {
 	const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	size_t i;
 	FILE *f;
 
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
 	bwk_prog = "bulwark-cert";
 	/* the commands print their results; nobody reads them here */
 	if (freopen("/dev/null", "w", stdout) == NULL)
@@ -255,7 +250,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		    fputs(files[i].text, f) == EOF || fclose(f) != 0)
 			abort();
 	}
-	return 0;
 }
 
 /* A cursor over the input; reads past the end give zeros. */

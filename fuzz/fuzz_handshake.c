@@ -41,6 +41,9 @@
 #include "../src/tls/session.h"
 #include "../src/verify/verify.h"
 
+#define FUZZ_SETUP	handshake_setup
+#include "fuzz_common.h"
+
 /* 2027-06-01: the recorded seeds' certificates are valid then. */
 #define FUZZ_TIME	1811808000
 #define STREAM_MAX	(256 * 1024)
@@ -131,10 +134,11 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 	return 1;
 }
 
-void
+int
 keyd_close(struct keyd_conn *c)
 {
 	(void)c;
+	return 0;
 }
 
 void
@@ -313,15 +317,12 @@ load_key(const char *pem, ecc_key *k)
 		abort();
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+handshake_setup(void)
 {
 	char why[256];
 	int n;
 
-	(void)argc;
-	(void)argv;
-	bwk_quiet = getenv("BWK_FUZZ_VERBOSE") == NULL;
 	(void)chain_psl_load(why, sizeof(why));
 	if (wolfSSL_Init() != WOLFSSL_SUCCESS || policy_load(NULL, &policy) != 0 ||
 	    wc_InitRng(&rng) != 0)
@@ -338,7 +339,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (n <= 0)
 		abort();
 	client_spki_len = (size_t)n;
-	return 0;
 }
 
 static void

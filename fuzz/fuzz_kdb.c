@@ -21,9 +21,7 @@
 #include "../src/kdb/kdb.h"
 #include "../src/lib/msg.h"
 #include "../src/kdb/stash.h"
-
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_common.h"
 
 /* Not a secret: the seeds in fuzz/corpus/fuzz_kdb are sealed with it. */
 static const struct stash fixed_stash = { {
@@ -34,19 +32,12 @@ static const struct stash fixed_stash = { {
 } };
 
 static void
-fail(const char *what)
-{
-	fprintf(stderr, "fuzz_kdb: property violated: %s\n", what);
-	abort();
-}
-
-static void
 check_same(const struct kdb *a, const struct kdb *b)
 {
 	size_t i;
 
 	if (a->n != b->n)
-		fail("reopened database has another entry count");
+		fuzz_fail("reopened database has another entry count");
 	for (i = 0; i < a->n; i++) {
 		const struct kdb_entry *x = &a->e[i], *y = &b->e[i];
 
@@ -57,7 +48,7 @@ check_same(const struct kdb *a, const struct kdb *b)
 		    x->not_after != y->not_after ||
 		    memcmp(x->fpr, y->fpr, sizeof(x->fpr)) != 0 ||
 		    x->len != y->len || memcmp(x->data, y->data, x->len) != 0)
-			fail("reopened database differs from the original");
+			fuzz_fail("reopened database differs from the original");
 	}
 }
 
@@ -72,24 +63,24 @@ plaintext_roundtrip(const uint8_t *data, size_t size)
 
 	if (kdb_decode(data, size, &db) != KDB_OK) {
 		if (db.n != 0 || db.e != NULL)
-			fail("kdb_decode failed but left entries");
+			fuzz_fail("kdb_decode failed but left entries");
 		return;
 	}
 	if ((e = kdb_encode(&db, &enc, &elen)) != KDB_OK) {
 		if (e == KDB_E_NOMEM)
 			goto out;
-		fail("kdb_encode refused what kdb_decode accepted");
+		fuzz_fail("kdb_encode refused what kdb_decode accepted");
 	}
 	if (elen != size || memcmp(enc, data, size) != 0)
-		fail("kdb_encode(kdb_decode(x)) != x: decode accepts a "
+		fuzz_fail("kdb_encode(kdb_decode(x)) != x: decode accepts a "
 		    "non-canonical encoding");
 	if (kdb_decode(enc, elen, &db2) != KDB_OK)
-		fail("kdb_decode refused what kdb_encode wrote");
+		fuzz_fail("kdb_decode refused what kdb_encode wrote");
 	check_same(&db, &db2);
 	if (kdb_encode(&db2, &enc2, &elen2) != KDB_OK)
-		fail("second kdb_encode failed");
+		fuzz_fail("second kdb_encode failed");
 	if (elen2 != elen || memcmp(enc2, enc, elen) != 0)
-		fail("re-encoding differs byte for byte");
+		fuzz_fail("re-encoding differs byte for byte");
 	kdb_free(&db2);
 out:
 	free(enc);
@@ -112,35 +103,26 @@ seal_roundtrip(const uint8_t *plain, size_t size)
 	if ((e = kdb_seal(&db, &fixed_stash, &sealed, &slen)) != KDB_OK) {
 		if (e == KDB_E_NOMEM)
 			goto out;
-		fail("kdb_seal failed on a decoded database");
+		fuzz_fail("kdb_seal failed on a decoded database");
 	}
 	if (kdb_parse_header(sealed, slen, &h) != KDB_OK ||
 	    h.generation != db.generation + 1 ||
 	    (size_t)h.ctlen + KDB_HEADER_LEN + KDB_TAG_LEN != slen)
-		fail("kdb_seal wrote a header kdb_parse_header refuses");
+		fuzz_fail("kdb_seal wrote a header kdb_parse_header refuses");
 	if (kdb_open(sealed, slen, &fixed_stash, &db2) != KDB_OK)
-		fail("kdb_open refused what kdb_seal wrote");
+		fuzz_fail("kdb_open refused what kdb_seal wrote");
 	if (db2.generation != db.generation + 1)
-		fail("reopened generation is not the original's + 1");
+		fuzz_fail("reopened generation is not the original's + 1");
 	check_same(&db, &db2);
 	kdb_free(&db2);
 	/* one flipped ciphertext/tag bit must be caught by GCM */
 	sealed[slen - 1] ^= 0x01;
 	if (kdb_open(sealed, slen, &fixed_stash, &db2) != KDB_E_AUTH)
-		fail("kdb_open accepted a damaged tag");
+		fuzz_fail("kdb_open accepted a damaged tag");
 	kdb_free(&db2);
 out:
 	free(sealed);
 	kdb_free(&db);
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
-	return 0;
 }
 
 int
@@ -153,7 +135,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* (a) */
 	if (kdb_parse_header(data, size, &h) == KDB_OK &&
 	    (size_t)h.ctlen + KDB_HEADER_LEN + KDB_TAG_LEN != size)
-		fail("kdb_parse_header accepted a length mismatch");
+		fuzz_fail("kdb_parse_header accepted a length mismatch");
 
 	/* (b) */
 	plaintext_roundtrip(data, size);
@@ -161,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* (c) */
 	e = kdb_open(data, size, &fixed_stash, &db);
 	if (e != KDB_OK && (db.n != 0 || db.e != NULL))
-		fail("kdb_open failed but left entries");
+		fuzz_fail("kdb_open failed but left entries");
 	kdb_free(&db);
 	if (size >= 1 && (data[0] & 1))
 		seal_roundtrip(data + 1, size - 1);

@@ -18,6 +18,9 @@
 #include "../src/lib/msg.h"
 #include "../src/keyd/keyd.h"
 
+#define FUZZ_SETUP	keyd_setup
+#include "fuzz_common.h"
+
 static struct kdb base;
 
 static void
@@ -55,8 +58,8 @@ copy_db(struct kdb *out)
 	}
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+keyd_setup(void)
 {
 	static const uint8_t fake_cert[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
 	static const uint8_t pw[] = "\x02n1secret";
@@ -65,9 +68,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	ecc_key k;
 	int n;
 
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
 	/*
 	 * A fixed P-256 key, so the seeds can carry its key id: the helper
 	 * decodes it from DER as it would from disk.
@@ -87,7 +87,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    sizeof(fake_cert));
 	add(KDB_CLIENT_KEY, "client-key@srv1", "srv1", der, (size_t)n);
 	add(KDB_NODE_PASSWORD, "nodepw@srv1", "srv1", pw, sizeof(pw) - 1);
-	return 0;
 }
 
 /* Answers are built in full (frame_finish checks them) and dropped. */

@@ -15,16 +15,7 @@
 #include <string.h>
 
 #include "../src/client/options.c"
-
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-fail_prop(const char *what)
-{
-	fprintf(stderr, "fuzz_options: property violated: %s\n", what);
-	abort();
-}
+#include "fuzz_common.h"
 
 static char a_sn[] = "-servername=alpha";
 static char a_se[] = "-se=beta";
@@ -68,38 +59,38 @@ check_result(const struct bwk_options *o)
 	    !terminated(o->nodename, sizeof(o->nodename)) ||
 	    !terminated(o->passworddir, sizeof(o->passworddir)) ||
 	    !terminated(o->sandbox_user, sizeof(o->sandbox_user)))
-		fail_prop("a string is not terminated");
+		fuzz_fail("a string is not terminated");
 	if (!server_ok(o->servername))
-		fail_prop("bad server name accepted");
+		fuzz_fail("bad server name accepted");
 	if (!address_ok(o->address, &v6))
-		fail_prop("bad address accepted");
+		fuzz_fail("bad address accepted");
 	if (o->commmethod == OPT_COMM_TCPIP && v6)
-		fail_prop("IPv6 address with COMMMETHOD TCPIP accepted");
+		fuzz_fail("IPv6 address with COMMMETHOD TCPIP accepted");
 	if (bwk_parse_long(o->port, 1, 65535, &l) != 0 || l != o->portnum)
-		fail_prop("bad port");
+		fuzz_fail("bad port");
 	if (bwk_parse_long(o->adminport, 1, 65535, &l) != 0 ||
 	    l != o->adminportnum)
-		fail_prop("bad admin port");
+		fuzz_fail("bad admin port");
 	if (o->nodename[0] != '\0' && !node_ok(o->nodename))
-		fail_prop("bad node name accepted");
+		fuzz_fail("bad node name accepted");
 	if (o->passworddir[0] != '\0' && !dir_ok(o->passworddir))
-		fail_prop("bad password directory accepted");
+		fuzz_fail("bad password directory accepted");
 	if (!user_ok(o->sandbox_user))
-		fail_prop("bad sandbox user accepted");
+		fuzz_fail("bad sandbox user accepted");
 	if ((o->ssl | o->fipsmode | o->acceptcert | o->disablelegacy |
 	    o->systemca | o->has_fingerprint | o->passwordaccess) & ~1)
-		fail_prop("a YES/NO field is not 0 or 1");
+		fuzz_fail("a YES/NO field is not 0 or 1");
 	if (o->sslrequired < OPT_SSLREQ_DEFAULT ||
 	    o->sslrequired > OPT_SSLREQ_SERVERONLY ||
 	    o->commmethod < OPT_COMM_DEFAULT ||
 	    o->commmethod > OPT_COMM_V6TCPIP)
-		fail_prop("an enum field is out of range");
+		fuzz_fail("an enum field is out of range");
 	if (o->nnotes > OPT_MAX_NOTES)
-		fail_prop("too many notes");
+		fuzz_fail("too many notes");
 	for (i = 0; i < o->nnotes; i++)
 		if (!terminated(o->notes[i], sizeof(o->notes[i])) ||
 		    o->notes[i][0] == '\0')
-			fail_prop("a note is empty or not terminated");
+			fuzz_fail("a note is empty or not terminated");
 }
 
 static void
@@ -115,16 +106,16 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 	    userlen, argc, argv, &a);
 	if (r != 0) {
 		if (r != -1)
-			fail_prop("options_load_buffers returned not 0 or -1");
+			fuzz_fail("options_load_buffers returned not 0 or -1");
 		if (memcmp(&a, &pat, sizeof(a)) != 0)
-			fail_prop("the output was changed by a failed parse");
+			fuzz_fail("the output was changed by a failed parse");
 		return;
 	}
 	check_result(&a);
 	memset(&b, 0, sizeof(b));
 	if (options_load_buffers("dsm.sys", sys, syslen, "dsm.opt", user,
 	    userlen, argc, argv, &b) != 0)
-		fail_prop("a second parse failed");
+		fuzz_fail("a second parse failed");
 	/* Padding aside, the results agree: compare through a copy. */
 	if (strcmp(a.servername, b.servername) != 0 ||
 	    strcmp(a.address, b.address) != 0 ||
@@ -142,16 +133,7 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 	    a.systemca != b.systemca ||
 	    strcmp(a.sandbox_user, b.sandbox_user) != 0 ||
 	    a.nnotes != b.nnotes)
-		fail_prop("two parses of the same input differ");
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
-	return 0;
+		fuzz_fail("two parses of the same input differ");
 }
 
 int

@@ -8,17 +8,9 @@
 #include <string.h>
 
 #include "../src/tls/policy.c"
+#include "fuzz_common.h"
 
 const char policy_builtin_text[] = "";
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
-	return 0;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

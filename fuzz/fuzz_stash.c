@@ -10,25 +10,7 @@
 
 #include "../src/lib/msg.h"
 #include "../src/kdb/stash.h"
-
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-fail(const char *what)
-{
-	fprintf(stderr, "fuzz_stash: property violated: %s\n", what);
-	abort();
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
-	return 0;
-}
+#include "fuzz_common.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -39,16 +21,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (stash_parse(data, size, &st, &why) == -1) {
 		if (why == NULL)
-			fail("stash_parse failed without a reason");
+			fuzz_fail("stash_parse failed without a reason");
 		return 0;
 	}
 	if (size != STASH_FILE_LEN)
-		fail("stash_parse accepted a file of the wrong length");
+		fuzz_fail("stash_parse accepted a file of the wrong length");
 	stash_encode(&st, out);
 	if (memcmp(out, data, STASH_FILE_LEN) != 0)
-		fail("stash_encode does not reproduce the parsed file");
+		fuzz_fail("stash_encode does not reproduce the parsed file");
 	if (stash_id(&st, id) != 0)
-		fail("stash_id failed on a parsed stash");
+		fuzz_fail("stash_id failed on a parsed stash");
 	stash_wipe(&st);
 	return 0;
 }

@@ -33,33 +33,21 @@
 #include "../src/lib/der.h"
 #include "../src/lib/msg.h"
 
-/* A fixed "now" (2027-01-01 00:00:00 UTC): runs must be reproducible. */
-#define FUZZ_NOW	((int64_t)1798761600)
 #define MAX_CERTS	24
 #define MAX_CRLS	8
 
-int	LLVMFuzzerInitialize(int *argc, char ***argv);
-int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#define FUZZ_SETUP	verify_setup
+#include "fuzz_common.h"
 
 static void
-fail(const char *what)
-{
-	fprintf(stderr, "fuzz_verify: property violated: %s\n", what);
-	abort();
-}
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+verify_setup(void)
 {
 	char why[256];
 
-	(void)argc;
-	(void)argv;
-	bwk_quiet = 1;
 	/* as the client does, before anything untrusted is read */
 	if (chain_psl_load(why, sizeof(why)) == -1)
-		fprintf(stderr, "fuzz_verify: no Public Suffix List: %s\n", why);
-	return 0;
+		fprintf(stderr, "%s: no Public Suffix List: %s\n", fuzz_name,
+		    why);
 }
 
 static void
@@ -70,27 +58,27 @@ check(const struct chain_input *in, enum chain_reason r,
 	size_t i;
 
 	if ((int)r < 0 || r >= CHAIN_E_MAX || res->reason != r)
-		fail("an unknown reason, or not the one in the result");
+		fuzz_fail("an unknown reason, or not the one in the result");
 	if (strncmp(id, "BWK07", 5) != 0 || strlen(id) != 8)
-		fail("a reason without its message ID");
+		fuzz_fail("a reason without its message ID");
 	if (memchr(res->subject, '\0', sizeof(res->subject)) == NULL ||
 	    memchr(res->detail, '\0', sizeof(res->detail)) == NULL)
-		fail("a result text not terminated in its buffer");
+		fuzz_fail("a result text not terminated in its buffer");
 	if (res->path_len > CHAIN_MAX_PATH)
-		fail("a path longer than CHAIN_MAX_PATH");
+		fuzz_fail("a path longer than CHAIN_MAX_PATH");
 	for (i = 0; i < res->path_len; i++)
 		if ((res->path[i].src == CHAIN_SRC_ANCHOR &&
 		    res->path[i].index >= in->n_anchors) ||
 		    (res->path[i].src == CHAIN_SRC_INTERMEDIATE &&
 		    res->path[i].index >= in->n_intermediates))
-			fail("a path entry that indexes past the input");
+			fuzz_fail("a path entry that indexes past the input");
 	if (r != CHAIN_OK)
 		return;
 	if (res->path_len == 0 ||
 	    res->path[res->path_len - 1].src != CHAIN_SRC_ANCHOR)
-		fail("an accepted path that does not end at an anchor");
+		fuzz_fail("an accepted path that does not end at an anchor");
 	if (res->path_len > 1 && res->path[0].src != CHAIN_SRC_LEAF)
-		fail("an accepted path that does not start at the leaf");
+		fuzz_fail("an accepted path that does not start at the leaf");
 }
 
 static void

@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,15 +128,18 @@ send_frame(struct helper *h, struct frame *f)
 	send_raw(h, f->buf, f->len);
 }
 
+/* The case of a table-driven test, for the messages of the helpers below. */
+static const char *tcase = "";
+
 /* The next answer, or 0 when the helper has closed the socket. */
 static ssize_t
 recv_answer(struct helper *h, uint8_t *buf, struct msg *m)
 {
 	ssize_t n = frame_recv(h->fd, buf, 10000);
 
-	cr_assert_neq(n, -1, "no answer from the helper");
+	cr_assert_neq(n, -1, "%s: no answer from the helper", tcase);
 	if (n > 0)
-		cr_assert_eq(msg_parse(buf, (size_t)n, m), 0);
+		cr_assert_eq(msg_parse(buf, (size_t)n, m), 0, "%s", tcase);
 	return n;
 }
 
@@ -146,7 +151,7 @@ hello(struct helper *h, uint32_t seq)
 	struct msg m;
 
 	frame_init(&f, KEYD_REQ_HELLO, seq);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	send_frame(h, &f);
 	cr_assert_gt(recv_answer(h, buf, &m), 0, "%s", errtext(h));
 	cr_assert_eq(m.type, KEYD_ANS_HELLO);
@@ -175,12 +180,14 @@ ends_with(struct helper *h, const char *id)
 	struct msg m;
 	int st;
 
-	cr_assert_eq(recv_answer(h, buf, &m), 0, "the helper answered");
+	cr_assert_eq(recv_answer(h, buf, &m), 0, "%s: the helper answered",
+	    tcase);
 	st = stop(h);
-	cr_assert_neq(st, 0);
-	cr_assert_lt(st, 128, "the helper crashed (status %d): %s", st,
+	cr_assert_neq(st, 0, "%s", tcase);
+	cr_assert_lt(st, 128, "%s: the helper crashed (status %d): %s", tcase,
+	    st, errtext(h));
+	cr_assert(t_contains(errtext(h), id), "%s: want %s: %s", tcase, id,
 	    errtext(h));
-	cr_assert(t_contains(errtext(h), id), "want %s: %s", id, errtext(h));
 }
 
 Test(keyd, hello_trust_begin)
@@ -199,8 +206,8 @@ Test(keyd, hello_trust_begin)
 	send_frame(&h, &f);
 	cr_assert_gt(recv_answer(&h, buf, &m), 0);
 	cr_assert_eq(m.type, KEYD_ANS_TRUST);
-	cr_assert_eq(msg_get16(&m, &idx), 0);
-	cr_assert_eq(msg_get16(&m, &total), 0);
+	cr_assert_eq(msg_get_h16(&m, &idx), 0);
+	cr_assert_eq(msg_get_h16(&m, &total), 0);
 	cr_assert_eq(idx, 0);
 	cr_assert_eq(total, 1, "one pinned certificate, no secrets");
 	frame_init(&f, KEYD_REQ_BEGIN, 3);
@@ -212,157 +219,520 @@ Test(keyd, hello_trust_begin)
 	cr_assert_eq(stop(&h), 0, "%s", errtext(&h));
 }
 
-Test(keyd, truncated_frame_ends_helper)
-{
-	struct helper h;
-	uint8_t b[6] = { 0 };
-
-	make_db();
-	start(&h, NULL);
-	send_raw(&h, b, sizeof(b));
-	ends_with(&h, "BWK0515E");
-}
-
-Test(keyd, oversized_frame_ends_helper)
-{
-	struct helper h;
-	static uint8_t b[KEYD_MAX_FRAME + 100];
-	uint32_t len = sizeof(b);
-
-	make_db();
-	start(&h, NULL);
-	memcpy(b, &len, 4);
-	b[4] = KEYD_REQ_HELLO;
-	send_raw(&h, b, sizeof(b));
-	ends_with(&h, "BWK0519E");
-}
-
-Test(keyd, length_field_lies)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
-	cr_assert_eq(frame_finish(&f), 0);
-	f.buf[0] += 4;	/* claims more than was sent */
-	send_raw(&h, f.buf, f.len);
-	ends_with(&h, "BWK0515E");
-}
-
-Test(keyd, trailing_bytes_end_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
-	frame_put8(&f, 0);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0517E");
-}
-
-Test(keyd, unknown_type_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, 42, 2);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0518E");
-}
-
-Test(keyd, answer_type_as_request_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_ANS_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0518E");
-}
-
-Test(keyd, trust_before_hello_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	frame_init(&f, KEYD_REQ_TRUST, 1);
-	frame_put_label(&f, "srv1");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0516E");
-}
-
-Test(keyd, wrong_sequence_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, KEYD_REQ_TRUST, 1);	/* a replay of number 1 */
-	frame_put_label(&f, "srv1");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0509E");
-}
-
-Test(keyd, other_server_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	frame_init(&f, KEYD_REQ_TRUST, 2);
-	frame_put_label(&f, "srv2");
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0510E");
-}
-
 static void
 sign_req(struct frame *f, uint32_t seq, int scheme, int hash,
     const uint8_t *keyid, const uint8_t *in, size_t inlen)
 {
 	frame_init(f, KEYD_REQ_SIGN, seq);
-	frame_put8(f, (uint8_t)scheme);
-	frame_put8(f, (uint8_t)hash);
+	frame_put_u8(f, (uint8_t)scheme);
+	frame_put_u8(f, (uint8_t)hash);
 	frame_put(f, keyid, KEYD_KEYID_LEN);
-	frame_put16(f, (uint16_t)inlen);
+	frame_put_h16(f, (uint16_t)inlen);
 	frame_put(f, in, inlen);
 }
 
-Test(keyd, sign_without_begin_ends_helper)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, dg[32] = { 1 };
+/*
+ * Requests as the permit tests send them over the raw socket: a type and
+ * one of these payloads. (Criterion copies the cases into each test's
+ * process by value, so they hold no pointers.)
+ */
+enum body {
+	B_NONE,
+	B_HELLO,	/* u32 KEYD_VERSION */
+	B_SRV1,		/* label srv1, the bound server */
+	B_SRV2,		/* label srv2, another server */
+	B_SIGN,		/* ECDSA SHA-256 for a key id of zeros: FAIL, no key */
+	B_SIGN_RAW,	/* PKCS#1 SHA-512 over 83 raw bytes, no DigestInfo */
+	B_SIGN_SHORT,	/* ECDSA SHA-256 over a 31-byte "digest" */
+	B_ACCEPT,	/* srv1, dates around now, 5 bytes: FAIL, refused */
+	B_TRAILING,	/* a HELLO with one byte after its version */
+	/* not frames of the type: sent as they are */
+	B_SHORT,	/* 6 bytes, half a header */
+	B_HUGE,		/* a datagram larger than KEYD_MAX_FRAME */
+	B_LONG_LEN,	/* a HELLO whose length field claims 4 bytes more */
+};
 
+struct step {
+	uint16_t	type;
+	uint8_t		body;
+	uint16_t	answer;		/* 0: the request's own answer */
+	uint8_t		reason;		/* of a FAIL answer */
+	uint8_t		replay;		/* 1: the number before, again */
+};
+
+#define HELLO		{ KEYD_REQ_HELLO, B_HELLO, 0, 0, 0 }
+#define TRUST		{ KEYD_REQ_TRUST, B_SRV1, 0, 0, 0 }
+#define BEGIN		{ KEYD_REQ_BEGIN, B_SRV1, 0, 0, 0 }
+#define SIGN		{ KEYD_REQ_SIGN, B_SIGN, KEYD_ANS_FAIL, \
+			    KEYD_FAIL_NO_KEY, 0 }
+#define ACCEPT		{ KEYD_REQ_ACCEPT, B_ACCEPT, KEYD_ANS_FAIL, \
+			    KEYD_FAIL_REFUSED, 0 }
+/* a request of this type and payload, which the helper does not answer */
+#define BAD(type, body)	{ (type), (body), 0, 0, 0 }
+
+struct protocol_case {
+	char		name[48];
+	struct step	steps[12];	/* up to the first of type 0 */
+	char		ends[10];	/* the last step ends the helper with it */
+	char		unsaid[10];	/* an ID that must not follow it */
+};
+
+static void
+build(struct frame *f, const struct step *st, uint32_t seq)
+{
+	uint8_t zero[KEYD_KEYID_LEN] = { 0 }, raw[83];
+	int64_t now = bwk_now(), nb = now - 3600, na = now + 3600;
+
+	memset(raw, 0x41, sizeof(raw));
+	frame_init(f, st->type, seq);
+	switch (st->body) {
+	case B_HELLO:
+	case B_LONG_LEN:
+		frame_put_h32(f, KEYD_VERSION);
+		break;
+	case B_TRAILING:
+		frame_put_h32(f, KEYD_VERSION);
+		frame_put_u8(f, 0);
+		break;
+	case B_SRV1:
+		frame_put_label(f, "srv1");
+		break;
+	case B_SRV2:
+		frame_put_label(f, "srv2");
+		break;
+	case B_SIGN:
+		sign_req(f, seq, KEYD_SIG_ECDSA, KEYD_SHA256, zero, zero, 32);
+		break;
+	case B_SIGN_RAW:
+		/* 83 bytes is a SHA-512 DigestInfo's length: no raw RSA oracle */
+		sign_req(f, seq, KEYD_SIG_RSA_PKCS1, KEYD_SHA512, zero, raw,
+		    sizeof(raw));
+		break;
+	case B_SIGN_SHORT:
+		sign_req(f, seq, KEYD_SIG_ECDSA, KEYD_SHA256, zero, zero, 31);
+		break;
+	case B_ACCEPT:
+		frame_put_label(f, "srv1");
+		frame_put_h32(f, (uint32_t)((uint64_t)nb >> 32));
+		frame_put_h32(f, (uint32_t)nb);
+		frame_put_h32(f, (uint32_t)((uint64_t)na >> 32));
+		frame_put_h32(f, (uint32_t)na);
+		frame_put_h32(f, 5);
+		frame_put(f, "\x30\x03\x02\x01\x00", 5);
+		break;
+	}
+}
+
+/* Sends a step: a frame, or the bytes of one that is not a frame. */
+static void
+send_step(struct helper *h, const struct step *st, uint32_t seq)
+{
+	static uint8_t huge[KEYD_MAX_FRAME + 100];
+	static struct frame f;
+	uint8_t half[6] = { 0 };
+	uint32_t len = sizeof(huge);
+
+	switch (st->body) {
+	case B_SHORT:
+		send_raw(h, half, sizeof(half));
+		return;
+	case B_HUGE:
+		memcpy(huge, &len, 4);
+		huge[4] = (uint8_t)st->type;
+		send_raw(h, huge, sizeof(huge));
+		return;
+	}
+	build(&f, st, seq);
+	cr_assert_eq(frame_finish(&f), 0);
+	if (st->body == B_LONG_LEN)
+		f.buf[0] += 4;	/* claims more than is sent */
+	send_raw(h, f.buf, f.len);
+}
+
+/* Each step but an ending one must get its answer, for its number. */
+static void
+run_case(const struct protocol_case *pc)
+{
+	static uint8_t buf[KEYD_MAX_FRAME + 1];
+	struct helper h;
+	struct msg m;
+	uint32_t seq, why;
+	const struct step *st;
+
+	tcase = pc->name;
 	make_db();
 	start(&h, NULL);
-	hello(&h, 1);
-	sign_req(&f, 2, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, dg, sizeof(dg));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0516E");
+	for (seq = 1, st = pc->steps; st->type != 0; seq++, st++) {
+		if (st->replay)
+			seq--;
+		send_step(&h, st, seq);
+		if (st[1].type == 0 && pc->ends[0] != '\0')
+			break;
+		cr_assert_gt(recv_answer(&h, buf, &m), 0, "%s: step %u got no "
+		    "answer: %s", pc->name, seq, errtext(&h));
+		cr_assert_eq(m.type, st->answer ? st->answer : st->type + 1,
+		    "%s: step %u answered with type %u", pc->name, seq, m.type);
+		cr_assert_eq(m.seq, seq, "%s: step %u", pc->name, seq);
+		if (m.type == KEYD_ANS_FAIL) {
+			cr_assert_eq(msg_get_h32(&m, &why), 0);
+			cr_assert_eq(why, st->reason, "%s: step %u failed for "
+			    "reason %u", pc->name, seq, why);
+		}
+	}
+	if (pc->ends[0] == '\0') {
+		cr_assert_eq(stop(&h), 0, "%s: %s", pc->name, errtext(&h));
+		return;
+	}
+	ends_with(&h, pc->ends);
+	if (pc->unsaid[0] != '\0')
+		cr_assert(!t_contains(errtext(&h), pc->unsaid), "%s: %s",
+		    pc->name, errtext(&h));
+}
+
+/*
+ * Every permit of the table in src/lib/proto.h, over the raw socket:
+ * what each request needs, spends and refills.
+ */
+ParameterizedTestParameters(keyd, permits)
+{
+	static struct protocol_case c[] = {
+		{ "hello_twice", { HELLO, HELLO }, "BWK0516E", "" },
+		{ "trust_before_hello", { TRUST }, "BWK0516E", "" },
+		{ "begin_before_hello", { BEGIN }, "BWK0516E", "" },
+		{ "sign_before_hello", { SIGN }, "BWK0516E", "" },
+		{ "accept_before_hello", { ACCEPT }, "BWK0516E", "" },
+		{ "sign_without_begin", { HELLO, SIGN }, "BWK0516E", "" },
+		{ "second_sign_after_one_begin",
+		    { HELLO, BEGIN, SIGN, SIGN }, "BWK0516E", "BWK0517E" },
+		{ "begin_refills_one_sign",
+		    { HELLO, BEGIN, SIGN, BEGIN, SIGN, TRUST }, "", "" },
+		{ "begins_do_not_add_up",
+		    { HELLO, BEGIN, BEGIN, SIGN, SIGN }, "BWK0516E", "" },
+		{ "eight_begins_then_no_more",
+		    { HELLO, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN, BEGIN,
+		    BEGIN, BEGIN }, "BWK0508E", "BWK0517E" },
+		{ "second_accept", { HELLO, ACCEPT, ACCEPT }, "BWK0514E",
+		    "BWK0517E" },
+		{ "trust_needs_no_budget",
+		    { HELLO, TRUST, TRUST, BEGIN, TRUST, ACCEPT, TRUST }, "",
+		    "" },
+	};
+
+	return cr_make_param_array(struct protocol_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct protocol_case *pc, keyd, permits)
+{
+	run_case(pc);
+}
+
+/*
+ * Frames and payloads that are not the protocol's: each ends the helper
+ * unanswered, with its message, and a well-formed request it cannot
+ * grant gets a failure answer and the helper serves on.
+ */
+ParameterizedTestParameters(keyd, frames)
+{
+	static struct protocol_case c[] = {
+		{ "truncated_frame", { BAD(KEYD_REQ_HELLO, B_SHORT) }, "BWK0515E", "" },
+		{ "oversized_frame", { BAD(KEYD_REQ_HELLO, B_HUGE) },
+		    "BWK0519E", "" },
+		{ "length_field_lies", { BAD(KEYD_REQ_HELLO, B_LONG_LEN) },
+		    "BWK0515E", "" },
+		{ "trailing_bytes", { BAD(KEYD_REQ_HELLO, B_TRAILING) },
+		    "BWK0517E", "" },
+		{ "unknown_type", { HELLO, BAD(42, B_NONE) }, "BWK0518E", "" },
+		{ "answer_type_as_request", { BAD(KEYD_ANS_HELLO, B_HELLO) },
+		    "BWK0518E", "" },
+		{ "wrong_sequence", { HELLO,
+		    { KEYD_REQ_TRUST, B_SRV1, 0, 0, 1 } }, "BWK0509E", "" },
+		{ "other_server", { HELLO, BAD(KEYD_REQ_TRUST, B_SRV2) },
+		    "BWK0510E", "" },
+		{ "sign_input_shapes_checked", { HELLO, BEGIN,
+		    BAD(KEYD_REQ_SIGN, B_SIGN_RAW) }, "BWK0512E", "" },
+		{ "ecdsa_digest_length_checked", { HELLO, BEGIN,
+		    BAD(KEYD_REQ_SIGN, B_SIGN_SHORT) }, "BWK0512E", "" },
+		{ "wrong_key_is_a_failure_answer", { HELLO, BEGIN, SIGN }, "",
+		    "" },
+	};
+
+	return cr_make_param_array(struct protocol_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct protocol_case *pc, keyd, frames)
+{
+	run_case(pc);
+}
+
+/* What the code under test printed on standard error. */
+static char	captured[16384];
+static int	capsave = -1;
+static FILE	*capf;
+
+static void
+cap_begin(void)
+{
+	fflush(stderr);
+	cr_assert_not_null(capf = tmpfile());
+	cr_assert_neq(capsave = dup(2), -1);
+	cr_assert_neq(dup2(fileno(capf), 2), -1);
+	bwk_quiet = 0;
+}
+
+static const char *
+cap_end(void)
+{
+	size_t n;
+
+	bwk_quiet = 1;
+	fflush(stderr);
+	dup2(capsave, 2);
+	close(capsave);
+	rewind(capf);
+	n = fread(captured, 1, sizeof(captured) - 1, capf);
+	captured[n] = '\0';
+	fclose(capf);
+	return captured;
+}
+
+/* A connection whose helper is the test: it writes the answers itself. */
+static void
+fake_helper(struct keyd_conn *c, int *peer)
+{
+	int sv[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0,
+	    sv), 0);
+	memset(c, 0, sizeof(*c));
+	c->fd = sv[0];
+	*peer = sv[1];
+}
+
+struct trust_answer {
+	uint16_t	idx, total;
+	uint8_t		kind, own;
+	uint32_t	len;
+};
+
+struct trust_case {
+	char			name[32];
+	struct trust_answer	a[4];
+	int			n;		/* frames the helper sends */
+	int			rc;		/* keyd_trust's result */
+	size_t			certs;		/* and the list's length */
+};
+
+/*
+ * keyd_trust against answers a helper that lies could send: the list is
+ * whole, as the first frame announced it, or there is none. A later
+ * frame that said total 0 used to end the loop with the frames before it
+ * taken as the whole list.
+ */
+ParameterizedTestParameters(keyd, trust_answers)
+{
+	static struct trust_case c[] = {
+		{ "nothing", { { 0, 0, 0, 0, 0 } }, 1, 0, 0 },
+		{ "two", { { 0, 2, KDB_PINNED, 1, 5 }, { 1, 2, KDB_CA, 0, 5 } },
+		    2, 0, 2 },
+		{ "later_total_zero", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 1, 0, 0, 0, 0 } }, 2, -1, 0 },
+		{ "later_total_grows", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 1, 3, KDB_CA, 0, 5 }, { 2, 3, KDB_CA, 0, 5 } }, 3, -1, 0 },
+		{ "later_total_shrinks", { { 0, 3, KDB_PINNED, 1, 5 },
+		    { 1, 2, KDB_CA, 0, 5 } }, 2, -1, 0 },
+		{ "index_skipped", { { 0, 2, KDB_PINNED, 1, 5 },
+		    { 2, 2, KDB_CA, 0, 5 } }, 2, -1, 0 },
+		{ "unknown_kind", { { 0, 1, 3, 1, 5 } }, 1, -1, 0 },
+		{ "empty_with_bytes", { { 0, 0, 0, 0, 5 } }, 1, -1, 0 },
+		{ "empty_certificate", { { 0, 1, KDB_PINNED, 1, 0 } }, 1, -1, 0 },
+	};
+
+	return cr_make_param_array(struct trust_case, c,
+	    sizeof(c) / sizeof(c[0]));
+}
+
+ParameterizedTest(struct trust_case *tc, keyd, trust_answers)
+{
+	static struct keyd_conn c;
+	static struct frame f;
+	struct trust_list t;
+	int peer, i;
+
+	fake_helper(&c, &peer);
+	for (i = 0; i < tc->n; i++) {
+		frame_init(&f, KEYD_ANS_TRUST, 1);
+		frame_put_h16(&f, tc->a[i].idx);
+		frame_put_h16(&f, tc->a[i].total);
+		frame_put_u8(&f, tc->a[i].kind);
+		frame_put_u8(&f, tc->a[i].own);
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, tc->a[i].len);
+		frame_put(&f, "\x30\x03\x02\x01\x00", tc->a[i].len);
+		cr_assert_eq(frame_finish(&f), 0);
+		cr_assert_eq(frame_send(peer, &f), 0);
+	}
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), tc->rc, "%s", tc->name);
+	cr_assert_eq(t.n, tc->certs, "%s: %zu certificates", tc->name, t.n);
+	cr_assert_eq(c.dead, tc->rc == -1, "%s", tc->name);
+	trust_list_free(&t);
+	close(peer);
+	keyd_close(&c);
+}
+
+/*
+ * A request this process cannot encode is its own mistake: it is said
+ * so (it was "cannot be reached"), nothing is sent, and the connection
+ * and its numbering stay good for the next request.
+ */
+Test(keyd, request_too_large_is_not_sent)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct trust_list t;
+	char label[KEYD_LABEL_MAX + 2];
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	memset(label, 'a', sizeof(label) - 1);
+	label[sizeof(label) - 1] = '\0';
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cap_begin();
+	cr_assert_eq(keyd_trust(&c, label, &t), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0551E"), "%s", err);
+	cr_assert(!t_contains(err, "BWK0540E"), "%s", err);
+	cr_assert_eq(c.dead, 0);
+	cr_assert_eq(keyd_hello(&c), 0, "the next request has number 1");
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), 0);
+	cr_assert_eq(t.n, 1);
+	trust_list_free(&t);
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/* The stubs refuse, with their own IDs, what no request may carry. */
+Test(keyd, stub_limits_have_ids)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	uint8_t in[KEYD_SIGN_IN_MAX + 1] = { 0 }, sig[512], fpr[32];
+	size_t siglen = sizeof(sig);
+	uint32_t why;
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cap_begin();
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, in, in,
+	    sizeof(in), sig, &siglen), -1);
+	cr_assert_eq(keyd_accept(&c, "srv1", 0, 0, in, 0, fpr, &why), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0552E"), "%s", err);
+	cr_assert(t_contains(err, "BWK0553E"), "%s", err);
+	cr_assert_eq(c.dead, 0, "nothing was sent");
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/*
+ * The helper's child closes every descriptor above the socket before the
+ * exec, with close_range or, where that fails, one by one: a pipe end
+ * the client holds must not stay open in the helper.
+ */
+struct fd_case {
+	char	name[16];
+	int	no_close_range;
+};
+
+ParameterizedTestParameters(keyd, helper_inherits_no_descriptor)
+{
+	static struct fd_case c[] = { { "close_range", 0 }, { "loop", 1 } };
+
+	return cr_make_param_array(struct fd_case, c, 2);
+}
+
+ParameterizedTest(struct fd_case *fc, keyd, helper_inherits_no_descriptor)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct pollfd pfd;
+	int p[2];
+	char b;
+
+	make_db();
+	o.db = t_db();
+	cr_assert_eq(pipe(p), 0);	/* not close-on-exec */
+	if (fc->no_close_range)
+		cr_assert_eq(setenv("BULWARK_TEST_NO_CLOSE_RANGE", "1", 1), 0);
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0, "%s: the helper did not start",
+	    fc->name);
+	close(p[1]);
+	/* the helper runs: the write end is closed everywhere, or it has it */
+	pfd.fd = p[0];
+	pfd.events = POLLIN;
+	cr_assert_eq(poll(&pfd, 1, 2000), 1, "%s: the helper holds the "
+	    "client's pipe", fc->name);
+	cr_assert_eq(read(p[0], &b, 1), 0, "%s", fc->name);
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/*
+ * keyd_close says how the helper ended: it exits 0 at end of file, and
+ * any other end (killed by a signal, as by seccomp's SIGSYS, or a
+ * non-zero exit after a violation) is reported, not dropped.
+ */
+Test(keyd, close_reports_how_the_helper_ended)
+{
+	static struct keyd_conn c;
+	struct keyd_spawn_opts o = { .server = "srv1" };
+	struct client_id id;
+	uint8_t dg[32] = { 0 }, sig[512];
+	size_t siglen = sizeof(sig);
+	const char *err;
+
+	make_db();
+	o.db = t_db();
+	/* a clean end: nothing to say */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), 0);
+	err = cap_end();
+	cr_assert(!t_contains(err, "BWK054"), "%s", err);
+	/* killed */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(kill(c.pid, SIGKILL), 0);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0546E"), "%s", err);
+	cr_assert(t_contains(err, "signal 9"), "%s", err);
+	/* stopped after a violation: a second SIGN */
+	cr_assert_eq(keyd_spawn(&c, &o), 0);
+	cr_assert_eq(keyd_hello(&c), 0);
+	cr_assert_eq(keyd_begin(&c, "srv1", &id), 0);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), 0);
+	siglen = sizeof(sig);
+	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
+	    sizeof(dg), sig, &siglen), -1);
+	cap_begin();
+	cr_assert_eq(keyd_close(&c), -1);
+	err = cap_end();
+	cr_assert(t_contains(err, "BWK0547E"), "%s", err);
+	cr_assert(t_contains(err, "status 2"), "%s", err);
+	client_id_free(&id);
 }
 
 /* Through the client's stubs: one signature per BEGIN, and it verifies. */
 Test(keyd, one_signature_per_handshake)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "srv1" };
 	struct trust_list t;
 	struct client_id id;
@@ -403,60 +773,6 @@ Test(keyd, one_signature_per_handshake)
 	keyd_close(&c);
 }
 
-Test(keyd, sign_input_shapes_checked)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, in[83];
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	/* a raw 83-byte block is not a DigestInfo: no raw RSA oracle */
-	memset(in, 0x41, sizeof(in));
-	sign_req(&f, 3, KEYD_SIG_RSA_PKCS1, KEYD_SHA512, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0512E");
-}
-
-Test(keyd, ecdsa_digest_length_checked)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 0 }, in[31] = { 0 };
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	ends_with(&h, "BWK0512E");
-}
-
-Test(keyd, wrong_key_is_a_failure_answer)
-{
-	struct helper h;
-	struct frame f;
-	uint8_t keyid[32] = { 9 }, in[32] = { 0 };
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
-	struct msg m;
-	uint32_t why;
-
-	make_db();
-	start(&h, NULL);
-	hello(&h, 1);
-	begin(&h, 2);
-	sign_req(&f, 3, KEYD_SIG_ECDSA, KEYD_SHA256, keyid, in, sizeof(in));
-	send_frame(&h, &f);
-	cr_assert_gt(recv_answer(&h, buf, &m), 0);
-	cr_assert_eq(m.type, KEYD_ANS_FAIL);
-	cr_assert_eq(msg_get32(&m, &why), 0);
-	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
-	cr_assert_eq(stop(&h), 0);
-}
-
 /*
  * SIGNON (type 10) answered an HMAC keyed with the node password over
  * inputs the caller chose, an offline guessing oracle for the password.
@@ -490,7 +806,7 @@ Test(keyd, signon_is_withdrawn)
 	frame_init(&f, 10, 3);
 	frame_put_label(&f, "srv1");
 	frame_put_label(&f, "n1");
-	frame_put16(&f, sizeof(ch));
+	frame_put_h16(&f, sizeof(ch));
 	frame_put(&f, ch, sizeof(ch));
 	frame_put(&f, ex, sizeof(ex));
 	send_frame(&h, &f);
@@ -511,7 +827,7 @@ cert_dates(const uint8_t *der, size_t len, int64_t *nb, int64_t *na)
 
 Test(keyd, accept_first_use_only_when_allowed)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1" };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -551,7 +867,7 @@ Test(keyd, accept_first_use_only_when_allowed)
 /* A CA root for every server vouches for every server: no first use. */
 Test(keyd, accept_refused_when_a_global_ca_exists)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -594,7 +910,7 @@ Test(keyd, not_run_by_hand)
 /* A first-use pin is labelled with the server's name: never a made label. */
 Test(keyd, server_must_be_a_name)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "client-key@srv1",
 	    .accept_first_use = 1 };
 
@@ -613,7 +929,7 @@ Test(keyd, server_must_be_a_name)
  */
 Test(keyd, accept_dates_bounded)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len, i;
@@ -663,7 +979,7 @@ Test(keyd, accept_dates_bounded)
  */
 Test(keyd, accept_lock_wait_ends_before_the_client_gives_up, .timeout = 90)
 {
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "new1", .accept_first_use = 1 };
 	uint8_t *der, fpr[32];
 	size_t len;
@@ -705,7 +1021,7 @@ Test(keyd, rsa2048_client_key_signs)
 	static const uint8_t di256[] = { 0x30, 0x31, 0x30, 0x0d, 0x06, 0x09,
 	    0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00,
 	    0x04, 0x20 };
-	struct keyd_conn c;
+	static struct keyd_conn c;
 	struct keyd_spawn_opts o = { .server = "srv1" };
 	struct client_id id;
 	struct run r;
@@ -770,15 +1086,15 @@ Test(keyd, frame_limit_as_documented)
 	frame_init(&f, KEYD_REQ_ACCEPT, 1);
 	frame_put_label(&f, label);
 	for (i = 0; i < 5; i++)
-		frame_put32(&f, 0);
+		frame_put_h32(&f, 0);
 	frame_put(&f, der, sizeof(der));
 	cr_assert_eq(frame_finish(&f), 0, "the largest ACCEPT does not fit");
 	/* a BEGIN answer with the largest key and certificate */
 	frame_init(&f, KEYD_ANS_BEGIN, 1);
-	frame_put8(&f, 1);
-	frame_put16(&f, 1024);
+	frame_put_u8(&f, 1);
+	frame_put_h16(&f, 1024);
 	frame_put(&f, der, 1024);
-	frame_put32(&f, sizeof(der));
+	frame_put_h32(&f, sizeof(der));
 	frame_put(&f, der, sizeof(der));
 	cr_assert_eq(frame_finish(&f), 0, "the largest BEGIN answer does not fit");
 	/* the limit itself, and one byte past it */

@@ -295,8 +295,8 @@ cmd_add_client(struct cert_opts *o)
 	}
 	free(buf);
 	if (x509_inspect(l.c[0].der, l.c[0].len, &c.ci, why, sizeof(why)) == -1) {
-		bwk_msg("BWK0310E", "%s: not an X.509 certificate: %s", o->file,
-		    why);
+		bwk_msg("BWK0310E", "%s: the client certificate is not an X.509 "
+		    "certificate: %s; nothing was imported", o->file, why);
 		goto out;
 	}
 	if (x509_policy(&c.ci, bwk_now(), !o->unsafe_dates, &id, why,

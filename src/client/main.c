@@ -212,7 +212,10 @@ cmd_check(int argc, char **argv)
 #endif
 	bwk_info("BWK0720I", "the session with %s is trusted (%s)",
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
-	bwk_close(b);
+	if (bwk_close(b) == -1) {
+		bwk_free(b);
+		return EXIT_SETUP;
+	}
 	bwk_free(b);
 	/* a report that did not reach its reader is no success */
 	if (fflush(stdout) == EOF || ferror(stdout)) {

@@ -114,15 +114,15 @@ kdb_parse_header(const uint8_t *buf, size_t len, struct kdb_header *h)
 		    KDB_E_SHORT : KDB_E_MAGIC;
 	if (len < KDB_HEADER_LEN)
 		return KDB_E_SHORT;
-	h->version = bwk_get16(buf + 8);
+	h->version = bwk_get_n16(buf + 8);
 	if (h->version != KDB_VERSION)
 		return KDB_E_VERSION;
-	if (bwk_get16(buf + 10) != KDF_HKDF_SHA256 ||
-	    bwk_get16(buf + 12) != AEAD_AES256GCM || bwk_get16(buf + 14) != 0)
+	if (bwk_get_n16(buf + 10) != KDF_HKDF_SHA256 ||
+	    bwk_get_n16(buf + 12) != AEAD_AES256GCM || bwk_get_n16(buf + 14) != 0)
 		return KDB_E_FORMAT;
 	memcpy(h->stash_id, buf + 16, STASH_ID_LEN);
-	h->generation = bwk_get64(buf + 24);
-	h->ctlen = bwk_get32(buf + 76);
+	h->generation = bwk_get_n64(buf + 24);
+	h->ctlen = bwk_get_n32(buf + 76);
 	if (h->ctlen > KDB_PLAIN_MAX)
 		return KDB_E_FORMAT;
 	if (len < KDB_HEADER_LEN + (size_t)h->ctlen + KDB_TAG_LEN)
@@ -252,12 +252,12 @@ kdb_seal(const struct kdb *db, const struct stash *st, uint8_t **outp,
 		goto out;
 	}
 	memcpy(out, kdb_magic, 8);
-	bwk_put16(out + 8, KDB_VERSION);
-	bwk_put16(out + 10, KDF_HKDF_SHA256);
-	bwk_put16(out + 12, AEAD_AES256GCM);
-	bwk_put16(out + 14, 0);
-	bwk_put64(out + 24, db->generation + 1);
-	bwk_put32(out + 76, (uint32_t)plen);
+	bwk_put_n16(out + 8, KDB_VERSION);
+	bwk_put_n16(out + 10, KDF_HKDF_SHA256);
+	bwk_put_n16(out + 12, AEAD_AES256GCM);
+	bwk_put_n16(out + 14, 0);
+	bwk_put_n64(out + 24, db->generation + 1);
+	bwk_put_n32(out + 76, (uint32_t)plen);
 	e = KDB_E_CRYPTO;
 	if (stash_id(st, out + 16) != 0 || wc_InitRng(&rng) != 0)
 		goto out;
@@ -314,7 +314,7 @@ rd_u32(struct rd *r, uint32_t *v)
 
 	if (rd_bytes(r, b, 4) == -1)
 		return -1;
-	*v = bwk_get32(b);
+	*v = bwk_get_n32(b);
 	return 0;
 }
 
@@ -325,7 +325,7 @@ rd_i64(struct rd *r, int64_t *v)
 
 	if (rd_bytes(r, b, 8) == -1)
 		return -1;
-	*v = (int64_t)bwk_get64(b);
+	*v = (int64_t)bwk_get_n64(b);
 	return 0;
 }
 
@@ -433,7 +433,7 @@ kdb_encode(const struct kdb *db, uint8_t **outp, size_t *outlen)
 	if ((out = malloc(total)) == NULL)
 		return KDB_E_NOMEM;
 	p = out;
-	bwk_put32(p, (uint32_t)db->n);
+	bwk_put_n32(p, (uint32_t)db->n);
 	p += 4;
 	for (i = 0; i < db->n; i++) {
 		const struct kdb_entry *e = &db->e[i];
@@ -450,13 +450,13 @@ kdb_encode(const struct kdb *db, uint8_t **outp, size_t *outlen)
 		*p++ = (uint8_t)n;
 		memcpy(p, e->server, n);
 		p += n;
-		bwk_put64(p, (uint64_t)e->added);
-		bwk_put64(p + 8, (uint64_t)e->not_before);
-		bwk_put64(p + 16, (uint64_t)e->not_after);
+		bwk_put_n64(p, (uint64_t)e->added);
+		bwk_put_n64(p + 8, (uint64_t)e->not_before);
+		bwk_put_n64(p + 16, (uint64_t)e->not_after);
 		p += 24;
 		memcpy(p, e->fpr, BWK_SHA256_LEN);
 		p += BWK_SHA256_LEN;
-		bwk_put32(p, (uint32_t)e->len);
+		bwk_put_n32(p, (uint32_t)e->len);
 		p += 4;
 		memcpy(p, e->data, e->len);
 		p += e->len;

@@ -16,9 +16,18 @@
 #include "../lib/proto.h"
 #include "../kdb/store.h"
 
+/* The states and budgets of KEYD_REQUESTS (src/lib/proto.h). */
 enum keyd_state {
-	KS_START,	/* only HELLO */
-	KS_READY,	/* TRUST, BEGIN, ACCEPT */
+	KS_START,	/* before the opening HELLO */
+	KS_READY,	/* after it */
+};
+
+enum keyd_budget {
+	KB_NONE,	/* spends or refills nothing */
+	KB_BEGINS,	/* handshakes: KEYD_MAX_BEGINS a helper */
+	KB_SIGNS,	/* signatures: one per BEGIN */
+	KB_ACCEPTS,	/* first-use pins: one a helper */
+	KB_N
 };
 
 struct keyd_key {
@@ -44,9 +53,7 @@ struct keyd {
 	char		 dir[KEYD_DIR_MAX + 1];	/* told to the client in HELLO */
 	enum keyd_state	 state;
 	uint32_t	 seq;			/* the last request's */
-	int		 sign_budget;		/* one SIGN per BEGIN */
-	int		 begins;		/* at most KEYD_MAX_BEGINS */
-	int		 accepted;		/* one ACCEPT per session */
+	int		 budget[KB_N];		/* what is left of each */
 	struct keyd_key	 key;
 	WC_RNG		 rng;
 	/* where answers go: the socket, or a fuzzer's sink */
@@ -57,8 +64,20 @@ struct keyd {
 /* keyd_answer.c: the dispatch table and the request handlers. */
 int	keyd_init(struct keyd *);	/* after db and server are set */
 void	keyd_free(struct keyd *);
-/* One request frame. 0: go on; -1: protocol violation, the helper exits. */
+/*
+ * One request frame: checked against the table of permits, then handed
+ * to its handler. 0: go on; -1: protocol violation, the helper exits.
+ */
 int	keyd_dispatch(struct keyd *, const uint8_t *buf, size_t len);
+/*
+ * The handlers, one per request of KEYD_REQUESTS: each reads its payload
+ * exactly and answers. They run only once dispatch has permitted the
+ * request and spent its budget. -1: malformed, the helper exits.
+ */
+#define KEYD_ANSWER_PROTO(N, n, ...)					\
+int	keyd_answer_##n(struct keyd *, struct msg *);
+KEYD_REQUESTS(KEYD_ANSWER_PROTO)
+#undef KEYD_ANSWER_PROTO
 
 /* keyd_keys.c: client keys, loaded once at start. */
 int	keyd_load_client_key(struct keyd *);

@@ -1,6 +1,6 @@
 /*
- * The helper's side of the protocol: one handler per request, a table
- * that says in which state each is permitted, and strict payload parsing
+ * The helper's side of the protocol: one table of permits, one check
+ * against it, then one handler per request with strict payload parsing
  * (exact sizes, no trailing bytes). A malformed or unpermitted request
  * means the network process is not behaving: the helper stops.
  */
@@ -30,7 +30,7 @@ answer_fail(struct keyd *k, uint32_t seq, uint32_t reason)
 	struct frame f;
 
 	frame_init(&f, KEYD_ANS_FAIL, seq);
-	frame_put32(&f, reason);
+	frame_put_h32(&f, reason);
 	return answer(k, &f);
 }
 
@@ -45,25 +45,24 @@ bound(const struct keyd *k, const char *label)
 	return 0;
 }
 
-static int
+int
 keyd_answer_hello(struct keyd *k, struct msg *m)
 {
 	struct frame f;
 	uint32_t v;
 
-	if (msg_get32(m, &v) == -1 || msg_end(m) == -1)
+	if (msg_get_h32(m, &v) == -1 || msg_end(m) == -1)
 		return -1;
 	if (v != KEYD_VERSION) {
 		bwk_msg("BWK0511E", "protocol version %u, this helper speaks %u",
 		    v, KEYD_VERSION);
 		return -1;
 	}
-	k->state = KS_READY;
 	frame_init(&f, KEYD_ANS_HELLO, m->seq);
-	frame_put32(&f, KEYD_VERSION);
-	frame_put32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
+	frame_put_h32(&f, KEYD_VERSION);
+	frame_put_h32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
 	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0));
-	frame_put16(&f, (uint16_t)strlen(k->dir));
+	frame_put_h16(&f, (uint16_t)strlen(k->dir));
 	frame_put(&f, k->dir, strlen(k->dir));
 	return answer(k, &f);
 }
@@ -77,7 +76,7 @@ trusted_for(const struct kdb_entry *e, const char *server)
 }
 
 /* TRUST: the pinned certificates and CA roots for the server, public. */
-static int
+int
 keyd_answer_trust(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1];
@@ -94,10 +93,10 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 		total = KEYD_TRUST_MAX;
 	if (total == 0) {
 		frame_init(&f, KEYD_ANS_TRUST, m->seq);
-		frame_put16(&f, 0);
-		frame_put16(&f, 0);
-		frame_put32(&f, 0);
-		frame_put32(&f, 0);
+		frame_put_h16(&f, 0);
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, 0);
+		frame_put_h32(&f, 0);
 		return answer(k, &f);
 	}
 	for (i = 0; i < k->db.n && idx < total; i++) {
@@ -106,12 +105,12 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 		if (!trusted_for(e, label))
 			continue;
 		frame_init(&f, KEYD_ANS_TRUST, m->seq);
-		frame_put16(&f, (uint16_t)idx++);
-		frame_put16(&f, (uint16_t)total);
-		frame_put8(&f, e->kind);
-		frame_put8(&f, e->server[0] != '\0');	/* this server's own */
-		frame_put16(&f, 0);
-		frame_put32(&f, (uint32_t)e->len);
+		frame_put_h16(&f, (uint16_t)idx++);
+		frame_put_h16(&f, (uint16_t)total);
+		frame_put_u8(&f, e->kind);
+		frame_put_u8(&f, e->server[0] != '\0');	/* this server's own */
+		frame_put_h16(&f, 0);
+		frame_put_h32(&f, (uint32_t)e->len);
 		frame_put(&f, e->data, e->len);
 		if (answer(k, &f) == -1)
 			return -1;
@@ -119,8 +118,8 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 	return 0;
 }
 
-/* BEGIN: a handshake starts; one signature is allowed. */
-static int
+/* BEGIN: a handshake starts (dispatch has refilled the SIGN budget). */
+int
 keyd_answer_begin(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1];
@@ -129,22 +128,15 @@ keyd_answer_begin(struct keyd *k, struct msg *m)
 	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
 	    !bound(k, label))
 		return -1;
-	/* a session makes a handshake or a few (reconnects), not a stream */
-	if (++k->begins > KEYD_MAX_BEGINS) {
-		bwk_msg("BWK0508E", "more than %d handshakes in one session; "
-		    "stopping", KEYD_MAX_BEGINS);
-		return -1;
-	}
-	k->sign_budget = 1;
 	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
 	if (k->key.type == 0) {
-		frame_put8(&f, 0);
+		frame_put_u8(&f, 0);
 		return answer(k, &f);
 	}
-	frame_put8(&f, 1);
-	frame_put16(&f, (uint16_t)k->key.spki_len);
+	frame_put_u8(&f, 1);
+	frame_put_h16(&f, (uint16_t)k->key.spki_len);
 	frame_put(&f, k->key.spki, k->key.spki_len);
-	frame_put32(&f, (uint32_t)k->key.cert->len);
+	frame_put_h32(&f, (uint32_t)k->key.cert->len);
 	frame_put(&f, k->key.cert->data, k->key.cert->len);
 	return answer(k, &f);
 }
@@ -223,7 +215,7 @@ do_sign(struct keyd *k, int scheme, int hash, const uint8_t *in,
 	return 0;
 }
 
-static int
+int
 keyd_answer_sign(struct keyd *k, struct msg *m)
 {
 	uint8_t scheme, hash, keyid[KEYD_KEYID_LEN], sig[KEYD_SIG_MAX];
@@ -234,9 +226,9 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	char hex[2 * KEYD_KEYID_LEN + 1];
 	int r;
 
-	if (msg_get8(m, &scheme) == -1 || msg_get8(m, &hash) == -1 ||
+	if (msg_get_u8(m, &scheme) == -1 || msg_get_u8(m, &hash) == -1 ||
 	    msg_get(m, keyid, sizeof(keyid)) == -1 ||
-	    msg_get16(m, &inlen) == -1 || msg_ref(m, inlen, &in) == -1 ||
+	    msg_get_h16(m, &inlen) == -1 || msg_ref(m, inlen, &in) == -1 ||
 	    msg_end(m) == -1)
 		return -1;
 	if (scheme < KEYD_SIG_ECDSA || scheme > KEYD_SIG_RSA_PSS ||
@@ -247,7 +239,6 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 		    inlen);
 		return -1;
 	}
-	k->sign_budget = 0;
 	if (k->key.type == 0 || memcmp(keyid, k->key.id, sizeof(keyid)) != 0)
 		return answer_fail(k, m->seq, KEYD_FAIL_NO_KEY);
 	r = do_sign(k, scheme, hash, in, inlen, sig, &siglen);
@@ -260,7 +251,7 @@ keyd_answer_sign(struct keyd *k, struct msg *m)
 	if (r == -1)
 		return answer_fail(k, m->seq, KEYD_FAIL_CRYPTO);
 	frame_init(&f, KEYD_ANS_SIGN, m->seq);
-	frame_put16(&f, (uint16_t)siglen);
+	frame_put_h16(&f, (uint16_t)siglen);
 	frame_put(&f, sig, siglen);
 	explicit_bzero(sig, sizeof(sig));
 	return answer(k, &f);
@@ -302,7 +293,7 @@ dates_sane(int64_t nb, int64_t na, int64_t now)
  * helper never parses peer bytes); the dates are bounded, and stored for
  * bulwark-cert -verify to hold against the certificate's own.
  */
-static int
+int
 keyd_answer_accept(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1], fpr[BWK_FPR_STRLEN];
@@ -315,17 +306,12 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	struct frame f;
 	uint32_t fail = 0;
 
-	if (msg_get_label(m, label) == -1 || msg_get32(m, &nb_hi) == -1 ||
-	    msg_get32(m, &nb_lo) == -1 || msg_get32(m, &na_hi) == -1 ||
-	    msg_get32(m, &na_lo) == -1 || msg_get32(m, &len) == -1 ||
+	if (msg_get_label(m, label) == -1 || msg_get_h32(m, &nb_hi) == -1 ||
+	    msg_get_h32(m, &nb_lo) == -1 || msg_get_h32(m, &na_hi) == -1 ||
+	    msg_get_h32(m, &na_lo) == -1 || msg_get_h32(m, &len) == -1 ||
 	    len == 0 || len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
 	    msg_end(m) == -1 || !bound(k, label))
 		return -1;
-	if (k->accepted) {
-		bwk_msg("BWK0514E", "a second ACCEPT in one session; stopping");
-		return -1;
-	}
-	k->accepted = 1;
 	nb = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
 	na = (int64_t)((uint64_t)na_hi << 32 | na_lo);
 	if (!dates_sane(nb, na, bwk_now())) {
@@ -389,38 +375,122 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	return answer(k, &f);
 }
 
-/* Which request is permitted in which state, like OpenSSH's mon_table. */
-struct keyd_table {
+/*
+ * The permits, made from KEYD_REQUESTS (src/lib/proto.h), like OpenSSH's
+ * mon_table: the one place that says what a request needs, what it
+ * spends and what it refills. No handler checks a permit of its own.
+ */
+struct keyd_permit {
 	uint16_t	 type;
-	int		 ready_only;	/* needs a HELLO first */
-	int		(*handler)(struct keyd *, struct msg *);
+	const char	*name;
+	enum keyd_state	 needs;
+	enum keyd_budget spends;
+	enum keyd_budget refills;
+	enum keyd_state	 then;
+	int		(*answer)(struct keyd *, struct msg *);
 };
 
-static const struct keyd_table dispatch[] = {
-	{ KEYD_REQ_HELLO,	0, keyd_answer_hello },
-	{ KEYD_REQ_TRUST,	1, keyd_answer_trust },
-	{ KEYD_REQ_BEGIN,	1, keyd_answer_begin },
-	{ KEYD_REQ_SIGN,	1, keyd_answer_sign },
-	{ KEYD_REQ_ACCEPT,	1, keyd_answer_accept },
+static const struct keyd_permit dispatch[] = {
+#define KEYD_PERMIT(N, n, num, needs, spends, refills, then)		\
+	{ KEYD_REQ_##N, #N, KS_##needs, KB_##spends, KB_##refills,	\
+	    KS_##then, keyd_answer_##n },
+	KEYD_REQUESTS(KEYD_PERMIT)
+#undef KEYD_PERMIT
 };
 
-static int
-permitted(const struct keyd *k, const struct keyd_table *t)
+/*
+ * What each budget holds at start and after a refill. A session makes a
+ * handshake or a few (reconnects), not a stream of them, and each
+ * handshake signs once: a network process that is not ours gets at most
+ * KEYD_MAX_BEGINS signatures out of its helper.
+ */
+static const struct {
+	int	start;
+	int	full;
+} budgets[KB_N] = {
+	[KB_BEGINS]	= { KEYD_MAX_BEGINS, KEYD_MAX_BEGINS },
+	[KB_SIGNS]	= { 0, 1 },
+	[KB_ACCEPTS]	= { 1, 1 },
+};
+
+static const char *
+state_name(enum keyd_state s)
 {
-	if (t->type == KEYD_REQ_HELLO)
-		return k->state == KS_START;
-	if (t->ready_only && k->state != KS_READY)
+	return s == KS_START ? "before the opening HELLO" :
+	    "after the opening HELLO";
+}
+
+/* Says why an empty budget refuses the request: each has its own ID. */
+static void
+refuse_spent(const struct keyd_permit *p)
+{
+	switch (p->spends) {
+	case KB_BEGINS:
+		bwk_msg("BWK0508E", "more than %d handshakes in one session; "
+		    "stopping", KEYD_MAX_BEGINS);
+		break;
+	case KB_SIGNS:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted now "
+		    "(one signature per handshake, after BEGIN); stopping",
+		    p->type, p->name);
+		break;
+	case KB_ACCEPTS:
+		bwk_msg("BWK0514E", "a second ACCEPT in one session; stopping");
+		break;
+	default:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted now; "
+		    "stopping", p->type, p->name);
+		break;
+	}
+}
+
+/* The one permit check: the state it needs, and budget left to spend. */
+static int
+permitted(const struct keyd *k, const struct keyd_permit *p)
+{
+	if (k->state != p->needs) {
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted %s; "
+		    "stopping", p->type, p->name, state_name(k->state));
 		return 0;
-	if (t->type == KEYD_REQ_SIGN)
-		return k->sign_budget > 0;
+	}
+	if (p->spends != KB_NONE && k->budget[p->spends] <= 0) {
+		refuse_spent(p);
+		return 0;
+	}
 	return 1;
+}
+
+static const struct keyd_permit *
+permit_for(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++)
+		if (dispatch[i].type == type)
+			return &dispatch[i];
+	return NULL;
+}
+
+/*
+ * Spent before the handler runs, whatever it answers: a SIGN that gets a
+ * failure answer has used its handshake's signature. A handler that
+ * fails ends the helper, so nothing is ever spent for a request that
+ * was not taken.
+ */
+static void
+spend(struct keyd *k, const struct keyd_permit *p)
+{
+	if (p->spends != KB_NONE)
+		k->budget[p->spends]--;
+	if (p->refills != KB_NONE)
+		k->budget[p->refills] = budgets[p->refills].full;
 }
 
 int
 keyd_dispatch(struct keyd *k, const uint8_t *buf, size_t len)
 {
+	const struct keyd_permit *p;
 	struct msg m;
-	size_t i;
 
 	if (msg_parse(buf, len, &m) == -1) {
 		bwk_msg("BWK0515E", "a malformed frame (%zu bytes); stopping",
@@ -434,32 +504,35 @@ keyd_dispatch(struct keyd *k, const uint8_t *buf, size_t len)
 		return -1;
 	}
 	k->seq = m.seq;
-	for (i = 0; i < sizeof(dispatch) / sizeof(dispatch[0]); i++) {
-		if (dispatch[i].type != m.type)
-			continue;
-		if (!permitted(k, &dispatch[i])) {
-			bwk_msg("BWK0516E", "request %u is not permitted now%s; "
-			    "stopping", m.type, m.type == KEYD_REQ_SIGN ?
-			    " (one signature per handshake, after BEGIN)" : "");
-			return -1;
-		}
-		if (dispatch[i].handler(k, &m) == -1) {
-			bwk_msg("BWK0517E", "request %u was malformed or could "
-			    "not be answered; stopping", m.type);
-			return -1;
-		}
-		return 0;
+	if ((p = permit_for(m.type)) == NULL) {
+		bwk_msg("BWK0518E", "unknown request type %u; stopping", m.type);
+		return -1;
 	}
-	bwk_msg("BWK0518E", "unknown request type %u; stopping", m.type);
-	return -1;
+	if (!permitted(k, p))
+		return -1;
+	spend(k, p);
+	if (p->answer(k, &m) == -1) {
+		bwk_msg("BWK0517E", "request %u (%s) was malformed or could "
+		    "not be answered; stopping", p->type, p->name);
+		return -1;
+	}
+	k->state = p->then;
+	return 0;
 }
 
 int
 keyd_init(struct keyd *k)
 {
+	int b;
+
 	k->state = KS_START;
-	if (wc_InitRng(&k->rng) != 0)
+	for (b = 0; b < KB_N; b++)
+		k->budget[b] = budgets[b].start;
+	if (wc_InitRng(&k->rng) != 0) {
+		bwk_msg("BWK0554E", "cannot set up %s for the client key; "
+		    "stopping", "the random number generator");
 		return -1;
+	}
 	return keyd_load_client_key(k);
 }
 

@@ -26,6 +26,15 @@ find(const struct keyd *k, int kind)
 	return NULL;
 }
 
+/* wolfCrypt refused what it never refuses with memory to spare: say so. */
+static int
+no_crypto(const char *what)
+{
+	bwk_msg("BWK0554E", "cannot set up %s for the client key; stopping",
+	    what);
+	return -1;
+}
+
 /*
  * For bulwark, the client identity of the bound server; for bulwarkd
  * (--serve), the server's own identity under the bound label.
@@ -51,10 +60,10 @@ keyd_load_client_key(struct keyd *k)
 		return -1;
 	}
 	if (wc_ecc_init(&k->key.ecc) != 0)
-		return -1;
+		return no_crypto("an EC key object");
 	if (wc_InitRsaKey(&k->key.rsa, NULL) != 0) {
 		wc_ecc_free(&k->key.ecc);
-		return -1;
+		return no_crypto("an RSA key object");
 	}
 	k->key.inited = 1;
 	if (wc_EccPrivateKeyDecode(ke->data, &idx, &k->key.ecc,
@@ -84,7 +93,7 @@ keyd_load_client_key(struct keyd *k)
 	}
 	k->key.spki_len = (size_t)r;
 	if (wc_Sha256Hash(k->key.spki, (word32)r, k->key.id) != 0)
-		return -1;
+		return no_crypto("the key id (SHA-256)");
 	k->key.cert = ce;
 	return 0;
 }

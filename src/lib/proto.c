@@ -1,4 +1,7 @@
-
+/*
+ * The helper protocol's frames: built, checked, read, sent and received
+ * the same way by both sides (docs/keyd-protocol.md).
+ */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -6,6 +9,29 @@
 
 #include "names.h"
 #include "proto.h"
+
+/* A request number is even, and SIGNON's 10 is never given again. */
+#define KEYD_TYPE_CHECK(N, n, num, ...)					\
+	_Static_assert((num) % 2 == 0 && (num) != 10,			\
+	    #N ": requests are even numbers, and 10 was SIGNON's");
+KEYD_REQUESTS(KEYD_TYPE_CHECK)
+#undef KEYD_TYPE_CHECK
+
+const char *
+keyd_type_name(unsigned int type)
+{
+	switch (type) {
+	case KEYD_ANS_FAIL:
+		return "FAIL";
+#define KEYD_TYPE_NAME(N, n, num, ...)					\
+	case KEYD_REQ_##N:						\
+	case KEYD_ANS_##N:						\
+		return #N;
+	KEYD_REQUESTS(KEYD_TYPE_NAME)
+#undef KEYD_TYPE_NAME
+	}
+	return NULL;
+}
 
 void
 frame_init(struct frame *f, uint16_t type, uint32_t seq)
@@ -29,19 +55,19 @@ frame_put(struct frame *f, const void *p, size_t n)
 }
 
 void
-frame_put8(struct frame *f, uint8_t v)
+frame_put_u8(struct frame *f, uint8_t v)
 {
 	frame_put(f, &v, 1);
 }
 
 void
-frame_put16(struct frame *f, uint16_t v)
+frame_put_h16(struct frame *f, uint16_t v)
 {
 	frame_put(f, &v, 2);
 }
 
 void
-frame_put32(struct frame *f, uint32_t v)
+frame_put_h32(struct frame *f, uint32_t v)
 {
 	frame_put(f, &v, 4);
 }
@@ -55,7 +81,7 @@ frame_put_label(struct frame *f, const char *s)
 		f->overflow = 1;
 		return;
 	}
-	frame_put8(f, (uint8_t)n);
+	frame_put_u8(f, (uint8_t)n);
 	frame_put(f, s, n);
 }
 
@@ -113,19 +139,19 @@ msg_get(struct msg *m, void *out, size_t n)
 }
 
 int
-msg_get8(struct msg *m, uint8_t *v)
+msg_get_u8(struct msg *m, uint8_t *v)
 {
 	return msg_get(m, v, 1);
 }
 
 int
-msg_get16(struct msg *m, uint16_t *v)
+msg_get_h16(struct msg *m, uint16_t *v)
 {
 	return msg_get(m, v, 2);
 }
 
 int
-msg_get32(struct msg *m, uint32_t *v)
+msg_get_h32(struct msg *m, uint32_t *v)
 {
 	return msg_get(m, v, 4);
 }
@@ -135,7 +161,7 @@ msg_get_label(struct msg *m, char out[KEYD_LABEL_MAX + 1])
 {
 	uint8_t n;
 
-	if (msg_get8(m, &n) == -1 || n == 0 || n > KEYD_LABEL_MAX ||
+	if (msg_get_u8(m, &n) == -1 || n == 0 || n > KEYD_LABEL_MAX ||
 	    msg_get(m, out, n) == -1)
 		return -1;
 	out[n] = '\0';

@@ -42,25 +42,56 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
     2 * KEYD_ACCEPT_MS <= KEYD_TIMEOUT_MS,
     "the helper's ACCEPT must end well before the client's wait");
 
+/*
+ * The requests, one line each. The request and answer numbers, the names,
+ * the helper's handlers (keyd_answer_NAME, src/keyd/keyd.h) and its
+ * permits are all made from this list, so a new request is a line here,
+ * its handler and its stub. The permits are the protocol's, and both
+ * sides read them here (docs/keyd-protocol.md, "States and permits"):
+ *
+ *   number	even; its answer is number + 1
+ *   needs	the helper's state the request is permitted in: START
+ *		before the opening HELLO, READY after it
+ *   spends	the budget one request uses up, whatever its answer; when it
+ *		is empty the request is not permitted and the helper stops.
+ *		BEGINS: KEYD_MAX_BEGINS a helper; SIGNS: one per BEGIN, none
+ *		before the first; ACCEPTS: one a helper
+ *   refills	the budget it fills again
+ *   then	the helper's state after it
+ *
+ * The payloads (u32 etc. in host order, label: u8 length and bytes):
+ *   HELLO	u32 version
+ *		answer: u32 version, u32 flags, u16 n, dir
+ *   TRUST	label
+ *		answer: one frame per certificate, see KEYD_TRUST_MAX
+ *   BEGIN	label
+ *		answer: u8 has_key, [u16 n, spki, u32 len, cert]
+ *   SIGN	u8 scheme, u8 hash, keyid32, u16 len, in
+ *		answer: u16 len, signature
+ *   ACCEPT	label, u32 nb_hi, nb_lo, na_hi, na_lo, u32 len, der
+ *		answer: fpr32
+ * 10 and 11 were SIGNON, a password MAC that let whoever talks to the
+ * helper guess the node password offline; withdrawn, and never to be
+ * reused (a helper takes them as unknown requests).
+ */
+#define KEYD_REQUESTS(X)						\
+	/* NAME	  name	  number needs	spends	 refills then */	\
+	X(HELLO,  hello,  2,	 START, NONE,	 NONE,	 READY)		\
+	X(TRUST,  trust,  4,	 READY, NONE,	 NONE,	 READY)		\
+	X(BEGIN,  begin,  6,	 READY, BEGINS,	 SIGNS,	 READY)		\
+	X(SIGN,	  sign,	  8,	 READY, SIGNS,	 NONE,	 READY)		\
+	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)
+
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
-	KEYD_REQ_HELLO		= 2,	/* u32 version */
-	KEYD_ANS_HELLO		= 3,	/* u32 version, u32 flags, u16 n, dir */
-	KEYD_REQ_TRUST		= 4,	/* label */
-	KEYD_ANS_TRUST		= 5,	/* one per certificate, see below */
-	KEYD_REQ_BEGIN		= 6,	/* label: permits one SIGN */
-	KEYD_ANS_BEGIN		= 7,	/* u8 has_key, [u16 n, spki, u32 len, cert] */
-	KEYD_REQ_SIGN		= 8,	/* u8 scheme, u8 hash, keyid32, u16 len, in */
-	KEYD_ANS_SIGN		= 9,	/* u16 len, signature */
-	/*
-	 * 10 and 11 were SIGNON, a password MAC that let whoever talks to
-	 * the helper guess the node password offline; withdrawn, and never
-	 * to be reused (a helper takes them as unknown requests).
-	 */
-	KEYD_REQ_ACCEPT		= 12,	/* label, u32 nb_hi, nb_lo, na_hi, na_lo,
-					   u32 len, der */
-	KEYD_ANS_ACCEPT		= 13,	/* fpr32 */
+#define KEYD_TYPE_ENUM(N, n, num, ...)					\
+	KEYD_REQ_##N = (num), KEYD_ANS_##N = (num) + 1,
+	KEYD_REQUESTS(KEYD_TYPE_ENUM)
+#undef KEYD_TYPE_ENUM
 };
+
+/* "HELLO" for HELLO and its answer, "FAIL"; NULL for a type not in the list. */
+const char *keyd_type_name(unsigned int type);
 
 /*
  * ANS_TRUST: u16 index, u16 total, u8 kind (kdb kind), u8 own (1: the
@@ -91,6 +122,17 @@ enum keyd_fail {
 
 #define KEYD_KEYID_LEN		32
 #define KEYD_SIG_MAX		1024
+/* a SIGN's input, with room above the largest shape (83 bytes) */
+#define KEYD_SIGN_IN_MAX	128
+
+/*
+ * Integers go over the socketpair in host byte order, and the names say
+ * so (OpenBSD imsg's ibuf_add_h32 and ibuf_get_h32): both ends are the
+ * same build on the same machine, and a frame never leaves it. Code that
+ * writes a file or a network protocol wants big-endian (bwk_put_n32 in
+ * util.h); a name without the order would hide which one it has. A byte
+ * has none: _u8.
+ */
 
 /* Building a frame: a fixed buffer, every put bounds-checked. */
 struct frame {
@@ -101,14 +143,14 @@ struct frame {
 
 void	frame_init(struct frame *, uint16_t type, uint32_t seq);
 void	frame_put(struct frame *, const void *, size_t);
-void	frame_put8(struct frame *, uint8_t);
-void	frame_put16(struct frame *, uint16_t);
-void	frame_put32(struct frame *, uint32_t);
+void	frame_put_u8(struct frame *, uint8_t);
+void	frame_put_h16(struct frame *, uint16_t);
+void	frame_put_h32(struct frame *, uint32_t);
 void	frame_put_label(struct frame *, const char *);	/* u8 len + bytes */
 /* Writes the length into the header; -1 when it overflowed. */
 int	frame_finish(struct frame *);
 
-/* Reading a frame's payload: typed getters, -1 past the end. */
+/* Reading a frame's payload: typed getters in host order, -1 past the end. */
 struct msg {
 	uint16_t	 type;
 	uint32_t	 seq;
@@ -119,9 +161,9 @@ struct msg {
 /* Checks the header of buf[0..len) and points m at the payload. */
 int	msg_parse(const uint8_t *buf, size_t len, struct msg *m);
 int	msg_get(struct msg *, void *, size_t);
-int	msg_get8(struct msg *, uint8_t *);
-int	msg_get16(struct msg *, uint16_t *);
-int	msg_get32(struct msg *, uint32_t *);
+int	msg_get_u8(struct msg *, uint8_t *);
+int	msg_get_h16(struct msg *, uint16_t *);
+int	msg_get_h32(struct msg *, uint32_t *);
 /* A pointer into the payload, no copy. */
 int	msg_ref(struct msg *, size_t, const uint8_t **);
 /* u8 length + 1..KEYD_LABEL_MAX of the label alphabet, NUL-terminated. */

@@ -253,42 +253,42 @@ bwk_write_all(int fd, const void *buf, size_t len)
 }
 
 void
-bwk_put16(uint8_t *p, uint16_t v)
+bwk_put_n16(uint8_t *p, uint16_t v)
 {
 	p[0] = (uint8_t)(v >> 8);
 	p[1] = (uint8_t)v;
 }
 
 void
-bwk_put32(uint8_t *p, uint32_t v)
+bwk_put_n32(uint8_t *p, uint32_t v)
 {
-	bwk_put16(p, (uint16_t)(v >> 16));
-	bwk_put16(p + 2, (uint16_t)v);
+	bwk_put_n16(p, (uint16_t)(v >> 16));
+	bwk_put_n16(p + 2, (uint16_t)v);
 }
 
 void
-bwk_put64(uint8_t *p, uint64_t v)
+bwk_put_n64(uint8_t *p, uint64_t v)
 {
-	bwk_put32(p, (uint32_t)(v >> 32));
-	bwk_put32(p + 4, (uint32_t)v);
+	bwk_put_n32(p, (uint32_t)(v >> 32));
+	bwk_put_n32(p + 4, (uint32_t)v);
 }
 
 uint16_t
-bwk_get16(const uint8_t *p)
+bwk_get_n16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
 uint32_t
-bwk_get32(const uint8_t *p)
+bwk_get_n32(const uint8_t *p)
 {
-	return (uint32_t)bwk_get16(p) << 16 | bwk_get16(p + 2);
+	return (uint32_t)bwk_get_n16(p) << 16 | bwk_get_n16(p + 2);
 }
 
 uint64_t
-bwk_get64(const uint8_t *p)
+bwk_get_n64(const uint8_t *p)
 {
-	return (uint64_t)bwk_get32(p) << 32 | bwk_get32(p + 4);
+	return (uint64_t)bwk_get_n32(p) << 32 | bwk_get_n32(p + 4);
 }
 
 /* Length of the valid UTF-8 sequence at p (not C1, not overlong), or 0. */

@@ -46,13 +46,17 @@ int	bwk_fstat(int fd, struct stat *);
 int	bwk_sha256(const void *, size_t, uint8_t out[BWK_SHA256_LEN]);
 /* write(2) until done or error. */
 int	bwk_write_all(int fd, const void *buf, size_t len);
-/* Big-endian integer packing for the on-disk formats. */
-void	bwk_put16(uint8_t *p, uint16_t v);
-void	bwk_put32(uint8_t *p, uint32_t v);
-void	bwk_put64(uint8_t *p, uint64_t v);
-uint16_t bwk_get16(const uint8_t *p);
-uint32_t bwk_get32(const uint8_t *p);
-uint64_t bwk_get64(const uint8_t *p);
+/*
+ * Big-endian (network order, _n as in OpenBSD imsg's ibuf_get_n32) integer
+ * packing for the on-disk formats; the helper protocol's frames are in host
+ * order (_h, src/lib/proto.h).
+ */
+void	bwk_put_n16(uint8_t *p, uint16_t v);
+void	bwk_put_n32(uint8_t *p, uint32_t v);
+void	bwk_put_n64(uint8_t *p, uint64_t v);
+uint16_t bwk_get_n16(const uint8_t *p);
+uint32_t bwk_get_n32(const uint8_t *p);
+uint64_t bwk_get_n64(const uint8_t *p);
 
 
 

@@ -46,8 +46,8 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	if (realpath(dir, real) == NULL) {
 		if (must_exist || errno != ENOENT) {
 			bwk_msg("BWK1004E", "the instance directory %s: %s; "
-			    "create it with: bulwarkd --instance %s init --admin "
-			    "NAME", dir, strerror(errno), dir);
+			    "create it with: bulwarkd --instance %s init", dir,
+			    strerror(errno), dir);
 			return -1;
 		}
 		if (snprintf(real, sizeof(real), "%s", dir) >= (int)sizeof(real))

@@ -159,6 +159,8 @@ main(int argc, char **argv)
 		return 4;
 	}
 	rc = serve_session(&s, &so, (int)a.roles, a.busy);
-	session_close(&s);
+	/* a key helper that ended badly said so; the session's status too */
+	if (session_close(&s) == -1 && rc == 0)
+		rc = 3;
 	return rc;
 }

@@ -357,9 +357,12 @@ bwk_write(struct bwk *b, const void *buf, size_t len)
 int
 bwk_close(struct bwk *b)
 {
-	session_close(&b->s);
+	int r = session_close(&b->s);
+
 	b->connected = b->prepared = 0;
-	return 0;
+	if (r == -1 && b->s.fail == FAIL_NONE)
+		b->s.fail = FAIL_SETUP;
+	return r;
 }
 
 void

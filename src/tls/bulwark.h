@@ -102,6 +102,7 @@ int	bwk_connect(struct bwk *);
 /* Application data: > 0 bytes, 0 at the server's close, -1 on error. */
 ssize_t	bwk_read(struct bwk *, void *, size_t);
 ssize_t	bwk_write(struct bwk *, const void *, size_t);
+/* -1 when the key helper ended badly (its message says how). */
 int	bwk_close(struct bwk *);
 void	bwk_free(struct bwk *);
 

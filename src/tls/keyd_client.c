@@ -1,10 +1,21 @@
+/*
+ * The network process's stubs for the key helper (keyd_answer_* is the
+ * helper's side). Each builds one request and goes through keyd_rpc(),
+ * the one round trip: it sends the request, waits for the answer with a
+ * timeout, and checks its header before the stub reads the payload, with
+ * exact sizes, from the connection's own buffer. A helper that misbehaves
+ * once is dead for the rest of the session: nothing more it says is used.
+ */
 #define _GNU_SOURCE		/* close_range */
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,9 +27,21 @@
 #include "../lib/msg.h"
 #include "keyd_client.h"
 
+/* The most descriptors the fallback of close_above() closes one by one. */
+#define KEYD_CLOSE_MAX		(1 << 20)
+
+static int	helper_failed(struct keyd_conn *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
 static int
-helper_failed(struct keyd_conn *c, const char *what)
+helper_failed(struct keyd_conn *c, const char *fmt, ...)
 {
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	if (!c->dead)
 		bwk_msg("BWK0540E", "the key helper %s; the session cannot "
 		    "continue (any message from bulwark-keyd above says why)",
@@ -27,11 +50,72 @@ helper_failed(struct keyd_conn *c, const char *what)
 	return -1;
 }
 
+/*
+ * Every descriptor above the helper's socket is closed before the exec:
+ * one left open would hand the helper, and whoever takes it over, a file
+ * or socket of the client's. close_range(2) needs Linux 5.9; on an older
+ * kernel, or where a filter refuses it, each possible descriptor up to
+ * the hard limit is closed in turn. Without a limit to stop at, the
+ * helper is not started. Test builds can skip close_range to reach the
+ * fallback.
+ */
+static int
+close_above(int fd)
+{
+	struct rlimit rl;
+	rlim_t i;
+	int skip = 0;
+
+#ifdef BULWARK_TESTING
+	skip = getenv("BULWARK_TEST_NO_CLOSE_RANGE") != NULL;
+#endif
+	if (!skip && close_range((unsigned int)fd + 1, ~0U, 0) == 0)
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > KEYD_CLOSE_MAX) {
+		errno = EMFILE;
+		return -1;
+	}
+	for (i = (rlim_t)fd + 1; i < rl.rlim_max; i++)
+		(void)close((int)i);
+	return 0;
+}
+
+/* In the child: the helper's end on the fixed fd, nothing else inherited. */
+static void
+exec_helper(int end, const char *const *argv)
+{
+	char *const envp[] = { NULL };
+
+	if (end == KEYD_FD) {
+		/* already in place: only its close-on-exec must go */
+		if (fcntl(KEYD_FD, F_SETFD, 0) == -1) {
+			bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+			    BULWARK_KEYD_PATH, strerror(errno));
+			_exit(127);
+		}
+	} else if (dup2(end, KEYD_FD) == -1) {
+		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+		    BULWARK_KEYD_PATH, strerror(errno));
+		_exit(127);
+	}
+	if (close_above(KEYD_FD) == -1) {
+		bwk_msg("BWK0548E", "cannot close the descriptors the key helper "
+		    "must not inherit: %s", strerror(errno));
+		_exit(127);
+	}
+	/* absolute, compiled-in path; empty environment: no overrides */
+	execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
+	bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+	    BULWARK_KEYD_PATH, strerror(errno));
+	_exit(127);
+}
+
 int
 keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 {
 	const char *argv[12];
-	char *const envp[] = { NULL };
 	int sv[2], n = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -62,85 +146,112 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		close(sv[1]);
 		return -1;
 	}
-	if (c->pid == 0) {
-		/* the helper's end on the fixed fd, nothing else inherited */
-		if (sv[1] == KEYD_FD) {
-			/* already in place: only its close-on-exec must go */
-			if (fcntl(KEYD_FD, F_SETFD, 0) == -1)
-				_exit(127);
-		} else if (dup2(sv[1], KEYD_FD) == -1)
-			_exit(127);
-		close_range(KEYD_FD + 1, ~0U, 0);
-		/* absolute, compiled-in path; empty environment: no overrides */
-		execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
-		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-		    BULWARK_KEYD_PATH, strerror(errno));
-		_exit(127);
-	}
+	if (c->pid == 0)
+		exec_helper(sv[1], argv);
 	close(sv[1]);
 	c->fd = sv[0];
 	return 0;
 }
 
-static int
-call(struct keyd_conn *c, struct frame *f)
+/* A request frame, numbered as keyd_rpc() will send it: the next one. */
+static void
+request(struct keyd_conn *c, struct frame *f, uint16_t type)
 {
+	frame_init(f, type, c->seq + 1);
+}
+
+/*
+ * The next answer frame to request c->seq, into c->buf. An answer of
+ * another type than want (or FAIL, when the request may get one), or for
+ * another request, means the helper is not what we started.
+ */
+static int
+receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
+{
+	const char *name = keyd_type_name(want);
+	ssize_t n;
+
 	if (c->dead)
 		return -1;
-	if (frame_finish(f) == -1 || frame_send(c->fd, f) == -1)
-		return helper_failed(c, "cannot be reached");
+	n = frame_recv(c->fd, c->buf, KEYD_TIMEOUT_MS);
+	if (n == 0)
+		return helper_failed(c, "stopped");
+	if (n == -1 && errno == ETIMEDOUT)
+		return helper_failed(c, "did not answer in time");
+	if (n == -1 && errno == EMSGSIZE)
+		return helper_failed(c, "sent an answer larger than the "
+		    "protocol allows");
+	if (n == -1)
+		return helper_failed(c, "cannot be read (%s)", strerror(errno));
+	if (msg_parse(c->buf, (size_t)n, m) == -1 || m->seq != c->seq ||
+	    (m->type != want && !(may_fail && m->type == KEYD_ANS_FAIL)))
+		return helper_failed(c, "sent a malformed or unexpected answer "
+		    "to %s", name);
 	return 0;
 }
 
 /*
- * Waits for the answer to request seq. An answer of another type than
- * want (other than FAIL), or for another request, means the helper is
- * not what we started: nothing it says is used.
+ * The one round trip: sends the request built in f and reads its first
+ * answer. A request that does not fit a frame is this process's own
+ * mistake, not the helper's: it is not sent, its number is not used, and
+ * the connection stays good.
  */
 static int
-expect(struct keyd_conn *c, uint8_t *buf, uint16_t want, uint32_t seq,
+keyd_rpc(struct keyd_conn *c, struct frame *f, uint16_t want, int may_fail,
     struct msg *m)
 {
-	ssize_t n = frame_recv(c->fd, buf, KEYD_TIMEOUT_MS);
-
-	if (n == 0)
-		return helper_failed(c, "stopped");
-	if (n == -1)
-		return helper_failed(c, errno == ETIMEDOUT ?
-		    "did not answer in time" : "cannot be read");
-	if (msg_parse(buf, (size_t)n, m) == -1 || m->seq != seq ||
-	    (m->type != want && m->type != KEYD_ANS_FAIL))
-		return helper_failed(c, "sent a malformed or unexpected answer");
-	return 0;
+	if (c->dead)
+		return -1;
+	if (frame_finish(f) == -1) {
+		bwk_msg("BWK0551E", "the %s request does not fit in a frame of "
+		    "the key helper's protocol (a label over %d bytes, or more "
+		    "than %d bytes); it was not sent", keyd_type_name(want),
+		    KEYD_LABEL_MAX, KEYD_MAX_FRAME);
+		return -1;
+	}
+	if (frame_send(c->fd, f) == -1)
+		return helper_failed(c, "cannot be reached (%s)",
+		    strerror(errno));
+	c->seq++;
+	return receive(c, want, may_fail, m);
 }
 
 /* A FAIL answer: its reason, exactly four bytes. */
 static int
 fail_reason(struct keyd_conn *c, struct msg *m, uint32_t *why)
 {
-	if (msg_get32(m, why) == -1 || msg_end(m) == -1)
-		return helper_failed(c, "sent a malformed failure answer");
+	if (msg_get_h32(m, why) == -1 || msg_end(m) == -1)
+		return helper_failed(c, "sent a malformed FAIL answer");
 	return 0;
+}
+
+static int
+no_memory(const char *what, size_t len)
+{
+	bwk_msg("BWK0549E", "out of memory for the key helper's %s answer "
+	    "(%zu bytes)", what, len);
+	return -1;
 }
 
 int
 keyd_hello(struct keyd_conn *c)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, v, flags;
+	uint32_t v, flags;
 	uint16_t n;
 
-	frame_init(&f, KEYD_REQ_HELLO, seq);
-	frame_put32(&f, KEYD_VERSION);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_HELLO, seq, &m) == -1)
+	request(c, &f, KEYD_REQ_HELLO);
+	frame_put_h32(&f, KEYD_VERSION);
+	if (keyd_rpc(c, &f, KEYD_ANS_HELLO, 0, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_HELLO || msg_get32(&m, &v) == -1 ||
-	    v != KEYD_VERSION)
-		return helper_failed(c, "speaks another protocol version");
-	if (msg_get32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
-	    msg_get16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
+	if (msg_get_h32(&m, &v) == -1)
+		return helper_failed(c, "sent a malformed HELLO answer");
+	if (v != KEYD_VERSION)
+		return helper_failed(c, "speaks protocol version %u, not %u", v,
+		    KEYD_VERSION);
+	if (msg_get_h32(&m, &flags) == -1 || (flags & ~KEYD_HELLO_FLAGS) != 0 ||
+	    msg_get_h16(&m, &n) == -1 || n == 0 || n > KEYD_DIR_MAX ||
 	    msg_get(&m, c->dir, n) == -1 || msg_end(&m) == -1 ||
 	    memchr(c->dir, '\0', n) != NULL)
 		return helper_failed(c, "sent a malformed HELLO answer");
@@ -150,51 +261,67 @@ keyd_hello(struct keyd_conn *c)
 	return 0;
 }
 
+/*
+ * One TRUST answer frame, the i-th. Its total is the first frame's: a
+ * later frame that says another total, none included, is a helper that
+ * changed its story, and the list is not used.
+ */
+static int
+trust_frame(struct keyd_conn *c, struct msg *m, uint16_t i, uint16_t *total,
+    struct trust_cert *tc)
+{
+	uint16_t idx, n;
+	uint8_t kind, z[3];
+	uint32_t len;
+	const uint8_t *der;
+
+	if (msg_get_h16(m, &idx) == -1 || msg_get_h16(m, &n) == -1 ||
+	    msg_get_u8(m, &kind) == -1 || msg_get(m, z, 3) == -1 ||
+	    z[0] > 1 || z[1] != 0 || z[2] != 0 || msg_get_h32(m, &len) == -1 ||
+	    idx != i || n > KEYD_TRUST_MAX || (i > 0 && n != *total) ||
+	    len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
+	    msg_end(m) == -1)
+		return helper_failed(c, "sent a malformed TRUST answer");
+	*total = n;
+	if (n == 0)
+		return len == 0 && kind == 0 && z[0] == 0 ? 0 :
+		    helper_failed(c, "sent a malformed TRUST answer");
+	if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
+		return helper_failed(c, "sent a malformed TRUST answer");
+	if ((tc->der = malloc(len)) == NULL)
+		return no_memory("TRUST", len);
+	memcpy(tc->der, der, len);
+	tc->len = len;
+	tc->kind = kind;
+	tc->own = z[0];
+	return 0;
+}
+
 int
 keyd_trust(struct keyd_conn *c, const char *server, struct trust_list *t)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, len;
-	uint16_t idx, total = 0, i;
-	uint8_t kind, z[3];
-	const uint8_t *der;
+	uint16_t i, total = 0;
 
 	memset(t, 0, sizeof(*t));
-	frame_init(&f, KEYD_REQ_TRUST, seq);
+	request(c, &f, KEYD_REQ_TRUST);
 	frame_put_label(&f, server);
-	if (call(c, &f) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_TRUST, 0, &m) == -1)
 		return -1;
-	for (i = 0; i == 0 || i < total; i++) {
-		if (expect(c, buf, KEYD_ANS_TRUST, seq, &m) == -1)
-			goto bad;
-		if (m.type != KEYD_ANS_TRUST || msg_get16(&m, &idx) == -1 ||
-		    msg_get16(&m, &total) == -1 || msg_get8(&m, &kind) == -1 ||
-		    msg_get(&m, z, 3) == -1 || z[0] > 1 || z[1] != 0 ||
-		    z[2] != 0 || msg_get32(&m, &len) == -1 ||
-		    idx != i || total > KEYD_TRUST_MAX || len > KDB_DATA_MAX ||
-		    msg_ref(&m, len, &der) == -1 || msg_end(&m) == -1)
-			goto malformed;
-		if (total == 0) {
-			if (len != 0 || kind != 0)
-				goto malformed;
+	for (i = 0; ; i++) {
+		if (i > 0 && receive(c, KEYD_ANS_TRUST, 0, &m) == -1)
+			break;
+		if (trust_frame(c, &m, i, &total, &t->c[i]) == -1)
+			break;
+		if (total == 0)
 			return 0;
-		}
-		if ((kind != KDB_PINNED && kind != KDB_CA) || len == 0)
-			goto malformed;
-		if ((t->c[i].der = malloc(len)) == NULL)
-			goto bad;
-		memcpy(t->c[i].der, der, len);
-		t->c[i].len = len;
-		t->c[i].kind = kind;
-		t->c[i].own = z[0];
 		t->n = (size_t)i + 1;
+		if (t->n == total)
+			return 0;
 	}
-	return 0;
-malformed:
-	helper_failed(c, "sent a malformed trust answer");
-bad:
+	/* frames may be left unread: no later answer would line up */
+	c->dead = 1;
 	trust_list_free(t);
 	return -1;
 }
@@ -202,36 +329,40 @@ bad:
 int
 keyd_begin(struct keyd_conn *c, const char *server, struct client_id *id)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, clen;
+	uint32_t clen;
 	uint16_t slen;
 	uint8_t has;
 	const uint8_t *p;
 
 	memset(id, 0, sizeof(*id));
-	frame_init(&f, KEYD_REQ_BEGIN, seq);
+	request(c, &f, KEYD_REQ_BEGIN);
 	frame_put_label(&f, server);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_BEGIN, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_BEGIN, 0, &m) == -1)
 		return -1;
-	if (m.type != KEYD_ANS_BEGIN || msg_get8(&m, &has) == -1 || has > 1)
+	if (msg_get_u8(&m, &has) == -1 || has > 1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
 	if (has == 0)
 		return msg_end(&m) == 0 ? 0 :
 		    helper_failed(c, "sent a malformed BEGIN answer");
-	if (msg_get16(&m, &slen) == -1 || slen == 0 ||
+	if (msg_get_h16(&m, &slen) == -1 || slen == 0 ||
 	    slen > sizeof(id->spki) || msg_get(&m, id->spki, slen) == -1 ||
-	    msg_get32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
+	    msg_get_h32(&m, &clen) == -1 || clen == 0 || clen > KDB_DATA_MAX ||
 	    msg_ref(&m, clen, &p) == -1 || msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed BEGIN answer");
-	if ((id->cert = malloc(clen)) == NULL)
+	if (wc_Sha256Hash(id->spki, slen, id->keyid) != 0) {
+		bwk_msg("BWK0550E", "cannot compute the key id of the client "
+		    "key the key helper announced (SHA-256 failed)");
 		return -1;
+	}
+	if ((id->cert = malloc(clen)) == NULL)
+		return no_memory("BEGIN", clen);
 	memcpy(id->cert, p, clen);
 	id->cert_len = clen;
 	id->spki_len = slen;
 	id->has_key = 1;
-	return wc_Sha256Hash(id->spki, slen, id->keyid) == 0 ? 0 : -1;
+	return 0;
 }
 
 int
@@ -239,21 +370,24 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
     const uint8_t keyid[KEYD_KEYID_LEN], const uint8_t *in, size_t inlen,
     uint8_t *sig, size_t *siglen)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq, why;
+	uint32_t why;
 	uint16_t len;
 
-	if (inlen > 128)
+	if (inlen > KEYD_SIGN_IN_MAX) {
+		bwk_msg("BWK0552E", "a signature input of %zu bytes, more than "
+		    "the %d a SIGN request carries; nothing was signed", inlen,
+		    KEYD_SIGN_IN_MAX);
 		return -1;
-	frame_init(&f, KEYD_REQ_SIGN, seq);
-	frame_put8(&f, (uint8_t)scheme);
-	frame_put8(&f, (uint8_t)hash);
+	}
+	request(c, &f, KEYD_REQ_SIGN);
+	frame_put_u8(&f, (uint8_t)scheme);
+	frame_put_u8(&f, (uint8_t)hash);
 	frame_put(&f, keyid, KEYD_KEYID_LEN);
-	frame_put16(&f, (uint16_t)inlen);
+	frame_put_h16(&f, (uint16_t)inlen);
 	frame_put(&f, in, inlen);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_SIGN, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_SIGN, 1, &m) == -1)
 		return -1;
 	if (m.type == KEYD_ANS_FAIL) {
 		if (fail_reason(c, &m, &why) == 0)
@@ -262,10 +396,10 @@ keyd_sign(struct keyd_conn *c, int scheme, int hash,
 		return -1;
 	}
 	/* the signature must fit the caller's buffer and the format */
-	if (msg_get16(&m, &len) == -1 || len == 0 || len > *siglen ||
+	if (msg_get_h16(&m, &len) == -1 || len == 0 || len > *siglen ||
 	    len > KEYD_SIG_MAX || msg_get(&m, sig, len) == -1 ||
 	    msg_end(&m) == -1)
-		return helper_failed(c, "sent a malformed signature answer");
+		return helper_failed(c, "sent a malformed SIGN answer");
 	*siglen = len;
 	return 0;
 }
@@ -275,44 +409,71 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
     int64_t not_after, const uint8_t *der, size_t len, uint8_t fpr[32],
     uint32_t *why)
 {
-	static uint8_t buf[KEYD_MAX_FRAME + 1];
 	struct frame f;
 	struct msg m;
-	uint32_t seq = ++c->seq;
 
 	*why = 0;
-	if (len == 0 || len > KDB_DATA_MAX)
+	if (len == 0 || len > KDB_DATA_MAX) {
+		bwk_msg("BWK0553E", "the certificate to pin is %zu bytes; a "
+		    "key-database entry holds 1 to %d; nothing was pinned", len,
+		    KDB_DATA_MAX);
 		return -1;
-	frame_init(&f, KEYD_REQ_ACCEPT, seq);
+	}
+	request(c, &f, KEYD_REQ_ACCEPT);
 	frame_put_label(&f, server);
-	frame_put32(&f, (uint32_t)((uint64_t)not_before >> 32));
-	frame_put32(&f, (uint32_t)not_before);
-	frame_put32(&f, (uint32_t)((uint64_t)not_after >> 32));
-	frame_put32(&f, (uint32_t)not_after);
-	frame_put32(&f, (uint32_t)len);
+	frame_put_h32(&f, (uint32_t)((uint64_t)not_before >> 32));
+	frame_put_h32(&f, (uint32_t)not_before);
+	frame_put_h32(&f, (uint32_t)((uint64_t)not_after >> 32));
+	frame_put_h32(&f, (uint32_t)not_after);
+	frame_put_h32(&f, (uint32_t)len);
 	frame_put(&f, der, len);
-	if (call(c, &f) == -1 || expect(c, buf, KEYD_ANS_ACCEPT, seq, &m) == -1)
+	if (keyd_rpc(c, &f, KEYD_ANS_ACCEPT, 1, &m) == -1)
 		return -1;
 	if (m.type == KEYD_ANS_FAIL)
 		return fail_reason(c, &m, why) == 0 ? 1 : -1;
 	if (msg_get(&m, fpr, 32) == -1 || msg_end(&m) == -1)
-		return helper_failed(c, "sent a malformed accept answer");
+		return helper_failed(c, "sent a malformed ACCEPT answer");
 	return 0;
 }
 
-void
+/* How the helper ended: it exits 0 at end of file, and only then. */
+static int
+helper_status(int st)
+{
+	if (WIFSIGNALED(st)) {
+		bwk_msg("BWK0546E", "the key helper was killed by signal %d "
+		    "(%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+		return -1;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0) {
+		bwk_msg("BWK0547E", "the key helper exited with status %d",
+		    WEXITSTATUS(st));
+		return -1;
+	}
+	return 0;
+}
+
+int
 keyd_close(struct keyd_conn *c)
 {
+	pid_t pid = c->pid, r;
 	int st;
 
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;
-	/* the helper exits at EOF; wait so its last audit line is out */
-	if (c->pid > 0)
-		while (waitpid(c->pid, &st, 0) == -1 && errno == EINTR)
-			;
 	c->pid = 0;
+	if (pid <= 0)
+		return 0;
+	/* the helper exits at EOF; wait so its last audit line is out */
+	while ((r = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
+		;
+	if (r == -1) {
+		bwk_msg("BWK0547E", "cannot learn how the key helper ended: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return helper_status(st);
 }
 
 void

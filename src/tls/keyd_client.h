@@ -2,7 +2,9 @@
  * The client's stubs for the key helper: each sends one request, waits
  * with a timeout, and checks the answer's type, sequence number and
  * sizes before anything uses it. Everything named keyd_* here runs in the
- * network process; keyd_answer_* is the helper's side.
+ * network process; keyd_answer_* is the helper's side. A connection holds
+ * its own receive buffer, so two connections (a server's, one per client)
+ * never share one.
  */
 #ifndef BWK_KEYD_CLIENT_H
 #define BWK_KEYD_CLIENT_H
@@ -27,6 +29,8 @@ struct keyd_conn {
 	int		may_pin;	/* a first-use pin would be tried */
 	int		setgid;		/* the system database, read only */
 	char		dir[KEYD_DIR_MAX + 1];	/* the database it opened */
+	/* the answer last read; a stub's msg points into it until the next */
+	uint8_t		buf[KEYD_MAX_FRAME + 1];
 };
 
 struct keyd_spawn_opts {
@@ -71,8 +75,12 @@ int	keyd_sign(struct keyd_conn *, int scheme, int hash,
 int	keyd_accept(struct keyd_conn *, const char *server, int64_t not_before,
 	    int64_t not_after, const uint8_t *der, size_t len,
 	    uint8_t fpr[32], uint32_t *why);
-/* Closes the socket (the helper exits at EOF) and reaps it. */
-void	keyd_close(struct keyd_conn *);
+/*
+ * Closes the socket (the helper exits at EOF) and reaps it. 0 when it
+ * exited 0; -1, with BWK0546E or BWK0547E, when it was killed by a signal
+ * (a seccomp kill is SIGSYS), exited non-zero or could not be reaped.
+ */
+int	keyd_close(struct keyd_conn *);
 void	trust_list_free(struct trust_list *);
 void	client_id_free(struct client_id *);
 

@@ -403,8 +403,12 @@ session_write(struct session *s, const void *buf, size_t len)
 	return (ssize_t)len;
 }
 
-/* Frees what the session holds; safe to call twice. */
-void
+/*
+ * Frees what the session holds; safe to call twice. -1 when the key
+ * helper ended badly (it said so): a session whose helper crashed is
+ * not reported as a clean one.
+ */
+int
 session_close(struct session *s)
 {
 	if (s->ssl != NULL) {
@@ -425,5 +429,5 @@ session_close(struct session *s)
 	s->leaf_der = NULL;
 	trust_list_free(&s->trust);
 	client_id_free(&s->id);
-	keyd_close(&s->kd);
+	return keyd_close(&s->kd);
 }

@@ -172,7 +172,7 @@ void	session_report(struct session *, FILE *);
 int	session_read(struct session *, void *, size_t);
 /* All of buf to the server, or -1 with the session ended. */
 ssize_t	session_write(struct session *, const void *, size_t);
-void	session_close(struct session *);
+int	session_close(struct session *);
 
 /*
  * The parts of a session, one file each; the fuzzer drives them with a

@@ -24,8 +24,7 @@
 #include "session.h"
 
 /* What a client that does not speak TLS is told, once, in plain text. */
-#define PLAINTEXT_LINE	"BWK1051E this server speaks TLS 1.2 only; set " \
-	"SSL YES in the client's options\r\n"
+#define PLAINTEXT_LINE	"BWK1051E this server speaks TLS 1.2 only; set SSL YES in the client's options"
 
 int
 session_server_context(struct session *s)
@@ -83,8 +82,12 @@ peek_first(struct session *s)
 		return -1;
 	if (b == 0x16)
 		return 1;
-	(void)!send(s->sock, PLAINTEXT_LINE, strlen(PLAINTEXT_LINE),
-	    MSG_NOSIGNAL);
+	{
+		char line[160];
+		int ln = snprintf(line, sizeof(line), "%s\r\n", PLAINTEXT_LINE);
+
+		(void)!send(s->sock, line, (size_t)ln, MSG_NOSIGNAL);
+	}
 	return 0;
 }
 

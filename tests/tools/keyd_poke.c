@@ -51,7 +51,7 @@ main(int argc, char **argv)
 	}
 	close(sv[1]);
 	frame_init(&f, KEYD_REQ_HELLO, 1);
-	frame_put32(&f, KEYD_VERSION);
+	frame_put_h32(&f, KEYD_VERSION);
 	frame_finish(&f);
 	frame_send(sv[0], &f);
 	n = frame_recv(sv[0], buf, 10000);
@@ -66,11 +66,11 @@ main(int argc, char **argv)
 		close(fd);
 	/* a SIGN without BEGIN: outside the protocol, the helper stops */
 	frame_init(&f, KEYD_REQ_SIGN, 2);
-	frame_put8(&f, KEYD_SIG_ECDSA);
-	frame_put8(&f, KEYD_SHA256);
+	frame_put_u8(&f, KEYD_SIG_ECDSA);
+	frame_put_u8(&f, KEYD_SHA256);
 	memset(buf, 0, 32);
 	frame_put(&f, buf, 32);
-	frame_put16(&f, 32);
+	frame_put_h16(&f, 32);
 	frame_put(&f, buf, 32);
 	frame_finish(&f);
 	frame_send(sv[0], &f);
