@@ -245,13 +245,15 @@ int	scram_client_final_parse(const char *msg, size_t len,
 /*
  * Checks the client's proof with the verifier, that c= is cf's gs2 header
  * followed by this session's 32 channel-binding bytes cb, and that r= is
- * sf's nonce; on success builds the server-final "v=BASE64(sig)".
+ * sf's nonce; on success builds the server-final "v=BASE64(sig)". A
+ * client-first without binding ("n,,") is refused here too unless flags
+ * hold SCRAM_INSECURE_NO_CBIND (then cb is NULL and cb_len 0).
  */
 int	scram_server_verify(const struct scram_verifier *v,
 	    const struct scram_client_first *cf,
 	    const struct scram_server_first *sf,
 	    const struct scram_client_final *cfin, const uint8_t *cb,
-	    size_t cb_len, struct scram_msg *server_final);
+	    size_t cb_len, int flags, struct scram_msg *server_final);
 /*
  * "e=VALUE" for a refusal: RFC 5802's value for err. Every refusal that
  * could tell a name from another (a wrong password, an unknown or locked
