@@ -4,11 +4,20 @@
  * the helper's refusals (iteration floor, channel-binding length), and
  * both directions against GNU SASL (libgsasl) as an independent peer.
  */
+#include <sys/wait.h>
+
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <gsasl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hmac.h>
+#include <wolfssl/wolfcrypt/pwdbased.h>
+#include <wolfssl/wolfcrypt/sha256.h>
 
 #include "../src/lib/certfile.h"
 #include "../src/lib/msg.h"
@@ -1035,4 +1044,335 @@ Test(scram, gsasl_verifier_matches)
 	    "StoredKey differs from libgsasl's");
 	cr_assert_eq(memcmp(v.server_key, sk, SCRAM_HASH_LEN), 0,
 	    "ServerKey differs from libgsasl's");
+}
+
+/*
+ * ---- what the secret steps leave in memory
+ *
+ * The helper's step and the server's check run in a child that then
+ * searches its own stack and heap for every password-derived value, as
+ * tests/test_wipe.c does for the key database: the needles are computed
+ * in an earlier child and handed over masked, and the secrets are
+ * globals (not searched).
+ */
+#define MASK		0x5a
+enum { W_SALTED, W_CLIENTKEY, W_STOREDKEY, W_SERVERKEY, W_LASTBLOCK,
+	W_PW_IPAD, W_SALTED_IPAD, W_STORED_IPAD, W_NEEDLES };
+
+static const char *w_name[W_NEEDLES] = {
+	"SaltedPassword", "ClientKey", "StoredKey", "ServerKey",
+	"PBKDF2's last block", "the password's HMAC ipad",
+	"SaltedPassword's HMAC ipad", "StoredKey's HMAC ipad",
+};
+
+static struct {
+	char			 pw[32];
+	uint8_t			 salt[16];
+	struct scram_verifier	 v;
+	char			 cfn[SCRAM_MSG_MAX + 1];
+	char			 cfin[SCRAM_MSG_MAX + 1];
+	uint8_t			 needle[W_NEEDLES][32];	/* XOR MASK */
+} w;
+
+#define W_ITER	4096	/* any count: the search is about what is left */
+
+static void
+w_ipad(const uint8_t *key, size_t klen, uint8_t out[32])
+{
+	Hmac h;
+
+	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0 ||
+	    wc_HmacSetKey(&h, WC_SHA256, key, (word32)klen) != 0)
+		_exit(1);
+	memcpy(out, h.ipad, 32);
+	wc_HmacFree(&h);
+}
+
+static void
+w_hmac(const uint8_t *key, const char *s, uint8_t out[32])
+{
+	Hmac h;
+
+	if (wc_HmacInit(&h, NULL, INVALID_DEVID) != 0 ||
+	    wc_HmacSetKey(&h, WC_SHA256, key, 32) != 0 ||
+	    wc_HmacUpdate(&h, (const uint8_t *)s, (word32)strlen(s)) != 0 ||
+	    wc_HmacFinal(&h, out) != 0)
+		_exit(1);
+	wc_HmacFree(&h);
+}
+
+/* In a child: the needles, masked, down the pipe. */
+static void
+w_compute(int fd)
+{
+	uint8_t out[W_NEEDLES][32], prev[32];
+	size_t pl = strlen(w.pw), i, j;
+
+	if (wc_PBKDF2(out[W_SALTED], (const uint8_t *)w.pw, (int)pl, w.salt,
+	    16, W_ITER, 32, WC_SHA256) != 0 ||
+	    wc_PBKDF2(prev, (const uint8_t *)w.pw, (int)pl, w.salt, 16,
+	    W_ITER - 1, 32, WC_SHA256) != 0)
+		_exit(1);
+	/* U_c = T_c XOR T_(c-1): the block wc_PBKDF2 leaves on its stack */
+	for (i = 0; i < 32; i++)
+		out[W_LASTBLOCK][i] = out[W_SALTED][i] ^ prev[i];
+	w_hmac(out[W_SALTED], "Client Key", out[W_CLIENTKEY]);
+	w_hmac(out[W_SALTED], "Server Key", out[W_SERVERKEY]);
+	if (wc_Sha256Hash(out[W_CLIENTKEY], 32, out[W_STOREDKEY]) != 0)
+		_exit(1);
+	w_ipad((const uint8_t *)w.pw, pl, out[W_PW_IPAD]);
+	w_ipad(out[W_SALTED], 32, out[W_SALTED_IPAD]);
+	w_ipad(out[W_STOREDKEY], 32, out[W_STORED_IPAD]);
+	for (i = 0; i < W_NEEDLES; i++)
+		for (j = 0; j < 32; j++)
+			out[i][j] ^= MASK;
+	_exit(write(fd, out, sizeof(out)) == (ssize_t)sizeof(out) ? 0 : 1);
+}
+
+/* A password, a verifier and a client-final that verifies. */
+static void
+w_setup(void)
+{
+	struct scram_client_first cf;
+	struct scram_server_first sf;
+	struct scram_proof p;
+	struct scram_msg cfn, cfin;
+	int fd[2], st;
+	size_t i;
+	pid_t pid;
+
+	for (i = 0; i < sizeof(w.pw) - 1; i++)
+		w.pw[i] = (char)('a' + (i * 7) % 26);
+	for (i = 0; i < sizeof(w.salt); i++)
+		w.salt[i] = (uint8_t)(i * 29 + 3);
+	/* built in a child, so that this process holds no copies either */
+	cr_assert_eq(pipe(fd), 0);
+	if ((pid = fork()) == 0) {
+		if (scram_verifier_derive((const uint8_t *)w.pw, strlen(w.pw),
+		    w.salt, 16, W_ITER, SCRAM_INSECURE_ANY_ITER, &w.v) != 0 ||
+		    scram_client_first_build("node1", NULL, CNONCE, 0, &cf) ||
+		    scram_server_first_build(&cf, SNONCE, &w.v.p, &sf) ||
+		    scram_client_final_noproof(&cf, &sf, cb_value, 32, &cfn) ||
+		    scram_client_proof((const uint8_t *)w.pw, strlen(w.pw),
+		    cf.msg.s + cf.bare_off, cf.msg.len - cf.bare_off, sf.msg.s,
+		    sf.msg.len, cfn.s, cfn.len, SCRAM_INSECURE_ANY_ITER, &p) ||
+		    scram_client_final_build(&cfn, p.client_proof, &cfin))
+			_exit(1);
+		memcpy(w.cfn, cfn.s, cfn.len + 1);
+		memcpy(w.cfin, cfin.s, cfin.len + 1);
+		_exit(write(fd[1], &w.v, sizeof(w.v)) == sizeof(w.v) &&
+		    write(fd[1], w.cfn, sizeof(w.cfn)) == sizeof(w.cfn) &&
+		    write(fd[1], w.cfin, sizeof(w.cfin)) == sizeof(w.cfin) ?
+		    0 : 1);
+	}
+	close(fd[1]);
+	cr_assert_eq(read(fd[0], &w.v, sizeof(w.v)), sizeof(w.v));
+	cr_assert_eq(read(fd[0], w.cfn, sizeof(w.cfn)), sizeof(w.cfn));
+	cr_assert_eq(read(fd[0], w.cfin, sizeof(w.cfin)), sizeof(w.cfin));
+	close(fd[0]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+
+	cr_assert_eq(pipe(fd), 0);
+	if ((pid = fork()) == 0)
+		w_compute(fd[1]);
+	close(fd[1]);
+	cr_assert_eq(read(fd[0], w.needle, sizeof(w.needle)),
+	    sizeof(w.needle));
+	close(fd[0]);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static struct {
+	unsigned long	lo, hi;
+} w_ranges[8];
+static size_t w_nranges;
+static uint8_t w_chunk[1 << 16];
+
+static void
+w_find_ranges(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	unsigned long lo, hi;
+	char perms[8];
+
+	if (f == NULL)
+		_exit(100);
+	while (fgets(line, sizeof(line), f) != NULL && w_nranges < 8) {
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    perms[0] != 'r' || perms[1] != 'w' ||
+		    (strstr(line, "[stack]") == NULL &&
+		    strstr(line, "[heap]") == NULL))
+			continue;
+		w_ranges[w_nranges].lo = lo;
+		w_ranges[w_nranges].hi = hi;
+		w_nranges++;
+	}
+	fclose(f);
+}
+
+static int
+w_has(const uint8_t *p, size_t n, int k)
+{
+	size_t i, j;
+
+	for (i = 0; i + 32 <= n; i++) {
+		for (j = 0; j < 32; j++)
+			if (p[i + j] != (w.needle[k][j] ^ MASK))
+				break;
+		if (j == 32)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+w_search(int mem)
+{
+	unsigned long at;
+	size_t r, n;
+	ssize_t got;
+	int k, found = 0;
+
+	for (r = 0; r < w_nranges; r++)
+		for (at = w_ranges[r].lo; at < w_ranges[r].hi;
+		    at += sizeof(w_chunk) - 64) {
+			n = w_ranges[r].hi - at < sizeof(w_chunk) ?
+			    w_ranges[r].hi - at : sizeof(w_chunk);
+			if ((got = pread(mem, w_chunk, n, (off_t)at)) <= 0)
+				break;
+			for (k = 0; k < W_NEEDLES; k++)
+				if (w_has(w_chunk, (size_t)got, k))
+					found |= 1 << k;
+		}
+	return found;
+}
+
+/* op 32 KiB below the search's frames, so that they cannot hide it. */
+static void __attribute__((noinline))
+w_deep(void (*op)(void))
+{
+	volatile uint8_t pad[32768];
+
+	pad[0] = 1;
+	op();
+	pad[sizeof(pad) - 1] = pad[0];
+}
+
+static int
+w_left_behind(void (*op)(void))
+{
+	int st, mem;
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if ((mem = open("/proc/self/mem", O_RDONLY)) == -1)
+			_exit(101);
+		w_deep(op);
+		w_find_ranges();
+		_exit(w_search(mem));
+	}
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) < 100, "status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+static void
+w_assert_clean(int found)
+{
+	char names[512] = "";
+	int k;
+
+	for (k = 0; k < W_NEEDLES; k++)
+		if (found & (1 << k))
+			snprintf(names + strlen(names), sizeof(names) -
+			    strlen(names), "%s%s", names[0] ? ", " : "",
+			    w_name[k]);
+	cr_assert_eq(found, 0, "left in memory: %s", names);
+}
+
+static void
+op_client_proof(void)
+{
+	struct scram_client_first cf;
+	struct scram_server_first sf;
+	struct scram_proof p;
+
+	if (scram_client_first_build("node1", NULL, CNONCE, 0, &cf) ||
+	    scram_server_first_build(&cf, SNONCE, &w.v.p, &sf) ||
+	    scram_client_proof((const uint8_t *)w.pw, strlen(w.pw),
+	    cf.msg.s + cf.bare_off, cf.msg.len - cf.bare_off, sf.msg.s,
+	    sf.msg.len, w.cfn, strlen(w.cfn), SCRAM_INSECURE_ANY_ITER, &p))
+		_exit(102);
+	explicit_bzero(&p, sizeof(p));
+}
+
+static void
+op_server_verify(void)
+{
+	struct scram_client_first cf;
+	struct scram_server_first sf;
+	struct scram_client_final cfin;
+	struct scram_msg out;
+
+	if (scram_client_first_build("node1", NULL, CNONCE, 0, &cf) ||
+	    scram_server_first_build(&cf, SNONCE, &w.v.p, &sf) ||
+	    scram_client_final_parse(w.cfin, strlen(w.cfin), &cfin) ||
+	    scram_server_verify(&w.v, &cf, &sf, &cfin, cb_value, 32, 0, &out))
+		_exit(103);
+}
+
+static void
+op_verifier(void)
+{
+	struct scram_verifier v;
+
+	if (scram_verifier_derive((const uint8_t *)w.pw, strlen(w.pw), w.salt,
+	    16, W_ITER, SCRAM_INSECURE_ANY_ITER, &v) != 0)
+		_exit(104);
+	explicit_bzero(&v, sizeof(v));
+}
+
+/* wc_PBKDF2 alone, as scram.c would call it without its stack wipe */
+static void __attribute__((noinline))
+op_bare_pbkdf2(void)
+{
+	uint8_t out[32];
+
+	if (wc_PBKDF2(out, (const uint8_t *)w.pw, (int)strlen(w.pw), w.salt,
+	    16, W_ITER, 32, WC_SHA256) != 0)
+		_exit(105);
+	explicit_bzero(out, sizeof(out));
+}
+
+Test(scram, helper_step_leaves_no_secret, .timeout = 60)
+{
+	w_setup();
+	w_assert_clean(w_left_behind(op_client_proof));
+}
+
+Test(scram, server_check_leaves_no_secret, .timeout = 60)
+{
+	w_setup();
+	w_assert_clean(w_left_behind(op_server_verify));
+}
+
+Test(scram, verifier_leaves_no_secret, .timeout = 60)
+{
+	w_setup();
+	w_assert_clean(w_left_behind(op_verifier));
+}
+
+/* The search is not blind: wc_PBKDF2 leaves its last block behind. */
+Test(scram, wipe_search_finds_what_is_left, .timeout = 60)
+{
+	int found;
+
+	w_setup();
+	found = w_left_behind(op_bare_pbkdf2);
+	cr_assert(found & (1 << W_LASTBLOCK), "the search misses what "
+	    "wc_PBKDF2 leaves (found %#x)", found);
 }
