@@ -54,7 +54,8 @@
 #define SCRAM_ERROR_MAX		64	/* e= value, characters */
 #define SCRAM_PASSWORD_MAX	1024	/* bytes */
 /* gs2 header: "p=tls-exporter," [ "a=" escaped authzid ] "," */
-#define SCRAM_GS2_MAX		(16 + 2 + 3 * SCRAM_NAME_MAX + 1)
+#define SCRAM_GS2_MAX		(sizeof("p=" SCRAM_CB_NAME ",") - 1 + 2 + \
+				    3 * SCRAM_NAME_MAX + 1)
 /* c= decoded: the gs2 header, then the channel-binding data */
 #define SCRAM_CBIND_MAX		(SCRAM_GS2_MAX + SCRAM_CB_LEN)
 
@@ -162,7 +163,9 @@ struct scram_server_final {
 struct scram_proof {
 	uint8_t			client_proof[SCRAM_HASH_LEN];
 	uint8_t			server_sig[SCRAM_HASH_LEN];	/* expected */
-	char			user[SCRAM_NAME_MAX + 1];
+	char			user[SCRAM_NAME_MAX + 1];	/* n=: for the
+						   helper to compare with
+						   its node's name */
 	struct scram_params	p;	/* for scram_params_differ */
 };
 
