@@ -505,6 +505,11 @@ stack_wipe(void)
 	explicit_bzero((void *)pad, sizeof(pad));
 }
 
+/*
+ * The floor, unless the caller says otherwise by name: whoever plays the
+ * server picks the count the password is hashed with, and the count is
+ * the price of each offline guess (SCRAM_ITER_FLOOR in scram.h).
+ */
 static int
 iter_check(uint32_t iter, int flags)
 {
@@ -956,6 +961,36 @@ cbind_check(const uint8_t *c, size_t len, int flags)
 	return SCRAM_OK;
 }
 
+/*
+ * What the helper is handed, parsed again: the bare first message, the
+ * server's (whose count must meet the floor), and the final message
+ * without proof (its r= the server's nonce, its c= a tls-exporter gs2
+ * header and 32 bytes).
+ */
+static int
+proof_inputs(const char *cfb, size_t cfb_len, const char *sfm,
+    size_t sf_len, const char *cfnm, size_t cfn_len, int flags,
+    char user[SCRAM_NAME_MAX + 1], struct scram_server_first *sf)
+{
+	struct scram_client_final cfn;
+	char cnonce[SCRAM_NONCE_PART_MAX + 1];
+	int rc;
+
+	if ((rc = msg_check(cfb, cfb_len)) != SCRAM_OK ||
+	    (rc = bare_parse(cfb, cfb_len, user, cnonce)) != SCRAM_OK)
+		return rc;
+	if ((rc = scram_server_first_parse(sfm, sf_len, cnonce, sf)) !=
+	    SCRAM_OK)
+		return rc;
+	if ((rc = iter_check(sf->p.iter, flags)) != SCRAM_OK)
+		return rc;
+	if ((rc = final_parse(cfnm, cfn_len, 0, &cfn)) != SCRAM_OK)
+		return rc;
+	if (strcmp(cfn.nonce, sf->nonce) != 0)
+		return SCRAM_E_NONCE;
+	return cbind_check(cfn.cbind, cfn.cbind_len, flags);
+}
+
 int
 scram_client_proof(const uint8_t *password, size_t pw_len,
     const char *client_first_bare, size_t cfb_len,
@@ -964,10 +999,9 @@ scram_client_proof(const uint8_t *password, size_t pw_len,
     struct scram_proof *out)
 {
 	struct scram_server_first sf;
-	struct scram_client_final cfn;
 	uint8_t ck[SCRAM_HASH_LEN], sk[SCRAM_HASH_LEN], stored[SCRAM_HASH_LEN];
 	uint8_t csig[SCRAM_HASH_LEN];
-	char user[SCRAM_NAME_MAX + 1], cnonce[SCRAM_NONCE_PART_MAX + 1];
+	char user[SCRAM_NAME_MAX + 1];
 	size_t i;
 	int rc;
 
@@ -975,21 +1009,9 @@ scram_client_proof(const uint8_t *password, size_t pw_len,
 		return SCRAM_E_ARG;
 	if (pw_len == 0 || pw_len > SCRAM_PASSWORD_MAX)
 		return SCRAM_E_PASSWORD;
-	if ((rc = msg_check(client_first_bare, cfb_len)) != SCRAM_OK ||
-	    (rc = bare_parse(client_first_bare, cfb_len, user, cnonce)) !=
+	if ((rc = proof_inputs(client_first_bare, cfb_len, server_first,
+	    sf_len, client_final_noproof, cfn_len, flags, user, &sf)) !=
 	    SCRAM_OK)
-		return rc;
-	if ((rc = scram_server_first_parse(server_first, sf_len, cnonce,
-	    &sf)) != SCRAM_OK)
-		return rc;
-	if ((rc = iter_check(sf.p.iter, flags)) != SCRAM_OK)
-		return rc;
-	if ((rc = final_parse(client_final_noproof, cfn_len, 0, &cfn)) !=
-	    SCRAM_OK)
-		return rc;
-	if (strcmp(cfn.nonce, sf.nonce) != 0)
-		return SCRAM_E_NONCE;
-	if ((rc = cbind_check(cfn.cbind, cfn.cbind_len, flags)) != SCRAM_OK)
 		return rc;
 
 	/*
@@ -1047,6 +1069,30 @@ scram_params_differ(const struct scram_params *seen,
 
 /* ---- the server */
 
+/*
+ * The client's final message against the exchange so far: c= must be the
+ * first message's gs2 header and this session's binding (public values,
+ * compared plainly), r= the server's nonce.
+ */
+static int
+final_matches(const struct scram_client_first *cf,
+    const struct scram_server_first *sf, const struct scram_client_final *cfin,
+    const uint8_t *cb, size_t cb_len, int flags)
+{
+	if (!cf->cbind && !(flags & SCRAM_INSECURE_NO_CBIND))
+		return SCRAM_E_CBIND;
+	if (cf->cbind ? (cb == NULL || cb_len != SCRAM_CB_LEN) :
+	    (cb != NULL || cb_len != 0))
+		return SCRAM_E_CB_LEN;
+	if (cfin->cbind_len != cf->bare_off + cb_len ||
+	    memcmp(cfin->cbind, cf->msg.s, cf->bare_off) != 0 ||
+	    (cb_len > 0 && memcmp(cfin->cbind + cf->bare_off, cb, cb_len) != 0))
+		return SCRAM_E_CBIND;
+	if (strcmp(cfin->nonce, sf->nonce) != 0)
+		return SCRAM_E_NONCE;
+	return SCRAM_OK;
+}
+
 int
 scram_server_verify(const struct scram_verifier *v,
     const struct scram_client_first *cf, const struct scram_server_first *sf,
@@ -1055,7 +1101,8 @@ scram_server_verify(const struct scram_verifier *v,
 {
 	uint8_t csig[SCRAM_HASH_LEN], ck[SCRAM_HASH_LEN], h[SCRAM_HASH_LEN];
 	uint8_t ssig[SCRAM_HASH_LEN];
-	size_t i;
+	const char *bare;
+	size_t i, bare_len;
 	struct out o;
 	int rc;
 
@@ -1063,25 +1110,15 @@ scram_server_verify(const struct scram_verifier *v,
 	    server_final == NULL || (flags & ~FLAGS_ALL) ||
 	    cf->bare_off > cf->msg.len || cfin->noproof_len > cfin->msg.len)
 		return SCRAM_E_ARG;
-	if (!cf->cbind && !(flags & SCRAM_INSECURE_NO_CBIND))
-		return SCRAM_E_CBIND;
-	if (cf->cbind ? (cb == NULL || cb_len != SCRAM_CB_LEN) :
-	    (cb != NULL || cb_len != 0))
-		return SCRAM_E_CB_LEN;
-	/* c= must be the first message's gs2 header and this session's
-	 * binding: public values, compared plainly */
-	if (cfin->cbind_len != cf->bare_off + cb_len ||
-	    memcmp(cfin->cbind, cf->msg.s, cf->bare_off) != 0 ||
-	    (cb_len > 0 && memcmp(cfin->cbind + cf->bare_off, cb, cb_len) != 0))
-		return SCRAM_E_CBIND;
-	if (strcmp(cfin->nonce, sf->nonce) != 0)
-		return SCRAM_E_NONCE;
+	if ((rc = final_matches(cf, sf, cfin, cb, cb_len, flags)) != SCRAM_OK)
+		return rc;
+	bare = cf->msg.s + cf->bare_off;
+	bare_len = cf->msg.len - cf->bare_off;
 
 	/* ClientKey = ClientProof XOR HMAC(StoredKey, AM); H(ClientKey) must
 	 * be StoredKey */
-	rc = hmac_auth(v->stored_key, cf->msg.s + cf->bare_off,
-	    cf->msg.len - cf->bare_off, sf->msg.s, sf->msg.len, cfin->msg.s,
-	    cfin->noproof_len, csig);
+	rc = hmac_auth(v->stored_key, bare, bare_len, sf->msg.s, sf->msg.len,
+	    cfin->msg.s, cfin->noproof_len, csig);
 	for (i = 0; i < SCRAM_HASH_LEN; i++)
 		ck[i] = cfin->proof[i] ^ csig[i];
 	if (rc == SCRAM_OK && bwk_sha256(ck, sizeof(ck), h) != 0)
@@ -1089,9 +1126,8 @@ scram_server_verify(const struct scram_verifier *v,
 	if (rc == SCRAM_OK && !ct_eq(h, v->stored_key, SCRAM_HASH_LEN))
 		rc = SCRAM_E_PROOF;
 	if (rc == SCRAM_OK)
-		rc = hmac_auth(v->server_key, cf->msg.s + cf->bare_off,
-		    cf->msg.len - cf->bare_off, sf->msg.s, sf->msg.len,
-		    cfin->msg.s, cfin->noproof_len, ssig);
+		rc = hmac_auth(v->server_key, bare, bare_len, sf->msg.s,
+		    sf->msg.len, cfin->msg.s, cfin->noproof_len, ssig);
 	if (rc == SCRAM_OK) {
 		out_init(&o, server_final);
 		put_str(&o, "v=");
