@@ -575,8 +575,7 @@ scram_strerror(int err)
 		[SCRAM_E_BASE64] = "bad base64 or wrong length",
 		[SCRAM_E_NUMBER] = "bad iteration count",
 		[SCRAM_E_NAME] = "bad user name encoding",
-		[SCRAM_E_CBIND] = "channel binding is not this session's "
-		    "tls-exporter",
+		[SCRAM_E_CBIND] = "channel binding is not tls-exporter's",
 		[SCRAM_E_CB_LEN] = "channel-binding data is not 32 bytes",
 		[SCRAM_E_NONCE] = "nonce does not match",
 		[SCRAM_E_ITER] = "iteration count below the floor",
