@@ -19,7 +19,7 @@ bwk_msg_hook(bwk_msg_cb *cb, void *arg, bwk_msg_cb **old_cb, void **old_arg)
 	hook_arg = arg;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 to_hook(const char *id, const char *fmt, va_list ap)
 {
 	char text[1024];

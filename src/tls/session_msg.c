@@ -25,7 +25,7 @@ default_log(void *arg, const char *id, const char *text)
 		fprintf(stderr, "%s %s: %s\n", id, bwk_prog, text);
 }
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 sess_vlog(struct session *s, const char *id, const char *fmt, va_list ap)
 {
 	char text[SESSION_ERR_MAX];
