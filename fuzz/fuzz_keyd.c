@@ -2,7 +2,8 @@
  * The key helper's real dispatch code, fed frames from the fuzzer. The
  * input is a sequence of [u16 length][frame] records, one request each,
  * against a helper holding a pinned certificate, a CA root, an EC client
- * key and a node password. Stops where the helper would exit.
+ * key and a node password. Stops where the helper would exit. The
+ * sign-on seeds come from fuzz/make-keyd-scram-seeds.py.
  */
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/asn_public.h>
@@ -107,6 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy_db(&k.db);
 	snprintf(k.server, sizeof(k.server), "srv1");
 	k.accept_first_use = 1;	/* no store: an ACCEPT is refused */
+	k.sign_on = 1;		/* and no salt or count is remembered */
 	k.store.lockfd = -1;
 	k.send = sink;
 	if (keyd_init(&k) != 0)

@@ -216,9 +216,9 @@ add_port_rule(int rfd, uint16_t port)
 /*
  * The rules of each profile: only what the process opens after it is
  * sandboxed (fds opened before stay usable: Landlock checks at open).
- * The key helper's store directory (trust on first use) gets what the
- * store's lock, read and write-temp-fsync-rename cycle needs, directly in
- * it: no execute, no truncate, no links, devices, fifos or directories.
+ * The key helper's store directory (a first-use pin, a sign-on's salt
+ * and count) gets what the store's lock, read and write-temp-fsync-rename
+ * cycle needs, directly in it: no execute, no truncate, no links, devices, fifos or directories.
  */
 static int
 add_rules(int rfd, const struct sb_spec *sp, int abi, uint64_t fs)

@@ -208,7 +208,8 @@ common_rules(struct sb_filter *f, int need_open)
 
 /*
  * bulwark-keyd: holds the keys; talks only over the inherited socket.
- * With a store directory (trust on first use) it also rewrites its key
+ * With a store directory (a first-use pin, a sign-on's salt and count)
+ * it also rewrites its key
  * database there; Landlock confines those calls to that directory.
  */
 static void

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../sandbox/sandbox.h"
+#include "../src/lib/msg.h"
 #include "helpers.h"
 
 static char tmpdir[256];
@@ -465,4 +466,55 @@ t_need_sandbox(void)
 		cr_skip_test("this kernel has Landlock ABI %d; the network "
 		    "process needs ABI 4 (Linux 6.7) for its TCP port rules",
 		    st.landlock_abi);
+}
+
+static char	 captured[16384];
+static int	 capsave = -1;
+static FILE	*capf;
+
+void
+t_cap_begin(void)
+{
+	fflush(stderr);
+	cr_assert_not_null(capf = tmpfile());
+	cr_assert_neq(capsave = dup(2), -1);
+	cr_assert_neq(dup2(fileno(capf), 2), -1);
+	bwk_quiet = 0;
+}
+
+const char *
+t_cap_end(void)
+{
+	size_t n;
+
+	bwk_quiet = 1;
+	fflush(stderr);
+	dup2(capsave, 2);
+	close(capsave);
+	rewind(capf);
+	n = fread(captured, 1, sizeof(captured) - 1, capf);
+	captured[n] = '\0';
+	fclose(capf);
+	return captured;
+}
+
+void
+t_nodepw(const char *server, const char *node, const char *pw)
+{
+	const char *argv[] = { "-nodepw", "-server", server, "-node", node,
+	    NULL };
+	struct run r;
+	int p[2], saved = dup(0);
+	size_t n = strlen(pw);
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], pw, n), (ssize_t)n);
+	cr_assert_eq(write(p[1], "\n", 1), 1);
+	close(p[1]);
+	dup2(p[0], 0);
+	close(p[0]);
+	t_run(&r, "bulwark-cert", argv, NULL);
+	dup2(saved, 0);
+	close(saved);
+	cr_assert_eq(r.status, 0, "%s", r.err);
 }

@@ -73,4 +73,11 @@ const char *t_sysfile(const char *server, const char *addr, const char *port,
 /* Skips the test, with the reason, when the kernel cannot sandbox the
  * network process (no seccomp, or Landlock below ABI 4). */
 void	t_need_sandbox(void);
+
+/* What the code under test prints on standard error, between the two. */
+void		 t_cap_begin(void);
+const char	*t_cap_end(void);
+
+/* bulwark-cert -nodepw: the password for node on server, by stdin. */
+void	t_nodepw(const char *server, const char *node, const char *pw);
 #endif

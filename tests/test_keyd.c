@@ -466,37 +466,6 @@ ParameterizedTest(struct protocol_case *pc, keyd, frames)
 	run_case(pc);
 }
 
-/* What the code under test printed on standard error. */
-static char	captured[16384];
-static int	capsave = -1;
-static FILE	*capf;
-
-static void
-cap_begin(void)
-{
-	fflush(stderr);
-	cr_assert_not_null(capf = tmpfile());
-	cr_assert_neq(capsave = dup(2), -1);
-	cr_assert_neq(dup2(fileno(capf), 2), -1);
-	bwk_quiet = 0;
-}
-
-static const char *
-cap_end(void)
-{
-	size_t n;
-
-	bwk_quiet = 1;
-	fflush(stderr);
-	dup2(capsave, 2);
-	close(capsave);
-	rewind(capf);
-	n = fread(captured, 1, sizeof(captured) - 1, capf);
-	captured[n] = '\0';
-	fclose(capf);
-	return captured;
-}
-
 /* A connection whose helper is the test: it writes the answers itself. */
 static void
 fake_helper(struct keyd_conn *c, int *peer)
@@ -599,9 +568,9 @@ Test(keyd, request_too_large_is_not_sent)
 	memset(label, 'a', sizeof(label) - 1);
 	label[sizeof(label) - 1] = '\0';
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
-	cap_begin();
+	t_cap_begin();
 	cr_assert_eq(keyd_trust(&c, label, &t), -1);
-	err = cap_end();
+	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0551E"), "%s", err);
 	cr_assert(!t_contains(err, "BWK0540E"), "%s", err);
 	cr_assert_eq(c.dead, 0);
@@ -626,11 +595,11 @@ Test(keyd, stub_limits_have_ids)
 	o.db = t_db();
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cap_begin();
+	t_cap_begin();
 	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, in, in,
 	    sizeof(in), sig, &siglen), -1);
 	cr_assert_eq(keyd_accept(&c, "srv1", 0, 0, in, 0, fpr, &why), -1);
-	err = cap_end();
+	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0552E"), "%s", err);
 	cr_assert(t_contains(err, "BWK0553E"), "%s", err);
 	cr_assert_eq(c.dead, 0, "nothing was sent");
@@ -699,17 +668,17 @@ Test(keyd, close_reports_how_the_helper_ended)
 	/* a clean end: nothing to say */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
-	cap_begin();
+	t_cap_begin();
 	cr_assert_eq(keyd_close(&c), 0);
-	err = cap_end();
+	err = t_cap_end();
 	cr_assert(!t_contains(err, "BWK054"), "%s", err);
 	/* killed */
 	cr_assert_eq(keyd_spawn(&c, &o), 0);
 	cr_assert_eq(keyd_hello(&c), 0);
 	cr_assert_eq(kill(c.pid, SIGKILL), 0);
-	cap_begin();
+	t_cap_begin();
 	cr_assert_eq(keyd_close(&c), -1);
-	err = cap_end();
+	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0546E"), "%s", err);
 	cr_assert(t_contains(err, "signal 9"), "%s", err);
 	/* stopped after a violation: a second SIGN */
@@ -721,9 +690,9 @@ Test(keyd, close_reports_how_the_helper_ended)
 	siglen = sizeof(sig);
 	cr_assert_eq(keyd_sign(&c, KEYD_SIG_ECDSA, KEYD_SHA256, id.keyid, dg,
 	    sizeof(dg), sig, &siglen), -1);
-	cap_begin();
+	t_cap_begin();
 	cr_assert_eq(keyd_close(&c), -1);
-	err = cap_end();
+	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0547E"), "%s", err);
 	cr_assert(t_contains(err, "status 2"), "%s", err);
 	client_id_free(&id);
@@ -783,20 +752,10 @@ Test(keyd, signon_is_withdrawn)
 {
 	struct helper h;
 	struct frame f;
-	struct run r;
 	uint8_t ch[32], ex[32];
-	const char *argv[] = { "-nodepw", "-server", "srv1", "-node", "n1", NULL };
-	int p[2], saved = dup(0);
 
 	make_db();
-	/* the password arrives on standard input */
-	cr_assert_eq(pipe(p), 0);
-	cr_assert_eq(write(p[1], "pw-123\n", 7), 7);
-	close(p[1]);
-	dup2(p[0], 0);
-	t_run(&r, "bulwark-cert", argv, NULL);
-	dup2(saved, 0);
-	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_nodepw("srv1", "n1", "pw-123");
 	memset(ch, 1, sizeof(ch));
 	memset(ex, 2, sizeof(ex));
 	start(&h, NULL);

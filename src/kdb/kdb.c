@@ -58,6 +58,7 @@ kdb_kind_name(int kind)
 	case KDB_CLIENT_CERT:	return "client-cert";
 	case KDB_SERVER_KEY:	return "server-key";
 	case KDB_SERVER_CERT:	return "server-cert";
+	case KDB_SCRAM_SEEN:	return "scram-seen";
 	}
 	return "unknown";
 }
@@ -80,6 +81,7 @@ server_label_prefix(int kind)
 	case KDB_CLIENT_CERT:	return "client-cert@";
 	case KDB_SERVER_KEY:	return "server-key@";
 	case KDB_SERVER_CERT:	return "server-cert@";
+	case KDB_SCRAM_SEEN:	return "scram@";
 	case KDB_CLIENT_KEY:	return "client-key@";
 	case KDB_NODE_PASSWORD:	return "nodepw@";
 	}

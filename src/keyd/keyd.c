@@ -29,6 +29,7 @@ struct keyd_args {
 	int		 system_ca;
 	int		 insecure;
 	int		 serve;		/* bulwarkd's: the server's own identity */
+	int		 sign_on;	/* the session signs on as the node */
 };
 
 static void
@@ -62,11 +63,13 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->insecure = 1;
 		else if (strcmp(argv[i], "--serve") == 0)
 			a->serve = 1;
+		else if (strcmp(argv[i], "--sign-on") == 0)
+			a->sign_on = 1;
 		else
 			return -1;
 	}
 	/* a server's helper signs its handshakes and pins nothing */
-	if (a->serve && (a->accept_first_use || a->system_ca))
+	if (a->serve && (a->accept_first_use || a->system_ca || a->sign_on))
 		return -1;
 	/* a first-use pin is labelled with it: a name, never a made label */
 	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
@@ -138,7 +141,7 @@ main(int argc, char **argv)
 	struct stash st;
 	struct stat sb;
 	char dir[PATH_MAX];
-	int fd = KEYD_FD, setgid_mode, rc;
+	int fd = KEYD_FD, setgid_mode, writes, rc;
 
 	bwk_prog = "bulwark-keyd";
 	sane_fds();
@@ -181,11 +184,17 @@ main(int argc, char **argv)
 	}
 	if (bwk_kdb_dir(a.db, dir, sizeof(dir)) == -1)
 		return 1;
-	if (store_open(&k.store, dir, a.accept_first_use ? STORE_WRITE_LATER :
+	/*
+	 * A first-use pin, and a first sign-on's salt and count, are written
+	 * later; the setgid helper's system database is never written (its
+	 * sign-on checks only the iteration-count floor).
+	 */
+	writes = !setgid_mode && (a.accept_first_use || a.sign_on);
+	if (store_open(&k.store, dir, writes ? STORE_WRITE_LATER :
 	    STORE_READ) == -1 || store_load(&k.store, &k.db, &st) == -1)
 		return 1;
-	stash_wipe(&st);	/* the ACCEPT path re-reads it under the lock */
-	k.store_ok = a.accept_first_use;
+	stash_wipe(&st);	/* the writing paths re-read it under the lock */
+	k.store_ok = writes;
 	k.setgid = setgid_mode;
 	if (snprintf(k.dir, sizeof(k.dir), "%s", dir) >= (int)sizeof(k.dir)) {
 		bwk_msg("BWK0501E", "bad arguments from the client: the key "
@@ -195,6 +204,7 @@ main(int argc, char **argv)
 	snprintf(k.server, sizeof(k.server), "%s", a.server);
 	k.accept_first_use = a.accept_first_use;
 	k.serve = a.serve;
+	k.sign_on = a.sign_on;
 	k.system_ca = a.system_ca;
 	k.send = send_fd;
 	k.send_arg = &fd;
@@ -203,7 +213,7 @@ main(int argc, char **argv)
 	if (drop_privileges() == -1 || sb_harden_process() == -1)
 		return 1;
 	store_numeric_ids = 1;
-	if (sb_apply_keyd(a.accept_first_use ? dir : NULL, a.insecure) == -1)
+	if (sb_apply_keyd(writes ? dir : NULL, a.insecure) == -1)
 		return 1;
 	rc = serve(&k);
 	keyd_free(&k);

@@ -14,6 +14,7 @@
 
 #include "../kdb/kdb.h"
 #include "../lib/proto.h"
+#include "../lib/scram.h"
 #include "../kdb/store.h"
 
 /* The states and budgets of KEYD_REQUESTS (src/lib/proto.h). */
@@ -27,6 +28,9 @@ enum keyd_budget {
 	KB_BEGINS,	/* handshakes: KEYD_MAX_BEGINS a helper */
 	KB_SIGNS,	/* signatures: one per BEGIN */
 	KB_ACCEPTS,	/* first-use pins: one a helper */
+	KB_PROOFS,	/* sign-on proofs: one a helper (a helper serves one
+			   session, whose one handshake it signs) */
+	KB_VERIFIES,	/* server signatures: one per proof */
 	KB_N
 };
 
@@ -47,6 +51,7 @@ struct keyd {
 	int		 accept_first_use;	/* SSLACCEPTCERTFROMSERV YES */
 	int		 system_ca;		/* BWKSYSTEMCA YES: no first use */
 	int		 serve;			/* bulwarkd's: its own identity */
+	int		 sign_on;		/* the session signs on */
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;
 	int		 setgid;		/* the system database, never written */
@@ -56,10 +61,18 @@ struct keyd {
 	int		 budget[KB_N];		/* what is left of each */
 	struct keyd_key	 key;
 	WC_RNG		 rng;
+	struct {
+		struct scram_proof proof;	/* the last proof's: secret */
+		int		 pending;	/* a VERIFY may follow */
+		int		 remember;	/* a first sign-on: keep params */
+	}		 scram;
 	/* where answers go: the socket, or a fuzzer's sink */
 	int		(*send)(void *, const struct frame *);
 	void		*send_arg;
 };
+
+/* Is label the server this helper is bound to? Says why not. */
+int	keyd_bound(const struct keyd *, const char *label);
 
 /* keyd_answer.c: the dispatch table and the request handlers. */
 int	keyd_init(struct keyd *);	/* after db and server are set */

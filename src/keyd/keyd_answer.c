@@ -35,8 +35,8 @@ answer_fail(struct keyd *k, uint32_t seq, uint32_t reason)
 }
 
 /* The session is bound to one server: requests for another are attacks. */
-static int
-bound(const struct keyd *k, const char *label)
+int
+keyd_bound(const struct keyd *k, const char *label)
 {
 	if (strcasecmp(label, k->server) == 0)
 		return 1;
@@ -84,7 +84,7 @@ keyd_answer_trust(struct keyd *k, struct msg *m)
 	size_t i, total = 0, idx = 0;
 
 	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
-	    !bound(k, label))
+	    !keyd_bound(k, label))
 		return -1;
 	for (i = 0; i < k->db.n; i++)
 		if (trusted_for(&k->db.e[i], label))
@@ -126,7 +126,7 @@ keyd_answer_begin(struct keyd *k, struct msg *m)
 	struct frame f;
 
 	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
-	    !bound(k, label))
+	    !keyd_bound(k, label))
 		return -1;
 	frame_init(&f, KEYD_ANS_BEGIN, m->seq);
 	if (k->key.type == 0) {
@@ -310,7 +310,7 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	    msg_get_h32(m, &nb_lo) == -1 || msg_get_h32(m, &na_hi) == -1 ||
 	    msg_get_h32(m, &na_lo) == -1 || msg_get_h32(m, &len) == -1 ||
 	    len == 0 || len > KDB_DATA_MAX || msg_ref(m, len, &der) == -1 ||
-	    msg_end(m) == -1 || !bound(k, label))
+	    msg_end(m) == -1 || !keyd_bound(k, label))
 		return -1;
 	nb = (int64_t)((uint64_t)nb_hi << 32 | nb_lo);
 	na = (int64_t)((uint64_t)na_hi << 32 | na_lo);
@@ -411,6 +411,8 @@ static const struct {
 	[KB_BEGINS]	= { KEYD_MAX_BEGINS, KEYD_MAX_BEGINS },
 	[KB_SIGNS]	= { 0, 1 },
 	[KB_ACCEPTS]	= { 1, 1 },
+	[KB_PROOFS]	= { 1, 1 },
+	[KB_VERIFIES]	= { 0, 1 },
 };
 
 static const char *
@@ -436,6 +438,12 @@ refuse_spent(const struct keyd_permit *p)
 		break;
 	case KB_ACCEPTS:
 		bwk_msg("BWK0514E", "a second ACCEPT in one session; stopping");
+		break;
+	case KB_PROOFS:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted: the "
+		    "client did not start this helper to sign on, or the "
+		    "session already signed on once; stopping", p->type,
+		    p->name);
 		break;
 	default:
 		bwk_msg("BWK0516E", "request %u (%s) is not permitted now; "
@@ -528,6 +536,9 @@ keyd_init(struct keyd *k)
 	k->state = KS_START;
 	for (b = 0; b < KB_N; b++)
 		k->budget[b] = budgets[b].start;
+	/* a session that does not sign on has no proof to ask for */
+	if (!k->sign_on)
+		k->budget[KB_PROOFS] = 0;
 	if (wc_InitRng(&k->rng) != 0) {
 		bwk_msg("BWK0554E", "cannot set up %s for the client key; "
 		    "stopping", "the random number generator");
@@ -540,6 +551,7 @@ void
 keyd_free(struct keyd *k)
 {
 	keyd_free_client_key(k);
+	explicit_bzero(&k->scram, sizeof(k->scram));
 	wc_FreeRng(&k->rng);
 	kdb_free(&k->db);
 }

@@ -21,8 +21,10 @@ enum kdb_kind {
 	/* bulwarkd's instance database: its own identities, by label */
 	KDB_SERVER_KEY = 6,	/* a server private key (secret) */
 	KDB_SERVER_CERT = 7,	/* the server's certificate for that key */
+	/* bulwark's: a server's SCRAM salt and count at the last sign-on */
+	KDB_SCRAM_SEEN = 8,
 };
-#define KDB_KIND_MAX	KDB_SERVER_CERT
+#define KDB_KIND_MAX	KDB_SCRAM_SEEN
 
 /* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
 int	kdb_label_ok(const char *);

@@ -55,7 +55,9 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *   spends	the budget one request uses up, whatever its answer; when it
  *		is empty the request is not permitted and the helper stops.
  *		BEGINS: KEYD_MAX_BEGINS a helper; SIGNS: one per BEGIN, none
- *		before the first; ACCEPTS: one a helper
+ *		before the first; ACCEPTS: one a helper; PROOFS: one a
+ *		helper started with --sign-on, none otherwise; VERIFIES:
+ *		one per PROOF
  *   refills	the budget it fills again
  *   then	the helper's state after it
  *
@@ -70,6 +72,12 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		answer: u16 len, signature
  *   ACCEPT	label, u32 nb_hi, nb_lo, na_hi, na_lo, u32 len, der
  *		answer: fpr32
+ *   SCRAM_PROOF	label, then u16 n and text for each of the
+ *		client-first-message-bare, the server-first-message and the
+ *		client-final-message-without-proof
+ *		answer: client_proof32
+ *   SCRAM_VERIFY	u16 n, server-final-message
+ *		answer: empty
  * 10 and 11 were SIGNON, a password MAC that let whoever talks to the
  * helper guess the node password offline; withdrawn, and never to be
  * reused (a helper takes them as unknown requests).
@@ -80,7 +88,9 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
 	X(TRUST,  trust,  4,	 READY, NONE,	 NONE,	 READY)		\
 	X(BEGIN,  begin,  6,	 READY, BEGINS,	 SIGNS,	 READY)		\
 	X(SIGN,	  sign,	  8,	 READY, SIGNS,	 NONE,	 READY)		\
-	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)
+	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)		\
+	X(SCRAM_PROOF, scram_proof, 14, READY, PROOFS, VERIFIES, READY)	\
+	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NONE, READY)
 
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
@@ -118,6 +128,8 @@ enum keyd_fail {
 	KEYD_FAIL_REFUSED = 3,		/* policy: e.g. accept not allowed */
 	KEYD_FAIL_EXISTS = 4,		/* accept: the server has an entry */
 	KEYD_FAIL_STORE = 5,		/* accept: the database write failed */
+	KEYD_FAIL_CHANGED = 6,		/* sign-on: the server's salt or count
+					   differ from the last sign-on's */
 };
 
 #define KEYD_KEYID_LEN		32

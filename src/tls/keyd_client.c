@@ -131,6 +131,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		argv[n++] = "--accept-first-use";
 	if (o->serve)
 		argv[n++] = "--serve";
+	if (o->sign_on)
+		argv[n++] = "--sign-on";
 	if (o->system_ca)
 		argv[n++] = "--system-ca";
 	if (o->insecure_sandbox)
@@ -433,6 +435,57 @@ keyd_accept(struct keyd_conn *c, const char *server, int64_t not_before,
 		return fail_reason(c, &m, why) == 0 ? 1 : -1;
 	if (msg_get(&m, fpr, 32) == -1 || msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed ACCEPT answer");
+	return 0;
+}
+
+/*
+ * Sign-on's secret step, done by the helper: the network process hands it
+ * the three messages and gets the ClientProof; the password stays there.
+ */
+int
+keyd_scram_proof(struct keyd_conn *c, const char *server, const char *cfb,
+    size_t cfbn, const char *sf, size_t sfn, const char *cfn, size_t cfnn,
+    uint8_t proof[32], uint32_t *why)
+{
+	struct frame f;
+	struct msg m;
+
+	*why = 0;
+	request(c, &f, KEYD_REQ_SCRAM_PROOF);
+	frame_put_label(&f, server);
+	frame_put_h16(&f, (uint16_t)cfbn);
+	frame_put(&f, cfb, cfbn);
+	frame_put_h16(&f, (uint16_t)sfn);
+	frame_put(&f, sf, sfn);
+	frame_put_h16(&f, (uint16_t)cfnn);
+	frame_put(&f, cfn, cfnn);
+	if (keyd_rpc(c, &f, KEYD_ANS_SCRAM_PROOF, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_get(&m, proof, 32) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed SCRAM_PROOF answer");
+	return 0;
+}
+
+/* 0: the server proved it knows the node's verifier; 1: it did not. */
+int
+keyd_scram_verify(struct keyd_conn *c, const char *sfinal, size_t n,
+    uint32_t *why)
+{
+	struct frame f;
+	struct msg m;
+
+	*why = 0;
+	request(c, &f, KEYD_REQ_SCRAM_VERIFY);
+	frame_put_h16(&f, (uint16_t)n);
+	frame_put(&f, sfinal, n);
+	if (keyd_rpc(c, &f, KEYD_ANS_SCRAM_VERIFY, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed SCRAM_VERIFY answer");
 	return 0;
 }
 

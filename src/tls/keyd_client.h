@@ -40,6 +40,7 @@ struct keyd_spawn_opts {
 	int		 system_ca;
 	int		 insecure_sandbox;
 	int		 serve;		/* bulwarkd: sign with its own identity */
+	int		 sign_on;	/* the session signs on as the node */
 };
 
 struct trust_cert {
@@ -75,6 +76,19 @@ int	keyd_sign(struct keyd_conn *, int scheme, int hash,
 int	keyd_accept(struct keyd_conn *, const char *server, int64_t not_before,
 	    int64_t not_after, const uint8_t *der, size_t len,
 	    uint8_t fpr[32], uint32_t *why);
+/*
+ * Sign-on (docs/scram.md): the helper checks the three messages and makes
+ * the ClientProof from the stored node password; 0 with the proof, 1
+ * refused (*why: KEYD_FAIL_NO_KEY no password or another node,
+ * KEYD_FAIL_REFUSED a weak or malformed exchange, KEYD_FAIL_CHANGED the
+ * server's salt or count changed), -1 error.
+ */
+int	keyd_scram_proof(struct keyd_conn *, const char *server,
+	    const char *cfb, size_t cfbn, const char *sf, size_t sfn,
+	    const char *cfn, size_t cfnn, uint8_t proof[32], uint32_t *why);
+/* 0 the server proved it knows the verifier; 1 it did not; -1 error. */
+int	keyd_scram_verify(struct keyd_conn *, const char *sfinal, size_t n,
+	    uint32_t *why);
 /*
  * Closes the socket (the helper exits at EOF) and reaps it. 0 when it
  * exited 0; -1, with BWK0546E or BWK0547E, when it was killed by a signal

@@ -1,0 +1,231 @@
+/*
+ * Sign-on's secret step, in the helper: the node password never leaves
+ * it (docs/scram.md). SCRAM_PROOF re-parses the three messages the
+ * network process hands over (it may be hostile), refuses a weak
+ * iteration count, channel binding that is not the exporter's 32 bytes,
+ * a node other than the stored one, and a salt or count other than the
+ * ones this server used before; then it answers the ClientProof and keeps
+ * the ServerSignature it expects. SCRAM_VERIFY checks the server's
+ * signature: a server that does not know the node's verifier is caught
+ * here, and only then are its salt and count remembered.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../lib/msg.h"
+#include "../lib/scram.h"
+#include "../lib/util.h"
+#include "keyd.h"
+
+#define SEEN_LEN_MAX	(1 + SCRAM_SALT_MAX + 4)
+
+static int
+answer(struct keyd *k, struct frame *f)
+{
+	if (frame_finish(f) == -1)
+		return -1;
+	return k->send(k->send_arg, f);
+}
+
+static int
+fail(struct keyd *k, uint32_t seq, uint32_t reason)
+{
+	struct frame f;
+
+	frame_init(&f, KEYD_ANS_FAIL, seq);
+	frame_put_h32(&f, reason);
+	return answer(k, &f);
+}
+
+static const struct kdb_entry *
+find(const struct kdb *db, int kind, const char *server)
+{
+	size_t i;
+
+	for (i = 0; i < db->n; i++)
+		if (db->e[i].kind == kind &&
+		    strcasecmp(db->e[i].server, server) == 0)
+			return &db->e[i];
+	return NULL;
+}
+
+/* The stored node password: u8 n, the node name, the password. */
+static int
+node_password(const struct keyd *k, const char **node, size_t *nlen,
+    const uint8_t **pw, size_t *pwlen)
+{
+	const struct kdb_entry *e = find(&k->db, KDB_NODE_PASSWORD, k->server);
+
+	if (e == NULL || e->len < 2 || (size_t)e->data[0] + 1 >= e->len)
+		return -1;
+	*node = (const char *)e->data + 1;
+	*nlen = e->data[0];
+	*pw = e->data + 1 + e->data[0];
+	*pwlen = e->len - 1 - e->data[0];
+	return 0;
+}
+
+/* What this server's salt and count were at the last sign-on, if known. */
+static int
+seen_params(const struct kdb *db, const char *server, struct scram_params *p)
+{
+	const struct kdb_entry *e = find(db, KDB_SCRAM_SEEN, server);
+
+	if (e == NULL)
+		return 0;
+	if (e->len < 1 + SCRAM_SALT_MIN + 4 || e->len > SEEN_LEN_MAX ||
+	    e->data[0] != e->len - 5)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	p->salt_len = e->data[0];
+	memcpy(p->salt, e->data + 1, p->salt_len);
+	p->iter = bwk_get_n32(e->data + 1 + p->salt_len);
+	return 1;
+}
+
+static int
+get_text(struct msg *m, const char **p, size_t *n)
+{
+	uint16_t len;
+
+	if (msg_get_h16(m, &len) == -1 || len == 0 || len > SCRAM_MSG_MAX ||
+	    msg_ref(m, len, (const uint8_t **)p) == -1)
+		return -1;
+	*n = len;
+	return 0;
+}
+
+int
+keyd_answer_scram_proof(struct keyd *k, struct msg *m)
+{
+	char label[KEYD_LABEL_MAX + 1];
+	const char *cfb, *sf, *cfn, *node;
+	const uint8_t *pw;
+	size_t cfbn, sfn, cfnn, nlen, pwlen;
+	struct scram_params seen;
+	struct frame f;
+	int r, known;
+
+	if (msg_get_label(m, label) == -1 || get_text(m, &cfb, &cfbn) == -1 ||
+	    get_text(m, &sf, &sfn) == -1 || get_text(m, &cfn, &cfnn) == -1 ||
+	    msg_end(m) == -1 || !keyd_bound(k, label))
+		return -1;
+	explicit_bzero(&k->scram, sizeof(k->scram));
+	if (node_password(k, &node, &nlen, &pw, &pwlen) == -1)
+		return fail(k, m->seq, KEYD_FAIL_NO_KEY);
+	r = scram_client_proof(pw, pwlen, cfb, cfbn, sf, sfn, cfn, cfnn, 0,
+	    &k->scram.proof);
+	if (r != SCRAM_OK) {
+		bwk_msg("BWK0555W", "audit: refused to sign on to server %s: %s",
+		    k->server, scram_strerror(r));
+		explicit_bzero(&k->scram, sizeof(k->scram));
+		return fail(k, m->seq, KEYD_FAIL_REFUSED);
+	}
+	/* the name in the exchange is the stored node's, and no other */
+	if (strlen(k->scram.proof.user) != nlen ||
+	    strncasecmp(k->scram.proof.user, node, nlen) != 0) {
+		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
+		    "a node other than the one stored for it", k->server);
+		explicit_bzero(&k->scram, sizeof(k->scram));
+		return fail(k, m->seq, KEYD_FAIL_NO_KEY);
+	}
+	if ((known = seen_params(&k->db, k->server, &seen)) == -1 ||
+	    (known == 1 && scram_params_differ(&k->scram.proof.p, &seen))) {
+		bwk_msg("BWK0556W", "audit: refused to sign on to server %s: its "
+		    "salt or iteration count differs from the last sign-on's",
+		    k->server);
+		explicit_bzero(&k->scram, sizeof(k->scram));
+		return fail(k, m->seq, KEYD_FAIL_CHANGED);
+	}
+	k->scram.pending = 1;
+	k->scram.remember = known == 0;
+	frame_init(&f, KEYD_ANS_SCRAM_PROOF, m->seq);
+	frame_put(&f, k->scram.proof.client_proof, SCRAM_HASH_LEN);
+	return answer(k, &f);
+}
+
+/* The server's salt and count, remembered under the writers' lock. */
+static int
+remember(struct keyd *k)
+{
+	const struct scram_params *p = &k->scram.proof.p;
+	struct kdb_entry e;
+	struct kdb fresh;
+	struct stash st;
+	int r = -1;
+
+	if (!k->store_ok)
+		return 0;	/* a read-only database: the floor is all */
+	memset(&e, 0, sizeof(e));
+	e.kind = KDB_SCRAM_SEEN;
+	e.origin = KDB_FROM_SERVER;
+	if (kdb_server_label(e.kind, k->server, e.label) == -1)
+		return -1;
+	snprintf(e.server, sizeof(e.server), "%s", k->server);
+	e.added = bwk_now();
+	e.len = 1 + p->salt_len + 4;
+	if ((e.data = malloc(e.len)) == NULL)
+		return -1;
+	e.data[0] = (uint8_t)p->salt_len;
+	memcpy(e.data + 1, p->salt, p->salt_len);
+	bwk_put_n32(e.data + 1 + p->salt_len, p->iter);
+	if (bwk_sha256(e.data, e.len, e.fpr) == -1)
+		goto out;
+	k->store.lock_wait_ms = KEYD_LOCK_WAIT_MS;
+	k->store.commit_by = bwk_mono_ms() + KEYD_ACCEPT_MS;
+	if (store_lock(&k->store) == -1)
+		goto out;
+	if (store_load(&k->store, &fresh, &st) == 0) {
+		if (find(&fresh, KDB_SCRAM_SEEN, k->server) != NULL)
+			r = 0;		/* another session remembered first */
+		else if (kdb_append(&fresh, &e) == 0) {
+			e.data = NULL;	/* fresh owns it now */
+			r = store_save(&k->store, &fresh, &st) == 0 ? 0 : -1;
+		}
+		kdb_free(&fresh);
+		stash_wipe(&st);
+	}
+	store_unlock(&k->store);
+out:
+	free(e.data);
+	return r;
+}
+
+int
+keyd_answer_scram_verify(struct keyd *k, struct msg *m)
+{
+	struct scram_server_final sfin;
+	const char *msg;
+	size_t n;
+	struct frame f;
+	int r;
+
+	if (get_text(m, &msg, &n) == -1 || msg_end(m) == -1)
+		return -1;
+	if (!k->scram.pending) {
+		bwk_msg("BWK0557E", "a SCRAM_VERIFY without its proof; stopping");
+		return -1;
+	}
+	k->scram.pending = 0;
+	r = scram_server_final_parse(msg, n, &sfin);
+	if (r == SCRAM_OK)
+		r = scram_server_sig_check(k->scram.proof.server_sig, &sfin);
+	if (r != SCRAM_OK) {
+		bwk_msg("BWK0555W", "audit: server %s did not prove that it knows "
+		    "the node's verifier: %s", k->server, scram_strerror(r));
+		explicit_bzero(&k->scram, sizeof(k->scram));
+		return fail(k, m->seq, r == SCRAM_E_SERVER_ERR ?
+		    KEYD_FAIL_REFUSED : KEYD_FAIL_CRYPTO);
+	}
+	if (k->scram.remember && remember(k) == -1)
+		bwk_msg("BWK0558W", "could not remember server %s's salt and "
+		    "iteration count; the next sign-on checks only the floor",
+		    k->server);
+	bwk_msg("BWK0524I", "audit: signed on to server %s as node %s "
+	    "(SCRAM-SHA-256-PLUS, tls-exporter); the server proved it knows "
+	    "the node's verifier", k->server, k->scram.proof.user);
+	explicit_bzero(&k->scram, sizeof(k->scram));
+	frame_init(&f, KEYD_ANS_SCRAM_VERIFY, m->seq);
+	return answer(k, &f);
+}

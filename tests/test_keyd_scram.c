@@ -1,0 +1,379 @@
+/*
+ * Sign-on's secret step against the real, sandboxed bulwark-keyd: the
+ * test plays the server with the SCRAM core's server side (itself checked
+ * against GNU SASL in test_scram.c), and the helper must make a proof the
+ * server accepts, refuse weak or foreign exchanges, catch a server that
+ * does not know the verifier, and hold the server to the salt and count
+ * of the first sign-on.
+ */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../src/tls/keyd_client.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/scram.h"
+#include "helpers.h"
+
+static void setup(void) { t_tmpdir(); bwk_quiet = 1; }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(keyd_scram, .init = setup, .fini = teardown, .timeout = 90);
+
+/* One exchange's server: its verifier, and the messages so far. */
+struct xchg {
+	struct scram_verifier		v;
+	struct scram_client_first	cf;
+	struct scram_server_first	sf;
+	struct scram_msg		noproof;
+	uint8_t				cb[SCRAM_CB_LEN];
+};
+
+static void
+server_for(struct xchg *x, const char *pw, uint8_t salt_byte, uint32_t iter)
+{
+	uint8_t salt[SCRAM_SALT_LEN];
+
+	memset(salt, salt_byte, sizeof(salt));
+	cr_assert_eq(scram_verifier_derive((const uint8_t *)pw, strlen(pw),
+	    salt, sizeof(salt), iter, SCRAM_INSECURE_ANY_ITER, &x->v),
+	    SCRAM_OK);
+	memset(x->cb, 0xcb, sizeof(x->cb));
+}
+
+/* client-first, server-first and the final without proof, as sent. */
+static void
+messages(struct xchg *x, const char *user)
+{
+	char cn[SCRAM_NONCE_LEN + 1], sn[SCRAM_NONCE_LEN + 1];
+
+	cr_assert_eq(scram_nonce_make(cn), SCRAM_OK);
+	cr_assert_eq(scram_nonce_make(sn), SCRAM_OK);
+	cr_assert_eq(scram_client_first_build(user, NULL, cn, 0, &x->cf),
+	    SCRAM_OK);
+	cr_assert_eq(scram_server_first_build(&x->cf, sn, &x->v.p, &x->sf),
+	    SCRAM_OK);
+	cr_assert_eq(scram_client_final_noproof(&x->cf, &x->sf, x->cb,
+	    sizeof(x->cb), &x->noproof), SCRAM_OK);
+}
+
+static int
+proof(struct keyd_conn *c, struct xchg *x, uint8_t p[32], uint32_t *why)
+{
+	return keyd_scram_proof(c, "srv1", x->cf.msg.s + x->cf.bare_off,
+	    x->cf.msg.len - x->cf.bare_off, x->sf.msg.s, x->sf.msg.len,
+	    x->noproof.s, x->noproof.len, p, why);
+}
+
+/* The server's check of the helper's proof, and its final message. */
+static void
+server_final(struct xchg *x, const uint8_t p[32], struct scram_msg *sfin)
+{
+	struct scram_msg final;
+	struct scram_client_final cfin;
+
+	cr_assert_eq(scram_client_final_build(&x->noproof, p, &final),
+	    SCRAM_OK);
+	cr_assert_eq(scram_client_final_parse(final.s, final.len, &cfin),
+	    SCRAM_OK);
+	cr_assert_eq(scram_server_verify(&x->v, &x->cf, &x->sf, &cfin, x->cb,
+	    sizeof(x->cb), 0, sfin), SCRAM_OK,
+	    "the server must accept the helper's proof");
+}
+
+static void
+spawn(struct keyd_conn *c, int sign_on)
+{
+	struct keyd_spawn_opts o = { .server = "srv1", .db = t_db(),
+	    .sign_on = sign_on };
+
+	cr_assert_eq(keyd_spawn(c, &o), 0);
+	cr_assert_eq(keyd_hello(c), 0);
+}
+
+/* A whole sign-on; returns keyd_scram_verify's answer. */
+static int
+sign_on(struct xchg *x)
+{
+	static struct keyd_conn c;
+	struct scram_msg sfin;
+	uint8_t p[32];
+	uint32_t why;
+	int r;
+
+	spawn(&c, 1);
+	messages(x, "n1");
+	cr_assert_eq(proof(&c, x, p, &why), 0, "why %u", why);
+	server_final(x, p, &sfin);
+	r = keyd_scram_verify(&c, sfin.s, sfin.len, &why);
+	cr_assert_eq(keyd_close(&c), 0);
+	return r;
+}
+
+static int
+has_seen_entry(void)
+{
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	return t_contains(r.out, "scram@srv1");
+}
+
+Test(keyd_scram, proof_is_accepted_and_server_proves_itself)
+{
+	struct xchg x;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "correct horse battery");
+	server_for(&x, "correct horse battery", 0x11, SCRAM_ITER_FLOOR);
+	cr_assert_eq(has_seen_entry(), 0);
+	t_cap_begin();
+	cr_assert_eq(sign_on(&x), 0);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0524I"), "%s", err);
+	cr_assert(t_contains(err, "as node n1"), "%s", err);
+	cr_assert(!t_contains(err, "correct horse"), "%s", err);
+	/* the salt and count are remembered after a proven sign-on */
+	cr_assert_eq(has_seen_entry(), 1);
+	/* and the same server signs on again */
+	cr_assert_eq(sign_on(&x), 0);
+}
+
+Test(keyd_scram, changed_salt_or_count_is_refused)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+	struct run r;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x22, SCRAM_ITER_FLOOR + 1);
+	cr_assert_eq(sign_on(&x), 0);
+	/* the same password, a new salt: refused before any proof */
+	server_for(&x, "pw-123", 0x23, SCRAM_ITER_FLOOR + 1);
+	t_cap_begin();		/* before the spawn: the helper's stderr */
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(keyd_close(&c), 0);
+	err = t_cap_end();
+	cr_assert_eq(why, KEYD_FAIL_CHANGED);
+	cr_assert(t_contains(err, "BWK0556W"), "%s", err);
+	/* the old salt, a lower count: refused the same way */
+	server_for(&x, "pw-123", 0x22, SCRAM_ITER_FLOOR);
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_CHANGED);
+	cr_assert_eq(keyd_close(&c), 0);
+	/* re-registered: the administrator deletes the entry, and it works */
+	cr_assert_eq(t_cert_cmd(&r, "-delete", "-label", "scram@srv1", NULL),
+	    0, "%s", r.err);
+	server_for(&x, "pw-123", 0x23, SCRAM_ITER_FLOOR + 1);
+	cr_assert_eq(sign_on(&x), 0);
+}
+
+Test(keyd_scram, server_without_the_verifier_is_caught)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	struct scram_msg sfin;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	/*
+	 * A server that has the salt and count (they are sent in the clear)
+	 * but not the node's keys: the signature it sends is not the one
+	 * only the verifier's ServerKey makes.
+	 */
+	server_for(&x, "pw-123", 0x33, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	snprintf(sfin.s, sizeof(sfin.s),
+	    "v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+	sfin.len = strlen(sfin.s);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 1);
+	cr_assert_eq(keyd_close(&c), 0);
+	err = t_cap_end();
+	cr_assert_eq(why, KEYD_FAIL_CRYPTO);
+	cr_assert(t_contains(err, "BWK0555W"), "%s", err);
+	cr_assert(!t_contains(err, "BWK0524I"), "%s", err);
+	/* nothing was remembered for a server that proved nothing */
+	cr_assert_eq(has_seen_entry(), 0);
+}
+
+Test(keyd_scram, server_error_is_refused)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x44, SCRAM_ITER_FLOOR);
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	cr_assert_eq(keyd_scram_verify(&c, "e=invalid-proof", 15, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_REFUSED);
+	cr_assert_eq(keyd_close(&c), 0);
+	cr_assert_eq(has_seen_entry(), 0);
+}
+
+/* Exchanges the helper refuses with a FAIL answer, and goes on serving. */
+/* Arrays, not pointers: Criterion runs each case in a process of its own. */
+struct refusal {
+	char		 name[48];
+	char		 user[8];
+	uint32_t	 iter;
+	int		 store_pw;
+	uint32_t	 why;
+	char		 id[10];
+};
+
+ParameterizedTestParameters(keyd_scram, refusals)
+{
+	static struct refusal cases[] = {
+		{ "iteration count under the floor", "n1",
+		    SCRAM_ITER_FLOOR - 1, 1, KEYD_FAIL_REFUSED, "BWK0555W" },
+		{ "iteration count over the maximum", "n1",
+		    SCRAM_ITER_MAX + 1, 1, KEYD_FAIL_REFUSED, "BWK0555W" },
+		{ "another node's name", "n2", SCRAM_ITER_FLOOR, 1,
+		    KEYD_FAIL_NO_KEY, "BWK0555W" },
+		{ "no node password stored", "n1", SCRAM_ITER_FLOOR, 0,
+		    KEYD_FAIL_NO_KEY, "" },
+	};
+
+	return cr_make_param_array(struct refusal, cases,
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct refusal *rc, keyd_scram, refusals)
+{
+	static struct keyd_conn c;
+	struct trust_list t;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+	struct run r;
+
+	/* a database with something in it, whether or not a password */
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file",
+	    t_cert("ec384.pem"), NULL), 0, "%s", r.err);
+	if (rc->store_pw)
+		t_nodepw("srv1", "n1", "pw-123");
+	memset(&x, 0, sizeof(x));
+	memset(x.v.p.salt, 0x55, SCRAM_SALT_LEN);
+	x.v.p.salt_len = SCRAM_SALT_LEN;
+	x.v.p.iter = rc->iter;	/* the server's claim; no keys needed */
+	memset(x.cb, 0xcb, sizeof(x.cb));
+	if (rc->iter > SCRAM_ITER_MAX)
+		x.v.p.iter = SCRAM_ITER_MAX;	/* our builder refuses more */
+	t_cap_begin();
+	spawn(&c, 1);
+	messages(&x, rc->user);
+	if (rc->iter > SCRAM_ITER_MAX) {
+		/* what a hostile server sends: the count, one over */
+		char *i = strstr(x.sf.msg.s, ",i=4000000");
+
+		cr_assert_not_null(i);
+		i[9] = '1';
+	}
+	cr_assert_eq(proof(&c, &x, p, &why), 1, "%s", rc->name);
+	/* a refusal is an answer: the helper goes on serving */
+	cr_assert_eq(keyd_trust(&c, "srv1", &t), 0, "%s", rc->name);
+	trust_list_free(&t);
+	cr_assert_eq(keyd_close(&c), 0, "%s", rc->name);
+	err = t_cap_end();
+	cr_assert_eq(why, rc->why, "%s: why %u", rc->name, why);
+	if (rc->id[0] != '\0')
+		cr_assert(t_contains(err, rc->id), "%s: %s", rc->name, err);
+	cr_assert(!t_contains(err, "BWK0524I"), "%s: %s", rc->name, err);
+}
+
+/* What ends the helper: the permit table, not the handler, refuses. */
+Test(keyd_scram, proof_only_when_started_to_sign_on)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x66, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	spawn(&c, 0);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
+	cr_assert(t_contains(err, "did not start this helper to sign on"),
+	    "%s", err);
+}
+
+Test(keyd_scram, one_proof_per_helper)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	struct scram_msg sfin;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x77, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	server_final(&x, p, &sfin);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 0);
+	/* a second proof, for an oracle's next guess: the helper stops */
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
+}
+
+Test(keyd_scram, verify_needs_its_proof)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	/* before any proof: the permit table refuses */
+	t_cap_begin();
+	spawn(&c, 1);
+	cr_assert_eq(keyd_scram_verify(&c, "v=AAAA", 6, &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
+	/* after a refused proof: there is no signature to compare with */
+	memset(&x, 0, sizeof(x));
+	memset(x.v.p.salt, 0x55, SCRAM_SALT_LEN);
+	x.v.p.salt_len = SCRAM_SALT_LEN;
+	x.v.p.iter = SCRAM_ITER_FLOOR - 1;
+	memset(x.cb, 0xcb, sizeof(x.cb));
+	t_cap_begin();
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(keyd_scram_verify(&c, "v=AAAA", 6, &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0557E"), "%s", err);
+}
