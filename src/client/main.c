@@ -39,6 +39,8 @@
 #define EXIT_SELFTEST	6
 #define EXIT_NOT_TLS	7	/* the port does not speak TLS */
 #define EXIT_PROTOCOL	8	/* the server's TLS is outside the policy */
+#define EXIT_SIGNON	9	/* the sign-on was refused */
+#define EXIT_SERVER	10	/* the server ended or broke the session */
 
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
@@ -52,8 +54,10 @@ static const char usage_text[] =
 "\n"
 "Exit status: 0 trusted session; 2 usage, options or policy file; 3 set-up\n"
 "failed (helper, key database, address, sandbox); 4 cannot connect; 5 the\n"
-"server's certificate is not trusted; 6 crypto self-test failed; 7 the port\n"
-"does not speak TLS; 8 the server's TLS is outside the policy.\n";
+"server's certificate is not trusted (or the server did not prove it knows\n"
+"the node's verifier); 6 crypto self-test failed; 7 the port does not speak\n"
+"TLS; 8 the server's TLS is outside the policy; 9 the sign-on was refused;\n"
+"10 the server ended or broke the session.\n";
 
 static int
 usage(const char *why, const char *arg)
@@ -130,7 +134,9 @@ check_config(const struct check_args *c)
 	    bwk_config_set_db(cfg, o->passworddir[0] ? o->passworddir :
 	    NULL) == -1 || bwk_config_set_system_ca(cfg, o->systemca) == -1 ||
 	    bwk_config_set_timeouts(cfg, o->handshaketimeout,
-	    o->commtimeout) == -1 || (o->has_fingerprint &&
+	    o->commtimeout) == -1 ||
+	    (o->nodename[0] != '\0' && bwk_config_set_node(cfg,
+	    o->nodename) == -1) || (o->has_fingerprint &&
 	    bwk_config_set_expected_fingerprint(cfg, o->fingerprint) == -1)) {
 		/* a refused policy file was reported with its own ID */
 		if (strncmp(bwk_config_error(cfg), "BWK", 3) != 0)
@@ -155,6 +161,8 @@ exit_for(struct bwk *b)
 	case BWK_FAIL_PROTOCOL:	return EXIT_PROTOCOL;
 	case BWK_FAIL_TRUST:	return EXIT_TRUST;
 	case BWK_FAIL_SELFTEST:	return EXIT_SELFTEST;
+	case BWK_FAIL_SIGNON:	return EXIT_SIGNON;
+	case BWK_FAIL_SERVER:	return EXIT_SERVER;
 	default:		return EXIT_SETUP;
 	}
 }

@@ -20,6 +20,7 @@ struct served {
 	enum serve_state	 state;
 	int			 roles;		/* allowed at this port */
 	uint8_t			 role;
+	uint8_t			 hello_flags;	/* WIRE_HELLO_* */
 	char			 name[WIRE_NAME_MAX + 1];
 };
 
@@ -50,8 +51,12 @@ on_hello(struct served *v, struct wire_in *in)
 	uint16_t version;
 
 	if (wire_get_n16(in, &version) == -1 || wire_get_n8(in, &v->role) == -1 ||
+	    wire_get_n8(in, &v->hello_flags) == -1 ||
 	    wire_get_name(in, v->name) == -1 || wire_end(in) == -1)
 		return refuse(v, "BWK1064E", "a malformed HELLO");
+	if (v->hello_flags & ~WIRE_HELLO_FLAGS)
+		return refuse(v, "BWK1064E", "a HELLO with flags this server "
+		    "does not know");
 	if (version != WIRE_VERSION)
 		return refuse(v, "BWK1065E", "the client speaks another version "
 		    "of the session protocol; update the client or the server");

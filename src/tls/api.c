@@ -28,6 +28,7 @@ struct bwk_config {
 	char			 server[KDB_LABEL_MAX + 1];
 	char			 host[HOST_MAX + 1];
 	char			 port[PORT_MAX + 1];
+	char			 node[WIRE_NAME_MAX + 1];	/* "": none */
 	char			*db;
 	struct tls_policy	 policy;
 	int			 system_ca;
@@ -47,7 +48,9 @@ _Static_assert((int)BWK_FAIL_TRUST == (int)FAIL_TRUST &&
     (int)BWK_FAIL_NOT_TLS == (int)FAIL_NOT_TLS &&
     (int)BWK_FAIL_CONNECT == (int)FAIL_CONNECT &&
     (int)BWK_FAIL_SETUP == (int)FAIL_SETUP &&
-    (int)BWK_FAIL_SELFTEST == (int)FAIL_SELFTEST, "bwk_failure");
+    (int)BWK_FAIL_SELFTEST == (int)FAIL_SELFTEST &&
+    (int)BWK_FAIL_SIGNON == (int)FAIL_SIGNON &&
+    (int)BWK_FAIL_SERVER == (int)FAIL_SERVER, "bwk_failure");
 _Static_assert((int)BWK_TRUST_PINNED == (int)TRUST_PINNED &&
     (int)BWK_TRUST_CA == (int)TRUST_CA &&
     (int)BWK_TRUST_FIRST_USE == (int)TRUST_FIRST_USE, "bwk_trust");
@@ -187,6 +190,25 @@ bwk_config_set_expected_fingerprint(struct bwk_config *c,
 }
 
 int
+bwk_config_set_node(struct bwk_config *c, const char *node)
+{
+	size_t i, n = node == NULL ? 0 : strlen(node);
+
+	/* the HELLO's name: 1-64 printable ASCII characters */
+	if (n == 0 || n > WIRE_NAME_MAX)
+		return config_error(c, "the node name must be 1 to %d "
+		    "characters", WIRE_NAME_MAX);
+	for (i = 0; i < n; i++)
+		if (node[i] < 0x21 || node[i] > 0x7e || node[i] == ',' ||
+		    node[i] == '=')
+			return config_error(c, "the node name %s holds a "
+			    "character a node name cannot have (a space, a "
+			    "comma, '=' or a control character)", node);
+	memcpy(c->node, node, n + 1);
+	return 0;
+}
+
+int
 bwk_config_set_timeouts(struct bwk_config *c, int handshake, int idle)
 {
 	if (handshake < 1 || handshake > 600 || idle < 1 || idle > 65535)
@@ -267,6 +289,7 @@ bwk_configure(struct bwk *b, const struct bwk_config *c)
 	o->insecure_sandbox = b->cfg.weak_sandbox;
 	o->handshake_timeout = b->cfg.handshake_timeout;
 	o->idle_timeout = b->cfg.idle_timeout;
+	o->node = b->cfg.node[0] != '\0' ? b->cfg.node : NULL;
 	b->configured = 1;
 	return 0;
 }
@@ -336,28 +359,63 @@ bwk_connect(struct bwk *b)
 	return 0;
 }
 
+/* Raw data is for a connection without a node: a signed-on session's
+ * bytes are the session protocol's frames, and only its calls send them. */
+static int
+raw_ok(struct bwk *b, const char *call)
+{
+	char why[96];
+
+	if (b->connected && b->o.node == NULL)
+		return 1;
+	snprintf(why, sizeof(why), "%s: %s", call, !b->connected ?
+	    "not connected" : "a signed-on session carries frames only");
+	(void)api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
+	return 0;
+}
+
 ssize_t
 bwk_read(struct bwk *b, void *buf, size_t len)
 {
-	if (!b->connected)
-		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_read: "
-		    "not connected");
+	if (!raw_ok(b, "bwk_read"))
+		return -1;
 	return session_read(&b->s, buf, len);
 }
 
 ssize_t
 bwk_write(struct bwk *b, const void *buf, size_t len)
 {
-	if (!b->connected)
-		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_write: "
-		    "not connected");
+	if (!raw_ok(b, "bwk_write"))
+		return -1;
 	return session_write(&b->s, buf, len);
+}
+
+int
+bwk_query_session(struct bwk *b, char *text, size_t len)
+{
+	if (!b->connected || !b->s.signed_on)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_query_session: not signed on");
+	return session_query(&b->s, text, len);
+}
+
+const char *
+bwk_conn_node(struct bwk *b)
+{
+	return b->connected && b->s.signed_on ? b->o.node : NULL;
 }
 
 int
 bwk_close(struct bwk *b)
 {
-	int r = session_close(&b->s);
+	int bye = 0, r;
+
+	/* a signed-on session ends as both sides agree: BYE, BYE_OK */
+	if (b->connected && b->s.signed_on)
+		bye = session_bye(&b->s);
+	r = session_close(&b->s);
+	if (bye == -1)
+		r = -1;
 
 	b->connected = b->prepared = 0;
 	if (r == -1 && b->s.fail == FAIL_NONE)

@@ -45,6 +45,10 @@ enum bwk_failure {
 	BWK_FAIL_PROTOCOL,	/* outside the policy, or broken TLS */
 	BWK_FAIL_TRUST,		/* the server's certificate is not trusted */
 	BWK_FAIL_SELFTEST,	/* the crypto self-tests failed: nothing runs */
+	BWK_FAIL_SIGNON,	/* the sign-on was refused, or the server did
+				   not prove it knows the node's verifier */
+	BWK_FAIL_SERVER,	/* the server ended the session (its ERROR) or
+				   broke the session protocol */
 };
 
 /* How the server was trusted. */
@@ -74,6 +78,13 @@ int	bwk_config_set_system_ca(struct bwk_config *, int);
 /* The SHA-256 fingerprint the server's certificate must have. */
 int	bwk_config_set_expected_fingerprint(struct bwk_config *,
 	    const uint8_t fpr[32]);
+/*
+ * The node to sign on as (NODENAME): bwk_connect then also signs on,
+ * with the password the key database holds for it, and a certificate
+ * taken on first use is pinned only once the server has proved it knows
+ * the node's verifier.
+ */
+int	bwk_config_set_node(struct bwk_config *, const char *node);
 /* Seconds: the connection and whole handshake; each wait after it. */
 int	bwk_config_set_timeouts(struct bwk_config *, int handshake, int idle);
 /*
@@ -97,12 +108,19 @@ int	bwk_prepare(struct bwk *);
 /* The program's call: root becomes user, and the process may connect to
  * this connection's port and open nothing (sandbox/, bulwark(1)). */
 int	bwk_sandbox(struct bwk *, const char *user);
-/* The connection, the handshake and every check; 0 only when trusted. */
+/* The connection, the handshake and every check, and the sign-on when
+ * there is a node; 0 only when trusted (and signed on). */
 int	bwk_connect(struct bwk *);
-/* Application data: > 0 bytes, 0 at the server's close, -1 on error. */
+/* Raw application data, on a connection without a node only: > 0 bytes,
+ * 0 at the server's close, -1 on error. */
 ssize_t	bwk_read(struct bwk *, void *, size_t);
 ssize_t	bwk_write(struct bwk *, const void *, size_t);
-/* -1 when the key helper ended badly (its message says how). */
+/* A signed-on session's facts as the server sees them: key: value lines. */
+int	bwk_query_session(struct bwk *, char *text, size_t len);
+/* The node signed on as, or NULL. */
+const char *bwk_conn_node(struct bwk *);
+/* Ends a signed-on session with BYE first. -1 when that failed, or when
+ * the key helper ended badly (the message says which). */
 int	bwk_close(struct bwk *);
 void	bwk_free(struct bwk *);
 

@@ -192,6 +192,7 @@ session_prepare(struct session *s, const struct session_opts *o)
 	ko.server = o->server;
 	ko.db = dbdir;
 	ko.accept_first_use = o->accept_first_use;
+	ko.sign_on = o->node != NULL;
 	ko.system_ca = o->system_ca;
 	ko.insecure_sandbox = o->insecure_sandbox;
 	/* the helper first: before no-new-privs, so a setgid helper works */
@@ -274,8 +275,16 @@ session_handshake(struct session *s)
 		    s->o->port);
 		return -1;
 	}
-	if (s->rule == TRUST_FIRST_USE && session_first_use(s) == -1)
-		return -1;
+	/*
+	 * First use: with a node to sign on, the pin waits until the server
+	 * has proved it knows the node's verifier (session_connect).
+	 */
+	if (s->rule == TRUST_FIRST_USE) {
+		if (s->o->node != NULL)
+			s->pin_pending = 1;
+		else if (session_first_use(s) == -1)
+			return -1;
+	}
 	s->fail = FAIL_NONE;
 	s->established = 1;
 	return 0;
@@ -284,9 +293,27 @@ session_handshake(struct session *s)
 int
 session_connect(struct session *s)
 {
-	if (session_tcp_connect(s) == -1)
+	if (session_tcp_connect(s) == -1 || session_handshake(s) == -1)
 		return -1;
-	return session_handshake(s);
+	if (s->o->node == NULL)
+		return 0;
+	if (s->pin_pending)
+		sess_info(s, "BWK1113I", "server %s: this client has no "
+		    "certificate for it yet; the one it showed is pinned only "
+		    "if node %s signs on and the server proves it knows the "
+		    "node's verifier", s->o->server, s->o->node);
+	if (session_sign_on(s) == -1) {
+		if (s->pin_pending)
+			sess_msg(s, "BWK1114E", "server %s: its certificate was "
+			    "not pinned, because the sign-on failed",
+			    s->o->server);
+		return -1;
+	}
+	if (s->pin_pending) {
+		s->pin_pending = 0;
+		return session_first_use(s);
+	}
+	return 0;
 }
 
 int

@@ -48,6 +48,7 @@ struct session_opts {
 	int		 handshake_timeout;	/* BWKHANDSHAKETIMEOUT, seconds */
 	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
 	int64_t		 time;			/* validation time; 0: the clock */
+	const char	*node;			/* NODENAME: sign on; or NULL */
 };
 
 #define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */
@@ -64,6 +65,8 @@ enum session_fail {
 	FAIL_PROTOCOL,		/* version, suites, EMS, signature, key size */
 	FAIL_TRUST,		/* the certificate is not trusted */
 	FAIL_SELFTEST,		/* the crypto self-tests failed */
+	FAIL_SIGNON,		/* the sign-on was refused or not proved */
+	FAIL_SERVER,		/* the server ended or broke the protocol */
 };
 
 /*
@@ -153,6 +156,9 @@ struct session {
 	size_t			 hs_hdr_have;
 	size_t			 hs_left;
 	uint8_t			 accepted_fpr[BWK_SHA256_LEN];
+	/* sign-on (session_signon.c) */
+	int			 pin_pending;	/* first use, pinned once signed on */
+	int			 signed_on;
 };
 
 /* Everything before the network that needs files or privileges: the
@@ -194,6 +200,15 @@ int	session_server_context(struct session *);
 int	session_accept(struct session *);
 int	session_server_check(struct session *);
 void	session_server_alert(struct session *, uint8_t desc);
+
+/*
+ * session_signon.c: the client's HELLO and SCRAM sign-on as s->o->node,
+ * the proof and the server's check made by the key helper; then the
+ * session's requests. -1 with the message printed and s->fail set.
+ */
+int	session_sign_on(struct session *);
+int	session_query(struct session *, char *text, size_t len);
+int	session_bye(struct session *);
 
 /* session_wire.c: the session protocol's frames (wire.h). */
 struct wire_frame {

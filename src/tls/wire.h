@@ -29,7 +29,8 @@
 
 enum wire_type {
 	WIRE_ERROR		= 0x0001,	/* id8, u16 n, text */
-	WIRE_HELLO		= 0x0002,	/* u16 version, u8 role, name */
+	WIRE_HELLO		= 0x0002,	/* u16 version, u8 role, u8 flags,
+						   name */
 	WIRE_HELLO_OK		= 0x0003,	/* u16 version, u8 flags, name */
 	WIRE_SCRAM_FIRST	= 0x0004,	/* u16 n, client-first-message */
 	WIRE_SCRAM_CHALLENGE	= 0x0005,	/* u16 n, server-first-message */
@@ -44,6 +45,16 @@ enum wire_type {
 };
 
 enum wire_role { WIRE_ROLE_NODE = 1, WIRE_ROLE_ADMIN = 2 };
+
+/*
+ * HELLO's flags. FIRST_USE: the client had no certificate for this server
+ * and will pin the one it was shown if the sign-on succeeds; the server
+ * refuses that hand-over to a node that is STRICT.
+ */
+#define WIRE_HELLO_FIRST_USE	0x01
+#define WIRE_HELLO_FLAGS	WIRE_HELLO_FIRST_USE	/* every one known */
+/* The SCRAM frames' texts: RFC 5802 messages, as long as SCRAM allows. */
+#define WIRE_SCRAM_TEXT_MAX	2048
 
 /* Building a frame: a fixed buffer, every put bounds-checked. */
 struct wire_out {

@@ -1,0 +1,294 @@
+/*
+ * The client's side of sign-on, in the network process (docs/protocol.md,
+ * docs/scram.md): HELLO, then SCRAM-SHA-256-PLUS bound to this TLS session
+ * by tls-exporter. This process builds and parses the messages and holds
+ * no secret: the key helper makes the ClientProof from the node password
+ * and checks the server's signature (keyd_scram_proof, keyd_scram_verify).
+ * Every frame the server sends is checked whole; an ERROR frame ends the
+ * session with the server's own message ID and text.
+ */
+#include <string.h>
+
+#include "../lib/scram.h"
+#include "session.h"
+#include "wire.h"
+
+/* Big: one frame's payload. The network process runs one session. */
+static struct wire_frame in;
+static struct wire_out out;
+
+static int
+signon_fail(struct session *s, enum session_fail f)
+{
+	s->fail = f;
+	return -1;
+}
+
+/* The server's ERROR frame: its ID and text, shown as the server's. */
+static int
+server_error(struct session *s, struct wire_in *w)
+{
+	char id[9], text[WIRE_TEXT_MAX + 1];
+
+	if (wire_get(w, id, 8) == -1 || wire_get_text(w, text,
+	    WIRE_TEXT_MAX) == -1 || wire_end(w) == -1) {
+		sess_msg(s, "BWK1103E", "server %s sent a malformed %s frame; "
+		    "the session is ended", s->o->server, "ERROR");
+		return signon_fail(s, FAIL_SERVER);
+	}
+	id[8] = '\0';
+	if (strncmp(id, "BWK", 3) != 0)
+		memcpy(id, "BWK????E", 9);
+	sess_msg(s, "BWK1101E", "server %s ended the session: %s %s",
+	    s->o->server, id, text);
+	return signon_fail(s, FAIL_SERVER);
+}
+
+/* The next frame, which must be of type want (or the server's ERROR). */
+static int
+expect(struct session *s, uint16_t want)
+{
+	int r = session_wire_recv(s, &in);
+
+	if (r == 0) {
+		sess_msg(s, "BWK1111E", "server %s closed the session during "
+		    "sign-on, before its %s", s->o->server,
+		    wire_type_name(want));
+		return signon_fail(s, FAIL_SERVER);
+	}
+	if (r == -1) {
+		if (s->fail == FAIL_NONE)
+			s->fail = FAIL_SERVER;
+		return -1;
+	}
+	if (in.type == WIRE_ERROR)
+		return server_error(s, &in.in);
+	if (in.type != want) {
+		sess_msg(s, "BWK1102E", "server %s sent a %s frame (type "
+		    "0x%04x) where its %s was due; the session is ended",
+		    s->o->server, wire_type_name(in.type), in.type,
+		    wire_type_name(want));
+		return signon_fail(s, FAIL_SERVER);
+	}
+	return 0;
+}
+
+static int
+malformed(struct session *s, const char *what, const char *why)
+{
+	sess_msg(s, "BWK1103E", "server %s sent a malformed %s (%s); the "
+	    "session is ended", s->o->server, what, why);
+	return signon_fail(s, FAIL_SERVER);
+}
+
+static int
+send_text(struct session *s, uint16_t type, const char *t, size_t n)
+{
+	wire_begin(&out, type);
+	wire_put_n16(&out, (uint16_t)n);
+	wire_put(&out, t, n);
+	if (session_wire_send(s, &out) == -1)
+		return signon_fail(s, s->fail == FAIL_NONE ? FAIL_SERVER :
+		    s->fail);
+	return 0;
+}
+
+/* A frame that is one text (the SCRAM frames): into m, NUL-terminated. */
+static int
+get_text(struct session *s, struct scram_msg *m)
+{
+	if (wire_get_text(&in.in, m->s, SCRAM_MSG_MAX) == -1 ||
+	    wire_end(&in.in) == -1)
+		return malformed(s, wire_type_name(in.type), "its text is "
+		    "longer than 2,048 bytes, or holds a NUL or more");
+	m->len = strlen(m->s);
+	return 0;
+}
+
+static int
+hello(struct session *s)
+{
+	char name[WIRE_NAME_MAX + 1];
+	uint16_t version;
+	uint8_t flags;
+
+	wire_begin(&out, WIRE_HELLO);
+	wire_put_n16(&out, WIRE_VERSION);
+	wire_put_n8(&out, WIRE_ROLE_NODE);
+	wire_put_n8(&out, s->pin_pending ? WIRE_HELLO_FIRST_USE : 0);
+	wire_put_name(&out, s->o->node);
+	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_HELLO_OK) == -1)
+		return signon_fail(s, s->fail == FAIL_NONE ? FAIL_SERVER :
+		    s->fail);
+	if (wire_get_n16(&in.in, &version) == -1 ||
+	    wire_get_n8(&in.in, &flags) == -1 ||
+	    wire_get_name(&in.in, name) == -1 || wire_end(&in.in) == -1)
+		return malformed(s, "HELLO_OK", "not version, flags and name");
+	if (version != WIRE_VERSION)
+		return malformed(s, "HELLO_OK", "another protocol version");
+	return 0;
+}
+
+/* What the helper's refusal means, and what the user does about it. */
+static int
+proof_refused(struct session *s, uint32_t why)
+{
+	switch (why) {
+	case KEYD_FAIL_NO_KEY:
+		sess_msg(s, "BWK1104E", "cannot sign on to server %s as node "
+		    "%s: the key database %s holds no password for that node "
+		    "and server; store it with bulwark-cert -nodepw -server %s "
+		    "-node %s", s->o->server, s->o->node, s->kd.dir,
+		    s->o->server, s->o->node);
+		return signon_fail(s, FAIL_SETUP);
+	case KEYD_FAIL_CHANGED:
+		sess_msg(s, "BWK1107E", "server %s asked for a sign-on with "
+		    "another salt or iteration count than at the node's last "
+		    "sign-on (BWK0556W); if the administrator registered node "
+		    "%s again, run bulwark-cert -delete -label scram@%s, or "
+		    "else treat it as an attack", s->o->server, s->o->node,
+		    s->o->server);
+		return signon_fail(s, FAIL_SIGNON);
+	default:
+		sess_msg(s, "BWK1106E", "the key helper refused the sign-on "
+		    "exchange of server %s (its audit line BWK0555W says why: "
+		    "an iteration count under 100,000, or a malformed "
+		    "exchange); the session is ended", s->o->server);
+		return signon_fail(s, FAIL_SIGNON);
+	}
+}
+
+/*
+ * The client's final message: the helper's proof over the three messages
+ * exactly as sent and received, bound to this session's exporter value.
+ */
+static int
+final(struct session *s, const struct scram_client_first *cf,
+    const struct scram_server_first *sf, struct scram_msg *cfin)
+{
+	struct scram_msg noproof;
+	uint8_t cb[SCRAM_CB_LEN], proof[SCRAM_HASH_LEN];
+	uint32_t why;
+	int r;
+
+	if (wolfSSL_export_keying_material(s->ssl, cb, sizeof(cb),
+	    SCRAM_CB_LABEL, strlen(SCRAM_CB_LABEL), NULL, 0, 0) !=
+	    WOLFSSL_SUCCESS) {
+		sess_msg(s, "BWK1110E", "the TLS library could not derive the "
+		    "channel-binding value (tls-exporter) of the session with "
+		    "%s", s->o->server);
+		return signon_fail(s, FAIL_PROTOCOL);
+	}
+	r = scram_client_final_noproof(cf, sf, cb, sizeof(cb), &noproof);
+	if (r != SCRAM_OK)
+		return malformed(s, "SCRAM challenge", scram_strerror(r));
+	r = keyd_scram_proof(&s->kd, s->o->server, cf->msg.s + cf->bare_off,
+	    cf->msg.len - cf->bare_off, sf->msg.s, sf->msg.len, noproof.s,
+	    noproof.len, proof, &why);
+	if (r == -1)
+		return signon_fail(s, FAIL_SETUP);
+	if (r == 1)
+		return proof_refused(s, why);
+	r = scram_client_final_build(&noproof, proof, cfin);
+	explicit_bzero(proof, sizeof(proof));
+	if (r != SCRAM_OK) {
+		sess_msg(s, "BWK1112E", "the sign-on message to %s could not be "
+		    "built: %s", s->o->server, scram_strerror(r));
+		return signon_fail(s, FAIL_SETUP);
+	}
+	return 0;
+}
+
+/* The server's outcome: only the helper can say whether it proved itself. */
+static int
+outcome(struct session *s)
+{
+	struct scram_server_final sfin;
+	struct scram_msg m;
+	uint32_t why;
+	int r;
+
+	if (expect(s, WIRE_SCRAM_OUTCOME) == -1 || get_text(s, &m) == -1)
+		return -1;
+	if ((r = scram_server_final_parse(m.s, m.len, &sfin)) != SCRAM_OK)
+		return malformed(s, "SCRAM outcome", scram_strerror(r));
+	r = keyd_scram_verify(&s->kd, m.s, m.len, &why);
+	if (r == -1)
+		return signon_fail(s, FAIL_SETUP);
+	if (r == 1 && sfin.is_error) {
+		sess_msg(s, "BWK1108E", "server %s refused the sign-on as node "
+		    "%s (%s): the password is wrong, the node is not registered "
+		    "on that server, or it is locked; the server's log says "
+		    "which", s->o->server, s->o->node, sfin.error);
+		return signon_fail(s, FAIL_SIGNON);
+	}
+	if (r == 1) {
+		sess_msg(s, "BWK1109E", "server %s did not prove that it knows "
+		    "node %s's verifier: it is not the server the node was "
+		    "registered with; the session is ended", s->o->server,
+		    s->o->node);
+		return signon_fail(s, FAIL_TRUST);
+	}
+	return 0;
+}
+
+int
+session_sign_on(struct session *s)
+{
+	struct scram_client_first cf;
+	struct scram_server_first sf;
+	struct scram_msg challenge, cfin;
+	char nonce[SCRAM_NONCE_LEN + 1];
+	int r;
+
+	if (hello(s) == -1)
+		return -1;
+	if (scram_nonce_make(nonce) != SCRAM_OK ||
+	    (r = scram_client_first_build(s->o->node, NULL, nonce, 0, &cf)) !=
+	    SCRAM_OK) {
+		sess_msg(s, "BWK1112E", "the sign-on message to %s could not be "
+		    "built: %s", s->o->server, "no random nonce, or a node name "
+		    "SCRAM cannot carry");
+		return signon_fail(s, FAIL_SETUP);
+	}
+	if (send_text(s, WIRE_SCRAM_FIRST, cf.msg.s, cf.msg.len) == -1 ||
+	    expect(s, WIRE_SCRAM_CHALLENGE) == -1 ||
+	    get_text(s, &challenge) == -1)
+		return -1;
+	r = scram_server_first_parse(challenge.s, challenge.len, cf.nonce, &sf);
+	if (r != SCRAM_OK)
+		return malformed(s, "SCRAM challenge", scram_strerror(r));
+	if (final(s, &cf, &sf, &cfin) == -1 ||
+	    send_text(s, WIRE_SCRAM_FINAL, cfin.s, cfin.len) == -1 ||
+	    outcome(s) == -1)
+		return -1;
+	s->signed_on = 1;
+	sess_info(s, "BWK1100I", "signed on to server %s as node %s "
+	    "(SCRAM-SHA-256-PLUS, bound to this TLS session)", s->o->server,
+	    s->o->node);
+	return 0;
+}
+
+/* BYE, and the server's BYE_OK: the session ends as both sides agree. */
+int
+session_bye(struct session *s)
+{
+	wire_begin(&out, WIRE_BYE);
+	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_BYE_OK) == -1 ||
+	    wire_end(&in.in) == -1)
+		return -1;
+	return 0;
+}
+
+/* QUERY_SESSION: the server's facts of this session, as text. */
+int
+session_query(struct session *s, char *text, size_t len)
+{
+	wire_begin(&out, WIRE_QUERY_SESSION);
+	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_SESSION) == -1)
+		return -1;
+	if (len == 0 || wire_get_text(&in.in, text, len - 1) == -1 ||
+	    wire_end(&in.in) == -1)
+		return malformed(s, "SESSION", "not one text");
+	return 0;
+}
