@@ -210,6 +210,31 @@ Test(catalog, handle_does_not_cross_fork)
 	catalog_close(c);
 }
 
+Test(catalog, settings_are_bounded)
+{
+	struct catalog *c = tc_open();
+	static const int statuses[] = { CAT_ERROR, CAT_OK, CAT_NOTFOUND,
+	    CAT_EXISTS, CAT_INVALID, CAT_LOCKED, CAT_HASDATA, CAT_STATE };
+	size_t i;
+
+	cr_assert_eq(catalog_set_busy_timeout(c, 0), CAT_INVALID);
+	cr_assert_eq(catalog_set_busy_timeout(c, 600001), CAT_INVALID);
+	cr_assert_eq(catalog_set_busy_timeout(c, 1234), CAT_OK);
+	cr_assert_eq(tc_raw_int(c, "PRAGMA busy_timeout"), 1234);
+	cr_assert_eq(catalog_set_lock_policy(c, 1001, 60), CAT_INVALID);
+	cr_assert_eq(catalog_set_lock_policy(c, 5, 30 * 86400 + 1),
+	    CAT_INVALID);
+	cr_assert_eq(catalog_set_retention(c, 101, 30), CAT_INVALID);
+	cr_assert_eq(catalog_set_retention(c, 2, -1), CAT_INVALID);
+	cr_assert_eq(catalog_set_retention(c, 2, 3651), CAT_INVALID);
+	for (i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+		cr_assert(strcmp(catalog_strerror(statuses[i]),
+		    "unknown status") != 0, "%d", statuses[i]);
+	cr_assert_str_eq(catalog_strerror(99), "unknown status");
+	catalog_close(c);
+	catalog_close(NULL);
+}
+
 /* ---- names and accounts ---- */
 
 Test(catalog, names)
