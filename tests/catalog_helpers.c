@@ -60,24 +60,24 @@ tc_open(void)
 }
 
 
-struct cat_verifier
+struct scram_verifier
 tc_verifier(int seed)
 {
-	struct cat_verifier v;
+	struct scram_verifier v;
 
 	memset(&v, 0, sizeof(v));
-	v.saltlen = 16 + seed % 8;
-	memset(v.salt, 'a' + seed % 26, v.saltlen);
-	v.iterations = CAT_ITER_MIN + (uint32_t)seed;
-	memset(v.stored_key, 0x10 + seed, CAT_KEY_LEN);
-	memset(v.server_key, 0x80 + seed, CAT_KEY_LEN);
+	v.p.salt_len = 16 + seed % 8;
+	memset(v.p.salt, 'a' + seed % 26, v.p.salt_len);
+	v.p.iter = SCRAM_ITER_FLOOR + (uint32_t)seed;
+	memset(v.stored_key, 0x10 + seed, SCRAM_HASH_LEN);
+	memset(v.server_key, 0x80 + seed, SCRAM_HASH_LEN);
 	return v;
 }
 
 void
 tc_add_node(struct catalog *c, const char *name, enum cat_security sec)
 {
-	struct cat_verifier v = tc_verifier(1);
+	struct scram_verifier v = tc_verifier(1);
 
 	cr_assert_eq(catalog_account_register(c, CAT_NODE, name, &v, sec, 0),
 	    CAT_OK, "register %s: %s", name, tc_msgs);

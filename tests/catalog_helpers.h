@@ -24,7 +24,7 @@ void		tc_teardown(void);
 /* Opens (creating) the catalog of INST, with the test's clock. */
 struct catalog	*tc_open(void);
 /* A valid verifier; seeds give different ones. */
-struct cat_verifier tc_verifier(int seed);
+struct scram_verifier tc_verifier(int seed);
 void		tc_add_node(struct catalog *, const char *name,
 		    enum cat_security);
 struct cat_account tc_get(struct catalog *, enum cat_kind, const char *name);

@@ -264,7 +264,7 @@ Test(catalog, names)
 Test(catalog, names_are_case_insensitive)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier v = tc_verifier(2);
+	struct scram_verifier v = tc_verifier(2);
 
 	tc_add_node(c, "MixedCase", CAT_STRICT);
 	cr_assert_str_eq(tc_get(c, CAT_NODE, "mixedcase").name, "MIXEDCASE");
@@ -282,14 +282,17 @@ Test(catalog, names_are_case_insensitive)
 Test(catalog, weak_verifiers_refused)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier v = tc_verifier(0);
+	struct scram_verifier v = tc_verifier(0);
 	struct cat_account a;
 
-	v.iterations = CAT_ITER_MIN - 1;
+	v.p.iter = SCRAM_ITER_FLOOR - 1;
+	cr_assert_eq(catalog_account_register(c, CAT_NODE, "n", &v,
+	    CAT_STRICT, 0), CAT_INVALID);
+	v.p.iter = SCRAM_ITER_MAX + 1;
 	cr_assert_eq(catalog_account_register(c, CAT_NODE, "n", &v,
 	    CAT_STRICT, 0), CAT_INVALID);
 	v = tc_verifier(0);
-	v.saltlen = CAT_SALT_MIN - 1;
+	v.p.salt_len = SCRAM_SALT_MIN - 1;
 	cr_assert_eq(catalog_account_register(c, CAT_NODE, "n", &v,
 	    CAT_STRICT, 0), CAT_INVALID);
 	v = tc_verifier(0);
@@ -298,6 +301,30 @@ Test(catalog, weak_verifiers_refused)
 	cr_assert_eq(catalog_account_register(c, CAT_NODE, "n", &v,
 	    CAT_STRICT, -1), CAT_INVALID);
 	cr_assert_eq(catalog_account_get(c, CAT_NODE, "n", &a), CAT_NOTFOUND);
+	catalog_close(c);
+}
+
+/* What the SCRAM code makes at registration is what the catalog gives back. */
+Test(catalog, scram_verifier_round_trip)
+{
+	struct catalog *c = tc_open();
+	struct scram_verifier v;
+	struct cat_account a;
+	static const uint8_t pw[] = "correct horse battery staple";
+
+	cr_assert_eq(scram_verifier_make(pw, sizeof(pw) - 1, SCRAM_ITER_FLOOR,
+	    0, &v), SCRAM_OK);
+	cr_assert(catalog_verifier_ok(&v));
+	cr_assert_eq(catalog_account_register(c, CAT_ADMIN, "root", &v,
+	    CAT_STRICT, 0), CAT_OK, "%s", tc_msgs);
+	a = tc_get(c, CAT_ADMIN, "ROOT");
+	cr_assert_eq(a.verifier.p.salt_len, v.p.salt_len);
+	cr_assert_eq(a.verifier.p.iter, v.p.iter);
+	cr_assert_eq(memcmp(a.verifier.p.salt, v.p.salt, v.p.salt_len), 0);
+	cr_assert_eq(memcmp(a.verifier.stored_key, v.stored_key,
+	    SCRAM_HASH_LEN), 0);
+	cr_assert_eq(memcmp(a.verifier.server_key, v.server_key,
+	    SCRAM_HASH_LEN), 0);
 	catalog_close(c);
 }
 
@@ -315,7 +342,7 @@ static void
 account_calls(enum cat_kind kind)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier v = tc_verifier(3), w = tc_verifier(4);
+	struct scram_verifier v = tc_verifier(3), w = tc_verifier(4);
 	struct cat_account a;
 	struct cat_update u;
 	char names[256] = "";
@@ -326,9 +353,9 @@ account_calls(enum cat_kind kind)
 	cr_assert_eq(catalog_account_register(c, kind, "amy", &v,
 	    CAT_STRICT, 0), CAT_OK);
 	a = tc_get(c, kind, "ZED");
-	cr_assert_eq(a.verifier.saltlen, v.saltlen);
-	cr_assert_eq(memcmp(a.verifier.salt, v.salt, v.saltlen), 0);
-	cr_assert_eq(a.verifier.iterations, v.iterations);
+	cr_assert_eq(a.verifier.p.salt_len, v.p.salt_len);
+	cr_assert_eq(memcmp(a.verifier.p.salt, v.p.salt, v.p.salt_len), 0);
+	cr_assert_eq(a.verifier.p.iter, v.p.iter);
 	cr_assert_eq(memcmp(a.verifier.stored_key, v.stored_key, 32), 0);
 	cr_assert_eq(memcmp(a.verifier.server_key, v.server_key, 32), 0);
 	cr_assert_eq(a.security, CAT_TRANSITIONAL);
@@ -346,7 +373,7 @@ account_calls(enum cat_kind kind)
 	cr_assert_eq(catalog_account_set_verifier(c, kind, "zed", &w, 0),
 	    CAT_OK);
 	a = tc_get(c, kind, "zed");
-	cr_assert_eq(a.verifier.iterations, w.iterations);
+	cr_assert_eq(a.verifier.p.iter, w.p.iter);
 	cr_assert_eq(memcmp(a.verifier.stored_key, w.stored_key, 32), 0);
 	cr_assert_eq(a.password_expires, 0);
 	cr_assert_eq(a.updated, tc_now);
@@ -514,7 +541,7 @@ Test(catalog, lock_policy_defaults)
 Test(catalog, administrator_unlocks)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier w = tc_verifier(9);
+	struct scram_verifier w = tc_verifier(9);
 	struct cat_update u;
 	int locked;
 
@@ -552,7 +579,7 @@ Test(catalog, administrator_unlocks)
 Test(catalog, failed_commit_writes_nothing)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier v = tc_verifier(5);
+	struct scram_verifier v = tc_verifier(5);
 	struct cat_account a;
 
 	tc_fault("BULWARK_TEST_CATALOG_FAIL", "commit");
@@ -569,7 +596,7 @@ Test(catalog, failed_commit_writes_nothing)
 Test(catalog, half_update_rolled_back)
 {
 	struct catalog *c = tc_open();
-	struct cat_verifier v = tc_verifier(1), w = tc_verifier(6);
+	struct scram_verifier v = tc_verifier(1), w = tc_verifier(6);
 	struct cat_update u;
 	struct cat_account a;
 
@@ -607,7 +634,7 @@ Test(catalog, killed_in_a_transaction_leaves_nothing)
 
 	catalog_close(tc_open());
 	if ((pid = fork()) == 0) {
-		struct cat_verifier v = tc_verifier(1);
+		struct scram_verifier v = tc_verifier(1);
 
 		if (catalog_open(&c, INST, 0) != CAT_OK)
 			_exit(1);
@@ -642,7 +669,7 @@ writer(const char *name, const char *hold, int ready_fd)
 		return pid;
 	{
 		struct catalog *c;
-		struct cat_verifier v = tc_verifier(7);
+		struct scram_verifier v = tc_verifier(7);
 		int r;
 
 		if (catalog_open(&c, INST, 0) != CAT_OK)
@@ -701,7 +728,7 @@ Test(catalog, second_writer_waits_then_commits)
 Test(catalog, busy_timeout_ends_a_wait)
 {
 	struct catalog *c;
-	struct cat_verifier v = tc_verifier(1);
+	struct scram_verifier v = tc_verifier(1);
 	struct cat_account a;
 	int fds[2];
 	char x;

@@ -28,20 +28,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/scram.h"
+
 #define CATALOG_FILE		"catalog.db"
 #define CATALOG_SCHEMA_VERSION	1
 
 #define CAT_NAME_MAX		64	/* node and administrator names */
-#define CAT_SALT_MIN		16
-#define CAT_SALT_MAX		64
-#define CAT_KEY_LEN		32	/* StoredKey, ServerKey */
-/*
- * The catalog stores no verifier weaker than the key helper accepts: a
- * count below this makes a stolen catalog cheap to attack offline, and
- * the helper would refuse to sign on with it anyway (issue 11).
- */
-#define CAT_ITER_MIN		100000
-#define CAT_ITER_MAX		10000000	/* no minutes of PBKDF2 */
 #define CAT_PATH_MAX		4095	/* a path's bytes */
 #define CAT_CONTENT_MAX		40	/* "ab/", 32 hex, NUL */
 
@@ -68,19 +60,10 @@ enum cat_kind { CAT_NODE = 0, CAT_ADMIN = 1 };
 
 enum cat_security { CAT_STRICT = 0, CAT_TRANSITIONAL = 1 };
 
-/* A SCRAM-SHA-256 verifier (RFC 5802, RFC 7677): never a password. */
-struct cat_verifier {
-	uint8_t		salt[CAT_SALT_MAX];
-	size_t		saltlen;
-	uint32_t	iterations;
-	uint8_t		stored_key[CAT_KEY_LEN];
-	uint8_t		server_key[CAT_KEY_LEN];
-};
-
 /* Times are seconds since the epoch (UTC); 0 means never. */
 struct cat_account {
 	char			name[CAT_NAME_MAX + 1];	/* upper */
-	struct cat_verifier	verifier;
+	struct scram_verifier	verifier;	/* never a password */
 	enum cat_security	security;
 	int64_t			password_expires;
 	int			failed_signons;	/* since a success */
@@ -98,7 +81,7 @@ struct cat_account {
 
 struct cat_update {
 	int				what;		/* CAT_SET_* */
-	const struct cat_verifier	*verifier;
+	const struct scram_verifier	*verifier;
 	enum cat_security		security;
 	int64_t				password_expires;
 };
@@ -197,19 +180,25 @@ void	catalog_set_clock(struct catalog *, int64_t (*now)(void));
 int	catalog_name_ok(const char *name);
 /* A name's stored form, upper case; CAT_INVALID when not a name. */
 int	catalog_name_canon(const char *name, char out[CAT_NAME_MAX + 1]);
-/* 1 when the verifier's salt length and iteration count are acceptable. */
-int	catalog_verifier_ok(const struct cat_verifier *);
+/*
+ * 1 when a verifier (scram.h's) is within scram.h's bounds: a salt of
+ * SCRAM_SALT_MIN..SCRAM_SALT_MAX bytes, a count of SCRAM_ITER_FLOOR..
+ * SCRAM_ITER_MAX. Below the floor a stolen catalog is cheap to attack
+ * offline, and outside them the client refuses to sign on: the catalog
+ * stores no verifier it could not use.
+ */
+int	catalog_verifier_ok(const struct scram_verifier *);
 
 /* A new node or administrator. CAT_EXISTS when the name is taken. */
 int	catalog_account_register(struct catalog *, enum cat_kind,
-	    const char *name, const struct cat_verifier *, enum cat_security,
+	    const char *name, const struct scram_verifier *, enum cat_security,
 	    int64_t password_expires);
 /* Changes what u->what says. CAT_NOTFOUND for an unknown name. */
 int	catalog_account_update(struct catalog *, enum cat_kind,
 	    const char *name, const struct cat_update *u);
 /* New verifier and expiry (a password change); clears failures and lock. */
 int	catalog_account_set_verifier(struct catalog *, enum cat_kind,
-	    const char *name, const struct cat_verifier *,
+	    const char *name, const struct scram_verifier *,
 	    int64_t password_expires);
 /* STRICT or TRANSITIONAL (the admin's update node sessionsecurity=). */
 int	catalog_account_set_security(struct catalog *, enum cat_kind,

@@ -51,11 +51,11 @@ catalog_name_canon(const char *name, char out[CAT_NAME_MAX + 1])
 }
 
 int
-catalog_verifier_ok(const struct cat_verifier *v)
+catalog_verifier_ok(const struct scram_verifier *v)
 {
-	return v != NULL && v->saltlen >= CAT_SALT_MIN &&
-	    v->saltlen <= CAT_SALT_MAX && v->iterations >= CAT_ITER_MIN &&
-	    v->iterations <= CAT_ITER_MAX;
+	return v != NULL && v->p.salt_len >= SCRAM_SALT_MIN &&
+	    v->p.salt_len <= SCRAM_SALT_MAX && v->p.iter >= SCRAM_ITER_FLOOR &&
+	    v->p.iter <= SCRAM_ITER_MAX;
 }
 
 static int
@@ -79,15 +79,15 @@ security_ok(enum cat_security s)
 /* Binds a verifier to ?first .. ?first+3: salt, count, StoredKey, ServerKey. */
 static int
 bind_verifier(struct catalog *c, sqlite3_stmt *st, int first,
-    const struct cat_verifier *v)
+    const struct scram_verifier *v)
 {
 	return cat_bound(c,
-	    sqlite3_bind_blob(st, first, v->salt, (int)v->saltlen,
+	    sqlite3_bind_blob(st, first, v->p.salt, (int)v->p.salt_len,
 	    SQLITE_TRANSIENT) |
-	    sqlite3_bind_int64(st, first + 1, v->iterations) |
-	    sqlite3_bind_blob(st, first + 2, v->stored_key, CAT_KEY_LEN,
+	    sqlite3_bind_int64(st, first + 1, v->p.iter) |
+	    sqlite3_bind_blob(st, first + 2, v->stored_key, SCRAM_HASH_LEN,
 	    SQLITE_TRANSIENT) |
-	    sqlite3_bind_blob(st, first + 3, v->server_key, CAT_KEY_LEN,
+	    sqlite3_bind_blob(st, first + 3, v->server_key, SCRAM_HASH_LEN,
 	    SQLITE_TRANSIENT), "binding a verifier");
 }
 
@@ -121,15 +121,15 @@ read_account(struct catalog *c, sqlite3_stmt *st, struct cat_account *a)
 
 	memset(a, 0, sizeof(*a));
 	if (name == NULL || strlen((const char *)name) > CAT_NAME_MAX ||
-	    sec == NULL || saltlen < CAT_SALT_MIN || saltlen > CAT_SALT_MAX ||
-	    iter < 1 || iter > UINT32_MAX ||
-	    column_exact(st, 1, a->verifier.salt, (size_t)saltlen) == -1 ||
-	    column_exact(st, 3, a->verifier.stored_key, CAT_KEY_LEN) == -1 ||
-	    column_exact(st, 4, a->verifier.server_key, CAT_KEY_LEN) == -1)
+	    sec == NULL || saltlen < SCRAM_SALT_MIN ||
+	    saltlen > SCRAM_SALT_MAX || iter < 1 || iter > UINT32_MAX ||
+	    column_exact(st, 1, a->verifier.p.salt, (size_t)saltlen) == -1 ||
+	    column_exact(st, 3, a->verifier.stored_key, SCRAM_HASH_LEN) == -1 ||
+	    column_exact(st, 4, a->verifier.server_key, SCRAM_HASH_LEN) == -1)
 		return cat_fail(c, SQLITE_CORRUPT, "reading an account");
 	memcpy(a->name, name, strlen((const char *)name) + 1);
-	a->verifier.saltlen = (size_t)saltlen;
-	a->verifier.iterations = (uint32_t)iter;
+	a->verifier.p.salt_len = (size_t)saltlen;
+	a->verifier.p.iter = (uint32_t)iter;
 	a->security = strcmp((const char *)sec, "STRICT") == 0 ? CAT_STRICT :
 	    CAT_TRANSITIONAL;
 	a->password_expires = sqlite3_column_int64(st, 6);
@@ -173,7 +173,7 @@ prologue(struct catalog *c, enum cat_kind kind, const char *name,
 
 int
 catalog_account_register(struct catalog *c, enum cat_kind kind,
-    const char *name, const struct cat_verifier *v, enum cat_security sec,
+    const char *name, const struct scram_verifier *v, enum cat_security sec,
     int64_t expires)
 {
 	char canon[CAT_NAME_MAX + 1];
@@ -210,7 +210,7 @@ apply(struct catalog *c, sqlite3_stmt *st, const char *what)
 
 static int
 set_verifier(struct catalog *c, enum cat_kind kind, const char *canon,
-    const struct cat_verifier *v, int64_t expires)
+    const struct scram_verifier *v, int64_t expires)
 {
 	sqlite3_stmt *st;
 
@@ -318,7 +318,7 @@ catalog_account_update(struct catalog *c, enum cat_kind kind,
 
 int
 catalog_account_set_verifier(struct catalog *c, enum cat_kind kind,
-    const char *name, const struct cat_verifier *v, int64_t expires)
+    const char *name, const struct scram_verifier *v, int64_t expires)
 {
 	struct cat_update u;
 
