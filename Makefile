@@ -75,6 +75,8 @@ BWK_LDFLAGS	:= -pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
 WOLFSSL_LIBS	:= $(WOLFSSL_LIB) -lm -lpthread
 # The client's verifier asks Debian's libpsl about public suffixes.
 PSL_LIBS	:= -lpsl
+# The server's catalog is Debian's SQLite (src/catalog, docs/catalog.md).
+SQLITE_LIBS	:= -lsqlite3
 
 # One folder per trust side, each a static library; each program lists
 # what it links (docs/architecture.md; scripts/check-layout.sh checks it):
@@ -86,11 +88,14 @@ PSL_LIBS	:= -lpsl
 #               stubs: bulwark (later bulwarkd)
 #   src/verify  path validation: bulwark
 #   sandbox     seccomp and Landlock profiles: bulwark and bulwark-keyd
+#   src/catalog the server's SQLite catalog (nodes, administrators,
+#               backup objects): the server only
 LIB_SRC		:= $(wildcard src/lib/*.c)
 KDB_SRC		:= $(wildcard src/kdb/*.c)
 TLS_SRC		:= $(wildcard src/tls/*.c)
 VERIFY_SRC	:= $(wildcard src/verify/*.c)
 SANDBOX_SRC	:= $(wildcard sandbox/*.c)
+CATALOG_SRC	:= $(wildcard src/catalog/*.c)
 CERT_SRC	:= $(wildcard src/cert/*.c)
 KEYD_SRC	:= $(wildcard src/keyd/*.c)
 CLIENT_SRC	:= $(wildcard src/client/*.c)
@@ -105,6 +110,7 @@ A_KDB		:= $(OUT)/lib/libbwk_kdb.a
 A_TLS		:= $(OUT)/lib/libbwk_tls.a
 A_VERIFY	:= $(OUT)/lib/libbwk_verify.a
 A_SANDBOX	:= $(OUT)/lib/libbwk_sandbox.a
+A_CATALOG	:= $(OUT)/lib/libbwk_catalog.a
 
 CERT_OBJ	:= $(call objs,$(CERT_SRC))
 KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
@@ -137,7 +143,9 @@ build/bulwarkd.service: systemd/bulwarkd.service.in
 	@mkdir -p $(dir $@)
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
 
-variant-progs: $(PROGS)
+# The catalog library is built with the programs, so that every variant
+# compiles it, though only the server (and the tests) link it.
+variant-progs: $(PROGS) $(A_CATALOG)
 variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke
 
 deps:
@@ -157,6 +165,7 @@ $(A_KDB): $(call objs,$(KDB_SRC))
 $(A_TLS): $(call objs,$(TLS_SRC)) $(OUT)/obj/policy_builtin.o
 $(A_VERIFY): $(call objs,$(VERIFY_SRC))
 $(A_SANDBOX): $(call objs,$(SANDBOX_SRC))
+$(A_CATALOG): $(call objs,$(CATALOG_SRC))
 $(OUT)/lib/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -216,10 +225,10 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 # SASL is the independent SCRAM peer of tests/test_scram.c: the test
 # binary links it, no program does.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
-		$(A_VERIFY) $(A_KDB) $(A_SANDBOX) $(A_LIB)
+		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
-	    -lcriterion -lgsasl
+	    $(SQLITE_LIBS) -lcriterion -lgsasl
 
 # Fuzz targets: clang with libFuzzer, built from the sources of the side
 # they test (src/lib and src/kdb for the file formats).

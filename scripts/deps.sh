@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 pkgs=(build-essential clang libclang-rt-14-dev llvm pkg-config
-	libseccomp-dev libcriterion-dev libpsl-dev publicsuffix openssl gnutls-bin
-	libgsasl-dev gsasl
+	libseccomp-dev libcriterion-dev libpsl-dev libsqlite3-dev publicsuffix
+	openssl gnutls-bin libgsasl-dev gsasl
 	dpkg-dev autoconf automake libtool ca-certificates
 	debian-archive-keyring python3 passwd util-linux)
 missing=()
