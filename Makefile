@@ -5,6 +5,7 @@
 #   make check    deps, build, then every test: unit and command tests,
 #                 the same tests under ASan+UBSan, and a short fuzz run
 #   make demo     deps, build, then the main job end to end on loopback
+#   make docs     docs/options.md, from the options table
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
 #   make bench    crypto and session speed beside OpenSSL, as ratios
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
@@ -41,6 +42,7 @@ CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
+SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
 else ifeq ($(VARIANT),asan)
 OUT		:= build/asan
 CC		:= clang
@@ -55,6 +57,9 @@ endif
 # `make install` builds a variant with the installed path.
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
 SYSTEM_DIR	?= /etc/bulwark
+# The system options file is beside the key-database directory, not in it:
+# every user who runs sessions reads it, and only root the database.
+SYSOPT_FILE	?= /etc/bulwark.sys
 
 # Packagers' CFLAGS and LDFLAGS (from the environment or the command
 # line) are kept as they are and come first; ours follow in BWK_CFLAGS
@@ -66,7 +71,8 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fstack-protector-strong -fPIE -ffunction-sections \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
-		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' -MMD -MP
+		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' \
+		   -DBULWARK_SYSOPT_FILE='"$(SYSOPT_FILE)"' -MMD -MP
 BWK_LDFLAGS	:= -pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
 		   $(filter -fsanitize=%,$(VFLAGS))
 WOLFSSL_LIBS	:= $(WOLFSSL_LIB) -lm -lpthread
@@ -117,13 +123,14 @@ FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
-.PHONY: FORCE setgid-install all deps check demo fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
 
 variant-progs: $(PROGS)
-variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke
+variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke \
+		$(OUT)/tools/options-doc
 
 deps:
 	@scripts/deps.sh
@@ -162,8 +169,8 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 # Rebuild when the helper's compiled-in path changes.
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SYSTEM_DIR)' | cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SYSTEM_DIR)' >$@
+	@echo '$(KEYD_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | cmp -s - $@ || \
+	    echo '$(KEYD_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
 
 FORCE:
 
@@ -184,6 +191,17 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
 
+# docs/options.md is printed from the options table: make docs writes it,
+# make check fails when the committed page differs.
+$(OUT)/tools/options-doc: $(OUT)/obj/tests/tools/options_doc.o \
+		$(OUT)/obj/src/client/options_table.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^
+
+docs: $(WOLFSSL_LIB)
+	@$(MAKE) --no-print-directory build/tools/options-doc
+	build/tools/options-doc >docs/options.md
+
 # The tests reach into every side, as one process. No --gc-sections:
 # Criterion finds its tests in a section nothing else refers to.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
@@ -198,6 +216,13 @@ FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
+
+# The options parser: the client's options files, without its main.
+OPTIONS_SRC	:= $(wildcard src/client/options*.c)
+build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(OPTIONS_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
 # The helper's dispatch: its handlers, without its main.
 build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
@@ -285,6 +310,10 @@ check: deps
 	@$(MAKE) --no-print-directory fuzz-check
 	@echo "== every message ID is documented"
 	@scripts/check-messages.sh
+	@echo "== docs/options.md is the options table"
+	@build/test/tools/options-doc | diff -u docs/options.md - || \
+	    { echo "docs/options.md differs from the table: run make docs"; \
+	    exit 1; }
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.

@@ -7,14 +7,16 @@
  * every field is one the parser could have accepted, every string is
  * terminated, and a second parse gives the same result.
  *
- * The parser is included, not linked: the fuzz build links src/lib only.
+ * The parser is linked with src/lib (the Makefile's fuzz_options rule).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/client/options.c"
+#include "../src/client/options_int.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/util.h"
 
 int	LLVMFuzzerInitialize(int *argc, char ***argv);
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -69,9 +71,9 @@ check_result(const struct bwk_options *o)
 	    !terminated(o->passworddir, sizeof(o->passworddir)) ||
 	    !terminated(o->sandbox_user, sizeof(o->sandbox_user)))
 		fail_prop("a string is not terminated");
-	if (!server_ok(o->servername))
+	if (!opt_server_ok(o->servername))
 		fail_prop("bad server name accepted");
-	if (!address_ok(o->address, &v6))
+	if (!opt_address_ok(o->address, &v6))
 		fail_prop("bad address accepted");
 	if (o->commmethod == OPT_COMM_TCPIP && v6)
 		fail_prop("IPv6 address with COMMMETHOD TCPIP accepted");
@@ -80,20 +82,32 @@ check_result(const struct bwk_options *o)
 	if (bwk_parse_long(o->adminport, 1, 65535, &l) != 0 ||
 	    l != o->adminportnum)
 		fail_prop("bad admin port");
-	if (o->nodename[0] != '\0' && !node_ok(o->nodename))
+	if (o->nodename[0] != '\0' && !opt_node_ok(o->nodename))
 		fail_prop("bad node name accepted");
-	if (o->passworddir[0] != '\0' && !dir_ok(o->passworddir))
+	if (o->passworddir[0] != '\0' && !opt_dir_ok(o->passworddir))
 		fail_prop("bad password directory accepted");
-	if (!user_ok(o->sandbox_user))
+	if (!opt_user_ok(o->sandbox_user))
 		fail_prop("bad sandbox user accepted");
 	if ((o->ssl | o->fipsmode | o->acceptcert | o->disablelegacy |
-	    o->systemca | o->has_fingerprint | o->passwordaccess) & ~1)
+	    o->systemca | o->has_fingerprint | o->passwordaccess |
+	    o->subdir | o->compression) & ~1)
 		fail_prop("a YES/NO field is not 0 or 1");
 	if (o->sslrequired < OPT_SSLREQ_DEFAULT ||
 	    o->sslrequired > OPT_SSLREQ_SERVERONLY ||
 	    o->commmethod < OPT_COMM_DEFAULT ||
 	    o->commmethod > OPT_COMM_V6TCPIP)
 		fail_prop("an enum field is out of range");
+	if (o->txnbytelimit < 300 || o->txnbytelimit > 33554432L)
+		fail_prop("TXNBYTELIMIT out of range");
+	if (!terminated(o->inclexcl, sizeof(o->inclexcl)) ||
+	    !terminated(o->errorlogname, sizeof(o->errorlogname)) ||
+	    !terminated(o->schedlogname, sizeof(o->schedlogname)))
+		fail_prop("a file name is not terminated");
+	if (o->domain.used > sizeof(o->domain.text) ||
+	    o->rules.used > sizeof(o->rules.text) ||
+	    (o->domain.used > 0 && o->domain.text[o->domain.used - 1] != '\0') ||
+	    (o->rules.used > 0 && o->rules.text[o->rules.used - 1] != '\0'))
+		fail_prop("a list is not terminated");
 	if (o->nnotes > OPT_MAX_NOTES)
 		fail_prop("too many notes");
 	for (i = 0; i < o->nnotes; i++)
@@ -141,7 +155,10 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 	    memcmp(a.fingerprint, b.fingerprint, sizeof(a.fingerprint)) != 0 ||
 	    a.systemca != b.systemca ||
 	    strcmp(a.sandbox_user, b.sandbox_user) != 0 ||
-	    a.nnotes != b.nnotes)
+	    a.nnotes != b.nnotes || a.domain.used != b.domain.used ||
+	    memcmp(a.domain.text, b.domain.text, a.domain.used) != 0 ||
+	    a.rules.used != b.rules.used ||
+	    memcmp(a.rules.text, b.rules.text, a.rules.used) != 0)
 		fail_prop("two parses of the same input differ");
 }
 

@@ -78,6 +78,29 @@ as_user(char *out, size_t outlen, const char *fmt, ...)
 	return rc;
 }
 
+/* The same as root. */
+static int __attribute__((format(printf, 3, 4)))
+as_root(char *out, size_t outlen, const char *fmt, ...)
+{
+	char cmd[2048], path[600];
+	va_list ap;
+	uint8_t *b;
+	size_t n;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof(path), "%s/root.out", prefix);
+	rc = sh("%s >%s 2>&1", cmd, path);
+	out[0] = '\0';
+	if (t_read(path, &b, &n) == 0) {
+		snprintf(out, outlen, "%.*s", (int)n, (char *)b);
+		free(b);
+	}
+	return rc;
+}
+
 static void
 need_install(void)
 {
@@ -85,6 +108,7 @@ need_install(void)
 	if (prefix[0] == '\0')
 		cr_skip_test("needs root and make check's setgid install "
 		    "(BWK_SETGID_PREFIX)");
+	t_setgid_install();	/* one test at a time on the install */
 	if (getpwnam(TEST_USER) == NULL)
 		cr_assert_eq(sh("useradd --system --no-create-home --shell "
 		    "/usr/sbin/nologin " TEST_USER), 0);
@@ -168,4 +192,61 @@ Test(setgid, unknown_server_refused_before_the_key_exchange)
 	cr_assert(t_contains(out, "/etc/bulwark -add -server srv9"), "%s", out);
 	cr_assert(rec.got_hello && rec.other_bytes == 0,
 	    "the client sent %zu bytes past its ClientHello", rec.other_bytes);
+}
+
+/* The system options file of the install, written as an administrator. */
+static void
+write_sysfile(const char *path, const char *port, int mode)
+{
+	char text[512];
+	int n;
+
+	n = snprintf(text, sizeof(text), "* the administrator's\n"
+	    "SErvername  srv1\n   TCPServeraddress  127.0.0.1\n"
+	    "   TCPPort  %s\n   SSLACCEPTCERTFROMSERV  no\n"
+	    "   DOMain  /home\n", port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, (size_t)n, mode), 0);
+	cr_assert_eq(chmod(path, mode), 0);
+}
+
+/* An options file the user cannot read is reported as such, not missed. */
+Test(setgid, unreadable_system_file_reported)
+{
+	char out[8192], sysf[300];
+
+	need_install();
+	snprintf(sysf, sizeof(sysf), "%s/etc/bulwark.sys", prefix);
+	write_sysfile(sysf, "1", 0600);
+	cr_assert_eq(as_user(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check", prefix), 2, "%s", out);
+	cr_assert(t_contains(out, "BWK0833E"), "%s", out);
+	cr_assert(t_contains(out, "this user cannot read the options file "
+	    "(Permission denied)"), "%s", out);
+	cr_assert(t_contains(out, "fix: chmod a+r"), "%s", out);
+	cr_assert(!t_contains(out, "BWK0821E"), "%s", out);
+	/* one others may change is refused, for root too, with the fix */
+	write_sysfile(sysf, "1", 0666);
+	cr_assert_eq(as_root(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check", prefix), 2, "%s", out);
+	cr_assert(t_contains(out, "BWK0831E"), "%s", out);
+	cr_assert(t_contains(out, "fix: chmod go-w "), "%s", out);
+	unlink(sysf);
+}
+
+/* The file in its old place, the key-database directory, is named. */
+Test(setgid, old_system_file_location_named)
+{
+	char old[300], out[4096], want[700];
+
+	need_install();
+	snprintf(old, sizeof(old), "%s/etc/bulwark/bulwark.sys", prefix);
+	sh("rm -f %s/etc/bulwark.sys", prefix);
+	write_sysfile(old, "1", 0644);
+	cr_assert_eq(as_root(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check", prefix), 2, "%s", out);
+	cr_assert(t_contains(out, "BWK0834E"), "%s", out);
+	snprintf(want, sizeof(want), "move it: mv %s %s/etc/bulwark.sys", old,
+	    prefix);
+	cr_assert(t_contains(out, want), "%s", out);
+	unlink(old);
 }

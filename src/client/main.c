@@ -6,6 +6,8 @@
  *	bulwark check --server NAME --address HOST --port PORT [options]
  *	bulwark sandbox-check
  */
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <time.h>
@@ -69,10 +71,31 @@ struct check_args {
 };
 
 /*
+ * The system options file used to be in the key-database directory,
+ * which users of a setgid install cannot read: an old file left there is
+ * named with the command that moves it, not silently ignored.
+ */
+static int
+old_sysfile(void)
+{
+	static const char old[] = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
+	struct stat st;
+
+	if (stat(BWK_SYSOPT_FILE, &st) == 0 || stat(old, &st) == -1)
+		return 0;
+	bwk_msg("BWK0834E", "%s is no longer read: the system options file "
+	    "is %s, outside the key-database directory, so that every user "
+	    "who runs sessions can read it; move it: mv %s %s", old,
+	    BWK_SYSOPT_FILE, old, BWK_SYSOPT_FILE);
+	return -1;
+}
+
+/*
  * `bulwark check` reads the options as the seed client does: a system
  * options file with SERVERNAME stanzas (--sysfile, default
- * SYSTEM_DIR/bulwark.sys), an optional user file (-optfile=), and
- * -option=value on the command line. Bulwark's own flags are --long.
+ * SYSCONFDIR/bulwark.sys when it exists), an optional user file
+ * (-optfile=), and -option=value on the command line. Bulwark's own flags
+ * are --long.
  */
 static int
 parse_check(int argc, char **argv, struct check_args *c)
@@ -95,15 +118,21 @@ parse_check(int argc, char **argv, struct check_args *c)
 			*(a[2] == 'p' ? &c->policy_file : &c->sysfile) = argv[++i];
 		} else if (strncasecmp(a, "-optfile=", 9) == 0)
 			optfile = a + 9;
-		else if (a[0] == '-' && a[1] != '-' && ndsm < 63)
+		else if (a[0] == '-' && a[1] != '-' && ndsm < 62) {
 			dsm[ndsm++] = argv[i];
+			/* -option value: the parser takes the value the same way */
+			if (strchr(a, '=') == NULL && i + 1 < argc)
+				dsm[ndsm++] = argv[++i];
+		}
 		else
 			return usage("unknown argument", a);
 	}
 	dsm[ndsm] = NULL;
-	if (c->sysfile == NULL && access(BWK_KDB_SYSTEM_DIR "/bulwark.sys", F_OK) == 0)
-		c->sysfile = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
-	if (options_load(c->sysfile, optfile, ndsm, dsm, &c->opt) == -1)
+	if (c->sysfile == NULL && old_sysfile() == -1)
+		return EXIT_USAGE;
+	/* the default file may be absent; one that cannot be read is an error */
+	if (options_load(c->sysfile != NULL ? c->sysfile : BWK_SYSOPT_FILE,
+	    c->sysfile == NULL, optfile, ndsm, dsm, &c->opt) == -1)
 		return EXIT_USAGE;
 	for (k = 0; k < c->opt.nnotes; k++)
 		bwk_info("BWK0850I", "%s", c->opt.notes[k]);

@@ -14,6 +14,16 @@
 #define BWK_KDB_SYSTEM_DIR BULWARK_SYSTEM_DIR
 
 /*
+ * The system options file: SYSCONFDIR/bulwark.sys, beside the key-database
+ * directory and not in it, because every user who runs sessions must read
+ * it and no user but root may read the key database.
+ */
+#ifndef BULWARK_SYSOPT_FILE
+#define BULWARK_SYSOPT_FILE "/etc/bulwark.sys"	/* SYSCONFDIR/bulwark.sys */
+#endif
+#define BWK_SYSOPT_FILE BULWARK_SYSOPT_FILE
+
+/*
  * The directory: -db DIR (opt), else $BULWARK_DIR, else the system
  * directory for root, else $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark.
  */
