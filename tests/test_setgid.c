@@ -209,6 +209,48 @@ write_sysfile(const char *path, const char *port, int mode)
 	cr_assert_eq(chmod(path, mode), 0);
 }
 
+static void
+fill_system_db(void)
+{
+	sh("rm -f %s/etc/bulwark/bulwark.* %s/etc/bulwark.sys "
+	    "%s/etc/bulwark/bulwark.sys", prefix, prefix, prefix);
+	cr_assert_eq(sh("env -u BULWARK_DIR %s/bin/bulwark-cert -add -server "
+	    "srv1 -file %s >/dev/null", prefix, t_cert("ec384.pem")), 0);
+}
+
+/*
+ * bulwark check with the default files, nothing else on the command
+ * line, works for root and for an ordinary user: the system options file
+ * is outside the key-database directory, readable by all, and root's key
+ * helper drops the group it cannot lose for good instead of refusing.
+ */
+Test(setgid, default_files_for_root_and_for_a_user)
+{
+	const char *argv[] = { "openssl", "s_server", "-accept", "PORT", "-4",
+	    "-cert", NULL, "-key", NULL, "-tls1_2", "-naccept", "2", NULL };
+	char out[8192], sysf[300];
+	struct peer p;
+
+	need_install();
+	fill_system_db();
+	argv[6] = t_cert("ec384.pem");
+	argv[8] = t_cert("ec384.key");
+	t_peer_start(&p, argv, "ACCEPT");
+	snprintf(sysf, sizeof(sysf), "%s/etc/bulwark.sys", prefix);
+	write_sysfile(sysf, p.portstr, 0644);
+	/* root: the key helper is setgid, and root is not the setgid case */
+	cr_assert_eq(as_root(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check", prefix), 0, "root: %s", out);
+	cr_assert(t_contains(out, "BWK0720I the session with srv1 is trusted "
+	    "(pinned certificate)"), "%s", out);
+	cr_assert(!t_contains(out, "BWK0532E"), "%s", out);
+	/* an ordinary user, with the same default files */
+	cr_assert_eq(as_user(out, sizeof(out), "env -u BULWARK_DIR %s/bin/"
+	    "bulwark check", prefix), 0, "user: %s", out);
+	cr_assert(t_contains(out, "BWK0720I"), "%s", out);
+	t_peer_stop(&p);
+}
+
 /* An options file the user cannot read is reported as such, not missed. */
 Test(setgid, unreadable_system_file_reported)
 {
@@ -249,4 +291,38 @@ Test(setgid, old_system_file_location_named)
 	    prefix);
 	cr_assert(t_contains(out, want), "%s", out);
 	unlink(old);
+}
+
+/*
+ * A user's own database is not what sessions use on a setgid install:
+ * said at import, with the administrator's command, and a PASSWORDDIR or
+ * BULWARK_DIR that would be ignored is named.
+ */
+Test(setgid, user_told_which_database_sessions_use)
+{
+	char out[8192];
+
+	need_install();
+	sh("rm -rf %s/userdb && install -d -o " TEST_USER " -m 0700 %s/userdb",
+	    prefix, prefix);
+	cr_assert_eq(as_user(out, sizeof(out), "%s/bin/bulwark-cert -db "
+	    "%s/userdb -add -server srv2 -file %s", prefix, prefix,
+	    t_cert("ec256.pem")), 0, "%s", out);
+	cr_assert(t_contains(out, "BWK0379W"), "%s", out);
+	cr_assert(t_contains(out, "sessions on this machine do not use"),
+	    "%s", out);
+	cr_assert(t_contains(out, "an administrator runs: bulwark-cert -db "),
+	    "%s", out);
+	cr_assert(t_contains(out, "/etc/bulwark -add -server srv2 -file "),
+	    "%s", out);
+	cr_assert_eq(as_user(out, sizeof(out), "%s/bin/bulwark check "
+	    "-servername=srv2 -tcpserveraddress=127.0.0.1 -tcpport=1 "
+	    "-passworddir=%s/userdb", prefix, prefix), 4, "%s", out);
+	cr_assert(t_contains(out, "BWK0851W"), "%s", out);
+	cr_assert(t_contains(out, "PASSWORDDIR "), "%s", out);
+	cr_assert_eq(as_user(out, sizeof(out), "BULWARK_DIR=%s/userdb %s/bin/"
+	    "bulwark check -servername=srv2 -tcpserveraddress=127.0.0.1 "
+	    "-tcpport=1", prefix, prefix), 4, "%s", out);
+	cr_assert(t_contains(out, "BWK0852W"), "%s", out);
+	sh("rm -rf %s/userdb", prefix);
 }

@@ -278,6 +278,8 @@ cert_run(struct cert_opts *o)
 	cert_trust_bulwark_group();
 	if (bwk_kdb_dir(o->db, o->dir, sizeof(o->dir)) == -1)
 		return EXIT_KDB;
+	if (o->cmd == CMD_ADD || o->cmd == CMD_REPLACE || o->cmd == CMD_NODEPW)
+		cert_note_session_db(o);
 	switch (o->cmd) {
 	case CMD_ADD:
 	case CMD_REPLACE:

@@ -71,6 +71,36 @@ struct check_args {
 };
 
 /*
+ * On a setgid install the helper reads only the system key database, for
+ * every user but root, whatever PASSWORDDIR or BULWARK_DIR say: say so,
+ * rather than let a user's own database seem to be the one in use.
+ */
+static void
+note_setgid_db(const struct bwk_options *o)
+{
+	const char *env = getenv("BULWARK_DIR"), *what, *dir;
+
+	if (!bwk_sessions_use_system_db())
+		return;
+	if (o->passworddir[0] != '\0') {
+		what = "PASSWORDDIR";
+		dir = o->passworddir;
+	} else if (env != NULL && *env != '\0') {
+		what = "BULWARK_DIR";
+		dir = env;
+	} else
+		return;
+	if (bwk_same_dir(dir, BWK_KDB_SYSTEM_DIR))
+		return;
+	bwk_msg(strcmp(what, "PASSWORDDIR") == 0 ? "BWK0851W" : "BWK0852W",
+	    "%s %s is not used: bulwark-keyd is installed setgid, and sessions "
+	    "on this machine use the system key database %s; an administrator "
+	    "imports into it: bulwark-cert -db %s -add -server %s -file "
+	    "cert256.arm", what, dir, BWK_KDB_SYSTEM_DIR, BWK_KDB_SYSTEM_DIR,
+	    o->servername);
+}
+
+/*
  * The system options file used to be in the key-database directory,
  * which users of a setgid install cannot read: an old file left there is
  * named with the command that moves it, not silently ignored.
@@ -134,6 +164,7 @@ parse_check(int argc, char **argv, struct check_args *c)
 	if (options_load(c->sysfile != NULL ? c->sysfile : BWK_SYSOPT_FILE,
 	    c->sysfile == NULL, optfile, ndsm, dsm, &c->opt) == -1)
 		return EXIT_USAGE;
+	note_setgid_db(&c->opt);
 	for (k = 0; k < c->opt.nnotes; k++)
 		bwk_info("BWK0850I", "%s", c->opt.notes[k]);
 	o->server = c->opt.servername;

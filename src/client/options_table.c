@@ -80,7 +80,8 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "PROMPT | GENERATE", "how the node password is found, for the "
 	    "sign-on"),
 	[O_PASSWORDDIR] = ON("PASSWORDDIR", 11, T_DIR, S | F_CLI, "directory",
-	    "the key-database directory"),
+	    "the key-database directory (on a setgid install sessions use "
+	    "the system database, and a warning says so)"),
 	[O_COMMTIMEOUT] = { "COMMTIMEOUT", 5, T_SECONDS, USE_ON, G_NONE,
 	    S | F_CLI | K, 1, 65535, NULL, "1-65535",
 	    "seconds the client waits for each answer after the handshake; "

@@ -29,4 +29,14 @@
  */
 int	bwk_kdb_dir(const char *opt, char *out, size_t outlen);
 
+/*
+ * Whether this user's sessions use the system key database whatever is
+ * asked for: the key helper is installed setgid to a group the user does
+ * not run with, and the user is not root (root's helper drops the group
+ * and reads the directory it is given).
+ */
+int	bwk_sessions_use_system_db(void);
+/* Whether two directory names are the same directory (1), or not (0). */
+int	bwk_same_dir(const char *, const char *);
+
 #endif
