@@ -2,7 +2,8 @@
  * The command lines of bulwark and bulwark-cert, against the real
  * programs: the same option forms in both (--opt=value, --opt value,
  * -opt=value, -opt value), -h, -help, --help, -version and --version after
- * any command, and a clear refusal, naming the fix, of what is wrong.
+ * any command, and a clear refusal, naming the fix, of what is wrong
+ * (an unknown argument, a directory where a file is expected).
  */
 #include <sys/stat.h>
 
@@ -148,4 +149,34 @@ Test(cli, bulwark_cert_option_forms)
 	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "srv1", NULL), 0);
 	cr_assert_eq(t_cert_cmd(&r, "-expiring=30", NULL), 0);
 	cr_assert_eq(t_cert_cmd(&r, "--expiring", "30", NULL), 0);
+}
+
+/* A directory given where a file is expected says so, in each place. */
+Test(cli, directory_where_a_file_is_expected)
+{
+	const char *dir = t_tmpdir();
+	char arg[600];
+	struct run r;
+
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "s", "-file", dir,
+	    NULL), 3);
+	cr_assert(t_contains(r.err, "it is a directory; give -file the path "
+	    "of the certificate file itself"), "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "s", "-file",
+	    t_cert("ec256.pem"), "-key", dir, NULL), 3);
+	cr_assert(t_contains(r.err, "it is a directory; give -key the path "
+	    "of the private key file itself"), "%s", r.err);
+	bulwark(&r, (const char *[]){ "policy", "--policy", dir, NULL });
+	cr_assert(t_contains(r.err, "Is a directory"), "%s", r.err);
+	bulwark(&r, (const char *[]){ "check", "--sysfile", dir, NULL });
+	cr_assert(t_contains(r.err, "is a directory; name the options file"),
+	    "%s", r.err);
+	snprintf(arg, sizeof(arg), "-optfile=%s", dir);
+	bulwark(&r, (const char *[]){ "check", "--sysfile",
+	    t_sysfile("s", "127.0.0.1", "1", 0, NULL), arg, NULL });
+	cr_assert(t_contains(r.err, "is a directory"), "%s", r.err);
+	bulwark(&r, (const char *[]){ "verify", "--ca", dir, "--cert",
+	    t_cert("leaf.pem"), NULL });
+	cr_assert(t_contains(r.err, "Is a directory"), "%s", r.err);
+	cr_assert(!t_contains(r.err, "Invalid argument"), "%s", r.err);
 }

@@ -1,4 +1,5 @@
 /* -delete, -rekey, -verify, -selftest. */
+#include <errno.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,21 @@ cert_trust_bulwark_group(void)
 
 	if (gr != NULL)
 		store_trusted_gid = gr->gr_gid;
+}
+
+void
+cert_read_failed(const char *path, const char *opt, const char *what)
+{
+	int err = errno;
+
+	if (err == EFBIG && strcmp(opt, "-file") == 0)
+		bwk_msg("BWK0304E", "cannot read %s: larger than 1 MiB, not a "
+		    "certificate or bundle", path);
+	else if (err == EISDIR)
+		bwk_msg("BWK0306E", "cannot read %s: it is a directory; give "
+		    "%s the path of %s itself", path, opt, what);
+	else
+		bwk_msg("BWK0306E", "cannot read %s: %s", path, strerror(err));
 }
 
 /* The command again, for the system database: what an administrator runs. */

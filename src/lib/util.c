@@ -179,7 +179,8 @@ bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 	if (bwk_fstat(fd, &st) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
+		/* every caller's message then says what the path is */
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return -1;
 	}
 	if ((uintmax_t)st.st_size > max) {
