@@ -274,7 +274,8 @@ build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
 define run_tests
 	tests/gen-certs.sh build/testcerts >/dev/null
 	$(2) BWK_BIN=$(abspath $(1))/bin BWK_CERTS=$(abspath build/testcerts) \
-	    BWK_SHARED=$(SHARED) $(1)/tests/bulwark-tests --jobs=2
+	    BWK_SHARED=$(SHARED) BWK_SRC=$(abspath .) \
+	    $(1)/tests/bulwark-tests --jobs=2
 endef
 
 # The sanitizer runner forks from threads, where leak checks misfire; the
@@ -296,6 +297,15 @@ setgid-install:
 	    install -m 0755 build/test/tests/keyd-poke $(SETGID_TEST)/; \
 	else echo "setgid tests: not root, skipped"; fi
 
+# A setgid helper is not left behind: removed after its tests, pass or
+# fail, and make check fails if it is still there.
+setgid-remove:
+	@if [ -f $(SETGID_TEST)/libexec/bulwark/bulwark-keyd ]; then \
+	    rm -rf $(SETGID_TEST); fi
+	@if [ -e $(SETGID_TEST)/libexec/bulwark/bulwark-keyd ]; then \
+	    echo "$(SETGID_TEST): the setgid helper is still there" >&2; \
+	    exit 1; fi
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== each program holds only the code of its side"
@@ -304,7 +314,9 @@ check: deps
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
 	@$(MAKE) --no-print-directory setgid-install
 	@echo "== tests (gcc, test hooks)"
-	$(call run_tests,build/test,BWK_SETGID_PREFIX=$(SETGID_TEST))
+	$(call run_tests,build/test,BWK_SETGID_PREFIX=$(SETGID_TEST)) || \
+	    { $(MAKE) --no-print-directory setgid-remove; exit 1; }
+	@$(MAKE) --no-print-directory setgid-remove
 	@echo "== tests (clang, ASan + UBSan)"
 	$(call run_tests,build/asan,$(ASAN_ENV))
 	@$(MAKE) --no-print-directory fuzz-check
@@ -336,28 +348,39 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/bench/bench_crypto
 	@scripts/bench.sh
 
+# The manual pages name the configured directories, as installed.
+MAN_SED		:= -e 's|/etc/bulwark|$(SYSCONFDIR)/bulwark|g' \
+		   -e 's|PREFIX/|$(PREFIX)/|g'
+LIBEXEC		:= $(PREFIX)/libexec/bulwark
+
 install: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=install
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/libexec/bulwark
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(LIBEXEC)
 	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
 	    $(DESTDIR)$(PREFIX)/bin/
-	install -m 0644 man/bulwark-cert.1 man/bulwark.1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 man/bulwark-keyd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	for m in bulwark-cert.1 bulwark.1 bulwark-keyd.8; do \
+	    sed $(MAN_SED) man/$$m >$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m && \
+	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
+	done
+	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
 ifeq ($(SETGID),1)
-	getent group bulwark >/dev/null || groupadd --system bulwark
-	install -m 2755 -o root -g bulwark build/install/bin/bulwark-keyd \
-	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)
-	install -d -m 0750 -o root -g bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark
-	for f in bulwark.kdb bulwark.sth; do \
-	    if [ -f $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f ]; then \
-		chown root:bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f && \
-		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f; fi; done
+	sed -e 's|@KEYD_PATH@|$(LIBEXEC)/bulwark-keyd|' \
+	    -e 's|@SYSTEM_DIR@|$(SYSCONFDIR)/bulwark|' scripts/setgid-setup.sh \
+	    >$(DESTDIR)$(LIBEXEC)/setgid-setup
+	chmod 0755 $(DESTDIR)$(LIBEXEC)/setgid-setup
+ifeq ($(DESTDIR),)
+	$(LIBEXEC)/setgid-setup
 else
-	install -m 0755 build/install/bin/bulwark-keyd \
-	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
+	@# A package: the build host's groups are not the target's. No group
+	@# is made and no owner set here; the helper stays 0755 until the
+	@# package's post-install runs setgid-setup on the target.
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/bulwark
+	@echo "SETGID=1 with DESTDIR: no group made, no owner or setgid bit set;"
+	@echo "the package's post-install runs, as root on the target:"
+	@echo "    $(LIBEXEC)/setgid-setup"
+endif
 endif
 
 clean:

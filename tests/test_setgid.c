@@ -4,6 +4,7 @@
  * bulwark.sth, and cannot make the helper step outside its protocol.
  * make check installs into BWK_SETGID_PREFIX (as root) for this test.
  */
+#define _GNU_SOURCE	/* memmem */
 #include <sys/stat.h>
 
 #include <sys/wait.h>
@@ -325,4 +326,27 @@ Test(setgid, user_told_which_database_sessions_use)
 	    "-tcpport=1", prefix, prefix), 4, "%s", out);
 	cr_assert(t_contains(out, "BWK0852W"), "%s", out);
 	sh("rm -rf %s/userdb", prefix);
+}
+
+/* The installed manual pages name the directories of this install. */
+Test(setgid, installed_man_pages_carry_the_configured_paths)
+{
+	static const char *const pages[] = { "man1/bulwark.1",
+	    "man1/bulwark-cert.1", "man8/bulwark-keyd.8" };
+	char path[400], want[300];
+	uint8_t *b;
+	size_t n, i;
+
+	need_install();
+	snprintf(want, sizeof(want), "%s/etc/bulwark", prefix);
+	for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+		snprintf(path, sizeof(path), "%s/share/man/%s", prefix,
+		    pages[i]);
+		cr_assert_eq(t_read(path, &b, &n), 0, "%s", path);
+		cr_assert_not_null(memmem(b, n, want, strlen(want)),
+		    "%s does not name %s", path, want);
+		cr_assert_null(memmem(b, n, " /etc/bulwark", 13), "%s still "
+		    "names /etc/bulwark", path);
+		free(b);
+	}
 }
