@@ -116,14 +116,16 @@ check_result(const struct bwk_options *o)
 			fail_prop("a note is empty or not terminated");
 }
 
+/* What a failed parse must leave as it was. */
+static struct bwk_options pat;
+
 static void
 one(const char *sys, size_t syslen, const char *user, size_t userlen,
     int argc, char *const argv[])
 {
-	static struct bwk_options a, b, pat;
+	static struct bwk_options a, b;
 	int r;
 
-	memset(&pat, 0xa5, sizeof(pat));
 	memcpy(&a, &pat, sizeof(a));
 	r = options_load_buffers("dsm.sys", sys, syslen, "dsm.opt", user,
 	    userlen, argc, argv, &a);
@@ -135,7 +137,6 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 		return;
 	}
 	check_result(&a);
-	memset(&b, 0, sizeof(b));
 	if (options_load_buffers("dsm.sys", sys, syslen, "dsm.opt", user,
 	    userlen, argc, argv, &b) != 0)
 		fail_prop("a second parse failed");
@@ -168,6 +169,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	bwk_quiet = 1;
+	memset(&pat, 0xa5, sizeof(pat));
 	return 0;
 }
 

@@ -40,7 +40,9 @@ struct settings {
 #define ECHO_LEN	96
 
 struct ctx {
-	struct settings	 cli, user, scratch, chosen;
+	struct settings	 cli, user, stanzas[2];
+	/* the stanza being read, and the one kept: swapped, never copied */
+	struct settings	*scratch, *chosen;
 	struct bwk_options name;		/* a SERVERNAME being checked */
 	char		 optfile[4096];
 	int		 has_optfile;
@@ -118,22 +120,24 @@ echo(const char *s, size_t n, char out[ECHO_LEN])
 
 /*
  * The edit distance between a (n bytes, any case) and the first m bytes
- * of the option name b, counting a swap of neighbours as one edit.
+ * of the option name b, counting a swap of neighbours as one edit; any
+ * distance above lim is lim + 1, found as soon as a whole row of the
+ * table exceeds it (a mistyped name is compared with every option).
  */
 static size_t
-distance(const char *a, size_t n, const char *b, size_t m)
+distance(const char *a, size_t n, const char *b, size_t m, size_t lim)
 {
-	size_t d[3][40], i, j, cost, best;
+	size_t d[3][40], i, j, cost, best, rowmin;
 
-	if (n >= 40 || m >= 40)
-		return 99;
+	if (n >= 40 || m >= 40 || (n > m ? n - m : m - n) > lim)
+		return lim + 1;
 	for (j = 0; j <= m; j++)
 		d[0][j] = j;
 	for (i = 1; i <= n; i++) {
 		size_t *cur = d[i % 3], *prev = d[(i - 1) % 3],
 		    *prev2 = d[(i + 1) % 3];
 
-		cur[0] = i;
+		rowmin = cur[0] = i;
 		for (j = 1; j <= m; j++) {
 			cost = upper((unsigned char)a[i - 1]) != b[j - 1];
 			best = prev[j - 1] + cost;
@@ -146,9 +150,13 @@ distance(const char *a, size_t n, const char *b, size_t m)
 			    b[j - 1] && prev2[j - 2] + 1 < best)
 				best = prev2[j - 2] + 1;
 			cur[j] = best;
+			if (best < rowmin)
+				rowmin = best;
 		}
+		if (rowmin > lim)
+			return lim + 1;
 	}
-	return d[n % 3][m];
+	return d[n % 3][m] > lim ? lim + 1 : d[n % 3][m];
 }
 
 /* The option names nearest to a name that is none, for the message. */
@@ -167,11 +175,10 @@ suggest(const char *name, size_t n, int cli, char *out, size_t outlen)
 		if (cli && !(opt_defs[i].flags & F_CLI))
 			continue;
 		len = strlen(full);
-		d = distance(name, n, full, len);
+		d = distance(name, n, full, len, lim);
 		/* a mistyped abbreviation: against as much of the name */
-		if (n >= opt_defs[i].min && n < len &&
-		    distance(name, n, full, n) < d)
-			d = distance(name, n, full, n);
+		if (d > lim && n >= opt_defs[i].min && n < len)
+			d = distance(name, n, full, n, lim);
 		if (d > lim)
 			continue;
 		for (k = 0; k < 3 && best[k] <= d; k++)
@@ -406,7 +413,10 @@ end_stanza(struct ctx *c)
 	if (i < 0 || c->found)
 		return;
 	if (w == NULL ? i == 0 : opt_eq_nocase(c->stanza[i], w)) {
+		struct settings *t = c->chosen;
+
 		c->chosen = c->scratch;
+		c->scratch = t;
 		c->found = 1;
 		c->found_idx = i;
 	}
@@ -445,6 +455,20 @@ user_line(struct ctx *c, int id, int lineno, const char *where,
 	return store(&c->user, id, lineno, where, "in this file", w, nw);
 }
 
+/*
+ * A fresh stanza. Only what is marked set is ever read (merge), and the
+ * lists are appended to, so the marks and the lists' lengths are what
+ * must start over: zeroing ~50 KB of values for each of up to 256
+ * stanzas would only slow the parser, and the fuzzer most.
+ */
+static void
+settings_reset(struct settings *s)
+{
+	memset(s->set, 0, sizeof(s->set));
+	s->v.domain.n = s->v.domain.used = 0;
+	s->v.rules.n = s->v.rules.used = 0;
+}
+
 static int
 begin_stanza(struct ctx *c, int lineno, const char *where, char *const w[])
 {
@@ -465,7 +489,7 @@ begin_stanza(struct ctx *c, int lineno, const char *where, char *const w[])
 	end_stanza(c);
 	strcpy(c->stanza[c->nstanza], c->name.servername);
 	c->stanza_line[c->nstanza++] = lineno;
-	memset(&c->scratch, 0, sizeof(c->scratch));
+	settings_reset(c->scratch);
 	return 0;
 }
 
@@ -497,7 +521,7 @@ system_line(struct ctx *c, int id, int lineno, const char *where,
 		    "put it after a SERVERNAME line", where, opt_defs[id].name);
 	snprintf(scope, sizeof(scope), "in stanza %s",
 	    c->stanza[c->nstanza - 1]);
-	return store(&c->scratch, id, lineno, where, scope, w, nw);
+	return store(c->scratch, id, lineno, where, scope, w, nw);
 }
 
 /* One option line of a file: its name and its values, at where. */
@@ -794,7 +818,7 @@ check_result(const struct ctx *c, const struct bwk_options *r)
 		return fail("BWK0825E", "%s:%d: COMMMETHOD TCPIP is IPv4 only "
 		    "but the address of %s is the IPv6 address %s; write "
 		    "COMMMETHOD V6TCPIP", c->sysname,
-		    c->chosen.line[O_COMMMETHOD], r->servername, e);
+		    c->chosen->line[O_COMMMETHOD], r->servername, e);
 	}
 	return 0;
 }
@@ -803,7 +827,7 @@ check_result(const struct ctx *c, const struct bwk_options *r)
 static int
 finish(struct ctx *c, struct bwk_options *out)
 {
-	struct bwk_options *r = &c->scratch.v;	/* the stanza parse is over */
+	struct bwk_options *r = &c->scratch->v;	/* the stanza parse is over */
 	const char *w = wanted(c);
 
 	if (c->have_sys && !c->found)
@@ -817,21 +841,21 @@ finish(struct ctx *c, struct bwk_options *out)
 	/* stanza, then user file, then command line: each overrides */
 	defaults(r);
 	if (c->found) {
-		merge(r, &c->chosen);
+		merge(r, c->chosen);
 		strcpy(r->servername, c->stanza[c->found_idx]);
 	} else {
 		strcpy(r->servername, w);
 	}
 	merge(r, &c->user);
 	merge(r, &c->cli);
-	if (!c->chosen.set[O_TCPADMINPORT]) {
+	if (!c->chosen->set[O_TCPADMINPORT]) {
 		memcpy(r->adminport, r->port, sizeof(r->port));
 		r->adminportnum = r->portnum;
 	}
 	if (check_result(c, r) != 0)
 		return -1;
 	if (c->found)
-		note_file(r, c->sysname, &c->chosen);
+		note_file(r, c->sysname, c->chosen);
 	note_file(r, c->username, &c->user);
 	memcpy(out, r, sizeof(*out));
 	return 0;
@@ -858,23 +882,40 @@ load(struct ctx *c, const char *sysname, const char *sys, size_t syslen,
 	return finish(c, out);
 }
 
+/*
+ * One context, kept for the process's life: a command reads its options
+ * once, but the fuzz target parses thousands of times a second, and a
+ * fresh 260 KB context each time costs page faults and clearing, not
+ * parsing. Only what is marked set (and the lists' lengths, the counts
+ * and the flags below) is ever read, so that is what starts over; the
+ * fuzz target's second parse of each input checks that nothing left
+ * from an earlier call changes a result. Hence the parser is not
+ * reentrant (nothing calls it from two threads).
+ */
+static struct ctx *ctx_kept;
+
 static struct ctx *
 ctx_new(void)
 {
 	struct ctx *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (ctx_kept == NULL &&
+	    (ctx_kept = calloc(1, sizeof(*ctx_kept))) == NULL) {
 		fail("BWK0828E", "out of memory reading the options");
+		return NULL;
+	}
+	c = ctx_kept;
+	settings_reset(&c->cli);
+	settings_reset(&c->user);
+	c->scratch = &c->stanzas[0];
+	c->chosen = &c->stanzas[1];
+	settings_reset(c->scratch);
+	settings_reset(c->chosen);
+	c->name.servername[0] = '\0';
+	c->has_optfile = c->have_sys = c->nstanza = 0;
+	c->defserver[0] = '\0';
+	c->defserver_line = c->found = c->found_idx = 0;
 	return c;
-}
-
-static void
-ctx_free(struct ctx *c)
-{
-	if (c == NULL)
-		return;
-	memset(c, 0, sizeof(*c));
-	free(c);
 }
 
 int
@@ -890,7 +931,6 @@ options_load_buffers(const char *sysname, const char *sys, size_t syslen,
 	if (parse_cli(c, argc, argv) == 0)
 		r = load(c, sysname, sys, syslen, username, user, userlen,
 		    out);
-	ctx_free(c);
 	return r;
 }
 
@@ -921,7 +961,6 @@ options_load(const char *sysfile, int sys_optional, const char *userfile,
 done:
 	free(sys);
 	free(user);
-	ctx_free(c);
 	return r;
 }
 

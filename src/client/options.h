@@ -115,7 +115,7 @@ struct bwk_options {
  * its owner, and that no other user can change it or a directory above
  * it. Returns 0 with *out filled, or -1 after printing one BWK08xxE
  * message; *out is untouched on error. Notes are collected in out->notes,
- * not printed (the caller prints them as BWK0850I).
+ * not printed (the caller prints them as BWK0850I). Not reentrant.
  */
 int	options_load(const char *sysfile, int sys_optional,
 	    const char *userfile, int argc, char *const argv[],
