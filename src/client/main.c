@@ -141,15 +141,6 @@ struct check_args {
 };
 
 /*
- * `bulwark check` reads the options as the seed client does: a system
- * options file with SERVERNAME stanzas (--sysfile, default
- * SYSCONFDIR/bulwark.sys when it exists), an optional user file
- * (-optfile=), and -option=value on the command line. Bulwark's own
- * options are --long; each may take one dash or two, and its value after
- * '=' or as the next argument. The rest go to the options parser with
- * their values.
- */
-/*
  * On a setgid install the helper reads only the system key database, for
  * every user but root, whatever PASSWORDDIR or BULWARK_DIR say: say so,
  * rather than let a user's own database seem to be the one in use.
@@ -199,6 +190,15 @@ old_sysfile(void)
 	return -1;
 }
 
+/*
+ * `bulwark check` reads the options as the seed client does: a system
+ * options file with SERVERNAME stanzas (--sysfile, default
+ * SYSCONFDIR/bulwark.sys when it exists), an optional user file
+ * (-optfile=), and -option=value on the command line. Bulwark's own
+ * options are --long; each may take one dash or two, and its value after
+ * '=' or as the next argument. The rest go to the options parser with
+ * their values.
+ */
 static int
 check_own(int argc, char **argv, int *i, const char *name,
     const char *value, struct check_args *c)
