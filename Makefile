@@ -5,6 +5,7 @@
 #   make check    deps, build, then every test: unit and command tests,
 #                 the same tests under ASan+UBSan, and a short fuzz run
 #   make demo     deps, build, then the main job end to end on loopback
+#   make docs     docs/options.md, from the options table
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
 #   make bench    crypto and session speed beside OpenSSL, as ratios
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
@@ -42,6 +43,7 @@ VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
+SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
 else ifeq ($(VARIANT),asan)
 OUT		:= build/asan
 CC		:= clang
@@ -57,6 +59,9 @@ endif
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
 SESSION_PATH	?= $(abspath $(OUT))/bin/bulwarkd-session
 SYSTEM_DIR	?= /etc/bulwark
+# The system options file is beside the key-database directory, not in it:
+# every user who runs sessions reads it, and only root the database.
+SYSOPT_FILE	?= /etc/bulwark.sys
 
 # Packagers' CFLAGS and LDFLAGS (from the environment or the command
 # line) are kept as they are and come first; ours follow in BWK_CFLAGS
@@ -69,7 +74,8 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
 		   -DBULWARK_SESSION_PATH='"$(SESSION_PATH)"' \
-		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' -MMD -MP
+		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' \
+		   -DBULWARK_SYSOPT_FILE='"$(SYSOPT_FILE)"' -MMD -MP
 BWK_LDFLAGS	:= -pie -Wl,-z,relro,-z,now -Wl,--gc-sections \
 		   $(filter -fsanitize=%,$(VFLAGS))
 WOLFSSL_LIBS	:= $(WOLFSSL_LIB) -lm -lpthread
@@ -133,7 +139,7 @@ FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
-.PHONY: FORCE setgid-install all deps check demo fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
@@ -146,7 +152,8 @@ build/bulwarkd.service: systemd/bulwarkd.service.in
 # The catalog library is built with the programs, so that every variant
 # compiles it, though only the server (and the tests) link it.
 variant-progs: $(PROGS) $(A_CATALOG)
-variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke
+variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke \
+		$(OUT)/tools/options-doc
 
 deps:
 	@scripts/deps.sh
@@ -186,8 +193,9 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 # Rebuild when the helper's compiled-in path changes.
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR)' | cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR)' >$@
+	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | \
+	    cmp -s - $@ || \
+	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
 
 FORCE:
 
@@ -220,6 +228,17 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
 
+# docs/options.md is printed from the options table: make docs writes it,
+# make check fails when the committed page differs.
+$(OUT)/tools/options-doc: $(OUT)/obj/tests/tools/options_doc.o \
+		$(OUT)/obj/src/client/options_table.o
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^
+
+docs: $(WOLFSSL_LIB)
+	@$(MAKE) --no-print-directory build/tools/options-doc
+	build/tools/options-doc >docs/options.md
+
 # The tests reach into every side, as one process. No --gc-sections:
 # Criterion finds its tests in a section nothing else refers to. GNU
 # SASL is the independent SCRAM peer of tests/test_scram.c: the test
@@ -236,6 +255,13 @@ FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h fuzz/*.h)
 build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
+
+# The options parser: the client's options files, without its main.
+OPTIONS_SRC	:= $(wildcard src/client/options*.c)
+build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(OPTIONS_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
 # The helper's dispatch: its handlers, without its main.
 build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
@@ -311,6 +337,15 @@ setgid-install:
 	    install -m 0755 build/test/tests/keyd-poke $(SETGID_TEST)/; \
 	else echo "setgid tests: not root, skipped"; fi
 
+# A setgid helper is not left behind: removed after its tests, pass or
+# fail, and make check fails if it is still there.
+setgid-remove:
+	@if [ -f $(SETGID_TEST)/libexec/bulwark/bulwark-keyd ]; then \
+	    rm -rf $(SETGID_TEST); fi
+	@if [ -e $(SETGID_TEST)/libexec/bulwark/bulwark-keyd ]; then \
+	    echo "$(SETGID_TEST): the setgid helper is still there" >&2; \
+	    exit 1; fi
+
 check: deps
 	@$(MAKE) --no-print-directory all
 	@echo "== each program holds only the code of its side"
@@ -321,12 +356,18 @@ check: deps
 	@$(MAKE) --no-print-directory variant-tests VARIANT=asan
 	@$(MAKE) --no-print-directory setgid-install
 	@echo "== tests (gcc, test hooks)"
-	$(call run_tests,build/test,BWK_SETGID_PREFIX=$(SETGID_TEST))
+	$(call run_tests,build/test,BWK_SETGID_PREFIX=$(SETGID_TEST)) || \
+	    { $(MAKE) --no-print-directory setgid-remove; exit 1; }
+	@$(MAKE) --no-print-directory setgid-remove
 	@echo "== tests (clang, ASan + UBSan)"
 	$(call run_tests,build/asan,$(ASAN_ENV))
 	@$(MAKE) --no-print-directory fuzz-check
 	@echo "== every message ID is documented, with the texts the code prints"
 	@scripts/check-messages.sh
+	@echo "== docs/options.md is the options table"
+	@build/test/tools/options-doc | diff -u docs/options.md - || \
+	    { echo "docs/options.md differs from the table: run make docs"; \
+	    exit 1; }
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
@@ -349,36 +390,45 @@ bench: deps
 	@$(MAKE) --no-print-directory all build/bench/bench_crypto
 	@scripts/bench.sh
 
+# The manual pages name the configured directories, as installed.
+MAN_SED		:= -e 's|/etc/bulwark|$(SYSCONFDIR)/bulwark|g' \
+		   -e 's|PREFIX/|$(PREFIX)/|g'
+LIBEXEC		:= $(PREFIX)/libexec/bulwark
+
 install: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=install
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/libexec/bulwark
+	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(LIBEXEC)
 	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
 	    $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 build/install/bin/bulwarkd $(DESTDIR)$(PREFIX)/sbin/
-	install -m 0755 build/install/bin/bulwarkd-session \
-	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
-	install -m 0644 man/bulwark-cert.1 man/bulwark.1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man1/
-	install -m 0644 man/bulwark-keyd.8 man/bulwarkd.8 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0755 build/install/bin/bulwarkd-session $(DESTDIR)$(LIBEXEC)/
+	for m in bulwark-cert.1 bulwark.1 bulwark-keyd.8 bulwarkd.8; do \
+	    sed $(MAN_SED) man/$$m >$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m && \
+	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
+	done
+	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/bulwarkd.service.in \
 	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/bulwarkd.service
 ifeq ($(SETGID),1)
-	getent group bulwark >/dev/null || groupadd --system bulwark
-	install -m 2755 -o root -g bulwark build/install/bin/bulwark-keyd \
-	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
-	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)
-	install -d -m 0750 -o root -g bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark
-	for f in bulwark.kdb bulwark.sth; do \
-	    if [ -f $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f ]; then \
-		chown root:bulwark $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f && \
-		chmod 0640 $(DESTDIR)$(SYSCONFDIR)/bulwark/$$f; fi; done
+	sed -e 's|@KEYD_PATH@|$(LIBEXEC)/bulwark-keyd|' \
+	    -e 's|@SYSTEM_DIR@|$(SYSCONFDIR)/bulwark|' scripts/setgid-setup.sh \
+	    >$(DESTDIR)$(LIBEXEC)/setgid-setup
+	chmod 0755 $(DESTDIR)$(LIBEXEC)/setgid-setup
+ifeq ($(DESTDIR),)
+	$(LIBEXEC)/setgid-setup
 else
-	install -m 0755 build/install/bin/bulwark-keyd \
-	    $(DESTDIR)$(PREFIX)/libexec/bulwark/
+	@# A package: the build host's groups are not the target's. No group
+	@# is made and no owner set here; the helper stays 0755 until the
+	@# package's post-install runs setgid-setup on the target.
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)
+	install -d -m 0750 $(DESTDIR)$(SYSCONFDIR)/bulwark
+	@echo "SETGID=1 with DESTDIR: no group made, no owner or setgid bit set;"
+	@echo "the package's post-install runs, as root on the target:"
+	@echo "    $(LIBEXEC)/setgid-setup"
+endif
 endif
 
 clean:

@@ -7,14 +7,18 @@
  * every field is one the parser could have accepted, every string is
  * terminated, and a second parse gives the same result.
  *
- * The parser is included, not linked: the fuzz build links src/lib only.
+ * The parser is linked with src/lib (the Makefile's fuzz_options rule).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/client/options.c"
+#include "../src/client/options_int.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/util.h"
+
+#define FUZZ_SETUP	options_setup
 #include "fuzz_common.h"
 
 static char a_sn[] = "-servername=alpha";
@@ -60,9 +64,9 @@ check_result(const struct bwk_options *o)
 	    !terminated(o->passworddir, sizeof(o->passworddir)) ||
 	    !terminated(o->sandbox_user, sizeof(o->sandbox_user)))
 		fuzz_fail("a string is not terminated");
-	if (!server_ok(o->servername))
+	if (!opt_server_ok(o->servername))
 		fuzz_fail("bad server name accepted");
-	if (!address_ok(o->address, &v6))
+	if (!opt_address_ok(o->address, &v6))
 		fuzz_fail("bad address accepted");
 	if (o->commmethod == OPT_COMM_TCPIP && v6)
 		fuzz_fail("IPv6 address with COMMMETHOD TCPIP accepted");
@@ -71,20 +75,32 @@ check_result(const struct bwk_options *o)
 	if (bwk_parse_long(o->adminport, 1, 65535, &l) != 0 ||
 	    l != o->adminportnum)
 		fuzz_fail("bad admin port");
-	if (o->nodename[0] != '\0' && !node_ok(o->nodename))
+	if (o->nodename[0] != '\0' && !opt_node_ok(o->nodename))
 		fuzz_fail("bad node name accepted");
-	if (o->passworddir[0] != '\0' && !dir_ok(o->passworddir))
+	if (o->passworddir[0] != '\0' && !opt_dir_ok(o->passworddir))
 		fuzz_fail("bad password directory accepted");
-	if (!user_ok(o->sandbox_user))
+	if (!opt_user_ok(o->sandbox_user))
 		fuzz_fail("bad sandbox user accepted");
 	if ((o->ssl | o->fipsmode | o->acceptcert | o->disablelegacy |
-	    o->systemca | o->has_fingerprint | o->passwordaccess) & ~1)
+	    o->systemca | o->has_fingerprint | o->passwordaccess |
+	    o->subdir | o->compression) & ~1)
 		fuzz_fail("a YES/NO field is not 0 or 1");
 	if (o->sslrequired < OPT_SSLREQ_DEFAULT ||
 	    o->sslrequired > OPT_SSLREQ_SERVERONLY ||
 	    o->commmethod < OPT_COMM_DEFAULT ||
 	    o->commmethod > OPT_COMM_V6TCPIP)
 		fuzz_fail("an enum field is out of range");
+	if (o->txnbytelimit < 300 || o->txnbytelimit > 33554432L)
+		fuzz_fail("TXNBYTELIMIT out of range");
+	if (!terminated(o->inclexcl, sizeof(o->inclexcl)) ||
+	    !terminated(o->errorlogname, sizeof(o->errorlogname)) ||
+	    !terminated(o->schedlogname, sizeof(o->schedlogname)))
+		fuzz_fail("a file name is not terminated");
+	if (o->domain.used > sizeof(o->domain.text) ||
+	    o->rules.used > sizeof(o->rules.text) ||
+	    (o->domain.used > 0 && o->domain.text[o->domain.used - 1] != '\0') ||
+	    (o->rules.used > 0 && o->rules.text[o->rules.used - 1] != '\0'))
+		fuzz_fail("a list is not terminated");
 	if (o->nnotes > OPT_MAX_NOTES)
 		fuzz_fail("too many notes");
 	for (i = 0; i < o->nnotes; i++)
@@ -93,14 +109,16 @@ check_result(const struct bwk_options *o)
 			fuzz_fail("a note is empty or not terminated");
 }
 
+/* What a failed parse must leave as it was. */
+static struct bwk_options pat;
+
 static void
 one(const char *sys, size_t syslen, const char *user, size_t userlen,
     int argc, char *const argv[])
 {
-	static struct bwk_options a, b, pat;
+	static struct bwk_options a, b;
 	int r;
 
-	memset(&pat, 0xa5, sizeof(pat));
 	memcpy(&a, &pat, sizeof(a));
 	r = options_load_buffers("dsm.sys", sys, syslen, "dsm.opt", user,
 	    userlen, argc, argv, &a);
@@ -112,7 +130,6 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 		return;
 	}
 	check_result(&a);
-	memset(&b, 0, sizeof(b));
 	if (options_load_buffers("dsm.sys", sys, syslen, "dsm.opt", user,
 	    userlen, argc, argv, &b) != 0)
 		fuzz_fail("a second parse failed");
@@ -132,8 +149,17 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 	    memcmp(a.fingerprint, b.fingerprint, sizeof(a.fingerprint)) != 0 ||
 	    a.systemca != b.systemca ||
 	    strcmp(a.sandbox_user, b.sandbox_user) != 0 ||
-	    a.nnotes != b.nnotes)
+	    a.nnotes != b.nnotes || a.domain.used != b.domain.used ||
+	    memcmp(a.domain.text, b.domain.text, a.domain.used) != 0 ||
+	    a.rules.used != b.rules.used ||
+	    memcmp(a.rules.text, b.rules.text, a.rules.used) != 0)
 		fuzz_fail("two parses of the same input differ");
+}
+
+static void
+options_setup(void)
+{
+	memset(&pat, 0xa5, sizeof(pat));
 }
 
 int

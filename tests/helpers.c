@@ -1,4 +1,5 @@
 #define _GNU_SOURCE	/* memmem */
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <sys/socket.h>
@@ -517,4 +518,37 @@ t_nodepw(const char *server, const char *node, const char *pw)
 	dup2(saved, 0);
 	close(saved);
 	cr_assert_eq(r.status, 0, "%s", r.err);
+}
+
+const char *
+t_setgid_install(void)
+{
+	static char prefix[256];
+	static int lockfd = -1;
+	const char *p = getenv("BWK_SETGID_PREFIX");
+	char lock[300];
+
+	if (p == NULL || geteuid() != 0)
+		cr_skip_test("needs root and make check's setgid install "
+		    "(BWK_SETGID_PREFIX)");
+	snprintf(prefix, sizeof(prefix), "%s", p);
+	if (lockfd == -1) {
+		snprintf(lock, sizeof(lock), "%s/.tests.lock", prefix);
+		cr_assert_neq(lockfd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC,
+		    0600), -1, "%s: %s", lock, strerror(errno));
+		cr_assert_eq(flock(lockfd, LOCK_EX), 0);
+	}
+	return prefix;
+}
+
+const char *
+t_src(const char *name)
+{
+	static char bufs[4][600];
+	static int i;
+	const char *top = getenv("BWK_SRC");
+	char *b = bufs[i++ % 4];
+
+	snprintf(b, 600, "%s/%s", top != NULL ? top : ".", name);
+	return b;
 }

@@ -70,6 +70,16 @@ const char *t_sysfile(const char *server, const char *addr, const char *port,
 	    int accept, const char *fpr);
 
 
+/*
+ * The setgid install make check makes for the tests (BWK_SETGID_PREFIX),
+ * or skips the test when there is none or it is not run as root. The
+ * tests that use it change its databases and options file, so each holds
+ * a lock on it until it ends: they run one at a time.
+ */
+const char *t_setgid_install(void);
+/* The Bulwark source tree (BWK_SRC), for the tests of its documents. */
+const char *t_src(const char *name);
+
 /* Skips the test, with the reason, when the kernel cannot sandbox the
  * network process (no seccomp, or Landlock below ABI 4). */
 void	t_need_sandbox(void);

@@ -634,3 +634,86 @@ Test(cert_cmd, rsa2048_client_key_imported)
 	cr_assert_eq(t_cert_cmd(&r, "-verify", NULL), 0, "%s", r.err);
 	cr_assert(t_contains(r.out, " 2 entries"), "%s", r.out);
 }
+
+/* -list fits a 120-column terminal; the fingerprints are in -show, --json. */
+Test(cert_cmd, list_fits_120_columns)
+{
+	char label[100];
+	struct run r;
+	const char *p, *nl;
+
+	memset(label, 'l', 90);
+	label[90] = '\0';
+	add_ok("srv1", "ec256.pem");
+	add_ok("a-server-name-of-forty-characters-000001", "ec384.pem");
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-ca", "-label", label, "-file",
+	    t_cert("ca.pem"), NULL), 0, "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-add", "-client", "-server", "srv1",
+	    "-file", t_cert("ec256.pem"), "-key", t_cert("ec256.key"), NULL), 0,
+	    "%s", r.err);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0);
+	for (p = r.out; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		cr_assert_not_null(nl);
+		cr_assert_leq(nl - p, 120, "a line of %d columns: %.*s",
+		    (int)(nl - p), (int)(nl - p), p);
+	}
+	/* a label too long for its column is still shown whole */
+	cr_assert(t_contains(r.out, label), "%s", r.out);
+	cr_assert(t_contains(r.out, "a-server-name-of-forty-characters-000001"),
+	    "%s", r.out);
+	cr_assert(!t_contains(r.out, "SHA-256"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-show", "-server", "srv1", NULL), 0);
+	cr_assert(t_contains(r.out, "SHA-256:  "), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", "--json", NULL), 0);
+	cr_assert(t_contains(r.out, "\"sha256\": \""), "%s", r.out);
+}
+
+/* The not-after date of the only certificate entry, from --json. */
+static long long
+not_after(void)
+{
+	struct run r;
+	const char *p;
+
+	cr_assert_eq(t_cert_cmd(&r, "-list", "--json", NULL), 0);
+	cr_assert_not_null(p = strstr(r.out, "\"not_after\": "));
+	return atoll(p + 13);
+}
+
+/* Days as a person counts them: the difference of the dates shown. */
+Test(cert_cmd, days_counted_as_a_person_counts)
+{
+	char now[64];
+	const char *env[] = { now, NULL };
+	struct run r;
+	long long end;
+
+	add_ok("soon", "soon.pem");	/* ends at 00:00 UTC in ten days */
+	end = not_after();
+	/* noon, nine and a half days before: the date is ten days before */
+	snprintf(now, sizeof(now), "BULWARK_TEST_NOW=%lld", end - 9 * 86400 -
+	    43200);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-show", "-server",
+	    "soon", NULL }, env);
+	cr_assert(t_contains(r.out, "(in 10 days)"), "%s", r.out);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-list", NULL }, env);
+	cr_assert(t_contains(r.out, "    10  /CN=soon.test"), "%s", r.out);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-expiring", "10", NULL },
+	    env);
+	cr_assert_eq(r.status, 8, "shown as 10 days, so within 10 days");
+	cr_assert(t_contains(r.out, "(in 10 days)"), "%s", r.out);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-expiring", "9", NULL },
+	    env);
+	cr_assert_eq(r.status, 0);
+	/* an hour after the end: expired today, not a day ago */
+	snprintf(now, sizeof(now), "BULWARK_TEST_NOW=%lld", end + 3600);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-show", "-server",
+	    "soon", NULL }, env);
+	cr_assert(t_contains(r.out, "(expired today)"), "%s", r.out);
+	snprintf(now, sizeof(now), "BULWARK_TEST_NOW=%lld", end + 86400 + 60);
+	t_run(&r, "bulwark-cert", (const char *[]){ "-show", "-server",
+	    "soon", NULL }, env);
+	cr_assert(t_contains(r.out, "(expired 1 day ago)"), "%s", r.out);
+	cr_assert(t_contains(r.out, "^ EXPIRED"), "%s", r.out);
+}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../src/client/options.h"
+#include "../src/client/options_int.h"
 #include "../src/lib/msg.h"
 #include "helpers.h"
 
@@ -84,7 +85,7 @@ load_files(const char *sysf, const char *userf, char *const *argv,
 	int r;
 
 	cap_begin();
-	r = options_load(sysf, userf, argc_of(argv), argv, o);
+	r = options_load(sysf, 0, userf, argc_of(argv), argv, o);
 	cap_end();
 	return r;
 }
@@ -203,8 +204,9 @@ Test(options, ibm_sample_pair)
 	cr_assert_eq(o.has_fingerprint, 0);
 	/* SSLREQUIRED is the only setting Bulwark does not follow here. */
 	cr_assert_eq(o.nnotes, 1);
-	cr_assert(has_note(&o, "SSLREQUIRED SERVERONLY does not apply"));
-	cr_assert(has_note(&o, "dsm.sys:25:"), "note: %s", o.notes[0]);
+	cr_assert(has_note(&o, "dsm.sys: accepted and not followed: "
+	    "SSLREQUIRED SERVERONLY (line 25): does not apply"), "note: %s",
+	    o.notes[0]);
 
 	/* Without the user file, DEFAULTSERVER picks server_a. */
 	expect_ok(load_files(sys, NULL, NULL, &o));
@@ -390,8 +392,8 @@ Test(options, error_unknown_option)
 {
 	struct bwk_options o;
 
-	expect_error(load("se s\n tcps h\n ERRORLOGNAME /var/log/x\n", NULL,
-	    NULL, &o), "BWK0804E", "dsm.sys:3: unknown option 'ERRORLOGNAME'");
+	expect_error(load("se s\n tcps h\n ERRORLOGNOME /var/log/x\n", NULL,
+	    NULL, &o), "BWK0804E", "dsm.sys:3: unknown option 'ERRORLOGNOME'");
 	expect_error(load("se s\n tcps h\n tcpserveraddressx h\n", NULL, NULL,
 	    &o), "BWK0804E", "dsm.sys:3:");
 	expect_error(load("se s\n tcps h\n", "\n\n  BOGUS 1\n", NULL, &o),
@@ -404,14 +406,19 @@ Test(options, error_ambiguous_abbreviation)
 {
 	struct bwk_options o;
 
-	expect_error(load("se s\n tcps h\n PASSWORD generate\n", NULL, NULL,
-	    &o), "BWK0805E", "dsm.sys:3: 'PASSWORD' is ambiguous: it could be "
-	    "PASSWORDACCESS or PASSWORDDIR; write at least PASSWORDA or "
-	    "PASSWORDDIR");
+	expect_error(load("se s\n tcps h\n PASSWORDD /d\n", NULL, NULL,
+	    &o), "BWK0806E", "dsm.sys:3: 'PASSWORDD' is too short an "
+	    "abbreviation of PASSWORDDIR; write at least PASSWORDDIR");
+	expect_error(load("se s\n tcps h\n COMPRESS yes\n", NULL, NULL,
+	    &o), "BWK0805E", "dsm.sys:3: 'COMPRESS' is ambiguous: it could be "
+	    "COMPRESSION or COMPRESSALWAYS; write at least COMPRESSI or "
+	    "COMPRESSA");
 	expect_error(load("se s\n tcp h\n", NULL, NULL, &o), "BWK0805E",
 	    "dsm.sys:2: 'tcp' is ambiguous");
 	expect_error(load("se s\n tcps h\n sslr yes\n", NULL, NULL, &o),
-	    "BWK0806E", "write at least SSLREQ");
+	    "BWK0805E", "write at least SSLREQ or SSLREVOCATION");
+	expect_error(load("se s\n tcps h\n sslreq\n", NULL, NULL, &o),
+	    "BWK0807E", "SSLREQUIRED needs a value");
 }
 
 Test(options, error_bad_values)
@@ -579,7 +586,7 @@ Test(options, error_quoting_and_trailing_text)
 	expect_error(load("se s\n tcps h\n passworddir \"/my dir\n", NULL,
 	    NULL, &o), "BWK0810E", "dsm.sys:3:");
 	expect_error(load("se s\n tcps\n", NULL, NULL, &o), "BWK0807E",
-	    "dsm.sys:2: tcps needs a value");
+	    "dsm.sys:2: TCPSERVERADDRESS needs a value");
 	expect_error(load("se s\n tcps \"\"\n", NULL, NULL, &o), "BWK0811E",
 	    "dsm.sys:2:");
 	/* Quotes are fine on names and paths, blanks or not. */
@@ -673,7 +680,7 @@ Test(options, error_files)
 	expect_error(load_files(file("dsm.sys", three), t_path("none.opt"),
 	    NULL, &o), "BWK0800E", "none.opt:");
 	expect_error(load_files(t_tmpdir(), NULL, NULL, &o), "BWK0801E",
-	    "not a regular file");
+	    "is a directory; name the options file in it");
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	expect_error(load_files(file("dsm.sys", three), fifo, NULL, &o),
 	    "BWK0801E", "fifo: not a regular file");
@@ -769,7 +776,7 @@ Test(options, command_line_errors)
 	expect_error(load(three, NULL, args, &o), "BWK0823E", NULL);
 	args[0] = "-tcpport";
 	expect_error(load(three, NULL, args, &o), "BWK0824E", "-tcpport");
-	args[0] = "--tcpport=1";
+	args[0] = "---tcpport=1";
 	expect_error(load(three, NULL, args, &o), "BWK0824E", NULL);
 	args[0] = "tcpport=1";
 	expect_error(load(three, NULL, args, &o), "BWK0824E", NULL);
@@ -780,6 +787,12 @@ Test(options, command_line_errors)
 	    "command line, -tcpport=0: '0' is not a valid value of TCPPORT");
 	args[0] = "-bogus=1";
 	expect_error(load(three, NULL, args, &o), "BWK0804E", NULL);
+	/* a typo on the command line is not told to comment a line out */
+	args[0] = "-tcpprot=1";
+	expect_error(load(three, NULL, args, &o), "BWK0804E", "command line, "
+	    "-tcpprot=1: unknown option 'tcpprot' (did you mean -tcpport?); "
+	    "see bulwark check --help");
+	cr_assert(strstr(errtext, "comment") == NULL, "%s", errtext);
 	args[0] = "-tcpp=1";
 	args[1] = "-tcpport=2";
 	expect_error(load(three, NULL, args, &o), "BWK0812E",
@@ -826,17 +839,21 @@ Test(options, compatibility_notes)
 	cr_assert_eq(o.fipsmode, 0);
 	cr_assert_eq(o.disablelegacy, 0);
 	cr_assert_eq(o.ssl, 0);
-	cr_assert_eq(o.nnotes, 4);
-	cr_assert(has_note(&o, "dsm.sys:3: SSLFIPSMODE NO: Bulwark always "
-	    "applies its FIPS-oriented TLS policy"));
-	cr_assert(has_note(&o, "dsm.sys:4: SSLDISABLELEGACYTLS NO: Bulwark "
-	    "speaks TLS 1.2 only"));
-	cr_assert(has_note(&o, "dsm.sys:5: SSL NO: Bulwark always uses TLS "
-	    "1.2 and encrypts the whole session"));
-	cr_assert(has_note(&o, "dsm.sys:6: SSLREQUIRED NO does not apply"));
+	/* one line for the file, each option with what Bulwark does */
+	cr_assert_eq(o.nnotes, 1, "%zu notes", o.nnotes);
+	cr_assert(has_note(&o, "dsm.sys: accepted and not followed: SSL NO "
+	    "(line 5): Bulwark always uses TLS 1.2 and encrypts the whole "
+	    "session"), "%s", o.notes[0]);
+	cr_assert(has_note(&o, "; SSLFIPSMODE NO (line 3): Bulwark always "
+	    "applies its FIPS-oriented TLS policy"), "%s", o.notes[0]);
+	cr_assert(has_note(&o, "; SSLDISABLELEGACYTLS NO (line 4): Bulwark "
+	    "speaks TLS 1.2 only"), "%s", o.notes[0]);
+	cr_assert(has_note(&o, "; SSLREQUIRED NO (line 6): does not apply"),
+	    "%s", o.notes[0]);
 	/* YES settings are what Bulwark does anyway: no notes. */
 	expect_ok(load("se s\n tcps h\n SSLFIPSMODE yes\n"
-	    " SSLDISABLELEGACYTLS yes\n SSL yes\n", NULL, NULL, &o));
+	    " SSLDISABLELEGACYTLS yes\n SSL yes\n SSLREVOCATION none\n", NULL,
+	    NULL, &o));
 	cr_assert_eq(o.nnotes, 0);
 	/* Notes come from the chosen stanza only. */
 	expect_ok(load("se a\n tcps h\nse b\n tcps h\n ssl no\n", NULL, NULL,
@@ -907,4 +924,367 @@ Test(options, hostile_text_is_sanitized)
 	    "BWK0811E", "dsm.sys:2:");
 	cr_assert(strchr(errtext, '\x9b') == NULL, "%s", errtext);
 	cr_assert(strchr(errtext, '\xff') == NULL, "%s", errtext);
+}
+
+/*
+ * An existing pair from the old client with the everyday options that
+ * were fatal before: it loads, the options Bulwark does not follow are
+ * named on one line with what it does instead, and those the backup
+ * sessions will use are read. dsm.opt holds DOMAIN, as nearly every one
+ * does.
+ */
+static const char everyday_sys[] =
+"* dsm.sys of a backup client\n"
+"SErvername  tsm1\n"
+"   COMMMethod            TCPip\n"
+"   TCPPort               1500\n"
+"   TCPServeraddress      tsm1.example.com\n"
+"   PASSWORDAccess        generate\n"
+"   NODename              host01\n"
+"   ERRORLOGName          /var/log/tsm/dsmerror.log\n"
+"   ERRORLOGRetention     14 D\n"
+"   SCHEDLOGName          /var/log/tsm/dsmsched.log\n"
+"   SCHEDLOGRetention     7\n"
+"   INCLExcl              /opt/tivoli/tsm/client/ba/bin/inclexcl.def\n"
+"   DOMain                /home /var\n"
+"   SUbdir                yes\n"
+"   TCPBuffsize           512\n"
+"   TCPWindowsize         2048\n"
+"   TCPNodelay            yes\n"
+"   LARGECOMmbuffers      yes\n"
+"   COMPRESSIon           yes\n"
+"   TXNBytelimit          2G\n"
+"   RESOURceutilization   10\n"
+"   MANAGEDServices       schedule webclient\n"
+"   SCHEDMODe             prompted\n"
+"   ENCRYPTIONType        AES256\n"
+"   ENCRYPTKey            save\n"
+"   HTTPport              1581\n"
+"   WEBports              1582 1583\n"
+"   TCPCLIENTAddress      192.0.2.7\n"
+"   TCPCLIENTPort         1501\n"
+"   COMMRESTARTDuration   60\n"
+"   COMMRESTARTInterval   15\n"
+"   DEDUPLication         no\n"
+"   ASNODEname            cluster01\n"
+"   CLUSTERnode           no\n"
+"   NFSTIMEout            10\n"
+"   MAXCMDRetries         2\n"
+"   RETRYPeriod           20\n"
+"   QUERYSCHedperiod      12\n"
+"   LANFREECommmethod     sharedmem\n"
+"   VIRTUALNodename       host01v\n"
+"   SSLREVOCATION         none\n"
+"   INCLUDE               /home/.../* MC_HOME\n"
+"   EXCLUDE               /.../core\n"
+"   EXCLUDE.DIR           /home/*/tmp\n";
+
+static const char everyday_opt[] =
+"* dsm.opt\n"
+"SErvername  tsm1\n"
+"DOMain      ALL-LOCAL -/tmp\n"
+"SUbdir      no\n";
+
+Test(options, old_client_pair_loads_with_one_note)
+{
+	static const char *const noted[] = { "ERRORLOGRETENTION (line 9)",
+	    "SCHEDLOGRETENTION (line 11)", "TCPBUFFSIZE (line 15)",
+	    "TCPWINDOWSIZE (line 16)", "TCPNODELAY (line 17)",
+	    "LARGECOMMBUFFERS (line 18)", "RESOURCEUTILIZATION (line 21)",
+	    "MANAGEDSERVICES (line 22)", "SCHEDMODE (line 23)",
+	    "ENCRYPTIONTYPE (line 24)", "ENCRYPTKEY (line 25)",
+	    "HTTPPORT (line 26)", "WEBPORTS (line 27)",
+	    "TCPCLIENTADDRESS (line 28)", "TCPCLIENTPORT (line 29)",
+	    "COMMRESTARTDURATION (line 30)", "COMMRESTARTINTERVAL (line 31)",
+	    "DEDUPLICATION (line 32)", "ASNODENAME (line 33)",
+	    "CLUSTERNODE (line 34)", "NFSTIMEOUT (line 35)",
+	    "MAXCMDRETRIES (line 36)", "RETRYPERIOD (line 37)",
+	    "QUERYSCHEDPERIOD (line 38)", "LANFREECOMMMETHOD (line 39)",
+	    "VIRTUALNODENAME (line 40)" };
+	static const char *const used[] = { " ERRORLOGNAME (",
+	    " SCHEDLOGNAME (", " INCLEXCL (", " DOMAIN (", " SUBDIR (",
+	    " COMPRESSION (", " TXNBYTELIMIT (", " SSLREVOCATION",
+	    " INCLUDE (", " EXCLUDE (", " EXCLUDE.DIR (", " NODENAME (",
+	    " PASSWORDACCESS (" };
+	struct bwk_options o;
+	const char *p;
+	size_t i;
+
+	expect_ok(load_files(file("dsm.sys", everyday_sys),
+	    file("dsm.opt", everyday_opt), NULL, &o));
+	cr_assert_str_eq(o.servername, "tsm1");
+	cr_assert_str_eq(o.address, "tsm1.example.com");
+	cr_assert_eq(o.nnotes, 1, "%zu notes: %s", o.nnotes, o.notes[1]);
+	cr_assert(has_note(&o, "dsm.sys: accepted and not followed: "),
+	    "%s", o.notes[0]);
+	for (i = 0; i < sizeof(noted) / sizeof(noted[0]); i++)
+		cr_assert(has_note(&o, noted[i]), "%s not in: %s", noted[i],
+		    o.notes[0]);
+	for (i = 0; i < sizeof(used) / sizeof(used[0]); i++)
+		cr_assert(!has_note(&o, used[i]), "%s noted: %s", used[i],
+		    o.notes[0]);
+	cr_assert(has_note(&o, "TCPBUFFSIZE (line 15), TCPWINDOWSIZE (line 16),"
+	    " TCPNODELAY (line 17), LARGECOMMBUFFERS (line 18): the kernel "
+	    "sizes Bulwark's TCP buffers"), "%s", o.notes[0]);
+	/* what the backup sessions will use: read, the user file last */
+	cr_assert_str_eq(o.errorlogname, "/var/log/tsm/dsmerror.log");
+	cr_assert_str_eq(o.schedlogname, "/var/log/tsm/dsmsched.log");
+	cr_assert_str_eq(o.inclexcl,
+	    "/opt/tivoli/tsm/client/ba/bin/inclexcl.def");
+	cr_assert_eq(o.compression, 1);
+	cr_assert_eq(o.txnbytelimit, 2L * 1024 * 1024);
+	cr_assert_eq(o.subdir, 0, "the user file overrides the stanza");
+	cr_assert_eq(o.domain.n, 2);
+	cr_assert_str_eq(p = opt_list_next(&o.domain, NULL), "ALL-LOCAL");
+	cr_assert_str_eq(opt_list_next(&o.domain, p), "-/tmp");
+	cr_assert_eq(o.rules.n, 3);
+	cr_assert_str_eq(p = opt_list_next(&o.rules, NULL), "INCLUDE");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "/home/.../*");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "MC_HOME");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "EXCLUDE");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "/.../core");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "");
+	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "EXCLUDE.DIR");
+	/* without the user file, the stanza's DOMAIN and SUBDIR */
+	expect_ok(load(everyday_sys, NULL, NULL, &o));
+	cr_assert_eq(o.subdir, 1);
+	cr_assert_eq(o.domain.n, 2);
+	cr_assert_str_eq(opt_list_next(&o.domain, NULL), "/home");
+}
+
+/* A user file's own noted options get their own line. */
+Test(options, user_file_note_is_its_own_line)
+{
+	struct bwk_options o;
+
+	expect_ok(load("se s\n tcps h\n tcpb 32\n", "se s\nQUIET\n"
+	    "DATEformat 3\n", NULL, &o));
+	cr_assert_eq(o.nnotes, 2);
+	cr_assert(strstr(o.notes[0], "dsm.sys: ") == o.notes[0]);
+	cr_assert(strstr(o.notes[1], "dsm.opt: accepted and not followed: "
+	    "QUIET (line 2), DATEFORMAT (line 3): Bulwark writes dates") ==
+	    o.notes[1], "%s", o.notes[1]);
+	expect_error(load("se s\n tcps h\n", "QUIET yes\n", NULL, &o),
+	    "BWK0808E", "dsm.opt:1: QUIET takes no value");
+}
+
+/* What the backup sessions will use is checked now. */
+Test(options, backup_options_checked_now)
+{
+	static const struct {
+		const char *line, *where;
+	} bad[] = {
+		{ "DOMAIN /home relative", "'relative' is not a valid value of "
+		    "DOMAIN" },
+		{ "DOMAIN ALL-REMOTE", "DOMAIN" },
+		{ "INCLEXCL inclexcl.def", "give an absolute file name" },
+		{ "ERRORLOGNAME dsmerror.log", "ERRORLOGNAME" },
+		{ "SCHEDLOGNAME", "SCHEDLOGNAME needs a value" },
+		{ "SUBDIR maybe", "give YES or NO" },
+		{ "COMPRESSION on", "give YES or NO" },
+		{ "TXNBYTELIMIT 299", "give a number of KB from 300" },
+		{ "TXNBYTELIMIT 33G", "TXNBYTELIMIT" },
+		{ "TXNBYTELIMIT 10T", "TXNBYTELIMIT" },
+		{ "INCLUDE home/*", "not a valid pattern of INCLUDE" },
+		{ "INCLUDE /home/[a-z/x", "not a valid pattern" },
+		{ "INCLUDE /home/.../x/...", "not a valid pattern" },
+		{ "INCLUDE /home/a.../x", "not a valid pattern" },
+		{ "EXCLUDE /home//x", "not a valid pattern" },
+		{ "EXCLUDE /home/../etc", "not a valid pattern" },
+		{ "EXCLUDE /home/* MC", "EXCLUDE takes one pattern" },
+		{ "INCLUDE /home/* MC extra", "INCLUDE takes a pattern and at "
+		    "most a management class" },
+		{ "INCLUDE /home/* a-class-name-longer-than-thirty",
+		    "not a valid management class" },
+		{ "TCPBUFFSIZE 513", "give a number from 1 to 512" },
+		{ "SCHEDMODE sometimes", "give POLLING or PROMPTED" },
+		{ "WEBPORTS 1581", "give two port numbers" },
+		{ "ERRORLOGRETENTION 7 X", "give N (keep every entry)" },
+		{ "MANAGEDSERVICES schedule cron", "give SCHEDULE, WEBCLIENT or "
+		    "NONE, blank-separated" },
+	};
+	struct bwk_options o;
+	char buf[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf), "se s\n tcps h\n %s\n", bad[i].line);
+		expect_error(load(buf, NULL, NULL, &o), bad[i].line[0] == 'S' &&
+		    strchr(bad[i].line, ' ') == NULL ? "BWK0807E" : "BWK0811E",
+		    "dsm.sys:3:");
+		cr_assert(strstr(errtext, bad[i].where) != NULL, "%s: %s",
+		    bad[i].line, errtext);
+	}
+	expect_ok(load("se s\n tcps h\n txnb 25600\n"
+	    " include \"/home/my files/*\"\n exclude.fs /tmp\n"
+	    " include.file /etc/[a-z]*.conf\n domain -ALL-LOCAL /srv\n"
+	    " domain /opt\n", NULL, NULL, &o));
+	cr_assert_eq(o.txnbytelimit, 25600);
+	cr_assert_eq(o.rules.n, 3);
+	cr_assert_str_eq(opt_list_next(&o.rules, opt_list_next(&o.rules,
+	    NULL)), "/home/my files/*");
+	cr_assert_eq(o.domain.n, 3, "the DOMAIN lines of a stanza add up");
+	/* the defaults */
+	expect_ok(load("se s\n tcps h\n", NULL, NULL, &o));
+	cr_assert_eq(o.txnbytelimit, 25600);
+	cr_assert_eq(o.domain.n, 0);
+	cr_assert_eq(o.rules.n, 0);
+	cr_assert_eq(o.subdir, 0);
+	cr_assert_eq(o.compression, 0);
+}
+
+/* Refused, with the reason and what to do, wherever they are. */
+Test(options, refused_options_say_why)
+{
+	struct bwk_options o;
+	char *cli[] = { "-password=secret", NULL };
+
+	expect_error(load("se s\n tcps h\n PASsword secret\n", NULL, NULL, &o),
+	    "BWK0829E", "dsm.sys:3: PASSWORD is refused: a password in an "
+	    "options file");
+	cr_assert(strstr(errtext, "bulwark-cert -nodepw") != NULL, "%s",
+	    errtext);
+	expect_error(load("se s\n tcps h\n", "PASSWORD x\n", NULL, &o),
+	    "BWK0829E", "dsm.opt:1: PASSWORD is refused");
+	expect_error(load("se s\n tcps h\n", NULL, cli, &o), "BWK0829E",
+	    "command line, -password=secret: PASSWORD is refused");
+	expect_error(load("se s\n tcps h\n INCLUDE.ENCRYPT /home/.../*\n",
+	    NULL, NULL, &o), "BWK0829E", "dsm.sys:3: INCLUDE.ENCRYPT is "
+	    "refused: Bulwark does not encrypt object data");
+	expect_error(load("se s\n tcps h\n SSLREVOCATION ocsp\n", NULL, NULL,
+	    &o), "BWK0829E", "dsm.sys:3: SSLREVOCATION ocsp is refused");
+	/* in a stanza that is not the one used, too */
+	expect_error(load("se a\n tcps h\nse b\n tcps h\n PASSWORD x\n", NULL,
+	    NULL, &o), "BWK0829E", "dsm.sys:5:");
+}
+
+/* A name that is no option stays an error, with the nearest names. */
+Test(options, unknown_option_suggests_the_nearest)
+{
+	struct bwk_options o;
+
+	expect_error(load("se s\n TCPSERVERADRESS h\n", NULL, NULL, &o),
+	    "BWK0804E", "dsm.sys:2: unknown option 'TCPSERVERADRESS' (did you "
+	    "mean TCPServeraddress?)");
+	expect_error(load("se s\n tcps h\n ERRORLOGNOME x\n", NULL, NULL, &o),
+	    "BWK0804E", "(did you mean ERRORLOGName?)");
+	expect_error(load("se s\n tcps h\n TCPPROT 1\n", NULL, NULL, &o),
+	    "BWK0804E", "(did you mean TCPPort?)");
+	expect_error(load("se s\n tcps h\n SCHEDMDOE polling\n", NULL, NULL,
+	    &o), "BWK0804E", "(did you mean SCHEDMODe?)");
+	expect_error(load("se s\n tcps h\n XYZZY 1\n", NULL, NULL, &o),
+	    "BWK0804E", "unknown option 'XYZZY'; check the spelling");
+	cr_assert(strstr(errtext, "docs/options.md") != NULL, "%s", errtext);
+}
+
+/* No two options share an abbreviation; a full name is always its own. */
+Test(options, table_abbreviations_are_unique)
+{
+	int i, j;
+	size_t n, li, lj, mx;
+
+	for (i = 0; i < O_COUNT; i++) {
+		cr_assert_not_null(opt_defs[i].name, "option %d has no entry",
+		    i);
+		li = strlen(opt_defs[i].name);
+		cr_assert(opt_defs[i].min >= 1 && opt_defs[i].min <= li,
+		    "%s", opt_defs[i].name);
+		cr_assert_not_null(opt_defs[i].syntax, "%s", opt_defs[i].name);
+		cr_assert_not_null(opt_use_text(i), "%s", opt_defs[i].name);
+		for (j = i + 1; j < O_COUNT; j++) {
+			lj = strlen(opt_defs[j].name);
+			for (n = 0; n < li && n < lj &&
+			    opt_defs[i].name[n] == opt_defs[j].name[n]; n++)
+				;
+			mx = opt_defs[i].min > opt_defs[j].min ?
+			    opt_defs[i].min : opt_defs[j].min;
+			cr_assert_lt(n, mx, "%s and %s share an abbreviation",
+			    opt_defs[i].name, opt_defs[j].name);
+			cr_assert(!(n == li && li >= opt_defs[j].min),
+			    "%s abbreviates %s", opt_defs[i].name,
+			    opt_defs[j].name);
+			cr_assert(!(n == lj && lj >= opt_defs[i].min),
+			    "%s abbreviates %s", opt_defs[j].name,
+			    opt_defs[i].name);
+		}
+	}
+}
+
+/* -option value and --option=value on the command line, as in files. */
+Test(options, command_line_forms)
+{
+	struct bwk_options o;
+	char *two[] = { "-tcpport", "1700", "--nodename=me", "--TCPS",
+	    "other.example", NULL };
+	char *opt[] = { "-optfile", NULL, NULL };
+
+	expect_ok(load(three, NULL, two, &o));
+	cr_assert_str_eq(o.port, "1700");
+	cr_assert_str_eq(o.nodename, "me");
+	cr_assert_str_eq(o.address, "other.example");
+	opt[1] = (char *)file("x.opt", "SERVERNAME three\n");
+	expect_ok(load_files(file("dsm.sys", three), NULL, opt, &o));
+	cr_assert_str_eq(o.servername, "three");
+}
+
+/*
+ * The files choose the server, its port and first use: checked like the
+ * key database, owner and mode, and every directory above, with the fix.
+ */
+Test(options, file_permissions_checked)
+{
+	struct bwk_options o;
+	const char *p = file("dsm.sys", three), *sub;
+
+	cr_assert_eq(chmod(p, 0666), 0);
+	expect_error(load_files(p, NULL, NULL, &o), "BWK0831E", "dsm.sys: can "
+	    "be changed by other users (mode 0666)");
+	cr_assert(strstr(errtext, "fix: chmod go-w ") != NULL, "%s", errtext);
+	cr_assert_eq(chmod(p, 0620), 0);
+	expect_error(load_files(p, NULL, NULL, &o), "BWK0831E", NULL);
+	cr_assert_eq(chmod(p, 0644), 0);
+	expect_ok(load_files(p, NULL, NULL, &o));
+	/* the user file too */
+	cr_assert_eq(chmod(file("dsm.opt", "SERVERNAME one\n"), 0646), 0);
+	expect_error(load_files(p, t_path("dsm.opt"), NULL, &o), "BWK0831E",
+	    "dsm.opt: can be changed");
+	/* a directory on the way that others may write */
+	cr_assert_eq(mkdir(sub = t_path("open"), 0777), 0);
+	cr_assert_eq(chmod(sub, 0777), 0);
+	p = file("open/dsm.sys", three);
+	expect_error(load_files(p, NULL, NULL, &o), "BWK0832E", "the directory "
+	    "");
+	cr_assert(strstr(errtext, "/open, on the way to it, can be changed by "
+	    "other users (mode 0777)") != NULL, "%s", errtext);
+	cr_assert(strstr(errtext, "fix: chmod go-w ") != NULL, "%s", errtext);
+	/* sticky, as /tmp: fine */
+	cr_assert_eq(chmod(sub, 01777), 0);
+	expect_ok(load_files(p, NULL, NULL, &o));
+	/* a file of another user, when we are root: chown */
+	if (geteuid() == 0) {
+		cr_assert_eq(chown(p, 65534, 65534), 0);
+		expect_error(load_files(p, NULL, NULL, &o), "BWK0830E",
+		    "dsm.sys: belongs to ");
+		cr_assert(strstr(errtext, "fix: chown root ") != NULL, "%s",
+		    errtext);
+	}
+}
+
+/* The default system file may be absent; a named one may not. */
+Test(options, default_system_file_may_be_absent)
+{
+	struct bwk_options o;
+	char *cli[] = { "-se=solo", "-tcps=192.0.2.9", NULL };
+	int r;
+
+	cap_begin();
+	r = options_load(t_path("bulwark.sys"), 1, NULL, 2, cli, &o);
+	cap_end();
+	expect_ok(r);
+	cr_assert_str_eq(o.servername, "solo");
+	cap_begin();
+	r = options_load(t_path("bulwark.sys"), 1, NULL, 0, NULL, &o);
+	cap_end();
+	expect_error(r, "BWK0821E", "there is no system options file (");
+	cr_assert(strstr(errtext, "bulwark.sys)") != NULL, "%s", errtext);
 }

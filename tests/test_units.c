@@ -345,3 +345,14 @@ Test(units, sealed_file_follows_the_format)
 	kdb_free(&db);
 	stash_wipe(&st);
 }
+
+/* Days as a person counts them: by the UTC dates, whatever the hour. */
+Test(units, days_until_counts_dates)
+{
+	int64_t late = 1798761600 + 23 * 3600;	/* 2027-01-01 23:00 UTC */
+
+	cr_assert_eq(bwk_days_until(1798761600 + 10 * 86400, late), 10);
+	cr_assert_eq(bwk_days_until(1798761600 + 86400 + 1800, late), 1);
+	cr_assert_eq(bwk_days_until(1798761600 + 3600, late), 0);
+	cr_assert_eq(bwk_days_until(1798761600 - 60, late), -1);
+}

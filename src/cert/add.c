@@ -29,10 +29,7 @@ load_file(const struct cert_opts *o, struct incoming *in, int64_t now)
 	const char *id;
 
 	if (bwk_read_file(o->file, CERTFILE_MAX_SIZE, &buf, &len) == -1) {
-		bwk_msg(errno == EFBIG ? "BWK0304E" : "BWK0306E",
-		    "cannot read %s: %s", o->file, errno == EFBIG ?
-		    "larger than 1 MiB, not a certificate or bundle" :
-		    strerror(errno));
+		cert_read_failed(o->file, "-file", "the certificate file");
 		return EXIT_REFUSED;
 	}
 	if (certfile_split(buf, len, &in->certs, &id, why, sizeof(why)) == -1) {

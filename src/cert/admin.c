@@ -1,10 +1,12 @@
 /* -delete, -rekey, -verify, -selftest. */
+#include <errno.h>
 #include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/dbdir.h"
 #include "../lib/msg.h"
 #include "../lib/selftest.h"
 #include "../lib/util.h"
@@ -17,6 +19,53 @@ cert_trust_bulwark_group(void)
 
 	if (gr != NULL)
 		store_trusted_gid = gr->gr_gid;
+}
+
+void
+cert_read_failed(const char *path, const char *opt, const char *what)
+{
+	int err = errno;
+
+	if (err == EFBIG && strcmp(opt, "-file") == 0)
+		bwk_msg("BWK0304E", "cannot read %s: larger than 1 MiB, not a "
+		    "certificate or bundle", path);
+	else if (err == EISDIR)
+		bwk_msg("BWK0306E", "cannot read %s: it is a directory; give "
+		    "%s the path of %s itself", path, opt, what);
+	else
+		bwk_msg("BWK0306E", "cannot read %s: %s", path, strerror(err));
+}
+
+/* The command again, for the system database: what an administrator runs. */
+static void
+admin_command(const struct cert_opts *o, char *out, size_t outlen)
+{
+	snprintf(out, outlen, "bulwark-cert -db %s -%s%s%s%s%s%s%s%s%s%s%s%s",
+	    BWK_KDB_SYSTEM_DIR, o->cmd == CMD_NODEPW ? "nodepw" :
+	    o->cmd == CMD_REPLACE ? "replace" : "add", o->ca ? " -ca" : "",
+	    o->client ? " -client" : "", o->server ? " -server " : "",
+	    o->server ? o->server : "", o->label ? " -label " : "",
+	    o->label ? o->label : "", o->file ? " -file " : "",
+	    o->file ? o->file : "", o->key ? " -key " : "",
+	    o->key ? o->key : "", o->node ? " -node " : "");
+	if (o->node != NULL)
+		strncat(out, o->node, outlen - strlen(out) - 1);
+}
+
+void
+cert_note_session_db(const struct cert_opts *o)
+{
+	char cmd[1200];
+
+	if (!bwk_sessions_use_system_db() ||
+	    bwk_same_dir(o->dir, BWK_KDB_SYSTEM_DIR))
+		return;
+	admin_command(o, cmd, sizeof(cmd));
+	bwk_msg("BWK0379W", "sessions on this machine do not use %s: "
+	    "bulwark-keyd is installed setgid and reads only the system key "
+	    "database %s, whatever PASSWORDDIR or BULWARK_DIR say; for "
+	    "sessions, an administrator runs: %s", o->dir, BWK_KDB_SYSTEM_DIR,
+	    cmd);
 }
 
 int

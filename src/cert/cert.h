@@ -66,5 +66,13 @@ int	cert_entry_info(const struct kdb_entry *, struct certinfo *,
 const char *cert_kind_text(int kind);
 /* A setgid-helper install keeps the system database 0640 root:bulwark. */
 void	cert_trust_bulwark_group(void);
+/* A file given with opt could not be read (errno): says why and what to do. */
+void	cert_read_failed(const char *path, const char *opt, const char *what);
+/*
+ * A change to a database that sessions on this machine do not use (a
+ * user's own, on a setgid install): says which one they use and the
+ * command an administrator runs there.
+ */
+void	cert_note_session_db(const struct cert_opts *o);
 
 #endif

@@ -34,7 +34,7 @@ read_key(const char *path, uint8_t **der, size_t *derlen)
 	int n;
 
 	if (bwk_read_file(path, KEYFILE_MAX, &buf, &len) == -1) {
-		bwk_msg("BWK0306E", "cannot read %s: %s", path, strerror(errno));
+		cert_read_failed(path, "-key", "the private key file");
 		return -1;
 	}
 	if ((out = malloc(len + 1)) == NULL) {
@@ -284,8 +284,7 @@ cmd_add_client(struct cert_opts *o)
 	    server_label(KDB_CLIENT_KEY, o->server, why) == -1)
 		return EXIT_USAGE;
 	if (bwk_read_file(o->file, CERTFILE_MAX_SIZE, &buf, &len) == -1) {
-		bwk_msg("BWK0306E", "cannot read %s: %s", o->file,
-		    strerror(errno));
+		cert_read_failed(o->file, "-file", "the certificate file");
 		return EXIT_REFUSED;
 	}
 	if (certfile_split(buf, len, &l, &id, why, sizeof(why)) == -1) {

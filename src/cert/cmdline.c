@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../lib/dbdir.h"
 #include "../lib/msg.h"
 #include "../lib/version.h"
 #include "cert.h"
@@ -38,11 +39,13 @@ static const char usage_text[] =
 "  -rekey                         new stash; the database is re-encrypted atomically\n"
 "  -verify                        check the database's integrity and permissions\n"
 "  -selftest                      run the crypto self-tests and print each result\n"
-"  -help, -version\n"
+"  -h, -help, --help, -version, --version\n"
 "\n"
-"Options:\n"
+"Options (each written -opt value, -opt=value, --opt value or --opt=value):\n"
 "  -db DIR            key-database directory (default: $BULWARK_DIR, else\n"
-"                     /etc/bulwark for root, else $XDG_CONFIG_HOME/bulwark)\n"
+"                     " BWK_KDB_SYSTEM_DIR " for root, else\n"
+"                     $XDG_CONFIG_HOME/bulwark or ~/.config/bulwark); on a\n"
+"                     setgid install, sessions use " BWK_KDB_SYSTEM_DIR " only\n"
 "  --json             machine-readable -list and -expiring output\n"
 "  --unsafe-allow-invalid-dates\n"
 "                     import a certificate outside its validity period (UNSAFE)\n"
@@ -116,6 +119,11 @@ parse_args(int argc, char **argv, struct cert_opts *o)
 			if (strcasecmp(n, cmds[i].name) == 0)
 				break;
 		if (i < sizeof(cmds) / sizeof(cmds[0])) {
+			/* -help and -version answer whatever else is given */
+			if (cmds[i].cmd == CMD_HELP || cmds[i].cmd == CMD_VERSION) {
+				o->cmd = cmds[i].cmd;
+				return 0;
+			}
 			if (o->cmd != CMD_NONE)
 				return usage("give one command only", argv[k]);
 			o->cmd = cmds[i].cmd;
@@ -278,6 +286,8 @@ cert_run(struct cert_opts *o)
 	cert_trust_bulwark_group();
 	if (bwk_kdb_dir(o->db, o->dir, sizeof(o->dir)) == -1)
 		return EXIT_KDB;
+	if (o->cmd == CMD_ADD || o->cmd == CMD_REPLACE || o->cmd == CMD_NODEPW)
+		cert_note_session_db(o);
 	switch (o->cmd) {
 	case CMD_ADD:
 	case CMD_REPLACE:

@@ -55,18 +55,25 @@ report_unreadable(const struct kdb_entry *e, const char *why)
 	    e->server[0] ? e->server : "every server", why, e->label);
 }
 
-static void
-print_days(long days)
+/* "in 3 days", "expires today", "expired 1 day ago": as a person counts. */
+static const char *
+day_text(long days, int past, char *out, size_t outlen)
 {
-	printf("%s%ld day%s", days < 0 ? "expired " : "", days < 0 ? -days : days,
-	    (days == 1 || days == -1) ? "" : "s");
+	if (days == 0)
+		snprintf(out, outlen, "%s today", past ? "expired" : "expires");
+	else if (days < 0)
+		snprintf(out, outlen, "expired %ld day%s ago", -days,
+		    days == -1 ? "" : "s");
+	else
+		snprintf(out, outlen, "in %ld day%s", days, days == 1 ? "" : "s");
+	return out;
 }
 
 void
 cert_print_entry(const struct kdb_entry *e, int64_t now)
 {
 	struct certinfo ci;
-	char fpr[BWK_FPR_STRLEN], t1[32], t2[32], t3[32], why[128];
+	char fpr[BWK_FPR_STRLEN], t1[32], t2[32], t3[32], why[128], dtext[40];
 	long days;
 
 	printf("  label:    %s\n", e->label);
@@ -91,10 +98,9 @@ cert_print_entry(const struct kdb_entry *e, int64_t now)
 	days = bwk_days_until(ci.not_after, now);
 	bwk_time_format(ci.not_before, t1);
 	bwk_time_format(ci.not_after, t2);
-	printf("  valid:    %s to %s (", t1, t2);
-	print_days(days);
-	printf(")\n");
-	if (days < 0)
+	printf("  valid:    %s to %s (%s)\n", t1, t2, day_text(days,
+	    ci.not_after < now, dtext, sizeof(dtext)));
+	if (ci.not_after < now)
 		printf("            ^ EXPIRED\n");
 	printf("  SHA-256:  %s\n\n", fpr);
 }
@@ -163,32 +169,96 @@ json_entry(const struct kdb_entry *e, int64_t now, int first)
 	printf("}");
 }
 
+/*
+ * -list fits a 120-column terminal: no fingerprint (-show and --json have
+ * them), columns as wide as the database needs up to a limit, and the
+ * subject, the one column of unbounded width, last and cut to fit. A
+ * label or server longer than its column is printed whole on a line of
+ * its own before the row, so that it can still be copied into a command.
+ */
+#define LIST_WIDTH	120
+#define LABEL_MAX_W	28
+#define SERVER_MAX_W	16
+#define KIND_W		13
+#define DATE_W		10
+#define DAYS_W		6
+
+struct widths {
+	int	label, server;
+};
+
+static void
+list_widths(const struct kdb *db, struct widths *w)
+{
+	size_t i, n;
+
+	w->label = 5;
+	w->server = 6;
+	for (i = 0; i < db->n; i++) {
+		if ((n = strlen(db->e[i].label)) > (size_t)w->label)
+			w->label = n > LABEL_MAX_W ? LABEL_MAX_W : (int)n;
+		if ((n = strlen(db->e[i].server)) > (size_t)w->server)
+			w->server = n > SERVER_MAX_W ? SERVER_MAX_W : (int)n;
+	}
+}
+
+/* s in at most w columns: cut with "..." when longer. */
+static void
+cell(const char *s, int w, int pad)
+{
+	int n = (int)strlen(s);
+
+	if (n > w && w > 3)
+		printf("%.*s...", w - 3, s);
+	else
+		printf("%s", s);
+	if (pad)
+		printf("%*s", (n > w ? 0 : w - n) + 1, "");
+}
+
+static void
+row(const struct widths *w, const char *label, const char *kind,
+    const char *server, const char *date, const char *days,
+    const char *last)
+{
+	int rest = LIST_WIDTH - (w->label + KIND_W + w->server + DATE_W +
+	    DAYS_W + 6);
+
+	if ((int)strlen(label) > w->label || (int)strlen(server) > w->server)
+		printf("%s (%s%s):\n", label, strcmp(server, "*") == 0 ?
+		    "every server" : "server ", strcmp(server, "*") == 0 ? "" :
+		    server);
+	cell(label, w->label, 1);
+	cell(kind, KIND_W, 1);
+	cell(server, w->server, 1);
+	cell(date, DATE_W, 1);
+	printf("%*s  ", DAYS_W - 1, days);
+	cell(last, rest, 0);
+	printf("\n");
+}
+
 /* One row; 0, or -1 for a certificate entry that does not decode. */
 static int
-table_row(const struct kdb_entry *e, int64_t now)
+table_row(const struct widths *w, const struct kdb_entry *e, int64_t now)
 {
 	struct certinfo ci;
-	char fpr[BWK_FPR_STRLEN], t[32], why[128];
+	char t[32], why[128], days[24];
+	const char *server = e->server[0] ? e->server : "*";
 
 	if (!has_cert(e)) {
-		printf("%-20s %-14s %-12s %-10s %6s  %-95s %s\n", e->label,
-		    kdb_kind_name(e->kind), e->server[0] ? e->server : "*",
-		    "-", "-", "-", "(secret, not shown)");
+		row(w, e->label, kdb_kind_name(e->kind), server, "-", "-",
+		    "(secret, not shown)");
 		return 0;
 	}
-	bwk_fpr_format(e->fpr, fpr);
 	if (cert_entry_info(e, &ci, why, sizeof(why)) == -1) {
-		printf("%-20s %-14s %-12s %-10s %6s  %s %s\n", e->label,
-		    kdb_kind_name(e->kind), e->server[0] ? e->server : "*",
-		    "?", "?", fpr, "(UNREADABLE, see below)");
+		row(w, e->label, kdb_kind_name(e->kind), server, "?", "?",
+		    "(UNREADABLE, see below)");
 		return -1;
 	}
 	bwk_time_format(ci.not_after, t);
 	t[10] = '\0';
-	/* the subject last: it is the one column of unbounded width */
-	printf("%-20s %-14s %-12s %-10s %6ld  %s %s\n", e->label,
-	    kdb_kind_name(e->kind), e->server[0] ? e->server : "*", t,
-	    bwk_days_until(ci.not_after, now), fpr, ci.subject);
+	snprintf(days, sizeof(days), "%ld", bwk_days_until(ci.not_after, now));
+	row(w, e->label, kdb_kind_name(e->kind), server, t, days, ci.subject);
 	return 0;
 }
 
@@ -198,6 +268,7 @@ cmd_list(struct cert_opts *o)
 	struct store s;
 	struct kdb db;
 	struct certinfo ci;
+	struct widths w;
 	int64_t now = bwk_now();
 	char why[128];
 	size_t i, bad = 0;
@@ -216,11 +287,11 @@ cmd_list(struct cert_opts *o)
 		    s.exists ? "" : " (it does not exist yet; bulwark-cert "
 		    "-add creates it)");
 	} else {
-		printf("%-20s %-14s %-12s %-10s %6s  %-95s %s\n", "LABEL",
-		    "KIND", "SERVER", "EXPIRES", "DAYS", "SHA-256 FINGERPRINT",
+		list_widths(&db, &w);
+		row(&w, "LABEL", "KIND", "SERVER", "EXPIRES", "DAYS",
 		    "SUBJECT");
 		for (i = 0; i < db.n; i++)
-			if (table_row(&db.e[i], now) == -1)
+			if (table_row(&w, &db.e[i], now) == -1)
 				bad++;
 		for (i = 0; bad > 0 && i < db.n; i++)
 			if (has_cert(&db.e[i]) && cert_entry_info(&db.e[i], &ci,
@@ -267,13 +338,14 @@ cmd_show(struct cert_opts *o)
 }
 
 /*
- * Within days of now, without arithmetic that can overflow: the dates
- * are the certificate's (year 0 to 9999) and days is at most 36500.
+ * Within days of now, counted as the listings count them: a certificate
+ * shown as expiring in 30 days is within -expiring 30, and -expiring 0
+ * is what has expired or expires today.
  */
 static int
 expires_within(int64_t not_after, int64_t now, long days)
 {
-	return not_after < now + (int64_t)days * 86400;
+	return bwk_days_until(not_after, now) <= days;
 }
 
 int
@@ -283,7 +355,7 @@ cmd_expiring(struct cert_opts *o)
 	struct kdb db;
 	struct certinfo ci;
 	int64_t now = bwk_now();
-	char t[32], fpr[BWK_FPR_STRLEN], why[128];
+	char t[32], fpr[BWK_FPR_STRLEN], why[128], dtext[40];
 	size_t i, hits = 0;
 	long d;
 
@@ -309,12 +381,12 @@ cmd_expiring(struct cert_opts *o)
 			d = bwk_days_until(ci.not_after, now);
 			bwk_time_format(ci.not_after, t);
 			bwk_fpr_format(e->fpr, fpr);
-			bwk_info(d < 0 ? "BWK0346W" : "BWK0345W",
-			    "'%s' (%s, %s) %s %s (%ld day%s); SHA-256 %s",
-			    e->label, cert_kind_text(e->kind), e->server[0] ?
-			    e->server : "every server", d < 0 ? "expired on" :
-			    "expires on", t, d < 0 ? -d : d,
-			    (d == 1 || d == -1) ? "" : "s", fpr);
+			bwk_info(ci.not_after < now ? "BWK0346W" : "BWK0345W",
+			    "'%s' (%s, %s) %s %s (%s); SHA-256 %s", e->label,
+			    cert_kind_text(e->kind), e->server[0] ? e->server :
+			    "every server", ci.not_after < now ? "expired on" :
+			    "expires on", t, day_text(d, ci.not_after < now,
+			    dtext, sizeof(dtext)), fpr);
 		}
 		hits++;
 	}

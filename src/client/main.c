@@ -3,9 +3,11 @@
  * self-tests, the key helper (before no-new-privs), DNS, privileges
  * dropped and the sandbox applied, and only then the network.
  *
- *	bulwark check --server NAME --address HOST --port PORT [options]
- *	bulwark sandbox-check
+ *	bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]
+ *	bulwark policy | verify | sandbox-check
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +27,7 @@
 #include "../lib/dbdir.h"
 #include "../lib/selftest.h"
 #include "../lib/version.h"
+#include "args.h"
 #include "cmd_verify.h"
 #include "options.h"
 #include "../tls/bulwark.h"
@@ -42,22 +45,57 @@
 #define EXIT_SIGNON	9	/* the sign-on was refused */
 #define EXIT_SERVER	10	/* the server ended or broke the session */
 
+#define EXIT_STATUS_TEXT \
+"Exit status: 0 trusted session (check), or done; 1 the chain is refused\n" \
+"(verify); 2 usage, options or policy file; 3 set-up failed (helper, key\n" \
+"database, address, sandbox); 4 cannot connect; 5 the server's certificate\n" \
+"is not trusted, or the server did not prove it knows the node's verifier;\n" \
+"6 crypto self-test failed; 7 the port does not speak TLS; 8 the server's\n" \
+"TLS is outside the policy, or the handshake failed; 9 the sign-on was\n" \
+"refused; 10 the server ended or broke the session.\n"
+
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
-"       bulwark sandbox-check\n"
-"\n"
 "       bulwark policy [--policy FILE]\n"
 "       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
-"                      --ip ADDR] [--time UNIX] [--purpose serverAuth]\n"
-"                      [--crl FILE]   (offline chain verification)\n"
+"                      --ip ADDR] [...]   (offline chain verification)\n"
+"       bulwark sandbox-check\n"
+"       bulwark [COMMAND] -h | -help | --help | -version | --version\n"
 "\n"
-"Exit status: 0 trusted session; 2 usage, options or policy file; 3 set-up\n"
-"failed (helper, key database, address, sandbox); 4 cannot connect; 5 the\n"
-"server's certificate is not trusted (or the server did not prove it knows\n"
-"the node's verifier); 6 crypto self-test failed; 7 the port does not speak\n"
-"TLS; 8 the server's TLS is outside the policy; 9 the sign-on was refused;\n"
-"10 the server ended or broke the session.\n";
+"Bulwark's options are written --opt=value or --opt value, the options of\n"
+"the options files -option=value or -option value; bulwark COMMAND --help\n"
+"lists a command's options.\n"
+"\n"
+EXIT_STATUS_TEXT;
+
+static const char check_usage[] =
+"usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
+"                     [--policy FILE] [--insecure-weak-sandbox]\n"
+"\n"
+"Makes one TLS 1.2 session with the server of the chosen stanza, decides\n"
+"whether it is trusted, and prints what was negotiated.\n"
+"  --sysfile FILE    the system options file (default " BWK_SYSOPT_FILE ",\n"
+"                    when it exists)\n"
+"  -optfile=FILE     a user options file, which may choose the stanza\n"
+"  --policy FILE     a TLS policy stricter than the built-in one\n"
+"  --insecure-weak-sandbox\n"
+"                    run with what the kernel has of the sandbox (UNSAFE)\n"
+"\n";
+
+static const char policy_usage[] =
+"usage: bulwark policy [--policy FILE]\n"
+"\n"
+"Prints the TLS policy in force (the built-in one, or FILE once it is\n"
+"checked against it), the crypto module and the Public Suffix List.\n"
+"Exit status: 0, or 2 when FILE is refused.\n";
+
+static const char sandbox_usage[] =
+"usage: bulwark sandbox-check\n"
+"\n"
+"Runs the crypto self-tests, then reports what this kernel offers the\n"
+"sandbox of each process; it takes no options.\n"
+"Exit status: 0 everything is available, 3 something is missing.\n";
 
 static int
 usage(const char *why, const char *arg)
@@ -68,6 +106,40 @@ usage(const char *why, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* The same for a command: its own --help is the one to read. */
+static int
+cmd_usage(const char *cmd, const char *why, const char *arg)
+{
+	bwk_msg("BWK0700E", "%s%s%s; see bulwark %s --help", why,
+	    arg ? ": " : "", arg ? arg : "", cmd);
+	return EXIT_USAGE;
+}
+
+/* -h and -version after a command; 1 when one was handled. */
+static int
+help_or_version(int argc, char **argv, const char *text, int *rc)
+{
+	int i;
+
+	for (i = 2; i < argc; i++) {
+		if (arg_is_help(argv[i])) {
+			fputs(text, stdout);
+			if (strcmp(argv[1], "check") == 0) {
+				options_cli_help(stdout);
+				fputs("\n" EXIT_STATUS_TEXT, stdout);
+			}
+			*rc = EXIT_OK;
+			return 1;
+		}
+		if (arg_is_version(argv[i])) {
+			printf("bulwark %s\n", BULWARK_VERSION);
+			*rc = EXIT_OK;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 struct check_args {
 	struct bwk_options	 opt;
 	const char		*policy_file;
@@ -76,41 +148,124 @@ struct check_args {
 };
 
 /*
+ * On a setgid install the helper reads only the system key database, for
+ * every user but root, whatever PASSWORDDIR or BULWARK_DIR say: say so,
+ * rather than let a user's own database seem to be the one in use.
+ */
+static void
+note_setgid_db(const struct bwk_options *o)
+{
+	const char *env = getenv("BULWARK_DIR"), *what, *dir;
+
+	if (!bwk_sessions_use_system_db())
+		return;
+	if (o->passworddir[0] != '\0') {
+		what = "PASSWORDDIR";
+		dir = o->passworddir;
+	} else if (env != NULL && *env != '\0') {
+		what = "BULWARK_DIR";
+		dir = env;
+	} else
+		return;
+	if (bwk_same_dir(dir, BWK_KDB_SYSTEM_DIR))
+		return;
+	bwk_msg(strcmp(what, "PASSWORDDIR") == 0 ? "BWK0851W" : "BWK0852W",
+	    "%s %s is not used: bulwark-keyd is installed setgid, and sessions "
+	    "on this machine use the system key database %s; an administrator "
+	    "imports into it: bulwark-cert -db %s -add -server %s -file "
+	    "cert256.arm", what, dir, BWK_KDB_SYSTEM_DIR, BWK_KDB_SYSTEM_DIR,
+	    o->servername);
+}
+
+/*
+ * The system options file used to be in the key-database directory,
+ * which users of a setgid install cannot read: an old file left there is
+ * named with the command that moves it, not silently ignored.
+ */
+static int
+old_sysfile(void)
+{
+	static const char old[] = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
+	struct stat st;
+
+	if (stat(BWK_SYSOPT_FILE, &st) == 0 || stat(old, &st) == -1)
+		return 0;
+	bwk_msg("BWK0834E", "%s is no longer read: the system options file "
+	    "is %s, outside the key-database directory, so that every user "
+	    "who runs sessions can read it; move it: mv %s %s", old,
+	    BWK_SYSOPT_FILE, old, BWK_SYSOPT_FILE);
+	return -1;
+}
+
+/*
  * `bulwark check` reads the options as the seed client does: a system
  * options file with SERVERNAME stanzas (--sysfile, default
- * SYSTEM_DIR/bulwark.sys), an optional user file (-optfile=), and
- * -option=value on the command line. Bulwark's own flags are --long.
+ * SYSCONFDIR/bulwark.sys when it exists), an optional user file
+ * (-optfile=), and -option=value on the command line. Bulwark's own
+ * options are --long; each may take one dash or two, and its value after
+ * '=' or as the next argument. The rest go to the options parser with
+ * their values.
  */
+static int
+check_own(int argc, char **argv, int *i, const char *name,
+    const char *value, struct check_args *c)
+{
+	const char **dst;
+
+	if (strcasecmp(name, "insecure-weak-sandbox") == 0) {
+		if (value != NULL)
+			return cmd_usage("check", "this option takes no value",
+			    argv[*i]);
+		c->insecure_sandbox = 1;
+		return 0;
+	}
+	if (strcasecmp(name, "policy") == 0)
+		dst = &c->policy_file;
+	else if (strcasecmp(name, "sysfile") == 0)
+		dst = &c->sysfile;
+	else
+		return 1;		/* an option of the options files */
+	if (*dst != NULL)
+		return cmd_usage("check", "option given twice", argv[*i]);
+	if (value == NULL && *i + 1 < argc)
+		value = argv[++*i];
+	if (value == NULL || *value == '\0')
+		return cmd_usage("check", "option needs a value", argv[*i]);
+	*dst = value;
+	return 0;
+}
+
 static int
 parse_check(int argc, char **argv, struct check_args *c)
 {
-	char *dsm[64];
-	const char *optfile = NULL;
-	int i, ndsm = 0;
+	char *dsm[64], name[64];
+	const char *value;
+	int i, ndsm = 0, r;
 	size_t k;
 
 	memset(c, 0, sizeof(*c));
 	for (i = 2; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "--insecure-weak-sandbox") == 0)
-			c->insecure_sandbox = 1;
-		else if (strcmp(a, "--policy") == 0 || strcmp(a, "--sysfile") == 0) {
-			if (i + 1 >= argc || argv[i + 1][0] == '\0')
-				return usage("option needs a value", a);
-			*(a[2] == 'p' ? &c->policy_file : &c->sysfile) = argv[++i];
-		} else if (strncasecmp(a, "-optfile=", 9) == 0)
-			optfile = a + 9;
-		else if (a[0] == '-' && a[1] != '-' && ndsm < 63)
-			dsm[ndsm++] = argv[i];
-		else
-			return usage("unknown argument", a);
+		if (arg_split(argv[i], name, sizeof(name), &value) == -1)
+			return cmd_usage("check", "unexpected argument (options "
+			    "start with -)", argv[i]);
+		if ((r = check_own(argc, argv, &i, name, value, c)) == 0)
+			continue;
+		if (r != 1)
+			return r;
+		if (ndsm + 2 >= 64)
+			return cmd_usage("check", "too many options", argv[i]);
+		dsm[ndsm++] = argv[i];
+		/* the options parser takes the value the same way */
+		if (value == NULL && i + 1 < argc)
+			dsm[ndsm++] = argv[++i];
 	}
 	dsm[ndsm] = NULL;
-	if (c->sysfile == NULL && access(BWK_KDB_SYSTEM_DIR "/bulwark.sys", F_OK) == 0)
-		c->sysfile = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
-	if (options_load(c->sysfile, optfile, ndsm, dsm, &c->opt) == -1)
+	if (c->sysfile == NULL && old_sysfile() == -1)
 		return EXIT_USAGE;
+	if (options_load(c->sysfile != NULL ? c->sysfile : BWK_SYSOPT_FILE,
+	    c->sysfile == NULL, NULL, ndsm, dsm, &c->opt) == -1)
+		return EXIT_USAGE;
+	note_setgid_db(&c->opt);
 	for (k = 0; k < c->opt.nnotes; k++)
 		bwk_info("BWK0850I", "%s", c->opt.notes[k]);
 	return 0;
@@ -259,17 +414,71 @@ static int
 cmd_policy(int argc, char **argv)
 {
 	struct tls_policy p;
+	const char *file = NULL, *value;
+	char name[64];
+	int i;
 
-	if (argc == 4 && strcmp(argv[2], "--policy") == 0) {
-		if (policy_load(argv[3], &p) == -1)
-			return EXIT_USAGE;
-	} else if (argc != 2)
-		return usage("policy takes only --policy FILE", NULL);
-	else if (policy_load(NULL, &p) == -1)
+	for (i = 2; i < argc; i++) {
+		if (arg_split(argv[i], name, sizeof(name), &value) == -1 ||
+		    strcasecmp(name, "policy") != 0 || file != NULL)
+			return cmd_usage("policy", "policy takes only --policy "
+			    "FILE", argv[i]);
+		if (value == NULL && i + 1 < argc)
+			value = argv[++i];
+		if (value == NULL || *value == '\0')
+			return cmd_usage("policy", "option needs a value",
+			    argv[i]);
+		file = value;
+	}
+	if (policy_load(file, &p) == -1)
 		return EXIT_USAGE;
 	policy_print(&p, stdout);
 	print_psl(stdout);
 	return EXIT_OK;
+}
+
+/* bulwark verify's own options, for its parser's one form. */
+static const struct arg_def verify_defs[] = {
+	{ "ca", "--ca", 1 }, { "chain", "--chain", 1 }, { "cert", "--cert", 1 },
+	{ "host", "--host", 1 }, { "ip", "--ip", 1 }, { "time", "--time", 1 },
+	{ "purpose", "--purpose", 1 }, { "crl", "--crl", 1 },
+	{ "max-depth", "--max-depth", 1 },
+	{ "cert-policy", "--cert-policy", 1 },
+	{ "require-explicit-policy", "--require-explicit-policy", 0 },
+	{ "inhibit-policy-mapping", "--inhibit-policy-mapping", 0 },
+	{ "inhibit-any-policy", "--inhibit-any-policy", 0 },
+	{ "help", "--help", 0 }, { "h", "--help", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static int
+run_verify(int argc, char **argv)
+{
+	char *v[2 * 64 + 2];
+	int i, n;
+
+	for (i = 2; i < argc; i++)
+		if (arg_is_version(argv[i])) {
+			printf("bulwark %s\n", BULWARK_VERSION);
+			return EXIT_OK;
+		}
+	if ((n = arg_canonical(argc, argv, 2, verify_defs, v,
+	    sizeof(v) / sizeof(v[0]))) == -1)
+		return cmd_usage("verify", "too many arguments", NULL);
+	if (bwk_selftest_startup(bwk_prog) != 0)
+		return EXIT_SELFTEST;
+	return cmd_verify(n, v);
+}
+
+static int
+run_sandbox_check(int argc, char **argv)
+{
+	if (argc > 2)
+		return cmd_usage("sandbox-check", "sandbox-check takes no "
+		    "arguments", argv[2]);
+	if (bwk_selftest_startup(bwk_prog) != 0)
+		return EXIT_SELFTEST;
+	return sb_report(stdout) == 0 ? EXIT_OK : EXIT_SETUP;
 }
 
 /* 0-2 must be open, or a socket or file could take their place. */
@@ -287,33 +496,32 @@ sane_fds(void)
 int
 main(int argc, char **argv)
 {
+	int rc;
+
 	sane_fds();
 	bwk_prog = "bulwark";
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not a kill */
 	if (argc < 2)
 		return usage("no command given", NULL);
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0) {
+	if (arg_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
-	if (strcmp(argv[1], "--version") == 0) {
+	if (arg_is_version(argv[1])) {
 		printf("bulwark %s\n", BULWARK_VERSION);
 		return EXIT_OK;
 	}
 	/* options first (a usage error needs no crypto), then the self-tests */
 	if (strcmp(argv[1], "check") == 0)
-		return cmd_check(argc, argv);
+		return help_or_version(argc, argv, check_usage, &rc) ? rc :
+		    cmd_check(argc, argv);
 	if (strcmp(argv[1], "policy") == 0)
-		return cmd_policy(argc, argv);
-	if (strcmp(argv[1], "verify") == 0) {
-		if (bwk_selftest_startup(bwk_prog) != 0)
-			return EXIT_SELFTEST;
-		return cmd_verify(argc - 1, argv + 1);
-	}
-	if (strcmp(argv[1], "sandbox-check") == 0) {
-		if (bwk_selftest_startup(bwk_prog) != 0)
-			return EXIT_SELFTEST;
-		return sb_report(stdout) == 0 ? EXIT_OK : EXIT_SETUP;
-	}
+		return help_or_version(argc, argv, policy_usage, &rc) ? rc :
+		    cmd_policy(argc, argv);
+	if (strcmp(argv[1], "verify") == 0)
+		return run_verify(argc, argv);
+	if (strcmp(argv[1], "sandbox-check") == 0)
+		return help_or_version(argc, argv, sandbox_usage, &rc) ? rc :
+		    run_sandbox_check(argc, argv);
 	return usage("unknown command", argv[1]);
 }

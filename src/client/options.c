@@ -1,6 +1,7 @@
 /*
  * The client's options files in the dsm.opt/dsm.sys format, and the
- * -option=value command line. See options.h for the rules.
+ * -option=value command line. See options.h for the rules; the options
+ * themselves are in options_table.c, their values in options_value.c.
  *
  * The files are untrusted bytes as far as this parser goes (it is fuzzed):
  * every line is checked for length and control characters before it is
@@ -14,117 +15,20 @@
  * parsed into a scratch set of values and kept only when it is the one
  * chosen; the other stanzas are still checked completely.
  */
-#include <sys/stat.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "../lib/names.h"
 #include "../lib/msg.h"
 #include "../lib/util.h"
-#include "options.h"
+#include "options_int.h"
 
-enum opt_id {
-	O_SERVERNAME,
-	O_DEFAULTSERVER,
-	O_COMMMETHOD,
-	O_TCPSERVERADDRESS,
-	O_TCPPORT,
-	O_TCPADMINPORT,
-	O_SSL,
-	O_SSLFIPSMODE,
-	O_SSLACCEPTCERTFROMSERV,
-	O_SSLDISABLELEGACYTLS,
-	O_SSLREQUIRED,
-	O_NODENAME,
-	O_PASSWORDACCESS,
-	O_PASSWORDDIR,
-	O_COMMTIMEOUT,
-	O_BWKSERVERFINGERPRINT,
-	O_BWKSYSTEMCA,
-	O_BWKSANDBOXUSER,
-	O_BWKHANDSHAKETIMEOUT,
-	O_COUNT
-};
-
-enum opt_type {
-	T_SERVER,	/* a server (stanza) name */
-	T_ADDRESS,
-	T_PORT,
-	T_YESNO,
-	T_SSLREQ,
-	T_COMM,
-	T_NODE,
-	T_PWACCESS,
-	T_DIR,
-	T_FPR,
-	T_USER,
-	T_SECONDS,
-};
-
-#define F_STANZA	0x01	/* connection option: a stanza of the system file */
-#define F_CLI		0x02	/* may be given on the command line */
-#define F_TLS		0x04	/* SSL...: options file only, as IBM's */
-#define F_KEYWORD	0x08	/* keyword or number: must not be quoted */
-
-/*
- * min is the minimum abbreviation: the upper-case letters of IBM's
- * spelling (TCPServeraddress, SErvername, SSLDISABLELEGACYtls, ...). The
- * BWK options are Bulwark's own and are written in full (min = length).
- */
-static const struct optdef {
-	const char	*name;
-	size_t		 min;
-	enum opt_type	 type;
-	unsigned	 flags;
-} optdefs[O_COUNT] = {
-	[O_SERVERNAME] =	{ "SERVERNAME", 2, T_SERVER, F_CLI },
-	[O_DEFAULTSERVER] =	{ "DEFAULTSERVER", 8, T_SERVER, 0 },
-	[O_COMMMETHOD] =	{ "COMMMETHOD", 5, T_COMM,
-				    F_STANZA | F_KEYWORD },
-	[O_TCPSERVERADDRESS] =	{ "TCPSERVERADDRESS", 4, T_ADDRESS,
-				    F_STANZA | F_CLI },
-	[O_TCPPORT] =		{ "TCPPORT", 4, T_PORT,
-				    F_STANZA | F_CLI | F_KEYWORD },
-	[O_TCPADMINPORT] =	{ "TCPADMINPORT", 9, T_PORT,
-				    F_STANZA | F_KEYWORD },
-	[O_SSL] =		{ "SSL", 3, T_YESNO,
-				    F_STANZA | F_TLS | F_KEYWORD },
-	[O_SSLFIPSMODE] =	{ "SSLFIPSMODE", 11, T_YESNO,
-				    F_STANZA | F_TLS | F_KEYWORD },
-	[O_SSLACCEPTCERTFROMSERV] = { "SSLACCEPTCERTFROMSERV", 21, T_YESNO,
-				    F_STANZA | F_TLS | F_KEYWORD },
-	[O_SSLDISABLELEGACYTLS] = { "SSLDISABLELEGACYTLS", 16, T_YESNO,
-				    F_STANZA | F_TLS | F_KEYWORD },
-	[O_SSLREQUIRED] =	{ "SSLREQUIRED", 6, T_SSLREQ,
-				    F_STANZA | F_TLS | F_KEYWORD },
-	[O_NODENAME] =		{ "NODENAME", 3, T_NODE, F_STANZA | F_CLI },
-	[O_PASSWORDACCESS] =	{ "PASSWORDACCESS", 9, T_PWACCESS,
-				    F_STANZA | F_KEYWORD },
-	[O_PASSWORDDIR] =	{ "PASSWORDDIR", 11, T_DIR,
-				    F_STANZA | F_CLI },
-	[O_COMMTIMEOUT] =	{ "COMMTIMEOUT", 5, T_SECONDS,
-				    F_STANZA | F_CLI | F_KEYWORD },
-	/* Bulwark extensions. */
-	[O_BWKSERVERFINGERPRINT] = { "BWKSERVERFINGERPRINT", 20, T_FPR,
-				    F_STANZA | F_CLI },
-	[O_BWKSYSTEMCA] =	{ "BWKSYSTEMCA", 11, T_YESNO,
-				    F_STANZA | F_CLI | F_KEYWORD },
-	[O_BWKSANDBOXUSER] =	{ "BWKSANDBOXUSER", 14, T_USER,
-				    F_STANZA | F_CLI },
-	[O_BWKHANDSHAKETIMEOUT] = { "BWKHANDSHAKETIMEOUT", 19, T_SECONDS,
-				    F_STANZA | F_CLI | F_KEYWORD },
-};
+#define MAX_WORDS	64	/* values on one line */
 
 /* Values given in one place (a stanza, the user file, the command line). */
 struct settings {
-	uint32_t		 set;		/* 1 << opt_id */
+	unsigned char		 set[O_COUNT];
 	int			 line[O_COUNT];	/* line, or argument number */
 	struct bwk_options	 v;
 };
@@ -136,7 +40,9 @@ struct settings {
 #define ECHO_LEN	96
 
 struct ctx {
-	struct settings	 cli, user, scratch, chosen;
+	struct settings	 cli, user, stanzas[2];
+	/* the stanza being read, and the one kept: swapped, never copied */
+	struct settings	*scratch, *chosen;
 	struct bwk_options name;		/* a SERVERNAME being checked */
 	char		 optfile[4096];
 	int		 has_optfile;
@@ -168,38 +74,16 @@ fail(const char *id, const char *fmt, ...)
 	return -1;
 }
 
-static void
-add_note(struct bwk_options *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-add_note(struct bwk_options *o, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (o->nnotes >= OPT_MAX_NOTES)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(o->notes[o->nnotes++], sizeof(o->notes[0]), fmt, ap);
-	va_end(ap);
-}
-
 static int
 upper(int c)
 {
 	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
 }
 
-/* ASCII case-insensitive, whatever the locale. */
 static int
-eq_nocase(const char *a, const char *b)
+lower(int c)
 {
-	while (*a != '\0' && upper((unsigned char)*a) ==
-	    upper((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
 static int
@@ -221,13 +105,6 @@ blank(int c)
 	return c == ' ' || c == '\t';
 }
 
-static int
-is_alnum(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
 /* A bounded, terminal-safe copy of untrusted text for messages. */
 static void
 echo(const char *s, size_t n, char out[ECHO_LEN])
@@ -242,11 +119,114 @@ echo(const char *s, size_t n, char out[ECHO_LEN])
 }
 
 /*
+ * The edit distance between a (n bytes, any case) and the first m bytes
+ * of the option name b, counting a swap of neighbours as one edit; any
+ * distance above lim is lim + 1, found as soon as a whole row of the
+ * table exceeds it (a mistyped name is compared with every option).
+ */
+static size_t
+distance(const char *a, size_t n, const char *b, size_t m, size_t lim)
+{
+	size_t d[3][40], i, j, cost, best, rowmin;
+
+	if (n >= 40 || m >= 40 || (n > m ? n - m : m - n) > lim)
+		return lim + 1;
+	for (j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (i = 1; i <= n; i++) {
+		size_t *cur = d[i % 3], *prev = d[(i - 1) % 3],
+		    *prev2 = d[(i + 1) % 3];
+
+		rowmin = cur[0] = i;
+		for (j = 1; j <= m; j++) {
+			cost = upper((unsigned char)a[i - 1]) != b[j - 1];
+			best = prev[j - 1] + cost;
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && upper((unsigned char)a[i - 1]) ==
+			    b[j - 2] && upper((unsigned char)a[i - 2]) ==
+			    b[j - 1] && prev2[j - 2] + 1 < best)
+				best = prev2[j - 2] + 1;
+			cur[j] = best;
+			if (best < rowmin)
+				rowmin = best;
+		}
+		if (rowmin > lim)
+			return lim + 1;
+	}
+	return d[n % 3][m] > lim ? lim + 1 : d[n % 3][m];
+}
+
+/* The option names nearest to a name that is none, for the message. */
+static void
+suggest(const char *name, size_t n, int cli, char *out, size_t outlen)
+{
+	size_t best[3] = { 99, 99, 99 }, d, len, o = 0;
+	size_t lim = n <= 4 ? 1 : n <= 12 ? 2 : 3;
+	int who[3] = { -1, -1, -1 }, i, j, k, count = 0;
+	char shown[64];
+
+	out[0] = '\0';
+	for (i = 0; i < O_COUNT; i++) {
+		const char *full = opt_defs[i].name;
+
+		if (cli && !(opt_defs[i].flags & F_CLI))
+			continue;
+		len = strlen(full);
+		d = distance(name, n, full, len, lim);
+		/* a mistyped abbreviation: against as much of the name */
+		if (d > lim && n >= opt_defs[i].min && n < len)
+			d = distance(name, n, full, n, lim);
+		if (d > lim)
+			continue;
+		for (k = 0; k < 3 && best[k] <= d; k++)
+			;
+		if (k == 3)
+			continue;
+		for (j = 2; j > k; j--) {
+			best[j] = best[j - 1];
+			who[j] = who[j - 1];
+		}
+		best[k] = d;
+		who[k] = i;
+	}
+	while (count < 3 && who[count] >= 0)
+		count++;
+	for (k = 0; k < count && o < outlen; k++) {
+		opt_display_name(who[k], shown, sizeof(shown));
+		for (i = 0; cli && shown[i] != '\0'; i++)
+			shown[i] = (char)lower((unsigned char)shown[i]);
+		o += (size_t)snprintf(out + o, outlen - o, "%s%s%s%s",
+		    k == 0 ? " (did you mean " : k == count - 1 ? " or " : ", ",
+		    cli ? "-" : "", shown, k == count - 1 ? "?)" : "");
+	}
+}
+
+static int
+unknown(const char *where, const char *e, const char *name, size_t n,
+    int cli)
+{
+	char near[200];
+
+	suggest(name, n, cli, near, sizeof(near));
+	if (cli)
+		return fail("BWK0804E", "%s: unknown option '%s'%s; see "
+		    "bulwark check --help for the options the command line "
+		    "takes", where, e, near);
+	return fail("BWK0804E", "%s: unknown option '%s'%s; check the "
+	    "spelling (docs/options.md lists every option of the old client "
+	    "that Bulwark knows), or turn the line into a comment with '*'",
+	    where, e, near);
+}
+
+/*
  * Finds the option that name[0..n) abbreviates. On error prints the
  * message (unknown, ambiguous, too short) at where and returns -1.
  */
 static int
-lookup(const char *where, const char *name, size_t n)
+lookup(const char *where, const char *name, size_t n, int cli)
 {
 	int i, hit = -1, nhit = 0, shorter[2] = { -1, -1 }, nshort = 0;
 	char e[ECHO_LEN];
@@ -256,9 +236,9 @@ lookup(const char *where, const char *name, size_t n)
 		return fail("BWK0804E", "%s: an option name is missing; "
 		    "write the option name, then its value", where);
 	for (i = 0; i < O_COUNT; i++) {
-		if (!prefix_nocase(name, n, optdefs[i].name))
+		if (!prefix_nocase(name, n, opt_defs[i].name))
 			continue;
-		if (n >= optdefs[i].min) {
+		if (n >= opt_defs[i].min) {
 			if (nhit++ == 0)
 				hit = i;
 		} else if (nshort < 2)
@@ -266,361 +246,29 @@ lookup(const char *where, const char *name, size_t n)
 		else
 			nshort++;
 	}
-	if (nhit == 1)
+	/* The table's abbreviations are unique (a test checks it). */
+	if (nhit >= 1)
 		return hit;
-	/* The table's minimum abbreviations are unique: nhit is 0 here. */
-	if (nhit > 1) {
-		shorter[0] = hit;
-		for (i = hit + 1; i < O_COUNT; i++)
-			if (prefix_nocase(name, n, optdefs[i].name) &&
-			    n >= optdefs[i].min)
-				break;
-		shorter[1] = i;
-		nshort = nhit;
-	}
 	if (nshort >= 2)
 		return fail("BWK0805E", "%s: '%s' is ambiguous: it could be %s "
 		    "or %s%s; write at least %.*s or %.*s", where, e,
-		    optdefs[shorter[0]].name, optdefs[shorter[1]].name,
+		    opt_defs[shorter[0]].name, opt_defs[shorter[1]].name,
 		    nshort > 2 ? " (or others)" : "",
-		    (int)optdefs[shorter[0]].min, optdefs[shorter[0]].name,
-		    (int)optdefs[shorter[1]].min, optdefs[shorter[1]].name);
+		    (int)opt_defs[shorter[0]].min, opt_defs[shorter[0]].name,
+		    (int)opt_defs[shorter[1]].min, opt_defs[shorter[1]].name);
 	if (nshort == 1)
 		return fail("BWK0806E", "%s: '%s' is too short an abbreviation "
 		    "of %s; write at least %.*s", where, e,
-		    optdefs[shorter[0]].name, (int)optdefs[shorter[0]].min,
-		    optdefs[shorter[0]].name);
-	return fail("BWK0804E", "%s: unknown option '%s'; check the spelling, "
-	    "or comment the line out with '*' (Bulwark reads only its "
-	    "connection and TLS options)", where, e);
-}
-
-/*
- * A stanza name is the server's label in the key database, so it follows
- * bulwark-cert's rule for -server: no '/', '@' or '+' (those mark bundle
- * members and secret entries).
- */
-static int
-server_ok(const char *s)
-{
-	return strlen(s) <= 64 && kdb_name_ok(s);
-}
-
-/* IPv4 dotted quad, IPv6 literal, or a DNS name of letter-digit-hyphen labels. */
-static int
-address_ok(const char *s, int *v6)
-{
-	struct in6_addr a6;
-	struct in_addr a4;
-	size_t n = strlen(s), i, lab = 0;
-	int digits_only = 1;
-
-	*v6 = 0;
-	if (n == 0 || n > 64)
-		return 0;
-	if (inet_pton(AF_INET6, s, &a6) == 1) {
-		*v6 = 1;
-		return 1;
-	}
-	if (inet_pton(AF_INET, s, &a4) == 1)
-		return 1;
-	/*
-	 * Forms the resolver would read as a number (127.1, 0x7f000001,
-	 * 017.0.0.1) are refused: only a dotted quad is an IPv4 address.
-	 */
-	if (inet_aton(s, &a4) != 0)
-		return 0;
-	if (s[0] == '.' || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '.') {
-			if (lab == 0 || s[i - 1] == '-')
-				return 0;
-			if (i + 1 == n)		/* a single trailing dot */
-				break;
-			lab = 0;
-			digits_only = 1;
-			continue;
-		}
-		if (!is_alnum((unsigned char)c) && c != '-')
-			return 0;
-		if (lab == 0 && c == '-')
-			return 0;
-		if (c < '0' || c > '9')
-			digits_only = 0;
-		if (++lab > 63)
-			return 0;
-	}
-	if (s[n - 1] == '-')
-		return 0;
-	/* A numeric last label is a mistyped IPv4 address, not a name. */
-	return !digits_only;
+		    opt_defs[shorter[0]].name, (int)opt_defs[shorter[0]].min,
+		    opt_defs[shorter[0]].name);
+	return unknown(where, e, name, n, cli);
 }
 
 static int
-node_ok(const char *s)
+refused(int id, const char *where)
 {
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 64 || s[0] == '-')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)s[i]) &&
-		    strchr("_.-+&", s[i]) == NULL)
-			return 0;
-	return 1;
-}
-
-static int
-user_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > 32 || s[0] == '-' || (s[0] >= '0' && s[0] <= '9'))
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)s[i]) && strchr("._-", s[i]) == NULL)
-			return 0;
-	return 1;
-}
-
-static int
-dir_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n >= sizeof(((struct bwk_options *)0)->passworddir) ||
-	    s[0] != '/')
-		return 0;
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return 0;
-	return 1;
-}
-
-/*
- * Checks value for option id and stores it in o. Prints BWK0811E at where
- * and returns -1 when the value is not valid.
- */
-static int
-set_value(struct bwk_options *o, int id, const char *value, const char *where)
-{
-	const struct optdef *d = &optdefs[id];
-	const char *expect = NULL;
-	char e[ECHO_LEN];
-	long l;
-	int v6;
-
-	switch (d->type) {
-	case T_SERVER:
-		if (!server_ok(value)) {
-			expect = "give a name of 1 to 64 letters, digits and "
-			    ". _ : @ / + - that does not start with -";
-			break;
-		}
-		strcpy(o->servername, value);
-		break;
-	case T_ADDRESS:
-		if (!address_ok(value, &v6)) {
-			expect = "give a DNS name, an IPv4 address a.b.c.d or "
-			    "an IPv6 address without brackets, 1 to 64 "
-			    "characters";
-			break;
-		}
-		strcpy(o->address, value);
-		break;
-	case T_PORT:
-		/* the seed stops at 32767; any TCP port is a port */
-		if (bwk_parse_long(value, 1, 65535, &l) != 0) {
-			expect = "give a port number from 1 to 65535";
-			break;
-		}
-		if (id == O_TCPPORT) {
-			snprintf(o->port, sizeof(o->port), "%ld", l);
-			o->portnum = (int)l;
-		} else {
-			snprintf(o->adminport, sizeof(o->adminport), "%ld", l);
-			o->adminportnum = (int)l;
-		}
-		break;
-	case T_YESNO: {
-		int yes = eq_nocase(value, "YES");
-
-		if (!yes && !eq_nocase(value, "NO")) {
-			expect = "give YES or NO";
-			break;
-		}
-		switch (id) {
-		case O_SSL:			o->ssl = yes; break;
-		case O_SSLFIPSMODE:		o->fipsmode = yes; break;
-		case O_SSLACCEPTCERTFROMSERV:	o->acceptcert = yes; break;
-		case O_SSLDISABLELEGACYTLS:	o->disablelegacy = yes; break;
-		case O_BWKSYSTEMCA:		o->systemca = yes; break;
-		}
-		break;
-	}
-	case T_SSLREQ:
-		if (eq_nocase(value, "DEFAULT"))
-			o->sslrequired = OPT_SSLREQ_DEFAULT;
-		else if (eq_nocase(value, "YES"))
-			o->sslrequired = OPT_SSLREQ_YES;
-		else if (eq_nocase(value, "NO"))
-			o->sslrequired = OPT_SSLREQ_NO;
-		else if (eq_nocase(value, "SERVERONLY"))
-			o->sslrequired = OPT_SSLREQ_SERVERONLY;
-		else
-			expect = "give DEFAULT, YES, NO or SERVERONLY";
-		break;
-	case T_COMM:
-		if (eq_nocase(value, "TCPIP"))
-			o->commmethod = OPT_COMM_TCPIP;
-		else if (eq_nocase(value, "V6TCPIP"))
-			o->commmethod = OPT_COMM_V6TCPIP;
-		else
-			expect = "give TCPIP or V6TCPIP (Bulwark speaks TCP only)";
-		break;
-	case T_NODE:
-		if (!node_ok(value)) {
-			expect = "give a node name of 1 to 64 letters, digits "
-			    "and _ . - + &";
-			break;
-		}
-		strcpy(o->nodename, value);
-		break;
-	case T_PWACCESS:
-		if (eq_nocase(value, "PROMPT"))
-			o->passwordaccess = OPT_PASSWORD_PROMPT;
-		else if (eq_nocase(value, "GENERATE"))
-			o->passwordaccess = OPT_PASSWORD_GENERATE;
-		else
-			expect = "give PROMPT or GENERATE";
-		break;
-	case T_DIR:
-		if (!dir_ok(value)) {
-			expect = "give the absolute path of the key-database "
-			    "directory";
-			break;
-		}
-		strcpy(o->passworddir, value);
-		break;
-	case T_FPR:
-		if (bwk_fpr_parse(value, o->fingerprint) != 0) {
-			expect = "give the server certificate's SHA-256 "
-			    "fingerprint: 64 hex digits, with or without ':' "
-			    "between the bytes";
-			break;
-		}
-		o->has_fingerprint = 1;
-		break;
-	case T_USER:
-		if (!user_ok(value)) {
-			expect = "give a user name of 1 to 32 letters, digits "
-			    "and . _ - that starts with a letter or _";
-			break;
-		}
-		strcpy(o->sandbox_user, value);
-		break;
-	case T_SECONDS:
-		/* COMMTIMEOUT as the seed's (1-65535); a handshake limit
-		 * longer than 10 minutes would hide a dead server */
-		if (bwk_parse_long(value, 1, id == O_COMMTIMEOUT ? 65535 : 600,
-		    &l) != 0) {
-			expect = id == O_COMMTIMEOUT ? "give a number of seconds "
-			    "from 1 to 65535" : "give a number of seconds from 1 "
-			    "to 600";
-			break;
-		}
-		if (id == O_COMMTIMEOUT)
-			o->commtimeout = (int)l;
-		else
-			o->handshaketimeout = (int)l;
-		break;
-	}
-	if (expect == NULL)
-		return 0;
-	echo(value, strlen(value), e);
-	return fail("BWK0811E", "%s: '%s' is not a valid value of %s; %s",
-	    where, e, d->name, expect);
-}
-
-/* Copies the value of option id from src to dst. */
-static void
-copy_value(struct bwk_options *dst, const struct bwk_options *src, int id)
-{
-	switch (id) {
-	case O_SERVERNAME:
-	case O_DEFAULTSERVER:
-		break;		/* the stanza's name is set by the caller */
-	case O_COMMMETHOD:
-		dst->commmethod = src->commmethod;
-		break;
-	case O_TCPSERVERADDRESS:
-		memcpy(dst->address, src->address, sizeof(dst->address));
-		break;
-	case O_TCPPORT:
-		memcpy(dst->port, src->port, sizeof(dst->port));
-		dst->portnum = src->portnum;
-		break;
-	case O_TCPADMINPORT:
-		memcpy(dst->adminport, src->adminport, sizeof(dst->adminport));
-		dst->adminportnum = src->adminportnum;
-		break;
-	case O_SSL:
-		dst->ssl = src->ssl;
-		break;
-	case O_SSLFIPSMODE:
-		dst->fipsmode = src->fipsmode;
-		break;
-	case O_SSLACCEPTCERTFROMSERV:
-		dst->acceptcert = src->acceptcert;
-		break;
-	case O_SSLDISABLELEGACYTLS:
-		dst->disablelegacy = src->disablelegacy;
-		break;
-	case O_SSLREQUIRED:
-		dst->sslrequired = src->sslrequired;
-		break;
-	case O_NODENAME:
-		memcpy(dst->nodename, src->nodename, sizeof(dst->nodename));
-		break;
-	case O_PASSWORDACCESS:
-		dst->passwordaccess = src->passwordaccess;
-		break;
-	case O_PASSWORDDIR:
-		memcpy(dst->passworddir, src->passworddir,
-		    sizeof(dst->passworddir));
-		break;
-	case O_BWKSERVERFINGERPRINT:
-		dst->has_fingerprint = src->has_fingerprint;
-		memcpy(dst->fingerprint, src->fingerprint,
-		    sizeof(dst->fingerprint));
-		break;
-	case O_BWKSYSTEMCA:
-		dst->systemca = src->systemca;
-		break;
-	case O_BWKSANDBOXUSER:
-		memcpy(dst->sandbox_user, src->sandbox_user,
-		    sizeof(dst->sandbox_user));
-		break;
-	case O_COMMTIMEOUT:
-		dst->commtimeout = src->commtimeout;
-		break;
-	case O_BWKHANDSHAKETIMEOUT:
-		dst->handshaketimeout = src->handshaketimeout;
-		break;
-	}
-}
-
-static void
-merge(struct bwk_options *dst, const struct settings *src)
-{
-	int i;
-
-	for (i = 0; i < O_COUNT; i++)
-		if (src->set & (1u << i))
-			copy_value(dst, &src->v, i);
+	return fail("BWK0829E", "%s: %s is refused: %s", where,
+	    opt_defs[id].name, opt_defs[id].doc);
 }
 
 static void
@@ -635,60 +283,109 @@ defaults(struct bwk_options *o)
 	strcpy(o->sandbox_user, "nobody");
 	o->commtimeout = 60;
 	o->handshaketimeout = 15;
+	o->txnbytelimit = 25600;
 }
 
-/* -option=value arguments into c->cli; -optfile=PATH into c->optfile. */
+static void
+merge(struct bwk_options *dst, const struct settings *src)
+{
+	int i;
+
+	for (i = 0; i < O_COUNT; i++)
+		if (src->set[i])
+			opt_copy_value(dst, &src->v, i);
+}
+
+/* -optfile=PATH or -optfile PATH: the user file for this run. */
+static int
+cli_optfile(struct ctx *c, const char *where, const char *value)
+{
+	char e[ECHO_LEN];
+
+	if (c->has_optfile)
+		return fail("BWK0812E", "%s: -optfile is given twice; give it "
+		    "once", where);
+	if (value[0] == '\0' || strlen(value) >= sizeof(c->optfile)) {
+		echo(value, strlen(value), e);
+		return fail("BWK0811E", "%s: '%s' is not a valid value of "
+		    "OPTFILE; give the path of a user options file", where, e);
+	}
+	strcpy(c->optfile, value);
+	c->has_optfile = 1;
+	return 0;
+}
+
+/* One option of the command line, name[0..n) and its value. */
+static int
+cli_option(struct ctx *c, const char *where, const char *name, size_t n,
+    const char *value, int argno)
+{
+	char *words[1];
+	int id;
+
+	if ((id = lookup(where, name, n, 1)) < 0)
+		return -1;
+	if (opt_defs[id].use == USE_REFUSED)
+		return refused(id, where);
+	if (opt_defs[id].flags & F_TLS)
+		return fail("BWK0822E", "%s: %s cannot be given on the command "
+		    "line; put it in the server's stanza of the system options "
+		    "file", where, opt_defs[id].name);
+	if (!(opt_defs[id].flags & F_CLI))
+		return fail("BWK0823E", "%s: %s cannot be given on the command "
+		    "line; put it in the %s", where, opt_defs[id].name,
+		    id == O_DEFAULTSERVER ? "system options file, before the "
+		    "first stanza" : "server's stanza of the system options "
+		    "file");
+	if (c->cli.set[id])
+		return fail("BWK0812E", "%s: %s is given twice on the command "
+		    "line; give it once", where, opt_defs[id].name);
+	words[0] = (char *)value;
+	if (opt_set_value(&c->cli.v, id, words, 1, where) != 0)
+		return -1;
+	c->cli.set[id] = 1;
+	c->cli.line[id] = argno;
+	return 0;
+}
+
+/*
+ * The option arguments into c->cli, -optfile into c->optfile: -name=value
+ * or -name value, with one dash or two.
+ */
 static int
 parse_cli(struct ctx *c, int argc, char *const argv[])
 {
-	char where[WHERE_LEN], e[ECHO_LEN];
-	const char *a, *eq;
-	int i, id;
+	char where[WHERE_LEN], e[ECHO_LEN], v[ECHO_LEN];
+	const char *a, *name, *eq, *value;
+	size_t n;
+	int i;
 
-	for (i = 0; i < argc; i++) {
-		if ((a = argv[i]) == NULL)
-			break;
+	for (i = 0; i < argc && argv[i] != NULL; i++) {
+		a = argv[i];
 		echo(a, strlen(a), e);
 		snprintf(where, sizeof(where), "command line, %s", e);
-		if (a[0] != '-' || a[1] == '-' ||
-		    (eq = strchr(a, '=')) == NULL || eq == a + 1)
-			return fail("BWK0824E", "%s: options on the command "
-			    "line are written -option=value, with no blanks "
-			    "around '='", where);
-		if ((size_t)(eq - a - 1) == 7 &&
-		    prefix_nocase(a + 1, 7, "OPTFILE")) {
-			if (c->has_optfile)
-				return fail("BWK0812E", "%s: -optfile is given "
-				    "twice; give it once", where);
-			if (eq[1] == '\0' ||
-			    strlen(eq + 1) >= sizeof(c->optfile))
-				return fail("BWK0811E", "%s: '%s' is not a "
-				    "valid value of OPTFILE; give the path of "
-				    "a user options file", where, e);
-			strcpy(c->optfile, eq + 1);
-			c->has_optfile = 1;
-			continue;
-		}
-		if ((id = lookup(where, a + 1, (size_t)(eq - a - 1))) < 0)
+		name = a + (a[0] == '-' && a[1] == '-' ? 2 : 1);
+		if (a[0] != '-' || *name == '\0' || *name == '=' || *name == '-')
+			return fail("BWK0824E", "%s: not an option; options on "
+			    "the command line are written -option=value or "
+			    "-option value", where);
+		if ((eq = strchr(name, '=')) != NULL) {
+			n = (size_t)(eq - name);
+			value = eq + 1;
+		} else if (i + 1 < argc && argv[i + 1] != NULL) {
+			n = strlen(name);
+			value = argv[++i];
+			echo(value, strlen(value), v);
+			snprintf(where, sizeof(where), "command line, %s %s", e,
+			    v);
+		} else
+			return fail("BWK0824E", "%s: the option has no value; "
+			    "write -option=value or -option value", where);
+		if (n == 7 && prefix_nocase(name, 7, "OPTFILE")) {
+			if (cli_optfile(c, where, value) != 0)
+				return -1;
+		} else if (cli_option(c, where, name, n, value, i + 1) != 0)
 			return -1;
-		if (optdefs[id].flags & F_TLS)
-			return fail("BWK0822E", "%s: %s cannot be given on the "
-			    "command line; put it in the server's stanza of "
-			    "the system options file", where, optdefs[id].name);
-		if (!(optdefs[id].flags & F_CLI))
-			return fail("BWK0823E", "%s: %s cannot be given on the "
-			    "command line; put it in the %s", where,
-			    optdefs[id].name, id == O_DEFAULTSERVER ?
-			    "system options file, before the first stanza" :
-			    "server's stanza of the system options file");
-		if (c->cli.set & (1u << id))
-			return fail("BWK0812E", "%s: %s is given twice on the "
-			    "command line; give it once", where,
-			    optdefs[id].name);
-		if (set_value(&c->cli.v, id, eq + 1, where) != 0)
-			return -1;
-		c->cli.set |= 1u << id;
-		c->cli.line[id] = i + 1;
 	}
 	return 0;
 }
@@ -697,9 +394,9 @@ parse_cli(struct ctx *c, int argc, char *const argv[])
 static const char *
 wanted(const struct ctx *c)
 {
-	if (c->cli.set & (1u << O_SERVERNAME))
+	if (c->cli.set[O_SERVERNAME])
 		return c->cli.v.servername;
-	if (c->user.set & (1u << O_SERVERNAME))
+	if (c->user.set[O_SERVERNAME])
 		return c->user.v.servername;
 	if (c->defserver[0] != '\0')
 		return c->defserver;
@@ -715,77 +412,95 @@ end_stanza(struct ctx *c)
 
 	if (i < 0 || c->found)
 		return;
-	if (w == NULL ? i == 0 : eq_nocase(c->stanza[i], w)) {
+	if (w == NULL ? i == 0 : opt_eq_nocase(c->stanza[i], w)) {
+		struct settings *t = c->chosen;
+
 		c->chosen = c->scratch;
+		c->scratch = t;
 		c->found = 1;
 		c->found_idx = i;
 	}
 }
 
-/* One option line of a file: name and value found, at where. */
+/* One line's option with its values, into s (a stanza or the user file). */
 static int
-apply_line(struct ctx *c, int kind, int lineno, const char *where,
-    const char *name, size_t namelen, const char *value, int quoted)
+store(struct settings *s, int id, int lineno, const char *where,
+    const char *scope, char *const w[], size_t nw)
 {
-	struct settings *s;
-	int id, i;
-	char e[ECHO_LEN];
-
-	if (memchr(name, '=', namelen) != NULL) {
-		echo(name, namelen, e);
-		return fail("BWK0826E", "%s: '%s': in an options file the "
-		    "option and its value are separated by blanks, not '='",
-		    where, e);
-	}
-	if ((id = lookup(where, name, namelen)) < 0)
+	if (s->set[id] && !(opt_defs[id].flags & F_MULTI))
+		return fail("BWK0812E", "%s: %s is given twice %s (first at "
+		    "line %d); keep one", where, opt_defs[id].name, scope,
+		    s->line[id]);
+	if (opt_set_value(&s->v, id, w, nw, where) != 0)
 		return -1;
-	if (quoted && (optdefs[id].flags & F_KEYWORD))
-		return fail("BWK0809E", "%s: the value of %s must not be "
-		    "quoted; write %s %s", where, optdefs[id].name,
-		    optdefs[id].name, (echo(value, strlen(value), e), e));
-
-	if (kind == KIND_USER) {
-		if (id == O_DEFAULTSERVER)
-			return fail("BWK0815E", "%s: DEFAULTSERVER belongs in "
-			    "the system options file, before the first "
-			    "SERVERNAME stanza; move it there", where);
-		if (id != O_SERVERNAME)
-			return fail("BWK0814E", "%s: %s is a connection option "
-			    "and belongs in the server's stanza of the system "
-			    "options file%s%s; move it into the stanza", where,
-			    optdefs[id].name, c->have_sys ? " " : "",
-			    c->have_sys ? c->sysname : "");
-		s = &c->user;
-		if (s->set & (1u << id))
-			return fail("BWK0812E", "%s: SERVERNAME is given twice "
-			    "in this file (first at line %d); keep one", where,
-			    s->line[id]);
-		if (set_value(&s->v, id, value, where) != 0)
-			return -1;
-		s->set |= 1u << id;
+	if (!s->set[id])
 		s->line[id] = lineno;
-		return 0;
-	}
+	s->set[id] = 1;
+	return 0;
+}
 
-	if (id == O_SERVERNAME) {
-		if (set_value(&c->name, id, value, where) != 0)
-			return -1;
-		for (i = 0; i < c->nstanza; i++)
-			if (eq_nocase(c->stanza[i], value))
-				return fail("BWK0816E", "%s: stanza %s is "
-				    "already defined at line %d; server names "
-				    "must differ (case is ignored)", where,
-				    c->name.servername, c->stanza_line[i]);
-		if (c->nstanza == OPT_MAX_STANZAS)
-			return fail("BWK0817E", "%s: more than %d server "
-			    "stanzas; split the servers among several system "
-			    "options files", where, OPT_MAX_STANZAS);
-		end_stanza(c);
-		strcpy(c->stanza[c->nstanza], c->name.servername);
-		c->stanza_line[c->nstanza++] = lineno;
-		memset(&c->scratch, 0, sizeof(c->scratch));
-		return 0;
-	}
+static int
+user_line(struct ctx *c, int id, int lineno, const char *where,
+    char *const w[], size_t nw)
+{
+	if (id == O_DEFAULTSERVER)
+		return fail("BWK0815E", "%s: DEFAULTSERVER belongs in the system "
+		    "options file, before the first SERVERNAME stanza; move it "
+		    "there", where);
+	if (id != O_SERVERNAME && !(opt_defs[id].flags & F_USER))
+		return fail("BWK0814E", "%s: %s belongs in the server's stanza "
+		    "of the system options file%s%s, not in the user options "
+		    "file; move it into the stanza", where, opt_defs[id].name,
+		    c->have_sys ? " " : "", c->have_sys ? c->sysname : "");
+	return store(&c->user, id, lineno, where, "in this file", w, nw);
+}
+
+/*
+ * A fresh stanza. Only what is marked set is ever read (merge), and the
+ * lists are appended to, so the marks and the lists' lengths are what
+ * must start over: zeroing ~50 KB of values for each of up to 256
+ * stanzas would only slow the parser, and the fuzzer most.
+ */
+static void
+settings_reset(struct settings *s)
+{
+	memset(s->set, 0, sizeof(s->set));
+	s->v.domain.n = s->v.domain.used = 0;
+	s->v.rules.n = s->v.rules.used = 0;
+}
+
+static int
+begin_stanza(struct ctx *c, int lineno, const char *where, char *const w[])
+{
+	int i;
+
+	if (opt_set_value(&c->name, O_SERVERNAME, w, 1, where) != 0)
+		return -1;
+	for (i = 0; i < c->nstanza; i++)
+		if (opt_eq_nocase(c->stanza[i], w[0]))
+			return fail("BWK0816E", "%s: stanza %s is already "
+			    "defined at line %d; server names must differ "
+			    "(case is ignored)", where, c->name.servername,
+			    c->stanza_line[i]);
+	if (c->nstanza == OPT_MAX_STANZAS)
+		return fail("BWK0817E", "%s: more than %d server stanzas; split "
+		    "the servers among several system options files", where,
+		    OPT_MAX_STANZAS);
+	end_stanza(c);
+	strcpy(c->stanza[c->nstanza], c->name.servername);
+	c->stanza_line[c->nstanza++] = lineno;
+	settings_reset(c->scratch);
+	return 0;
+}
+
+static int
+system_line(struct ctx *c, int id, int lineno, const char *where,
+    char *const w[], size_t nw)
+{
+	char scope[100];
+
+	if (id == O_SERVERNAME)
+		return begin_stanza(c, lineno, where, w);
 	if (id == O_DEFAULTSERVER) {
 		if (c->nstanza > 0)
 			return fail("BWK0815E", "%s: DEFAULTSERVER must come "
@@ -795,7 +510,7 @@ apply_line(struct ctx *c, int kind, int lineno, const char *where,
 			return fail("BWK0812E", "%s: DEFAULTSERVER is given "
 			    "twice (first at line %d); keep one", where,
 			    c->defserver_line);
-		if (set_value(&c->name, id, value, where) != 0)
+		if (opt_set_value(&c->name, id, w, 1, where) != 0)
 			return -1;
 		strcpy(c->defserver, c->name.servername);
 		c->defserver_line = lineno;
@@ -803,27 +518,104 @@ apply_line(struct ctx *c, int kind, int lineno, const char *where,
 	}
 	if (c->nstanza == 0)
 		return fail("BWK0813E", "%s: %s is outside any server stanza; "
-		    "put it after a SERVERNAME line", where, optdefs[id].name);
-	s = &c->scratch;
-	if (s->set & (1u << id))
-		return fail("BWK0812E", "%s: %s is given twice in stanza %s "
-		    "(first at line %d); keep one", where, optdefs[id].name,
-		    c->stanza[c->nstanza - 1], s->line[id]);
-	if (set_value(&s->v, id, value, where) != 0)
+		    "put it after a SERVERNAME line", where, opt_defs[id].name);
+	snprintf(scope, sizeof(scope), "in stanza %s",
+	    c->stanza[c->nstanza - 1]);
+	return store(c->scratch, id, lineno, where, scope, w, nw);
+}
+
+/* One option line of a file: its name and its values, at where. */
+static int
+apply_line(struct ctx *c, int kind, int lineno, const char *where,
+    const char *name, size_t namelen, char *const w[], size_t nw,
+    int quoted)
+{
+	const struct optdef *d;
+	char e[ECHO_LEN];
+	int id;
+
+	if (memchr(name, '=', namelen) != NULL) {
+		echo(name, namelen, e);
+		return fail("BWK0826E", "%s: '%s': in an options file the "
+		    "option and its value are separated by blanks, not '='",
+		    where, e);
+	}
+	if ((id = lookup(where, name, namelen, 0)) < 0)
 		return -1;
-	s->set |= 1u << id;
-	s->line[id] = lineno;
-	return 0;
+	d = &opt_defs[id];
+	if (d->use == USE_REFUSED)
+		return refused(id, where);
+	if (d->type == T_NONE && nw > 0) {
+		echo(w[0], strlen(w[0]), e);
+		return fail("BWK0808E", "%s: %s takes no value; remove '%s'",
+		    where, d->name, e);
+	}
+	if (d->type != T_NONE && nw == 0)
+		return fail("BWK0807E", "%s: %s needs a value; write the option "
+		    "name, blanks, then the value", where, d->name);
+	if (nw > 1 && !(d->flags & F_WORDS)) {
+		echo(w[1], strlen(w[1]), e);
+		return fail("BWK0808E", "%s: unexpected text '%s' after the "
+		    "value; quote a value that contains blanks, and put "
+		    "comments on their own line starting with '*'", where, e);
+	}
+	if (quoted && (d->flags & F_KEYWORD)) {
+		echo(w[0], strlen(w[0]), e);
+		return fail("BWK0809E", "%s: the value of %s must not be "
+		    "quoted; write %s %s", where, d->name, d->name, e);
+	}
+	return kind == KIND_USER ? user_line(c, id, lineno, where, w, nw) :
+	    system_line(c, id, lineno, where, w, nw);
+}
+
+/*
+ * The next value of a line at *pp, quoted or not; NUL-terminated in
+ * place. 1 with *word set, 0 at the end of the line, -1 on error.
+ */
+static int
+next_word(char **pp, char **word, int *quoted, const char *where)
+{
+	char *p = *pp, q, e[ECHO_LEN];
+
+	while (blank(*p))
+		p++;
+	if (*p == '\0')
+		return 0;
+	if (*p == '"' || *p == '\'') {
+		q = *p++;
+		*word = p;
+		while (*p != '\0' && *p != q)
+			p++;
+		if (*p == '\0')
+			return fail("BWK0810E", "%s: the quote %c before the "
+			    "value is not closed; end the value with %c",
+			    where, q, q);
+		*p++ = '\0';
+		*quoted = 1;
+		if (*p != '\0' && !blank(*p)) {
+			echo(p, strlen(p), e);
+			return fail("BWK0808E", "%s: unexpected text '%s' after "
+			    "the closing quote; put blanks after the value, "
+			    "nothing else", where, e);
+		}
+	} else {
+		*word = p;
+		while (*p != '\0' && !blank(*p))
+			p++;
+	}
+	if (*p != '\0')
+		*p++ = '\0';
+	*pp = p;
+	return 1;
 }
 
 /* Splits one line (NUL-terminated, checked for control bytes). */
 static int
 parse_line(struct ctx *c, int kind, int lineno, const char *where, char *p)
 {
-	const char *name, *value;
-	size_t namelen;
-	int quoted = 0;
-	char q, e[ECHO_LEN];
+	char *name, *words[MAX_WORDS];
+	size_t namelen, nw = 0;
+	int quoted = 0, r;
 
 	while (blank(*p))
 		p++;
@@ -838,49 +630,16 @@ parse_line(struct ctx *c, int kind, int lineno, const char *where, char *p)
 	while (*p != '\0' && !blank(*p))
 		p++;
 	namelen = (size_t)(p - name);
-	while (blank(*p))
-		*p++ = '\0';
-	if (*p == '\0') {
-		if (memchr(name, '=', namelen) != NULL)
-			return apply_line(c, kind, lineno, where, name,
-			    namelen, "", 0);
-		echo(name, namelen, e);
-		return fail("BWK0807E", "%s: %s needs a value; write the "
-		    "option name, blanks, then the value", where, e);
-	}
-	if (*p == '"' || *p == '\'') {
-		q = *p++;
-		value = p;
-		while (*p != '\0' && *p != q)
-			p++;
-		if (*p == '\0')
-			return fail("BWK0810E", "%s: the quote %c before the "
-			    "value is not closed; end the value with %c",
-			    where, q, q);
-		*p++ = '\0';
-		quoted = 1;
-	} else {
-		value = p;
-		while (*p != '\0' && !blank(*p))
-			p++;
-	}
-	if (*p != '\0' && !blank(*p)) {
-		echo(p, strlen(p), e);
-		return fail("BWK0808E", "%s: unexpected text '%s' after the "
-		    "closing quote; put blanks after the value, nothing else",
-		    where, e);
-	}
 	if (*p != '\0')
 		*p++ = '\0';
-	while (blank(*p))
-		p++;
-	if (*p != '\0') {
-		echo(p, strlen(p), e);
-		return fail("BWK0808E", "%s: unexpected text '%s' after the "
-		    "value; quote a value that contains blanks, and put "
-		    "comments on their own line starting with '*'", where, e);
-	}
-	return apply_line(c, kind, lineno, where, name, namelen, value,
+	while ((r = next_word(&p, &words[nw], &quoted, where)) == 1)
+		if (++nw == MAX_WORDS)
+			return fail("BWK0808E", "%s: more than %d values on one "
+			    "line; split them over several lines", where,
+			    MAX_WORDS - 1);
+	if (r == -1)
+		return -1;
+	return apply_line(c, kind, lineno, where, name, namelen, words, nw,
 	    quoted);
 }
 
@@ -949,101 +708,155 @@ stanza_list(const struct ctx *c, char *out, size_t outlen)
 	}
 }
 
-static const char *const sslreq_names[] = {
-	[OPT_SSLREQ_DEFAULT] = "DEFAULT",
-	[OPT_SSLREQ_YES] = "YES",
-	[OPT_SSLREQ_NO] = "NO",
-	[OPT_SSLREQ_SERVERONLY] = "SERVERONLY",
-};
+/* Appends to a note, ending it with "..." when it is full. */
+static void
+note_add(char *note, size_t *o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* Picks the stanza, merges, checks the result, writes *out. */
-static int
-finish(struct ctx *c, struct bwk_options *out)
+static void
+note_add(char *note, size_t *o, const char *fmt, ...)
 {
-	struct bwk_options *r = &c->scratch.v;	/* the stanza parse is over */
-	const struct settings *st = &c->chosen;
-	const char *w = wanted(c), *sname = c->sysname;
-	char list[300], e[ECHO_LEN], where[WHERE_LEN];
-	int v6, id;
+	va_list ap;
+	int r;
 
-	if (c->have_sys && !c->found) {
-		if (c->nstanza == 0)
-			return fail("BWK0827E", "%s: there is no server stanza; "
-			    "begin one with a line SERVERNAME name", sname);
-		stanza_list(c, list, sizeof(list));
-		if (c->cli.set & (1u << O_SERVERNAME))
-			return fail("BWK0819E", "command line, -servername=%s: "
-			    "%s has no stanza of that name; its stanzas are: "
-			    "%s", w, sname, list);
-		if (c->user.set & (1u << O_SERVERNAME))
-			return fail("BWK0819E", "%s:%d: SERVERNAME %s: %s has "
-			    "no stanza of that name; its stanzas are: %s",
-			    c->username, c->user.line[O_SERVERNAME], w, sname,
-			    list);
-		return fail("BWK0819E", "%s:%d: DEFAULTSERVER %s: there is "
-		    "no stanza of that name; the stanzas are: %s", sname,
-		    c->defserver_line, w, list);
-	}
-	if (!c->have_sys && w == NULL)
-		return fail("BWK0821E", "no server is chosen: give "
-		    "-servername=NAME and -tcpserveraddress=HOST, or a system "
-		    "options file with a SERVERNAME stanza");
+	if (*o >= OPT_NOTE_LEN - 1)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(note + *o, OPT_NOTE_LEN - *o, fmt, ap);
+	va_end(ap);
+	if (r < 0 || (size_t)r >= OPT_NOTE_LEN - *o) {
+		strcpy(note + OPT_NOTE_LEN - 4, "...");
+		*o = OPT_NOTE_LEN - 1;
+	} else
+		*o += (size_t)r;
+}
 
-	defaults(r);
-	if (c->found) {
-		merge(r, st);
-		strcpy(r->servername, c->stanza[c->found_idx]);
-	} else {
-		strcpy(r->servername, w);
+/*
+ * One line for the options of a file that Bulwark accepts and does not
+ * follow: the options of each group, then what Bulwark does instead.
+ */
+static void
+note_file(struct bwk_options *r, const char *fname, const struct settings *s)
+{
+	char *note = r->notes[r->nnotes];
+	const char *val;
+	size_t o = 0;
+	int g, id, ng = 0, n, k, ids[O_COUNT];
+
+	note_add(note, &o, "%s: accepted and not followed:", fname);
+	for (g = G_NONE + 1; g < G_COUNT; g++) {
+		/* the group's options in the order of the file */
+		for (id = 0, n = 0; id < O_COUNT; id++) {
+			if (!s->set[id] || opt_note_group(&s->v, id) != g)
+				continue;
+			for (k = n++; k > 0 && s->line[ids[k - 1]] >
+			    s->line[id]; k--)
+				ids[k] = ids[k - 1];
+			ids[k] = id;
+		}
+		for (k = 0; k < n; k++) {
+			val = opt_note_value(&s->v, ids[k]);
+			note_add(note, &o, "%s %s%s%s (line %d)", k > 0 ? "," :
+			    ng > 0 ? ";" : "", opt_defs[ids[k]].name,
+			    val != NULL ? " " : "", val != NULL ? val : "",
+			    s->line[ids[k]]);
+		}
+		if (n > 0) {
+			note_add(note, &o, ": %s", opt_group_text[g]);
+			ng++;
+		}
 	}
-	merge(r, &c->cli);
-	if (!(st->set & (1u << O_TCPADMINPORT))) {
-		memcpy(r->adminport, r->port, sizeof(r->port));
-		r->adminportnum = r->portnum;
-	}
+	if (ng > 0 && r->nnotes < OPT_MAX_NOTES)
+		r->nnotes++;
+	else
+		note[0] = '\0';
+}
+
+static int
+no_stanza(const struct ctx *c, const char *w)
+{
+	char list[300];
+
+	if (c->nstanza == 0)
+		return fail("BWK0827E", "%s: there is no server stanza; begin "
+		    "one with a line SERVERNAME name", c->sysname);
+	stanza_list(c, list, sizeof(list));
+	if (c->cli.set[O_SERVERNAME])
+		return fail("BWK0819E", "command line, -servername=%s: %s has "
+		    "no stanza of that name; its stanzas are: %s", w,
+		    c->sysname, list);
+	if (c->user.set[O_SERVERNAME])
+		return fail("BWK0819E", "%s:%d: SERVERNAME %s: %s has no stanza "
+		    "of that name; its stanzas are: %s", c->username,
+		    c->user.line[O_SERVERNAME], w, c->sysname, list);
+	return fail("BWK0819E", "%s:%d: DEFAULTSERVER %s: there is no stanza "
+	    "of that name; the stanzas are: %s", c->sysname,
+	    c->defserver_line, w, list);
+}
+
+/* The result holds together: an address, and one COMMMETHOD allows. */
+static int
+check_result(const struct ctx *c, const struct bwk_options *r)
+{
+	char e[ECHO_LEN];
+	int v6;
 
 	if (r->address[0] == '\0') {
 		if (c->found)
 			return fail("BWK0820E", "%s:%d: stanza %s has no "
 			    "TCPSERVERADDRESS; add a line TCPSERVERADDRESS "
-			    "host to it, or give -tcpserveraddress=HOST", sname,
-			    c->stanza_line[c->found_idx], r->servername);
+			    "host to it, or give -tcpserveraddress=HOST",
+			    c->sysname, c->stanza_line[c->found_idx],
+			    r->servername);
 		return fail("BWK0820E", "server %s has no TCPSERVERADDRESS; "
 		    "give -tcpserveraddress=HOST, or a system options file "
 		    "with its stanza", r->servername);
 	}
-	if (r->commmethod == OPT_COMM_TCPIP && address_ok(r->address, &v6) &&
-	    v6) {
+	if (r->commmethod == OPT_COMM_TCPIP &&
+	    opt_address_ok(r->address, &v6) && v6) {
 		echo(r->address, strlen(r->address), e);
 		return fail("BWK0825E", "%s:%d: COMMMETHOD TCPIP is IPv4 only "
 		    "but the address of %s is the IPv6 address %s; write "
-		    "COMMMETHOD V6TCPIP", sname, st->line[O_COMMMETHOD],
-		    r->servername, e);
+		    "COMMMETHOD V6TCPIP", c->sysname,
+		    c->chosen->line[O_COMMMETHOD], r->servername, e);
 	}
+	return 0;
+}
 
-	/* What Bulwark does instead, for settings it does not follow. */
-	for (id = 0; id < O_COUNT; id++) {
-		if (!(st->set & (1u << id)))
-			continue;
-		snprintf(where, sizeof(where), "%s:%d", sname, st->line[id]);
-		if (id == O_SSL && !r->ssl)
-			add_note(r, "%s: SSL NO: Bulwark always uses TLS 1.2 "
-			    "and encrypts the whole session, object data "
-			    "included", where);
-		else if (id == O_SSLFIPSMODE && !r->fipsmode)
-			add_note(r, "%s: SSLFIPSMODE NO: Bulwark always applies "
-			    "its FIPS-oriented TLS policy (FIPS-approved "
-			    "suites, curves and key sizes); it is never "
-			    "weakened", where);
-		else if (id == O_SSLDISABLELEGACYTLS && !r->disablelegacy)
-			add_note(r, "%s: SSLDISABLELEGACYTLS NO: Bulwark speaks "
-			    "TLS 1.2 only; older versions are never offered "
-			    "or accepted", where);
-		else if (id == O_SSLREQUIRED)
-			add_note(r, "%s: SSLREQUIRED %s does not apply: Bulwark "
-			    "always requires TLS", where,
-			    sslreq_names[r->sslrequired]);
+/* Picks the stanza, merges, checks the result, writes *out. */
+static int
+finish(struct ctx *c, struct bwk_options *out)
+{
+	struct bwk_options *r = &c->scratch->v;	/* the stanza parse is over */
+	const char *w = wanted(c);
+
+	if (c->have_sys && !c->found)
+		return no_stanza(c, w);
+	if (!c->have_sys && w == NULL)
+		return fail("BWK0821E", "no server is chosen: there is no "
+		    "system options file (%s); give -servername=NAME and "
+		    "-tcpserveraddress=HOST, or write the system options file "
+		    "with a SERVERNAME stanza", c->sysname);
+
+	/* stanza, then user file, then command line: each overrides */
+	defaults(r);
+	if (c->found) {
+		merge(r, c->chosen);
+		strcpy(r->servername, c->stanza[c->found_idx]);
+	} else {
+		strcpy(r->servername, w);
 	}
+	merge(r, &c->user);
+	merge(r, &c->cli);
+	if (!c->chosen->set[O_TCPADMINPORT]) {
+		memcpy(r->adminport, r->port, sizeof(r->port));
+		r->adminportnum = r->portnum;
+	}
+	if (check_result(c, r) != 0)
+		return -1;
+	if (c->found)
+		note_file(r, c->sysname, c->chosen);
+	note_file(r, c->username, &c->user);
 	memcpy(out, r, sizeof(*out));
 	return 0;
 }
@@ -1069,23 +882,40 @@ load(struct ctx *c, const char *sysname, const char *sys, size_t syslen,
 	return finish(c, out);
 }
 
+/*
+ * One context, kept for the process's life: a command reads its options
+ * once, but the fuzz target parses thousands of times a second, and a
+ * fresh 260 KB context each time costs page faults and clearing, not
+ * parsing. Only what is marked set (and the lists' lengths, the counts
+ * and the flags below) is ever read, so that is what starts over; the
+ * fuzz target's second parse of each input checks that nothing left
+ * from an earlier call changes a result. Hence the parser is not
+ * reentrant (nothing calls it from two threads).
+ */
+static struct ctx *ctx_kept;
+
 static struct ctx *
 ctx_new(void)
 {
 	struct ctx *c;
 
-	if ((c = calloc(1, sizeof(*c))) == NULL)
+	if (ctx_kept == NULL &&
+	    (ctx_kept = calloc(1, sizeof(*ctx_kept))) == NULL) {
 		fail("BWK0828E", "out of memory reading the options");
+		return NULL;
+	}
+	c = ctx_kept;
+	settings_reset(&c->cli);
+	settings_reset(&c->user);
+	c->scratch = &c->stanzas[0];
+	c->chosen = &c->stanzas[1];
+	settings_reset(c->scratch);
+	settings_reset(c->chosen);
+	c->name.servername[0] = '\0';
+	c->has_optfile = c->have_sys = c->nstanza = 0;
+	c->defserver[0] = '\0';
+	c->defserver_line = c->found = c->found_idx = 0;
 	return c;
-}
-
-static void
-ctx_free(struct ctx *c)
-{
-	if (c == NULL)
-		return;
-	memset(c, 0, sizeof(*c));
-	free(c);
 }
 
 int
@@ -1101,58 +931,17 @@ options_load_buffers(const char *sysname, const char *sys, size_t syslen,
 	if (parse_cli(c, argc, argv) == 0)
 		r = load(c, sysname, sys, syslen, username, user, userlen,
 		    out);
-	ctx_free(c);
 	return r;
 }
 
-/* A whole options file; only regular files (not FIFOs, devices, dirs). */
-static int
-read_options_file(const char *path, uint8_t **buf, size_t *len)
-{
-	struct stat st;
-	char s[1024];
-	int fd, save;
-
-	bwk_sanitize(path, s, sizeof(s));
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NONBLOCK)) == -1)
-		return fail("BWK0800E", "%s: cannot open the options file: %s",
-		    s, strerror(errno));
-	if (fstat(fd, &st) == -1) {
-		save = errno;
-		close(fd);
-		return fail("BWK0800E", "%s: cannot read the options file: %s",
-		    s, strerror(save));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return fail("BWK0801E", "%s: not a regular file; name an "
-		    "options file", s);
-	}
-	if (bwk_read_fd(fd, OPT_MAX_FILE, buf, len) != 0) {
-		save = errno;
-		close(fd);
-		if (save == EFBIG)
-			return fail("BWK0802E", "%s: larger than %d KiB; an "
-			    "options file holds a few lines of text: check "
-			    "that this is the right file", s,
-			    OPT_MAX_FILE / 1024);
-		return fail("BWK0800E", "%s: cannot read the options file: %s",
-		    s, strerror(save));
-	}
-	close(fd);
-	return 0;
-}
-
 int
-options_load(const char *sysfile, const char *userfile, int argc,
-    char *const argv[], struct bwk_options *out)
+options_load(const char *sysfile, int sys_optional, const char *userfile,
+    int argc, char *const argv[], struct bwk_options *out)
 {
 	struct ctx *c;
 	uint8_t *sys = NULL, *user = NULL;
 	size_t syslen = 0, userlen = 0;
-	int r = -1;
+	int r = -1, rs = 1;
 
 	if ((c = ctx_new()) == NULL)
 		return -1;
@@ -1161,16 +950,33 @@ options_load(const char *sysfile, const char *userfile, int argc,
 	if (c->has_optfile)
 		userfile = c->optfile;
 	if (sysfile != NULL &&
-	    read_options_file(sysfile, &sys, &syslen) != 0)
+	    (rs = opt_read_file(sysfile, sys_optional, &sys, &syslen)) == -1)
 		goto done;
 	if (userfile != NULL &&
-	    read_options_file(userfile, &user, &userlen) != 0)
+	    opt_read_file(userfile, 0, &user, &userlen) != 0)
 		goto done;
-	r = load(c, sysfile, sys != NULL ? (const char *)sys : NULL, syslen,
+	/* an absent default file is named in the message that needs it */
+	r = load(c, sysfile, rs == 0 ? (const char *)sys : NULL, syslen,
 	    userfile, user != NULL ? (const char *)user : NULL, userlen, out);
 done:
 	free(sys);
 	free(user);
-	ctx_free(c);
 	return r;
+}
+
+void
+options_cli_help(FILE *f)
+{
+	char name[64];
+	int id;
+
+	fputs("Options of the options files that the command line takes, "
+	    "-option=value or\n-option value (the capitals are the shortest "
+	    "abbreviation):\n", f);
+	for (id = 0; id < O_COUNT; id++) {
+		if (!(opt_defs[id].flags & F_CLI))
+			continue;
+		opt_display_name(id, name, sizeof(name));
+		fprintf(f, "  -%-24s %s\n", name, opt_defs[id].syntax);
+	}
 }

@@ -9,27 +9,37 @@
  *
  * Syntax, per line: blank lines and lines whose first non-blank is `*` are
  * comments (so are `#` lines, for convenience); otherwise an option name,
- * blanks, a value, nothing after it. Names are case-insensitive and may be
- * abbreviated down to the upper-case letters of IBM's spelling
- * (TCPServeraddress: TCPS, TCPSE, ... TCPSERVERADDRESS). Values with blanks
- * are quoted with "..." or '...'; keyword and number values must not be
- * quoted. Bulwark's own options (BWK...) take no abbreviations.
+ * blanks, a value (some options take several words, a few none), nothing
+ * after it. Names are case-insensitive and may be abbreviated down to the
+ * upper-case letters of IBM's spelling (TCPServeraddress: TCPS, TCPSE,
+ * ... TCPSERVERADDRESS). Values with blanks are quoted with "..." or
+ * '...'; keyword and number values must not be quoted. Bulwark's own
+ * options (BWK...) take no abbreviations.
  *
- * Command line: -option=value (no blanks around '='), -optfile=PATH (the
- * user file instead of the default one) and -servername=NAME. Only
- * SERVERNAME, TCPSERVERADDRESS, TCPPORT, NODENAME, PASSWORDDIR, COMMTIMEOUT
- * and the BWK options may be given there; they override the stanza.
+ * Every option of the old client that Bulwark knows is in one table
+ * (options_table.c, printed as docs/options.md): followed, read and
+ * checked for the backup sessions, accepted with a note that says what
+ * Bulwark does instead (one line per file), or refused with the reason.
+ *
+ * Command line: -option=value or -option value (one or two dashes),
+ * -optfile=PATH (the user file instead of the default one) and
+ * -servername=NAME. Only the options marked for it may be given there;
+ * they override the user file, which overrides the stanza.
  */
 #ifndef BWK_OPTIONS_H
 #define BWK_OPTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define OPT_MAX_FILE		(256 * 1024)	/* bytes per options file */
 #define OPT_MAX_LINE		1024		/* bytes per line, without EOL */
 #define OPT_MAX_STANZAS		256
-#define OPT_MAX_NOTES		8
+#define OPT_MAX_NOTES		2		/* one per options file */
+#define OPT_NOTE_LEN		4096
+#define OPT_PATH_MAX		1024		/* a file name or pattern */
+#define OPT_LIST_TEXT		16384		/* bytes of a list's strings */
 
 enum opt_sslrequired {
 	OPT_SSLREQ_DEFAULT = 0,
@@ -46,6 +56,22 @@ enum opt_commmethod {
 
 #define OPT_PASSWORD_PROMPT	0
 #define OPT_PASSWORD_GENERATE	1
+
+/*
+ * A list of strings, back to back, each NUL-terminated. DOMAIN holds one
+ * string per entry (ALL-LOCAL, /home, -/tmp); the include and exclude
+ * rules three per entry: the statement (INCLUDE, EXCLUDE, EXCLUDE.DIR,
+ * EXCLUDE.FS), the pattern, the management class ("" when none), in the
+ * order of the file.
+ */
+struct opt_list {
+	size_t	n;			/* entries */
+	size_t	used;			/* bytes of text */
+	char	text[OPT_LIST_TEXT];
+};
+
+/* The next string of l after prev (NULL: the first); NULL at the end. */
+const char *opt_list_next(const struct opt_list *l, const char *prev);
 
 struct bwk_options {
 	char	 servername[65];	/* the stanza used */
@@ -65,21 +91,35 @@ struct bwk_options {
 	char	 sandbox_user[33];	/* BWKSANDBOXUSER, default "nobody" */
 	int	 commtimeout;		/* COMMTIMEOUT, seconds, default 60 */
 	int	 handshaketimeout;	/* BWKHANDSHAKETIMEOUT, default 15 */
-	char	 notes[OPT_MAX_NOTES][256];	/* "what Bulwark actually does" */
+	/* For the backup sessions: read and checked, not used by check. */
+	struct opt_list domain;		/* DOMAIN, default ALL-LOCAL */
+	int	 subdir;		/* SUBDIR, default NO */
+	char	 inclexcl[OPT_PATH_MAX];	/* INCLEXCL, "" when not set */
+	struct opt_list rules;		/* INCLUDE and EXCLUDE statements */
+	char	 errorlogname[OPT_PATH_MAX];	/* "" when not set */
+	char	 schedlogname[OPT_PATH_MAX];	/* "" when not set */
+	int	 compression;		/* COMPRESSION, default NO */
+	long	 txnbytelimit;		/* TXNBYTELIMIT in KB, default 25600 */
+	/* One line per file: what Bulwark does instead (BWK0850I). */
+	char	 notes[OPT_MAX_NOTES][OPT_NOTE_LEN];
 	size_t	 nnotes;
 };
 
 /*
  * Reads the system options file sysfile and the user options file userfile
  * (either may be NULL: absent; a named file that does not exist is an
- * error), then the option arguments argv[0..argc-1] (no program name, no
- * command: each is -option=value). -optfile=PATH replaces userfile.
- * Returns 0 with *out filled, or -1 after printing one BWK08xxE message;
- * *out is untouched on error. Notes are collected in out->notes, not
- * printed (the caller prints them as BWK0850I).
+ * error, except the system file when sys_optional, the default one), then
+ * the option arguments argv[0..argc-1] (no program name, no command:
+ * -option=value, or -option and its value as two arguments). -optfile=PATH
+ * replaces userfile. Each file is checked like the key database first:
+ * its owner, and that no other user can change it or a directory above
+ * it. Returns 0 with *out filled, or -1 after printing one BWK08xxE
+ * message; *out is untouched on error. Notes are collected in out->notes,
+ * not printed (the caller prints them as BWK0850I). Not reentrant.
  */
-int	options_load(const char *sysfile, const char *userfile, int argc,
-	    char *const argv[], struct bwk_options *out);
+int	options_load(const char *sysfile, int sys_optional,
+	    const char *userfile, int argc, char *const argv[],
+	    struct bwk_options *out);
 /*
  * The same on buffers (untrusted bytes; fuzzed). sys == NULL or
  * user == NULL means that file is absent; sysname and username name them
@@ -89,4 +129,6 @@ int	options_load_buffers(const char *sysname, const char *sys,
 	    size_t syslen, const char *username, const char *user,
 	    size_t userlen, int argc, char *const argv[],
 	    struct bwk_options *out);
+/* The options the command line takes, for bulwark check --help. */
+void	options_cli_help(FILE *);
 #endif

@@ -107,6 +107,30 @@ installed_setgid(void)
 	    st.st_gid != getgid() && st.st_gid != getegid();
 }
 
+/*
+ * Root started us. Root can always regain a group it drops, so the
+ * setgid checks would refuse it (BWK0532E), and it needs no group to read
+ * anything: this is not the setgid case. The group is dropped now and
+ * root's helper runs as any user's does, with the directory it is given
+ * (by default the system one), written on first use; the setgid
+ * install's 0640 root:bulwark files are trusted for that group only.
+ */
+static int
+root_helper(void)
+{
+	struct stat st;
+	gid_t rgid = getgid();
+
+	if (stat("/proc/self/exe", &st) == 0 && (st.st_mode & S_ISGID))
+		store_trusted_gid = st.st_gid;
+	if (getegid() != rgid && setresgid(rgid, rgid, rgid) == -1) {
+		bwk_msg("BWK0532E", "cannot drop privileges: %s",
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 send_fd(void *arg, const struct frame *f)
 {
@@ -162,8 +186,10 @@ main(int argc, char **argv)
 	 * user must not point a privileged helper at a directory of their
 	 * choosing), group-readable by our group, and never written.
 	 */
+	if (getuid() == 0 && root_helper() == -1)
+		return 1;
 	setgid_mode = getegid() != getgid();
-	if (!setgid_mode && installed_setgid()) {
+	if (!setgid_mode && getuid() != 0 && installed_setgid()) {
 		/* fail closed: the administrator meant the system database */
 		bwk_msg("BWK0533E", "bulwark-keyd is installed setgid but runs "
 		    "without its group (was it started with no_new_privs, or "

@@ -111,19 +111,27 @@ bwk_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Floor division by a day: the UTC day t falls on, as a day number. */
+static int64_t
+utc_day(int64_t t)
+{
+	return t / 86400 - (t % 86400 < 0);
+}
+
+/*
+ * Calendar days, as a person counts them: a certificate that ends
+ * tomorrow at 00:00 UTC expires in 1 day even an hour before, and one
+ * that ended this morning expired today (0), not a day ago. So the count
+ * agrees with the date printed beside it.
+ */
 long
 bwk_days_until(int64_t t, int64_t now)
 {
-	int64_t d, q;
+	int64_t d;
 
-	/* any two instants: t - now saturates instead of overflowing */
-	if (__builtin_sub_overflow(t, now, &d))
-		d = t < now ? INT64_MIN : INT64_MAX;
-	/* floor division, so one second past expiry is day -1 */
-	q = d / 86400;
-	if (d % 86400 < 0)
-		q--;
-	return (long)q;
+	/* any two instants: the day numbers cannot overflow a subtraction */
+	d = utc_day(t) - utc_day(now);
+	return (long)d;
 }
 
 int
@@ -179,7 +187,8 @@ bwk_read_fd(int fd, size_t max, uint8_t **bufp, size_t *lenp)
 	if (bwk_fstat(fd, &st) == -1)
 		return -1;
 	if (!S_ISREG(st.st_mode)) {
-		errno = EINVAL;
+		/* every caller's message then says what the path is */
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return -1;
 	}
 	if ((uintmax_t)st.st_size > max) {

@@ -21,7 +21,10 @@ void	bwk_time_format(int64_t t, char out[32]);
 int64_t	bwk_now(void);
 /* Milliseconds of CLOCK_MONOTONIC: for deadlines, immune to clock changes. */
 int64_t	bwk_mono_ms(void);
-/* Whole days from now until t, rounded down (negative when past); any t. */
+/*
+ * Days from now until t as a person counts them: the difference of their
+ * UTC dates (0 today, 1 tomorrow, -1 yesterday); any t.
+ */
 long	bwk_days_until(int64_t t, int64_t now);
 /* Strict decimal parse of a non-negative long in [min, max]; 0 on success. */
 int	bwk_parse_long(const char *s, long min, long max, long *out);
