@@ -213,13 +213,15 @@ $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 
 # The tests reach into every side, as one process. No --gc-sections:
 # Criterion finds its tests in a section nothing else refers to. GNU
-# SASL is the independent SCRAM peer of tests/test_scram.c: the test
-# binary links it, no program does.
+# SASL is the independent SCRAM peer of tests/test_scram.c, and Debian's
+# libsqlite3 what the session process's sandbox must let work
+# (tests/test_sandbox_sqlite.c): the test binary links them, no program
+# does yet.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
 		$(A_VERIFY) $(A_KDB) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
-	    -lcriterion -lgsasl
+	    -lcriterion -lgsasl -lsqlite3
 
 # Fuzz targets: clang with libFuzzer, built from the sources of the side
 # they test (src/lib and src/kdb for the file formats).

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 pkgs=(build-essential clang libclang-rt-14-dev llvm pkg-config
 	libseccomp-dev libcriterion-dev libpsl-dev publicsuffix openssl gnutls-bin
-	libgsasl-dev gsasl
+	libgsasl-dev gsasl libsqlite3-dev
 	dpkg-dev autoconf automake libtool ca-certificates
 	debian-archive-keyring python3 passwd util-linux)
 missing=()
