@@ -72,7 +72,7 @@
  *          be mounted nodev. Fix: a chroot directory on a file system that
  *          allows device nodes, or wolfSSL built with WOLFSSL_GETRANDOM.
  *
- * The session process (sb_apply_srvsession):
+ * The session process (sb_apply_srvsession, sb_drop_to_owner):
  * BWK0627E the session policy is invalid (no policy, a directory without a
  *          name or by a relative path). Fix: the caller's.
  * BWK0628E the catalog or data directory cannot be examined, is a symbolic
@@ -89,6 +89,12 @@
  *          capabilities) could write root's files; refused even with
  *          --insecure-weak-sandbox. Fix: a kernel with Landlock, or an
  *          instance owned by the server's user.
+ * BWK0632E the instance directory cannot be examined or is not a
+ *          directory. Fix: the path bulwarkd was given.
+ * BWK0633W the instance is root's: the session keeps uid 0 without any
+ *          capability. Fix: chown the instance to a server user.
+ * BWK0634E shedding root's capabilities failed, or some are left.
+ *          Never expected; report it.
  *
  * sb_report() lines (to its FILE, for `bulwark sandbox-check`):
  * BWK0640I a protection is available; the line says which and how much.
@@ -166,6 +172,19 @@ int	sb_apply_net(const struct sb_net_policy *, int insecure);
  * sandbox_seccomp.c). 0, or -1 with a message.
  */
 int	sb_apply_srvsession(const struct sb_srvsession_policy *, int insecure);
+
+/*
+ * Root only, for the session process: become the owner of `dir` (the
+ * instance), with its primary group (the directory's group when the uid
+ * has no passwd entry) and no supplementary groups, without
+ * a chroot (the instance must stay reachable; Landlock confines the
+ * files), and check that root cannot be regained. When root owns `dir`,
+ * keep uid 0 but shed every capability for good (bounding, ambient,
+ * securebits locked), with a warning. Call before starting the key helper
+ * and before sb_apply_srvsession. Not root: returns 0 and does nothing.
+ * 0, or -1 with a message.
+ */
+int	sb_drop_to_owner(const char *dir);
 
 /*
  * Root only: switch to `user` (NULL means "nobody") with its gid and no

@@ -128,10 +128,14 @@ sb_report(FILE *f)
 		    "later); signals and abstract UNIX sockets are not "
 		    "confined, PR_SET_DUMPABLE 0 still stops ptrace of the "
 		    "helper (warning only)");
-	if (st.can_switch_user)
+	if (st.can_switch_user) {
 		line(f, 1, "user switch: running as root: the network process "
 		    "will chroot to /var/empty/bulwark and run as the "
 		    "--sandbox-user (default nobody)");
+		line(f, 1, "user switch: running as root: bulwarkd's session "
+		    "process will become the owner of its instance (uid 0 "
+		    "without capabilities if root owns it)");
+	}
 	else
 		line(f, 1, "user switch: not root: nothing to drop, the "
 		    "processes run as the invoking user");

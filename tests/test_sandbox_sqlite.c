@@ -28,6 +28,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -35,6 +37,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -927,6 +930,100 @@ Test(sandbox_sqlite, refuses_missing_seccomp)
 	cr_assert(t_contains(err, "BWK0602W"), "%s", err);
 }
 #endif
+
+/* ---- root: the instance's owner, or uid 0 with no capability ---- */
+
+static int
+no_capabilities(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	int i;
+
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	for (i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		if (d[i].effective || d[i].permitted || d[i].inheritable)
+			return 0;
+	return prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) == 0 &&
+	    prctl(PR_CAPBSET_READ, CAP_DAC_OVERRIDE, 0, 0, 0) == 0 &&
+	    (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) & SECBIT_NOROOT_LOCKED) != 0;
+}
+
+static int
+do_drop_root_owned(void)
+{
+	if (sb_drop_to_owner(g.inst) != 0)
+		return 40;
+	if (geteuid() != 0 || !no_capabilities())
+		return 41;
+	/* no DAC override: a file of another user's stays closed */
+	if (open(t_path("inst/nobodys"), O_RDONLY | O_CLOEXEC) != -1 ||
+	    errno != EACCES)
+		return 42;
+	if (setuid(65534) != -1 || sb_apply_srvsession(&g.pol, 0) != 0)
+		return 43;
+	return do_catalog();
+}
+
+static int
+do_drop_to_nobody(void)
+{
+	struct passwd *pw = getpwnam("nobody");
+
+	if (pw == NULL)
+		return X_SETUP;
+	if (sb_drop_to_owner(g.inst) != 0)
+		return 44;
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getgroups(0, NULL) != 0 ||
+	    setuid(0) != -1)
+		return 45;
+	if (sb_apply_srvsession(&g.pol, 0) != 0)
+		return 46;
+	if (do_catalog() != X_OK_)
+		return 47;
+	return do_contents();
+}
+
+static int do_drop_not_dir(void) { return sb_drop_to_owner(g.kdb) == -1 ?
+    X_OK_ : X_WRONG; }
+
+Test(sandbox_sqlite, root_keeps_uid_0_without_capabilities)
+{
+	char err[4096];
+	struct passwd *pw = getpwnam("nobody");
+
+	need_sandbox();
+	if (geteuid() != 0 || pw == NULL)
+		cr_skip_test("needs root and the user nobody");
+	write_ok(t_path("inst/nobodys"), "not root's\n");
+	cr_assert_eq(chown(t_path("inst/nobodys"), pw->pw_uid, pw->pw_gid),
+	    0);
+	/* the control: root reads it */
+	cr_assert_eq(access(t_path("inst/nobodys"), R_OK), 0);
+	assert_exit(run_err(NULL, do_drop_root_owned, err, sizeof(err)),
+	    X_OK_);
+	cr_assert(t_contains(err, "BWK0633W"), "%s", err);
+	assert_exit(run_err(NULL, do_drop_not_dir, err, sizeof(err)), X_OK_);
+	cr_assert(t_contains(err, "BWK0632E"), "%s", err);
+}
+
+Test(sandbox_sqlite, root_becomes_the_instances_owner)
+{
+	char cmd[1200];
+	struct passwd *pw = getpwnam("nobody");
+
+	need_sandbox();
+	if (geteuid() != 0 || pw == NULL)
+		cr_skip_test("needs root and the user nobody");
+	/* the instance is nobody's; the way to it must be open to nobody */
+	cr_assert_eq(chmod(t_tmpdir(), 0711), 0);
+	snprintf(cmd, sizeof(cmd), "chown -R %u:%u '%s'",
+	    (unsigned)pw->pw_uid, (unsigned)pw->pw_gid, g.inst);
+	cr_assert_eq(system(cmd), 0);
+	assert_exit(run(NULL, do_drop_to_nobody), X_OK_);
+}
 
 /* ---- bulwark sandbox-check ---- */
 
