@@ -241,8 +241,10 @@ docs: $(WOLFSSL_LIB)
 
 # The tests reach into every side, as one process. No --gc-sections:
 # Criterion finds its tests in a section nothing else refers to. GNU
-# SASL is the independent SCRAM peer of tests/test_scram.c: the test
-# binary links it, no program does.
+# SASL is the independent SCRAM peer of tests/test_scram.c, and Debian's
+# libsqlite3 what the session process's sandbox must let work
+# (tests/test_sandbox_sqlite.c): the test binary links them, no program
+# does yet.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
 		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)

@@ -11,7 +11,9 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -35,7 +37,8 @@ struct plan {
 static const char *
 profile_name(enum sb_profile p)
 {
-	return p == SB_KEYD ? "the key helper" : "the network process";
+	return p == SB_KEYD ? "the key helper" : p == SB_NET ?
+	    "the network process" : "the session process";
 }
 
 static int
@@ -108,9 +111,11 @@ landlock_missing(int err, int insecure, enum sb_profile p)
 {
 	if (insecure) {
 		/*
-		 * Name what that means for the network process: the user's
+		 * Name what that means: for the network process the user's
 		 * own key database and stash, the secrets the helper exists
-		 * to keep from it (as root it is still in its chroot).
+		 * to keep from it (as root it is still in its chroot); for
+		 * the session process the server's, in the instance beside
+		 * the catalog, and the instance's other files.
 		 */
 		bwk_msg("BWK0607W", "sandbox: Landlock is missing (%s) and "
 		    "--insecure-weak-sandbox was given: %s may read every file "
@@ -119,7 +124,9 @@ landlock_missing(int err, int insecure, enum sb_profile p)
 		    p == SB_NET ? ", the key database bulwark.kdb and its stash "
 		    "bulwark.sth included (unless it runs as root, when its "
 		    "chroot still hides them), and connect to any TCP port" :
-		    "");
+		    p == SB_SRVSESSION ? ", and write those it may, the "
+		    "server's key database and stash in the instance's kdb/ and "
+		    "its bulwarkd.opt included" : "");
 	} else if (err == EOPNOTSUPP) {
 		bwk_msg("BWK0605E", "sandbox: Landlock is disabled at boot "
 		    "(EOPNOTSUPP): boot with lsm=landlock,... (Landlock added "
@@ -161,7 +168,33 @@ plan(enum sb_profile p, int insecure, struct plan *pl)
 	if (pl->abi < SB_LL_ABI_KEYD_MIN) {
 		landlock_missing(err, insecure, p);
 		refused |= !insecure;
+		/* A session that kept uid 0 (a root-owned instance, no
+		 * capabilities) could write root's files everywhere: Landlock
+		 * is what stops that, so the flag does not override. */
+		if (p == SB_SRVSESSION && geteuid() == 0) {
+			bwk_msg("BWK0631E", "sandbox: the session process runs "
+			    "as uid 0 (a root-owned instance) and Landlock is "
+			    "missing: it could write every file root owns; "
+			    "refusing even with --insecure-weak-sandbox (give "
+			    "the instance to the server's user)");
+			refused = 1;
+		}
 		return refused ? -1 : 0;
+	}
+	if (p == SB_SRVSESSION && pl->abi < SB_LL_ABI_SRV_MIN) {
+		if (insecure)
+			bwk_msg("BWK0607W", "sandbox: Landlock ABI %d cannot "
+			    "forbid TCP connect and bind and "
+			    "--insecure-weak-sandbox was given: only seccomp keeps "
+			    "the session process from opening connections",
+			    pl->abi);
+		else {
+			bwk_msg("BWK0630E", "sandbox: Landlock ABI %d cannot "
+			    "forbid TCP connect and bind in the session process: "
+			    "kernel 6.7 or later (ABI 4) is needed "
+			    "(--insecure-weak-sandbox overrides)", pl->abi);
+			refused = 1;
+		}
 	}
 	if (p == SB_NET && pl->abi < SB_LL_ABI_NET_MIN) {
 		if (insecure)
@@ -242,9 +275,9 @@ apply(const struct sb_spec *sp, int insecure)
 	    limit(RLIMIT_FSIZE, "RLIMIT_FSIZE") != 0)
 		return -1;
 
-	/* The network process holds the session keys: no ptrace by its own
-	 * user, no /proc/pid/mem. */
-	if (p == SB_NET && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
+	/* The network and session processes hold the session keys: no
+	 * ptrace by their own user, no /proc/pid/mem. */
+	if (p != SB_KEYD && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
 		bwk_msg("BWK0613E", "sandbox: prctl(PR_SET_DUMPABLE): %s",
 		    strerror(errno));
 		return -1;
@@ -267,7 +300,7 @@ int
 sb_apply_keyd(const char *store_dir, int insecure)
 {
 	static const struct sb_net_policy none;
-	struct sb_spec sp = { SB_KEYD, store_dir, &none };
+	struct sb_spec sp = { SB_KEYD, store_dir, &none, NULL };
 
 	return apply(&sp, insecure);
 }
@@ -275,9 +308,99 @@ sb_apply_keyd(const char *store_dir, int insecure)
 int
 sb_apply_net(const struct sb_net_policy *pol, int insecure)
 {
-	struct sb_spec sp = { SB_NET, NULL, pol };
+	struct sb_spec sp = { SB_NET, NULL, pol, NULL };
 
 	if (check_policy(pol) != 0)
+		return -1;
+	return apply(&sp, insecure);
+}
+
+/*
+ * A directory of the session process's: its own, so that what it makes
+ * there is the server's, and nobody else's to change. No symbolic link:
+ * SQLite resolves links itself (lstat, readlink), which the filter
+ * refuses.
+ */
+static int
+own_dir(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0) {
+		bwk_msg("BWK0628E", "sandbox: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		bwk_msg("BWK0628E", "sandbox: %s must be a directory (not a "
+		    "symbolic link) owned by uid %u, the session's user, and "
+		    "not writable by group or others", path,
+		    (unsigned)geteuid());
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The catalog's rule reaches everything beneath its directory, so the
+ * directory must hold only SQLite's files: a subdirectory (the instance's
+ * kdb/, had the instance itself been named) or a hard link to a file
+ * elsewhere would be opened through the rule. A file that goes away while
+ * we look (another session's -journal) is no concern.
+ */
+static int
+only_plain_files(const char *dir)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int rc = 0;
+
+	if ((d = opendir(dir)) == NULL) {
+		bwk_msg("BWK0628E", "sandbox: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (rc == 0 && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
+			bwk_msg("BWK0629E", "sandbox: the catalog directory %s "
+			    "holds %s, which is not a regular file with one "
+			    "link; it must hold nothing but the catalog's files",
+			    dir, de->d_name);
+			rc = -1;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int
+check_srv_policy(const struct sb_srvsession_policy *pol)
+{
+	if (pol == NULL || pol->catalog_dir == NULL || pol->data_dir == NULL ||
+	    pol->catalog_dir[0] != '/' || pol->data_dir[0] != '/') {
+		bwk_msg("BWK0627E", "sandbox: invalid session policy (the "
+		    "catalog and data directories must be named, by absolute "
+		    "paths)");
+		return -1;
+	}
+	if (own_dir(pol->catalog_dir) != 0 || own_dir(pol->data_dir) != 0)
+		return -1;
+	return only_plain_files(pol->catalog_dir);
+}
+
+int
+sb_apply_srvsession(const struct sb_srvsession_policy *pol, int insecure)
+{
+	static const struct sb_net_policy none;	/* no port, no CA file */
+	struct sb_spec sp = { SB_SRVSESSION, NULL, &none, pol };
+
+	if (check_srv_policy(pol) != 0)
 		return -1;
 	return apply(&sp, insecure);
 }

@@ -1,7 +1,8 @@
 /*
- * The sandbox layer: confines the key helper (bulwark-keyd) and the network
- * process with rlimits, no_new_privs, Landlock and a seccomp allow-list, in
- * that order (seccomp last, because it forbids the Landlock syscalls).
+ * The sandbox layer: confines the key helper (bulwark-keyd), the network
+ * process and bulwarkd's session process with rlimits, no_new_privs,
+ * Landlock and a seccomp allow-list, in that order (seccomp last, because
+ * it forbids the Landlock syscalls).
  *
  * Policy: a protection the profile needs and the kernel lacks is REFUSED
  * (the apply call returns -1 with an E message saying what is missing and
@@ -71,10 +72,34 @@
  *          be mounted nodev. Fix: a chroot directory on a file system that
  *          allows device nodes, or wolfSSL built with WOLFSSL_GETRANDOM.
  *
+ * The session process (sb_apply_srvsession, sb_drop_to_owner):
+ * BWK0627E the session policy is invalid (no policy, a directory without a
+ *          name or by a relative path). Fix: the caller's.
+ * BWK0628E the catalog or data directory cannot be examined, is a symbolic
+ *          link or not a directory, is not the session user's, or group or
+ *          others may write it. Fix: the instance's own directories, owned
+ *          by the server's user, 0700.
+ * BWK0629E the catalog directory holds something other than regular files
+ *          with one link: its rule would reach that too (a subdirectory
+ *          such as kdb/, a hard link to a file elsewhere). Fix: keep only
+ *          catalog.db and its -wal, -shm and -journal files in it.
+ * BWK0630E Landlock ABI below 4: Landlock cannot forbid TCP connect and
+ *          bind. Fix: Linux 6.7 or later.
+ * BWK0631E uid 0 without Landlock: a process that keeps uid 0 (no
+ *          capabilities) could write root's files; refused even with
+ *          --insecure-weak-sandbox. Fix: a kernel with Landlock, or an
+ *          instance owned by the server's user.
+ * BWK0632E the instance directory cannot be examined or is not a
+ *          directory. Fix: the path bulwarkd was given.
+ * BWK0633W the instance is root's: the session keeps uid 0 without any
+ *          capability. Fix: chown the instance to a server user.
+ * BWK0634E shedding root's capabilities failed, or some are left.
+ *          Never expected; report it.
+ *
  * sb_report() lines (to its FILE, for `bulwark sandbox-check`):
  * BWK0640I a protection is available; the line says which and how much.
  * BWK0641W a protection is missing or partial; the line says the fix.
- * BWK0642I summary: everything both profiles need is available.
+ * BWK0642I summary: everything the profiles need is available.
  * BWK0643E summary: something is missing; the profiles will refuse to
  *          start without --insecure-weak-sandbox.
  */
@@ -102,6 +127,12 @@ struct sb_status {		/* what this kernel offers, for sandbox-check */
 	int	can_switch_user;	/* running as root */
 };
 
+/* bulwarkd's session process: where its files are (absolute paths). */
+struct sb_srvsession_policy {
+	const char	*catalog_dir;	/* DIR/catalog: the SQLite catalog */
+	const char	*data_dir;	/* DIR/data: the objects' contents */
+};
+
 /* Fills *st; returns 0. Never prints. */
 int	sb_probe(struct sb_status *);
 
@@ -127,6 +158,33 @@ int	sb_apply_keyd(const char *store_dir, int insecure);
  * PR_SET_DUMPABLE 0 (session keys live here). 0, or -1 with a message.
  */
 int	sb_apply_net(const struct sb_net_policy *, int insecure);
+
+/*
+ * bulwarkd's session process: TLS on the socket it was given (no new
+ * socket, no connect, no bind), reaping its key helper, and the server's
+ * files: SQLite's catalog (WAL mode: read, write, lock, truncate, create
+ * and remove regular files directly in catalog_dir, which must hold
+ * nothing else) and the objects' contents (files and directories beneath
+ * data_dir, renamed within it; no truncate). Both directories must be the
+ * process's own and not group- or world-writable. Also read-only
+ * /dev/urandom (SQLite seeds from it), no file growth limit, not dumpable.
+ * Unlike the other profiles it may stat paths (SQLite must; see
+ * sandbox_seccomp.c). 0, or -1 with a message.
+ */
+int	sb_apply_srvsession(const struct sb_srvsession_policy *, int insecure);
+
+/*
+ * Root only, for the session process: become the owner of `dir` (the
+ * instance), with its primary group (the directory's group when the uid
+ * has no passwd entry) and no supplementary groups, without
+ * a chroot (the instance must stay reachable; Landlock confines the
+ * files), and check that root cannot be regained. When root owns `dir`,
+ * keep uid 0 but shed every capability for good (bounding, ambient,
+ * securebits locked), with a warning. Call before starting the key helper
+ * and before sb_apply_srvsession. Not root: returns 0 and does nothing.
+ * 0, or -1 with a message.
+ */
+int	sb_drop_to_owner(const char *dir);
 
 /*
  * Root only: switch to `user` (NULL means "nobody") with its gid and no

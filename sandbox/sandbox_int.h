@@ -6,6 +6,7 @@
 
 #include <wolfssl/options.h>
 
+#include "landlock_compat.h"
 #include "sandbox.h"
 
 /*
@@ -38,17 +39,19 @@
 /* Sanitizer builds: run LeakSanitizer's check now, while it can work. */
 void	sb_leak_check_now(void);
 
-enum sb_profile { SB_KEYD, SB_NET };
+enum sb_profile { SB_KEYD, SB_NET, SB_SRVSESSION };
 
 /* One application of a profile. */
 struct sb_spec {
-	enum sb_profile			 profile;
-	const char			*store_dir;	/* keyd: TOFU writes */
-	const struct sb_net_policy	*net;		/* net: never NULL */
+	enum sb_profile				 profile;
+	const char				*store_dir; /* keyd: TOFU */
+	const struct sb_net_policy		*net;	/* never NULL */
+	const struct sb_srvsession_policy	*srv;	/* srvsession */
 };
 
 /* Landlock ABI a profile needs at least, and the one for full protection. */
 #define SB_LL_ABI_NET_MIN	4	/* TCP connect rules */
+#define SB_LL_ABI_SRV_MIN	4	/* connect and bind denied */
 #define SB_LL_ABI_KEYD_MIN	1
 #define SB_LL_ABI_SCOPES	6
 #define SB_LL_ABI_KNOWN		7	/* the newest ABI this code knows */
@@ -65,6 +68,14 @@ void		sb_ll_names(int kind, uint64_t bits, char *buf, size_t len);
 #define SB_LL_KIND_FS		0
 #define SB_LL_KIND_NET		1
 #define SB_LL_KIND_SCOPE	2
+/* The rights the session process has beneath its catalog and data
+ * directories (masked by the ABI where used). */
+#define SB_LL_SRV_CATALOG	(BWK_LL_FS_READ_FILE | BWK_LL_FS_WRITE_FILE | \
+	BWK_LL_FS_TRUNCATE | BWK_LL_FS_READ_DIR | BWK_LL_FS_MAKE_REG | \
+	BWK_LL_FS_REMOVE_FILE)
+#define SB_LL_SRV_DATA		(BWK_LL_FS_READ_FILE | BWK_LL_FS_WRITE_FILE | \
+	BWK_LL_FS_READ_DIR | BWK_LL_FS_MAKE_REG | BWK_LL_FS_MAKE_DIR | \
+	BWK_LL_FS_REMOVE_FILE | BWK_LL_FS_REMOVE_DIR | BWK_LL_FS_REFER)
 /* Creates, fills and enforces the profile's ruleset for `abi` (>= 1).
  * Needs no_new_privs already set. 0, or -1 with a message. */
 int		sb_ll_apply(const struct sb_spec *, int abi);

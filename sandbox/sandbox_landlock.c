@@ -1,5 +1,5 @@
 /*
- * Landlock rulesets for the two profiles, after the kernel's
+ * Landlock rulesets for the profiles, after the kernel's
  * samples/landlock/sandboxer.c: probe the ABI, handle every right this
  * code and that ABI know (unknown bits give EINVAL), add the few rules the
  * profile needs, enforce. Raw syscalls: glibc has no wrappers.
@@ -214,11 +214,34 @@ add_port_rule(int rfd, uint16_t port)
 }
 
 /*
+ * The session process: SQLite's catalog and the objects' contents, each
+ * in its own directory, because a rule reaches everything beneath its
+ * directory and the instance directory holds the server's key database.
+ * The catalog gets what WAL mode needs: its files opened read-write and
+ * truncated (checkpoints), -wal, -shm and -journal made and removed, and
+ * the directory opened for fsync; no subdirectory, link or device. The
+ * contents get files and directories made, removed and renamed within
+ * (REFER: a temporary file renamed into another directory beneath), and
+ * no truncate. /dev/urandom: SQLite seeds its generator from it. TCP
+ * connect and bind are handled and no port is granted.
+ */
+static int
+add_srv_rules(int rfd, const struct sb_srvsession_policy *pol, uint64_t fs)
+{
+	if (add_path_rule(rfd, SB_URANDOM, S_IFCHR, BWK_LL_FS_READ_FILE & fs) !=
+	    0 || add_path_rule(rfd, pol->catalog_dir, S_IFDIR,
+	    SB_LL_SRV_CATALOG & fs) != 0)
+		return -1;
+	return add_path_rule(rfd, pol->data_dir, S_IFDIR, SB_LL_SRV_DATA & fs);
+}
+
+/*
  * The rules of each profile: only what the process opens after it is
  * sandboxed (fds opened before stay usable: Landlock checks at open).
  * The key helper's store directory (a first-use pin, a sign-on's salt
  * and count) gets what the store's lock, read and write-temp-fsync-rename
- * cycle needs, directly in it: no execute, no truncate, no links, devices, fifos or directories.
+ * cycle needs, directly in it: no execute, no truncate, no links, devices,
+ * fifos or directories.
  */
 static int
 add_rules(int rfd, const struct sb_spec *sp, int abi, uint64_t fs)
@@ -228,6 +251,8 @@ add_rules(int rfd, const struct sb_spec *sp, int abi, uint64_t fs)
 	const struct sb_net_policy *pol = sp->net;
 	size_t i;
 
+	if (sp->profile == SB_SRVSESSION)
+		return add_srv_rules(rfd, sp->srv, fs);
 	if (SB_NEEDS_URANDOM && add_path_rule(rfd, SB_URANDOM, S_IFCHR,
 	    BWK_LL_FS_READ_FILE & fs) != 0)
 		return -1;
@@ -252,7 +277,9 @@ sb_ll_apply(const struct sb_spec *sp, int abi)
 	int rfd;
 
 	/* Everything handled, nothing granted but the rules below: the
-	 * processes never create, remove, write, execute or list files. */
+	 * processes never execute a file, and only the session process
+	 * (beneath its two directories) and a helper with a store (in
+	 * it) create, remove or write any. */
 	memset(&ra, 0, sizeof(ra));
 	ra.handled_access_fs = sb_ll_fs_rights(abi);
 	ra.handled_access_net = sb_ll_net_rights(abi);

@@ -1,5 +1,5 @@
 /*
- * seccomp allow-lists for the two profiles, with libseccomp.
+ * seccomp allow-lists for the profiles, with libseccomp.
  *
  * Shaped like OpenSSH's sandbox-seccomp-filter.c: the filter is a table,
  * one function per profile, grouped under systemd-style headings, with
@@ -8,9 +8,11 @@
  * dies of SIGSYS). The few calls glibc makes only to probe (isatty, and
  * its fstat()) get an errno instead, so libc falls back quietly.
  *
- * No stat of a path, in either profile: Landlock does not cover stat, so
- * newfstatat is refused outright (EACCES), and only fstat(2), which takes
- * a descriptor and nothing else, is allowed where the store needs it
+ * No stat of a path in the key helper's and the network process's
+ * profiles (the session process's must allow it for SQLite, see
+ * srvsession_rules): Landlock does not cover stat, so newfstatat is
+ * refused outright (EACCES), and only fstat(2), which takes a descriptor
+ * and nothing else, is allowed where the store needs it
  * (bwk_fstat). Allowing newfstatat when its flags say AT_EMPTY_PATH, as
  * glibc's fstat() calls it, would prove nothing: a filter cannot read the
  * path, and with a non-empty one the kernel resolves it all the same. The
@@ -26,16 +28,19 @@
  * The lists were found with strace on programs doing what each process
  * does after sandboxing (wolfCrypt RNG, HMAC, ECDSA and RSA signing with
  * blinding, AES-GCM, socketpair I/O, stdio; and a whole wolfSSL TLS 1.2
- * client), see the report in the sandbox tests.
+ * client; for the session process, libsqlite3 in WAL mode), see the
+ * report in the sandbox tests.
  *
  * Explicitly killed by omission (the tests prove each family): execve and
  * execveat; fork, vfork, clone and clone3; ptrace; process_vm_readv and
  * process_vm_writev; kill and tgkill of anyone but ourselves; socket()
  * other than TCP over IPv4/IPv6 (no UDP, raw, AF_UNIX, netlink, MPTCP,
- * SCTP); socketpair; sendmsg and recvmsg (no fd passing); open, creat,
- * openat2 and openat with any write, create, truncate, path or directory
- * flag; mmap and mprotect with PROT_EXEC; personality, bpf, userfaultfd,
- * mount, chroot, the setuid family, prctl, keyctl, io_uring.
+ * SCTP), and in the session process any socket() or connect(); bind;
+ * socketpair; sendmsg and recvmsg (no fd passing); open, creat, openat2,
+ * and openat with any write, create, truncate, path or directory flag
+ * (the session process and a helper with a store: truncate, append, path
+ * and O_TMPFILE); mmap and mprotect with PROT_EXEC; personality, bpf,
+ * userfaultfd, mount, chroot, the setuid family, prctl, keyctl, io_uring.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -73,6 +78,14 @@
  * O_CREAT, O_TRUNC, O_APPEND, O_PATH, O_TMPFILE, O_DIRECTORY...) kills.
  * 0100000 is the kernel's O_LARGEFILE, which glibc's is 0 on x86_64. */
 #define SB_RDONLY_OK	(O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | 0100000)
+
+/* From <linux/fcntl.h> and <linux/fs.h>; glibc has them with _GNU_SOURCE. */
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH		0x1000
+#endif
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE	(1 << 0)
+#endif
 
 /* int arguments: compare the low 32 bits only, as the kernel does. */
 #define EQ32(a, v)	SCMP_CMP64((a), SCMP_CMP_MASKED_EQ, 0xffffffffULL, \
@@ -235,27 +248,18 @@ keyd_rules(struct sb_filter *f, int store)
 	ALLOW(f, rename);
 }
 
-/* The network process: TLS over TCP, the helper channel, stdout. */
+/*
+ * TLS over a TCP socket the process holds (the network process's own,
+ * the session process's accepted one), the helper channel, stdout.
+ */
 static void
-net_rules(struct sb_filter *f)
+stream_rules(struct sb_filter *f)
 {
 	static const int sol_socket[] = { SO_KEEPALIVE, SO_RCVTIMEO_OLD,
 	    SO_SNDTIMEO_OLD, SO_RCVTIMEO_NEW, SO_SNDTIMEO_NEW };
 	static const int sol_tcp[] = { TCP_NODELAY, TCP_KEEPIDLE,
 	    TCP_KEEPINTVL, TCP_KEEPCNT, TCP_USER_TIMEOUT };
-	static const int domains[] = { AF_INET, AF_INET6 };
-	static const int protos[] = { 0, IPPROTO_TCP };
-	size_t i, j;
-
-	common_rules(f, 1);
-
-	/* @file-system, read side: a file opened inside is read with
-	 * lseek and read; fd-only fstat, no stat of a path (see the top;
-	 * glibc's fseek(SEEK_END) falls back to lseek without fstat) */
-	ALLOW(f, lseek);
-	ALLOW(f, fstat);
-	DENY(f, newfstatat, EACCES);
-	DENY(f, statx, EACCES);
+	size_t i;
 
 	/* @io-event */
 	ALLOW(f, select);
@@ -265,17 +269,7 @@ net_rules(struct sb_filter *f)
 	 * reaches only our own children; nothing can be started) */
 	ALLOW(f, wait4);
 
-	/* @network-io: a TCP client and nothing else. Landlock only sees
-	 * real TCP (erratum 1), so the protocol is pinned here: no MPTCP,
-	 * SCTP or SMC, no UDP, raw, AF_UNIX or netlink sockets. */
-	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
-		for (j = 0; j < sizeof(protos) / sizeof(protos[0]); j++)
-			ALLOW_IF(f, socket, EQ32(0, domains[i]),
-			    SCMP_CMP64(1, SCMP_CMP_MASKED_EQ,
-			    (uint32_t)~(SOCK_CLOEXEC | SOCK_NONBLOCK),
-			    SOCK_STREAM),
-			    EQ32(2, protos[j]));
-	ALLOW(f, connect);		/* ports: Landlock */
+	/* @network-io on sockets already made */
 	ALLOW(f, recvfrom);
 	/* send() only: an address or MSG_FASTOPEN would connect inside
 	 * sendto (TCP fast open), which Landlock's connect hook does not
@@ -301,6 +295,118 @@ net_rules(struct sb_filter *f)
 	/* non-blocking connect and I/O */
 	ALLOW_IF(f, fcntl, EQ32(1, F_GETFL));
 	ALLOW_IF(f, fcntl, EQ32(1, F_SETFL));
+}
+
+/* The network process: a TCP client, TLS, its CA files. */
+static void
+net_rules(struct sb_filter *f)
+{
+	static const int domains[] = { AF_INET, AF_INET6 };
+	static const int protos[] = { 0, IPPROTO_TCP };
+	size_t i, j;
+
+	common_rules(f, 1);
+
+	/* @file-system, read side: a file opened inside is read with
+	 * lseek and read; fd-only fstat, no stat of a path (see the top;
+	 * glibc's fseek(SEEK_END) falls back to lseek without fstat) */
+	ALLOW(f, lseek);
+	ALLOW(f, fstat);
+	DENY(f, newfstatat, EACCES);
+	DENY(f, statx, EACCES);
+
+	stream_rules(f);
+
+	/* @network-io: a TCP client and nothing else. Landlock only sees
+	 * real TCP (erratum 1), so the protocol is pinned here: no MPTCP,
+	 * SCTP or SMC, no UDP, raw, AF_UNIX or netlink sockets. */
+	for (i = 0; i < sizeof(domains) / sizeof(domains[0]); i++)
+		for (j = 0; j < sizeof(protos) / sizeof(protos[0]); j++)
+			ALLOW_IF(f, socket, EQ32(0, domains[i]),
+			    SCMP_CMP64(1, SCMP_CMP_MASKED_EQ,
+			    (uint32_t)~(SOCK_CLOEXEC | SOCK_NONBLOCK),
+			    SOCK_STREAM),
+			    EQ32(2, protos[j]));
+	ALLOW(f, connect);		/* ports: Landlock */
+}
+
+/*
+ * bulwarkd's session process: TLS on the socket it was given (no socket,
+ * connect or bind at all), and SQLite's catalog and the objects' contents
+ * in the two directories Landlock allows. The file calls are those
+ * libsqlite3 3.40 (Debian 12) makes in WAL mode with synchronous=FULL,
+ * found with strace (see the session tests), and those of writing a file
+ * to a temporary name, fsync, rename and fsync of the directory.
+ *
+ * SQLite stats paths, so newfstatat is allowed here, unlike in the other
+ * profiles: it lstat()s each component of a database's path to resolve
+ * links, stat()s the database to give a new -wal or -journal its mode,
+ * tests -wal and -journal for existence with stat(), and at close checks
+ * that the database was not moved. Refused, it cannot open the catalog.
+ * What this gives away is the metadata of paths the user could reach
+ * anyway (type, size, owner, mode, times), never contents. Its flags are
+ * limited to what stat, lstat and fstat pass; statx stays refused.
+ */
+static void
+srvsession_rules(struct sb_filter *f)
+{
+	/* POSIX advisory locks, which SQLite's unix VFS takes on the
+	 * database and the -shm file; not F_SETLKW (no lock timeout in
+	 * Debian's build), no OFD locks, leases or descriptor games */
+	static const int lock_cmds[] = { F_GETLK, F_SETLK };
+	size_t i;
+
+	/* openat: the catalog's files are opened O_RDWR|O_CREAT|O_NOFOLLOW,
+	 * the directory O_RDONLY for fsync, a content file O_WRONLY|
+	 * O_CREAT|O_EXCL; still no O_TRUNC, O_APPEND, O_PATH or O_TMPFILE */
+	common_rules(f, 0);
+	ALLOW_IF(f, openat, CLEAR32(2, ~SB_STORE_OK));
+	stream_rules(f);
+
+	/* @file-system: I/O on what it opened. SQLite reads and writes
+	 * pages with pread64 and pwrite64, grows and maps the -shm file
+	 * (mmap MAP_SHARED, never PROT_EXEC: common_rules), truncates the
+	 * -wal and the database at checkpoints (Landlock's TRUNCATE is
+	 * granted only in the catalog) and syncs with fdatasync */
+	ALLOW(f, pread64);
+	ALLOW(f, pwrite64);
+	ALLOW(f, lseek);
+	ALLOW(f, ftruncate);
+	ALLOW(f, fsync);
+	ALLOW(f, fdatasync);
+	for (i = 0; i < sizeof(lock_cmds) / sizeof(lock_cmds[0]); i++)
+		ALLOW_IF(f, fcntl, EQ32(1, lock_cmds[i]));
+
+	/* stat: see above */
+	ALLOW(f, fstat);
+	ALLOW_IF(f, newfstatat, CLEAR32(3, ~(AT_SYMLINK_NOFOLLOW |
+	    AT_EMPTY_PATH)));
+	DENY(f, statx, EACCES);
+
+	/* names: make, remove and rename, in either form (paths: Landlock);
+	 * renameat2 only plain or RENAME_NOREPLACE (no exchange, whiteout) */
+	ALLOW(f, mkdir);
+	ALLOW(f, mkdirat);
+	ALLOW(f, unlink);
+	ALLOW_IF(f, unlinkat, CLEAR32(2, ~AT_REMOVEDIR));
+	ALLOW(f, rmdir);
+	ALLOW(f, rename);
+	ALLOW(f, renameat);
+	ALLOW_IF(f, renameat2, CLEAR32(4, ~RENAME_NOREPLACE));
+
+	/* What SQLite only tries, answered with an error it copes with:
+	 * fchown of a new -wal or -shm to the database's owner, as uid 0
+	 * only (the file is ours already); fchmod when the umask narrowed
+	 * a new file's mode (it stays narrower); access() while looking
+	 * for a temporary-file directory (none is allowed: the catalog uses
+	 * temp_store=MEMORY); readlink of a link in a path (no link may be
+	 * there: the directories are checked) */
+	DENY(f, fchown, EPERM);
+	DENY(f, fchmod, EPERM);
+	DENY(f, access, EACCES);
+	DENY(f, faccessat, EACCES);
+	DENY(f, faccessat2, EACCES);
+	DENY(f, readlink, EACCES);
 }
 
 #ifdef BWK_SECCOMP_DEBUG
@@ -358,8 +464,10 @@ sb_seccomp_apply(const struct sb_spec *sp)
 	}
 	if (sp->profile == SB_KEYD)
 		keyd_rules(&f, sp->store_dir != NULL);
-	else
+	else if (sp->profile == SB_NET)
 		net_rules(&f);
+	else
+		srvsession_rules(&f);
 #ifdef BWK_SECCOMP_DEBUG
 	{
 		struct sigaction sa;

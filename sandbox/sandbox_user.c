@@ -14,12 +14,14 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* setresuid, setresgid */
 #endif
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
 
 #include <linux/capability.h>
+#include <linux/securebits.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -188,6 +190,19 @@ verify(uid_t uid, gid_t gid)
 	return 0;
 }
 
+/* For good: groups first (only root may change them), then the ids. */
+static int
+become(const char *user, uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
+	    setresuid(uid, uid, uid) != 0) {
+		bwk_msg("BWK0624E", "sandbox: switching to %s (uid %u gid %u): "
+		    "%s", user, (unsigned)uid, (unsigned)gid, strerror(errno));
+		return -1;
+	}
+	return verify(uid, gid);
+}
+
 int
 sb_drop_to_user(const char *user)
 {
@@ -226,14 +241,96 @@ sb_drop_to_user(const char *user)
 		    strerror(errno));
 		return -1;
 	}
-	/* groups first: only root may change them */
-	if (setgroups(0, NULL) != 0 || setresgid(gid, gid, gid) != 0 ||
-	    setresuid(uid, uid, uid) != 0) {
-		bwk_msg("BWK0624E", "sandbox: switching to %s (uid %u gid %u): "
-		    "%s", user, (unsigned)uid, (unsigned)gid, strerror(errno));
-		return -1;
-	}
-	if (verify(uid, gid) != 0)
+	if (become(user, uid, gid) != 0)
 		return -1;
 	return SB_NEEDS_URANDOM ? urandom_works() : 0;
+}
+
+/*
+ * uid 0 kept (root owns the instance), without a single capability: the
+ * securebits first, while CAP_SETPCAP is held, so that uid 0 regains
+ * nothing at an exec or a setuid and the bits cannot be unset; then the
+ * bounding and ambient sets, the supplementary groups, and last the
+ * effective, permitted and inheritable sets.
+ */
+static int
+shed_capabilities(void)
+{
+	const unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	    SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
+	    SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
+	    SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+	struct __user_cap_header_struct h;
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	const char *step = "securebits";
+	int c;
+
+	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) != 0)
+		goto fail;
+	step = "bounding set";
+	for (c = 0; prctl(PR_CAPBSET_READ, c, 0, 0, 0) >= 0; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) != 0)
+			goto fail;
+	step = "ambient set";
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0)
+		goto fail;
+	step = "setgroups";
+	if (setgroups(0, NULL) != 0)
+		goto fail;
+	step = "capset";
+	memset(&h, 0, sizeof(h));
+	memset(d, 0, sizeof(d));
+	h.version = _LINUX_CAPABILITY_VERSION_3;
+	if (syscall(SYS_capset, &h, d) != 0)
+		goto fail;
+	if (caps_left() || prctl(PR_CAPBSET_READ, 0, 0, 0, 0) != 0 ||
+	    prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) != (int)bits ||
+	    setgroups(0, NULL) != -1 || setuid(1) != -1) {
+		bwk_msg("BWK0634E", "sandbox: capabilities are left after "
+		    "dropping them; stopping");
+		return -1;
+	}
+	return 0;
+fail:
+	bwk_msg("BWK0634E", "sandbox: dropping root's capabilities (%s): %s",
+	    step, strerror(errno));
+	return -1;
+}
+
+int
+sb_drop_to_owner(const char *dir)
+{
+	struct passwd *pw;
+	struct stat st;
+	const char *name;
+	gid_t gid;
+	int err;
+
+	if (geteuid() != 0)
+		return 0;
+	err = stat(dir, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (err != 0) {
+		bwk_msg("BWK0632E", "sandbox: the instance directory %s: %s",
+		    dir, strerror(err));
+		return -1;
+	}
+	sb_leak_check_now();
+	if (st.st_uid == 0) {
+		bwk_msg("BWK0633W", "sandbox: root owns the instance %s, so the "
+		    "session process keeps uid 0, without any capability; give "
+		    "the instance to a user of its own (chown -R)", dir);
+		return shed_capabilities();
+	}
+	/* the owner's own group, as login would give it; the directory's
+	 * when the uid has no entry (a container's, say) */
+	pw = getpwuid(st.st_uid);
+	gid = pw != NULL ? pw->pw_gid : st.st_gid;
+	name = pw != NULL ? pw->pw_name : "the instance's owner";
+	if (gid == 0) {
+		bwk_msg("BWK0621E", "sandbox: user %s has uid %u gid %u; an "
+		    "unprivileged user is needed", name, (unsigned)st.st_uid,
+		    (unsigned)gid);
+		return -1;
+	}
+	return become(name, st.st_uid, gid);
 }

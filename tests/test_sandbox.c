@@ -939,7 +939,7 @@ Test(sandbox, net_positive_tls_session)
 static int
 ll_only(enum sb_profile p)
 {
-	struct sb_spec sp = { p, NULL, &g.pol };
+	struct sb_spec sp = { p, NULL, &g.pol, NULL };
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return -1;

@@ -215,6 +215,45 @@ Test(server, first_use_pins_cert256_then_pinned)
 	t_peer_stop(&v.p);
 }
 
+/* Each session's sandbox is built from catalog/ and data/: init makes
+ * them, and the server makes them for an instance made before them. */
+Test(server, sessions_sandboxed_with_catalog_and_data)
+{
+	char cat[600], data[600];
+	struct srv v;
+	struct stat st;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	snprintf(cat, sizeof(cat), "%s/catalog", v.dir);
+	snprintf(data, sizeof(data), "%s/data", v.dir);
+	cr_assert_eq(stat(cat, &st), 0);
+	cr_assert(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
+	cr_assert_eq(rmdir(cat), 0);
+	srv_start(&v);
+	cr_assert_eq(stat(cat, &st), 0);
+	cr_assert(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
+	check(&r, &v, 1, NULL);
+	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err,
+	    srv_log(&v));
+	if (geteuid() == 0)
+		cr_assert(t_contains(srv_log(&v), "BWK0633W"), "%s",
+		    srv_log(&v));
+
+	/* anything but SQLite's files in catalog/: the session refuses to
+	 * start rather than let its rule reach it */
+	snprintf(cat, sizeof(cat), "%s/catalog/kdb", v.dir);
+	cr_assert_eq(mkdir(cat, 0700), 0);
+	check(&r, &v, 0, NULL);
+	cr_assert_neq(r.status, 0, "%s", r.out);
+	usleep(200000);
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "BWK0629E"), "%s", srv_log(&v));
+	cr_assert(!t_contains(srv_log(&v), "stopped a forbidden call"), "%s",
+	    srv_log(&v));
+}
+
 Test(server, imported_cert256_trusted_without_first_use)
 {
 	char path[600];

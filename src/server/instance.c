@@ -58,8 +58,9 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	    path_of(in->arm, real, "cert256.arm") ||
 	    path_of(in->kdb, real, "kdb") ||
 	    path_of(in->deflabel, real, "tls-default") ||
-	    path_of(in->catalog, real, "catalog.db") ||
-	    path_of(in->data, real, "data"))
+	    path_of(in->catdir, real, INSTANCE_CATDIR) ||
+	    path_of(in->catalog, in->catdir, INSTANCE_CATALOG) ||
+	    path_of(in->data, real, INSTANCE_DATADIR))
 		return -1;
 	return 0;
 }
@@ -383,6 +384,12 @@ instance_cert_list(struct instance *in)
 }
 
 int
+instance_make_dirs(const struct instance *in)
+{
+	return make_dir(in->catdir) == -1 || make_dir(in->data) == -1 ? -1 : 0;
+}
+
+int
 instance_create(struct instance *in, int days, int rsa)
 {
 	struct stat sb;
@@ -393,7 +400,7 @@ instance_create(struct instance *in, int days, int rsa)
 		return -1;
 	}
 	if (make_dir(in->dir) == -1 || chmod(in->dir, 0700) == -1 ||
-	    make_dir(in->data) == -1 ||
+	    instance_make_dirs(in) == -1 ||
 	    write_file_atomic(in->opt, srvopts_template,
 	    strlen(srvopts_template), 0600) == -1)
 		return -1;

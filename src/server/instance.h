@@ -8,10 +8,16 @@
  *				bulwark.sth, docs/kdb-format.md): its keys and
  *				certificates by label; read by bulwark-keyd
  *	DIR/tls-default		the label of the default certificate
- *	DIR/catalog.db		the catalog: nodes, administrators, objects
+ *	DIR/catalog/catalog.db	the catalog: nodes, administrators, objects;
+ *				SQLite's -wal, -shm and -journal files beside
+ *				it, and nothing else in catalog/
  *	DIR/data/		the objects' contents
  *
  * The directory and every private part are the server user's, 0700/0600.
+ * The catalog has a directory of its own because the session process's
+ * sandbox can allow files only by directory, everything beneath it: a
+ * rule on DIR itself would give it kdb/ (the server's keys) and
+ * bulwarkd.opt too (sb_apply_srvsession).
  */
 #ifndef BWK_INSTANCE_H
 #define BWK_INSTANCE_H
@@ -23,12 +29,18 @@
 
 #define CERT_LABEL_MAX	32
 
+/* Names inside DIR the session process builds its sandbox from. */
+#define INSTANCE_CATDIR		"catalog"
+#define INSTANCE_CATALOG	"catalog.db"
+#define INSTANCE_DATADIR	"data"
+
 struct instance {
 	char	dir[PATH_MAX];
 	char	opt[PATH_MAX];
 	char	arm[PATH_MAX];
 	char	kdb[PATH_MAX];
 	char	deflabel[PATH_MAX];
+	char	catdir[PATH_MAX];
 	char	catalog[PATH_MAX];
 	char	data[PATH_MAX];
 };
@@ -37,6 +49,9 @@ struct instance {
 int	instance_open(struct instance *, const char *dir, int must_exist);
 /* init: the directories, bulwarkd.opt and the first certificate. */
 int	instance_create(struct instance *, int days, int rsa);
+/* The catalog and data directories, made (0700) where missing: an
+ * instance made before either existed gets them when the server starts. */
+int	instance_make_dirs(const struct instance *);
 
 /* A certificate label: 1..32 of letters, digits, - and _. */
 int	cert_label_ok(const char *);

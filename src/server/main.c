@@ -121,6 +121,9 @@ run(struct instance *in, const struct srv_options *o, int use_syslog,
 		    "with: bulwarkd --instance %s init", in->dir, in->dir);
 		return EXIT_INSTANCE;
 	}
+	/* each session's sandbox is built from them: they must exist */
+	if (instance_make_dirs(in) == -1)
+		return EXIT_INSTANCE;
 	if (!use_syslog)
 		bwk_msg_hook(to_stderr, NULL, NULL, NULL);
 	memset(&lo, 0, sizeof(lo));

@@ -2,11 +2,13 @@
  * bulwarkd-session: one client's session, in its own process. bulwarkd's
  * listener accepts the connection and execs this program with the socket
  * on descriptor 3; it never reads a byte of the session itself. Here, in
- * order: the options, the crypto self-tests, the key helper that holds
- * the server's key (started before the sandbox), the TLS context, then
- * the sandbox (no file, no new connection), and only then the client's
- * bytes: the TLS handshake and the session protocol (docs/protocol.md).
- * A crash or a hostile client ends this process and no other.
+ * order: the options, the crypto self-tests, root dropped (run as root,
+ * it becomes the instance's owner), the key helper that holds the
+ * server's key (started before the sandbox), the TLS context, then the
+ * sandbox (no new socket or connection; of the files, only the catalog's
+ * and the objects' directories), and only then the client's bytes: the
+ * TLS handshake and the session protocol (docs/protocol.md). A crash or a
+ * hostile client ends this process and no other.
  *
  *	bulwarkd-session --instance DIR --peer ADDRESS --session N [--busy]
  */
@@ -27,6 +29,7 @@
 #include "../lib/msg.h"
 #include "../lib/selftest.h"
 #include "../lib/util.h"
+#include "../server/instance.h"
 #include "../server/srvopts.h"
 #include "../tls/policy.h"
 #include "../tls/session.h"
@@ -115,6 +118,24 @@ prepare(struct session *s, struct session_opts *o, const struct args *a)
 	return session_server_context(s);
 }
 
+/*
+ * The sandbox: the catalog's directory and the objects' (both made by
+ * the listener at start), nothing else of the instance.
+ */
+static int
+sandbox(const struct args *a)
+{
+	char catdir[4096], data[4096];
+	struct sb_srvsession_policy sp = { catdir, data };
+
+	if (snprintf(catdir, sizeof(catdir), "%s/%s", a->instance,
+	    INSTANCE_CATDIR) >= (int)sizeof(catdir) ||
+	    snprintf(data, sizeof(data), "%s/%s", a->instance,
+	    INSTANCE_DATADIR) >= (int)sizeof(data))
+		return -1;
+	return sb_apply_srvsession(&sp, a->insecure);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -149,10 +170,9 @@ main(int argc, char **argv)
 	o.policy = &pol;
 	o.handshake_timeout = so.handshaketimeout;
 	o.idle_timeout = so.idletimeout * 60;
-	if (prepare(&s, &o, &a) == -1 ||
-	    sb_drop_to_user(NULL) == -1 ||
-	    sb_apply_net(&(struct sb_net_policy){ .nports = 0 },
-	    a.insecure) == -1)
+	/* the owner first, so that the helper runs as the owner too */
+	if (sb_drop_to_owner(a.instance) == -1 || prepare(&s, &o, &a) == -1 ||
+	    sandbox(&a) == -1)
 		return 3;
 	if (session_accept(&s) == -1) {
 		session_close(&s);
