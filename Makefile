@@ -214,15 +214,16 @@ $(OUT)/bin/bulwark: $(CLIENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB)
 
 # bulwarkd: the listener and the administration commands, which make and
 # store the server's keys; it never parses a client's bytes.
-$(OUT)/bin/bulwarkd: $(SERVER_OBJ) $(A_KDB) $(A_LIB)
+$(OUT)/bin/bulwarkd: $(SERVER_OBJ) $(A_CATALOG) $(A_KDB) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS)
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) $(SQLITE_LIBS)
 
 # bulwarkd-session: one client's session, sandboxed; no key database.
 $(OUT)/bin/bulwarkd-session: $(SRVSESS_OBJ) $(SRVOPTS_OBJ) $(A_TLS) \
-		$(A_SANDBOX) $(A_LIB)
+		$(A_CATALOG) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp
+	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp \
+	    $(SQLITE_LIBS)
 
 $(OUT)/tests/keyd-poke: $(OUT)/obj/tests/tools/keyd_poke.o $(A_LIB)
 	@mkdir -p $(dir $@)

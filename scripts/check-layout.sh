@@ -41,7 +41,7 @@ done
 sort -u -o "$tmp/tls-layer" "$tmp/tls-layer"
 [ -s "$tmp/tls-layer" ] || { echo "check-layout: no TLS-layer symbols found in $wolf" >&2; exit 2; }
 
-for f in src/kdb src/tls src/verify sandbox; do
+for f in src/kdb src/tls src/verify src/catalog sandbox; do
 	defined "$f" >"$tmp/$(basename "$f")"
 done
 for p in bulwark bulwark-keyd bulwark-cert bulwarkd bulwarkd-session; do
@@ -78,6 +78,11 @@ forbid bulwarkd-session kdb "a session process must not hold the key database's 
 # reads a client's bytes: no TLS layer, no session, no verifier in it.
 forbid bulwarkd tls-layer "the listener never runs TLS; its sessions do"
 forbid bulwarkd tls "the listener has no session code"
+# The catalog (and SQLite with it) is the server's: no client program,
+# nor the key helper, holds a line of it.
+forbid bulwark catalog "the client has no server catalog"
+forbid bulwark-keyd catalog "the key helper has no server catalog"
+forbid bulwark-cert catalog "bulwark-cert has no server catalog"
 forbid bulwarkd verify "the listener does not validate chains"
 
 # A file past 1,500 lines holds more than one concern: no reviewer reads

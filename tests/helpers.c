@@ -302,8 +302,8 @@ t_contains(const char *hay, const char *needle)
 	return strstr(hay, needle) != NULL;
 }
 
-static int
-free_port(void)
+int
+t_free_port(void)
 {
 	struct sockaddr_in a;
 	socklen_t al = sizeof(a);
@@ -327,7 +327,7 @@ t_peer_start(struct peer *p, const char *const *argv, const char *ready)
 	uint8_t *b;
 	size_t n;
 
-	p->port = free_port();
+	p->port = t_free_port();
 	snprintf(p->portstr, sizeof(p->portstr), "%d", p->port);
 	snprintf(p->log, sizeof(p->log), "%s/peer-%d.log", t_tmpdir(), p->port);
 	for (i = 0; argv[i] != NULL && i < 62; i++)
@@ -500,23 +500,34 @@ t_cap_end(void)
 }
 
 void
+t_run_input(struct run *r, const char *prog, const char *const *argv,
+    const char *input)
+{
+	int p[2], saved = dup(0);
+	size_t n = strlen(input);
+
+	/* a pipe holds 64 KiB: the input is written whole before the run */
+	cr_assert_lt(n, 65536);
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], input, n), (ssize_t)n);
+	close(p[1]);
+	dup2(p[0], 0);
+	close(p[0]);
+	t_run(r, prog, argv, NULL);
+	dup2(saved, 0);
+	close(saved);
+}
+
+void
 t_nodepw(const char *server, const char *node, const char *pw)
 {
 	const char *argv[] = { "-nodepw", "-server", server, "-node", node,
 	    NULL };
+	char line[1100];
 	struct run r;
-	int p[2], saved = dup(0);
-	size_t n = strlen(pw);
 
-	cr_assert_eq(pipe(p), 0);
-	cr_assert_eq(write(p[1], pw, n), (ssize_t)n);
-	cr_assert_eq(write(p[1], "\n", 1), 1);
-	close(p[1]);
-	dup2(p[0], 0);
-	close(p[0]);
-	t_run(&r, "bulwark-cert", argv, NULL);
-	dup2(saved, 0);
-	close(saved);
+	snprintf(line, sizeof(line), "%s\n", pw);
+	t_run_input(&r, "bulwark-cert", argv, line);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 }
 

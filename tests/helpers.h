@@ -54,6 +54,8 @@ struct peer {
 	char	log[512];
 	int	stdin_fd;	/* held open: s_server quits at EOF on stdin */
 };
+/* A free TCP port on 127.0.0.1 (bound, read back, closed). */
+int	t_free_port(void);
 void	t_peer_start(struct peer *, const char *const *argv, const char *ready);
 void	t_peer_stop(struct peer *);
 char	*t_peer_log(struct peer *);
@@ -88,6 +90,9 @@ void	t_need_sandbox(void);
 void		 t_cap_begin(void);
 const char	*t_cap_end(void);
 
+/* t_run with input as the program's standard input. */
+void	t_run_input(struct run *, const char *prog, const char *const *argv,
+	    const char *input);
 /* bulwark-cert -nodepw: the password for node on server, by stdin. */
 void	t_nodepw(const char *server, const char *node, const char *pw);
 #endif

@@ -24,111 +24,12 @@
 #include "../src/lib/certfile.h"
 #include "../src/lib/x509.h"
 #include "helpers.h"
+#include "srvfix.h"
 
 static void setup(void) { t_tmpdir(); }
 static void teardown(void) { t_cleanup(); }
 
 TestSuite(server, .init = setup, .fini = teardown, .timeout = 90);
-
-struct srv {
-	struct peer	 p;
-	char		 dir[512];
-	char		 port[8];
-	char		 log[600];
-};
-
-static int
-free_port(void)
-{
-	struct sockaddr_in a;
-	socklen_t al = sizeof(a);
-	int s = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	memset(&a, 0, sizeof(a));
-	a.sin_family = AF_INET;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
-	cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &al), 0);
-	port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
-
-/* bulwarkd --instance DIR init, with the given extra options. */
-static void
-srv_init(struct srv *v, const char *extra)
-{
-	char opt[1024], path[600];
-	struct run r;
-
-	memset(v, 0, sizeof(*v));
-	snprintf(v->dir, sizeof(v->dir), "%s/inst", t_tmpdir());
-	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v->dir, "init",
-	    NULL }, NULL);
-	cr_assert_eq(r.status, 0, "init: %s%s", r.out, r.err);
-	cr_assert(t_contains(r.out, "BWK1006I"), "%s", r.out);
-	snprintf(v->port, sizeof(v->port), "%d", free_port());
-	snprintf(opt, sizeof(opt), "TCPPORT %s\nBWKLISTENADDRESS 127.0.0.1\n%s",
-	    v->port, extra ? extra : "");
-	snprintf(path, sizeof(path), "%s/bulwarkd.opt", v->dir);
-	cr_assert_eq(t_write(path, (const uint8_t *)opt, strlen(opt), 0600), 0);
-}
-
-static void
-srv_start(struct srv *v)
-{
-	char bin[600];
-	const char *argv[] = { bin, "--instance", v->dir, NULL };
-
-	snprintf(bin, sizeof(bin), "%s/bulwarkd", getenv("BWK_BIN"));
-	t_peer_start(&v->p, argv, "BWK1021I");
-	snprintf(v->p.portstr, sizeof(v->p.portstr), "%s", v->port);
-}
-
-static const char *
-srv_log(struct srv *v)
-{
-	return t_peer_log(&v->p);
-}
-
-/* bulwark check of the instance, as server srv1; extra stanza lines. */
-static void
-check(struct run *r, const struct srv *v, int accept, const char *extra)
-{
-	char text[1024], path[600];
-	const char *argv[] = { "check", "--sysfile", path, NULL };
-
-	snprintf(path, sizeof(path), "%s/bulwark.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV %s\n%s", v->port,
-	    accept ? "YES" : "NO", extra ? extra : "");
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
-	t_run(r, "bulwark", argv, NULL);
-}
-
-/* The fingerprint of the instance's cert256.arm, as bulwark prints it. */
-static void
-arm_fingerprint(const struct srv *v, char out[BWK_FPR_STRLEN])
-{
-	struct cert_list cl;
-	char path[600];
-	const char *id;
-	char why[128];
-	uint8_t *b, f[32];
-	size_t n;
-
-	snprintf(path, sizeof(path), "%s/cert256.arm", v->dir);
-	cr_assert_eq(t_read(path, &b, &n), 0);
-	memset(&cl, 0, sizeof(cl));
-	cr_assert_eq(certfile_split(b, n, &cl, &id, why, sizeof(why)), 0, "%s",
-	    why);
-	cr_assert_eq(cl.n, 1);
-	cr_assert_eq(wc_Sha256Hash(cl.c[0].der, (word32)cl.c[0].len, f), 0);
-	bwk_fpr_format(f, out);
-	cert_list_free(&cl);
-	free(b);
-}
 
 Test(server, init_makes_a_server_certificate)
 {
@@ -200,7 +101,7 @@ Test(server, first_use_pins_cert256_then_pinned)
 	srv_init(&v, NULL);
 	srv_start(&v);
 	arm_fingerprint(&v, fpr);
-	check(&r, &v, 1, NULL);
+	srv_check(&r, &v, 1, NULL);
 	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err, srv_log(&v));
 	cr_assert(t_contains(r.out, "BWK0727I"), "%s", r.out);
 	cr_assert(t_contains(r.out, fpr), "want %s in:\n%s", fpr, r.out);
@@ -209,7 +110,7 @@ Test(server, first_use_pins_cert256_then_pinned)
 	cr_assert(t_contains(srv_log(&v), "TLS server signature for "
 	    "certificate default"), "%s", srv_log(&v));
 	srv_start(&v);
-	check(&r, &v, 0, NULL);
+	srv_check(&r, &v, 0, NULL);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.out, "trust rule:  pinned"), "%s", r.out);
 	t_peer_stop(&v.p);
@@ -230,11 +131,13 @@ Test(server, sessions_sandboxed_with_catalog_and_data)
 	snprintf(data, sizeof(data), "%s/data", v.dir);
 	cr_assert_eq(stat(cat, &st), 0);
 	cr_assert(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
-	cr_assert_eq(rmdir(cat), 0);
+	/* an instance without them: the server makes them, and the catalog */
+	t_run_any(&r, (const char *[]){ "rm", "-r", cat, NULL });
+	cr_assert_eq(r.status, 0, "%s", r.err);
 	srv_start(&v);
 	cr_assert_eq(stat(cat, &st), 0);
 	cr_assert(S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0700);
-	check(&r, &v, 1, NULL);
+	srv_check(&r, &v, 1, NULL);
 	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err,
 	    srv_log(&v));
 	if (geteuid() == 0)
@@ -245,7 +148,7 @@ Test(server, sessions_sandboxed_with_catalog_and_data)
 	 * start rather than let its rule reach it */
 	snprintf(cat, sizeof(cat), "%s/catalog/kdb", v.dir);
 	cr_assert_eq(mkdir(cat, 0700), 0);
-	check(&r, &v, 0, NULL);
+	srv_check(&r, &v, 0, NULL);
 	cr_assert_neq(r.status, 0, "%s", r.out);
 	usleep(200000);
 	t_peer_stop(&v.p);
@@ -266,7 +169,7 @@ Test(server, imported_cert256_trusted_without_first_use)
 	cr_assert_eq(t_cert_cmd(&r, "-add", "-server", "srv1", "-file", path,
 	    NULL), 0, "%s", r.err);
 	srv_start(&v);
-	check(&r, &v, 0, NULL);
+	srv_check(&r, &v, 0, NULL);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	t_peer_stop(&v.p);
 }

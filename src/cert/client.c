@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "../lib/certfile.h"
+#include "../lib/password.h"
 #include "../lib/msg.h"
 #include "cert.h"
 
@@ -345,35 +345,6 @@ out:
 	return rc;
 }
 
-/* One line from stdin, without echo when it is a terminal. */
-static int
-read_password(char *pw, size_t cap, size_t *len)
-{
-	struct termios t, quiet;
-	int tty = isatty(STDIN_FILENO);
-	size_t n;
-
-	if (tty) {
-		fprintf(stderr, "Password: ");
-		tcgetattr(STDIN_FILENO, &t);
-		quiet = t;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	}
-	if (fgets(pw, (int)cap, stdin) == NULL)
-		pw[0] = '\0';
-	if (tty) {
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &t);
-		fputc('\n', stderr);
-	}
-	n = strcspn(pw, "\r\n");
-	if (n == strlen(pw) && !feof(stdin) && n + 1 >= cap)
-		return -1;	/* longer than we take */
-	pw[n] = '\0';
-	*len = n;
-	return n > 0 ? 0 : -1;
-}
-
 struct nodepw {
 	struct cert_opts	*o;
 	uint8_t			*data;
@@ -404,7 +375,7 @@ cmd_nodepw(struct cert_opts *o)
 
 	if (server_label(KDB_NODE_PASSWORD, o->server, label) == -1)
 		return EXIT_USAGE;
-	if (read_password(pw, sizeof(pw), &n) == -1) {
+	if (bwk_read_password("Password: ", pw, PASSWORD_MAX + 1, &n) == -1) {
 		explicit_bzero(pw, sizeof(pw));
 		bwk_msg("BWK0373E", "give the node password (1-%d bytes) on "
 		    "standard input", PASSWORD_MAX);

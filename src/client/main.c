@@ -57,6 +57,7 @@
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
+"       bulwark query session [the options of check]\n"
 "       bulwark policy [--policy FILE]\n"
 "       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
 "                      --ip ADDR] [...]   (offline chain verification)\n"
@@ -81,6 +82,16 @@ static const char check_usage[] =
 "  --policy FILE     a TLS policy stricter than the built-in one\n"
 "  --insecure-weak-sandbox\n"
 "                    run with what the kernel has of the sandbox (UNSAFE)\n"
+"\n";
+
+static const char query_usage[] =
+"usage: bulwark query session [-optfile=FILE] [-option=value ...]\n"
+"                             [--sysfile FILE] [--policy FILE]\n"
+"                             [--insecure-weak-sandbox]\n"
+"\n"
+"Signs on to the server of the chosen stanza as its NODENAME, as check\n"
+"does, and prints what the server says of the session: its version, the\n"
+"suite, the group, EMS and the node signed on.\n"
 "\n";
 
 static const char policy_usage[] =
@@ -124,7 +135,8 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 	for (i = 2; i < argc; i++) {
 		if (arg_is_help(argv[i])) {
 			fputs(text, stdout);
-			if (strcmp(argv[1], "check") == 0) {
+			if (strcmp(argv[1], "check") == 0 ||
+			    strcmp(argv[1], "session") == 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
 			}
@@ -332,8 +344,25 @@ trust_text(enum bwk_trust t)
 	}
 }
 
+/* The server's facts of a signed-on session: bulwark query session. */
 static int
-cmd_check(int argc, char **argv)
+query_session(struct bwk *b)
+{
+	char text[1025];
+
+	if (bwk_query_session(b, text, sizeof(text)) == -1)
+		return -1;
+	fputs(text, stdout);
+	return 0;
+}
+
+/*
+ * check: one session, its report, and the sign-on with NODENAME.
+ * query session: the same session, which must sign on, and what the
+ * server says of it.
+ */
+static int
+cmd_check(int argc, char **argv, int query)
 {
 	struct bwk_config *cfg;
 	struct check_args c;
@@ -342,6 +371,9 @@ cmd_check(int argc, char **argv)
 
 	if ((rc = parse_check(argc, argv, &c)) != 0)
 		return rc;
+	if (query && c.opt.nodename[0] == '\0')
+		return cmd_usage("query session", "a node name is needed "
+		    "(NODENAME in the stanza, or -nodename=NODE)", NULL);
 	if ((cfg = check_config(&c)) == NULL)
 		return EXIT_USAGE;
 	if ((b = bwk_client()) == NULL || bwk_configure(b, cfg) == -1) {
@@ -355,6 +387,14 @@ cmd_check(int argc, char **argv)
 		rc = exit_for(b);
 		bwk_free(b);
 		return rc;
+	}
+	if (query) {
+		if (query_session(b) == -1) {
+			rc = exit_for(b);
+			bwk_free(b);
+			return rc;
+		}
+		goto close;
 	}
 	bwk_conn_report(b, stdout);
 	fflush(stdout);
@@ -375,6 +415,7 @@ cmd_check(int argc, char **argv)
 #endif
 	bwk_info("BWK0720I", "the session with %s is trusted (%s)",
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
+close:
 	if (bwk_close(b) == -1) {
 		bwk_free(b);
 		return EXIT_SETUP;
@@ -514,7 +555,15 @@ main(int argc, char **argv)
 	/* options first (a usage error needs no crypto), then the self-tests */
 	if (strcmp(argv[1], "check") == 0)
 		return help_or_version(argc, argv, check_usage, &rc) ? rc :
-		    cmd_check(argc, argv);
+		    cmd_check(argc, argv, 0);
+	/* query session: argv shifted, so its options start where check's do */
+	if (strcmp(argv[1], "query") == 0) {
+		if (argc < 3 || strcmp(argv[2], "session") != 0)
+			return usage("query takes session", argc < 3 ? NULL :
+			    argv[2]);
+		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
+		    rc : cmd_check(argc - 1, argv + 1, 1);
+	}
 	if (strcmp(argv[1], "policy") == 0)
 		return help_or_version(argc, argv, policy_usage, &rc) ? rc :
 		    cmd_policy(argc, argv);

@@ -74,8 +74,10 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "pinned certificate is withdrawn with bulwark-cert -delete or "
 	    "-replace); OCSP and CRL are refused, since Bulwark would trust "
 	    "a revoked certificate the old client refused" },
-	[O_NODENAME] = LATER("NODENAME", 3, T_NODE, S | F_CLI, "node",
-	    "the node name, for the sign-on"),
+	[O_NODENAME] = ON("NODENAME", 3, T_NODE, S | F_CLI, "node",
+	    "the node to sign on as, with the password the key database "
+	    "holds for it (bulwark-cert -nodepw); without it, check makes "
+	    "the TLS session only"),
 	[O_PASSWORDACCESS] = LATER("PASSWORDACCESS", 9, T_PWACCESS, S | K,
 	    "PROMPT | GENERATE", "how the node password is found, for the "
 	    "sign-on"),

@@ -17,6 +17,7 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/hash.h>
+#include <wolfssl/wolfcrypt/random.h>
 
 #include "../kdb/kdb.h"
 #include "../kdb/store.h"
@@ -60,6 +61,7 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	    path_of(in->deflabel, real, "tls-default") ||
 	    path_of(in->catdir, real, INSTANCE_CATDIR) ||
 	    path_of(in->catalog, in->catdir, INSTANCE_CATALOG) ||
+	    path_of(in->signon_key, real, "signon.key") ||
 	    path_of(in->data, real, INSTANCE_DATADIR))
 		return -1;
 	return 0;
@@ -383,6 +385,33 @@ instance_cert_list(struct instance *in)
 	return 0;
 }
 
+/*
+ * The key of the fake verifiers (bulwarkd-session's signon.c): made once,
+ * so that a name the catalog does not hold gets the same salt in every
+ * session, as a real one does.
+ */
+static int
+make_signon_key(const struct instance *in)
+{
+	uint8_t key[32];
+	WC_RNG rng;
+	int r = -1;
+
+	if (wc_InitRng(&rng) != 0) {
+		bwk_msg("BWK1085E", "cannot make the sign-on key: the random "
+		    "number generator failed");
+		return -1;
+	}
+	if (wc_RNG_GenerateBlock(&rng, key, sizeof(key)) == 0)
+		r = write_file_atomic(in->signon_key, key, sizeof(key), 0600);
+	else
+		bwk_msg("BWK1085E", "cannot make the sign-on key: the random "
+		    "number generator failed");
+	explicit_bzero(key, sizeof(key));
+	wc_FreeRng(&rng);
+	return r;
+}
+
 int
 instance_make_dirs(const struct instance *in)
 {
@@ -402,7 +431,7 @@ instance_create(struct instance *in, int days, int rsa)
 	if (make_dir(in->dir) == -1 || chmod(in->dir, 0700) == -1 ||
 	    instance_make_dirs(in) == -1 ||
 	    write_file_atomic(in->opt, srvopts_template,
-	    strlen(srvopts_template), 0600) == -1)
+	    strlen(srvopts_template), 0600) == -1 || make_signon_key(in) == -1)
 		return -1;
 	return instance_cert_create(in, "default", days, rsa, 1);
 }

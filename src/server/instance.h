@@ -11,6 +11,8 @@
  *	DIR/catalog/catalog.db	the catalog: nodes, administrators, objects;
  *				SQLite's -wal, -shm and -journal files beside
  *				it, and nothing else in catalog/
+ *	DIR/signon.key		32 random bytes, secret: the key of the fake
+ *				verifiers unknown names are challenged with
  *	DIR/data/		the objects' contents
  *
  * The directory and every private part are the server user's, 0700/0600.
@@ -42,12 +44,14 @@ struct instance {
 	char	deflabel[PATH_MAX];
 	char	catdir[PATH_MAX];
 	char	catalog[PATH_MAX];
+	char	signon_key[PATH_MAX];
 	char	data[PATH_MAX];
 };
 
 /* The paths of the instance in dir (absolute, resolved). -1: no such. */
 int	instance_open(struct instance *, const char *dir, int must_exist);
-/* init: the directories, bulwarkd.opt and the first certificate. */
+/* init: the directories, bulwarkd.opt, the sign-on key and the first
+ * certificate (the catalog is accounts.c's). */
 int	instance_create(struct instance *, int days, int rsa);
 /* The catalog and data directories, made (0700) where missing: an
  * instance made before either existed gets them when the server starts. */

@@ -2,7 +2,8 @@
  * bulwarkd: the reference server. In the foreground, systemd style:
  *
  *	bulwarkd --instance DIR [--syslog] [--insecure-weak-sandbox]
- *	bulwarkd --instance DIR init
+ *	bulwarkd --instance DIR init [--admin NAME]
+ *	bulwarkd --instance DIR node|admin register|update|remove|list ...
  *	bulwarkd --instance DIR cert create [--label L] [--days N] [--rsa]
  *	    [--default]
  *	bulwarkd --instance DIR cert renew [--label L] [--days N]
@@ -10,7 +11,8 @@
  *	bulwarkd --instance DIR cert list
  *
  * The administration commands (init, cert) open the instance's key
- * database themselves; the server proper never does: each session's own
+ * database themselves, and the account commands its catalog
+ * (accounts.c); the server proper never does: each session's own
  * bulwark-keyd signs its handshakes.
  */
 #include <fcntl.h>
@@ -25,6 +27,8 @@
 #include "../lib/selftest.h"
 #include "../lib/util.h"
 #include "../lib/version.h"
+#include "../catalog/catalog.h"
+#include "accounts.h"
 #include "instance.h"
 #include "listen.h"
 #include "srvopts.h"
@@ -37,7 +41,14 @@
 
 static const char usage_text[] =
 "usage: bulwarkd --instance DIR [--syslog] [--insecure-weak-sandbox]\n"
-"       bulwarkd --instance DIR init\n"
+"       bulwarkd --instance DIR init [--admin NAME]   (password on stdin)\n"
+"       bulwarkd --instance DIR node register NAME\n"
+"                [--sessionsecurity strict|transitional]   (password on stdin)\n"
+"       bulwarkd --instance DIR node update NAME [--password]\n"
+"                [--sessionsecurity strict|transitional] [--unlock]\n"
+"       bulwarkd --instance DIR node remove NAME\n"
+"       bulwarkd --instance DIR node list\n"
+"       bulwarkd --instance DIR admin register|update|remove|list ...\n"
 "       bulwarkd --instance DIR cert create [--label L] [--days N] [--rsa]\n"
 "                [--default]\n"
 "       bulwarkd --instance DIR cert renew [--label L] [--days N]\n"
@@ -110,6 +121,40 @@ cmd_cert(struct instance *in, int argc, char **argv,
 	return usage("unknown cert command", argv[0]);
 }
 
+/* init: the instance, its catalog, and the first administrator. */
+static int
+cmd_init(struct instance *in, const struct srv_options *o, int argc,
+    char **argv)
+{
+	struct scram_verifier v;
+	const char *admin = NULL;
+	int r;
+
+	if (argc == 2 && strcmp(argv[0], "--admin") == 0)
+		admin = argv[1];
+	else if (argc != 0)
+		return usage("init takes only --admin NAME", argv[0]);
+	/* name and password first: bad ones leave no half-made instance */
+	if (admin != NULL && !catalog_name_ok(admin)) {
+		bwk_msg("BWK1082E", "%s is not a valid %s name (1 to 64 of "
+		    "A-Z a-z 0-9 _ . - + &, not starting with -)", admin,
+		    "administrator");
+		return EXIT_USAGE;
+	}
+	if (admin != NULL && accounts_read_verifier(admin, &v) == -1)
+		return EXIT_USAGE;
+	r = instance_create(in, o->certdays, o->certrsa) == -1 ||
+	    accounts_init(in, admin, &v) == -1;
+	explicit_bzero(&v, sizeof(v));
+	if (r)
+		return EXIT_INSTANCE;
+	if (admin == NULL)
+		bwk_info("BWK1086I", "the instance has no administrator yet; "
+		    "register one with: bulwarkd --instance %s admin register "
+		    "NAME", in->dir);
+	return EXIT_OK;
+}
+
 static int
 run(struct instance *in, const struct srv_options *o, int use_syslog,
     int insecure)
@@ -121,8 +166,12 @@ run(struct instance *in, const struct srv_options *o, int use_syslog,
 		    "with: bulwarkd --instance %s init", in->dir, in->dir);
 		return EXIT_INSTANCE;
 	}
-	/* each session's sandbox is built from them: they must exist */
-	if (instance_make_dirs(in) == -1)
+	/*
+	 * Each session's sandbox is built from the directories, and each
+	 * opens the catalog: they must exist, and a catalog that is damaged
+	 * or of a newer schema stops the server here, not every session.
+	 */
+	if (instance_make_dirs(in) == -1 || accounts_init(in, NULL, NULL) == -1)
 		return EXIT_INSTANCE;
 	if (!use_syslog)
 		bwk_msg_hook(to_stderr, NULL, NULL, NULL);
@@ -178,9 +227,10 @@ main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (i == argc)
 		return run(&in, &o, use_syslog, insecure);
-	if (strcmp(argv[i], "init") == 0 && i + 1 == argc)
-		return instance_create(&in, o.certdays, o.certrsa) == 0 ?
-		    EXIT_OK : EXIT_INSTANCE;
+	if (strcmp(argv[i], "init") == 0)
+		return cmd_init(&in, &o, argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "node") == 0 || strcmp(argv[i], "admin") == 0)
+		return accounts_cmd(&in, &o, argc - i, argv + i);
 	if (strcmp(argv[i], "cert") == 0)
 		return cmd_cert(&in, argc - i - 1, argv + i + 1, &o);
 	return usage("unknown command", argv[i]);

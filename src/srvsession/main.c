@@ -4,11 +4,12 @@
  * on descriptor 3; it never reads a byte of the session itself. Here, in
  * order: the options, the crypto self-tests, root dropped (run as root,
  * it becomes the instance's owner), the key helper that holds the
- * server's key (started before the sandbox), the TLS context, then the
- * sandbox (no new socket or connection; of the files, only the catalog's
- * and the objects' directories), and only then the client's bytes: the
- * TLS handshake and the session protocol (docs/protocol.md). A crash or a
- * hostile client ends this process and no other.
+ * server's key (started before the sandbox), the TLS context, the catalog
+ * and the sign-on key, then the sandbox (no new socket or connection; of
+ * the files, only the catalog's and the objects' directories), and only
+ * then the client's bytes: the TLS handshake and the session protocol
+ * (docs/protocol.md). A crash or a hostile client ends this process and
+ * no other.
  *
  *	bulwarkd-session --instance DIR --peer ADDRESS --session N [--busy]
  */
@@ -16,6 +17,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +28,7 @@
 #include <wolfssl/ssl.h>
 
 #include "../../sandbox/sandbox.h"
+#include "../catalog/catalog.h"
 #include "../lib/msg.h"
 #include "../lib/selftest.h"
 #include "../lib/util.h"
@@ -136,12 +139,61 @@ sandbox(const struct args *a)
 	return sb_apply_srvsession(&sp, a->insecure);
 }
 
+/* The catalog, opened before the sandbox: SQLite checks its path then. */
+static int
+open_catalog(const struct args *a, struct catalog **cat)
+{
+	char catdir[4096];
+
+	if (snprintf(catdir, sizeof(catdir), "%s/%s", a->instance,
+	    INSTANCE_CATDIR) >= (int)sizeof(catdir))
+		return -1;
+	return catalog_open(cat, catdir, CAT_OPEN_NUMERIC_IDS) == CAT_OK ? 0 :
+	    -1;
+}
+
+/*
+ * The secret fake verifiers are made with (signon.c): 32 bytes the
+ * instance made at init, the server user's alone. A file any other user
+ * could read or write would let them tell real names from fakes.
+ */
+static int
+load_signon_key(const char *instance, uint8_t key[SCRAM_HASH_LEN])
+{
+	char path[4096];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/signon.key", instance);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		bwk_msg("BWK1079E", "cannot open %s: %s; run bulwarkd "
+		    "--instance %s init again, or restore the file", path,
+		    strerror(errno), instance);
+		return -1;
+	}
+	if (bwk_fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != geteuid() || (st.st_mode & 077) != 0 ||
+	    st.st_size != SCRAM_HASH_LEN ||
+	    (n = read(fd, key, SCRAM_HASH_LEN)) != SCRAM_HASH_LEN) {
+		close(fd);
+		explicit_bzero(key, SCRAM_HASH_LEN);
+		bwk_msg("BWK1079E", "%s is not the server's sign-on key (a "
+		    "regular file of 32 bytes, the server user's, mode 0600)",
+		    path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct session s;
 	static struct tls_policy pol;
 	static struct srv_options so;
+	static struct serve_env env;
 	struct session_opts o;
 	struct args a;
 	char optpath[4096], who[128];
@@ -170,15 +222,22 @@ main(int argc, char **argv)
 	o.policy = &pol;
 	o.handshake_timeout = so.handshaketimeout;
 	o.idle_timeout = so.idletimeout * 60;
+	env.o = &so;
+	env.roles = (int)a.roles;
+	env.busy = a.busy;
 	/* the owner first, so that the helper runs as the owner too */
 	if (sb_drop_to_owner(a.instance) == -1 || prepare(&s, &o, &a) == -1 ||
+	    (!a.busy && (open_catalog(&a, &env.cat) == -1 ||
+	    load_signon_key(a.instance, env.fake_key) == -1)) ||
 	    sandbox(&a) == -1)
 		return 3;
 	if (session_accept(&s) == -1) {
 		session_close(&s);
 		return 4;
 	}
-	rc = serve_session(&s, &so, (int)a.roles, a.busy);
+	rc = serve_session(&s, &env);
+	explicit_bzero(env.fake_key, sizeof(env.fake_key));
+	catalog_close(env.cat);
 	/* a key helper that ended badly said so; the session's status too */
 	if (session_close(&s) == -1 && rc == 0)
 		rc = 3;

@@ -12,17 +12,6 @@
 #include "../server/listen.h"
 #include "serve.h"
 
-enum serve_state { SV_START, SV_HELLO, SV_DONE };
-
-struct served {
-	struct session		*s;
-	const struct srv_options *o;
-	enum serve_state	 state;
-	int			 roles;		/* allowed at this port */
-	uint8_t			 role;
-	uint8_t			 hello_flags;	/* WIRE_HELLO_* */
-	char			 name[WIRE_NAME_MAX + 1];
-};
 
 /* An ERROR frame to the client: its message ID and text. */
 static void
@@ -36,8 +25,8 @@ send_error(struct served *v, const char *id, const char *text)
 	(void)session_wire_send(v->s, &w);
 }
 
-static int
-refuse(struct served *v, const char *id, const char *text)
+int
+serve_refuse(struct served *v, const char *id, const char *text)
 {
 	sess_msg(v->s, id, "%s: %s", v->s->o->host, text);
 	send_error(v, id, text);
@@ -53,17 +42,17 @@ on_hello(struct served *v, struct wire_in *in)
 	if (wire_get_n16(in, &version) == -1 || wire_get_n8(in, &v->role) == -1 ||
 	    wire_get_n8(in, &v->hello_flags) == -1 ||
 	    wire_get_name(in, v->name) == -1 || wire_end(in) == -1)
-		return refuse(v, "BWK1064E", "a malformed HELLO");
+		return serve_refuse(v, "BWK1064E", "a malformed HELLO");
 	if (v->hello_flags & ~WIRE_HELLO_FLAGS)
-		return refuse(v, "BWK1064E", "a HELLO with flags this server "
+		return serve_refuse(v, "BWK1064E", "a HELLO with flags this server "
 		    "does not know");
 	if (version != WIRE_VERSION)
-		return refuse(v, "BWK1065E", "the client speaks another version "
+		return serve_refuse(v, "BWK1065E", "the client speaks another version "
 		    "of the session protocol; update the client or the server");
 	if (v->role != WIRE_ROLE_NODE && v->role != WIRE_ROLE_ADMIN)
-		return refuse(v, "BWK1064E", "a HELLO with an unknown role");
-	if (!(v->roles & (v->role == WIRE_ROLE_NODE ? ROLE_NODE : ROLE_ADMIN)))
-		return refuse(v, "BWK1071E", v->role == WIRE_ROLE_NODE ?
+		return serve_refuse(v, "BWK1064E", "a HELLO with an unknown role");
+	if (!(v->env->roles & (v->role == WIRE_ROLE_NODE ? ROLE_NODE : ROLE_ADMIN)))
+		return serve_refuse(v, "BWK1071E", v->role == WIRE_ROLE_NODE ?
 		    "nodes do not sign on at this port; use TCPPORT" :
 		    "administrators do not sign on at this port; use "
 		    "TCPADMINPORT");
@@ -87,11 +76,14 @@ on_query_session(struct served *v, struct wire_in *in)
 	struct tls_facts *f = &v->s->facts;
 
 	if (wire_end(in) == -1)
-		return refuse(v, "BWK1064E", "a malformed QUERY_SESSION");
+		return serve_refuse(v, "BWK1064E", "a malformed QUERY_SESSION");
 	(void)tls_facts_get(v->s->ssl, f);
 	snprintf(text, sizeof(text), "server: bulwarkd %s\nsuite: %s\n"
-	    "group: %s\nEMS: %s\n", BULWARK_VERSION, f->suite, f->group,
-	    f->ems ? "yes" : "no");
+	    "group: %s\nEMS: %s\n%s: %s\nsigned on: %s\n", BULWARK_VERSION,
+	    f->suite, f->group, f->ems ? "yes" : "no", signon_role(v),
+	    v->state == SV_SIGNED ? v->account : v->name,
+	    v->state == SV_SIGNED ? "yes (SCRAM-SHA-256-PLUS, tls-exporter)" :
+	    "no");
 	wire_begin(&w, WIRE_SESSION);
 	wire_put_text(&w, text, WIRE_TEXT_MAX);
 	return session_wire_send(v->s, &w);
@@ -103,47 +95,55 @@ on_bye(struct served *v, struct wire_in *in)
 	static struct wire_out w;
 
 	if (wire_end(in) == -1)
-		return refuse(v, "BWK1064E", "a malformed BYE");
+		return serve_refuse(v, "BWK1064E", "a malformed BYE");
 	wire_begin(&w, WIRE_BYE_OK);
 	v->state = SV_DONE;
 	return session_wire_send(v->s, &w);
 }
 
-/* What each frame may do, and when. */
+/*
+ * What each frame may do, and when: sign-on once, after HELLO; the
+ * session's facts only once signed on (nothing about the server to a
+ * client that has not proved who it is); BYE before or after sign-on,
+ * never in its middle.
+ */
 static int
 dispatch(struct served *v, struct wire_frame *f)
 {
 	char what[96];
+	int idle = v->state == SV_HELLO || v->state == SV_SIGNED;
 
 	if (v->state == SV_START && f->type == WIRE_HELLO)
 		return on_hello(v, &f->in);
-	if (v->state == SV_HELLO && f->type == WIRE_QUERY_SESSION)
+	if (v->state == SV_HELLO && f->type == WIRE_SCRAM_FIRST)
+		return signon_first(v, &f->in);
+	if (v->state == SV_CHALLENGED && f->type == WIRE_SCRAM_FINAL)
+		return signon_final(v, &f->in);
+	if (v->state == SV_SIGNED && f->type == WIRE_QUERY_SESSION)
 		return on_query_session(v, &f->in);
-	if (v->state == SV_HELLO && f->type == WIRE_BYE)
+	if (idle && f->type == WIRE_BYE)
 		return on_bye(v, &f->in);
 	snprintf(what, sizeof(what), "a %s frame (type 0x%04x) is not allowed "
 	    "here", wire_type_name(f->type), f->type);
-	return refuse(v, "BWK1067E", what);
+	return serve_refuse(v, "BWK1067E", what);
 }
 
 int
-serve_session(struct session *s, const struct srv_options *o, int roles,
-    int busy)
+serve_session(struct session *s, const struct serve_env *env)
 {
 	static struct wire_frame f;
-	struct served v;
+	static struct served v;
 	int r;
 
 	memset(&v, 0, sizeof(v));
 	v.s = s;
-	v.o = o;
-	v.roles = roles;
-	if (busy) {
+	v.env = env;
+	if (env->busy) {
 		char text[160];
 
 		snprintf(text, sizeof(text), "the server has its maximum of %d "
-		    "sessions (MAXSESSIONS); try again later", o->maxsessions);
-		(void)refuse(&v, "BWK1068E", text);
+		    "sessions (MAXSESSIONS); try again later", env->o->maxsessions);
+		(void)serve_refuse(&v, "BWK1068E", text);
 		return 5;
 	}
 	while (v.state != SV_DONE) {

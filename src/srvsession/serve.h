@@ -2,12 +2,56 @@
 #ifndef BWK_SERVE_H
 #define BWK_SERVE_H
 
+#include "../lib/scram.h"
 #include "../server/srvopts.h"
 #include "../tls/session.h"
 
+struct catalog;
+
+/* What a session's process holds for it, opened before the sandbox. */
+struct serve_env {
+	const struct srv_options *o;
+	struct catalog		*cat;		/* the instance's catalog */
+	uint8_t			 fake_key[SCRAM_HASH_LEN];	/* signon.key */
+	int			 roles;		/* ROLE_NODE, ROLE_ADMIN here */
+	int			 busy;		/* MAXSESSIONS reached */
+};
+
+enum serve_state {
+	SV_START,	/* before HELLO */
+	SV_HELLO,	/* after HELLO: sign-on, QUERY_SESSION, BYE */
+	SV_CHALLENGED,	/* SCRAM_CHALLENGE sent; SCRAM_FINAL is due */
+	SV_SIGNED,	/* signed on: the session's work */
+	SV_DONE,
+};
+
+/* One session's state; the sign-on's part is secret-free. */
+struct served {
+	struct session		*s;
+	const struct serve_env	*env;
+	enum serve_state	 state;
+	uint8_t			 role;		/* WIRE_ROLE_* */
+	uint8_t			 hello_flags;	/* WIRE_HELLO_* */
+	char			 name[WIRE_NAME_MAX + 1];	/* HELLO's */
+	/* sign-on (signon.c) */
+	struct scram_client_first cf;
+	struct scram_server_first sf;
+	struct scram_verifier	 v;	/* the account's, or a fake */
+	int			 known;	/* the name is an account */
+	int			 strict;	/* its SESSIONSECURITY */
+	char			 account[WIRE_NAME_MAX + 1];	/* stored form */
+};
+
 /* Runs one established session to its end; the process's exit status. */
-/* roles: ROLE_NODE, ROLE_ADMIN (listen.h), who may sign on here. */
-int	serve_session(struct session *, const struct srv_options *, int roles,
-	    int busy);
+int	serve_session(struct session *, const struct serve_env *);
+
+/* serve.c's: an ERROR frame with the ID and text, and the log line. */
+int	serve_refuse(struct served *, const char *id, const char *text);
+
+/* signon.c: the SCRAM frames. 0 go on, -1 the session ends. */
+int	signon_first(struct served *, struct wire_in *);
+int	signon_final(struct served *, struct wire_in *);
+/* The role's name for log lines: "node" or "administrator". */
+const char *signon_role(const struct served *);
 
 #endif

@@ -261,6 +261,10 @@ session_handshake(struct session *s)
 	if (s->deadline == 0)
 		s->deadline = session_clock_ms() +
 		    (int64_t)s->hs_timeout * 1000;
+	/* a sign-on needs the randoms for its tls-exporter value; they are
+	 * wiped (wolfSSL_FreeArrays) once it is over */
+	if (s->o->node != NULL)
+		wolfSSL_KeepArrays(s->ssl);
 	r = wolfSSL_connect(s->ssl);
 	if (r != WOLFSSL_SUCCESS) {
 		err = wolfSSL_get_error(s->ssl, r);
@@ -293,6 +297,8 @@ session_handshake(struct session *s)
 int
 session_connect(struct session *s)
 {
+	int r;
+
 	if (session_tcp_connect(s) == -1 || session_handshake(s) == -1)
 		return -1;
 	if (s->o->node == NULL)
@@ -302,7 +308,9 @@ session_connect(struct session *s)
 		    "certificate for it yet; the one it showed is pinned only "
 		    "if node %s signs on and the server proves it knows the "
 		    "node's verifier", s->o->server, s->o->node);
-	if (session_sign_on(s) == -1) {
+	r = session_sign_on(s);
+	wolfSSL_FreeArrays(s->ssl);
+	if (r == -1) {
 		if (s->pin_pending)
 			sess_msg(s, "BWK1114E", "server %s: its certificate was "
 			    "not pinned, because the sign-on failed",
@@ -349,6 +357,9 @@ session_read(struct session *s, void *buf, size_t len)
 		s->fail = FAIL_NONE;
 		return 0;	/* the server closed the session cleanly */
 	}
+	/* the server went away mid-session: its doing, not the policy's */
+	if (err == SOCKET_PEER_CLOSED_E || err == SOCKET_ERROR_E)
+		s->fail = FAIL_SERVER;
 	sess_msg(s, "BWK0736E", "reading from %s:%s failed: %s", s->o->host,
 	    s->o->port, wolfSSL_ERR_error_string((unsigned long)err, e));
 	return -1;

@@ -207,6 +207,9 @@ void	session_server_alert(struct session *, uint8_t desc);
  * session's requests. -1 with the message printed and s->fail set.
  */
 int	session_sign_on(struct session *);
+/* session_exporter.c: the tls-exporter value (32 bytes); -1 without EMS
+ * or when wolfSSL cannot derive it. The handshake's randoms go after. */
+int	session_exporter(struct session *, uint8_t out[32]);
 int	session_query(struct session *, char *text, size_t len);
 int	session_bye(struct session *);
 

@@ -188,6 +188,9 @@ session_accept(struct session *s)
 	}
 	session_io_bind(s);
 	pkcb_bind(s->ssl, s);
+	/* the handshake's randoms, for the sign-on's tls-exporter value;
+	 * wiped by wolfSSL_FreeArrays once the sign-on is over */
+	wolfSSL_KeepArrays(s->ssl);
 	r = wolfSSL_accept(s->ssl);
 	if (r != WOLFSSL_SUCCESS) {
 		err = wolfSSL_get_error(s->ssl, r);

@@ -171,9 +171,7 @@ final(struct session *s, const struct scram_client_first *cf,
 	uint32_t why;
 	int r;
 
-	if (wolfSSL_export_keying_material(s->ssl, cb, sizeof(cb),
-	    SCRAM_CB_LABEL, strlen(SCRAM_CB_LABEL), NULL, 0, 0) !=
-	    WOLFSSL_SUCCESS) {
+	if (session_exporter(s, cb) == -1) {
 		sess_msg(s, "BWK1110E", "the TLS library could not derive the "
 		    "channel-binding value (tls-exporter) of the session with "
 		    "%s", s->o->server);
