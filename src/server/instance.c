@@ -58,7 +58,7 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	    (int)sizeof(in->dir) || path_of(in->opt, real, "bulwarkd.opt") ||
 	    path_of(in->arm, real, "cert256.arm") ||
 	    path_of(in->kdb, real, "kdb") ||
-	    path_of(in->deflabel, real, "tls-default") ||
+	    path_of(in->deflabel, real, CERT_DEFAULT_FILE) ||
 	    path_of(in->catdir, real, INSTANCE_CATDIR) ||
 	    path_of(in->catalog, in->catdir, INSTANCE_CATALOG) ||
 	    path_of(in->signon_key, real, "signon.key") ||
@@ -93,16 +93,6 @@ write_file_atomic(const char *path, const void *buf, size_t len, int mode)
 fail:
 	bwk_msg("BWK1005E", "cannot write %s: %s", path, strerror(errno));
 	return -1;
-}
-
-int
-cert_label_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= CERT_LABEL_MAX &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_") == n;
 }
 
 static int
@@ -209,23 +199,7 @@ write_arm(const struct instance *in, const uint8_t *der, size_t len)
 int
 instance_default_label(const struct instance *in, char out[CERT_LABEL_MAX + 1])
 {
-	uint8_t *b;
-	size_t n;
-
-	if (bwk_read_file(in->deflabel, CERT_LABEL_MAX + 2, &b, &n) == -1) {
-		snprintf(out, CERT_LABEL_MAX + 1, "default");
-		return 0;
-	}
-	while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r'))
-		n--;
-	if (n == 0 || n > CERT_LABEL_MAX) {
-		free(b);
-		return -1;
-	}
-	memcpy(out, b, n);
-	out[n] = '\0';
-	free(b);
-	return cert_label_ok(out) ? 0 : -1;
+	return cert_default_label(in->deflabel, out);
 }
 
 static int
