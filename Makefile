@@ -123,12 +123,16 @@ KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
 CLIENT_OBJ	:= $(call objs,$(CLIENT_SRC))
 SERVER_OBJ	:= $(call objs,$(SERVER_SRC))
 SRVSESS_OBJ	:= $(call objs,$(SRVSESS_SRC))
-# bulwarkd-session reads bulwarkd.opt with the listener's parser.
-SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o
+# bulwarkd-session reads bulwarkd.opt with the listener's parser, and
+# the default certificate's label with its reader (no key database).
+SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o \
+		   $(OUT)/obj/src/server/certlabel.o
 TEST_OBJ	:= $(call objs,$(TEST_SRC))
 # The tests call the helper's dispatch and the client's options directly.
 KEYD_LIB_OBJ	:= $(filter-out %/keyd.o,$(KEYD_OBJ))
 CLIENT_LIB_OBJ	:= $(filter-out %/main.o,$(CLIENT_OBJ))
+# and the server's administrative command grammar, on its own
+ADMIN_PARSE_OBJ	:= $(OUT)/obj/src/srvsession/admin_parse.o
 PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
 		   $(OUT)/bin/bulwark $(OUT)/bin/bulwarkd \
 		   $(OUT)/bin/bulwarkd-session
@@ -246,7 +250,7 @@ docs: $(WOLFSSL_LIB)
 # libsqlite3 what the session process's sandbox must let work
 # (tests/test_sandbox_sqlite.c): the test binary links them, no program
 # does yet.
-$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
+$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(ADMIN_PARSE_OBJ) $(A_TLS) \
 		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \

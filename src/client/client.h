@@ -1,11 +1,13 @@
 /*
  * What bulwark's commands share: the exit statuses (bulwark(1)), the
  * usage message, and the options of the commands that make a session
- * (check, query session) as one parser (session_args.c), so that
+ * (check, query session, admin) as one parser (session_args.c), so that
  * each reads the options files and -option=value the same way.
  */
 #ifndef BWK_CLIENT_H
 #define BWK_CLIENT_H
+
+#include <stdio.h>
 
 #include "../tls/bulwark.h"
 #include "options.h"
@@ -20,6 +22,7 @@
 #define EXIT_PROTOCOL	8	/* the server's TLS is outside the policy */
 #define EXIT_SIGNON	9	/* the sign-on was refused */
 #define EXIT_SERVER	10	/* the server ended or broke the session */
+#define EXIT_REFUSED	11	/* admin: the server refused the command */
 
 /* BWK0700E, "...; see bulwark CMD --help": EXIT_USAGE. */
 int	cmd_usage(const char *cmd, const char *why, const char *arg);
@@ -52,10 +55,28 @@ int	session_args_parse(const char *cmd, int argc, char **argv, int from,
 	    int *words);
 /*
  * The options as libbulwark's configuration: the stanza's server,
- * address, TCPPORT and NODENAME. NULL after the message.
+ * address and TCPPORT and NODENAME; with admin, TCPADMINPORT and no node
+ * (the caller names the administrator). NULL after the message.
  */
-struct bwk_config *session_args_config(const struct session_args *);
+struct bwk_config *session_args_config(const struct session_args *, int admin);
 /* A failed connection's exit status. */
 int	session_exit_for(struct bwk *);
+
+/* cmd_admin.c: bulwark admin. */
+extern const char admin_usage[];
+int	cmd_admin(int argc, char **argv);
+/* The index of the command's first word in argv (argc: none). */
+int	admin_options_end(int argc, char **argv);
+
+/*
+ * admin_out.c: a command's result on f, as a table (the outcome's line
+ * last) or as one JSON document. A table shows at most ROWS_TABLE_COLS
+ * columns of at most ROWS_TABLE_W - 1 characters' width (cells longer
+ * than the width stick out; nothing is cut).
+ */
+#define ROWS_TABLE_COLS	16
+#define ROWS_TABLE_W	128
+void	admin_print_table(FILE *, const struct bwk_rows *);
+void	admin_print_json(FILE *, const char *server, const struct bwk_rows *);
 
 #endif

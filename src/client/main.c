@@ -4,6 +4,7 @@
  * dropped and the sandbox applied, and only then the network.
  *
  *	bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]
+ *	bulwark admin -id=NAME [options] COMMAND	(cmd_admin.c)
  *	bulwark policy | verify | sandbox-check
  */
 
@@ -37,15 +38,18 @@
 "Exit status: 0 trusted session (check), or done; 1 the chain is refused\n" \
 "(verify); 2 usage, options or policy file; 3 set-up failed (helper, key\n" \
 "database, address, sandbox); 4 cannot connect; 5 the server's certificate\n" \
-"is not trusted, or the server did not prove it knows the node's verifier;\n" \
-"6 crypto self-test failed; 7 the port does not speak TLS; 8 the server's\n" \
-"TLS is outside the policy, or the handshake failed; 9 the sign-on was\n" \
-"refused; 10 the server ended or broke the session.\n"
+"is not trusted, or the server did not prove it knows the verifier of the\n" \
+"node or administrator; 6 crypto self-test failed; 7 the port does not\n" \
+"speak TLS; 8 the server's TLS is outside the policy, or the handshake\n" \
+"failed; 9 the sign-on was refused; 10 the server ended or broke the\n" \
+"session; 11 the server refused the administrative command (admin).\n"
 
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
+"       bulwark admin -id=NAME [--password-stdin] [--json]\n"
+"                     [the options of check] COMMAND\n"
 "       bulwark policy [--policy FILE]\n"
 "       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
 "                      --ip ADDR] [...]   (offline chain verification)\n"
@@ -115,7 +119,8 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 		if (arg_is_help(argv[i])) {
 			fputs(text, stdout);
 			if (strcmp(argv[1], "check") == 0 ||
-			    strcmp(argv[1], "session") == 0) {
+			    strcmp(argv[1], "session") == 0 ||
+			    strcmp(argv[1], "admin") == 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
 			}
@@ -172,7 +177,7 @@ cmd_check(int argc, char **argv, int query)
 	if (query && c.opt.nodename[0] == '\0')
 		return cmd_usage("query session", "a node name is needed "
 		    "(NODENAME in the stanza, or -nodename=NODE)", NULL);
-	if ((cfg = session_args_config(&c)) == NULL)
+	if ((cfg = session_args_config(&c, 0)) == NULL)
 		return EXIT_USAGE;
 	if ((b = bwk_client()) == NULL || bwk_configure(b, cfg) == -1) {
 		bwk_config_free(cfg);
@@ -362,6 +367,10 @@ main(int argc, char **argv)
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
 		    rc : cmd_check(argc - 1, argv + 1, 1);
 	}
+	/* admin's words may look like options: only those before them count */
+	if (strcmp(argv[1], "admin") == 0)
+		return help_or_version(admin_options_end(argc, argv), argv,
+		    admin_usage, &rc) ? rc : cmd_admin(argc, argv);
 	if (strcmp(argv[1], "policy") == 0)
 		return help_or_version(argc, argv, policy_usage, &rc) ? rc :
 		    cmd_policy(argc, argv);

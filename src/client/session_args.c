@@ -160,7 +160,7 @@ session_args_parse(const char *cmd, int argc, char **argv, int from,
 
 /* The options, as libbulwark's configuration. */
 struct bwk_config *
-session_args_config(const struct session_args *c)
+session_args_config(const struct session_args *c, int admin)
 {
 	const struct bwk_options *o = &c->opt;
 	struct bwk_config *cfg;
@@ -172,12 +172,13 @@ session_args_config(const struct session_args *c)
 	if ((c->policy_file != NULL &&
 	    bwk_config_set_policy_file(cfg, c->policy_file) == -1) ||
 	    bwk_config_set_server(cfg, o->servername) == -1 ||
-	    bwk_config_set_address(cfg, o->address, o->port) == -1 ||
+	    bwk_config_set_address(cfg, o->address, admin ? o->adminport :
+	    o->port) == -1 ||
 	    bwk_config_set_db(cfg, o->passworddir[0] ? o->passworddir :
 	    NULL) == -1 || bwk_config_set_system_ca(cfg, o->systemca) == -1 ||
 	    bwk_config_set_timeouts(cfg, o->handshaketimeout,
 	    o->commtimeout) == -1 ||
-	    (o->nodename[0] != '\0' && bwk_config_set_node(cfg,
+	    (!admin && o->nodename[0] != '\0' && bwk_config_set_node(cfg,
 	    o->nodename) == -1) || (o->has_fingerprint &&
 	    bwk_config_set_expected_fingerprint(cfg, o->fingerprint) == -1)) {
 		/* a refused policy file was reported with its own ID */

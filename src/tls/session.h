@@ -49,6 +49,12 @@ struct session_opts {
 	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
 	int64_t		 time;			/* validation time; 0: the clock */
 	const char	*node;			/* NODENAME: sign on; or NULL */
+	/*
+	 * bulwark admin: node is then the administrator's name, and
+	 * password_fd the pipe with its password, for the key helper.
+	 */
+	int		 admin;
+	int		 password_fd;
 };
 
 #define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */
@@ -211,6 +217,9 @@ int	session_sign_on(struct session *);
  * or when wolfSSL cannot derive it. The handshake's randoms go after. */
 int	session_exporter(struct session *, uint8_t out[32]);
 int	session_query(struct session *, char *text, size_t len);
+/* ADMIN and its ROWS: 0 with *out, -1 with the message printed. */
+int	session_admin(struct session *, const char *command,
+	    struct bwk_rows *out);
 int	session_bye(struct session *);
 
 /* session_wire.c: the session protocol's frames (wire.h). */
