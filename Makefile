@@ -301,6 +301,17 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 	    build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
 	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
+# Administration's parsers of peer bytes: the client's ROWS reader and
+# the server's command grammar (with the catalog's name rules, so SQLite
+# links), with the ROWS builder to read back.
+ADMIN_FUZZ_SRC	:= src/tls/rows.c src/tls/wire.c \
+		   src/srvsession/admin_parse.c $(CATALOG_SRC)
+build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+
 # The path validator, with libpsl as the client links it.
 build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
