@@ -44,14 +44,23 @@ node_list(const struct srv *v)
 	return r.out;
 }
 
+/* bulwark check as node N of server srv1, with more stanza lines. */
+static void
+check_with(struct run *r, const struct srv *v, const char *node, int accept,
+    const char *more)
+{
+	char extra[256];
+
+	snprintf(extra, sizeof(extra), " NODENAME %s\n%s", node,
+	    more ? more : "");
+	srv_check(r, v, accept, extra);
+}
+
 /* bulwark check as node N of server srv1, first use allowed or not. */
 static void
 check_as(struct run *r, const struct srv *v, const char *node, int accept)
 {
-	char extra[128];
-
-	snprintf(extra, sizeof(extra), " NODENAME %s\n", node);
-	srv_check(r, v, accept, extra);
+	check_with(r, v, node, accept, NULL);
 }
 
 /* A certificate pinned for srv1 (the node password is listed too). */
@@ -293,5 +302,74 @@ Test(signon, query_session_prints_the_servers_facts)
 	t_run(&r, "bulwark", argv, NULL);
 	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.err, "a node name is needed"), "%s", r.err);
+	t_peer_stop(&v.p);
+}
+
+/*
+ * An expired password under PASSWORDACCESS GENERATE: the sign-on goes on
+ * into a change, the helper makes and keeps the new password, the server
+ * stores its verifier, and the old password no longer signs on.
+ */
+Test(signon, expired_password_replaced_under_generate)
+{
+	struct srv v;
+	struct run r;
+
+	srv_init(&v, NULL);
+	node_cmd(&v, "correct-horse-9", "register", "n9", NULL, NULL);
+	node_cmd(&v, NULL, "update", "n9", "--expire", NULL);
+	srv_start(&v);
+	t_nodepw("srv1", "n9", "correct-horse-9");
+	check_with(&r, &v, "n9", 1, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	cr_assert(t_contains(log_after(&v, "BWK1088I"), "BWK1087I"), "%s",
+	    srv_log(&v));
+	/* PASSEXP's 90 days from now, not the expired date */
+	cr_assert(!t_contains(node_list(&v), "never "), "%s", node_list(&v));
+	/* the new password signs on, the change left nothing pending */
+	check_with(&r, &v, "n9", 0, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!t_contains(r.out, "BWK1117I"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(!t_contains(r.out, "nodepw-next"), "%s", r.out);
+	/* and the old one no longer does */
+	t_nodepw("srv1", "n9", "correct-horse-9");
+	check_with(&r, &v, "n9", 0, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 9, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1108E"), "%s", r.err);
+	t_peer_stop(&v.p);
+}
+
+/* PROMPT (the default): an expired password ends the sign-on and says
+ * how; bulwark set password then replaces it. */
+Test(signon, expired_password_under_prompt_needs_set_password)
+{
+	struct srv v;
+	struct run r;
+	char path[600];
+	const char *setpw[] = { "set", "password", "--sysfile", path, NULL };
+
+	srv_init(&v, NULL);
+	node_cmd(&v, "correct-horse-10", "register", "n10", NULL, NULL);
+	node_cmd(&v, NULL, "update", "n10", "--expire", NULL);
+	srv_start(&v);
+	t_nodepw("srv1", "n10", "correct-horse-10");
+	check_as(&r, &v, "n10", 1);
+	cr_assert_eq(r.status, 9, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1115E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark set password"), "%s", r.err);
+	snprintf(path, sizeof(path), "%s/bulwark.sys", t_tmpdir());
+	t_run(&r, "bulwark", setpw, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	check_as(&r, &v, "n10", 0);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* set password on a password that has not expired changes it too */
+	t_run(&r, "bulwark", setpw, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	check_as(&r, &v, "n10", 0);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	t_peer_stop(&v.p);
 }
