@@ -73,22 +73,6 @@ pinned(void)
 	return t_contains(r.out, " pinned ");
 }
 
-/* The server's log, once its line for this session is there. */
-static const char *
-log_after(struct srv *v, const char *id)
-{
-	const char *log = NULL;
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		log = srv_log(v);
-		if (t_contains(log, id))
-			break;
-		usleep(50000);
-	}
-	return log;
-}
-
 Test(signon, first_use_while_transitional_then_strict)
 {
 	struct srv v;
@@ -112,7 +96,7 @@ Test(signon, first_use_while_transitional_then_strict)
 	cr_assert(t_contains(r.out, "proved it knows the node's verifier"),
 	    "%s", r.out);
 	cr_assert(t_contains(r.out, fpr), "%s", r.out);
-	cr_assert(t_contains(log_after(&v, "BWK1078I"), "BWK1077I"), "%s",
+	cr_assert(t_contains(srv_log_wait(&v, "BWK1078I"), "BWK1077I"), "%s",
 	    srv_log(&v));
 	/* the first sign-on made the node STRICT */
 	cr_assert(t_contains(node_list(&v), "STRICT"), "%s", node_list(&v));
@@ -191,14 +175,14 @@ Test(signon, wrong_password_and_unknown_node_look_the_same)
 	cr_assert(t_contains(r1.err, "invalid-proof"), "%s", r1.err);
 	cr_assert(t_contains(r1.err, "BWK1114E"), "%s", r1.err);
 	cr_assert_eq(pinned(), 0);
-	log = log_after(&v, "BWK1075W");
+	log = srv_log_wait(&v, "BWK1075W");
 	cr_assert(t_contains(log, "wrong password"), "%s", log);
 	t_nodepw("srv1", "ghost", "any-password-5");
 	check_as(&r2, &v, "ghost", 1);
 	cr_assert_eq(r2.status, 9, "%s%s", r2.out, r2.err);
 	cr_assert(t_contains(r2.err, "BWK1108E"), "%s", r2.err);
 	cr_assert(t_contains(r2.err, "invalid-proof"), "%s", r2.err);
-	cr_assert(t_contains(log_after(&v, "no such name"), "GHOST"), "%s",
+	cr_assert(t_contains(srv_log_wait(&v, "no such name"), "GHOST"), "%s",
 	    srv_log(&v));
 	t_peer_stop(&v.p);
 }
@@ -217,13 +201,13 @@ Test(signon, repeated_failures_lock_the_node)
 		check_as(&r, &v, "n6", 1);
 		cr_assert_eq(r.status, 9, "attempt %d: %s", i + 1, r.err);
 	}
-	cr_assert(t_contains(log_after(&v, "now locked"), "BWK1075W"));
+	cr_assert(t_contains(srv_log_wait(&v, "now locked"), "BWK1075W"));
 	/* the right password now: refused the same way while locked */
 	t_nodepw("srv1", "n6", "correct-horse-6");
 	check_as(&r, &v, "n6", 1);
 	cr_assert_eq(r.status, 9, "%s", r.err);
 	cr_assert(t_contains(r.err, "BWK1108E"), "%s", r.err);
-	cr_assert(t_contains(log_after(&v, "is locked"), "BWK1075W"));
+	cr_assert(t_contains(srv_log_wait(&v, "is locked"), "BWK1075W"));
 	/* the administrator unlocks it */
 	node_cmd(&v, NULL, "update", "n6", "--unlock", NULL);
 	check_as(&r, &v, "n6", 1);
@@ -323,7 +307,7 @@ Test(signon, expired_password_replaced_under_generate)
 	check_with(&r, &v, "n9", 1, " PASSWORDACCESS GENERATE\n");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
-	cr_assert(t_contains(log_after(&v, "BWK1088I"), "BWK1087I"), "%s",
+	cr_assert(t_contains(srv_log_wait(&v, "BWK1088I"), "BWK1087I"), "%s",
 	    srv_log(&v));
 	/* PASSEXP's 90 days from now, not the expired date */
 	cr_assert(!t_contains(node_list(&v), "never "), "%s", node_list(&v));

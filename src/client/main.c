@@ -439,8 +439,10 @@ cmd_check(int argc, char **argv, enum check_mode mode)
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
 close:
 	if (bwk_close(b) == -1) {
+		/* the helper's end (3), or a server that went away (10) */
+		rc = exit_for(b);
 		bwk_free(b);
-		return EXIT_SETUP;
+		return rc;
 	}
 	bwk_free(b);
 	/* a report that did not reach its reader is no success */
