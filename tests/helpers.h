@@ -99,6 +99,9 @@ void	t_run_input(struct run *, const char *prog, const char *const *argv,
  */
 int	t_memory_holds(pid_t pid, const uint8_t *needle, size_t nl);
 pid_t	t_child_of(pid_t parent);
+/* t_run_any with input as the program's standard input. */
+void	t_run_any_input(struct run *, const char *const *argv,
+	    const char *input);
 /* bulwark-cert -nodepw: the password for node on server, by stdin. */
 void	t_nodepw(const char *server, const char *node, const char *pw);
 #endif

@@ -381,6 +381,40 @@ Test(admin, refused_at_a_port_that_takes_no_administrators)
 	t_peer_stop(&v.p);
 }
 
+/*
+ * An expired administrator's password: the typed one cannot be renewed
+ * by the helper, so the session ends (BWK1312E, exit 9) and nothing ran;
+ * another administrator's update gives it a new one.
+ */
+Test(admin, expired_password_ends_the_session)
+{
+	struct srv v;
+	struct run r;
+	const char *sys = admin_server(&v, NULL);
+
+	ADMIN(&r, sys, "register", "admin", "second", "second-admins-pw");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "admin",
+	    "update", "boss", "--expire", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	ADMIN(&r, sys, "register", "node", "never", "correct-horse-8");
+	cr_assert_eq(r.status, 9, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1312E"), "%s", r.err);
+	cr_assert(!t_contains(console_list(&v, "node"), "NEVER"));
+	admin_as(&r, sys, "-id=second", "second-admins-pw\n", (const char *[]){
+	    "update", "admin", "boss", "a-new-admin-password", NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	admin_run(&r, sys, "a-new-admin-password\n", (const char *[]){
+	    "--json", "query", "admin", "boss", NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* PASSEXP is the nodes': an administrator's new one never expires */
+	json_check(r.out, "import json, sys\n"
+	    "d = json.load(open(sys.argv[1]))\n"
+	    "assert d['columns'][3] == 'password_expires', d\n"
+	    "assert d['rows'][0]['password_expires'] == 'never', d\n");
+	t_peer_stop(&v.p);
+}
+
 Test(admin, password_on_the_command_line_works_with_a_warning)
 {
 	struct srv v;

@@ -100,6 +100,11 @@ acct_row(const struct cat_account *a, int64_t now, struct acct_row *r)
 		bwk_time_format(a->last_signon, r->last_signon);
 	else
 		snprintf(r->last_signon, sizeof(r->last_signon), "never");
+	if (a->password_expires > 0)
+		bwk_time_format(a->password_expires, r->password_expires);
+	else
+		snprintf(r->password_expires, sizeof(r->password_expires),
+		    "never");
 	if (a->locked_until > now)
 		bwk_time_format(a->locked_until, r->locked_until);
 	else

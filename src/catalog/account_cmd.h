@@ -50,6 +50,7 @@ struct acct_row {
 	char	name[CAT_NAME_MAX + 1];
 	char	security[16];		/* STRICT, TRANSITIONAL */
 	char	last_signon[32];	/* a UTC time, or "never" */
+	char	password_expires[32];	/* a UTC time, or "never" */
 	char	locked_until[32];	/* a UTC time, or "no" */
 	char	failed[12];		/* failed sign-ons since a success */
 };

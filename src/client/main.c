@@ -48,6 +48,7 @@ static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
+"       bulwark set password [the options of check]\n"
 "       bulwark admin -id=NAME [--password-stdin] [--json]\n"
 "                     [the options of check] COMMAND\n"
 "       bulwark policy [--policy FILE]\n"
@@ -86,6 +87,16 @@ static const char query_usage[] =
 "suite, the group, EMS and the node signed on.\n"
 "\n";
 
+static const char setpw_usage[] =
+"usage: bulwark set password [-optfile=FILE] [-option=value ...]\n"
+"                            [--sysfile FILE] [--policy FILE]\n"
+"                            [--insecure-weak-sandbox]\n"
+"\n"
+"Signs on as NODENAME, as check does, and replaces the node's password\n"
+"with a new random one that the key helper makes and keeps; the server\n"
+"gets only its verifier.\n"
+"\n";
+
 static const char policy_usage[] =
 "usage: bulwark policy [--policy FILE]\n"
 "\n"
@@ -120,6 +131,7 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 			fputs(text, stdout);
 			if (strcmp(argv[1], "check") == 0 ||
 			    strcmp(argv[1], "session") == 0 ||
+			    strcmp(argv[1], "password") == 0 ||
 			    strcmp(argv[1], "admin") == 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
@@ -161,11 +173,14 @@ query_session(struct bwk *b)
 /*
  * check: one session, its report, and the sign-on with NODENAME.
  * query session: the same session, which must sign on, and what the
- * server says of it.
+ * server says of it. set password: the same, and a new random password.
  */
+enum check_mode { MODE_CHECK, MODE_QUERY, MODE_SETPW };
+
 static int
-cmd_check(int argc, char **argv, int query)
+cmd_check(int argc, char **argv, enum check_mode mode)
 {
+	int query = mode != MODE_CHECK;
 	struct bwk_config *cfg;
 	struct session_args c;
 	struct bwk *b;
@@ -175,10 +190,14 @@ cmd_check(int argc, char **argv, int query)
 	    NULL)) != 0)
 		return rc;
 	if (query && c.opt.nodename[0] == '\0')
-		return cmd_usage("query session", "a node name is needed "
-		    "(NODENAME in the stanza, or -nodename=NODE)", NULL);
+		return cmd_usage(mode == MODE_QUERY ? "query session" :
+		    "set password", "a node name is needed (NODENAME in the "
+		    "stanza, or -nodename=NODE)", NULL);
 	if ((cfg = session_args_config(&c, 0)) == NULL)
 		return EXIT_USAGE;
+	/* an expired password is what set password is for */
+	if (mode == MODE_SETPW)
+		bwk_config_set_password_generate(cfg, 1);
 	if ((b = bwk_client()) == NULL || bwk_configure(b, cfg) == -1) {
 		bwk_config_free(cfg);
 		bwk_free(b);
@@ -192,7 +211,8 @@ cmd_check(int argc, char **argv, int query)
 		return rc;
 	}
 	if (query) {
-		if (query_session(b) == -1) {
+		if ((mode == MODE_QUERY ? query_session(b) :
+		    bwk_set_password(b)) == -1) {
 			rc = session_exit_for(b);
 			bwk_free(b);
 			return rc;
@@ -220,8 +240,10 @@ cmd_check(int argc, char **argv, int query)
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
 close:
 	if (bwk_close(b) == -1) {
+		/* the helper's end (3), or a server that went away (10) */
+		rc = session_exit_for(b);
 		bwk_free(b);
-		return EXIT_SETUP;
+		return rc;
 	}
 	bwk_free(b);
 	/* a report that did not reach its reader is no success */
@@ -358,14 +380,21 @@ main(int argc, char **argv)
 	/* options first (a usage error needs no crypto), then the self-tests */
 	if (strcmp(argv[1], "check") == 0)
 		return help_or_version(argc, argv, check_usage, &rc) ? rc :
-		    cmd_check(argc, argv, 0);
+		    cmd_check(argc, argv, MODE_CHECK);
 	/* query session: argv shifted, so its options start where check's do */
 	if (strcmp(argv[1], "query") == 0) {
 		if (argc < 3 || strcmp(argv[2], "session") != 0)
 			return usage("query takes session", argc < 3 ? NULL :
 			    argv[2]);
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
-		    rc : cmd_check(argc - 1, argv + 1, 1);
+		    rc : cmd_check(argc - 1, argv + 1, MODE_QUERY);
+	}
+	if (strcmp(argv[1], "set") == 0) {
+		if (argc < 3 || strcmp(argv[2], "password") != 0)
+			return usage("set takes password", argc < 3 ? NULL :
+			    argv[2]);
+		return help_or_version(argc - 1, argv + 1, setpw_usage, &rc) ?
+		    rc : cmd_check(argc - 1, argv + 1, MODE_SETPW);
 	}
 	/* admin's words may look like options: only those before them count */
 	if (strcmp(argv[1], "admin") == 0)

@@ -190,6 +190,10 @@ session_args_config(const struct session_args *c, int admin)
 	/* the seed's default, SSLACCEPTCERTFROMSERV YES, is a weakening */
 	if (o->acceptcert)
 		bwk_config_insecure_accept_first_use(cfg);
+	/* a node's; an administrator's password is typed, never generated */
+	if (!admin)
+		bwk_config_set_password_generate(cfg,
+		    o->passwordaccess == OPT_PASSWORD_GENERATE);
 	if (c->insecure_sandbox)
 		bwk_config_insecure_weak_sandbox(cfg);
 	return cfg;

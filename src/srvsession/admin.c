@@ -16,6 +16,7 @@
 #include "../catalog/catalog.h"
 #include "../lib/msg.h"
 #include "../lib/util.h"
+#include "../server/srvopts.h"
 #include "../tls/rows.h"
 #include "admin.h"
 #include "serve.h"
@@ -85,7 +86,8 @@ do_register(struct served *v, struct adm_cmd *c, struct result *res)
 		sec = c->security;
 	if ((r = verifier(c, &ver)) == 0)
 		r = catalog_account_register(v->env->cat, adm_kind(c),
-		    c->name, &ver, sec, 0);
+		    c->name, &ver, sec, srvopts_password_expiry(v->env->o,
+		    adm_kind(c) == CAT_ADMIN));
 	explicit_bzero(&ver, sizeof(ver));
 	account_outcome(res, r, c, "registered");
 }
@@ -102,8 +104,11 @@ do_update(struct served *v, struct adm_cmd *c, struct result *res,
 	memset(&ver, 0, sizeof(ver));
 	u.what = what;
 	if (c->pwlen > 0) {
-		u.what |= CAT_SET_VERIFIER;
+		/* a new password lasts PASSEXP, as the console's does */
+		u.what |= CAT_SET_VERIFIER | CAT_SET_EXPIRES;
 		u.verifier = &ver;
+		u.password_expires = srvopts_password_expiry(v->env->o,
+		    adm_kind(c) == CAT_ADMIN);
 		r = verifier(c, &ver);
 	}
 	if (c->has_security) {
@@ -143,7 +148,7 @@ list_one(void *arg, const struct cat_account *a)
 {
 	struct listing *l = arg;
 	struct acct_row r;
-	const char *cells[5];
+	const char *cells[6];
 
 	if (l->pattern[0] != '\0' && fnmatch(l->pattern, a->name, 0) != 0)
 		return 0;
@@ -151,8 +156,9 @@ list_one(void *arg, const struct cat_account *a)
 	cells[0] = r.name;
 	cells[1] = r.security;
 	cells[2] = r.last_signon;
-	cells[3] = r.locked_until;
-	cells[4] = r.failed;
+	cells[3] = r.password_expires;
+	cells[4] = r.locked_until;
+	cells[5] = r.failed;
 	return rows_add(l->out, cells) == -1 ? 1 : 0;
 }
 
@@ -161,13 +167,15 @@ query_accounts(struct served *v, const struct adm_cmd *c,
     struct rows_out *out, struct result *res)
 {
 	static const char *const node_cols[] = { "node", "security",
-	    "last_signon", "locked_until", "failed_signons" };
+	    "last_signon", "password_expires", "locked_until",
+	    "failed_signons" };
 	static const char *const admin_cols[] = { "administrator",
-	    "security", "last_signon", "locked_until", "failed_signons" };
+	    "security", "last_signon", "password_expires", "locked_until",
+	    "failed_signons" };
 	struct listing l = { out, c->name, bwk_now() };
 	int r;
 
-	rows_begin(out, c->obj == ADM_ADMIN ? admin_cols : node_cols, 5,
+	rows_begin(out, c->obj == ADM_ADMIN ? admin_cols : node_cols, 6,
 	    send_frame, v->s);
 	r = catalog_account_list(v->env->cat, adm_kind(c), list_one, &l);
 	if (out->failed)

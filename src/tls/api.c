@@ -34,6 +34,7 @@ struct bwk_config {
 	char			 port[PORT_MAX + 1];
 	char			 node[WIRE_NAME_MAX + 1];	/* "": none */
 	int			 admin;		/* node is an administrator */
+	int			 generate;	/* PASSWORDACCESS GENERATE */
 	char			*db;
 	struct tls_policy	 policy;
 	int			 system_ca;
@@ -229,6 +230,12 @@ bwk_config_set_admin(struct bwk_config *c, const char *name)
 	return set_name(c, name, 1);
 }
 
+void
+bwk_config_set_password_generate(struct bwk_config *c, int on)
+{
+	c->generate = on != 0;
+}
+
 int
 bwk_config_set_timeouts(struct bwk_config *c, int handshake, int idle)
 {
@@ -314,6 +321,7 @@ bwk_configure(struct bwk *b, const struct bwk_config *c)
 	o->node = b->cfg.node[0] != '\0' ? b->cfg.node : NULL;
 	o->admin = b->cfg.admin;
 	o->password_fd = -1;
+	o->generate = b->cfg.generate;
 	b->configured = 1;
 	return 0;
 }
@@ -490,6 +498,18 @@ bwk_admin(struct bwk *b, const char *command, struct bwk_rows *out)
 		return -1;
 	}
 	return 0;
+}
+
+int
+bwk_set_password(struct bwk *b)
+{
+	if (!b->connected || !b->s.signed_on || b->o.admin)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_password: not signed on as a node");
+	/* the sign-on replaced an expired one already: one per session */
+	if (b->s.pw_changed)
+		return 0;
+	return session_set_password(&b->s);
 }
 
 const char *

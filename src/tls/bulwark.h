@@ -92,6 +92,10 @@ int	bwk_config_set_node(struct bwk_config *, const char *node);
  * bwk_config_set_node.
  */
 int	bwk_config_set_admin(struct bwk_config *, const char *name);
+/* PASSWORDACCESS GENERATE: an expired node password is replaced, at
+ * sign-on, by a new random one the key helper makes and keeps. Without
+ * it an expired password ends the sign-on (BWK1115E). */
+void	bwk_config_set_password_generate(struct bwk_config *, int);
 /* Seconds: the connection and whole handshake; each wait after it. */
 int	bwk_config_set_timeouts(struct bwk_config *, int handshake, int idle);
 /*
@@ -153,6 +157,9 @@ struct bwk_rows {
  */
 int	bwk_admin(struct bwk *, const char *command, struct bwk_rows *out);
 void	bwk_rows_free(struct bwk_rows *);
+/* A new random node password now (bulwark set password): the helper
+ * makes and keeps it, the server gets its verifier. */
+int	bwk_set_password(struct bwk *);
 /* The node signed on as, or NULL. */
 const char *bwk_conn_node(struct bwk *);
 /* Ends a signed-on session with BYE first. -1 when that failed, or when
