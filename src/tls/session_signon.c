@@ -272,9 +272,10 @@ int
 session_bye(struct session *s)
 {
 	wire_begin(&out, WIRE_BYE);
-	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_BYE_OK) == -1 ||
-	    wire_end(&in.in) == -1)
+	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_BYE_OK) == -1)
 		return -1;
+	if (wire_end(&in.in) == -1)
+		return malformed(s, "BYE_OK", "not empty");
 	return 0;
 }
 
