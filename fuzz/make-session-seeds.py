@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Writes the session protocol's seeds (docs/protocol.md): what a client
-sends for fuzz_serve. Each input is one flags byte, then frames (u32
-length, u16 type, u16 flags, payload, big-endian). The nonces and the
-proof over them are made at run time, so the seeds carry the target's
-placeholders: @SNONCE@ (the server's part of the nonce) and @PROOF@ (the
-proof of the HELLO's account's password). See the comment at the top of
-fuzz/fuzz_serve.c for the flags. Run from the top of the tree:
-fuzz/make-session-seeds.py
+sends for fuzz_serve, what a server sends for fuzz_signon. Each input is
+one flags byte, then frames (u32 length, u16 type, u16 flags, payload,
+big-endian). The nonces and the proof or signature over them are made at
+run time, so the seeds carry the targets' placeholders: for fuzz_serve
+@SNONCE@ (the server's part of the nonce) and @PROOF@ (the proof of the
+HELLO's account's password), for fuzz_signon @CNONCE@ (the client's
+nonce) and @SSIG@ (the ServerSignature its helper expects). See the
+comments at the top of fuzz/fuzz_serve.c and fuzz/fuzz_signon.c for the
+flags. Run from the top of the tree: fuzz/make-session-seeds.py
 """
 import base64, os, struct, sys
 
@@ -140,6 +142,96 @@ def serve_seeds():
     return s
 
 
+# ---- fuzz_signon: what a server sends
+
+SALT = base64.b64encode(b"fuzz_signon salt").decode()
+
+
+def hello_ok(version=1):
+    return frame(HELLO_OK, struct.pack(">HB", version, 0) + name("bulwarkd"))
+
+
+def challenge(nonce="@CNONCE@" + SNONCE, salt=SALT, iters=100000):
+    return tframe(SCRAM_CHALLENGE, "r=%s,s=%s,i=%d" % (nonce, salt, iters))
+
+
+def outcome(v="v=@SSIG@"):
+    return tframe(SCRAM_OUTCOME, v)
+
+
+def error(mid, msg):
+    return frame(ERROR, mid.encode() + text(msg))
+
+
+FACTS = ("server: bulwarkd 0.1\nsuite: ECDHE-ECDSA-AES256-GCM-SHA384\n"
+         "group: P-256\nEMS: yes\nnode: NODE1\nsigned on: yes "
+         "(SCRAM-SHA-256-PLUS, tls-exporter)\n")
+
+
+def signon_seeds():
+    flow = hello_ok() + challenge() + outcome()
+    ok = flow + tframe(SESSION, FACTS) + frame(BYE_OK)
+    s = {
+        # flags: bits 0-2 the helper, 3 first use, 4-7 read size
+        "signon-ok": b"\x00" + ok,
+        "signon-first-use": b"\x08" + ok,
+        "signon-bytewise": b"\x10" + ok,
+        "signon-outcome-extension": b"\x00" + hello_ok() + challenge() +
+        outcome("v=@SSIG@,x=1") + tframe(SESSION, FACTS) + frame(BYE_OK),
+        "helper-no-password": b"\x01" + ok,
+        "helper-params-changed": b"\x02" + ok,
+        "helper-refuses": b"\x03" + ok,
+        "helper-fails-proof": b"\x04" + ok,
+        "no-exporter": b"\x05" + ok,
+        "helper-fails-check": b"\x06" + ok,
+        "server-refuses": b"\x00" + hello_ok() + challenge() +
+        outcome("e=invalid-proof"),
+        "wrong-signature": b"\x00" + hello_ok() + challenge() +
+        outcome("v=" + WRONG),
+        "error-for-hello": b"\x00" + error(
+            "BWK1065E", "the client speaks another version"),
+        "error-for-first-use": b"\x08" + hello_ok() + challenge() +
+        error("BWK1076E", "node NODE1 is STRICT"),
+        "error-not-bwk": b"\x00" + error("XYZ1234E", "who knows"),
+        "error-malformed": b"\x00" + frame(ERROR, b"BWK1"),
+        "hello-ok-version-2": b"\x00" + hello_ok(version=2),
+        "hello-ok-trailing-byte": b"\x00" + frame(
+            HELLO_OK, struct.pack(">HB", 1, 0) + name("bulwarkd") + b"\x00"),
+        "challenge-not-our-nonce": b"\x00" + hello_ok() +
+        challenge(nonce=CNONCE + SNONCE),
+        "challenge-nonce-not-extended": b"\x00" + hello_ok() +
+        challenge(nonce="@CNONCE@"),
+        "challenge-low-count": b"\x00" + hello_ok() + challenge(iters=4096) +
+        outcome(),
+        "challenge-short-salt": b"\x00" + hello_ok() +
+        challenge(salt=base64.b64encode(b"short").decode()),
+        "challenge-too-long": b"\x00" + hello_ok() +
+        tframe(SCRAM_CHALLENGE, "r=@CNONCE@" + "x" * 2100),
+        "challenge-nul": b"\x00" + hello_ok() +
+        frame(SCRAM_CHALLENGE, text(b"r=\x00")),
+        "outcome-malformed": b"\x00" + hello_ok() + challenge() +
+        outcome("v=notbase64"),
+        "outcome-where-challenge-due": b"\x00" + hello_ok() + outcome(),
+        "session-where-outcome-due": b"\x00" + hello_ok() + challenge() +
+        tframe(SESSION, FACTS),
+        "session-too-long": b"\x00" + flow + tframe(SESSION, "x" * 1025),
+        "session-two-texts": b"\x00" + flow +
+        frame(SESSION, text(FACTS) + text("more")),
+        "bye-ok-missing": b"\x00" + flow + tframe(SESSION, FACTS),
+        "bye-ok-with-payload": b"\x00" + flow + tframe(SESSION, FACTS) +
+        frame(BYE_OK, b"\x00"),
+        "bye-ok-error": b"\x00" + flow + tframe(SESSION, FACTS) +
+        error("BWK1067E", "not allowed here"),
+        "closed-after-hello": b"\x00" + hello_ok(),
+        "closed-mid-frame": b"\x00" + hello_ok() + challenge()[:20],
+        "oversize-length": b"\x00" + frame(HELLO_OK, b"", length=0x10001),
+        "header-flags": b"\x00" + frame(HELLO_OK, b"", flags=0x100),
+        "client-frame-type": b"\x00" + hello("node1"),
+        "nothing": b"\x00",
+    }
+    return s
+
+
 def write(outdir, seeds):
     os.makedirs(outdir, exist_ok=True)
     for n, data in seeds.items():
@@ -149,6 +241,7 @@ def write(outdir, seeds):
 
 def main():
     write("fuzz/corpus/fuzz_serve", serve_seeds())
+    write("fuzz/corpus/fuzz_signon", signon_seeds())
     return 0
 
 
