@@ -156,6 +156,23 @@ keyd_scram_verify(struct keyd_conn *c, const char *sfinal, size_t n,
 }
 
 int
+keyd_new_password(struct keyd_conn *c, const char *server,
+    struct scram_verifier *v, uint32_t *why)
+{
+	(void)c; (void)server; (void)v;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
+int
+keyd_commit_password(struct keyd_conn *c, const char *server, uint32_t *why)
+{
+	(void)c; (void)server;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
+int
 keyd_close(struct keyd_conn *c)
 {
 	(void)c;

@@ -57,7 +57,8 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		BEGINS: KEYD_MAX_BEGINS a helper; SIGNS: one per BEGIN, none
  *		before the first; ACCEPTS: one a helper; PROOFS: one a
  *		helper started with --sign-on, none otherwise; VERIFIES:
- *		one per PROOF
+ *		one per PROOF; NEWPWS: one per VERIFY; COMMITS: one per
+ *		NEW_PASSWORD
  *   refills	the budget it fills again
  *   then	the helper's state after it
  *
@@ -78,6 +79,10 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		answer: client_proof32
  *   SCRAM_VERIFY	u16 n, server-final-message
  *		answer: empty
+ *   NEW_PASSWORD	label (after a verified sign-on)
+ *		answer: u8 n, salt, u32 count, stored_key32, server_key32
+ *   COMMIT_PASSWORD	label
+ *		answer: empty
  * 10 and 11 were SIGNON, a password MAC that let whoever talks to the
  * helper guess the node password offline; withdrawn, and never to be
  * reused (a helper takes them as unknown requests).
@@ -90,7 +95,9 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
 	X(SIGN,	  sign,	  8,	 READY, SIGNS,	 NONE,	 READY)		\
 	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)		\
 	X(SCRAM_PROOF, scram_proof, 14, READY, PROOFS, VERIFIES, READY)	\
-	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NONE, READY)
+	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NEWPWS, READY) \
+	X(NEW_PASSWORD, new_password, 18, READY, NEWPWS, COMMITS, READY) \
+	X(COMMIT_PASSWORD, commit_password, 20, READY, COMMITS, NONE, READY)
 
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */

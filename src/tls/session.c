@@ -319,9 +319,10 @@ session_connect(struct session *s)
 	}
 	if (s->pin_pending) {
 		s->pin_pending = 0;
-		return session_first_use(s);
+		if (session_first_use(s) == -1)
+			return -1;
 	}
-	return 0;
+	return session_password_check(s);
 }
 
 int

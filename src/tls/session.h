@@ -49,6 +49,7 @@ struct session_opts {
 	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
 	int64_t		 time;			/* validation time; 0: the clock */
 	const char	*node;			/* NODENAME: sign on; or NULL */
+	int		 generate;		/* PASSWORDACCESS GENERATE */
 };
 
 #define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */
@@ -159,6 +160,9 @@ struct session {
 	/* sign-on (session_signon.c) */
 	int			 pin_pending;	/* first use, pinned once signed on */
 	int			 signed_on;
+	int			 pw_expired;	/* SIGNED_ON said so */
+	int			 pw_changed;	/* a new one was set */
+	int64_t			 pw_expires;	/* 0 never */
 };
 
 /* Everything before the network that needs files or privileges: the
@@ -207,6 +211,10 @@ void	session_server_alert(struct session *, uint8_t desc);
  * session's requests. -1 with the message printed and s->fail set.
  */
 int	session_sign_on(struct session *);
+int	session_password_check(struct session *);
+/* A new random node password through the helper (GENERATE, or bulwark
+ * set password); the session must be signed on. */
+int	session_set_password(struct session *);
 /* session_exporter.c: the tls-exporter value (32 bytes); -1 without EMS
  * or when wolfSSL cannot derive it. The handshake's randoms go after. */
 int	session_exporter(struct session *, uint8_t out[32]);
