@@ -11,14 +11,17 @@
  * when there is one, so that SQLite's fsyncs cost little), holds node
  * NODE1 and administrator ADMIN1 with known passwords, a known salt and
  * 100,000 iterations. Each run starts them unlocked, with no failures,
- * and TRANSITIONAL or STRICT as the input says, so runs are reproducible.
+ * with those passwords, TRANSITIONAL or STRICT as the input says, and the
+ * node's password expired if the input says so, so runs are
+ * reproducible.
  *
  * Input:
  *	u8	flags: bits 0-1 who may sign on at this port (1 nodes, 2
  *		administrators, 0 or 3 both); bit 2 the accounts start
  *		STRICT; bit 3 the first session finds MAXSESSIONS reached;
- *		bit 4 the exporter value cannot be derived; bits 5-7 n: when
- *		not 0, each read returns at most n bytes
+ *		bit 4 the exporter value cannot be derived; bit 5 the node's
+ *		password has expired; bits 6-7 n: when not 0, each read
+ *		returns at most n bytes
  *	...	what clients send: one session after another (up to
  *		SESSIONS_MAX), each starting where the last one stopped
  *		reading, until one reads the input's end
@@ -40,7 +43,15 @@
  *    and not a first use of a STRICT account; and its value is the
  *    ServerSignature this target computes. Every other outcome is
  *    "e=invalid-proof", whatever the reason;
- *  - SESSION is sent only in a session that got "v=";
+ *  - SIGNED_ON follows every "v=" and only it, and says whether the
+ *    account's password has expired and when it expires, as the catalog
+ *    holds them;
+ *  - SESSION is sent only in a session that got "v=" and does not hold
+ *    an expired password;
+ *  - PASSWORD_SET answers only a well-formed SET_PASSWORD within the
+ *    verifier's bounds in a signed-on session, the catalog then holds
+ *    that verifier, and its expiry is PASSEXP days on for a node and
+ *    never for an administrator;
  *  - a sign-on that succeeded left the account STRICT.
  */
 #include <sys/stat.h>
@@ -63,6 +74,7 @@
 #include "../src/catalog/catalog.h"
 #include "../src/lib/msg.h"
 #include "../src/lib/scram.h"
+#include "../src/lib/util.h"
 #include "../src/server/listen.h"
 #include "../src/srvsession/serve.h"
 #include "../src/tls/session.h"
@@ -83,7 +95,9 @@ struct account {
 	const char	*name;		/* as registered */
 	const char	*password;
 	uint8_t		 client_key[32], stored_key[32], server_key[32];
+	struct scram_verifier v;	/* as registered */
 	enum cat_security sec;		/* what the catalog holds now */
+	int64_t		 expires;	/* what the catalog holds now */
 };
 
 static struct account accounts[2] = {
@@ -104,6 +118,11 @@ struct seen {
 	int		 hello;			/* a HELLO was handed out */
 	uint8_t		 role, flags;
 	int		 hello_ok, challenged, error, signed_on;
+	int		 told;			/* SIGNED_ON was sent */
+	int		 expired;		/* and said so */
+	/* the last SET_PASSWORD handed out */
+	int		 nv_ok;		/* well formed and within bounds */
+	struct scram_verifier nv;
 	uint16_t	 last;			/* the last frame sent */
 	char		 cf[WIRE_SCRAM_TEXT_MAX + 1];	/* SCRAM_FIRST's */
 	size_t		 cfn;
@@ -119,6 +138,8 @@ struct seen {
 static struct seen seen;
 static struct fw_stream stream;
 static int touched;		/* a SCRAM_FINAL reached a server */
+static int replaced;		/* a password was replaced */
+static int node_expired;	/* this run's node password has expired */
 
 /* The account of the HELLO's role: its password makes the proof. */
 static struct account *
@@ -221,6 +242,30 @@ on_final(uint8_t *frame, size_t *flen)
 	seen.may_sign_on = 1;
 }
 
+/* A SET_PASSWORD: the verifier it carries, if it is one the server may
+ * store (scram.h's bounds, as catalog_verifier_ok checks them). */
+static void
+on_set_password(const uint8_t *frame, size_t flen)
+{
+	struct wire_in in;
+	uint8_t n;
+
+	seen.nv_ok = 0;
+	memset(&seen.nv, 0, sizeof(seen.nv));
+	wire_in_init(&in, WIRE_SET_PASSWORD, frame + WIRE_HDR_LEN,
+	    flen - WIRE_HDR_LEN);
+	if (wire_get_n8(&in, &n) == -1 || n < SCRAM_SALT_MIN ||
+	    n > SCRAM_SALT_MAX || wire_get(&in, seen.nv.p.salt, n) == -1 ||
+	    wire_get_n32(&in, &seen.nv.p.iter) == -1 ||
+	    wire_get(&in, seen.nv.stored_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_get(&in, seen.nv.server_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_end(&in) == -1 || seen.nv.p.iter < SCRAM_ITER_FLOOR ||
+	    seen.nv.p.iter > SCRAM_ITER_MAX)
+		return;
+	seen.nv.p.salt_len = n;
+	seen.nv_ok = 1;
+}
+
 static void
 rewrite(void *arg, uint16_t type, uint8_t *frame, size_t *flen)
 {
@@ -250,6 +295,9 @@ rewrite(void *arg, uint16_t type, uint8_t *frame, size_t *flen)
 		break;
 	case WIRE_SCRAM_FINAL:
 		on_final(frame, flen);
+		break;
+	case WIRE_SET_PASSWORD:
+		on_set_password(frame, *flen);
 		break;
 	}
 }
@@ -355,6 +403,57 @@ sent_outcome(struct wire_in *in)
 	a->sec = CAT_STRICT;		/* the first success makes it so */
 }
 
+static void
+sent_signed_on(struct wire_in *in)
+{
+	struct account *a = the_account();
+	uint8_t flags;
+	uint64_t exp;
+	int expired = a->expires != 0 && a->expires <= bwk_now();
+
+	if (!seen.signed_on || seen.told || seen.last != WIRE_SCRAM_OUTCOME)
+		fuzz_fail("a SIGNED_ON that follows no \"v=\"");
+	if (wire_get_n8(in, &flags) == -1 || wire_get_n64(in, &exp) == -1 ||
+	    wire_end(in) == -1)
+		fuzz_fail("a malformed SIGNED_ON");
+	if (flags != (expired ? WIRE_SIGNED_PW_EXPIRED : 0) ||
+	    exp != (uint64_t)a->expires)
+		fuzz_fail("a SIGNED_ON with flags 0x%02x and expiry %llu; the "
+		    "catalog has %lld", flags, (unsigned long long)exp,
+		    (long long)a->expires);
+	seen.told = 1;
+	seen.expired = expired;
+}
+
+static void
+sent_password_set(struct wire_in *in)
+{
+	struct account *a = the_account();
+	struct cat_account ca;
+	uint64_t exp;
+	int64_t now = bwk_now(), want;
+
+	if (!seen.told || !seen.nv_ok)
+		fuzz_fail("a PASSWORD_SET that answers no SET_PASSWORD the "
+		    "server may take");
+	if (wire_get_n64(in, &exp) == -1 || wire_end(in) == -1)
+		fuzz_fail("a malformed PASSWORD_SET");
+	want = a->kind == CAT_ADMIN ? 0 : now + (int64_t)sopts.passexp * 86400;
+	if (a->kind == CAT_ADMIN ? exp != 0 : (exp > (uint64_t)want ||
+	    exp + 5 < (uint64_t)want))
+		fuzz_fail("a PASSWORD_SET with the expiry %llu, not about %lld",
+		    (unsigned long long)exp, (long long)want);
+	if (catalog_account_get(cat, a->kind, a->name, &ca) != CAT_OK ||
+	    memcmp(&ca.verifier, &seen.nv, sizeof(seen.nv)) != 0 ||
+	    ca.password_expires != (int64_t)exp)
+		fuzz_fail("PASSWORD_SET, and the catalog does not hold the "
+		    "new verifier of %s", a->name);
+	replaced = 1;
+	a->expires = (int64_t)exp;
+	seen.expired = 0;
+	seen.nv_ok = 0;
+}
+
 ssize_t
 session_write(struct session *s, const void *buf, size_t len)
 {
@@ -382,9 +481,16 @@ session_write(struct session *s, const void *buf, size_t len)
 	case WIRE_SCRAM_OUTCOME:
 		sent_outcome(&in);
 		break;
+	case WIRE_SIGNED_ON:
+		sent_signed_on(&in);
+		break;
+	case WIRE_PASSWORD_SET:
+		sent_password_set(&in);
+		break;
 	case WIRE_SESSION:
 		get_text(&in, text, WIRE_TEXT_MAX, "SESSION");
-		if (!seen.signed_on || strstr(text, "\nsigned on: yes") == NULL)
+		if (!seen.told || seen.expired ||
+		    strstr(text, "\nsigned on: yes") == NULL)
 			fuzz_fail("the session's facts to a client that has not "
 			    "signed on: %s", text);
 		break;
@@ -514,25 +620,38 @@ serve_setup(void)
 	atexit(at_exit);
 	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
 		derive(&accounts[i], salt, sizeof(salt), &v);
+		accounts[i].v = v;
 		if (catalog_account_register(cat, accounts[i].kind, accounts[i].name, &v,
 		    CAT_TRANSITIONAL, 0) != CAT_OK)
 			fuzz_fail("set-up: cannot register %s", accounts[i].name);
 	}
 	sopts.maxsessions = 25;
+	sopts.passexp = 90;
 	opts.host = "fuzz-client";
 	env.o = &sopts;
 	env.cat = cat;
 	memset(env.fake_key, 0x5a, sizeof(env.fake_key));
 }
 
-/* Each run starts from the same catalog: no failures, no lock. */
+/*
+ * Each run starts from the same catalog: the registered passwords, the
+ * node's expired or not, no failures, no lock.
+ */
 static void
-reset(enum cat_security sec)
+reset(enum cat_security sec, int expired)
 {
 	struct cat_update u;
+	int64_t exp;
 	size_t i;
 
 	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		exp = accounts[i].kind == CAT_NODE && expired ? 1 : 0;
+		if ((replaced || accounts[i].expires != exp) &&
+		    catalog_account_set_verifier(cat, accounts[i].kind,
+		    accounts[i].name, &accounts[i].v, exp) != CAT_OK)
+			fuzz_fail("cannot reset the password of %s",
+			    accounts[i].name);
+		accounts[i].expires = exp;
 		if (!touched && accounts[i].sec == sec)
 			continue;
 		memset(&u, 0, sizeof(u));
@@ -543,7 +662,7 @@ reset(enum cat_security sec)
 			fuzz_fail("cannot reset %s", accounts[i].name);
 		accounts[i].sec = sec;
 	}
-	touched = 0;
+	touched = replaced = 0;
 }
 
 /* After a session: what the catalog holds agrees with what was sent. */
@@ -587,10 +706,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	flags = data[0];
-	reset(flags & 4 ? CAT_STRICT : CAT_TRANSITIONAL);
+	node_expired = (flags & 0x20) != 0;
+	reset(flags & 4 ? CAT_STRICT : CAT_TRANSITIONAL, node_expired);
 	env.roles = (flags & 3) != 0 ? flags & 3 : ROLE_NODE | ROLE_ADMIN;
 	no_exporter = (flags & 0x10) != 0;
-	fw_init(&stream, data + 1, size - 1, flags >> 5);
+	fw_init(&stream, data + 1, size - 1, flags >> 6);
 	stream.rewrite = rewrite;
 	for (i = 0; i < SESSIONS_MAX && (i == 0 || stream.off < stream.len);
 	    i++) {

@@ -1,11 +1,12 @@
 /*
  * The client's side of the session protocol, fed a server's bytes: the
- * real sign-on, query and BYE (src/tls/session_signon.c) over the real
+ * real sign-on, password change, query and BYE (src/tls/session_signon.c)
+ * over the real
  * frames (session_wire.c, wire.c). What lies under them is this file's:
  * session_read hands out the input, session_write checks and drops what
  * the client sends (session.c is left out), the exporter value is fixed
- * (session_exporter.c is left out), and the key helper's two sign-on
- * stubs are answered here (keyd_client.c is left out).
+ * (session_exporter.c is left out), and the key helper's sign-on and
+ * password stubs are answered here (keyd_client.c is left out).
  *
  * Input:
  *	u8	flags: bits 0-2 the key helper: 0 and 7 make the proof, 1
@@ -16,6 +17,11 @@
  *		outcome; bit 3 the client has no certificate of the server
  *		(HELLO's FIRST_USE); bits 4-7 n: when not 0, each read
  *		returns at most n bytes
+ *	u8	the password change: bits 0-1 the helper's new password: 0
+ *		made, 1 refused (a read-only database, KEYD_FAIL_REFUSED), 2
+ *		not stored (KEYD_FAIL_STORE), 3 the helper stopped; bit 2 its
+ *		commit fails; bit 3 PASSWORDACCESS GENERATE; bit 4 the user
+ *		asks for a new password (bulwark set password) once signed on
  *	...	what the server sends
  *
  * The client chooses its nonce at random, so the target rewrites each
@@ -31,7 +37,13 @@
  *  - every frame the client sends is one write of a well-formed frame,
  *    the one due: HELLO (its FIRST_USE as configured), SCRAM_FIRST,
  *    SCRAM_FINAL (what the helper was handed and its proof),
- *    QUERY_SESSION and BYE only once signed on;
+ *    SET_PASSWORD (exactly the verifier the helper made, only once
+ *    signed on, and only when asked for or when SIGNED_ON said the
+ *    password expired under GENERATE), QUERY_SESSION and BYE only once
+ *    signed on and not holding an expired password;
+ *  - the helper commits a new password only after a well-formed
+ *    PASSWORD_SET, and an expired password without GENERATE, or one
+ *    the session could not replace, ends the session;
  *  - the helper is handed the messages exactly as sent and received,
  *    and a final message bound to the exporter value and the challenge's
  *    nonce; it is asked to check an outcome only after a proof;
@@ -62,6 +74,8 @@ enum helper {
 	H_FAIL_VERIFY, H_PROOF2,
 };
 
+enum newpw { NP_MADE, NP_REFUSED, NP_STORE, NP_FAIL };
+
 /* The ServerKey of the node's verifier, as far as this helper knows. */
 static const uint8_t server_key[32] = {
 	0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33, 0x33,
@@ -91,6 +105,13 @@ struct seen {
 	int		 accepted;	/* it accepted the outcome */
 	char		 noproof[SCRAM_MSG_MAX + 1];
 	char		 ssig[48];	/* base64 */
+	/* the password change */
+	enum newpw	 newpw;
+	int		 commit_fails, asked;
+	int		 made;		/* the helper made a new password */
+	int		 set_sent;	/* and SET_PASSWORD carried it */
+	int		 commit_called, committed;
+	struct scram_verifier nv;
 };
 
 static struct seen seen;
@@ -231,6 +252,60 @@ keyd_scram_verify(struct keyd_conn *c, const char *sfinal, size_t n,
 	return 1;
 }
 
+/* The new password's verifier: made once per run, as the helper would. */
+int
+keyd_new_password(struct keyd_conn *c, const char *server,
+    struct scram_verifier *v, uint32_t *why)
+{
+	(void)c;
+	/* again only if the last one never became the node's */
+	if (!seen.accepted || seen.committed)
+		fuzz_fail("a new password asked for %s", seen.committed ?
+		    "after one was set" : "before the sign-on");
+	if (strcmp(server, opts.server) != 0)
+		fuzz_fail("a new password for server %s", server);
+	switch (seen.newpw) {
+	case NP_REFUSED:
+		*why = KEYD_FAIL_REFUSED;
+		return 1;
+	case NP_STORE:
+		*why = KEYD_FAIL_STORE;
+		return 1;
+	case NP_FAIL:
+		return helper_failed("stopped (making a new password)");
+	default:
+		break;
+	}
+	memset(&seen.nv, 0, sizeof(seen.nv));
+	memset(seen.nv.p.salt, 0x11, SCRAM_SALT_MIN);
+	seen.nv.p.salt_len = SCRAM_SALT_MIN;
+	seen.nv.p.iter = SCRAM_ITER_FLOOR;
+	memset(seen.nv.stored_key, 0x22, SCRAM_HASH_LEN);
+	memset(seen.nv.server_key, 0x44, SCRAM_HASH_LEN);
+	*v = seen.nv;
+	seen.made = 1;
+	seen.set_sent = seen.commit_called = 0;
+	return 0;
+}
+
+int
+keyd_commit_password(struct keyd_conn *c, const char *server,
+    uint32_t *why)
+{
+	(void)c;
+	(void)server;
+	if (!seen.set_sent || seen.commit_called)
+		fuzz_fail("a new password committed %s", seen.commit_called ?
+		    "twice" : "that was never sent");
+	seen.commit_called = 1;
+	if (seen.commit_fails) {
+		*why = KEYD_FAIL_STORE;
+		return 1;
+	}
+	seen.committed = 1;
+	return 0;
+}
+
 /* ---- the server's frames, rewritten before the client reads them */
 
 static void
@@ -315,6 +390,31 @@ sent_final(struct wire_in *in)
 	seen.final = 1;
 }
 
+/* SET_PASSWORD: u8 n, salt, u32 count, StoredKey, ServerKey. */
+static void
+sent_set_password(const struct session *s, struct wire_in *in)
+{
+	struct scram_verifier v;
+	uint8_t n;
+
+	if (!s->signed_on || !seen.made || seen.set_sent ||
+	    !(seen.asked || (s->pw_expired && s->o->generate)))
+		fuzz_fail("a SET_PASSWORD out of place");
+	memset(&v, 0, sizeof(v));
+	if (wire_get_n8(in, &n) == -1 || n > SCRAM_SALT_MAX ||
+	    wire_get(in, v.p.salt, n) == -1 ||
+	    wire_get_n32(in, &v.p.iter) == -1 ||
+	    wire_get(in, v.stored_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_get(in, v.server_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_end(in) == -1)
+		fuzz_fail("a malformed SET_PASSWORD");
+	v.p.salt_len = n;
+	if (memcmp(&v, &seen.nv, sizeof(v)) != 0)
+		fuzz_fail("a SET_PASSWORD with another verifier than the "
+		    "helper made");
+	seen.set_sent = 1;
+}
+
 ssize_t
 session_write(struct session *s, const void *buf, size_t len)
 {
@@ -323,7 +423,6 @@ session_write(struct session *s, const void *buf, size_t len)
 	uint16_t type;
 	size_t n;
 
-	(void)s;
 	fw_sent(buf, len, &type, &p, &n);
 	wire_in_init(&in, type, p, n);
 	switch (type) {
@@ -336,11 +435,14 @@ session_write(struct session *s, const void *buf, size_t len)
 	case WIRE_SCRAM_FINAL:
 		sent_final(&in);
 		break;
+	case WIRE_SET_PASSWORD:
+		sent_set_password(s, &in);
+		break;
 	case WIRE_QUERY_SESSION:
 	case WIRE_BYE:
-		if (!seen.signed_on || wire_end(&in) == -1)
-			fuzz_fail("a %s before sign-on, or not empty",
-			    wire_type_name(type));
+		if (!seen.signed_on || s->pw_expired || wire_end(&in) == -1)
+			fuzz_fail("a %s before sign-on, with an expired "
+			    "password, or not empty", wire_type_name(type));
 		break;
 	default:
 		fuzz_fail("a frame of type 0x%04x (%s) from the client", type,
@@ -359,6 +461,44 @@ failed(const struct session *s, const char *call, int before)
 		fuzz_fail("%s failed without an error message", call);
 }
 
+/*
+ * As session.c and bwk_set_password call them: an expired password
+ * replaced or the session ended, then a change if the user asked.
+ */
+static int
+password(struct session *s, int ask)
+{
+	int expired = s->pw_expired, r, before = errors;
+
+	r = session_password_check(s);
+	if (r == -1) {
+		failed(s, "session_password_check", before);
+		if (s->signed_on && expired && !opts.generate)
+			fuzz_fail("still signed on with an expired password");
+		return -1;
+	}
+	/* the server took the new one: expired no more, stored or not */
+	if (expired && s->pw_expired != !seen.commit_called)
+		fuzz_fail("the password expired %d after the server %s it",
+		    s->pw_expired, seen.commit_called ? "replaced" :
+		    "did not replace");
+	if (s->pw_changed != seen.committed)
+		fuzz_fail("pw_changed %d, committed %d", s->pw_changed,
+		    seen.committed);
+	if (!ask || s->pw_changed)
+		return 0;
+	seen.asked = 1;
+	before = errors;
+	if (session_set_password(s) == -1) {
+		failed(s, "session_set_password", before);
+		return -1;
+	}
+	if (s->pw_changed != seen.committed)
+		fuzz_fail("pw_changed %d, committed %d", s->pw_changed,
+		    seen.committed);
+	return 0;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -366,12 +506,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static char text[WIRE_TEXT_MAX + 1];
 	int r, before;
 
-	if (size < 1)
+	if (size < 2)
 		return 0;
 	errors = 0;
 	memset(&seen, 0, sizeof(seen));
 	seen.helper = (enum helper)(data[0] & 7);
 	seen.first_use = (data[0] & 8) != 0;
+	seen.newpw = (enum newpw)(data[1] & 3);
+	seen.commit_fails = (data[1] & 4) != 0;
+	opts.generate = (data[1] & 8) != 0;
 	memset(&s, 0, sizeof(s));
 	s.o = &opts;
 	s.log = log_msg;
@@ -379,13 +522,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.kd.fd = -1;
 	snprintf(s.kd.dir, sizeof(s.kd.dir), "/nonexistent/keydb");
 	s.pin_pending = seen.first_use;
-	fw_init(&stream, data + 1, size - 1, data[0] >> 4);
+	fw_init(&stream, data + 2, size - 2, data[0] >> 4);
 	stream.rewrite = rewrite;
 
 	r = session_sign_on(&s);
 	if (r != 0 && r != -1)
 		fuzz_fail("session_sign_on returned %d", r);
-	if ((r == 0) != (s.signed_on != 0) || s.signed_on != seen.accepted)
+	/* accepted, the SIGNED_ON that follows may still end it */
+	if ((r == 0) != (s.signed_on != 0) || (s.signed_on && !seen.accepted))
 		fuzz_fail("signed on %d, sign-on %d, the helper accepted %d",
 		    s.signed_on, r, seen.accepted);
 	if (r == -1) {
@@ -393,6 +537,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	seen.signed_on = 1;
+	if (password(&s, data[1] & 0x10) == -1)
+		return 0;
 	/* as bwk_query_session and bwk_close use them, once signed on */
 	memset(text, 'x', sizeof(text));
 	before = errors;

@@ -8,13 +8,16 @@ run time, so the seeds carry the targets' placeholders: for fuzz_serve
 HELLO's account's password), for fuzz_signon @CNONCE@ (the client's
 nonce) and @SSIG@ (the ServerSignature its helper expects). See the
 comments at the top of fuzz/fuzz_serve.c and fuzz/fuzz_signon.c for the
-flags. Run from the top of the tree: fuzz/make-session-seeds.py
+flags (fuzz_signon's inputs have two flags bytes). Run from the top of
+the tree: fuzz/make-session-seeds.py
 """
 import base64, os, struct, sys
 
 ERROR, HELLO, HELLO_OK = 0x0001, 0x0002, 0x0003
 SCRAM_FIRST, SCRAM_CHALLENGE = 0x0004, 0x0005
-SCRAM_FINAL, SCRAM_OUTCOME = 0x0006, 0x0007
+SCRAM_FINAL, SCRAM_OUTCOME, SIGNED_ON = 0x0006, 0x0007, 0x0009
+SET_PASSWORD, PASSWORD_SET = 0x0030, 0x0031
+PW_EXPIRED = 0x01
 ADMIN, QUERY_SESSION, SESSION = 0x0010, 0x0012, 0x0013
 BYE, BYE_OK = 0x00fe, 0x00ff
 FIRST_USE = 0x01
@@ -67,12 +70,18 @@ def signon(node, role=1, flags=0, proof="@PROOF@", authzid=""):
         cfinal(proof)
 
 
+def set_password(salt=b"\x11" * 16, iters=100000, trailing=b""):
+    return frame(SET_PASSWORD, bytes([len(salt)]) + salt +
+                 struct.pack(">I", iters) + b"\x22" * 32 + b"\x44" * 32 +
+                 trailing)
+
+
 def serve_seeds():
     ok = signon("node1") + frame(QUERY_SESSION) + frame(BYE)
     wrong = signon("node1", proof=WRONG)
     s = {
         # flags: bits 0-1 roles, 2 STRICT, 3 busy, 4 no exporter,
-        # 5-7 read size
+        # 5 the node's password expired, 6-7 read size
         "signon-node": b"\x00" + ok,
         "signon-admin": b"\x00" + signon("admin1", role=2) +
         frame(QUERY_SESSION) + frame(BYE),
@@ -86,7 +95,26 @@ def serve_seeds():
         "signon-strict-first-use": b"\x04" + signon("node1", flags=FIRST_USE),
         "signon-then-first-use": b"\x00" + signon("node1") + frame(BYE) +
         signon("node1", flags=FIRST_USE),
-        "signon-bytewise": b"\x20" + ok,
+        "signon-bytewise": b"\x40" + ok,
+        "expired-set-password": b"\x20" + signon("node1") +
+        set_password() + frame(QUERY_SESSION) + frame(BYE),
+        "expired-query": b"\x20" + signon("node1") + frame(QUERY_SESSION),
+        "expired-bye": b"\x20" + signon("node1") + frame(BYE),
+        "expired-set-then-signon": b"\x20" + signon("node1") +
+        set_password() + frame(BYE) + ok,
+        "set-password-admin": b"\x00" + signon("admin1", role=2) +
+        set_password() + frame(BYE),
+        "set-password-twice": b"\x00" + signon("node1") + set_password() +
+        set_password(salt=b"\x12" * 64) + frame(BYE),
+        "set-password-low-count": b"\x20" + signon("node1") +
+        set_password(iters=4096),
+        "set-password-short-salt": b"\x20" + signon("node1") +
+        set_password(salt=b"\x11" * 8),
+        "set-password-trailing-byte": b"\x20" + signon("node1") +
+        set_password(trailing=b"\x00"),
+        "set-password-before-signon": b"\x00" + hello("node1") +
+        set_password(),
+        "set-password-refused-signon": b"\x20" + wrong + set_password(),
         "signon-no-bye": b"\x00" + signon("node1") + frame(QUERY_SESSION),
         "wrong-password": b"\x00" + wrong,
         "wrong-then-right": b"\x00" + wrong + ok,
@@ -159,6 +187,15 @@ def outcome(v="v=@SSIG@"):
     return tframe(SCRAM_OUTCOME, v)
 
 
+def signed_on(flags=0, expires=0, trailing=b""):
+    return frame(SIGNED_ON, bytes([flags]) + struct.pack(">Q", expires) +
+                 trailing)
+
+
+def password_set(expires=1900000000, trailing=b""):
+    return frame(PASSWORD_SET, struct.pack(">Q", expires) + trailing)
+
+
 def error(mid, msg):
     return frame(ERROR, mid.encode() + text(msg))
 
@@ -169,11 +206,41 @@ FACTS = ("server: bulwarkd 0.1\nsuite: ECDHE-ECDSA-AES256-GCM-SHA384\n"
 
 
 def signon_seeds():
-    flow = hello_ok() + challenge() + outcome()
+    flow = hello_ok() + challenge() + outcome() + signed_on()
     ok = flow + tframe(SESSION, FACTS) + frame(BYE_OK)
+    expired = hello_ok() + challenge() + outcome() + \
+        signed_on(PW_EXPIRED, 1)
     s = {
         # flags: bits 0-2 the helper, 3 first use, 4-7 read size
         "signon-ok": b"\x00" + ok,
+        "signon-expires": b"\x00" + hello_ok() + challenge() + outcome() +
+        signed_on(0, 1900000000) + tframe(SESSION, FACTS) + frame(BYE_OK),
+        "expired-prompt": b"\x00" + expired,
+        "expired-generate": b"\x00" + expired + password_set() +
+        tframe(SESSION, FACTS) + frame(BYE_OK),
+        "expired-never-expires": b"\x00" + expired + password_set(0) +
+        tframe(SESSION, FACTS) + frame(BYE_OK),
+        "expired-read-only": b"\x00" + expired + password_set(),
+        "expired-not-stored": b"\x00" + expired + password_set(),
+        "expired-helper-stops": b"\x00" + expired + password_set(),
+        "expired-commit-fails": b"\x00" + expired + password_set() +
+        tframe(SESSION, FACTS) + frame(BYE_OK),
+        "expired-server-refuses": b"\x00" + expired +
+        error("BWK1074E", "the server could not store the new password"),
+        "expired-password-set-malformed": b"\x00" + expired +
+        password_set(trailing=b"\x00"),
+        "expired-password-set-huge": b"\x00" + expired +
+        password_set(1 << 63),
+        "set-password-asked": b"\x00" + flow + password_set() +
+        tframe(SESSION, FACTS) + frame(BYE_OK),
+        "signed-on-missing": b"\x00" + hello_ok() + challenge() + outcome() +
+        tframe(SESSION, FACTS),
+        "signed-on-unknown-flags": b"\x00" + hello_ok() + challenge() +
+        outcome() + signed_on(0x80),
+        "signed-on-trailing-byte": b"\x00" + hello_ok() + challenge() +
+        outcome() + signed_on(trailing=b"\x00"),
+        "signed-on-huge-expiry": b"\x00" + hello_ok() + challenge() +
+        outcome() + signed_on(0, 1 << 63),
         "signon-first-use": b"\x08" + ok,
         "signon-bytewise": b"\x10" + ok,
         "signon-outcome-extension": b"\x00" + hello_ok() + challenge() +
@@ -232,6 +299,23 @@ def signon_seeds():
     return s
 
 
+# fuzz_signon's second byte: bits 0-1 the helper's new password (0 made,
+# 1 refused, 2 not stored, 3 stopped), 2 its commit fails, 3 GENERATE,
+# 4 the user asks for a new password
+PASSWORD_FLAGS = {
+    "expired-generate": 0x08, "expired-never-expires": 0x08,
+    "expired-read-only": 0x09, "expired-not-stored": 0x0a,
+    "expired-helper-stops": 0x0b, "expired-commit-fails": 0x0c,
+    "expired-server-refuses": 0x08, "expired-password-set-malformed": 0x08,
+    "expired-password-set-huge": 0x08, "set-password-asked": 0x10,
+}
+
+
+def signon_inputs():
+    return {n: d[:1] + bytes([PASSWORD_FLAGS.get(n, 0)]) + d[1:]
+            for n, d in signon_seeds().items()}
+
+
 def write(outdir, seeds):
     os.makedirs(outdir, exist_ok=True)
     for n, data in seeds.items():
@@ -241,7 +325,7 @@ def write(outdir, seeds):
 
 def main():
     write("fuzz/corpus/fuzz_serve", serve_seeds())
-    write("fuzz/corpus/fuzz_signon", signon_seeds())
+    write("fuzz/corpus/fuzz_signon", signon_inputs())
     return 0
 
 
