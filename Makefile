@@ -312,6 +312,32 @@ build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
 
+# The session protocol, each side fed its peer's bytes: the frames and
+# the side's own code; the target stands in for the TLS session under
+# them (no session.c, session_exporter.c, tls_facts.c) and, on the
+# client, for the key helper's stubs (no keyd_client.c). The server's
+# side runs against a real catalog, as the session process does, with
+# its administrative commands; both sides take ROWS with rows.c.
+FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c \
+		   src/tls/rows.c
+FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
+FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
+		   src/srvsession/admin.c src/srvsession/admin_parse.c \
+		   src/server/srvopts.c
+build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
+		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< $(FUZZ_SERVE_SRC) \
+	    $(FUZZ_WIRE_SRC) $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
+	    $(SQLITE_LIBS)
+
+build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
+		$(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/tls/session_signon.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS)
+
 # The path validator, with libpsl as the client links it.
 build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)

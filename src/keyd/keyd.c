@@ -35,18 +35,6 @@ struct keyd_args {
 	const char	*password_fd;	/* whose password is on this fd */
 };
 
-static void
-sane_fds(void)
-{
-	int fd;
-
-	/* 0-2 must be open, or our own messages could land on the socket */
-	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
-}
-
 /* What a HELLO can carry: 1 to 64 printable ASCII characters. */
 static int
 admin_name_ok(const char *s)
@@ -253,7 +241,7 @@ main(int argc, char **argv)
 	int fd = KEYD_FD, setgid_mode, writes, rc;
 
 	bwk_prog = "bulwark-keyd";
-	sane_fds();
+	bwk_sane_fds();
 	signal(SIGPIPE, SIG_IGN);
 	if (fstat(KEYD_FD, &sb) == -1 || !S_ISSOCK(sb.st_mode)) {
 		bwk_msg("BWK0500E", "bulwark-keyd is the key helper of bulwark "
