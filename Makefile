@@ -327,9 +327,10 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    src/tls/session_signon.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
-# The restore's check of a server's names: the file side's code alone.
-build/fuzz/fuzz_restore_name: fuzz/fuzz_restore_name.c $(FILES_SRC) \
-		$(LIB_SRC) $(FUZZ_DEPS)
+# The file side's parsers (a server's names, the include and exclude
+# patterns): its code alone.
+build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \
+		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
