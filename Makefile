@@ -127,6 +127,8 @@ KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
 CLIENT_OBJ	:= $(call objs,$(CLIENT_SRC))
 SERVER_OBJ	:= $(call objs,$(SERVER_SRC))
 SRVSESS_OBJ	:= $(call objs,$(SRVSESS_SRC))
+# The tests write content files as a session process does.
+SRVCONTENT_OBJ	:= $(OUT)/obj/src/srvsession/content.o
 # bulwarkd-session reads bulwarkd.opt with the listener's parser, and
 # the default certificate's label with its reader (no key database).
 SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o \
@@ -257,8 +259,8 @@ docs: $(WOLFSSL_LIB)
 # (tests/test_sandbox_sqlite.c): the test binary links them, no program
 # does yet.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(ADMIN_PARSE_OBJ) \
-		$(A_TLS) $(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_FILES) \
-		$(A_SANDBOX) $(A_LIB)
+		$(SRVCONTENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_KDB) $(A_CATALOG) \
+		$(A_FILES) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
 	    $(SQLITE_LIBS) -lcriterion -lgsasl
