@@ -571,3 +571,90 @@ Test(keyd_scram, new_password_needs_a_verified_sign_on)
 	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
 }
+
+/*
+ * PASSWORDACCESS PROMPT's helper (--sign-on --node NAME --password-fd 4):
+ * HELLO says whether the database holds the node's password; the typed
+ * one on the pipe is used only when it does not, for that node only,
+ * once, and nothing of it is remembered or replaced.
+ */
+static int
+spawn_prompt(struct keyd_conn *c, const char *node, const char *typed)
+{
+	struct keyd_spawn_opts o = { .server = "srv1", .db = t_db(),
+	    .sign_on = 1, .node_prompt = node, .password_fd = -1 };
+	int p[2];
+
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	o.password_fd = p[0];
+	cr_assert_eq(keyd_spawn(c, &o), 0);
+	close(p[0]);
+	if (keyd_hello(c) == -1) {
+		close(p[1]);
+		return -1;
+	}
+	/* as bulwark does: typed only when the database has none */
+	if (typed != NULL && !c->node_pw_stored)
+		cr_assert_eq(write(p[1], typed, strlen(typed)),
+		    (ssize_t)strlen(typed));
+	close(p[1]);
+	return 0;
+}
+
+Test(keyd_scram, typed_node_password_used_only_without_a_stored_one)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	struct scram_msg sfin;
+	struct scram_verifier nv;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	server_for(&x, "typed-pw-1", 0x55, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	cr_assert_eq(spawn_prompt(&c, "n1", "typed-pw-1"), 0);
+	cr_assert_eq(c.node_pw_stored, 0);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	server_final(&x, p, &sfin);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 0);
+	/* no new password replaces a typed one */
+	cr_assert_eq(keyd_new_password(&c, "srv1", &nv, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_REFUSED);
+	keyd_close(&c);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0524I"), "%s", err);
+	cr_assert(!t_contains(err, "typed-pw-1"), "%s", err);
+	cr_assert_eq(has_seen_entry(), 0, "a typed sign-on remembered salt "
+	    "and count");
+	/* with a stored password, HELLO says so and the pipe stays unread */
+	t_nodepw("srv1", "n1", "stored-pw-2");
+	server_for(&x, "stored-pw-2", 0x56, SCRAM_ITER_FLOOR);
+	cr_assert_eq(spawn_prompt(&c, "n1", NULL), 0);
+	cr_assert_eq(c.node_pw_stored, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	keyd_close(&c);
+}
+
+Test(keyd_scram, typed_node_password_for_that_node_only)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+
+	server_for(&x, "typed-pw-3", 0x57, SCRAM_ITER_FLOOR);
+	cr_assert_eq(spawn_prompt(&c, "n1", "typed-pw-3"), 0);
+	messages(&x, "n2");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
+	keyd_close(&c);
+	/* nothing typed: no password at all */
+	cr_assert_eq(spawn_prompt(&c, "n1", NULL), 0);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
+	keyd_close(&c);
+}

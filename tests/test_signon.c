@@ -223,7 +223,16 @@ Test(signon, no_node_password_stored_says_how)
 	srv_init(&v, NULL);
 	srv_start(&v);
 	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), r.status);
+	/* PROMPT (the default) would ask, but there is no terminal */
 	check_as(&r, &v, "n7", 1);
+	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1105E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "not a terminal"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark-cert -nodepw -server srv1 -node "
+	    "n7"), "%s", r.err);
+	cr_assert_eq(pinned(), 0);
+	/* GENERATE never asks: the helper has none to sign with */
+	check_with(&r, &v, "n7", 1, " PASSWORDACCESS GENERATE\n");
 	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.err, "BWK1104E"), "%s", r.err);
 	cr_assert(t_contains(r.err, "bulwark-cert -nodepw -server srv1 -node "

@@ -60,6 +60,13 @@ int	session_args_parse(const char *cmd, int argc, char **argv, int from,
  */
 struct bwk_config *session_args_config(const struct session_args *, int admin);
 /* A failed connection's exit status. */
+/*
+ * PASSWORDACCESS PROMPT: after bwk_prepare, the node's password asked
+ * for when the key database holds none (the terminal, or standard input
+ * with from_stdin) and handed to the key helper. 0, or -1 reported.
+ */
+int	session_node_password(struct bwk *, const struct session_args *,
+	    int from_stdin);
 int	session_exit_for(struct bwk *);
 
 /* cmd_admin.c: bulwark admin. */

@@ -64,7 +64,8 @@ EXIT_STATUS_TEXT;
 
 static const char check_usage[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
-"                     [--policy FILE] [--insecure-weak-sandbox]\n"
+"                     [--policy FILE] [--password-stdin]\n"
+"                     [--insecure-weak-sandbox]\n"
 "\n"
 "Makes one TLS 1.2 session with the server of the chosen stanza, decides\n"
 "whether it is trusted, and prints what was negotiated.\n"
@@ -72,6 +73,8 @@ static const char check_usage[] =
 "                    when it exists)\n"
 "  -optfile=FILE     a user options file, which may choose the stanza\n"
 "  --policy FILE     a TLS policy stricter than the built-in one\n"
+"  --password-stdin  PASSWORDACCESS PROMPT with no node password stored:\n"
+"                    read it from standard input, not the terminal\n"
 "  --insecure-weak-sandbox\n"
 "                    run with what the kernel has of the sandbox (UNSAFE)\n"
 "\n";
@@ -79,7 +82,7 @@ static const char check_usage[] =
 static const char query_usage[] =
 "usage: bulwark query session [-optfile=FILE] [-option=value ...]\n"
 "                             [--sysfile FILE] [--policy FILE]\n"
-"                             [--insecure-weak-sandbox]\n"
+"                             [--password-stdin] [--insecure-weak-sandbox]\n"
 "\n"
 "Signs on to the server of the chosen stanza as its NODENAME, as check\n"
 "does, and prints what the server says of the session: its version, the\n"
@@ -176,17 +179,31 @@ query_session(struct bwk *b)
  */
 enum check_mode { MODE_CHECK, MODE_QUERY, MODE_SETPW };
 
+/* --password-stdin: PROMPT's password from standard input. */
+static int
+check_opt(void *arg, int argc, char **argv, int *i, const char *name,
+    const char *value)
+{
+	(void)argc;
+	if (strcasecmp(name, "password-stdin") != 0)
+		return 1;
+	if (value != NULL)
+		return cmd_usage("check", "this option takes no value", argv[*i]);
+	*(int *)arg = 1;
+	return 0;
+}
+
 static int
 cmd_check(int argc, char **argv, enum check_mode mode)
 {
-	int query = mode != MODE_CHECK;
+	int query = mode != MODE_CHECK, from_stdin = 0;
 	struct bwk_config *cfg;
 	struct session_args c;
 	struct bwk *b;
 	int rc;
 
-	if ((rc = session_args_parse("check", argc, argv, 2, &c, NULL, NULL,
-	    NULL)) != 0)
+	if ((rc = session_args_parse("check", argc, argv, 2, &c, check_opt,
+	    &from_stdin, NULL)) != 0)
 		return rc;
 	if (query && c.opt.nodename[0] == '\0')
 		return cmd_usage(mode == MODE_QUERY ? "query session" :
@@ -203,7 +220,8 @@ cmd_check(int argc, char **argv, enum check_mode mode)
 		return EXIT_SETUP;
 	}
 	bwk_config_free(cfg);
-	if (bwk_prepare(b) == -1 || bwk_sandbox(b, c.opt.sandbox_user) == -1 ||
+	if (bwk_prepare(b) == -1 || session_node_password(b, &c,
+	    from_stdin) == -1 || bwk_sandbox(b, c.opt.sandbox_user) == -1 ||
 	    bwk_connect(b) == -1) {
 		rc = session_exit_for(b);
 		bwk_free(b);

@@ -80,10 +80,13 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "holds for it (bulwark-cert -nodepw); without it, check makes "
 	    "the TLS session only"),
 	[O_PASSWORDACCESS] = ON("PASSWORDACCESS", 9, T_PWACCESS, S | K,
-	    "PROMPT | GENERATE", "the key database holds the node password "
-	    "either way; GENERATE: an expired one is replaced at sign-on by "
-	    "a new random one the key helper keeps; PROMPT (default): it "
-	    "ends the sign-on, and bulwark set password replaces it"),
+	    "PROMPT | GENERATE", "GENERATE: the key database holds the node "
+	    "password, and an expired one is replaced at sign-on by a new "
+	    "random one the key helper keeps; PROMPT (default): the key "
+	    "database's password if it holds one, else asked for on the "
+	    "terminal (or --password-stdin) and handed to the key helper "
+	    "only; an expired one ends the sign-on (bulwark set password "
+	    "replaces a stored one)"),
 	[O_PASSWORDDIR] = ON("PASSWORDDIR", 11, T_DIR, S | F_CLI, "directory",
 	    "the key-database directory (on a setgid install sessions use "
 	    "the system database, and a warning says so)"),

@@ -32,6 +32,7 @@ struct keyd_args {
 	int		 serve;		/* bulwarkd's: the server's own identity */
 	int		 sign_on;	/* the session signs on as the node */
 	const char	*admin;		/* or as this administrator */
+	const char	*node;		/* or as this node, its password typed */
 	const char	*password_fd;	/* whose password is on this fd */
 };
 
@@ -46,6 +47,8 @@ admin_name_ok(const char *s)
 			return 0;
 	return n >= 1 && n <= KEYD_ADMIN_MAX;
 }
+
+static int	server_ok(const struct keyd_args *);
 
 static int
 parse_args(int argc, char **argv, struct keyd_args *a)
@@ -70,6 +73,8 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->sign_on = 1;
 		else if (strcmp(argv[i], "--admin") == 0 && i + 1 < argc)
 			a->admin = argv[++i];
+		else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc)
+			a->node = argv[++i];
 		else if (strcmp(argv[i], "--password-fd") == 0 && i + 1 < argc)
 			a->password_fd = argv[++i];
 		else
@@ -77,14 +82,28 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 	}
 	/* a server's helper signs its handshakes and pins nothing */
 	if (a->serve && (a->accept_first_use || a->system_ca || a->sign_on ||
-	    a->admin != NULL))
+	    a->admin != NULL || a->node != NULL))
 		return -1;
-	/* an administrator's password, on the one descriptor bulwark uses */
-	if ((a->admin != NULL) != (a->password_fd != NULL) ||
-	    (a->admin != NULL && (a->sign_on || !admin_name_ok(a->admin) ||
-	    strcmp(a->password_fd, KEYD_PASSWORD_FD_STR) != 0)))
+	/*
+	 * A typed password, on the one descriptor bulwark uses: an
+	 * administrator's, or a node's under PASSWORDACCESS PROMPT (with
+	 * --sign-on, used only when the database stores none).
+	 */
+	if (a->password_fd == NULL)
+		return a->admin != NULL || a->node != NULL ? -1 :
+		    server_ok(a);
+	if (strcmp(a->password_fd, KEYD_PASSWORD_FD_STR) != 0 ||
+	    (a->admin != NULL) == (a->node != NULL) ||
+	    (a->admin != NULL && (a->sign_on || !admin_name_ok(a->admin))) ||
+	    (a->node != NULL && (!a->sign_on || !admin_name_ok(a->node))))
 		return -1;
-	/* a first-use pin is labelled with it: a name, never a made label */
+	return server_ok(a);
+}
+
+/* A first-use pin is labelled with it: a name, never a made label. */
+static int
+server_ok(const struct keyd_args *a)
+{
 	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
 }
 
@@ -141,55 +160,6 @@ root_helper(void)
 		    strerror(errno));
 		return -1;
 	}
-	return 0;
-}
-
-/*
- * bulwark admin's password: the whole content of the pipe on
- * KEYD_PASSWORD_FD, whose writing end bulwark closed before it started
- * us, read before anything else is opened and closed at once. It is kept
- * only in k->admin_pw, for the one proof, and never written anywhere.
- */
-static int
-read_admin_password(struct keyd *k)
-{
-	struct pollfd pfd = { KEYD_PASSWORD_FD, POLLIN, 0 };
-	struct stat st;
-	size_t n = 0;
-	ssize_t r;
-	int ok = 0;
-
-	if (fstat(KEYD_PASSWORD_FD, &st) == -1 || !S_ISFIFO(st.st_mode)) {
-		bwk_msg("BWK1342E", "the administrator's password must come on "
-		    "a pipe on descriptor %d; bulwark admin gives it", 
-		    KEYD_PASSWORD_FD);
-		return -1;
-	}
-	for (;;) {
-		if (poll(&pfd, 1, KEYD_TIMEOUT_MS / 2) != 1)
-			break;
-		r = read(KEYD_PASSWORD_FD, k->admin_pw + n,
-		    sizeof(k->admin_pw) - n);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			ok = r == 0;
-			break;
-		}
-		n += (size_t)r;
-		if (n == sizeof(k->admin_pw))
-			break;		/* more than SCRAM takes */
-	}
-	close(KEYD_PASSWORD_FD);
-	if (!ok || n == 0 || n > SCRAM_PASSWORD_MAX) {
-		explicit_bzero(k->admin_pw, sizeof(k->admin_pw));
-		bwk_msg("BWK1342E", "cannot read the administrator's password "
-		    "from descriptor %d: %s", KEYD_PASSWORD_FD, !ok ?
-		    "it did not end in time, or could not be read" :
-		    "it is empty, or longer than 1,024 bytes");
-		return -1;
-	}
-	k->admin_pw_len = n;
 	return 0;
 }
 
@@ -254,8 +224,15 @@ main(int argc, char **argv)
 	}
 	wipe_at_exit = &k;
 	if (atexit(wipe_admin_password) != 0 ||
-	    (a.admin != NULL && read_admin_password(&k) == -1))
+	    (a.admin != NULL && keyd_read_typed(&k, 0) != 0))
 		return 1;
+	/* a node's typed password is read only if the database has none */
+	if (a.node != NULL) {
+		snprintf(k.typed_node, sizeof(k.typed_node), "%s", a.node);
+		if (keyd_typed_pipe_ok(1, &k) == -1)
+			return 1;
+		k.prompt = 1;
+	}
 	if (bwk_selftest_startup(bwk_prog) != 0)
 		return 1;
 	/*

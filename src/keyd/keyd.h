@@ -65,6 +65,16 @@ struct keyd {
 	char		 admin[KEYD_ADMIN_MAX + 1];
 	uint8_t		 admin_pw[SCRAM_PASSWORD_MAX + 1];
 	size_t		 admin_pw_len;
+	/*
+	 * PASSWORDACCESS PROMPT: the node whose password bulwark may have
+	 * typed into the pipe on KEYD_PASSWORD_FD (prompt: not read yet), and
+	 * whether this sign-on's proof used it. A typed password is not the
+	 * database's: its salt and count are not remembered, and no new
+	 * password replaces it (the administrator sets one).
+	 */
+	char		 typed_node[KEYD_ADMIN_MAX + 1];
+	int		 prompt;
+	int		 typed;
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;
 	int		 setgid;		/* the system database, never written */
@@ -116,6 +126,12 @@ int	keyd_bound(const struct keyd *, const char *label);
 /* keyd_answer.c: the dispatch table and the request handlers. */
 int	keyd_init(struct keyd *);	/* after db and server are set */
 void	keyd_free(struct keyd *);
+/* Typed passwords (keyd_typed.c): 0 when KEYD_PASSWORD_FD is a pipe,
+ * else -1 with BWK1119E (node) or BWK1342E. */
+int	keyd_typed_pipe_ok(int node, const struct keyd *);
+/* The pipe's content into admin_pw, the pipe closed: 0; 1 for a node
+ * when nothing was typed; -1 reported. */
+int	keyd_read_typed(struct keyd *, int node);
 /*
  * One request frame: checked against the table of permits, then handed
  * to its handler. 0: go on; -1: protocol violation, the helper exits.

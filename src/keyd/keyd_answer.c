@@ -61,7 +61,10 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	frame_init(&f, KEYD_ANS_HELLO, m->seq);
 	frame_put_h32(&f, KEYD_VERSION);
 	frame_put_h32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
-	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0));
+	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0) |
+	    (k->sign_on && k->admin[0] == '\0' && keyd_kdb_find(&k->db,
+	    KDB_NODE_PASSWORD, k->server) != NULL ? KEYD_HELLO_NODE_PASSWORD :
+	    0));
 	frame_put_h16(&f, (uint16_t)strlen(k->dir));
 	frame_put(&f, k->dir, strlen(k->dir));
 	return answer(k, &f);

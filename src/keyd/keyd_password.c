@@ -172,9 +172,10 @@ keyd_answer_new_password(struct keyd *k, struct msg *m)
 		return -1;
 	/*
 	 * only a session whose server proved it holds the node's verifier;
-	 * never bulwark admin's, whose sign-on was the administrator's
+	 * never bulwark admin's, whose sign-on was the administrator's, nor
+	 * one whose node password was typed (PROMPT: not the database's)
 	 */
-	if (!k->signed_on || k->admin[0] != '\0' || !k->store_ok ||
+	if (!k->signed_on || k->admin[0] != '\0' || k->typed || !k->store_ok ||
 	    node_name(k, node) == -1)
 		return fail(k, m->seq, KEYD_FAIL_REFUSED);
 	explicit_bzero(&k->newpw, sizeof(k->newpw));

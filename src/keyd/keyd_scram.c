@@ -91,18 +91,29 @@ get_text(struct msg *m, const char **p, size_t *n)
 
 /*
  * Whose password signs this exchange on: bulwark admin's, read at start,
- * for its administrator; or a node password the database stores (kind).
+ * for its administrator; a node password the database stores (kind); or,
+ * under PASSWORDACCESS PROMPT when it stores none, the one bulwark typed
+ * into the pipe, read now.
  */
 static int
-signer(const struct keyd *k, int kind, const char **name, size_t *nlen,
+signer(struct keyd *k, int kind, const char **name, size_t *nlen,
     const uint8_t **pw, size_t *pwlen)
 {
-	if (k->admin[0] == '\0')
-		return node_password(k, kind, name, nlen, pw, pwlen);
+	const char *who = k->admin;
+
+	if (k->admin[0] == '\0') {
+		if (node_password(k, kind, name, nlen, pw, pwlen) == 0)
+			return 0;
+		if (kind != KDB_NODE_PASSWORD || !k->prompt ||
+		    keyd_read_typed(k, 1) != 0)
+			return -1;
+		k->typed = 1;
+		who = k->typed_node;
+	}
 	if (k->admin_pw_len == 0)
 		return -1;	/* spent: one proof per helper */
-	*name = k->admin;
-	*nlen = strlen(k->admin);
+	*name = who;
+	*nlen = strlen(who);
 	*pw = k->admin_pw;
 	*pwlen = k->admin_pw_len;
 	return 0;
@@ -125,6 +136,10 @@ same_user(const struct keyd *k, const char *name, size_t nlen)
 	if (k->admin[0] != '\0')
 		bwk_msg("BWK1341W", "audit: refused to sign on to server %s as "
 		    "another administrator than %s", k->server, k->admin);
+	else if (k->typed)
+		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
+		    "a node other than %s, whose password was typed", k->server,
+		    k->typed_node);
 	else
 		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
 		    "a node other than the one stored for it", k->server);
@@ -172,7 +187,7 @@ params_changed(struct keyd *k, const char *cfb, size_t cfbn, const char *sf,
 	int r, no_key;
 
 	*known = 0;
-	if (k->admin[0] != '\0')
+	if (k->admin[0] != '\0' || k->typed)
 		return 0;
 	*known = seen_params(&k->db, k->server, &seen);
 	if (*known == 1 && scram_params_differ(&k->scram.proof.p, &seen) &&
@@ -223,7 +238,7 @@ keyd_answer_scram_proof(struct keyd *k, struct msg *m)
 	if (params_changed(k, cfb, cfbn, sf, sfn, cfn, cfnn, &known))
 		return refuse(k, m->seq, KEYD_FAIL_CHANGED);
 	k->scram.pending = 1;
-	k->scram.remember = known == 0 && k->admin[0] == '\0';
+	k->scram.remember = known == 0 && k->admin[0] == '\0' && !k->typed;
 	frame_init(&f, KEYD_ANS_SCRAM_PROOF, m->seq);
 	frame_put(&f, k->scram.proof.client_proof, SCRAM_HASH_LEN);
 	return answer(k, &f);

@@ -126,7 +126,10 @@ const char *keyd_type_name(unsigned int type);
  */
 #define KEYD_HELLO_MAY_PIN	0x1	/* ACCEPT would be tried */
 #define KEYD_HELLO_SETGID	0x2	/* the system database, read only */
-#define KEYD_HELLO_FLAGS	0x3
+/* the database stores a password of the node for the bound server (a
+ * helper started with --sign-on; PROMPT types one only when it does not) */
+#define KEYD_HELLO_NODE_PASSWORD 0x10
+#define KEYD_HELLO_FLAGS	0x13
 #define KEYD_DIR_MAX		1024	/* the database directory's path */
 
 enum keyd_scheme { KEYD_SIG_ECDSA = 1, KEYD_SIG_RSA_PKCS1 = 2, KEYD_SIG_RSA_PSS = 3 };

@@ -67,6 +67,7 @@ struct bwk {
 	struct session		 s;
 	int			 configured, prepared, connected;
 	int			 password_fd;	/* the helper's pipe, until prepared */
+	int			 prompt_fd;	/* PROMPT: its writing end */
 };
 
 static int __attribute__((format(printf, 2, 3)))
@@ -276,7 +277,7 @@ bwk_client(void)
 		return NULL;
 	b->s.sock = -1;
 	b->s.kd.fd = -1;
-	b->password_fd = -1;
+	b->password_fd = b->prompt_fd = -1;
 	return b;
 }
 
@@ -357,6 +358,16 @@ pipe_error(struct bwk *b)
 	return api_error(b, BWK_FAIL_SETUP, "BWK1311E", text);
 }
 
+static int
+prompt_error(struct bwk *b)
+{
+	char text[200];
+
+	snprintf(text, sizeof(text), "cannot hand the node's typed password "
+	    "to the key helper: its pipe failed: %s", strerror(errno));
+	return api_error(b, BWK_FAIL_SETUP, "BWK1311E", text);
+}
+
 /*
  * Into a pipe at once, its writing end closed: the helper reads it whole
  * at its start. A password is at most 1,024 bytes, far below a pipe's
@@ -403,6 +414,15 @@ bwk_prepare(struct bwk *b)
 		    "(bwk_set_admin_password)");
 	if (library_init(b) == -1)
 		return -1;
+	/* PROMPT: a pipe for a typed password, used if the database has none */
+	if (!b->cfg.admin && b->cfg.node[0] != '\0' && !b->cfg.generate) {
+		int p[2];
+
+		if (pipe2(p, O_CLOEXEC) == -1)
+			return prompt_error(b);
+		b->password_fd = p[0];
+		b->prompt_fd = p[1];
+	}
 	b->o.password_fd = b->password_fd;
 	r = session_prepare(&b->s, &b->o);
 	/* the helper has its copy: this process keeps none */
@@ -419,11 +439,45 @@ bwk_prepare(struct bwk *b)
 }
 
 int
+bwk_node_password_wanted(struct bwk *b)
+{
+	return b->prepared && b->prompt_fd != -1 && !b->s.kd.node_pw_stored;
+}
+
+/* As bwk_set_admin_password: the pipe's buffer holds it whole. */
+int
+bwk_set_node_password(struct bwk *b, const char *pw, size_t len)
+{
+	int r;
+
+	if (!bwk_node_password_wanted(b))
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_node_password: no typed password is wanted (not "
+		    "PASSWORDACCESS PROMPT, not prepared, or the key database "
+		    "holds the node's)");
+	if (len == 0 || len > SCRAM_PASSWORD_MAX)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_node_password: a password is 1 to 1,024 bytes");
+	r = bwk_write_all(b->prompt_fd, pw, len);
+	close(b->prompt_fd);
+	b->prompt_fd = -1;
+	if (r == -1)
+		return prompt_error(b);
+	b->o.typed = 1;
+	return 0;
+}
+
+int
 bwk_sandbox(struct bwk *b, const char *user)
 {
 	if (!b->prepared)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_sandbox: "
 		    "the connection is not prepared");
+	/* nothing typed: the helper reads an empty pipe */
+	if (b->prompt_fd != -1) {
+		close(b->prompt_fd);
+		b->prompt_fd = -1;
+	}
 	if (session_sandbox(&b->s, user, b->cfg.weak_sandbox) == -1) {
 		b->s.fail = FAIL_SETUP;
 		return -1;
@@ -545,6 +599,8 @@ bwk_free(struct bwk *b)
 		session_close(&b->s);
 	if (b->password_fd != -1)
 		close(b->password_fd);
+	if (b->prompt_fd != -1)
+		close(b->prompt_fd);
 	free(b->cfg.db);
 	free(b);
 }

@@ -120,6 +120,16 @@ int	bwk_configure(struct bwk *, const struct bwk_config *);
  * it (the caller wipes its own). The network process never holds it.
  */
 int	bwk_set_admin_password(struct bwk *, const char *pw, size_t len);
+/*
+ * PASSWORDACCESS PROMPT (a node, and no GENERATE): after bwk_prepare,
+ * 1 when the key database holds no password of the node for this
+ * server, so the caller asks for one (on the terminal) and hands it with
+ * bwk_set_node_password before bwk_sandbox; into the key helper's pipe
+ * at once, the library keeps no copy (the caller wipes its own). Not
+ * handed, the sign-on is refused for want of a password.
+ */
+int	bwk_node_password_wanted(struct bwk *);
+int	bwk_set_node_password(struct bwk *, const char *pw, size_t len);
 /* What needs files or privileges: the key helper (started now, before
  * no-new-privs), the trust list, DNS, the TLS context. */
 int	bwk_prepare(struct bwk *);

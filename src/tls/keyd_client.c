@@ -139,10 +139,11 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		argv[n++] = "--serve";
 	if (o->sign_on)
 		argv[n++] = "--sign-on";
-	/* an administrator's password comes on a pipe, not from the database */
-	if (o->admin != NULL) {
-		argv[n++] = "--admin";
-		argv[n++] = o->admin;
+	/* an administrator's password comes on a pipe, not from the database;
+	 * a node's may, under PROMPT */
+	if (o->admin != NULL || o->node_prompt != NULL) {
+		argv[n++] = o->admin != NULL ? "--admin" : "--node";
+		argv[n++] = o->admin != NULL ? o->admin : o->node_prompt;
 		argv[n++] = "--password-fd";
 		argv[n++] = KEYD_PASSWORD_FD_STR;
 	}
@@ -162,7 +163,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		return -1;
 	}
 	if (c->pid == 0)
-		exec_helper(sv[1], o->admin != NULL ? o->password_fd : -1, argv);
+		exec_helper(sv[1], o->admin != NULL || o->node_prompt != NULL ?
+		    o->password_fd : -1, argv);
 	close(sv[1]);
 	c->fd = sv[0];
 	return 0;
@@ -273,6 +275,7 @@ keyd_hello(struct keyd_conn *c)
 	c->dir[n] = '\0';
 	c->may_pin = (flags & KEYD_HELLO_MAY_PIN) != 0;
 	c->setgid = (flags & KEYD_HELLO_SETGID) != 0;
+	c->node_pw_stored = (flags & KEYD_HELLO_NODE_PASSWORD) != 0;
 	return 0;
 }
 

@@ -29,6 +29,7 @@ struct keyd_conn {
 	/* from HELLO */
 	int		may_pin;	/* a first-use pin would be tried */
 	int		setgid;		/* the system database, read only */
+	int		node_pw_stored;	/* it holds the node's password */
 	char		dir[KEYD_DIR_MAX + 1];	/* the database it opened */
 	/* the answer last read; a stub's msg points into it until the next */
 	uint8_t		buf[KEYD_MAX_FRAME + 1];
@@ -48,6 +49,12 @@ struct keyd_spawn_opts {
 	 * instead of the database's node password. Not with sign_on.
 	 */
 	const char	*admin;
+	/*
+	 * Or, with sign_on, as this node under PASSWORDACCESS PROMPT: the
+	 * helper uses the database's password when it holds one, else the
+	 * one bulwark types into password_fd (read at the proof).
+	 */
+	const char	*node_prompt;
 	int		 password_fd;
 };
 

@@ -195,7 +195,10 @@ session_prepare(struct session *s, const struct session_opts *o)
 	ko.sign_on = o->node != NULL && !o->admin;
 	/* an administrator's password goes to the helper on its pipe */
 	ko.admin = o->admin ? o->node : NULL;
-	ko.password_fd = o->admin ? o->password_fd : -1;
+	/* and a node's under PROMPT, when the database has none */
+	ko.node_prompt = !o->admin && o->node != NULL && o->password_fd != -1 ?
+	    o->node : NULL;
+	ko.password_fd = o->password_fd;
 	ko.system_ca = o->system_ca;
 	ko.insecure_sandbox = o->insecure_sandbox;
 	/* the helper first: before no-new-privs, so a setgid helper works */

@@ -51,11 +51,14 @@ struct session_opts {
 	const char	*node;			/* NODENAME: sign on; or NULL */
 	/*
 	 * bulwark admin: node is then the administrator's name, and
-	 * password_fd the pipe with its password, for the key helper.
+	 * password_fd the pipe with its password, for the key helper. A
+	 * node's under PASSWORDACCESS PROMPT: the pipe a typed password may
+	 * come on (typed once it did), when the database holds none.
 	 */
 	int		 admin;
 	int		 password_fd;
 	int		 generate;		/* PASSWORDACCESS GENERATE */
+	int		 typed;
 };
 
 #define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */

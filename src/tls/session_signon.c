@@ -323,6 +323,16 @@ session_password_check(struct session *s)
 		s->signed_on = 0;
 		return signon_fail(s, FAIL_SIGNON);
 	}
+	if (s->o->typed) {
+		sess_msg(s, "BWK1120E", "the password of node %s on server %s "
+		    "has expired, and it was typed (PASSWORDACCESS PROMPT): an "
+		    "administrator sets a new one (bulwark admin ... update node "
+		    "%s PASSWORD), or store one with bulwark-cert -nodepw and let "
+		    "the client replace it (PASSWORDACCESS GENERATE)", s->o->node,
+		    s->o->server, s->o->node);
+		s->signed_on = 0;
+		return signon_fail(s, FAIL_SIGNON);
+	}
 	if (!s->o->generate) {
 		sess_msg(s, "BWK1115E", "the password of node %s on server %s "
 		    "has expired; set a new one with bulwark set password (or "
