@@ -29,6 +29,7 @@
 #include "../lib/util.h"
 #include "../lib/x509.h"
 #include "../lib/certfile.h"
+#include "instance.h"
 #include "listen.h"
 
 #ifndef BULWARK_SESSION_PATH
@@ -164,7 +165,7 @@ peer_text(const struct sockaddr_storage *ss, char *out, size_t len)
 
 static void
 exec_session(const struct listen_opts *lo, int sock, const char *peer,
-    long id, int roles, int busy, int logfd)
+    long id, int roles, int busy, int logfd, const char *label)
 {
 	char ids[24], rolestr[4];
 	const char *argv[16];
@@ -187,6 +188,8 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 	argv[n++] = ids;
 	argv[n++] = "--roles";
 	argv[n++] = rolestr;
+	argv[n++] = "--label";
+	argv[n++] = label;
 	if (busy)
 		argv[n++] = "--busy";
 	if (lo->insecure_sandbox)
@@ -203,13 +206,25 @@ start_session(const struct listen_opts *lo, size_t li)
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct child *c;
-	char peer[80];
+	char peer[80], label[CERT_LABEL_MAX + 1];
 	int sock, busy, lp[2] = { -1, -1 };
 
 	if ((sock = accept4(L.fd[li], (struct sockaddr *)&ss, &sl,
 	    SOCK_CLOEXEC)) == -1)
 		return;
 	peer_text(&ss, peer, sizeof(peer));
+	/*
+	 * The default certificate's label, read for each session: cert
+	 * default and cert renew take effect for the next session, with no
+	 * restart, as cert256.arm does.
+	 */
+	if (instance_default_label(lo->in, label) == -1) {
+		bwk_msg("BWK1423E", "%s holds no certificate label; the session "
+		    "of %s is not started: run bulwarkd --instance %s cert "
+		    "default LABEL", lo->in->deflabel, peer, lo->instance);
+		close(sock);
+		return;
+	}
 	busy = L.nchild >= (size_t)lo->o->maxsessions;
 	if (L.nchild >= (size_t)lo->o->maxsessions + BUSY_EXTRA) {
 		bwk_msg("BWK1015W", "%s refused: %zu sessions and refusals "
@@ -225,7 +240,8 @@ start_session(const struct listen_opts *lo, size_t li)
 	c->id = ++L.next_id;
 	c->busy = busy;
 	if ((c->pid = fork()) == 0)
-		exec_session(lo, sock, peer, c->id, L.roles[li], busy, lp[1]);
+		exec_session(lo, sock, peer, c->id, L.roles[li], busy, lp[1],
+		    label);
 	close(sock);
 	if (lp[1] != -1)
 		close(lp[1]);

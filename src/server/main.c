@@ -178,6 +178,7 @@ run(struct instance *in, const struct srv_options *o, int use_syslog,
 	memset(&lo, 0, sizeof(lo));
 	lo.instance = in->dir;
 	lo.arm = in->arm;
+	lo.in = in;
 	lo.o = o;
 	lo.syslog = use_syslog;
 	lo.insecure_sandbox = insecure;

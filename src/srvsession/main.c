@@ -11,7 +11,8 @@
  * (docs/protocol.md). A crash or a hostile client ends this process and
  * no other.
  *
- *	bulwarkd-session --instance DIR --peer ADDRESS --session N [--busy]
+ *	bulwarkd-session --instance DIR --peer ADDRESS --session N --roles R
+ *	    --label LABEL [--busy]
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
