@@ -465,6 +465,8 @@ session_close(struct session *s)
 	s->ai = NULL;
 	free(s->leaf_der);
 	s->leaf_der = NULL;
+	explicit_bzero(s->ekm_cb, sizeof(s->ekm_cb));
+	explicit_bzero(s->ekm_standby, sizeof(s->ekm_standby));
 	trust_list_free(&s->trust);
 	client_id_free(&s->id);
 	return keyd_close(&s->kd);

@@ -159,6 +159,10 @@ struct session {
 	/* sign-on (session_signon.c) */
 	int			 pin_pending;	/* first use, pinned once signed on */
 	int			 signed_on;
+	/* the exporter values, derived together (session_exporter.c) */
+	int			 ekm_state;	/* 0 not yet, 1 derived, -1 failed */
+	uint8_t			 ekm_cb[32];	/* EXPORTER-Channel-Binding */
+	uint8_t			 ekm_standby[32];	/* the standby key's */
 };
 
 /* Everything before the network that needs files or privileges: the
@@ -207,9 +211,14 @@ void	session_server_alert(struct session *, uint8_t desc);
  * session's requests. -1 with the message printed and s->fail set.
  */
 int	session_sign_on(struct session *);
-/* session_exporter.c: the tls-exporter value (32 bytes); -1 without EMS
- * or when wolfSSL cannot derive it. The handshake's randoms go after. */
+/*
+ * session_exporter.c: the tls-exporter value (32 bytes), and the value
+ * the standby key's proof is bound to; -1 without EMS or when wolfSSL
+ * cannot derive them. Both are derived at the first call of either, and
+ * the handshake's randoms go after.
+ */
 int	session_exporter(struct session *, uint8_t out[32]);
+int	session_standby_exporter(struct session *, uint8_t out[32]);
 int	session_query(struct session *, char *text, size_t len);
 int	session_bye(struct session *);
 
