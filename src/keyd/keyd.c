@@ -30,6 +30,7 @@ struct keyd_args {
 	int		 insecure;
 	int		 serve;		/* bulwarkd's: the server's own identity */
 	int		 sign_on;	/* the session signs on as the node */
+	const char	*standby;	/* a server's standby key's label */
 };
 
 static void
@@ -65,11 +66,17 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->serve = 1;
 		else if (strcmp(argv[i], "--sign-on") == 0)
 			a->sign_on = 1;
+		else if (strcmp(argv[i], "--standby") == 0 && i + 1 < argc)
+			a->standby = argv[++i];
 		else
 			return -1;
 	}
 	/* a server's helper signs its handshakes and pins nothing */
 	if (a->serve && (a->accept_first_use || a->system_ca || a->sign_on))
+		return -1;
+	/* only a server has a standby key, and it is a label of its own */
+	if (a->standby != NULL && (!a->serve || !kdb_name_ok(a->standby) ||
+	    strlen(a->standby) > KDB_LABEL_MAX))
 		return -1;
 	/* a first-use pin is labelled with it: a name, never a made label */
 	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
@@ -211,11 +218,14 @@ main(int argc, char **argv)
 	if (bwk_kdb_dir(a.db, dir, sizeof(dir)) == -1)
 		return 1;
 	/*
-	 * A first-use pin, and a first sign-on's salt and count, are written
-	 * later; the setgid helper's system database is never written (its
-	 * sign-on checks only the iteration-count floor).
+	 * A first-use pin, a first sign-on's salt and count, a renewed pin
+	 * and a standby pin are written later; the setgid helper's system
+	 * database is never written (its sign-on checks only the
+	 * iteration-count floor), nor a server's. A database this user
+	 * cannot write is only read: the client then follows no renewal.
 	 */
-	writes = !setgid_mode && (a.accept_first_use || a.sign_on);
+	writes = !setgid_mode && !a.serve && (a.accept_first_use ||
+	    a.sign_on || access(dir, W_OK) == 0);
 	if (store_open(&k.store, dir, writes ? STORE_WRITE_LATER :
 	    STORE_READ) == -1 || store_load(&k.store, &k.db, &st) == -1)
 		return 1;
@@ -232,6 +242,9 @@ main(int argc, char **argv)
 	k.serve = a.serve;
 	k.sign_on = a.sign_on;
 	k.system_ca = a.system_ca;
+	if (a.standby != NULL)
+		snprintf(k.standby_label, sizeof(k.standby_label), "%s",
+		    a.standby);
 	k.send = send_fd;
 	k.send_arg = &fd;
 	if (keyd_init(&k) == -1)

@@ -61,7 +61,9 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	frame_init(&f, KEYD_ANS_HELLO, m->seq);
 	frame_put_h32(&f, KEYD_VERSION);
 	frame_put_h32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
-	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0));
+	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0) |
+	    (k->store_ok && !k->serve ? KEYD_HELLO_MAY_UPDATE : 0) |
+	    (k->budget[KB_PROVES] > 0 ? KEYD_HELLO_STANDBY : 0));
 	frame_put_h16(&f, (uint16_t)strlen(k->dir));
 	frame_put(&f, k->dir, strlen(k->dir));
 	return answer(k, &f);
@@ -413,6 +415,9 @@ static const struct {
 	[KB_ACCEPTS]	= { 1, 1 },
 	[KB_PROOFS]	= { 1, 1 },
 	[KB_VERIFIES]	= { 0, 1 },
+	[KB_RENEWS]	= { 1, 1 },
+	[KB_PINS]	= { 1, 1 },
+	[KB_PROVES]	= { 1, 1 },
 };
 
 static const char *
@@ -444,6 +449,17 @@ refuse_spent(const struct keyd_permit *p)
 		    "client did not start this helper to sign on, or the "
 		    "session already signed on once; stopping", p->type,
 		    p->name);
+		break;
+	case KB_RENEWS:
+	case KB_PINS:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted: a "
+		    "server's helper pins nothing, and a client's changes one "
+		    "pin of each kind per session; stopping", p->type, p->name);
+		break;
+	case KB_PROVES:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted: this "
+		    "helper holds no standby key, or proved it once in this "
+		    "session; stopping", p->type, p->name);
 		break;
 	default:
 		bwk_msg("BWK0516E", "request %u (%s) is not permitted now; "
@@ -539,12 +555,19 @@ keyd_init(struct keyd *k)
 	/* a session that does not sign on has no proof to ask for */
 	if (!k->sign_on)
 		k->budget[KB_PROOFS] = 0;
+	/* a server's helper pins nothing; a client's proves no standby */
+	if (k->serve)
+		k->budget[KB_RENEWS] = k->budget[KB_PINS] = 0;
 	if (wc_InitRng(&k->rng) != 0) {
 		bwk_msg("BWK0554E", "cannot set up %s for the client key; "
 		    "stopping", "the random number generator");
 		return -1;
 	}
-	return keyd_load_client_key(k);
+	if (keyd_load_client_key(k) == -1 || keyd_load_standby(k) == -1)
+		return -1;
+	if (k->standby.type == 0)
+		k->budget[KB_PROVES] = 0;
+	return 0;
 }
 
 void

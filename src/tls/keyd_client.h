@@ -28,6 +28,8 @@ struct keyd_conn {
 	/* from HELLO */
 	int		may_pin;	/* a first-use pin would be tried */
 	int		setgid;		/* the system database, read only */
+	int		may_update;	/* RENEW and STANDBY would be tried */
+	int		standby;	/* a server's: it holds a standby key */
 	char		dir[KEYD_DIR_MAX + 1];	/* the database it opened */
 	/* the answer last read; a stub's msg points into it until the next */
 	uint8_t		buf[KEYD_MAX_FRAME + 1];
@@ -41,6 +43,7 @@ struct keyd_spawn_opts {
 	int		 insecure_sandbox;
 	int		 serve;		/* bulwarkd: sign with its own identity */
 	int		 sign_on;	/* the session signs on as the node */
+	const char	*standby;	/* bulwarkd: its standby key's label */
 };
 
 struct trust_cert {
@@ -89,6 +92,26 @@ int	keyd_scram_proof(struct keyd_conn *, const char *server,
 /* 0 the server proved it knows the verifier; 1 it did not; -1 error. */
 int	keyd_scram_verify(struct keyd_conn *, const char *sfinal, size_t n,
 	    uint32_t *why);
+/*
+ * Rotation (docs/keyd-protocol.md, RENEW and STANDBY): the pin pin_fpr
+ * of the server is to hold der, a renewal for the same key; or der, the
+ * server's proved standby certificate, is to be pinned beside the pin
+ * pin_fpr that authenticated the session. 0 done, with fpr the new
+ * entry's; 1 refused (*why says); -1 error.
+ */
+int	keyd_renew(struct keyd_conn *, const char *server,
+	    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+	    uint8_t fpr[32], uint32_t *why);
+int	keyd_standby(struct keyd_conn *, const char *server,
+	    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+	    uint8_t fpr[32], uint32_t *why);
+/*
+ * bulwarkd's: the standby certificate (into cert, *cert_len its room)
+ * and its key's signature over this session's standby exporter value
+ * (sig, *sig_len). 0 with both; -1 when the helper refused or failed.
+ */
+int	keyd_sign_standby(struct keyd_conn *, const uint8_t ekm[32],
+	    uint8_t *cert, size_t *cert_len, uint8_t *sig, size_t *sig_len);
 /*
  * Closes the socket (the helper exits at EOF) and reaps it. 0 when it
  * exited 0; -1, with BWK0546E or BWK0547E, when it was killed by a signal
