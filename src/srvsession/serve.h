@@ -15,6 +15,7 @@ struct serve_env {
 	uint8_t			 fake_key[SCRAM_HASH_LEN];	/* signon.key */
 	int			 roles;		/* ROLE_NODE, ROLE_ADMIN here */
 	int			 busy;		/* MAXSESSIONS reached */
+	const char		*forge;		/* test builds' forged standby */
 };
 
 enum serve_state {
@@ -53,5 +54,13 @@ int	signon_first(struct served *, struct wire_in *);
 int	signon_final(struct served *, struct wire_in *);
 /* The role's name for log lines: "node" or "administrator". */
 const char *signon_role(const struct served *);
+
+/*
+ * standby.c: does this session announce a standby key (HELLO_OK says so),
+ * and the announcement itself, after a node's successful sign-on: 0 go
+ * on (nothing to announce included), -1 the session ends.
+ */
+int	standby_due(const struct served *);
+int	standby_announce(struct served *);
 
 #endif

@@ -126,6 +126,9 @@ hello(struct session *s)
 		return malformed(s, "HELLO_OK", "not version, flags and name");
 	if (version != WIRE_VERSION)
 		return malformed(s, "HELLO_OK", "another protocol version");
+	if (flags & ~WIRE_HELLO_OK_FLAGS)
+		return malformed(s, "HELLO_OK", "flags this client does not know");
+	s->standby_due = (flags & WIRE_HELLO_OK_STANDBY) != 0;
 	return 0;
 }
 
@@ -264,6 +267,10 @@ session_sign_on(struct session *s)
 	sess_info(s, "BWK1100I", "signed on to server %s as node %s "
 	    "(SCRAM-SHA-256-PLUS, bound to this TLS session)", s->o->server,
 	    s->o->node);
+	/* the standby key announced, inside the session the pin trusted */
+	if (s->standby_due && (expect(s, WIRE_STANDBY_KEY) == -1 ||
+	    session_standby_receive(s, &in.in) == -1))
+		return -1;
 	return 0;
 }
 

@@ -232,6 +232,7 @@ wire_type_name(uint16_t t)
 	case WIRE_ROWS:			return "ROWS";
 	case WIRE_QUERY_SESSION:	return "QUERY_SESSION";
 	case WIRE_SESSION:		return "SESSION";
+	case WIRE_STANDBY_KEY:		return "STANDBY_KEY";
 	case WIRE_BYE:			return "BYE";
 	case WIRE_BYE_OK:		return "BYE_OK";
 	}
