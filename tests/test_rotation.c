@@ -358,3 +358,56 @@ Test(rotation, lost_key_refused_with_old_and_new_fingerprints)
 	    cert_list());
 	t_peer_stop(&v.p);
 }
+
+/*
+ * The default certificate's expiry is warned of from 90 days on, at
+ * start (and daily, from the same function): a certificate with a few
+ * days left is, one with a hundred is not, whatever else is in the
+ * instance.
+ */
+static void
+expiry_at_start(int days, int warned)
+{
+	char d[16], a[32], b[32];
+	struct srv v;
+	struct run r;
+	const char *log;
+
+	snprintf(d, sizeof(d), "%d", days);
+	srv_init(&v, NULL);
+	bulwarkd(&v, (const char *[]){ "cert", "create", "--label", "soon",
+	    "--days", d, "--default", NULL }, &r);
+	srv_start(&v);
+	log = srv_log(&v);
+	if (!warned) {
+		cr_assert(!t_contains(log, "BWK1012W"), "%d days: %s", days, log);
+	} else {
+		cr_assert(t_contains(log, "BWK1012W") && t_contains(log,
+		    "the server's certificate expires on "), "%d days: %s",
+		    days, log);
+		/* whole days left: the seconds since it was made round down */
+		snprintf(a, sizeof(a), "in %d day", days - 1);
+		snprintf(b, sizeof(b), "in %d day", days);
+		cr_assert(t_contains(log, a) || t_contains(log, b), "%s", log);
+		cr_assert(t_contains(log, "cert renew"), "%s", log);
+	}
+	t_peer_stop(&v.p);
+}
+
+Test(rotation, expiry_warned_with_few_days_left)
+{
+	t_need_sandbox();
+	expiry_at_start(5, 1);
+}
+
+Test(rotation, expiry_warned_at_thirty_days)
+{
+	t_need_sandbox();
+	expiry_at_start(30, 1);
+}
+
+Test(rotation, expiry_not_warned_with_a_hundred_days_left)
+{
+	t_need_sandbox();
+	expiry_at_start(100, 0);
+}

@@ -385,12 +385,20 @@ check_expiry(const struct listen_opts *lo)
 	cert_list_free(&cl);
 	days = bwk_days_until(ci.not_after, bwk_now());
 	bwk_time_format(ci.not_after, t);
-	/* at 90, 30 and 7 days: the seed's silent ten-year expiry is its
-	 * users' first complaint */
-	if (days <= 90)
+	/*
+	 * From 90 days on, at start and daily, so the 30 and 7 days are
+	 * said too: the seed's silent ten-year expiry is its users' first
+	 * complaint. A renewal keeps the key, so the clients that pinned it
+	 * follow it with nothing to import.
+	 */
+	if (days < 0)
+		bwk_msg("BWK1012W", "the server's certificate expired on %s: "
+		    "clients refuse it; renew it now (bulwarkd --instance %s "
+		    "cert renew)", t, lo->instance);
+	else if (days <= 90)
 		bwk_msg("BWK1012W", "the server's certificate expires on %s, in "
-		    "%ld day%s: make its successor now (bulwarkd --instance %s "
-		    "cert renew) and give it to the clients' administrators",
+		    "%ld day%s: renew it now (bulwarkd --instance %s cert "
+		    "renew); clients that pinned its key follow the renewal",
 		    t, days, days == 1 ? "" : "s", lo->instance);
 }
 
