@@ -177,6 +177,23 @@ keyd_standby(struct keyd_conn *c, const char *server,
 }
 
 int
+keyd_new_password(struct keyd_conn *c, const char *server,
+    struct scram_verifier *v, uint32_t *why)
+{
+	(void)c; (void)server; (void)v;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
+int
+keyd_commit_password(struct keyd_conn *c, const char *server, uint32_t *why)
+{
+	(void)c; (void)server;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
+int
 keyd_close(struct keyd_conn *c)
 {
 	(void)c;

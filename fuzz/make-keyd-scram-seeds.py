@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes fuzz_keyd's sign-on seeds: HELLO, SCRAM_PROOF and SCRAM_VERIFY
+"""Writes fuzz_keyd's sign-on seeds: HELLO, SCRAM_PROOF, SCRAM_VERIFY and
+the password change's NEW_PASSWORD and COMMIT_PASSWORD,
 for the node password fuzz_keyd.c stores (node n1, password "secret"),
 with a server signature computed here from the RFC 5802 formulas, so the
 fuzzer starts from exchanges that pass every check and from ones that
@@ -9,6 +10,7 @@ import base64, hashlib, hmac, os, struct, sys
 
 OUT = "fuzz/corpus/fuzz_keyd"
 REQ_HELLO, REQ_PROOF, REQ_VERIFY = 2, 14, 16
+REQ_NEWPW, REQ_COMMIT = 18, 20
 
 
 def frame(ftype, seq, payload):
@@ -68,6 +70,10 @@ def main():
     short = exchange(b"secret", 100000, salt, cb=b"\xcb" * 31)
     seeds["scram-short-binding"] = hello + proof(2, *short[:3])
     seeds["scram-other-server"] = hello + proof(2, cfb, sf, cfn, "srv2")
+    seeds["password-new-commit"] = seeds["scram-ok"] + \
+        frame(REQ_NEWPW, 4, label("srv1")) + frame(REQ_COMMIT, 5, label("srv1"))
+    seeds["password-before-signon"] = hello + frame(REQ_NEWPW, 2,
+                                                    label("srv1"))
     for name, data in seeds.items():
         with open(os.path.join(OUT, name), "wb") as f:
             f.write(data)

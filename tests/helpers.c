@@ -384,7 +384,7 @@ t_peer_stop(struct peer *p)
 char *
 t_peer_log(struct peer *p)
 {
-	static char buf[16384];
+	static char buf[256 * 1024];
 	uint8_t *b;
 	size_t n;
 
@@ -514,6 +514,26 @@ t_run_input(struct run *r, const char *prog, const char *const *argv,
 	dup2(p[0], 0);
 	close(p[0]);
 	t_run(r, prog, argv, NULL);
+	dup2(saved, 0);
+	close(saved);
+}
+
+void
+t_run_any_input(struct run *r, const char *const *argv, const char *input)
+{
+	static const char *const envv[] = { "PATH=/usr/bin:/bin", NULL };
+	char path[512];
+	int p[2], saved = dup(0);
+	size_t n = strlen(input);
+
+	cr_assert_lt(n, 65536);
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], input, n), (ssize_t)n);
+	close(p[1]);
+	dup2(p[0], 0);
+	close(p[0]);
+	snprintf(path, sizeof(path), "/usr/bin/%s", argv[0]);
+	run_exec(r, path, argv, envv, 0);
 	dup2(saved, 0);
 	close(saved);
 }

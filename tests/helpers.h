@@ -93,6 +93,9 @@ const char	*t_cap_end(void);
 /* t_run with input as the program's standard input. */
 void	t_run_input(struct run *, const char *prog, const char *const *argv,
 	    const char *input);
+/* t_run_any with input as the program's standard input. */
+void	t_run_any_input(struct run *, const char *const *argv,
+	    const char *input);
 /* bulwark-cert -nodepw: the password for node on server, by stdin. */
 void	t_nodepw(const char *server, const char *node, const char *pw);
 #endif

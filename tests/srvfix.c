@@ -92,3 +92,18 @@ arm_fingerprint(const struct srv *v, char out[BWK_FPR_STRLEN])
 	free(b);
 }
 
+
+const char *
+srv_log_wait(struct srv *v, const char *id)
+{
+	const char *log = NULL;
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		log = srv_log(v);
+		if (t_contains(log, id))
+			break;
+		usleep(50000);
+	}
+	return log;
+}

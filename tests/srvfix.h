@@ -17,6 +17,8 @@ struct srv {
 void	srv_init(struct srv *, const char *extra);
 void	srv_start(struct srv *);
 const char *srv_log(struct srv *);
+/* The server's log once a line with id is in it (5 seconds at most). */
+const char *srv_log_wait(struct srv *, const char *id);
 /* bulwark check of the instance as server srv1, with extra stanza lines. */
 void	srv_check(struct run *, const struct srv *, int accept,
 	    const char *extra);

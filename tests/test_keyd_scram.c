@@ -377,3 +377,73 @@ Test(keyd_scram, verify_needs_its_proof)
 	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0557E"), "%s", err);
 }
+
+/*
+ * A password change the server stored and this database did not finish:
+ * the next sign-on, asked with the new verifier's salt, signs on with the
+ * waiting new password and finishes the change; nothing is lost.
+ */
+Test(keyd_scram, interrupted_password_change_is_finished)
+{
+	static struct keyd_conn c;
+	struct xchg x, x2;
+	struct scram_msg sfin;
+	struct scram_verifier v2;
+	uint8_t p[32];
+	uint32_t why;
+	struct run r;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x88, SCRAM_ITER_FLOOR);
+	cr_assert_eq(sign_on(&x), 0);
+	/* signed on, a new password asked for, and then the session ends */
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	server_final(&x, p, &sfin);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 0);
+	cr_assert_eq(keyd_new_password(&c, "srv1", &v2, &why), 0, "why %u",
+	    why);
+	cr_assert_geq(v2.p.iter, SCRAM_ITER_FLOOR);
+	cr_assert_eq(keyd_close(&c), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "nodepw-next@srv1"), "%s", r.out);
+	/* the server stored v2: the proof must be the new password's */
+	memset(&x2, 0, sizeof(x2));
+	x2.v = v2;
+	memset(x2.cb, 0xcb, sizeof(x2.cb));
+	cr_assert_eq(sign_on(&x2), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(!t_contains(r.out, "nodepw-next@srv1"), "%s", r.out);
+	/* from now on v2's salt is the one held, and the old one refused */
+	cr_assert_eq(sign_on(&x2), 0);
+	spawn(&c, 1);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_CHANGED);
+	cr_assert_eq(keyd_close(&c), 0);
+}
+
+/* A new password only after the server proved itself, and committed
+ * only after it was made. */
+Test(keyd_scram, new_password_needs_a_verified_sign_on)
+{
+	static struct keyd_conn c;
+	struct scram_verifier v;
+	uint32_t why;
+	const char *err;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	t_cap_begin();
+	spawn(&c, 1);
+	cr_assert_eq(keyd_new_password(&c, "srv1", &v, &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
+	t_cap_begin();
+	spawn(&c, 1);
+	cr_assert_eq(keyd_commit_password(&c, "srv1", &why), -1);
+	cr_assert_eq(keyd_close(&c), -1);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK0516E"), "%s", err);
+}

@@ -44,14 +44,23 @@ node_list(const struct srv *v)
 	return r.out;
 }
 
+/* bulwark check as node N of server srv1, with more stanza lines. */
+static void
+check_with(struct run *r, const struct srv *v, const char *node, int accept,
+    const char *more)
+{
+	char extra[256];
+
+	snprintf(extra, sizeof(extra), " NODENAME %s\n%s", node,
+	    more ? more : "");
+	srv_check(r, v, accept, extra);
+}
+
 /* bulwark check as node N of server srv1, first use allowed or not. */
 static void
 check_as(struct run *r, const struct srv *v, const char *node, int accept)
 {
-	char extra[128];
-
-	snprintf(extra, sizeof(extra), " NODENAME %s\n", node);
-	srv_check(r, v, accept, extra);
+	check_with(r, v, node, accept, NULL);
 }
 
 /* A certificate pinned for srv1 (the node password is listed too). */
@@ -62,22 +71,6 @@ pinned(void)
 
 	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
 	return t_contains(r.out, " pinned ");
-}
-
-/* The server's log, once its line for this session is there. */
-static const char *
-log_after(struct srv *v, const char *id)
-{
-	const char *log = NULL;
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		log = srv_log(v);
-		if (t_contains(log, id))
-			break;
-		usleep(50000);
-	}
-	return log;
 }
 
 Test(signon, first_use_while_transitional_then_strict)
@@ -103,7 +96,7 @@ Test(signon, first_use_while_transitional_then_strict)
 	cr_assert(t_contains(r.out, "proved it knows the node's verifier"),
 	    "%s", r.out);
 	cr_assert(t_contains(r.out, fpr), "%s", r.out);
-	cr_assert(t_contains(log_after(&v, "BWK1078I"), "BWK1077I"), "%s",
+	cr_assert(t_contains(srv_log_wait(&v, "BWK1078I"), "BWK1077I"), "%s",
 	    srv_log(&v));
 	/* the first sign-on made the node STRICT */
 	cr_assert(t_contains(node_list(&v), "STRICT"), "%s", node_list(&v));
@@ -182,14 +175,14 @@ Test(signon, wrong_password_and_unknown_node_look_the_same)
 	cr_assert(t_contains(r1.err, "invalid-proof"), "%s", r1.err);
 	cr_assert(t_contains(r1.err, "BWK1114E"), "%s", r1.err);
 	cr_assert_eq(pinned(), 0);
-	log = log_after(&v, "BWK1075W");
+	log = srv_log_wait(&v, "BWK1075W");
 	cr_assert(t_contains(log, "wrong password"), "%s", log);
 	t_nodepw("srv1", "ghost", "any-password-5");
 	check_as(&r2, &v, "ghost", 1);
 	cr_assert_eq(r2.status, 9, "%s%s", r2.out, r2.err);
 	cr_assert(t_contains(r2.err, "BWK1108E"), "%s", r2.err);
 	cr_assert(t_contains(r2.err, "invalid-proof"), "%s", r2.err);
-	cr_assert(t_contains(log_after(&v, "no such name"), "GHOST"), "%s",
+	cr_assert(t_contains(srv_log_wait(&v, "no such name"), "GHOST"), "%s",
 	    srv_log(&v));
 	t_peer_stop(&v.p);
 }
@@ -208,13 +201,13 @@ Test(signon, repeated_failures_lock_the_node)
 		check_as(&r, &v, "n6", 1);
 		cr_assert_eq(r.status, 9, "attempt %d: %s", i + 1, r.err);
 	}
-	cr_assert(t_contains(log_after(&v, "now locked"), "BWK1075W"));
+	cr_assert(t_contains(srv_log_wait(&v, "now locked"), "BWK1075W"));
 	/* the right password now: refused the same way while locked */
 	t_nodepw("srv1", "n6", "correct-horse-6");
 	check_as(&r, &v, "n6", 1);
 	cr_assert_eq(r.status, 9, "%s", r.err);
 	cr_assert(t_contains(r.err, "BWK1108E"), "%s", r.err);
-	cr_assert(t_contains(log_after(&v, "is locked"), "BWK1075W"));
+	cr_assert(t_contains(srv_log_wait(&v, "is locked"), "BWK1075W"));
 	/* the administrator unlocks it */
 	node_cmd(&v, NULL, "update", "n6", "--unlock", NULL);
 	check_as(&r, &v, "n6", 1);
@@ -293,5 +286,74 @@ Test(signon, query_session_prints_the_servers_facts)
 	t_run(&r, "bulwark", argv, NULL);
 	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.err, "a node name is needed"), "%s", r.err);
+	t_peer_stop(&v.p);
+}
+
+/*
+ * An expired password under PASSWORDACCESS GENERATE: the sign-on goes on
+ * into a change, the helper makes and keeps the new password, the server
+ * stores its verifier, and the old password no longer signs on.
+ */
+Test(signon, expired_password_replaced_under_generate)
+{
+	struct srv v;
+	struct run r;
+
+	srv_init(&v, NULL);
+	node_cmd(&v, "correct-horse-9", "register", "n9", NULL, NULL);
+	node_cmd(&v, NULL, "update", "n9", "--expire", NULL);
+	srv_start(&v);
+	t_nodepw("srv1", "n9", "correct-horse-9");
+	check_with(&r, &v, "n9", 1, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	cr_assert(t_contains(srv_log_wait(&v, "BWK1088I"), "BWK1087I"), "%s",
+	    srv_log(&v));
+	/* PASSEXP's 90 days from now, not the expired date */
+	cr_assert(!t_contains(node_list(&v), "never "), "%s", node_list(&v));
+	/* the new password signs on, the change left nothing pending */
+	check_with(&r, &v, "n9", 0, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!t_contains(r.out, "BWK1117I"), "%s", r.out);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(!t_contains(r.out, "nodepw-next"), "%s", r.out);
+	/* and the old one no longer does */
+	t_nodepw("srv1", "n9", "correct-horse-9");
+	check_with(&r, &v, "n9", 0, " PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 9, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1108E"), "%s", r.err);
+	t_peer_stop(&v.p);
+}
+
+/* PROMPT (the default): an expired password ends the sign-on and says
+ * how; bulwark set password then replaces it. */
+Test(signon, expired_password_under_prompt_needs_set_password)
+{
+	struct srv v;
+	struct run r;
+	char path[600];
+	const char *setpw[] = { "set", "password", "--sysfile", path, NULL };
+
+	srv_init(&v, NULL);
+	node_cmd(&v, "correct-horse-10", "register", "n10", NULL, NULL);
+	node_cmd(&v, NULL, "update", "n10", "--expire", NULL);
+	srv_start(&v);
+	t_nodepw("srv1", "n10", "correct-horse-10");
+	check_as(&r, &v, "n10", 1);
+	cr_assert_eq(r.status, 9, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1115E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "bulwark set password"), "%s", r.err);
+	snprintf(path, sizeof(path), "%s/bulwark.sys", t_tmpdir());
+	t_run(&r, "bulwark", setpw, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	check_as(&r, &v, "n10", 0);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* set password on a password that has not expired changes it too */
+	t_run(&r, "bulwark", setpw, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	check_as(&r, &v, "n10", 0);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	t_peer_stop(&v.p);
 }

@@ -207,7 +207,7 @@ Test(units, plaintext_layer_rejects_malformed)
 	p[len - 1] ^= 1;	/* data no longer matches its fingerprint */
 	cr_assert_eq(kdb_decode(p, len, &back), KDB_E_CONTENT);
 	p[len - 1] ^= 1;
-	p[4] = 9;		/* unknown kind */
+	p[4] = KDB_KIND_MAX + 1;	/* unknown kind */
 	cr_assert_eq(kdb_decode(p, len, &back), KDB_E_CONTENT);
 	free(p);
 	kdb_free(&db);
@@ -255,7 +255,7 @@ Test(units, kdb_append_refuses_what_the_decoder_would)
 	cr_assert_eq(kdb_append(&db, &e), -1);
 	cr_assert_eq(errno, EINVAL);
 	strcpy(e.label, "srv2");
-	e.kind = 9;
+	e.kind = KDB_KIND_MAX + 1;
 	cr_assert_eq(kdb_append(&db, &e), -1);
 	cr_assert_eq(errno, EINVAL);
 	e.kind = KDB_CA;

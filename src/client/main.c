@@ -58,6 +58,7 @@ static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
+"       bulwark set password [the options of check]\n"
 "       bulwark policy [--policy FILE]\n"
 "       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
 "                      --ip ADDR] [...]   (offline chain verification)\n"
@@ -92,6 +93,16 @@ static const char query_usage[] =
 "Signs on to the server of the chosen stanza as its NODENAME, as check\n"
 "does, and prints what the server says of the session: its version, the\n"
 "suite, the group, EMS and the node signed on.\n"
+"\n";
+
+static const char setpw_usage[] =
+"usage: bulwark set password [-optfile=FILE] [-option=value ...]\n"
+"                            [--sysfile FILE] [--policy FILE]\n"
+"                            [--insecure-weak-sandbox]\n"
+"\n"
+"Signs on as NODENAME, as check does, and replaces the node's password\n"
+"with a new random one that the key helper makes and keeps; the server\n"
+"gets only its verifier.\n"
 "\n";
 
 static const char policy_usage[] =
@@ -136,7 +147,8 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 		if (arg_is_help(argv[i])) {
 			fputs(text, stdout);
 			if (strcmp(argv[1], "check") == 0 ||
-			    strcmp(argv[1], "session") == 0) {
+			    strcmp(argv[1], "session") == 0 ||
+			    strcmp(argv[1], "password") == 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
 			}
@@ -314,6 +326,8 @@ check_config(const struct check_args *c)
 	/* the seed's default, SSLACCEPTCERTFROMSERV YES, is a weakening */
 	if (o->acceptcert)
 		bwk_config_insecure_accept_first_use(cfg);
+	bwk_config_set_password_generate(cfg,
+	    o->passwordaccess == OPT_PASSWORD_GENERATE);
 	if (c->insecure_sandbox)
 		bwk_config_insecure_weak_sandbox(cfg);
 	return cfg;
@@ -360,11 +374,14 @@ query_session(struct bwk *b)
 /*
  * check: one session, its report, and the sign-on with NODENAME.
  * query session: the same session, which must sign on, and what the
- * server says of it.
+ * server says of it. set password: the same, and a new random password.
  */
+enum check_mode { MODE_CHECK, MODE_QUERY, MODE_SETPW };
+
 static int
-cmd_check(int argc, char **argv, int query)
+cmd_check(int argc, char **argv, enum check_mode mode)
 {
+	int query = mode != MODE_CHECK;
 	struct bwk_config *cfg;
 	struct check_args c;
 	struct bwk *b;
@@ -373,10 +390,14 @@ cmd_check(int argc, char **argv, int query)
 	if ((rc = parse_check(argc, argv, &c)) != 0)
 		return rc;
 	if (query && c.opt.nodename[0] == '\0')
-		return cmd_usage("query session", "a node name is needed "
-		    "(NODENAME in the stanza, or -nodename=NODE)", NULL);
+		return cmd_usage(mode == MODE_QUERY ? "query session" :
+		    "set password", "a node name is needed (NODENAME in the "
+		    "stanza, or -nodename=NODE)", NULL);
 	if ((cfg = check_config(&c)) == NULL)
 		return EXIT_USAGE;
+	/* an expired password is what set password is for */
+	if (mode == MODE_SETPW)
+		bwk_config_set_password_generate(cfg, 1);
 	if ((b = bwk_client()) == NULL || bwk_configure(b, cfg) == -1) {
 		bwk_config_free(cfg);
 		bwk_free(b);
@@ -390,7 +411,8 @@ cmd_check(int argc, char **argv, int query)
 		return rc;
 	}
 	if (query) {
-		if (query_session(b) == -1) {
+		if ((mode == MODE_QUERY ? query_session(b) :
+		    bwk_set_password(b)) == -1) {
 			rc = exit_for(b);
 			bwk_free(b);
 			return rc;
@@ -418,8 +440,10 @@ cmd_check(int argc, char **argv, int query)
 	    c.opt.servername, trust_text(bwk_conn_trust(b)));
 close:
 	if (bwk_close(b) == -1) {
+		/* the helper's end (3), or a server that went away (10) */
+		rc = exit_for(b);
 		bwk_free(b);
-		return EXIT_SETUP;
+		return rc;
 	}
 	bwk_free(b);
 	/* a report that did not reach its reader is no success */
@@ -556,14 +580,21 @@ main(int argc, char **argv)
 	/* options first (a usage error needs no crypto), then the self-tests */
 	if (strcmp(argv[1], "check") == 0)
 		return help_or_version(argc, argv, check_usage, &rc) ? rc :
-		    cmd_check(argc, argv, 0);
+		    cmd_check(argc, argv, MODE_CHECK);
 	/* query session: argv shifted, so its options start where check's do */
 	if (strcmp(argv[1], "query") == 0) {
 		if (argc < 3 || strcmp(argv[2], "session") != 0)
 			return usage("query takes session", argc < 3 ? NULL :
 			    argv[2]);
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
-		    rc : cmd_check(argc - 1, argv + 1, 1);
+		    rc : cmd_check(argc - 1, argv + 1, MODE_QUERY);
+	}
+	if (strcmp(argv[1], "set") == 0) {
+		if (argc < 3 || strcmp(argv[2], "password") != 0)
+			return usage("set takes password", argc < 3 ? NULL :
+			    argv[2]);
+		return help_or_version(argc - 1, argv + 1, setpw_usage, &rc) ?
+		    rc : cmd_check(argc - 1, argv + 1, MODE_SETPW);
 	}
 	if (strcmp(argv[1], "policy") == 0)
 		return help_or_version(argc, argv, policy_usage, &rc) ? rc :

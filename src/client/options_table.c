@@ -78,9 +78,11 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "the node to sign on as, with the password the key database "
 	    "holds for it (bulwark-cert -nodepw); without it, check makes "
 	    "the TLS session only"),
-	[O_PASSWORDACCESS] = LATER("PASSWORDACCESS", 9, T_PWACCESS, S | K,
-	    "PROMPT | GENERATE", "how the node password is found, for the "
-	    "sign-on"),
+	[O_PASSWORDACCESS] = ON("PASSWORDACCESS", 9, T_PWACCESS, S | K,
+	    "PROMPT | GENERATE", "the key database holds the node password "
+	    "either way; GENERATE: an expired one is replaced at sign-on by "
+	    "a new random one the key helper keeps; PROMPT (default): it "
+	    "ends the sign-on, and bulwark set password replaces it"),
 	[O_PASSWORDDIR] = ON("PASSWORDDIR", 11, T_DIR, S | F_CLI, "directory",
 	    "the key-database directory (on a setgid install sessions use "
 	    "the system database, and a warning says so)"),

@@ -43,7 +43,8 @@ kdb_strerror(enum kdb_err e)
 int
 kdb_kind_is_secret(int kind)
 {
-	return kind == KDB_NODE_PASSWORD || kind == KDB_CLIENT_KEY ||
+	return kind == KDB_NODE_PASSWORD || kind == KDB_NODE_PASSWORD_NEXT ||
+	    kind == KDB_CLIENT_KEY ||
 	    kind == KDB_SERVER_KEY;
 }
 
@@ -59,6 +60,7 @@ kdb_kind_name(int kind)
 	case KDB_SERVER_KEY:	return "server-key";
 	case KDB_SERVER_CERT:	return "server-cert";
 	case KDB_SCRAM_SEEN:	return "scram-seen";
+	case KDB_NODE_PASSWORD_NEXT: return "node-password-next";
 	}
 	return "unknown";
 }
@@ -82,6 +84,7 @@ server_label_prefix(int kind)
 	case KDB_SERVER_KEY:	return "server-key@";
 	case KDB_SERVER_CERT:	return "server-cert@";
 	case KDB_SCRAM_SEEN:	return "scram@";
+	case KDB_NODE_PASSWORD_NEXT: return "nodepw-next@";
 	case KDB_CLIENT_KEY:	return "client-key@";
 	case KDB_NODE_PASSWORD:	return "nodepw@";
 	}

@@ -31,6 +31,8 @@ enum keyd_budget {
 	KB_PROOFS,	/* sign-on proofs: one a helper (a helper serves one
 			   session, whose one handshake it signs) */
 	KB_VERIFIES,	/* server signatures: one per proof */
+	KB_NEWPWS,	/* new node passwords: one, after a verified sign-on */
+	KB_COMMITS,	/* their commits: one per new password */
 	KB_RENEWS,	/* a renewed pin: one a client's helper */
 	KB_PINS,	/* a standby pin: one a client's helper */
 	KB_PROVES,	/* standby proofs: one a server's helper with a
@@ -79,11 +81,37 @@ struct keyd {
 		struct scram_proof proof;	/* the last proof's: secret */
 		int		 pending;	/* a VERIFY may follow */
 		int		 remember;	/* a first sign-on: keep params */
+		int		 use_next;	/* the proof was the new password's */
 	}		 scram;
+	int		 signed_on;	/* the server proved its verifier */
+	struct {
+		uint8_t	 data[1 + KDB_LABEL_MAX + 1 + 64];	/* nodepw form */
+		size_t	 len;
+		struct scram_params p;	/* the new verifier's salt, count */
+		int	 pending;	/* told the server, not committed */
+	}		 newpw;
 	/* where answers go: the socket, or a fuzzer's sink */
 	int		(*send)(void *, const struct frame *);
 	void		*send_arg;
 };
+
+/* keyd_store.c: the helper's writes, under the writers' lock. edit
+ * returns 0 changed, 1 nothing to change, -1 error. */
+int	keyd_store_edit(struct keyd *, int (*edit)(struct kdb *, void *),
+	    void *arg);
+const struct kdb_entry *keyd_kdb_find(const struct kdb *, int kind,
+	    const char *server);
+void	keyd_kdb_drop(struct kdb *, int kind, const char *server);
+int	keyd_kdb_add(struct kdb *, int kind, int origin, const char *server,
+	    const uint8_t *data, size_t len);
+
+/* keyd_scram.c: the server's salt and count, as the last sign-on's. */
+int	keyd_remember_params(struct keyd *, const struct scram_params *,
+	    int replace);
+/* keyd_password.c: the new password becomes the node's, with its salt
+ * and count; recovered: finishing an earlier session's change. */
+int	keyd_password_promote(struct keyd *, const struct scram_params *,
+	    int recovered);
 
 /* Is label the server this helper is bound to? Says why not. */
 int	keyd_bound(const struct keyd *, const char *label);

@@ -415,6 +415,8 @@ static const struct {
 	[KB_ACCEPTS]	= { 1, 1 },
 	[KB_PROOFS]	= { 1, 1 },
 	[KB_VERIFIES]	= { 0, 1 },
+	[KB_NEWPWS]	= { 0, 1 },
+	[KB_COMMITS]	= { 0, 1 },
 	[KB_RENEWS]	= { 1, 1 },
 	[KB_PINS]	= { 1, 1 },
 	[KB_PROVES]	= { 1, 1 },

@@ -38,24 +38,13 @@ fail(struct keyd *k, uint32_t seq, uint32_t reason)
 	return answer(k, &f);
 }
 
-static const struct kdb_entry *
-find(const struct kdb *db, int kind, const char *server)
-{
-	size_t i;
-
-	for (i = 0; i < db->n; i++)
-		if (db->e[i].kind == kind &&
-		    strcasecmp(db->e[i].server, server) == 0)
-			return &db->e[i];
-	return NULL;
-}
-
-/* The stored node password: u8 n, the node name, the password. */
+/* A stored node password (kind KDB_NODE_PASSWORD, or the one being
+ * changed to, KDB_NODE_PASSWORD_NEXT): u8 n, the node name, the password. */
 static int
-node_password(const struct keyd *k, const char **node, size_t *nlen,
-    const uint8_t **pw, size_t *pwlen)
+node_password(const struct keyd *k, int kind, const char **node,
+    size_t *nlen, const uint8_t **pw, size_t *pwlen)
 {
-	const struct kdb_entry *e = find(&k->db, KDB_NODE_PASSWORD, k->server);
+	const struct kdb_entry *e = keyd_kdb_find(&k->db, kind, k->server);
 
 	if (e == NULL || e->len < 2 || (size_t)e->data[0] + 1 >= e->len)
 		return -1;
@@ -70,7 +59,7 @@ node_password(const struct keyd *k, const char **node, size_t *nlen,
 static int
 seen_params(const struct kdb *db, const char *server, struct scram_params *p)
 {
-	const struct kdb_entry *e = find(db, KDB_SCRAM_SEEN, server);
+	const struct kdb_entry *e = keyd_kdb_find(db, KDB_SCRAM_SEEN, server);
 
 	if (e == NULL)
 		return 0;
@@ -96,42 +85,79 @@ get_text(struct msg *m, const char **p, size_t *n)
 	return 0;
 }
 
+/* The proof with one of the stored passwords; SCRAM_OK or the reason. */
+static int
+proof_with(struct keyd *k, int kind, const char *cfb, size_t cfbn,
+    const char *sf, size_t sfn, const char *cfn, size_t cfnn, int *no_key)
+{
+	const char *node;
+	const uint8_t *pw;
+	size_t nlen, pwlen;
+	int r;
+
+	*no_key = 0;
+	if (node_password(k, kind, &node, &nlen, &pw, &pwlen) == -1) {
+		*no_key = 1;
+		return SCRAM_E_ARG;
+	}
+	r = scram_client_proof(pw, pwlen, cfb, cfbn, sf, sfn, cfn, cfnn, 0,
+	    &k->scram.proof);
+	/* the name in the exchange is the stored node's, and no other */
+	if (r == SCRAM_OK && (strlen(k->scram.proof.user) != nlen ||
+	    strncasecmp(k->scram.proof.user, node, nlen) != 0)) {
+		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
+		    "a node other than the one stored for it", k->server);
+		*no_key = 1;
+		r = SCRAM_E_ARG;
+	}
+	return r;
+}
+
 int
 keyd_answer_scram_proof(struct keyd *k, struct msg *m)
 {
 	char label[KEYD_LABEL_MAX + 1];
-	const char *cfb, *sf, *cfn, *node;
-	const uint8_t *pw;
-	size_t cfbn, sfn, cfnn, nlen, pwlen;
+	const char *cfb, *sf, *cfn;
+	size_t cfbn, sfn, cfnn;
 	struct scram_params seen;
 	struct frame f;
-	int r, known;
+	int r, known, no_key;
 
 	if (msg_get_label(m, label) == -1 || get_text(m, &cfb, &cfbn) == -1 ||
 	    get_text(m, &sf, &sfn) == -1 || get_text(m, &cfn, &cfnn) == -1 ||
 	    msg_end(m) == -1 || !keyd_bound(k, label))
 		return -1;
 	explicit_bzero(&k->scram, sizeof(k->scram));
-	if (node_password(k, &node, &nlen, &pw, &pwlen) == -1)
+	r = proof_with(k, KDB_NODE_PASSWORD, cfb, cfbn, sf, sfn, cfn, cfnn,
+	    &no_key);
+	if (no_key) {
+		explicit_bzero(&k->scram, sizeof(k->scram));
 		return fail(k, m->seq, KEYD_FAIL_NO_KEY);
-	r = scram_client_proof(pw, pwlen, cfb, cfbn, sf, sfn, cfn, cfnn, 0,
-	    &k->scram.proof);
+	}
 	if (r != SCRAM_OK) {
 		bwk_msg("BWK0555W", "audit: refused to sign on to server %s: %s",
 		    k->server, scram_strerror(r));
 		explicit_bzero(&k->scram, sizeof(k->scram));
 		return fail(k, m->seq, KEYD_FAIL_REFUSED);
 	}
-	/* the name in the exchange is the stored node's, and no other */
-	if (strlen(k->scram.proof.user) != nlen ||
-	    strncasecmp(k->scram.proof.user, node, nlen) != 0) {
-		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
-		    "a node other than the one stored for it", k->server);
-		explicit_bzero(&k->scram, sizeof(k->scram));
-		return fail(k, m->seq, KEYD_FAIL_NO_KEY);
+	known = seen_params(&k->db, k->server, &seen);
+	/*
+	 * A new salt is expected in one case: a password change that the
+	 * server stored but this database did not finish (the session ended
+	 * between the two). The new password waits as KDB_NODE_PASSWORD_NEXT,
+	 * and the server's new salt says it is the one it knows.
+	 */
+	if (known == 1 && scram_params_differ(&k->scram.proof.p, &seen) &&
+	    keyd_kdb_find(&k->db, KDB_NODE_PASSWORD_NEXT, k->server) != NULL) {
+		r = proof_with(k, KDB_NODE_PASSWORD_NEXT, cfb, cfbn, sf, sfn,
+		    cfn, cfnn, &no_key);
+		if (r == SCRAM_OK && !no_key) {
+			k->scram.use_next = 1;
+			known = 0;	/* its salt and count are remembered */
+		}
 	}
-	if ((known = seen_params(&k->db, k->server, &seen)) == -1 ||
-	    (known == 1 && scram_params_differ(&k->scram.proof.p, &seen))) {
+	if (known == -1 || (known == 1 &&
+	    scram_params_differ(&k->scram.proof.p, &seen))) {
 		bwk_msg("BWK0556W", "audit: refused to sign on to server %s: its "
 		    "salt or iteration count differs from the last sign-on's",
 		    k->server);
@@ -145,51 +171,47 @@ keyd_answer_scram_proof(struct keyd *k, struct msg *m)
 	return answer(k, &f);
 }
 
-/* The server's salt and count, remembered under the writers' lock. */
-static int
-remember(struct keyd *k)
+/* The salt and count as KDB_SCRAM_SEEN's data: u8 n, salt, u32 count. */
+static size_t
+seen_data(const struct scram_params *p, uint8_t out[SEEN_LEN_MAX])
 {
-	const struct scram_params *p = &k->scram.proof.p;
-	struct kdb_entry e;
-	struct kdb fresh;
-	struct stash st;
-	int r = -1;
+	out[0] = (uint8_t)p->salt_len;
+	memcpy(out + 1, p->salt, p->salt_len);
+	bwk_put_n32(out + 1 + p->salt_len, p->iter);
+	return 1 + p->salt_len + 4;
+}
+
+struct seen_edit {
+	const char		*server;
+	const struct scram_params *p;
+	int			 replace;	/* a changed password's */
+};
+
+static int
+edit_seen(struct kdb *db, void *arg)
+{
+	const struct seen_edit *se = arg;
+	uint8_t data[SEEN_LEN_MAX];
+	size_t n;
+
+	if (!se->replace && keyd_kdb_find(db, KDB_SCRAM_SEEN, se->server) != NULL)
+		return 1;	/* another session remembered first */
+	keyd_kdb_drop(db, KDB_SCRAM_SEEN, se->server);
+	n = seen_data(se->p, data);
+	return keyd_kdb_add(db, KDB_SCRAM_SEEN, KDB_FROM_SERVER, se->server,
+	    data, n);
+}
+
+/* The server's salt and count, remembered under the writers' lock. */
+int
+keyd_remember_params(struct keyd *k, const struct scram_params *p,
+    int replace)
+{
+	struct seen_edit se = { k->server, p, replace };
 
 	if (!k->store_ok)
 		return 0;	/* a read-only database: the floor is all */
-	memset(&e, 0, sizeof(e));
-	e.kind = KDB_SCRAM_SEEN;
-	e.origin = KDB_FROM_SERVER;
-	if (kdb_server_label(e.kind, k->server, e.label) == -1)
-		return -1;
-	snprintf(e.server, sizeof(e.server), "%s", k->server);
-	e.added = bwk_now();
-	e.len = 1 + p->salt_len + 4;
-	if ((e.data = malloc(e.len)) == NULL)
-		return -1;
-	e.data[0] = (uint8_t)p->salt_len;
-	memcpy(e.data + 1, p->salt, p->salt_len);
-	bwk_put_n32(e.data + 1 + p->salt_len, p->iter);
-	if (bwk_sha256(e.data, e.len, e.fpr) == -1)
-		goto out;
-	k->store.lock_wait_ms = KEYD_LOCK_WAIT_MS;
-	k->store.commit_by = bwk_mono_ms() + KEYD_ACCEPT_MS;
-	if (store_lock(&k->store) == -1)
-		goto out;
-	if (store_load(&k->store, &fresh, &st) == 0) {
-		if (find(&fresh, KDB_SCRAM_SEEN, k->server) != NULL)
-			r = 0;		/* another session remembered first */
-		else if (kdb_append(&fresh, &e) == 0) {
-			e.data = NULL;	/* fresh owns it now */
-			r = store_save(&k->store, &fresh, &st) == 0 ? 0 : -1;
-		}
-		kdb_free(&fresh);
-		stash_wipe(&st);
-	}
-	store_unlock(&k->store);
-out:
-	free(e.data);
-	return r;
+	return keyd_store_edit(k, edit_seen, &se);
 }
 
 int
@@ -218,7 +240,11 @@ keyd_answer_scram_verify(struct keyd *k, struct msg *m)
 		return fail(k, m->seq, r == SCRAM_E_SERVER_ERR ?
 		    KEYD_FAIL_REFUSED : KEYD_FAIL_CRYPTO);
 	}
-	if (k->scram.remember && remember(k) == -1)
+	k->signed_on = 1;
+	if (k->scram.use_next)
+		(void)keyd_password_promote(k, &k->scram.proof.p, 1);
+	else if (k->scram.remember &&
+	    keyd_remember_params(k, &k->scram.proof.p, 0) == -1)
 		bwk_msg("BWK0558W", "could not remember server %s's salt and "
 		    "iteration count; the next sign-on checks only the floor",
 		    k->server);

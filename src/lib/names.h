@@ -23,8 +23,11 @@ enum kdb_kind {
 	KDB_SERVER_CERT = 7,	/* the server's certificate for that key */
 	/* bulwark's: a server's SCRAM salt and count at the last sign-on */
 	KDB_SCRAM_SEEN = 8,
+	/* a new node password the server may already hold (secret): kept
+	 * until the change is known to be complete */
+	KDB_NODE_PASSWORD_NEXT = 9,
 };
-#define KDB_KIND_MAX	KDB_SCRAM_SEEN
+#define KDB_KIND_MAX	KDB_NODE_PASSWORD_NEXT
 
 /* Labels and server names: 1..128 of [A-Za-z0-9._:@/+-], no leading '-'. */
 int	kdb_label_ok(const char *);

@@ -57,7 +57,8 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		BEGINS: KEYD_MAX_BEGINS a helper; SIGNS: one per BEGIN, none
  *		before the first; ACCEPTS: one a helper; PROOFS: one a
  *		helper started with --sign-on, none otherwise; VERIFIES:
- *		one per PROOF; RENEWS and PINS: one a client's helper, none
+ *		one per PROOF; NEWPWS: one per VERIFY; COMMITS: one per
+ *		NEW_PASSWORD; RENEWS and PINS: one a client's helper, none
  *		a server's; PROVES: one a server's helper that holds a
  *		standby key, none otherwise
  *   refills	the budget it fills again
@@ -80,6 +81,10 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		answer: client_proof32
  *   SCRAM_VERIFY	u16 n, server-final-message
  *		answer: empty
+ *   NEW_PASSWORD	label (after a verified sign-on)
+ *		answer: u8 n, salt, u32 count, stored_key32, server_key32
+ *   COMMIT_PASSWORD	label
+ *		answer: empty
  *   RENEW	label, old_fpr32, u32 len, der: the pin old_fpr becomes der,
  *		a certificate for the same key
  *		answer: fpr32
@@ -100,7 +105,9 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
 	X(SIGN,	  sign,	  8,	 READY, SIGNS,	 NONE,	 READY)		\
 	X(ACCEPT, accept, 12,	 READY, ACCEPTS, NONE,	 READY)		\
 	X(SCRAM_PROOF, scram_proof, 14, READY, PROOFS, VERIFIES, READY)	\
-	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NONE, READY)	\
+	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NEWPWS, READY) \
+	X(NEW_PASSWORD, new_password, 18, READY, NEWPWS, COMMITS, READY) \
+	X(COMMIT_PASSWORD, commit_password, 20, READY, COMMITS, NONE, READY) \
 	X(RENEW,  renew,  22,	 READY, RENEWS,	 NONE,	 READY)		\
 	X(STANDBY, standby, 24,	 READY, PINS,	 NONE,	 READY)		\
 	X(SIGN_STANDBY, sign_standby, 26, READY, PROVES, NONE, READY)

@@ -9,7 +9,7 @@
  *	bulwarkd --instance DIR node|admin register NAME
  *	    [--sessionsecurity strict|transitional]
  *	bulwarkd --instance DIR node|admin update NAME [--password]
- *	    [--sessionsecurity strict|transitional] [--unlock]
+ *	    [--sessionsecurity strict|transitional] [--unlock] [--expire]
  *	bulwarkd --instance DIR node|admin remove NAME
  *	bulwarkd --instance DIR node|admin list
  *
@@ -149,14 +149,14 @@ accounts_init(const struct instance *in, const char *name,
 
 static int
 do_register(struct catalog *cat, enum cat_kind k, const char *name,
-    enum cat_security sec)
+    enum cat_security sec, int64_t expires)
 {
 	struct scram_verifier v;
 	int r;
 
 	if (accounts_read_verifier(name, &v) == -1)
 		return -1;
-	r = catalog_account_register(cat, k, name, &v, sec, 0);
+	r = catalog_account_register(cat, k, name, &v, sec, expires);
 	explicit_bzero(&v, sizeof(v));
 	if (outcome(r, k, name) == -1)
 		return -1;
@@ -172,8 +172,8 @@ do_update(struct catalog *cat, enum cat_kind k, const char *name,
 	int r;
 
 	if (u->what == 0) {
-		bwk_msg("BWK1000E", "update needs --password, --sessionsecurity "
-		    "or --unlock: %s; see bulwarkd --help", name);
+		bwk_msg("BWK1000E", "update needs --password, --sessionsecurity, "
+		    "--unlock or --expire: %s; see bulwarkd --help", name);
 		return -1;
 	}
 	if (u->what & CAT_SET_VERIFIER) {
@@ -192,23 +192,27 @@ do_update(struct catalog *cat, enum cat_kind k, const char *name,
 static int
 print_account(void *arg, const struct cat_account *a)
 {
-	char last[32] = "never", lock[32] = "no";
+	char last[32] = "never", lock[32] = "no", exp[32] = "never";
 
 	(void)arg;
 	if (a->last_signon > 0)
 		bwk_time_format(a->last_signon, last);
 	if (a->locked_until > bwk_now())
 		bwk_time_format(a->locked_until, lock);
-	printf("%-24s %-12s %-20s %s\n", a->name, a->security == CAT_STRICT ?
-	    "STRICT" : "TRANSITIONAL", last, lock);
+	if (a->password_expires > 0)
+		bwk_time_format(a->password_expires, exp);
+	printf("%-24s %-12s %-20s %-20s %s\n", a->name,
+	    a->security == CAT_STRICT ? "STRICT" : "TRANSITIONAL", last, exp,
+	    lock);
 	return 0;
 }
 
 static int
 do_list(struct catalog *cat, enum cat_kind k)
 {
-	printf("%-24s %-12s %-20s %s\n", k == CAT_ADMIN ? "ADMINISTRATOR" :
-	    "NODE", "SECURITY", "LAST SIGN-ON", "LOCKED UNTIL");
+	printf("%-24s %-12s %-20s %-20s %s\n", k == CAT_ADMIN ?
+	    "ADMINISTRATOR" : "NODE", "SECURITY", "LAST SIGN-ON",
+	    "PASSWORD EXPIRES", "LOCKED UNTIL");
 	return catalog_account_list(cat, k, print_account, NULL) == CAT_OK ?
 	    0 : -1;
 }
@@ -240,6 +244,11 @@ accounts_cmd(const struct instance *in, const struct srv_options *o,
 			u.what |= CAT_SET_VERIFIER;
 		else if (strcmp(argv[i], "--unlock") == 0)
 			u.what |= CAT_SET_UNLOCK;
+		else if (strcmp(argv[i], "--expire") == 0) {
+			/* now: the next sign-on must set a new password */
+			u.what |= CAT_SET_EXPIRES;
+			u.password_expires = bwk_now();
+		}
 		else if (argv[i][0] != '-' && name == NULL)
 			name = argv[i];
 		else
@@ -250,8 +259,14 @@ accounts_cmd(const struct instance *in, const struct srv_options *o,
 		    "list takes no name", name);
 	if (open_catalog(in, 0, &cat) == -1)
 		return ACCOUNTS_FAILED;
+	/* a new password's expiry, unless --expire says now */
+	if ((u.what & CAT_SET_VERIFIER) && !(u.what & CAT_SET_EXPIRES)) {
+		u.what |= CAT_SET_EXPIRES;
+		u.password_expires = srvopts_password_expiry(o, k == CAT_ADMIN);
+	}
 	if (strcmp(cmd, "register") == 0 && (u.what & ~CAT_SET_SECURITY) == 0)
-		r = do_register(cat, k, name, sec);
+		r = do_register(cat, k, name, sec,
+		    srvopts_password_expiry(o, k == CAT_ADMIN));
 	else if (strcmp(cmd, "update") == 0)
 		r = do_update(cat, k, name, &u);
 	else if (strcmp(cmd, "remove") == 0 && u.what == 0) {

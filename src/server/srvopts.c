@@ -29,7 +29,8 @@ const char srvopts_template[] =
 "* BWKLISTENADDRESS     (all)     an address to listen on, e.g. 127.0.0.1\n"
 "* BWKCERTDAYS          3650      validity of a new certificate, in days\n"
 "* BWKCERTKEY           ECDSA     ECDSA (P-256) or RSA (3072 bits)\n"
-"* SESSIONSECURITY      TRANSITIONAL  of newly registered nodes\n";
+"* SESSIONSECURITY      TRANSITIONAL  of newly registered nodes\n"
+"* PASSEXP              90        days a node password lasts; 0: forever\n";
 
 enum kind { K_PORT, K_PORT0, K_YESNO, K_INT, K_ADDR, K_KEY, K_SESSSEC };
 
@@ -52,6 +53,7 @@ static const struct opt {
 	O("BWKCERTDAYS", K_INT, 1, 9999, certdays),
 	O("BWKCERTKEY", K_KEY, 0, 1, certrsa),
 	O("SESSIONSECURITY", K_SESSSEC, 0, 1, sessionsecurity),
+	O("PASSEXP", K_INT, 0, 9999, passexp),
 #undef O
 };
 
@@ -68,6 +70,16 @@ srvopts_defaults(struct srv_options *o)
 	o->handshaketimeout = 15;
 	o->certdays = 3650;
 	o->sessionsecurity = SESSSEC_TRANSITIONAL;
+	o->passexp = 90;		/* the seed's PASSEXP */
+}
+
+int64_t
+srvopts_password_expiry(const struct srv_options *o, int admin)
+{
+	/* administrators type theirs: PASSEXP is the nodes' rule */
+	if (admin || o->passexp == 0)
+		return 0;
+	return bwk_now() + (int64_t)o->passexp * 86400;
 }
 
 static int

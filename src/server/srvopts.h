@@ -8,6 +8,7 @@
 #define BWK_SRVOPTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define SRVOPTS_MAX_FILE	(64 * 1024)
 
@@ -26,9 +27,13 @@ struct srv_options {
 	int	certdays;		/* BWKCERTDAYS: 3650 */
 	int	certrsa;		/* BWKCERTKEY RSA: RSA-3072, else ECDSA */
 	int	sessionsecurity;	/* SESSIONSECURITY of new nodes */
+	int	passexp;		/* PASSEXP: days a node password
+					   lasts; 0 never; 90 */
 };
 
 void	srvopts_defaults(struct srv_options *);
+/* When a password set now expires (PASSEXP), or 0 for never. */
+int64_t	srvopts_password_expiry(const struct srv_options *, int admin);
 /* Reads path (absent: the defaults). 0, or -1 after one message. */
 int	srvopts_load(const char *path, struct srv_options *);
 /* The same on a buffer; name is the file's name in messages. */

@@ -111,7 +111,8 @@ static int
 dispatch(struct served *v, struct wire_frame *f)
 {
 	char what[96];
-	int idle = v->state == SV_HELLO || v->state == SV_SIGNED;
+	int idle = v->state == SV_HELLO || v->state == SV_SIGNED ||
+	    v->state == SV_EXPIRED;
 
 	if (v->state == SV_START && f->type == WIRE_HELLO)
 		return on_hello(v, &f->in);
@@ -120,6 +121,9 @@ dispatch(struct served *v, struct wire_frame *f)
 	if (v->state == SV_CHALLENGED && f->type == WIRE_SCRAM_FINAL)
 		return signon_final(v, &f->in) == -1 ? -1 :
 		    standby_announce(v);
+	if ((v->state == SV_SIGNED || v->state == SV_EXPIRED) &&
+	    f->type == WIRE_SET_PASSWORD)
+		return signon_set_password(v, &f->in);
 	if (v->state == SV_SIGNED && f->type == WIRE_QUERY_SESSION)
 		return on_query_session(v, &f->in);
 	if (idle && f->type == WIRE_BYE)

@@ -23,6 +23,7 @@ enum serve_state {
 	SV_HELLO,	/* after HELLO: sign-on, QUERY_SESSION, BYE */
 	SV_CHALLENGED,	/* SCRAM_CHALLENGE sent; SCRAM_FINAL is due */
 	SV_SIGNED,	/* signed on: the session's work */
+	SV_EXPIRED,	/* signed on with an expired password: SET_PASSWORD */
 	SV_DONE,
 };
 
@@ -40,6 +41,7 @@ struct served {
 	struct scram_verifier	 v;	/* the account's, or a fake */
 	int			 known;	/* the name is an account */
 	int			 strict;	/* its SESSIONSECURITY */
+	int64_t			 pw_expires;	/* 0 never */
 	char			 account[WIRE_NAME_MAX + 1];	/* stored form */
 };
 
@@ -52,6 +54,9 @@ int	serve_refuse(struct served *, const char *id, const char *text);
 /* signon.c: the SCRAM frames. 0 go on, -1 the session ends. */
 int	signon_first(struct served *, struct wire_in *);
 int	signon_final(struct served *, struct wire_in *);
+/* A new verifier from a signed-on client: its password changed. */
+int	signon_set_password(struct served *, struct wire_in *);
+
 /* The role's name for log lines: "node" or "administrator". */
 const char *signon_role(const struct served *);
 

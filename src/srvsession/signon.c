@@ -78,6 +78,7 @@ choose_verifier(struct served *v)
 		v->v = a.verifier;
 		v->known = 1;
 		v->strict = a.security == CAT_STRICT;
+		v->pw_expires = a.password_expires;
 		explicit_bzero(&a, sizeof(a));
 		return 0;
 	}
@@ -118,6 +119,76 @@ signon_first(struct served *v, struct wire_in *in)
 	if (send_text(v, WIRE_SCRAM_CHALLENGE, &v->sf.msg) == -1)
 		return -1;
 	v->state = SV_CHALLENGED;
+	return 0;
+}
+
+/*
+ * SIGNED_ON: the session may go on, and whether the password has expired
+ * (then only SET_PASSWORD or BYE: the seed's expired-password rule).
+ */
+static int
+signed_on(struct served *v)
+{
+	static struct wire_out w;
+	int expired = v->pw_expires != 0 && v->pw_expires <= bwk_now();
+
+	wire_begin(&w, WIRE_SIGNED_ON);
+	wire_put_n8(&w, expired ? WIRE_SIGNED_PW_EXPIRED : 0);
+	wire_put_n64(&w, (uint64_t)v->pw_expires);
+	if (session_wire_send(v->s, &w) == -1)
+		return -1;
+	v->state = expired ? SV_EXPIRED : SV_SIGNED;
+	if (expired)
+		sess_info(v->s, "BWK1087I", "%s: the password of %s %s has "
+		    "expired; the session may only set a new one",
+		    v->s->o->host, signon_role(v), v->account);
+	return 0;
+}
+
+/* The new verifier: u8 n, salt, u32 count, StoredKey, ServerKey. */
+static int
+get_verifier(struct wire_in *in, struct scram_verifier *nv)
+{
+	uint8_t n;
+
+	memset(nv, 0, sizeof(*nv));
+	if (wire_get_n8(in, &n) == -1 || n < SCRAM_SALT_MIN ||
+	    n > SCRAM_SALT_MAX || wire_get(in, nv->p.salt, n) == -1 ||
+	    wire_get_n32(in, &nv->p.iter) == -1 ||
+	    wire_get(in, nv->stored_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_get(in, nv->server_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_end(in) == -1)
+		return -1;
+	nv->p.salt_len = n;
+	return catalog_verifier_ok(nv) ? 0 : -1;
+}
+
+int
+signon_set_password(struct served *v, struct wire_in *in)
+{
+	static struct wire_out w;
+	struct scram_verifier nv;
+	int64_t expires = srvopts_password_expiry(v->env->o, v->role == WIRE_ROLE_ADMIN);
+	int r;
+
+	if (get_verifier(in, &nv) == -1)
+		return serve_refuse(v, "BWK1064E", "a malformed SET_PASSWORD, or "
+		    "a verifier outside the bounds (a salt of 16 to 64 bytes, "
+		    "100,000 to 4,000,000 iterations)");
+	r = catalog_account_set_verifier(v->env->cat, kind(v), v->account,
+	    &nv, expires);
+	explicit_bzero(&nv, sizeof(nv));
+	if (r != CAT_OK)
+		return serve_refuse(v, "BWK1074E", "the server could not store "
+		    "the new password; try again later");
+	wire_begin(&w, WIRE_PASSWORD_SET);
+	wire_put_n64(&w, (uint64_t)expires);
+	if (session_wire_send(v->s, &w) == -1)
+		return -1;
+	v->pw_expires = expires;
+	v->state = SV_SIGNED;
+	sess_info(v->s, "BWK1088I", "%s: %s %s set a new password (a new "
+	    "verifier)", v->s->o->host, signon_role(v), v->account);
 	return 0;
 }
 
@@ -209,9 +280,9 @@ signon_final(struct served *v, struct wire_in *in)
 	if (r != CAT_OK)
 		return refuse_signon(v, "the catalog could not record it");
 	explicit_bzero(&v->v, sizeof(v->v));
-	if (send_text(v, WIRE_SCRAM_OUTCOME, &sfinal) == -1)
+	if (send_text(v, WIRE_SCRAM_OUTCOME, &sfinal) == -1 ||
+	    signed_on(v) == -1)
 		return -1;
-	v->state = SV_SIGNED;
 	sess_info(v->s, "BWK1077I", "%s: %s %s signed on (SCRAM-SHA-256-PLUS, "
 	    "tls-exporter)%s", v->s->o->host, signon_role(v), v->account,
 	    (v->hello_flags & WIRE_HELLO_FIRST_USE) ? "; it had no "

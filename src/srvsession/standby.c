@@ -54,7 +54,10 @@ standby_announce(struct served *v)
 	size_t clen = sizeof(cert), slen = sizeof(sig);
 	int r;
 
-	if (!standby_due(v) || v->state != SV_SIGNED)
+	/* an expired password too: HELLO_OK promised the frame after
+	 * SIGNED_ON, and the key is the server's whatever the password */
+	if (!standby_due(v) ||
+	    (v->state != SV_SIGNED && v->state != SV_EXPIRED))
 		return 0;
 	if (session_standby_exporter(v->s, ekm) == -1)
 		return serve_refuse(v, "BWK1424E", "the server could not derive "

@@ -29,6 +29,7 @@ struct bwk_config {
 	char			 host[HOST_MAX + 1];
 	char			 port[PORT_MAX + 1];
 	char			 node[WIRE_NAME_MAX + 1];	/* "": none */
+	int			 generate;	/* PASSWORDACCESS GENERATE */
 	char			*db;
 	struct tls_policy	 policy;
 	int			 system_ca;
@@ -209,6 +210,12 @@ bwk_config_set_node(struct bwk_config *c, const char *node)
 	return 0;
 }
 
+void
+bwk_config_set_password_generate(struct bwk_config *c, int on)
+{
+	c->generate = on != 0;
+}
+
 int
 bwk_config_set_timeouts(struct bwk_config *c, int handshake, int idle)
 {
@@ -291,6 +298,7 @@ bwk_configure(struct bwk *b, const struct bwk_config *c)
 	o->handshake_timeout = b->cfg.handshake_timeout;
 	o->idle_timeout = b->cfg.idle_timeout;
 	o->node = b->cfg.node[0] != '\0' ? b->cfg.node : NULL;
+	o->generate = b->cfg.generate;
 	b->configured = 1;
 	return 0;
 }
@@ -398,6 +406,18 @@ bwk_query_session(struct bwk *b, char *text, size_t len)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
 		    "bwk_query_session: not signed on");
 	return session_query(&b->s, text, len);
+}
+
+int
+bwk_set_password(struct bwk *b)
+{
+	if (!b->connected || !b->s.signed_on)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_password: not signed on");
+	/* the sign-on replaced an expired one already: one per session */
+	if (b->s.pw_changed)
+		return 0;
+	return session_set_password(&b->s);
 }
 
 const char *

@@ -86,6 +86,10 @@ int	bwk_config_set_expected_fingerprint(struct bwk_config *,
  * the node's verifier.
  */
 int	bwk_config_set_node(struct bwk_config *, const char *node);
+/* PASSWORDACCESS GENERATE: an expired node password is replaced, at
+ * sign-on, by a new random one the key helper makes and keeps. Without
+ * it an expired password ends the sign-on (BWK1115E). */
+void	bwk_config_set_password_generate(struct bwk_config *, int);
 /* Seconds: the connection and whole handshake; each wait after it. */
 int	bwk_config_set_timeouts(struct bwk_config *, int handshake, int idle);
 /*
@@ -118,6 +122,9 @@ ssize_t	bwk_read(struct bwk *, void *, size_t);
 ssize_t	bwk_write(struct bwk *, const void *, size_t);
 /* A signed-on session's facts as the server sees them: key: value lines. */
 int	bwk_query_session(struct bwk *, char *text, size_t len);
+/* A new random node password now (bulwark set password): the helper
+ * makes and keeps it, the server gets its verifier. */
+int	bwk_set_password(struct bwk *);
 /* The node signed on as, or NULL. */
 const char *bwk_conn_node(struct bwk *);
 /* Ends a signed-on session with BYE first. -1 when that failed, or when

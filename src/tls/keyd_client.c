@@ -25,6 +25,7 @@
 
 #include "../lib/names.h"
 #include "../lib/msg.h"
+#include "../lib/scram.h"
 #include "keyd_client.h"
 
 /* The most descriptors the fallback of close_above() closes one by one. */
@@ -492,6 +493,59 @@ keyd_scram_verify(struct keyd_conn *c, const char *sfinal, size_t n,
 		return fail_reason(c, &m, why) == 0 ? 1 : -1;
 	if (msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed SCRAM_VERIFY answer");
+	return 0;
+}
+
+/*
+ * A new node password, made and kept by the helper: the network process
+ * gets only its verifier, for the server. 0 with it; 1 refused (*why);
+ * -1 error.
+ */
+int
+keyd_new_password(struct keyd_conn *c, const char *server,
+    struct scram_verifier *v, uint32_t *why)
+{
+	struct frame f;
+	struct msg m;
+	uint8_t n;
+
+	*why = 0;
+	memset(v, 0, sizeof(*v));
+	request(c, &f, KEYD_REQ_NEW_PASSWORD);
+	frame_put_label(&f, server);
+	if (keyd_rpc(c, &f, KEYD_ANS_NEW_PASSWORD, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_get_u8(&m, &n) == -1 || n < SCRAM_SALT_MIN ||
+	    n > SCRAM_SALT_MAX || msg_get(&m, v->p.salt, n) == -1 ||
+	    msg_get_h32(&m, &v->p.iter) == -1 ||
+	    v->p.iter < SCRAM_ITER_FLOOR || v->p.iter > SCRAM_ITER_MAX ||
+	    msg_get(&m, v->stored_key, SCRAM_HASH_LEN) == -1 ||
+	    msg_get(&m, v->server_key, SCRAM_HASH_LEN) == -1 ||
+	    msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed NEW_PASSWORD answer");
+	v->p.salt_len = n;
+	return 0;
+}
+
+/* The server stored the new verifier: the new password is the node's. */
+int
+keyd_commit_password(struct keyd_conn *c, const char *server, uint32_t *why)
+{
+	struct frame f;
+	struct msg m;
+
+	*why = 0;
+	request(c, &f, KEYD_REQ_COMMIT_PASSWORD);
+	frame_put_label(&f, server);
+	if (keyd_rpc(c, &f, KEYD_ANS_COMMIT_PASSWORD, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed COMMIT_PASSWORD "
+		    "answer");
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../lib/proto.h"
+#include "../lib/scram.h"
 
 #ifndef BULWARK_KEYD_PATH
 #error "BULWARK_KEYD_PATH (the helper's absolute path) must be set at build time"
@@ -91,6 +92,14 @@ int	keyd_scram_proof(struct keyd_conn *, const char *server,
 	    const char *cfn, size_t cfnn, uint8_t proof[32], uint32_t *why);
 /* 0 the server proved it knows the verifier; 1 it did not; -1 error. */
 int	keyd_scram_verify(struct keyd_conn *, const char *sfinal, size_t n,
+	    uint32_t *why);
+/* A new node password kept by the helper, and the verifier for the
+ * server; then its commit once the server stored it. 0, 1 refused (*why:
+ * KEYD_FAIL_REFUSED not signed on or a read-only database, KEYD_FAIL_STORE
+ * the database could not be written), -1 error. */
+int	keyd_new_password(struct keyd_conn *, const char *server,
+	    struct scram_verifier *, uint32_t *why);
+int	keyd_commit_password(struct keyd_conn *, const char *server,
 	    uint32_t *why);
 /*
  * Rotation (docs/keyd-protocol.md, RENEW and STANDBY): the pin pin_fpr

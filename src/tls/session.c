@@ -325,7 +325,11 @@ session_connect(struct session *s)
 		if (session_first_use(s) == -1)
 			return -1;
 	}
-	return session_update_pins(s);
+	/* the pins follow first: the server has proved who it is,
+	 * whatever the state of the password */
+	if (session_update_pins(s) == -1)
+		return -1;
+	return session_password_check(s);
 }
 
 int

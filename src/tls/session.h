@@ -51,6 +51,7 @@ struct session_opts {
 	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
 	int64_t		 time;			/* validation time; 0: the clock */
 	const char	*node;			/* NODENAME: sign on; or NULL */
+	int		 generate;		/* PASSWORDACCESS GENERATE */
 };
 
 #define SESSION_HANDSHAKE_TIMEOUT	15	/* connect + handshake, seconds */
@@ -169,6 +170,9 @@ struct session {
 	/* sign-on (session_signon.c) */
 	int			 pin_pending;	/* first use, pinned once signed on */
 	int			 signed_on;
+	int			 pw_expired;	/* SIGNED_ON said so */
+	int			 pw_changed;	/* a new one was set */
+	int64_t			 pw_expires;	/* 0 never */
 	/* the exporter values, derived together (session_exporter.c) */
 	int			 ekm_state;	/* 0 not yet, 1 derived, -1 failed */
 	uint8_t			 ekm_cb[32];	/* EXPORTER-Channel-Binding */
@@ -221,6 +225,10 @@ void	session_server_alert(struct session *, uint8_t desc);
  * session's requests. -1 with the message printed and s->fail set.
  */
 int	session_sign_on(struct session *);
+int	session_password_check(struct session *);
+/* A new random node password through the helper (GENERATE, or bulwark
+ * set password); the session must be signed on. */
+int	session_set_password(struct session *);
 /*
  * session_exporter.c: the tls-exporter value (32 bytes), and the value
  * the standby key's proof is bound to; -1 without EMS or when wolfSSL

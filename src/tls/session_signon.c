@@ -7,7 +7,10 @@
  * Every frame the server sends is checked whole; an ERROR frame ends the
  * session with the server's own message ID and text.
  */
+#include <stdint.h>
 #include <string.h>
+
+#include "../lib/util.h"
 
 #include "../lib/scram.h"
 #include "session.h"
@@ -233,6 +236,8 @@ outcome(struct session *s)
 	return 0;
 }
 
+static int	signed_on(struct session *);
+
 int
 session_sign_on(struct session *s)
 {
@@ -261,7 +266,7 @@ session_sign_on(struct session *s)
 		return malformed(s, "SCRAM challenge", scram_strerror(r));
 	if (final(s, &cf, &sf, &cfin) == -1 ||
 	    send_text(s, WIRE_SCRAM_FINAL, cfin.s, cfin.len) == -1 ||
-	    outcome(s) == -1)
+	    outcome(s) == -1 || signed_on(s) == -1)
 		return -1;
 	s->signed_on = 1;
 	sess_info(s, "BWK1100I", "signed on to server %s as node %s "
@@ -271,6 +276,105 @@ session_sign_on(struct session *s)
 	if (s->standby_due && (expect(s, WIRE_STANDBY_KEY) == -1 ||
 	    session_standby_receive(s, &in.in) == -1))
 		return -1;
+	return 0;
+}
+
+/*
+ * After the sign-on (and any first-use pin: the server has proved who it
+ * is, whatever the state of the password): an expired password is
+ * replaced under GENERATE, or ends the session.
+ */
+int
+session_password_check(struct session *s)
+{
+	if (!s->pw_expired)
+		return 0;
+	if (!s->o->generate) {
+		sess_msg(s, "BWK1115E", "the password of node %s on server %s "
+		    "has expired; set a new one with bulwark set password (or "
+		    "let the client keep it: PASSWORDACCESS GENERATE)",
+		    s->o->node, s->o->server);
+		s->signed_on = 0;
+		return signon_fail(s, FAIL_SIGNON);
+	}
+	return session_set_password(s);
+}
+
+/* SIGNED_ON: whether the password has expired, and when it will. */
+static int
+signed_on(struct session *s)
+{
+	uint8_t flags;
+	uint64_t exp;
+
+	if (expect(s, WIRE_SIGNED_ON) == -1)
+		return -1;
+	if (wire_get_n8(&in.in, &flags) == -1 ||
+	    wire_get_n64(&in.in, &exp) == -1 || wire_end(&in.in) == -1 ||
+	    (flags & ~WIRE_SIGNED_PW_EXPIRED) != 0 || exp > INT64_MAX)
+		return malformed(s, "SIGNED_ON", "not flags and an expiry");
+	s->pw_expired = (flags & WIRE_SIGNED_PW_EXPIRED) != 0;
+	s->pw_expires = (int64_t)exp;
+	return 0;
+}
+
+/*
+ * A new node password: the key helper makes it and keeps it (written
+ * beside the old one first), the server gets only its verifier, and once
+ * the server says it stored it the helper makes it the node's. A session
+ * that ends in between loses nothing: the next sign-on finishes it.
+ */
+int
+session_set_password(struct session *s)
+{
+	struct scram_verifier v;
+	char when[32] = "never";
+	uint64_t exp;
+	uint32_t why;
+	int r;
+
+	r = keyd_new_password(&s->kd, s->o->server, &v, &why);
+	if (r == -1)
+		return signon_fail(s, FAIL_SETUP);
+	if (r == 1) {
+		sess_msg(s, "BWK1116E", "the key helper cannot change the "
+		    "password of node %s: %s", s->o->node,
+		    why == KEYD_FAIL_STORE ? "the key database could not be "
+		    "written (its message above says why)" : "this key "
+		    "database is read-only (a setgid install: the "
+		    "administrator stores a new one with bulwark-cert -nodepw)");
+		return signon_fail(s, FAIL_SETUP);
+	}
+	wire_begin(&out, WIRE_SET_PASSWORD);
+	wire_put_n8(&out, (uint8_t)v.p.salt_len);
+	wire_put(&out, v.p.salt, v.p.salt_len);
+	wire_put_n32(&out, v.p.iter);
+	wire_put(&out, v.stored_key, SCRAM_HASH_LEN);
+	wire_put(&out, v.server_key, SCRAM_HASH_LEN);
+	explicit_bzero(&v, sizeof(v));
+	r = session_wire_send(s, &out);
+	explicit_bzero(out.buf, sizeof(out.buf));
+	if (r == -1 || expect(s, WIRE_PASSWORD_SET) == -1)
+		return signon_fail(s, s->fail == FAIL_NONE ? FAIL_SERVER :
+		    s->fail);
+	if (wire_get_n64(&in.in, &exp) == -1 || wire_end(&in.in) == -1 ||
+	    exp > INT64_MAX)
+		return malformed(s, "PASSWORD_SET", "not an expiry");
+	if (keyd_commit_password(&s->kd, s->o->server, &why) != 0) {
+		sess_msg(s, "BWK1118W", "server %s has the new password of "
+		    "node %s, but the key database could not be updated; the "
+		    "next sign-on finishes the change", s->o->server,
+		    s->o->node);
+		return 0;
+	}
+	s->pw_expired = 0;
+	s->pw_changed = 1;
+	s->pw_expires = (int64_t)exp;
+	if (exp > 0)
+		bwk_time_format((int64_t)exp, when);
+	sess_info(s, "BWK1117I", "set a new random password for node %s on "
+	    "server %s (the key helper keeps it; the server holds only its "
+	    "verifier); it expires %s", s->o->node, s->o->server, when);
 	return 0;
 }
 

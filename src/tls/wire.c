@@ -231,6 +231,9 @@ wire_type_name(uint16_t t)
 	case WIRE_ADMIN:		return "ADMIN";
 	case WIRE_ROWS:			return "ROWS";
 	case WIRE_QUERY_SESSION:	return "QUERY_SESSION";
+	case WIRE_SIGNED_ON:		return "SIGNED_ON";
+	case WIRE_SET_PASSWORD:		return "SET_PASSWORD";
+	case WIRE_PASSWORD_SET:		return "PASSWORD_SET";
 	case WIRE_SESSION:		return "SESSION";
 	case WIRE_STANDBY_KEY:		return "STANDBY_KEY";
 	case WIRE_BYE:			return "BYE";
