@@ -129,32 +129,35 @@ server_has(const struct kdb *db, const char *server,
 	return 0;
 }
 
+/* A pin's edit through keyd_store_edit, which knows no FAIL reasons. */
+struct pin_edit {
+	struct keyd	 *k;
+	uint32_t	(*fn)(struct keyd *, struct kdb *, void *);
+	void		 *arg;
+	uint32_t	 fail;
+};
+
+static int
+pin_edit(struct kdb *db, void *arg)
+{
+	struct pin_edit *pe = arg;
+
+	pe->fail = pe->fn(pe->k, db, pe->arg);
+	return pe->fail == 0 ? 0 : 1;	/* a refusal changes nothing */
+}
+
 uint32_t
 keyd_with_fresh_db(struct keyd *k,
     uint32_t (*fn)(struct keyd *, struct kdb *, void *), void *arg)
 {
-	struct kdb fresh;
-	struct stash st;
-	uint32_t r;
+	struct pin_edit pe = { k, fn, arg, 0 };
 
 	/* a setgid helper never writes; nor one the client did not let */
 	if (!k->store_ok || k->setgid || k->serve)
 		return KEYD_FAIL_REFUSED;
-	k->store.lock_wait_ms = KEYD_LOCK_WAIT_MS;
-	k->store.commit_by = bwk_mono_ms() + KEYD_ACCEPT_MS;
-	if (store_lock(&k->store) == -1)
-		return KEYD_FAIL_STORE;
-	if (store_load(&k->store, &fresh, &st) == -1) {
-		store_unlock(&k->store);
-		return KEYD_FAIL_STORE;
-	}
-	r = fn(k, &fresh, arg);
-	if (r == 0 && store_save(&k->store, &fresh, &st) != 0)
-		r = KEYD_FAIL_STORE;
-	kdb_free(&fresh);
-	stash_wipe(&st);
-	store_unlock(&k->store);
-	return r;
+	if (keyd_store_edit(k, pin_edit, &pe) == -1)
+		return pe.fail != 0 ? pe.fail : KEYD_FAIL_STORE;
+	return pe.fail;
 }
 
 /* The same SubjectPublicKeyInfo, byte for byte: the same key. */
