@@ -247,6 +247,38 @@ Test(rotation, standby_announced_pinned_then_default_without_import)
 	cr_assert(t_contains(srv_log(&v), "BWK0563I"), "%s", srv_log(&v));
 }
 
+/*
+ * An expired password under GENERATE: the announcement comes after
+ * SIGNED_ON all the same, and the session pins the standby and changes
+ * the password, in that order, each through the key helper.
+ */
+Test(rotation, standby_announced_when_the_password_expired)
+{
+	char next[BWK_FPR_STRLEN];
+	struct srv v;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	node(&v);
+	srv_start(&v);
+	first_use(&v, 1);
+	bulwarkd(&v, (const char *[]){ "cert", "create", "--next", "--label",
+	    "nxt", NULL }, &r);
+	standby_fingerprint(&v, next);
+	bulwarkd(&v, (const char *[]){ "node", "update", "n1", "--expire",
+	    NULL }, &r);
+	srv_check(&r, &v, 0, " NODENAME n1\n PASSWORDACCESS GENERATE\n");
+	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err,
+	    srv_log(&v));
+	cr_assert(t_contains(r.out, "BWK1409I"), "%s", r.out);
+	cr_assert(t_contains(r.out, "BWK1117I"), "%s", r.out);
+	cr_assert(t_contains(cert_list(), next), "%s", cert_list());
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "BWK1087I"), "%s", srv_log(&v));
+	cr_assert(t_contains(srv_log(&v), "BWK1425I"), "%s", srv_log(&v));
+}
+
 /* A second rotation: the standby in use lets the next one be pinned. */
 Test(rotation, second_rotation_pins_the_next_standby)
 {
