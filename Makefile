@@ -297,6 +297,29 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 	    build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
 	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
+# The session protocol, each side fed its peer's bytes: the frames and
+# the side's own code; the target stands in for the TLS session under
+# them (no session.c, session_exporter.c, tls_facts.c) and, on the
+# client, for the key helper's stubs (no keyd_client.c). The server's
+# side runs against a real catalog, as the session process does.
+FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c
+FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
+build/fuzz/fuzz_serve: fuzz/fuzz_serve.c src/srvsession/serve.c \
+		src/srvsession/signon.c src/server/srvopts.c $(FUZZ_WIRE_SRC) \
+		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/srvsession/serve.c src/srvsession/signon.c \
+	    src/server/srvopts.c $(FUZZ_WIRE_SRC) \
+	    $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+
+build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
+		$(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/tls/session_signon.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS)
+
 # The path validator, with libpsl as the client links it.
 build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)

@@ -5,6 +5,7 @@
  */
 #include "../lib/msg.h"
 #include "../lib/selftest.h"
+#include "../lib/util.h"
 #include "cert.h"
 
 int
@@ -13,6 +14,7 @@ main(int argc, char **argv)
 	struct cert_opts o;
 	int rc;
 
+	bwk_sane_fds();
 	bwk_prog = "bulwark-cert";
 	if ((rc = cert_args(argc, argv, &o)) != -1)
 		return rc;

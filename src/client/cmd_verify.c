@@ -18,17 +18,6 @@
 #include "../verify/verify.h"
 #include "cmd_verify.h"
 
-/* snprintf for messages; vsnprintf keeps GCC's truncation guesses quiet. */
-static void __attribute__((format(printf, 3, 4)))
-say(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-}
-
 #define VERIFY_FILE_MAX	(16 * 1024 * 1024)
 #define VERIFY_MAX_FILES 16
 
@@ -119,7 +108,7 @@ pem_decode(const char *b, const char *e, uint8_t *dst, size_t cap,
 	size_t bl = 0, k;
 
 	if ((b64 = malloc((size_t)(e - b) + 1)) == NULL) {
-		say(why, whylen, "out of memory");
+		bwk_say(why, whylen, "out of memory");
 		return -1;
 	}
 	for (k = 0; b + k < e; k++) {
@@ -129,14 +118,14 @@ pem_decode(const char *b, const char *e, uint8_t *dst, size_t cap,
 			continue;
 		if (ch == ':') {
 			free(b64);
-			say(why, whylen, "a PEM block with headers");
+			bwk_say(why, whylen, "a PEM block with headers");
 			return -1;
 		}
 		b64[bl++] = ch;
 	}
 	if (bwk_b64_decode(b64, bl, dst, cap, got) == -1 || *got == 0) {
 		free(b64);
-		say(why, whylen, "bad base64 in a PEM block");
+		bwk_say(why, whylen, "bad base64 in a PEM block");
 		return -1;
 	}
 	free(b64);
@@ -161,14 +150,14 @@ load_pem(const uint8_t *buf, size_t len, const char *label, uint8_t *dec,
 		b += strlen(begin);
 		e = memmem(b, len - (size_t)(b - s), end, strlen(end));
 		if (e == NULL) {
-			say(why, whylen, "a PEM block without its END line");
+			bwk_say(why, whylen, "a PEM block without its END line");
 			return -1;
 		}
 		if (pem_decode(b, e, dec + declen, len - declen, &got, why,
 		    whylen) == -1)
 			return -1;
 		if (derlist_add(out, dec + declen, got) == -1) {
-			say(why, whylen, "too many objects");
+			bwk_say(why, whylen, "too many objects");
 			return -1;
 		}
 		declen += got;
@@ -190,11 +179,11 @@ load_file(const char *path, const char *label, struct derlist *out,
 	size_t len, before = out->n;
 
 	if (bufs->n + 2 > sizeof(bufs->b) / sizeof(bufs->b[0])) {
-		say(why, whylen, "too many files");
+		bwk_say(why, whylen, "too many files");
 		return -1;
 	}
 	if (bwk_read_file(path, VERIFY_FILE_MAX, &buf, &len) == -1) {
-		say(why, whylen, "cannot read it: %s", strerror(errno));
+		bwk_say(why, whylen, "cannot read it: %s", strerror(errno));
 		return -1;
 	}
 	bufs->b[bufs->n++] = buf;
@@ -203,17 +192,17 @@ load_file(const char *path, const char *label, struct derlist *out,
 	if (len >= 11 && memmem(buf, len, "-----BEGIN ", 11) == NULL) {
 		/* DER: one SEQUENCE */
 		if (buf[0] != 0x30) {
-			say(why, whylen, "neither PEM nor DER");
+			bwk_say(why, whylen, "neither PEM nor DER");
 			return -1;
 		}
 		if (derlist_add(out, buf, len) == -1) {
-			say(why, whylen, "too many objects");
+			bwk_say(why, whylen, "too many objects");
 			return -1;
 		}
 		return 0;
 	}
 	if ((dec = malloc(len)) == NULL) {
-		say(why, whylen, "out of memory");
+		bwk_say(why, whylen, "out of memory");
 		return -1;
 	}
 	bufs->b[bufs->n++] = dec;
@@ -221,7 +210,7 @@ load_file(const char *path, const char *label, struct derlist *out,
 		return -1;
 	if (out->n == before && memmem(buf, len, "-----BEGIN ", 11) != NULL &&
 	    strcmp(label, "CERTIFICATE") == 0) {
-		say(why, whylen, "no %s block", label);
+		bwk_say(why, whylen, "no %s block", label);
 		return -1;
 	}
 	return 0;
@@ -376,13 +365,13 @@ load_inputs(const struct vargs *va, struct vinputs *vi, const char **cur,
 	    why, whylen) == -1)
 		return -1;
 	if (vi->leafs.n == 0) {
-		say(why, whylen, "no certificate in it");
+		bwk_say(why, whylen, "no certificate in it");
 		return -1;
 	}
 	for (i = 1; i < vi->leafs.n; i++)
 		if (derlist_add(&vi->inter, vi->leafs.v[i].der,
 		    vi->leafs.v[i].len) == -1) {
-			say(why, whylen, "too many certificates");
+			bwk_say(why, whylen, "too many certificates");
 			return -1;
 		}
 	for (i = 0; i < va->ncrl; i++)

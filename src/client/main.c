@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <time.h>
 #include <stdio.h>
@@ -547,24 +546,12 @@ run_sandbox_check(int argc, char **argv)
 	return sb_report(stdout) == 0 ? EXIT_OK : EXIT_SETUP;
 }
 
-/* 0-2 must be open, or a socket or file could take their place. */
-static void
-sane_fds(void)
-{
-	int fd;
-
-	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
-}
-
 int
 main(int argc, char **argv)
 {
 	int rc;
 
-	sane_fds();
+	bwk_sane_fds();
 	bwk_prog = "bulwark";
 	signal(SIGPIPE, SIG_IGN);	/* a closed peer is an error, not a kill */
 	if (argc < 2)

@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,18 +31,6 @@ struct keyd_args {
 	int		 sign_on;	/* the session signs on as the node */
 	const char	*standby;	/* a server's standby key's label */
 };
-
-static void
-sane_fds(void)
-{
-	int fd;
-
-	/* 0-2 must be open, or our own messages could land on the socket */
-	while ((fd = open("/dev/null", O_RDWR)) != -1 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
-}
 
 static int
 parse_args(int argc, char **argv, struct keyd_args *a)
@@ -175,7 +162,7 @@ main(int argc, char **argv)
 	int fd = KEYD_FD, setgid_mode, writes, rc;
 
 	bwk_prog = "bulwark-keyd";
-	sane_fds();
+	bwk_sane_fds();
 	signal(SIGPIPE, SIG_IGN);
 	if (fstat(KEYD_FD, &sb) == -1 || !S_ISSOCK(sb.st_mode)) {
 		bwk_msg("BWK0500E", "bulwark-keyd is the key helper of bulwark "

@@ -69,4 +69,14 @@ uint64_t bwk_get_n64(const uint8_t *p);
  * subject cannot drive the terminal. Always NUL-terminates.
  */
 void	bwk_sanitize(const char *s, char *out, size_t outlen);
+/* snprintf into a reason buffer; vsnprintf keeps GCC's truncation
+ * guesses quiet where a reason may be cut (it is a message, not data). */
+void	bwk_say(char *buf, size_t len, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/*
+ * Descriptors 0 to 2 open (on /dev/null if they were closed), before a
+ * program opens anything: else a socket or file it opens takes one of
+ * them, and its own messages, or a child's, land in it.
+ */
+void	bwk_sane_fds(void);
 #endif

@@ -466,16 +466,6 @@ out:
 	return rc;
 }
 
-static void __attribute__((format(printf, 3, 4)))
-say(char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-}
-
 enum x509_verdict
 x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
     const char **id, char *why, size_t whylen)
@@ -486,7 +476,7 @@ x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
 	case X509_KEY_RSA:
 		if (ci->key_bits < X509_MIN_RSA_BITS) {
 			*id = "BWK0322E";
-			say(why, whylen, "an RSA key of %d bits; the policy "
+			bwk_say(why, whylen, "an RSA key of %d bits; the policy "
 			    "needs at least %d", ci->key_bits, X509_MIN_RSA_BITS);
 			return X509_WEAK_KEY;
 		}
@@ -494,20 +484,20 @@ x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
 	case X509_KEY_EC:
 		if (ci->key_bits < X509_MIN_EC_BITS) {
 			*id = "BWK0322E";
-			say(why, whylen, "an elliptic-curve key on a curve "
+			bwk_say(why, whylen, "an elliptic-curve key on a curve "
 			    "outside the policy; P-256, P-384 or P-521 needed");
 			return X509_WEAK_KEY;
 		}
 		break;
 	default:
 		*id = "BWK0324E";
-		say(why, whylen, "a %s public key; the policy allows RSA and "
+		bwk_say(why, whylen, "a %s public key; the policy allows RSA and "
 		    "ECDSA only", ci->key_desc);
 		return X509_BAD_KEY_TYPE;
 	}
 	if (!ci->sig_ok) {
 		*id = "BWK0323E";
-		say(why, whylen, "signed with %s; the policy accepts SHA-256, "
+		bwk_say(why, whylen, "signed with %s; the policy accepts SHA-256, "
 		    "SHA-384 and SHA-512 signatures only%s", ci->sig_desc,
 		    strncmp(ci->sig_desc, "RSA-PSS", 7) == 0 ? ", and RSA-PSS "
 		    "only with the same hash named for the message and MGF1" :
@@ -519,13 +509,13 @@ x509_policy(const struct certinfo *ci, int64_t now, int check_dates,
 	if (now > ci->not_after) {
 		bwk_time_format(ci->not_after, t);
 		*id = "BWK0320E";
-		say(why, whylen, "expired on %s", t);
+		bwk_say(why, whylen, "expired on %s", t);
 		return X509_EXPIRED;
 	}
 	if (now < ci->not_before) {
 		bwk_time_format(ci->not_before, t);
 		*id = "BWK0321E";
-		say(why, whylen, "not valid before %s", t);
+		bwk_say(why, whylen, "not valid before %s", t);
 		return X509_NOT_YET_VALID;
 	}
 	return X509_OK;

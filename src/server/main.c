@@ -204,6 +204,7 @@ main(int argc, char **argv)
 	const char *dir = NULL;
 	int i, use_syslog = 0, insecure = 0;
 
+	bwk_sane_fds();
 	bwk_prog = "bulwarkd";
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc; i++) {

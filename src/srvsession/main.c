@@ -210,6 +210,8 @@ main(int argc, char **argv)
 	char optpath[4096], who[128];
 	int rc;
 
+	/* 0-2 first: the socket is on 3, and must stay the only thing there */
+	bwk_sane_fds();
 	bwk_prog = "bulwarkd-session";
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);

@@ -162,6 +162,13 @@ serve_session(struct session *s, const struct serve_env *env)
 			else if (r == 0)
 				sess_msg(s, "BWK1069W", "%s closed the session "
 				    "without BYE", s->o->host);
+			/* a header no client may send (BWK1061E, the first
+			 * error of the session: any other ends it): the client
+			 * is still there and is told why, as for any frame */
+			if (r == -1 && strcmp(s->err_id, "BWK1061E") == 0)
+				send_error(&v, "BWK1061E", "a frame with a length "
+				    "past 65536 bytes or flags set; the session is "
+				    "ended");
 			return r == 0 ? 0 : 4;
 		}
 		if (dispatch(&v, &f) == -1)

@@ -360,6 +360,9 @@ session_set_password(struct session *s)
 	if (wire_get_n64(&in.in, &exp) == -1 || wire_end(&in.in) == -1 ||
 	    exp > INT64_MAX)
 		return malformed(s, "PASSWORD_SET", "not an expiry");
+	/* the server holds the new verifier now, whatever the helper says */
+	s->pw_expired = 0;
+	s->pw_expires = (int64_t)exp;
 	if (keyd_commit_password(&s->kd, s->o->server, &why) != 0) {
 		sess_msg(s, "BWK1118W", "server %s has the new password of "
 		    "node %s, but the key database could not be updated; the "
@@ -367,9 +370,7 @@ session_set_password(struct session *s)
 		    s->o->node);
 		return 0;
 	}
-	s->pw_expired = 0;
 	s->pw_changed = 1;
-	s->pw_expires = (int64_t)exp;
 	if (exp > 0)
 		bwk_time_format((int64_t)exp, when);
 	sess_info(s, "BWK1117I", "set a new random password for node %s on "
@@ -383,9 +384,10 @@ int
 session_bye(struct session *s)
 {
 	wire_begin(&out, WIRE_BYE);
-	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_BYE_OK) == -1 ||
-	    wire_end(&in.in) == -1)
+	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_BYE_OK) == -1)
 		return -1;
+	if (wire_end(&in.in) == -1)
+		return malformed(s, "BYE_OK", "not empty");
 	return 0;
 }
 

@@ -1,0 +1,730 @@
+/*
+ * The server's side of the session protocol, fed a client's bytes: the
+ * real dispatch (src/srvsession/serve.c) and sign-on (signon.c) against
+ * a real SQLite catalog, over the real frames (session_wire.c, wire.c).
+ * What lies under them is this file's: session_read hands out the input,
+ * session_write checks and drops what the server sends (session.c is
+ * left out), and the TLS session's exporter value and facts are fixed
+ * (session_exporter.c and tls_facts.c are left out).
+ *
+ * The catalog, made in set-up in a directory of its own (in /dev/shm
+ * when there is one, so that SQLite's fsyncs cost little), holds node
+ * NODE1 and administrator ADMIN1 with known passwords, a known salt and
+ * 100,000 iterations. Each run starts them unlocked, with no failures,
+ * with those passwords, TRANSITIONAL or STRICT as the input says, and the
+ * node's password expired if the input says so, so runs are
+ * reproducible.
+ *
+ * Input:
+ *	u8	flags: bits 0-1 who may sign on at this port (1 nodes, 2
+ *		administrators, 0 or 3 both); bit 2 the accounts start
+ *		STRICT; bit 3 the first session finds MAXSESSIONS reached;
+ *		bit 4 the exporter value cannot be derived; bit 5 the node's
+ *		password has expired; bits 6-7 n: when not 0, each read
+ *		returns at most n bytes
+ *	...	what clients send: one session after another (up to
+ *		SESSIONS_MAX), each starting where the last one stopped
+ *		reading, until one reads the input's end
+ *
+ * The server chooses its nonce at random and the proof depends on it, so
+ * the target rewrites each text frame just before the server reads it:
+ * "@SNONCE@" becomes the server's part of the nonce of this session's
+ * SCRAM_CHALLENGE, and in a SCRAM_FINAL ",p=@PROOF@" becomes the proof
+ * the password of the HELLO's role's account makes over this session's
+ * messages (the keys were derived once in set-up; each run computes only
+ * the HMACs). fuzz/make-session-seeds.py writes seeds that use them.
+ *
+ * Properties, beyond no crash and no leak:
+ *  - every frame the server sends is one write of a well-formed frame of
+ *    a server's type, its payload exactly what the type defines, and
+ *    nothing follows an ERROR;
+ *  - a SCRAM_OUTCOME is "v=" only after a SCRAM_FINAL whose proof this
+ *    target computed, for the HELLO's account, while it was not locked,
+ *    and not a first use of a STRICT account; and its value is the
+ *    ServerSignature this target computes. Every other outcome is
+ *    "e=invalid-proof", whatever the reason;
+ *  - SIGNED_ON follows every "v=" and only it, and says whether the
+ *    account's password has expired and when it expires, as the catalog
+ *    holds them;
+ *  - SESSION is sent only in a session that got "v=" and does not hold
+ *    an expired password;
+ *  - PASSWORD_SET answers only a well-formed SET_PASSWORD within the
+ *    verifier's bounds in a signed-on session, the catalog then holds
+ *    that verifier, and its expiry is PASSEXP days on for a node and
+ *    never for an administrator;
+ *  - a sign-on that succeeded left the account STRICT.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/pwdbased.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#include "../src/catalog/catalog.h"
+#include "../src/lib/msg.h"
+#include "../src/lib/scram.h"
+#include "../src/lib/util.h"
+#include "../src/server/listen.h"
+#include "../src/srvsession/serve.h"
+#include "../src/tls/session.h"
+
+#define FUZZ_SETUP	serve_setup
+#include "fuzz_common.h"
+#include "fuzz_wire.h"
+
+#define SESSIONS_MAX	8
+#define ITER		100000
+#define TMP_PREFIX	"bwk-fuzz_serve."
+
+/* The exporter value both sides would derive; the seeds' c= carries it. */
+#define CB_BYTE		0xcb
+
+struct account {
+	enum cat_kind	 kind;
+	const char	*name;		/* as registered */
+	const char	*password;
+	uint8_t		 client_key[32], stored_key[32], server_key[32];
+	struct scram_verifier v;	/* as registered */
+	enum cat_security sec;		/* what the catalog holds now */
+	int64_t		 expires;	/* what the catalog holds now */
+};
+
+static struct account accounts[2] = {
+	{ CAT_NODE, "node1", "fuzz-node-password", {0}, {0}, {0},
+	    CAT_TRANSITIONAL },
+	{ CAT_ADMIN, "admin1", "fuzz-admin-password", {0}, {0}, {0},
+	    CAT_TRANSITIONAL },
+};
+
+static struct catalog *cat;
+static char dir[PATH_MAX];
+static struct srv_options sopts;
+static struct session_opts opts;
+static int no_exporter;
+
+/* What one session showed: what the client sent and the server said. */
+struct seen {
+	int		 hello;			/* a HELLO was handed out */
+	uint8_t		 role, flags;
+	int		 hello_ok, challenged, error, signed_on;
+	int		 told;			/* SIGNED_ON was sent */
+	int		 expired;		/* and said so */
+	/* the last SET_PASSWORD handed out */
+	int		 nv_ok;		/* well formed and within bounds */
+	struct scram_verifier nv;
+	uint16_t	 last;			/* the last frame sent */
+	char		 cf[WIRE_SCRAM_TEXT_MAX + 1];	/* SCRAM_FIRST's */
+	size_t		 cfn;
+	char		 sf[WIRE_SCRAM_TEXT_MAX + 1];	/* the challenge */
+	size_t		 sfn;
+	char		 snonce[SCRAM_NONCE_LEN + 1];
+	/* the last SCRAM_FINAL handed out */
+	int		 proof_made;	/* its proof is this target's */
+	int		 may_sign_on;	/* and "v=" may answer it */
+	uint8_t		 ssig[32];	/* the ServerSignature to expect */
+};
+
+static struct seen seen;
+static struct fw_stream stream;
+static int touched;		/* a SCRAM_FINAL reached a server */
+static int replaced;		/* a password was replaced */
+static int node_expired;	/* this run's node password has expired */
+
+/* The account of the HELLO's role: its password makes the proof. */
+static struct account *
+the_account(void)
+{
+	return &accounts[seen.role == WIRE_ROLE_ADMIN ? 1 : 0];
+}
+
+/* ---- what session.c, session_exporter.c and tls_facts.c would do */
+
+int
+session_read(struct session *s, void *buf, size_t len)
+{
+	(void)s;
+	return fw_read(&stream, buf, len);
+}
+
+int
+session_exporter(struct session *s, uint8_t out[32])
+{
+	(void)s;
+	if (no_exporter)
+		return -1;
+	memset(out, CB_BYTE, 32);
+	return 0;
+}
+
+int
+tls_facts_get(WOLFSSL *ssl, struct tls_facts *f)
+{
+	(void)ssl;
+	memset(f, 0, sizeof(*f));
+	f->ems = 1;
+	f->hello_done = 1;
+	snprintf(f->sig, sizeof(f->sig), "ECDSA+SHA256");
+	snprintf(f->group, sizeof(f->group), "P-256");
+	snprintf(f->suite, sizeof(f->suite), "ECDHE-ECDSA-AES256-GCM-SHA384");
+	return 0;
+}
+
+/* ---- the client's frames, rewritten before the server reads them */
+
+/* client-first-message-bare: after the gs2 header's two commas. */
+static const char *
+bare(const char *cf, size_t n, size_t *bn)
+{
+	const char *c1, *c2;
+
+	if ((c1 = memchr(cf, ',', n)) == NULL ||
+	    (c2 = memchr(c1 + 1, ',', n - (size_t)(c1 + 1 - cf))) == NULL)
+		return NULL;
+	*bn = n - (size_t)(c2 + 1 - cf);
+	return c2 + 1;
+}
+
+/*
+ * A SCRAM_FINAL: ",p=@PROOF@" becomes the proof of the HELLO role's
+ * account over this session's messages, and what the server must then
+ * answer is noted.
+ */
+static void
+on_final(uint8_t *frame, size_t *flen)
+{
+	struct account *a = the_account();
+	const char *b, *user;
+	const uint8_t *at;
+	char *t, b64[48];
+	uint8_t h[32], proof[32];
+	size_t n, bn, un, noproof, i;
+	int locked = 0;
+
+	seen.proof_made = seen.may_sign_on = 0;
+	touched = 1;
+	if (!seen.challenged || (t = fw_text(frame, *flen, &n)) == NULL ||
+	    (at = fw_find((uint8_t *)t, n, ",p=@PROOF@", 10)) == NULL ||
+	    (b = bare(seen.cf, seen.cfn, &bn)) == NULL)
+		return;
+	/* the proof covers client-final-message-without-proof */
+	noproof = (size_t)(at - (uint8_t *)t);
+	fw_hmac_auth(a->stored_key, b, bn, seen.sf, seen.sfn, t, noproof, h);
+	for (i = 0; i < 32; i++)
+		proof[i] = a->client_key[i] ^ h[i];
+	fw_hmac_auth(a->server_key, b, bn, seen.sf, seen.sfn, t, noproof,
+	    seen.ssig);
+	fw_b64(proof, sizeof(proof), b64);
+	if (fw_splice(frame, flen, noproof + 3, 7, b64, strlen(b64)) == -1)
+		return;
+	seen.proof_made = 1;
+	/* the HELLO's account, unlocked, and not a STRICT one's first use */
+	if ((user = fw_attr(b, bn, 'n', &un)) == NULL ||
+	    un != strlen(a->name) || strncasecmp(user, a->name, un) != 0)
+		return;
+	if (catalog_account_locked(cat, a->kind, a->name, &locked, NULL) !=
+	    CAT_OK)
+		fuzz_fail("the catalog cannot say whether %s is locked",
+		    a->name);
+	if (locked || (a->sec == CAT_STRICT &&
+	    (seen.flags & WIRE_HELLO_FIRST_USE)))
+		return;
+	seen.may_sign_on = 1;
+}
+
+/* A SET_PASSWORD: the verifier it carries, if it is one the server may
+ * store (scram.h's bounds, as catalog_verifier_ok checks them). */
+static void
+on_set_password(const uint8_t *frame, size_t flen)
+{
+	struct wire_in in;
+	uint8_t n;
+
+	seen.nv_ok = 0;
+	memset(&seen.nv, 0, sizeof(seen.nv));
+	wire_in_init(&in, WIRE_SET_PASSWORD, frame + WIRE_HDR_LEN,
+	    flen - WIRE_HDR_LEN);
+	if (wire_get_n8(&in, &n) == -1 || n < SCRAM_SALT_MIN ||
+	    n > SCRAM_SALT_MAX || wire_get(&in, seen.nv.p.salt, n) == -1 ||
+	    wire_get_n32(&in, &seen.nv.p.iter) == -1 ||
+	    wire_get(&in, seen.nv.stored_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_get(&in, seen.nv.server_key, SCRAM_HASH_LEN) == -1 ||
+	    wire_end(&in) == -1 || seen.nv.p.iter < SCRAM_ITER_FLOOR ||
+	    seen.nv.p.iter > SCRAM_ITER_MAX)
+		return;
+	seen.nv.p.salt_len = n;
+	seen.nv_ok = 1;
+}
+
+static void
+rewrite(void *arg, uint16_t type, uint8_t *frame, size_t *flen)
+{
+	char *t;
+	size_t n;
+
+	(void)arg;
+	if (seen.challenged)
+		(void)fw_subst(frame, flen, "@SNONCE@", seen.snonce);
+	switch (type) {
+	case WIRE_HELLO:
+		/* the first one is the one the server acts on */
+		if (!seen.hello && *flen >= WIRE_HDR_LEN + 4) {
+			seen.hello = 1;
+			seen.role = frame[WIRE_HDR_LEN + 2];
+			seen.flags = frame[WIRE_HDR_LEN + 3];
+		}
+		break;
+	case WIRE_SCRAM_FIRST:
+		/* the last one before the challenge is the one it answers */
+		if (!seen.challenged && (t = fw_text(frame, *flen, &n)) != NULL &&
+		    n <= WIRE_SCRAM_TEXT_MAX) {
+			memcpy(seen.cf, t, n);
+			seen.cf[n] = '\0';
+			seen.cfn = n;
+		}
+		break;
+	case WIRE_SCRAM_FINAL:
+		on_final(frame, flen);
+		break;
+	case WIRE_SET_PASSWORD:
+		on_set_password(frame, *flen);
+		break;
+	}
+}
+
+/* ---- what the server sends, checked */
+
+static void
+get_text(struct wire_in *in, char *out, size_t max, const char *what)
+{
+	if (wire_get_text(in, out, max) == -1 || wire_end(in) == -1)
+		fuzz_fail("a %s that is not one text of at most %zu bytes",
+		    what, max);
+}
+
+static void
+sent_error(struct wire_in *in)
+{
+	static char text[WIRE_TEXT_MAX + 1];
+	char id[9];
+	size_t i;
+
+	if (wire_get(in, id, 8) == -1)
+		fuzz_fail("an ERROR without its message ID");
+	id[8] = '\0';
+	get_text(in, text, WIRE_TEXT_MAX, "ERROR");
+	if (strncmp(id, "BWK", 3) != 0 || id[7] != 'E')
+		fuzz_fail("an ERROR with the ID \"%s\"", id);
+	for (i = 3; i < 7; i++)
+		if (id[i] < '0' || id[i] > '9')
+			fuzz_fail("an ERROR with the ID \"%s\"", id);
+	seen.error = 1;
+}
+
+static void
+sent_hello_ok(struct wire_in *in)
+{
+	char name[WIRE_NAME_MAX + 1];
+	uint16_t version;
+	uint8_t flags;
+
+	if (!seen.hello || seen.hello_ok)
+		fuzz_fail("a HELLO_OK that answers no HELLO");
+	if (wire_get_n16(in, &version) == -1 || wire_get_n8(in, &flags) == -1 ||
+	    wire_get_name(in, name) == -1 || wire_end(in) == -1 ||
+	    version != WIRE_VERSION || flags != 0)
+		fuzz_fail("a malformed HELLO_OK");
+	seen.hello_ok = 1;
+}
+
+/* The challenge: kept, and its nonce the client's and 32 of its own. */
+static void
+sent_challenge(struct wire_in *in)
+{
+	const char *b, *cn, *r;
+	size_t bn, cnn, rn;
+
+	if (!seen.hello_ok || seen.challenged || seen.cfn == 0)
+		fuzz_fail("a SCRAM_CHALLENGE out of place");
+	get_text(in, seen.sf, WIRE_SCRAM_TEXT_MAX, "SCRAM_CHALLENGE");
+	seen.sfn = strlen(seen.sf);
+	if ((b = bare(seen.cf, seen.cfn, &bn)) == NULL ||
+	    (cn = fw_attr(b, bn, 'r', &cnn)) == NULL ||
+	    (r = fw_attr(seen.sf, seen.sfn, 'r', &rn)) == NULL ||
+	    seen.sf != r - 2 || rn != cnn + SCRAM_NONCE_LEN ||
+	    memcmp(r, cn, cnn) != 0)
+		fuzz_fail("a challenge whose nonce is not the client's and "
+		    "%d characters: %s", SCRAM_NONCE_LEN, seen.sf);
+	memcpy(seen.snonce, r + cnn, SCRAM_NONCE_LEN);
+	seen.snonce[SCRAM_NONCE_LEN] = '\0';
+	seen.challenged = 1;
+}
+
+static void
+sent_outcome(struct wire_in *in)
+{
+	static char text[WIRE_SCRAM_TEXT_MAX + 1];
+	struct account *a = the_account();
+	char want[64];
+
+	get_text(in, text, WIRE_SCRAM_TEXT_MAX, "SCRAM_OUTCOME");
+	if (!seen.challenged || seen.signed_on)
+		fuzz_fail("a SCRAM_OUTCOME out of place");
+	if (strncmp(text, "v=", 2) != 0) {
+		/* every refusal looks the same */
+		if (strcmp(text, "e=invalid-proof") != 0)
+			fuzz_fail("a refusal that says more: %s", text);
+		return;
+	}
+	if (!seen.proof_made)
+		fuzz_fail("signed on without the proof of the password: %s",
+		    text);
+	if (!seen.may_sign_on)
+		fuzz_fail("signed on as %s %s, which it must refuse (another "
+		    "name, locked, or a STRICT account's first use)",
+		    seen.role == WIRE_ROLE_ADMIN ? "administrator" : "node",
+		    a->name);
+	want[0] = 'v';
+	want[1] = '=';
+	fw_b64(seen.ssig, sizeof(seen.ssig), want + 2);
+	if (strcmp(text, want) != 0)
+		fuzz_fail("a ServerSignature %s, not %s", text, want);
+	seen.signed_on = 1;
+	a->sec = CAT_STRICT;		/* the first success makes it so */
+}
+
+static void
+sent_signed_on(struct wire_in *in)
+{
+	struct account *a = the_account();
+	uint8_t flags;
+	uint64_t exp;
+	int expired = a->expires != 0 && a->expires <= bwk_now();
+
+	if (!seen.signed_on || seen.told || seen.last != WIRE_SCRAM_OUTCOME)
+		fuzz_fail("a SIGNED_ON that follows no \"v=\"");
+	if (wire_get_n8(in, &flags) == -1 || wire_get_n64(in, &exp) == -1 ||
+	    wire_end(in) == -1)
+		fuzz_fail("a malformed SIGNED_ON");
+	if (flags != (expired ? WIRE_SIGNED_PW_EXPIRED : 0) ||
+	    exp != (uint64_t)a->expires)
+		fuzz_fail("a SIGNED_ON with flags 0x%02x and expiry %llu; the "
+		    "catalog has %lld", flags, (unsigned long long)exp,
+		    (long long)a->expires);
+	seen.told = 1;
+	seen.expired = expired;
+}
+
+static void
+sent_password_set(struct wire_in *in)
+{
+	struct account *a = the_account();
+	struct cat_account ca;
+	uint64_t exp;
+	int64_t now = bwk_now(), want;
+
+	if (!seen.told || !seen.nv_ok)
+		fuzz_fail("a PASSWORD_SET that answers no SET_PASSWORD the "
+		    "server may take");
+	if (wire_get_n64(in, &exp) == -1 || wire_end(in) == -1)
+		fuzz_fail("a malformed PASSWORD_SET");
+	want = a->kind == CAT_ADMIN ? 0 : now + (int64_t)sopts.passexp * 86400;
+	if (a->kind == CAT_ADMIN ? exp != 0 : (exp > (uint64_t)want ||
+	    exp + 5 < (uint64_t)want))
+		fuzz_fail("a PASSWORD_SET with the expiry %llu, not about %lld",
+		    (unsigned long long)exp, (long long)want);
+	if (catalog_account_get(cat, a->kind, a->name, &ca) != CAT_OK ||
+	    memcmp(&ca.verifier, &seen.nv, sizeof(seen.nv)) != 0 ||
+	    ca.password_expires != (int64_t)exp)
+		fuzz_fail("PASSWORD_SET, and the catalog does not hold the "
+		    "new verifier of %s", a->name);
+	replaced = 1;
+	a->expires = (int64_t)exp;
+	seen.expired = 0;
+	seen.nv_ok = 0;
+}
+
+ssize_t
+session_write(struct session *s, const void *buf, size_t len)
+{
+	static char text[WIRE_TEXT_MAX + 1];
+	struct wire_in in;
+	const uint8_t *p;
+	uint16_t type;
+	size_t n;
+
+	(void)s;
+	fw_sent(buf, len, &type, &p, &n);
+	if (seen.error)
+		fuzz_fail("a %s frame after the ERROR", wire_type_name(type));
+	wire_in_init(&in, type, p, n);
+	switch (type) {
+	case WIRE_ERROR:
+		sent_error(&in);
+		break;
+	case WIRE_HELLO_OK:
+		sent_hello_ok(&in);
+		break;
+	case WIRE_SCRAM_CHALLENGE:
+		sent_challenge(&in);
+		break;
+	case WIRE_SCRAM_OUTCOME:
+		sent_outcome(&in);
+		break;
+	case WIRE_SIGNED_ON:
+		sent_signed_on(&in);
+		break;
+	case WIRE_PASSWORD_SET:
+		sent_password_set(&in);
+		break;
+	case WIRE_SESSION:
+		get_text(&in, text, WIRE_TEXT_MAX, "SESSION");
+		if (!seen.told || seen.expired ||
+		    strstr(text, "\nsigned on: yes") == NULL)
+			fuzz_fail("the session's facts to a client that has not "
+			    "signed on: %s", text);
+		break;
+	case WIRE_BYE_OK:
+		if (wire_end(&in) == -1)
+			fuzz_fail("a BYE_OK that is not empty");
+		break;
+	default:
+		fuzz_fail("a frame of type 0x%04x (%s) from the server", type,
+		    wire_type_name(type));
+	}
+	seen.last = type;
+	return (ssize_t)len;
+}
+
+/* ---- set-up: the catalog, its accounts, their keys */
+
+/* Removes a directory of ours and the files in it. */
+static void
+remove_dir(const char *path)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir(path)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
+		(void)unlink(p);
+	}
+	closedir(d);
+	(void)rmdir(path);
+}
+
+static void
+at_exit(void)
+{
+	catalog_close(cat);
+	cat = NULL;
+	remove_dir(dir);
+}
+
+/* The directories of runs that ended without their exit (a crash). */
+static void
+remove_stale(const char *base)
+{
+	char p[PATH_MAX];
+	struct dirent *e;
+	struct stat st;
+	long pid;
+	DIR *d;
+
+	if ((d = opendir(base)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, TMP_PREFIX, strlen(TMP_PREFIX)) != 0)
+			continue;
+		pid = strtol(e->d_name + strlen(TMP_PREFIX), NULL, 10);
+		snprintf(p, sizeof(p), "%s/%s", base, e->d_name);
+		if (pid > 0 && kill((pid_t)pid, 0) == -1 && errno == ESRCH &&
+		    lstat(p, &st) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == geteuid())
+			remove_dir(p);
+	}
+	closedir(d);
+}
+
+/* SaltedPassword once, then the keys a client and the server hold. */
+static void
+derive(struct account *a, const uint8_t *salt, size_t salt_len,
+    struct scram_verifier *v)
+{
+	struct scram_verifier lib;
+	uint8_t salted[32];
+
+	if (wc_PBKDF2(salted, (const uint8_t *)a->password,
+	    (int)strlen(a->password), salt, (int)salt_len, ITER, 32,
+	    WC_SHA256) != 0)
+		abort();
+	fw_hmac_str(salted, "Client Key", a->client_key);
+	fw_hmac_str(salted, "Server Key", a->server_key);
+	if (wc_Sha256Hash(a->client_key, 32, a->stored_key) != 0)
+		abort();
+	memset(v, 0, sizeof(*v));
+	memcpy(v->p.salt, salt, salt_len);
+	v->p.salt_len = salt_len;
+	v->p.iter = ITER;
+	memcpy(v->stored_key, a->stored_key, 32);
+	memcpy(v->server_key, a->server_key, 32);
+	/* the server's library must agree, or no proof here would verify */
+	if (scram_verifier_derive((const uint8_t *)a->password,
+	    strlen(a->password), salt, salt_len, ITER, 0, &lib) != SCRAM_OK ||
+	    memcmp(&lib, v, sizeof(lib)) != 0)
+		fuzz_fail("set-up: this target's keys are not scram.c's");
+}
+
+static struct serve_env env;
+
+static void
+serve_setup(void)
+{
+	static const uint8_t salt[16] = "fuzz_serve salt.";
+	const char *base = "/dev/shm";
+	struct scram_verifier v;
+	struct stat st;
+	size_t i;
+
+	if (stat(base, &st) == -1 || !S_ISDIR(st.st_mode) ||
+	    access(base, W_OK) == -1)
+		base = getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+	remove_stale(base);
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/" TMP_PREFIX "%ld.XXXXXX",
+	    base, (long)getpid()) >= sizeof(dir) || mkdtemp(dir) == NULL) {
+		fprintf(stderr, "%s: cannot make a directory in %s\n",
+		    fuzz_name, base);
+		abort();
+	}
+	if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK) {
+		fprintf(stderr, "%s: cannot make the catalog in %s\n",
+		    fuzz_name, dir);
+		remove_dir(dir);
+		abort();
+	}
+	atexit(at_exit);
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		derive(&accounts[i], salt, sizeof(salt), &v);
+		accounts[i].v = v;
+		if (catalog_account_register(cat, accounts[i].kind, accounts[i].name, &v,
+		    CAT_TRANSITIONAL, 0) != CAT_OK)
+			fuzz_fail("set-up: cannot register %s", accounts[i].name);
+	}
+	sopts.maxsessions = 25;
+	sopts.passexp = 90;
+	opts.host = "fuzz-client";
+	env.o = &sopts;
+	env.cat = cat;
+	memset(env.fake_key, 0x5a, sizeof(env.fake_key));
+}
+
+/*
+ * Each run starts from the same catalog: the registered passwords, the
+ * node's expired or not, no failures, no lock.
+ */
+static void
+reset(enum cat_security sec, int expired)
+{
+	struct cat_update u;
+	int64_t exp;
+	size_t i;
+
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		exp = accounts[i].kind == CAT_NODE && expired ? 1 : 0;
+		if ((replaced || accounts[i].expires != exp) &&
+		    catalog_account_set_verifier(cat, accounts[i].kind,
+		    accounts[i].name, &accounts[i].v, exp) != CAT_OK)
+			fuzz_fail("cannot reset the password of %s",
+			    accounts[i].name);
+		accounts[i].expires = exp;
+		if (!touched && accounts[i].sec == sec)
+			continue;
+		memset(&u, 0, sizeof(u));
+		u.what = CAT_SET_UNLOCK | CAT_SET_SECURITY;
+		u.security = sec;
+		if (catalog_account_update(cat, accounts[i].kind, accounts[i].name, &u) !=
+		    CAT_OK)
+			fuzz_fail("cannot reset %s", accounts[i].name);
+		accounts[i].sec = sec;
+	}
+	touched = replaced = 0;
+}
+
+/* After a session: what the catalog holds agrees with what was sent. */
+static void
+after(int r, int busy)
+{
+	struct account *a = the_account();
+	struct cat_account ca;
+
+	if (r != 0 && r != 4 && r != 5)
+		fuzz_fail("serve_session returned %d", r);
+	if ((r == 5) != busy || (busy && seen.last != WIRE_ERROR))
+		fuzz_fail("a busy server's session returned %d", r);
+	/* ended by the server, the client still there: it was told why */
+	if (r == 4 && !stream.eof && seen.last != WIRE_ERROR &&
+	    seen.last != WIRE_SCRAM_OUTCOME)
+		fuzz_fail("the server ended the session without an ERROR "
+		    "(its last frame: %s)", seen.last ?
+		    wire_type_name(seen.last) : "none");
+	if (r == 0 && !stream.eof && seen.last != WIRE_BYE_OK)
+		fuzz_fail("a session ended without BYE_OK or the client's close");
+	if (r == 0 && stream.eof && stream.cut)
+		fuzz_fail("a close in the middle of a frame taken for a clean "
+		    "one");
+	if (!seen.signed_on)
+		return;
+	if (catalog_account_get(cat, a->kind, a->name, &ca) != CAT_OK ||
+	    ca.security != CAT_STRICT || ca.failed_signons != 0 ||
+	    ca.locked_until != 0)
+		fuzz_fail("%s signed on, and the catalog does not show it",
+		    a->name);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct session s;
+	uint8_t flags;
+	int i, r;
+
+	if (size < 1)
+		return 0;
+	flags = data[0];
+	node_expired = (flags & 0x20) != 0;
+	reset(flags & 4 ? CAT_STRICT : CAT_TRANSITIONAL, node_expired);
+	env.roles = (flags & 3) != 0 ? flags & 3 : ROLE_NODE | ROLE_ADMIN;
+	no_exporter = (flags & 0x10) != 0;
+	fw_init(&stream, data + 1, size - 1, flags >> 6);
+	stream.rewrite = rewrite;
+	for (i = 0; i < SESSIONS_MAX && (i == 0 || stream.off < stream.len);
+	    i++) {
+		memset(&s, 0, sizeof(s));
+		s.o = &opts;
+		s.sock = -1;
+		s.is_server = 1;
+		memset(&seen, 0, sizeof(seen));
+		stream.flen = stream.foff = 0;	/* a new connection */
+		env.busy = i == 0 && (flags & 8);
+		r = serve_session(&s, &env);
+		after(r, env.busy);
+		if (stream.eof)
+			break;
+	}
+	return 0;
+}
