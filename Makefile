@@ -305,19 +305,22 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c
 FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
 build/fuzz/fuzz_serve: fuzz/fuzz_serve.c src/srvsession/serve.c \
-		src/srvsession/signon.c src/server/srvopts.c $(FUZZ_WIRE_SRC) \
+		src/srvsession/signon.c src/srvsession/standby.c \
+		src/server/srvopts.c $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
 	    src/srvsession/serve.c src/srvsession/signon.c \
-	    src/server/srvopts.c $(FUZZ_WIRE_SRC) \
+	    src/srvsession/standby.c src/server/srvopts.c $(FUZZ_WIRE_SRC) \
 	    $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) $(SQLITE_LIBS)
 
 build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
-		$(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+		src/tls/session_rotate.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
-	    src/tls/session_signon.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+	    src/tls/session_signon.c src/tls/session_rotate.c \
+	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
 # The path validator, with libpsl as the client links it.

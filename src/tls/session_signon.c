@@ -268,14 +268,18 @@ session_sign_on(struct session *s)
 	    send_text(s, WIRE_SCRAM_FINAL, cfin.s, cfin.len) == -1 ||
 	    outcome(s) == -1 || signed_on(s) == -1)
 		return -1;
+	/*
+	 * The standby key, announced inside the session the pin trusted, is
+	 * the sign-on's last frame: a bad one ends the session before it is
+	 * called signed on.
+	 */
+	if (s->standby_due && (expect(s, WIRE_STANDBY_KEY) == -1 ||
+	    session_standby_receive(s, &in.in) == -1))
+		return -1;
 	s->signed_on = 1;
 	sess_info(s, "BWK1100I", "signed on to server %s as node %s "
 	    "(SCRAM-SHA-256-PLUS, bound to this TLS session)", s->o->server,
 	    s->o->node);
-	/* the standby key announced, inside the session the pin trusted */
-	if (s->standby_due && (expect(s, WIRE_STANDBY_KEY) == -1 ||
-	    session_standby_receive(s, &in.in) == -1))
-		return -1;
 	return 0;
 }
 
