@@ -96,12 +96,15 @@ SQLITE_LIBS	:= -lsqlite3
 #   sandbox     seccomp and Landlock profiles: bulwark and bulwark-keyd
 #   src/catalog the server's SQLite catalog (nodes, administrators,
 #               backup objects): the server only
+#   src/files   the file side (the user's files: restore paths beneath
+#               the destination): bulwark's parent only
 LIB_SRC		:= $(wildcard src/lib/*.c)
 KDB_SRC		:= $(wildcard src/kdb/*.c)
 TLS_SRC		:= $(wildcard src/tls/*.c)
 VERIFY_SRC	:= $(wildcard src/verify/*.c)
 SANDBOX_SRC	:= $(wildcard sandbox/*.c)
 CATALOG_SRC	:= $(wildcard src/catalog/*.c)
+FILES_SRC	:= $(wildcard src/files/*.c)
 CERT_SRC	:= $(wildcard src/cert/*.c)
 KEYD_SRC	:= $(wildcard src/keyd/*.c)
 CLIENT_SRC	:= $(wildcard src/client/*.c)
@@ -117,6 +120,7 @@ A_TLS		:= $(OUT)/lib/libbwk_tls.a
 A_VERIFY	:= $(OUT)/lib/libbwk_verify.a
 A_SANDBOX	:= $(OUT)/lib/libbwk_sandbox.a
 A_CATALOG	:= $(OUT)/lib/libbwk_catalog.a
+A_FILES		:= $(OUT)/lib/libbwk_files.a
 
 CERT_OBJ	:= $(call objs,$(CERT_SRC))
 KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
@@ -173,6 +177,7 @@ $(A_TLS): $(call objs,$(TLS_SRC)) $(OUT)/obj/policy_builtin.o
 $(A_VERIFY): $(call objs,$(VERIFY_SRC))
 $(A_SANDBOX): $(call objs,$(SANDBOX_SRC))
 $(A_CATALOG): $(call objs,$(CATALOG_SRC))
+$(A_FILES): $(call objs,$(FILES_SRC))
 $(OUT)/lib/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -208,7 +213,8 @@ $(OUT)/bin/bulwark-keyd: $(KEYD_OBJ) $(A_KDB) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp
 
-$(OUT)/bin/bulwark: $(CLIENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB)
+$(OUT)/bin/bulwark: $(CLIENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_FILES) \
+		$(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(BWK_LDFLAGS) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS)
 
@@ -247,7 +253,8 @@ docs: $(WOLFSSL_LIB)
 # (tests/test_sandbox_sqlite.c): the test binary links them, no program
 # does yet.
 $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
-		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_SANDBOX) $(A_LIB)
+		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_FILES) $(A_SANDBOX) \
+		$(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
 	    $(SQLITE_LIBS) -lcriterion -lgsasl
@@ -322,6 +329,13 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    src/tls/session_signon.c src/tls/session_rotate.c \
 	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
+
+# The file side's parsers (a server's names, the include and exclude
+# patterns): its code alone.
+build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \
+		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
 # The path validator, with libpsl as the client links it.
 build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \

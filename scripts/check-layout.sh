@@ -41,7 +41,7 @@ done
 sort -u -o "$tmp/tls-layer" "$tmp/tls-layer"
 [ -s "$tmp/tls-layer" ] || { echo "check-layout: no TLS-layer symbols found in $wolf" >&2; exit 2; }
 
-for f in src/kdb src/tls src/verify src/catalog sandbox; do
+for f in src/kdb src/tls src/verify src/catalog src/files sandbox; do
 	defined "$f" >"$tmp/$(basename "$f")"
 done
 for p in bulwark bulwark-keyd bulwark-cert bulwarkd bulwarkd-session; do
@@ -74,6 +74,12 @@ forbid bulwark-cert sandbox "bulwark-cert is not sandboxed (it is the administra
 # client's network process, it holds no key database code; its key
 # helper signs for it.
 forbid bulwarkd-session kdb "a session process must not hold the key database's code"
+# The user's files are the file side's: the processes that hold keys
+# or face a server's or client's bytes have no code that writes them.
+forbid bulwark-keyd files "the key helper never touches the user's files"
+forbid bulwark-cert files "bulwark-cert never touches the user's files"
+forbid bulwarkd files "the server keeps its data in its own layout, not the client's"
+forbid bulwarkd-session files "a session process never writes a client's file tree"
 # The listener makes and stores the server's keys (init, cert) and never
 # reads a client's bytes: no TLS layer, no session, no verifier in it.
 forbid bulwarkd tls-layer "the listener never runs TLS; its sessions do"
