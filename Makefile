@@ -127,6 +127,8 @@ KEYD_OBJ	:= $(call objs,$(KEYD_SRC))
 CLIENT_OBJ	:= $(call objs,$(CLIENT_SRC))
 SERVER_OBJ	:= $(call objs,$(SERVER_SRC))
 SRVSESS_OBJ	:= $(call objs,$(SRVSESS_SRC))
+# The tests write content files as a session process does.
+SRVCONTENT_OBJ	:= $(OUT)/obj/src/srvsession/content.o
 # bulwarkd-session reads bulwarkd.opt with the listener's parser.
 SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o
 TEST_OBJ	:= $(call objs,$(TEST_SRC))
@@ -252,7 +254,7 @@ docs: $(WOLFSSL_LIB)
 # libsqlite3 what the session process's sandbox must let work
 # (tests/test_sandbox_sqlite.c): the test binary links them, no program
 # does yet.
-$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(A_TLS) \
+$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(SRVCONTENT_OBJ) $(A_TLS) \
 		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_FILES) $(A_SANDBOX) \
 		$(A_LIB)
 	@mkdir -p $(dir $@)
