@@ -129,12 +129,16 @@ SERVER_OBJ	:= $(call objs,$(SERVER_SRC))
 SRVSESS_OBJ	:= $(call objs,$(SRVSESS_SRC))
 # The tests write content files as a session process does.
 SRVCONTENT_OBJ	:= $(OUT)/obj/src/srvsession/content.o
-# bulwarkd-session reads bulwarkd.opt with the listener's parser.
-SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o
+# bulwarkd-session reads bulwarkd.opt with the listener's parser, and
+# the default certificate's label with its reader (no key database).
+SRVOPTS_OBJ	:= $(OUT)/obj/src/server/srvopts.o \
+		   $(OUT)/obj/src/server/certlabel.o
 TEST_OBJ	:= $(call objs,$(TEST_SRC))
 # The tests call the helper's dispatch and the client's options directly.
 KEYD_LIB_OBJ	:= $(filter-out %/keyd.o,$(KEYD_OBJ))
 CLIENT_LIB_OBJ	:= $(filter-out %/main.o,$(CLIENT_OBJ))
+# and the server's administrative command grammar, on its own
+ADMIN_PARSE_OBJ	:= $(OUT)/obj/src/srvsession/admin_parse.o
 PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
 		   $(OUT)/bin/bulwark $(OUT)/bin/bulwarkd \
 		   $(OUT)/bin/bulwarkd-session
@@ -254,9 +258,9 @@ docs: $(WOLFSSL_LIB)
 # libsqlite3 what the session process's sandbox must let work
 # (tests/test_sandbox_sqlite.c): the test binary links them, no program
 # does yet.
-$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(SRVCONTENT_OBJ) $(A_TLS) \
-		$(A_VERIFY) $(A_KDB) $(A_CATALOG) $(A_FILES) $(A_SANDBOX) \
-		$(A_LIB)
+$(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(ADMIN_PARSE_OBJ) \
+		$(SRVCONTENT_OBJ) $(A_TLS) $(A_VERIFY) $(A_KDB) $(A_CATALOG) \
+		$(A_FILES) $(A_SANDBOX) $(A_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) $(filter-out -Wl$(comma)--gc-sections,$(BWK_LDFLAGS)) -o $@ $^ $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS) \
 	    $(SQLITE_LIBS) -lcriterion -lgsasl
@@ -306,22 +310,35 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 	    build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
 	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
+# Administration's parsers of peer bytes: the client's ROWS reader and
+# the server's command grammar (with the catalog's name rules, so SQLite
+# links), with the ROWS builder to read back.
+ADMIN_FUZZ_SRC	:= src/tls/rows.c src/tls/wire.c \
+		   src/srvsession/admin_parse.c $(CATALOG_SRC)
+build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+
 # The session protocol, each side fed its peer's bytes: the frames and
 # the side's own code; the target stands in for the TLS session under
 # them (no session.c, session_exporter.c, tls_facts.c) and, on the
 # client, for the key helper's stubs (no keyd_client.c). The server's
-# side runs against a real catalog, as the session process does.
-FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c
+# side runs against a real catalog, as the session process does, with
+# its administrative commands; both sides take ROWS with rows.c.
+FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c \
+		   src/tls/rows.c
 FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
-build/fuzz/fuzz_serve: fuzz/fuzz_serve.c src/srvsession/serve.c \
-		src/srvsession/signon.c src/srvsession/standby.c \
-		src/server/srvopts.c $(FUZZ_WIRE_SRC) \
+FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
+		   src/srvsession/admin.c src/srvsession/admin_parse.c \
+		   src/srvsession/standby.c src/server/srvopts.c
+build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
-	    src/srvsession/serve.c src/srvsession/signon.c \
-	    src/srvsession/standby.c src/server/srvopts.c $(FUZZ_WIRE_SRC) \
-	    $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< $(FUZZ_SERVE_SRC) \
+	    $(FUZZ_WIRE_SRC) $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
+	    $(SQLITE_LIBS)
 
 build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 		src/tls/session_rotate.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \

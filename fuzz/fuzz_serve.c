@@ -50,6 +50,10 @@
  *    holds them;
  *  - SESSION is sent only in a session that got "v=" and does not hold
  *    an expired password;
+ *  - ROWS only to such a session of an administrator, each frame one the
+ *    client's reader (src/tls/rows.c) takes, and a result's frames whole
+ *    before anything else is sent; an administrator's commands may change
+ *    the catalog, so a run after one starts from a catalog made again;
  *  - PASSWORD_SET answers only a well-formed SET_PASSWORD within the
  *    verifier's bounds in a signed-on session, the catalog then holds
  *    that verifier, and its expiry is PASSEXP days on for a node and
@@ -79,6 +83,7 @@
 #include "../src/lib/util.h"
 #include "../src/server/listen.h"
 #include "../src/srvsession/serve.h"
+#include "../src/tls/rows.h"
 #include "../src/tls/session.h"
 
 #define FUZZ_SETUP	serve_setup
@@ -135,6 +140,8 @@ struct seen {
 	int		 proof_made;	/* its proof is this target's */
 	int		 may_sign_on;	/* and "v=" may answer it */
 	uint8_t		 ssig[32];	/* the ServerSignature to expect */
+	struct bwk_rows	 rows;		/* the result being sent */
+	int		 in_rows;	/* its last frame is still to come */
 };
 
 static struct seen seen;
@@ -142,6 +149,7 @@ static struct fw_stream stream;
 static int touched;		/* a SCRAM_FINAL reached a server */
 static int replaced;		/* a password was replaced */
 static int node_expired;	/* this run's node password has expired */
+static int administered;	/* a command reached an administrator */
 
 /* The account of the HELLO's role: its password makes the proof. */
 static struct account *
@@ -257,9 +265,13 @@ on_final(uint8_t *frame, size_t *flen)
 	    un != strlen(a->name) || strncasecmp(user, a->name, un) != 0)
 		return;
 	if (catalog_account_locked(cat, a->kind, a->name, &locked, NULL) !=
-	    CAT_OK)
+	    CAT_OK) {
+		/* an administrator removed it in this run */
+		if (administered)
+			return;
 		fuzz_fail("the catalog cannot say whether %s is locked",
 		    a->name);
+	}
 	if (locked || (a->sec == CAT_STRICT &&
 	    (seen.flags & WIRE_HELLO_FIRST_USE)))
 		return;
@@ -413,7 +425,9 @@ sent_outcome(struct wire_in *in)
 	if (!seen.proof_made)
 		fuzz_fail("signed on without the proof of the password: %s",
 		    text);
-	if (!seen.may_sign_on)
+	/* an administrator's commands may have unlocked it, or made it
+	 * TRANSITIONAL: this target's model of the account is then stale */
+	if (!seen.may_sign_on && !administered)
 		fuzz_fail("signed on as %s %s, which it must refuse (another "
 		    "name, locked, or a STRICT account's first use)",
 		    seen.role == WIRE_ROLE_ADMIN ? "administrator" : "node",
@@ -440,13 +454,13 @@ sent_signed_on(struct wire_in *in)
 	if (wire_get_n8(in, &flags) == -1 || wire_get_n64(in, &exp) == -1 ||
 	    wire_end(in) == -1)
 		fuzz_fail("a malformed SIGNED_ON");
-	if (flags != (expired ? WIRE_SIGNED_PW_EXPIRED : 0) ||
-	    exp != (uint64_t)a->expires)
+	if (!administered && (flags != (expired ? WIRE_SIGNED_PW_EXPIRED : 0) ||
+	    exp != (uint64_t)a->expires))
 		fuzz_fail("a SIGNED_ON with flags 0x%02x and expiry %llu; the "
 		    "catalog has %lld", flags, (unsigned long long)exp,
 		    (long long)a->expires);
 	seen.told = 1;
-	seen.expired = expired;
+	seen.expired = (flags & WIRE_SIGNED_PW_EXPIRED) != 0;
 }
 
 static void
@@ -478,6 +492,26 @@ sent_password_set(struct wire_in *in)
 	seen.nv_ok = 0;
 }
 
+/* A frame of an administrative command's result, as the client reads it. */
+static void
+sent_rows(struct wire_in *in)
+{
+	const char *why;
+	int more;
+
+	if (!seen.told || seen.expired || seen.role != WIRE_ROLE_ADMIN)
+		fuzz_fail("ROWS to a session that is not a signed-on "
+		    "administrator's");
+	administered = 1;
+	if (rows_take(&seen.rows, in, &more, &why) == -1)
+		fuzz_fail("a ROWS frame the client refuses: %s", why);
+	seen.in_rows = more;
+	if (!more) {
+		bwk_rows_free(&seen.rows);
+		memset(&seen.rows, 0, sizeof(seen.rows));
+	}
+}
+
 ssize_t
 session_write(struct session *s, const void *buf, size_t len)
 {
@@ -492,7 +526,13 @@ session_write(struct session *s, const void *buf, size_t len)
 	if (seen.error)
 		fuzz_fail("a %s frame after the ERROR", wire_type_name(type));
 	wire_in_init(&in, type, p, n);
+	if (seen.in_rows && type != WIRE_ROWS)
+		fuzz_fail("a %s frame inside a result's ROWS",
+		    wire_type_name(type));
 	switch (type) {
+	case WIRE_ROWS:
+		sent_rows(&in);
+		break;
 	case WIRE_ERROR:
 		sent_error(&in);
 		break;
@@ -657,6 +697,59 @@ serve_setup(void)
 	memset(env.fake_key, 0x5a, sizeof(env.fake_key));
 }
 
+/* The names of one kind's accounts, a batch at a time. */
+struct names {
+	char	name[32][CAT_NAME_MAX + 1];
+	size_t	n;
+};
+
+static int
+collect(void *arg, const struct cat_account *a)
+{
+	struct names *l = arg;
+
+	if (l->n < sizeof(l->name) / sizeof(l->name[0]))
+		snprintf(l->name[l->n++], sizeof(l->name[0]), "%s", a->name);
+	return 0;
+}
+
+/*
+ * After an administrator's commands: only the two accounts again, each
+ * registered (it may have been removed) with its own password, which
+ * reset() then sets with its expiry, security and no lock.
+ */
+static void
+restore_catalog(void)
+{
+	struct cat_account ca;
+	struct names l;
+	size_t i, j, kept;
+
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		do {
+			l.n = kept = 0;
+			if (catalog_account_list(cat, accounts[i].kind, collect,
+			    &l) != CAT_OK)
+				fuzz_fail("cannot list the accounts");
+			for (j = 0; j < l.n; j++)
+				if (strcasecmp(l.name[j], accounts[i].name) == 0)
+					kept++;
+				else if (catalog_account_remove(cat,
+				    accounts[i].kind, l.name[j]) != CAT_OK)
+					fuzz_fail("cannot remove %s", l.name[j]);
+		} while (l.n > kept);
+		if (catalog_account_get(cat, accounts[i].kind, accounts[i].name,
+		    &ca) != CAT_OK && catalog_account_register(cat,
+		    accounts[i].kind, accounts[i].name, &accounts[i].v,
+		    CAT_TRANSITIONAL, 0) != CAT_OK)
+			fuzz_fail("cannot register %s again", accounts[i].name);
+		accounts[i].sec = CAT_TRANSITIONAL;
+		accounts[i].expires = 0;
+	}
+	touched = replaced = 1;
+	administered = 0;
+}
+
 /*
  * Each run starts from the same catalog: the registered passwords, the
  * node's expired or not, no failures, no lock.
@@ -668,6 +761,8 @@ reset(enum cat_security sec, int expired)
 	int64_t exp;
 	size_t i;
 
+	if (administered)
+		restore_catalog();
 	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
 		exp = accounts[i].kind == CAT_NODE && expired ? 1 : 0;
 		if ((replaced || accounts[i].expires != exp) &&
@@ -711,7 +806,11 @@ after(int r, int busy)
 	if (r == 0 && stream.eof && stream.cut)
 		fuzz_fail("a close in the middle of a frame taken for a clean "
 		    "one");
-	if (!seen.signed_on)
+	if (seen.in_rows)
+		fuzz_fail("a session ended inside a result's ROWS");
+	bwk_rows_free(&seen.rows);
+	/* an administrator's commands may have changed the account itself */
+	if (!seen.signed_on || administered)
 		return;
 	if (catalog_account_get(cat, a->kind, a->name, &ca) != CAT_OK ||
 	    ca.security != CAT_STRICT || ca.failed_signons != 0 ||

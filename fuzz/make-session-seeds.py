@@ -149,6 +149,26 @@ def serve_seeds():
         cfirst("node1"),
         "admin-frame": b"\x00" + signon("admin1", role=2) +
         tframe(ADMIN, "query node"),
+        # bulwark admin's commands, each answered with ROWS, then a node
+        # that signs on after its account was changed
+        "admin-commands": b"\x00" + signon("admin1", role=2) +
+        tframe(ADMIN, "register node n2 correct-horse-2") +
+        tframe(ADMIN, "q n *") +
+        tframe(ADMIN, "update node node1 sessionsecurity=strict") +
+        tframe(ADMIN, "unlock admin admin1") +
+        tframe(ADMIN, "remove admin admin1") +
+        tframe(ADMIN, "query session") +
+        tframe(ADMIN, "query certificate") +
+        tframe(ADMIN, "frobnicate node n2") +
+        tframe(ADMIN, "remove node n2") + ok + signon("node1"),
+        "admin-removes-node": b"\x00" + signon("admin1", role=2) +
+        tframe(ADMIN, "remove node node1") +
+        tframe(ADMIN, "register admin a2 pw-of-a2-admin") + ok +
+        signon("node1"),
+        "admin-malformed": b"\x00" + signon("admin1", role=2) +
+        frame(ADMIN, b"\x00\x05query"),
+        "node-admin-frame": b"\x00" + signon("node1") +
+        tframe(ADMIN, "query node"),
         "bye-before-hello": b"\x00" + frame(BYE),
         "bye-then-session": b"\x00" + hello("node1") + frame(BYE) + ok,
         "bye-with-payload": b"\x00" + hello("node1") + frame(BYE, b"\x00"),

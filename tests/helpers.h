@@ -93,6 +93,12 @@ const char	*t_cap_end(void);
 /* t_run with input as the program's standard input. */
 void	t_run_input(struct run *, const char *prog, const char *const *argv,
 	    const char *input);
+/*
+ * Does pid's readable memory hold needle, or its byte reversal? (Reading
+ * another process's memory needs root.) The first child of parent, or 0.
+ */
+int	t_memory_holds(pid_t pid, const uint8_t *needle, size_t nl);
+pid_t	t_child_of(pid_t parent);
 /* t_run_any with input as the program's standard input. */
 void	t_run_any_input(struct run *, const char *const *argv,
 	    const char *input);

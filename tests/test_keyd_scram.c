@@ -6,10 +6,13 @@
  * does not know the verifier, and hold the server to the salt and count
  * of the first sign-on.
  */
+#define _GNU_SOURCE	/* pipe2 */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../src/tls/keyd_client.h"
 #include "../src/lib/msg.h"
@@ -376,6 +379,127 @@ Test(keyd_scram, verify_needs_its_proof)
 	cr_assert_eq(keyd_close(&c), -1);
 	err = t_cap_end();
 	cr_assert(t_contains(err, "BWK0557E"), "%s", err);
+}
+
+/*
+ * bulwark admin's helper: the password comes on a pipe (descriptor 4)
+ * instead of from the database, signs on as the administrator named and
+ * no other, once, and leaves nothing in the database.
+ */
+static int
+spawn_admin_as(struct keyd_conn *c, const char *admin, const char *pw,
+    int accept_first_use)
+{
+	struct keyd_spawn_opts o = { .server = "srv1", .db = t_db(),
+	    .admin = admin, .password_fd = -1,
+	    .accept_first_use = accept_first_use };
+	int p[2], r;
+
+	cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+	cr_assert_eq(write(p[1], pw, strlen(pw)), (ssize_t)strlen(pw));
+	close(p[1]);
+	o.password_fd = p[0];
+	cr_assert_eq(keyd_spawn(c, &o), 0);
+	close(p[0]);
+	r = keyd_hello(c);
+	return r;
+}
+
+static int
+spawn_admin(struct keyd_conn *c, const char *admin, const char *pw)
+{
+	return spawn_admin_as(c, admin, pw, 0);
+}
+
+Test(keyd_scram, admin_password_from_the_pipe_signs_on_once)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	struct scram_msg sfin;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	server_for(&x, "an-admin-password", 0x88, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	cr_assert_eq(spawn_admin(&c, "boss", "an-admin-password"), 0);
+	messages(&x, "BOSS");	/* names are compared without case */
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	server_final(&x, p, &sfin);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 0);
+	/* one proof: the typed password is spent */
+	messages(&x, "boss");
+	cr_assert_eq(proof(&c, &x, p, &why), -1);
+	keyd_close(&c);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK1340I"), "%s", err);
+	cr_assert(t_contains(err, "as administrator BOSS"), "%s", err);
+	cr_assert(!t_contains(err, "an-admin-password"), "%s", err);
+	/* an administrator's sign-on remembers no salt and count */
+	cr_assert_eq(has_seen_entry(), 0);
+}
+
+Test(keyd_scram, admin_signs_on_as_no_other_name)
+{
+	static struct keyd_conn c;
+	struct xchg x;
+	uint8_t p[32];
+	uint32_t why;
+	const char *err;
+
+	/* a node password in the database is never the administrator's */
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "pw-123", 0x99, SCRAM_ITER_FLOOR);
+	t_cap_begin();
+	cr_assert_eq(spawn_admin(&c, "boss", "an-admin-password"), 0);
+	messages(&x, "n1");
+	cr_assert_eq(proof(&c, &x, p, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_NO_KEY);
+	cr_assert_eq(keyd_close(&c), 0);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK1341W"), "%s", err);
+}
+
+/*
+ * An administrator's sign-on never lets its helper make a node password,
+ * even with one stored for the server: the server would take it as the
+ * administrator's new one.
+ */
+Test(keyd_scram, admin_helper_makes_no_node_password)
+{
+	static struct keyd_conn c;
+	struct scram_verifier v;
+	struct xchg x;
+	struct scram_msg sfin;
+	struct run r;
+	uint8_t p[32];
+	uint32_t why;
+
+	t_nodepw("srv1", "n1", "pw-123");
+	server_for(&x, "an-admin-password", 0x88, SCRAM_ITER_FLOOR);
+	/* first use allowed: a helper that may write its database */
+	cr_assert_eq(spawn_admin_as(&c, "boss", "an-admin-password", 1), 0);
+	messages(&x, "boss");
+	cr_assert_eq(proof(&c, &x, p, &why), 0, "why %u", why);
+	server_final(&x, p, &sfin);
+	cr_assert_eq(keyd_scram_verify(&c, sfin.s, sfin.len, &why), 0);
+	cr_assert_eq(keyd_new_password(&c, "srv1", &v, &why), 1);
+	cr_assert_eq(why, KEYD_FAIL_REFUSED);
+	cr_assert_eq(keyd_close(&c), 0);
+	cr_assert_eq(t_cert_cmd(&r, "-list", NULL), 0, "%s", r.err);
+	cr_assert(!t_contains(r.out, "nodepw-next@srv1"), "%s", r.out);
+}
+
+Test(keyd_scram, admin_helper_needs_its_password)
+{
+	static struct keyd_conn c;
+	const char *err;
+
+	t_cap_begin();
+	cr_assert_eq(spawn_admin(&c, "boss", ""), -1);
+	keyd_close(&c);
+	err = t_cap_end();
+	cr_assert(t_contains(err, "BWK1342E"), "%s", err);
 }
 
 /*

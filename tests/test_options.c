@@ -767,9 +767,14 @@ Test(options, command_line_errors)
 		cr_assert(strstr(errtext, "put it in the server's stanza of the "
 		    "system options file") != NULL, "%s", errtext);
 	}
-	args[0] = "-tcpadminport=1";
-	expect_error(load(three, NULL, args, &o), "BWK0823E",
-	    "command line, -tcpadminport=1: TCPADMINPORT cannot be given");
+	/* bulwark admin's port may be given as dsmadmc takes it */
+	args[0] = "-tcpadminport=1601";
+	expect_ok(load(three, NULL, args, &o));
+	cr_assert_str_eq(o.adminport, "1601");
+	args[0] = "-tcpadminport=0";
+	expect_error(load(three, NULL, args, &o), "BWK0811E",
+	    "command line, -tcpadminport=0: '0' is not a valid value of "
+	    "TCPADMINPORT");
 	args[0] = "-passwordaccess=generate";
 	expect_error(load(three, NULL, args, &o), "BWK0823E", NULL);
 	args[0] = "-defaultserver=one";

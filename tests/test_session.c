@@ -124,60 +124,6 @@ ec_private_scalar(const char *path, uint8_t d[32])
 	free(pem);
 }
 
-/* Does pid's writable memory hold needle (or its byte reversal)? */
-static int
-memory_holds(pid_t pid, const uint8_t *needle, size_t nl)
-{
-	char path[64], line[512];
-	uint8_t rev[64];
-	FILE *maps;
-	int mem, found = 0;
-	size_t i;
-
-	for (i = 0; i < nl; i++)
-		rev[i] = needle[nl - 1 - i];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	cr_assert_not_null(maps = fopen(path, "r"), "%s", path);
-	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
-	cr_assert_neq(mem = open(path, O_RDONLY), -1, "open %s", path);
-	while (!found && fgets(line, sizeof(line), maps) != NULL) {
-		unsigned long lo, hi;
-		char perms[8];
-		uint8_t *buf;
-		ssize_t n;
-
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
-		    perms[0] != 'r' || hi - lo > (256UL << 20))
-			continue;
-		buf = malloc(hi - lo);
-		n = pread(mem, buf, hi - lo, (off_t)lo);
-		if (n > 0 && (memmem(buf, (size_t)n, needle, nl) != NULL ||
-		    memmem(buf, (size_t)n, rev, nl) != NULL))
-			found = 1;
-		free(buf);
-	}
-	fclose(maps);
-	close(mem);
-	return found;
-}
-
-static pid_t
-child_of(pid_t parent)
-{
-	char path[64];
-	FILE *f;
-	int c = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)parent,
-	    (int)parent);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	if (fscanf(f, "%d", &c) != 1)
-		c = 0;
-	fclose(f);
-	return c;
-}
-
 Test(session, private_key_never_in_network_process)
 {
 	const char *argv[] = { "check", "--sysfile", NULL, NULL };
@@ -212,12 +158,12 @@ Test(session, private_key_never_in_network_process)
 			break;
 	}
 	cr_assert(strstr(buf, "signed by the key helper") != NULL, "%s", buf);
-	helper = child_of(net);
+	helper = t_child_of(net);
 	cr_assert_gt(helper, 0, "the helper is a child of the network process");
 	/* positive control: the scan finds the key where it is */
-	cr_assert(memory_holds(helper, d, sizeof(d)),
+	cr_assert(t_memory_holds(helper, d, sizeof(d)),
 	    "the scan does not find the key in the helper; the test is blind");
-	cr_assert(!memory_holds(net, d, sizeof(d)),
+	cr_assert(!t_memory_holds(net, d, sizeof(d)),
 	    "the private key is in the network process's memory");
 	waitpid(net, &st, 0);
 	close(out);

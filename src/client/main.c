@@ -4,9 +4,9 @@
  * dropped and the sandbox applied, and only then the network.
  *
  *	bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]
+ *	bulwark admin -id=NAME [options] COMMAND	(cmd_admin.c)
  *	bulwark policy | verify | sandbox-check
  */
-#include <sys/stat.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -21,43 +21,35 @@
 #include <wolfssl/ssl.h>
 
 #include "../../sandbox/sandbox.h"
-#include "../lib/names.h"
 #include "../lib/msg.h"
 #include "../lib/dbdir.h"
 #include "../lib/selftest.h"
 #include "../lib/version.h"
 #include "args.h"
+#include "client.h"
 #include "cmd_verify.h"
 #include "options.h"
 #include "../tls/bulwark.h"
 #include "../tls/policy.h"
 #include "../verify/verify.h"
 
-#define EXIT_OK		0
-#define EXIT_USAGE	2	/* command line, options or policy file */
-#define EXIT_SETUP	3	/* helper, key database, DNS or sandbox */
-#define EXIT_CONNECT	4	/* TCP connection failed */
-#define EXIT_TRUST	5	/* the server's certificate is not trusted */
-#define EXIT_SELFTEST	6
-#define EXIT_NOT_TLS	7	/* the port does not speak TLS */
-#define EXIT_PROTOCOL	8	/* the server's TLS is outside the policy */
-#define EXIT_SIGNON	9	/* the sign-on was refused */
-#define EXIT_SERVER	10	/* the server ended or broke the session */
-
 #define EXIT_STATUS_TEXT \
 "Exit status: 0 trusted session (check), or done; 1 the chain is refused\n" \
 "(verify); 2 usage, options or policy file; 3 set-up failed (helper, key\n" \
 "database, address, sandbox); 4 cannot connect; 5 the server's certificate\n" \
-"is not trusted, or the server did not prove it knows the node's verifier;\n" \
-"6 crypto self-test failed; 7 the port does not speak TLS; 8 the server's\n" \
-"TLS is outside the policy, or the handshake failed; 9 the sign-on was\n" \
-"refused; 10 the server ended or broke the session.\n"
+"is not trusted, or the server did not prove it knows the verifier of the\n" \
+"node or administrator; 6 crypto self-test failed; 7 the port does not\n" \
+"speak TLS; 8 the server's TLS is outside the policy, or the handshake\n" \
+"failed; 9 the sign-on was refused; 10 the server ended or broke the\n" \
+"session; 11 the server refused the administrative command (admin).\n"
 
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
 "       bulwark set password [the options of check]\n"
+"       bulwark admin -id=NAME [--password-stdin] [--json]\n"
+"                     [the options of check] COMMAND\n"
 "       bulwark policy [--policy FILE]\n"
 "       bulwark verify --ca FILE [--chain FILE] --cert FILE [--host NAME |\n"
 "                      --ip ADDR] [...]   (offline chain verification)\n"
@@ -127,15 +119,6 @@ usage(const char *why, const char *arg)
 	return EXIT_USAGE;
 }
 
-/* The same for a command: its own --help is the one to read. */
-static int
-cmd_usage(const char *cmd, const char *why, const char *arg)
-{
-	bwk_msg("BWK0700E", "%s%s%s; see bulwark %s --help", why,
-	    arg ? ": " : "", arg ? arg : "", cmd);
-	return EXIT_USAGE;
-}
-
 /* -h and -version after a command; 1 when one was handled. */
 static int
 help_or_version(int argc, char **argv, const char *text, int *rc)
@@ -147,7 +130,8 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 			fputs(text, stdout);
 			if (strcmp(argv[1], "check") == 0 ||
 			    strcmp(argv[1], "session") == 0 ||
-			    strcmp(argv[1], "password") == 0) {
+			    strcmp(argv[1], "password") == 0 ||
+			    strcmp(argv[1], "admin") == 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
 			}
@@ -161,190 +145,6 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 		}
 	}
 	return 0;
-}
-
-struct check_args {
-	struct bwk_options	 opt;
-	const char		*policy_file;
-	const char		*sysfile;
-	int			 insecure_sandbox;
-};
-
-/*
- * On a setgid install the helper reads only the system key database, for
- * every user but root, whatever PASSWORDDIR or BULWARK_DIR say: say so,
- * rather than let a user's own database seem to be the one in use.
- */
-static void
-note_setgid_db(const struct bwk_options *o)
-{
-	const char *env = getenv("BULWARK_DIR"), *what, *dir;
-
-	if (!bwk_sessions_use_system_db())
-		return;
-	if (o->passworddir[0] != '\0') {
-		what = "PASSWORDDIR";
-		dir = o->passworddir;
-	} else if (env != NULL && *env != '\0') {
-		what = "BULWARK_DIR";
-		dir = env;
-	} else
-		return;
-	if (bwk_same_dir(dir, BWK_KDB_SYSTEM_DIR))
-		return;
-	bwk_msg(strcmp(what, "PASSWORDDIR") == 0 ? "BWK0851W" : "BWK0852W",
-	    "%s %s is not used: bulwark-keyd is installed setgid, and sessions "
-	    "on this machine use the system key database %s; an administrator "
-	    "imports into it: bulwark-cert -db %s -add -server %s -file "
-	    "cert256.arm", what, dir, BWK_KDB_SYSTEM_DIR, BWK_KDB_SYSTEM_DIR,
-	    o->servername);
-}
-
-/*
- * The system options file used to be in the key-database directory,
- * which users of a setgid install cannot read: an old file left there is
- * named with the command that moves it, not silently ignored.
- */
-static int
-old_sysfile(void)
-{
-	static const char old[] = BWK_KDB_SYSTEM_DIR "/bulwark.sys";
-	struct stat st;
-
-	if (stat(BWK_SYSOPT_FILE, &st) == 0 || stat(old, &st) == -1)
-		return 0;
-	bwk_msg("BWK0834E", "%s is no longer read: the system options file "
-	    "is %s, outside the key-database directory, so that every user "
-	    "who runs sessions can read it; move it: mv %s %s", old,
-	    BWK_SYSOPT_FILE, old, BWK_SYSOPT_FILE);
-	return -1;
-}
-
-/*
- * `bulwark check` reads the options as the seed client does: a system
- * options file with SERVERNAME stanzas (--sysfile, default
- * SYSCONFDIR/bulwark.sys when it exists), an optional user file
- * (-optfile=), and -option=value on the command line. Bulwark's own
- * options are --long; each may take one dash or two, and its value after
- * '=' or as the next argument. The rest go to the options parser with
- * their values.
- */
-static int
-check_own(int argc, char **argv, int *i, const char *name,
-    const char *value, struct check_args *c)
-{
-	const char **dst;
-
-	if (strcasecmp(name, "insecure-weak-sandbox") == 0) {
-		if (value != NULL)
-			return cmd_usage("check", "this option takes no value",
-			    argv[*i]);
-		c->insecure_sandbox = 1;
-		return 0;
-	}
-	if (strcasecmp(name, "policy") == 0)
-		dst = &c->policy_file;
-	else if (strcasecmp(name, "sysfile") == 0)
-		dst = &c->sysfile;
-	else
-		return 1;		/* an option of the options files */
-	if (*dst != NULL)
-		return cmd_usage("check", "option given twice", argv[*i]);
-	if (value == NULL && *i + 1 < argc)
-		value = argv[++*i];
-	if (value == NULL || *value == '\0')
-		return cmd_usage("check", "option needs a value", argv[*i]);
-	*dst = value;
-	return 0;
-}
-
-static int
-parse_check(int argc, char **argv, struct check_args *c)
-{
-	char *dsm[64], name[64];
-	const char *value;
-	int i, ndsm = 0, r;
-	size_t k;
-
-	memset(c, 0, sizeof(*c));
-	for (i = 2; i < argc; i++) {
-		if (arg_split(argv[i], name, sizeof(name), &value) == -1)
-			return cmd_usage("check", "unexpected argument (options "
-			    "start with -)", argv[i]);
-		if ((r = check_own(argc, argv, &i, name, value, c)) == 0)
-			continue;
-		if (r != 1)
-			return r;
-		if (ndsm + 2 >= 64)
-			return cmd_usage("check", "too many options", argv[i]);
-		dsm[ndsm++] = argv[i];
-		/* the options parser takes the value the same way */
-		if (value == NULL && i + 1 < argc)
-			dsm[ndsm++] = argv[++i];
-	}
-	dsm[ndsm] = NULL;
-	if (c->sysfile == NULL && old_sysfile() == -1)
-		return EXIT_USAGE;
-	if (options_load(c->sysfile != NULL ? c->sysfile : BWK_SYSOPT_FILE,
-	    c->sysfile == NULL, NULL, ndsm, dsm, &c->opt) == -1)
-		return EXIT_USAGE;
-	note_setgid_db(&c->opt);
-	for (k = 0; k < c->opt.nnotes; k++)
-		bwk_info("BWK0850I", "%s", c->opt.notes[k]);
-	return 0;
-}
-
-/* The options, as libbulwark's configuration. */
-static struct bwk_config *
-check_config(const struct check_args *c)
-{
-	const struct bwk_options *o = &c->opt;
-	struct bwk_config *cfg;
-
-	if ((cfg = bwk_config_new()) == NULL) {
-		bwk_msg("BWK0712E", "out of memory");
-		return NULL;
-	}
-	if ((c->policy_file != NULL &&
-	    bwk_config_set_policy_file(cfg, c->policy_file) == -1) ||
-	    bwk_config_set_server(cfg, o->servername) == -1 ||
-	    bwk_config_set_address(cfg, o->address, o->port) == -1 ||
-	    bwk_config_set_db(cfg, o->passworddir[0] ? o->passworddir :
-	    NULL) == -1 || bwk_config_set_system_ca(cfg, o->systemca) == -1 ||
-	    bwk_config_set_timeouts(cfg, o->handshaketimeout,
-	    o->commtimeout) == -1 ||
-	    (o->nodename[0] != '\0' && bwk_config_set_node(cfg,
-	    o->nodename) == -1) || (o->has_fingerprint &&
-	    bwk_config_set_expected_fingerprint(cfg, o->fingerprint) == -1)) {
-		/* a refused policy file was reported with its own ID */
-		if (strncmp(bwk_config_error(cfg), "BWK", 3) != 0)
-			bwk_msg("BWK0757E", "%s", bwk_config_error(cfg));
-		bwk_config_free(cfg);
-		return NULL;
-	}
-	/* the seed's default, SSLACCEPTCERTFROMSERV YES, is a weakening */
-	if (o->acceptcert)
-		bwk_config_insecure_accept_first_use(cfg);
-	bwk_config_set_password_generate(cfg,
-	    o->passwordaccess == OPT_PASSWORD_GENERATE);
-	if (c->insecure_sandbox)
-		bwk_config_insecure_weak_sandbox(cfg);
-	return cfg;
-}
-
-static int
-exit_for(struct bwk *b)
-{
-	switch (bwk_failure(b)) {
-	case BWK_FAIL_CONNECT:	return EXIT_CONNECT;
-	case BWK_FAIL_NOT_TLS:	return EXIT_NOT_TLS;
-	case BWK_FAIL_PROTOCOL:	return EXIT_PROTOCOL;
-	case BWK_FAIL_TRUST:	return EXIT_TRUST;
-	case BWK_FAIL_SELFTEST:	return EXIT_SELFTEST;
-	case BWK_FAIL_SIGNON:	return EXIT_SIGNON;
-	case BWK_FAIL_SERVER:	return EXIT_SERVER;
-	default:		return EXIT_SETUP;
-	}
 }
 
 static const char *
@@ -382,17 +182,18 @@ cmd_check(int argc, char **argv, enum check_mode mode)
 {
 	int query = mode != MODE_CHECK;
 	struct bwk_config *cfg;
-	struct check_args c;
+	struct session_args c;
 	struct bwk *b;
 	int rc;
 
-	if ((rc = parse_check(argc, argv, &c)) != 0)
+	if ((rc = session_args_parse("check", argc, argv, 2, &c, NULL, NULL,
+	    NULL)) != 0)
 		return rc;
 	if (query && c.opt.nodename[0] == '\0')
 		return cmd_usage(mode == MODE_QUERY ? "query session" :
 		    "set password", "a node name is needed (NODENAME in the "
 		    "stanza, or -nodename=NODE)", NULL);
-	if ((cfg = check_config(&c)) == NULL)
+	if ((cfg = session_args_config(&c, 0)) == NULL)
 		return EXIT_USAGE;
 	/* an expired password is what set password is for */
 	if (mode == MODE_SETPW)
@@ -405,14 +206,14 @@ cmd_check(int argc, char **argv, enum check_mode mode)
 	bwk_config_free(cfg);
 	if (bwk_prepare(b) == -1 || bwk_sandbox(b, c.opt.sandbox_user) == -1 ||
 	    bwk_connect(b) == -1) {
-		rc = exit_for(b);
+		rc = session_exit_for(b);
 		bwk_free(b);
 		return rc;
 	}
 	if (query) {
 		if ((mode == MODE_QUERY ? query_session(b) :
 		    bwk_set_password(b)) == -1) {
-			rc = exit_for(b);
+			rc = session_exit_for(b);
 			bwk_free(b);
 			return rc;
 		}
@@ -440,7 +241,7 @@ cmd_check(int argc, char **argv, enum check_mode mode)
 close:
 	if (bwk_close(b) == -1) {
 		/* the helper's end (3), or a server that went away (10) */
-		rc = exit_for(b);
+		rc = session_exit_for(b);
 		bwk_free(b);
 		return rc;
 	}
@@ -583,6 +384,10 @@ main(int argc, char **argv)
 		return help_or_version(argc - 1, argv + 1, setpw_usage, &rc) ?
 		    rc : cmd_check(argc - 1, argv + 1, MODE_SETPW);
 	}
+	/* admin's words may look like options: only those before them count */
+	if (strcmp(argv[1], "admin") == 0)
+		return help_or_version(admin_options_end(argc, argv), argv,
+		    admin_usage, &rc) ? rc : cmd_admin(argc, argv);
 	if (strcmp(argv[1], "policy") == 0)
 		return help_or_version(argc, argv, policy_usage, &rc) ? rc :
 		    cmd_policy(argc, argv);

@@ -848,7 +848,8 @@ finish(struct ctx *c, struct bwk_options *out)
 	}
 	merge(r, &c->user);
 	merge(r, &c->cli);
-	if (!c->chosen->set[O_TCPADMINPORT]) {
+	/* TCPADMINPORT follows TCPPORT unless the stanza or -tcpadminport= says */
+	if (!c->chosen->set[O_TCPADMINPORT] && !c->cli.set[O_TCPADMINPORT]) {
 		memcpy(r->adminport, r->port, sizeof(r->port));
 		r->adminportnum = r->portnum;
 	}

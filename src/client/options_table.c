@@ -49,8 +49,9 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "required"),
 	[O_TCPPORT] = ON("TCPPORT", 4, T_PORT, S | F_CLI | K, "1-65535",
 	    "the server's port; default 1500"),
-	[O_TCPADMINPORT] = LATER("TCPADMINPORT", 9, T_PORT, S | K, "1-65535",
-	    "the administrative port; default TCPPORT"),
+	[O_TCPADMINPORT] = ON("TCPADMINPORT", 9, T_PORT, S | F_CLI | K,
+	    "1-65535", "the server's administrative port, which bulwark "
+	    "admin connects to; default TCPPORT"),
 	[O_SSL] = { "SSL", 3, T_YESNO, USE_ON, G_SSL,
 	    S | F_TLS | K | F_NOTE_NO, 0, 0, NULL, "YES | NO",
 	    "YES is what Bulwark does; NO is accepted with a note" },

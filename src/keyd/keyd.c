@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,8 +31,22 @@ struct keyd_args {
 	int		 insecure;
 	int		 serve;		/* bulwarkd's: the server's own identity */
 	int		 sign_on;	/* the session signs on as the node */
+	const char	*admin;		/* or as this administrator */
+	const char	*password_fd;	/* whose password is on this fd */
 	const char	*standby;	/* a server's standby key's label */
 };
+
+/* What a HELLO can carry: 1 to 64 printable ASCII characters. */
+static int
+admin_name_ok(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x21 || s[i] > 0x7e)
+			return 0;
+	return n >= 1 && n <= KEYD_ADMIN_MAX;
+}
 
 static int
 parse_args(int argc, char **argv, struct keyd_args *a)
@@ -55,11 +71,21 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->sign_on = 1;
 		else if (strcmp(argv[i], "--standby") == 0 && i + 1 < argc)
 			a->standby = argv[++i];
+		else if (strcmp(argv[i], "--admin") == 0 && i + 1 < argc)
+			a->admin = argv[++i];
+		else if (strcmp(argv[i], "--password-fd") == 0 && i + 1 < argc)
+			a->password_fd = argv[++i];
 		else
 			return -1;
 	}
 	/* a server's helper signs its handshakes and pins nothing */
-	if (a->serve && (a->accept_first_use || a->system_ca || a->sign_on))
+	if (a->serve && (a->accept_first_use || a->system_ca || a->sign_on ||
+	    a->admin != NULL))
+		return -1;
+	/* an administrator's password, on the one descriptor bulwark uses */
+	if ((a->admin != NULL) != (a->password_fd != NULL) ||
+	    (a->admin != NULL && (a->sign_on || !admin_name_ok(a->admin) ||
+	    strcmp(a->password_fd, KEYD_PASSWORD_FD_STR) != 0)))
 		return -1;
 	/* only a server has a standby key, and it is a label of its own */
 	if (a->standby != NULL && (!a->serve || !kdb_name_ok(a->standby) ||
@@ -125,6 +151,66 @@ root_helper(void)
 	return 0;
 }
 
+/*
+ * bulwark admin's password: the whole content of the pipe on
+ * KEYD_PASSWORD_FD, whose writing end bulwark closed before it started
+ * us, read before anything else is opened and closed at once. It is kept
+ * only in k->admin_pw, for the one proof, and never written anywhere.
+ */
+static int
+read_admin_password(struct keyd *k)
+{
+	struct pollfd pfd = { KEYD_PASSWORD_FD, POLLIN, 0 };
+	struct stat st;
+	size_t n = 0;
+	ssize_t r;
+	int ok = 0;
+
+	if (fstat(KEYD_PASSWORD_FD, &st) == -1 || !S_ISFIFO(st.st_mode)) {
+		bwk_msg("BWK1342E", "the administrator's password must come on "
+		    "a pipe on descriptor %d; bulwark admin gives it", 
+		    KEYD_PASSWORD_FD);
+		return -1;
+	}
+	for (;;) {
+		if (poll(&pfd, 1, KEYD_TIMEOUT_MS / 2) != 1)
+			break;
+		r = read(KEYD_PASSWORD_FD, k->admin_pw + n,
+		    sizeof(k->admin_pw) - n);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			ok = r == 0;
+			break;
+		}
+		n += (size_t)r;
+		if (n == sizeof(k->admin_pw))
+			break;		/* more than SCRAM takes */
+	}
+	close(KEYD_PASSWORD_FD);
+	if (!ok || n == 0 || n > SCRAM_PASSWORD_MAX) {
+		explicit_bzero(k->admin_pw, sizeof(k->admin_pw));
+		bwk_msg("BWK1342E", "cannot read the administrator's password "
+		    "from descriptor %d: %s", KEYD_PASSWORD_FD, !ok ?
+		    "it did not end in time, or could not be read" :
+		    "it is empty, or longer than 1,024 bytes");
+		return -1;
+	}
+	k->admin_pw_len = n;
+	return 0;
+}
+
+/* Whichever way the helper ends, the password does not outlive it. */
+static struct keyd *wipe_at_exit;
+
+static void
+wipe_admin_password(void)
+{
+	if (wipe_at_exit != NULL)
+		explicit_bzero(wipe_at_exit->admin_pw,
+		    sizeof(wipe_at_exit->admin_pw));
+}
+
 static int
 send_fd(void *arg, const struct frame *f)
 {
@@ -173,6 +259,10 @@ main(int argc, char **argv)
 		bwk_msg("BWK0501E", "bad arguments from the client");
 		return 1;
 	}
+	wipe_at_exit = &k;
+	if (atexit(wipe_admin_password) != 0 ||
+	    (a.admin != NULL && read_admin_password(&k) == -1))
+		return 1;
 	if (bwk_selftest_startup(bwk_prog) != 0)
 		return 1;
 	/*
@@ -210,6 +300,7 @@ main(int argc, char **argv)
 	 * database is never written (its sign-on checks only the
 	 * iteration-count floor), nor a server's. A database this user
 	 * cannot write is only read: the client then follows no renewal.
+	 * An administrator's sign-on remembers nothing (docs/scram.md).
 	 */
 	writes = !setgid_mode && !a.serve && (a.accept_first_use ||
 	    a.sign_on || access(dir, W_OK) == 0);
@@ -227,7 +318,9 @@ main(int argc, char **argv)
 	snprintf(k.server, sizeof(k.server), "%s", a.server);
 	k.accept_first_use = a.accept_first_use;
 	k.serve = a.serve;
-	k.sign_on = a.sign_on;
+	k.sign_on = a.sign_on || a.admin != NULL;
+	if (a.admin != NULL)
+		snprintf(k.admin, sizeof(k.admin), "%s", a.admin);
 	k.system_ca = a.system_ca;
 	if (a.standby != NULL)
 		snprintf(k.standby_label, sizeof(k.standby_label), "%s",
@@ -242,7 +335,7 @@ main(int argc, char **argv)
 	if (sb_apply_keyd(writes ? dir : NULL, a.insecure) == -1)
 		return 1;
 	rc = serve(&k);
-	keyd_free(&k);
+	keyd_free(&k);	/* wipes an administrator's password too */
 	store_close(&k.store);
 	return rc;
 }

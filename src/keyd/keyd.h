@@ -17,6 +17,9 @@
 #include "../lib/scram.h"
 #include "../kdb/store.h"
 
+/* An administrator's name: what a session protocol HELLO carries. */
+#define KEYD_ADMIN_MAX	64
+
 /* The states and budgets of KEYD_REQUESTS (src/lib/proto.h). */
 enum keyd_state {
 	KS_START,	/* before the opening HELLO */
@@ -65,6 +68,14 @@ struct keyd {
 	int		 system_ca;		/* BWKSYSTEMCA YES: no first use */
 	int		 serve;			/* bulwarkd's: its own identity */
 	int		 sign_on;		/* the session signs on */
+	/*
+	 * bulwark admin: the administrator signed on as, and the password
+	 * read from KEYD_PASSWORD_FD at start, for the one proof; "" and
+	 * empty for a node's sign-on, whose password is the database's.
+	 */
+	char		 admin[KEYD_ADMIN_MAX + 1];
+	uint8_t		 admin_pw[SCRAM_PASSWORD_MAX + 1];
+	size_t		 admin_pw_len;
 	struct store	 store;			/* for ACCEPT: lock taken then */
 	int		 store_ok;		/* the database may be written */
 	int		 setgid;		/* the system database, never written */

@@ -577,6 +577,8 @@ keyd_free(struct keyd *k)
 {
 	keyd_free_client_key(k);
 	explicit_bzero(&k->scram, sizeof(k->scram));
+	explicit_bzero(k->admin_pw, sizeof(k->admin_pw));
+	k->admin_pw_len = 0;
 	wc_FreeRng(&k->rng);
 	kdb_free(&k->db);
 }

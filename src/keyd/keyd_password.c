@@ -170,8 +170,12 @@ keyd_answer_new_password(struct keyd *k, struct msg *m)
 	if (msg_get_label(m, label) == -1 || msg_end(m) == -1 ||
 	    !keyd_bound(k, label))
 		return -1;
-	/* only a session whose server proved it holds the node's verifier */
-	if (!k->signed_on || !k->store_ok || node_name(k, node) == -1)
+	/*
+	 * only a session whose server proved it holds the node's verifier;
+	 * never bulwark admin's, whose sign-on was the administrator's
+	 */
+	if (!k->signed_on || k->admin[0] != '\0' || !k->store_ok ||
+	    node_name(k, node) == -1)
 		return fail(k, m->seq, KEYD_FAIL_REFUSED);
 	explicit_bzero(&k->newpw, sizeof(k->newpw));
 	nl = strlen(node);

@@ -8,6 +8,10 @@
  * the ServerSignature it expects. SCRAM_VERIFY checks the server's
  * signature: a server that does not know the node's verifier is caught
  * here, and only then are its salt and count remembered.
+ *
+ * bulwark admin's helper (--admin) signs on with the administrator's
+ * password instead, read from its pipe at start and wiped after the one
+ * proof; it neither checks nor remembers salt and count.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,32 +89,109 @@ get_text(struct msg *m, const char **p, size_t *n)
 	return 0;
 }
 
-/* The proof with one of the stored passwords; SCRAM_OK or the reason. */
+/*
+ * Whose password signs this exchange on: bulwark admin's, read at start,
+ * for its administrator; or a node password the database stores (kind).
+ */
+static int
+signer(const struct keyd *k, int kind, const char **name, size_t *nlen,
+    const uint8_t **pw, size_t *pwlen)
+{
+	if (k->admin[0] == '\0')
+		return node_password(k, kind, name, nlen, pw, pwlen);
+	if (k->admin_pw_len == 0)
+		return -1;	/* spent: one proof per helper */
+	*name = k->admin;
+	*nlen = strlen(k->admin);
+	*pw = k->admin_pw;
+	*pwlen = k->admin_pw_len;
+	return 0;
+}
+
+static int
+refuse(struct keyd *k, uint32_t seq, uint32_t reason)
+{
+	explicit_bzero(&k->scram, sizeof(k->scram));
+	return fail(k, seq, reason);
+}
+
+/* The name in the exchange is the signer's, and no other. */
+static int
+same_user(const struct keyd *k, const char *name, size_t nlen)
+{
+	if (strlen(k->scram.proof.user) == nlen &&
+	    strncasecmp(k->scram.proof.user, name, nlen) == 0)
+		return 1;
+	if (k->admin[0] != '\0')
+		bwk_msg("BWK1341W", "audit: refused to sign on to server %s as "
+		    "another administrator than %s", k->server, k->admin);
+	else
+		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
+		    "a node other than the one stored for it", k->server);
+	return 0;
+}
+
+/* The proof with the signer's password; SCRAM_OK or the reason. */
 static int
 proof_with(struct keyd *k, int kind, const char *cfb, size_t cfbn,
     const char *sf, size_t sfn, const char *cfn, size_t cfnn, int *no_key)
 {
-	const char *node;
+	const char *name;
 	const uint8_t *pw;
 	size_t nlen, pwlen;
 	int r;
 
 	*no_key = 0;
-	if (node_password(k, kind, &node, &nlen, &pw, &pwlen) == -1) {
+	if (signer(k, kind, &name, &nlen, &pw, &pwlen) == -1) {
 		*no_key = 1;
 		return SCRAM_E_ARG;
 	}
 	r = scram_client_proof(pw, pwlen, cfb, cfbn, sf, sfn, cfn, cfnn, 0,
 	    &k->scram.proof);
-	/* the name in the exchange is the stored node's, and no other */
-	if (r == SCRAM_OK && (strlen(k->scram.proof.user) != nlen ||
-	    strncasecmp(k->scram.proof.user, node, nlen) != 0)) {
-		bwk_msg("BWK0555W", "audit: refused to sign on to server %s as "
-		    "a node other than the one stored for it", k->server);
+	if (r == SCRAM_OK && !same_user(k, name, nlen)) {
 		*no_key = 1;
 		r = SCRAM_E_ARG;
 	}
 	return r;
+}
+
+/*
+ * Held to the salt and count of the node's last sign-on: 1 when they
+ * changed. A new salt is expected in one case: a password change that the
+ * server stored but this database did not finish (the session ended
+ * between the two). The new password waits as KDB_NODE_PASSWORD_NEXT,
+ * and the server's new salt says it is the one it knows. An
+ * administrator's are not remembered: the name changes with every -id,
+ * and an administrator's password is typed, not stored for the server.
+ */
+static int
+params_changed(struct keyd *k, const char *cfb, size_t cfbn, const char *sf,
+    size_t sfn, const char *cfn, size_t cfnn, int *known)
+{
+	struct scram_params seen;
+	int r, no_key;
+
+	*known = 0;
+	if (k->admin[0] != '\0')
+		return 0;
+	*known = seen_params(&k->db, k->server, &seen);
+	if (*known == 1 && scram_params_differ(&k->scram.proof.p, &seen) &&
+	    keyd_kdb_find(&k->db, KDB_NODE_PASSWORD_NEXT, k->server) != NULL) {
+		r = proof_with(k, KDB_NODE_PASSWORD_NEXT, cfb, cfbn, sf, sfn,
+		    cfn, cfnn, &no_key);
+		if (r == SCRAM_OK && !no_key) {
+			k->scram.use_next = 1;
+			*known = 0;	/* its salt and count are remembered */
+		}
+	}
+	if (*known == -1 || (*known == 1 &&
+	    scram_params_differ(&k->scram.proof.p, &seen))) {
+		bwk_msg("BWK0556W", "audit: refused to sign on to server %s: its "
+		    "salt or iteration count differs from the last sign-on's",
+		    k->server);
+		return 1;
+	}
+	return 0;
 }
 
 int
@@ -119,7 +200,6 @@ keyd_answer_scram_proof(struct keyd *k, struct msg *m)
 	char label[KEYD_LABEL_MAX + 1];
 	const char *cfb, *sf, *cfn;
 	size_t cfbn, sfn, cfnn;
-	struct scram_params seen;
 	struct frame f;
 	int r, known, no_key;
 
@@ -130,42 +210,20 @@ keyd_answer_scram_proof(struct keyd *k, struct msg *m)
 	explicit_bzero(&k->scram, sizeof(k->scram));
 	r = proof_with(k, KDB_NODE_PASSWORD, cfb, cfbn, sf, sfn, cfn, cfnn,
 	    &no_key);
-	if (no_key) {
-		explicit_bzero(&k->scram, sizeof(k->scram));
-		return fail(k, m->seq, KEYD_FAIL_NO_KEY);
-	}
+	/* the typed password has done its one use, whatever the outcome */
+	explicit_bzero(k->admin_pw, sizeof(k->admin_pw));
+	k->admin_pw_len = 0;
+	if (no_key)
+		return refuse(k, m->seq, KEYD_FAIL_NO_KEY);
 	if (r != SCRAM_OK) {
 		bwk_msg("BWK0555W", "audit: refused to sign on to server %s: %s",
 		    k->server, scram_strerror(r));
-		explicit_bzero(&k->scram, sizeof(k->scram));
-		return fail(k, m->seq, KEYD_FAIL_REFUSED);
+		return refuse(k, m->seq, KEYD_FAIL_REFUSED);
 	}
-	known = seen_params(&k->db, k->server, &seen);
-	/*
-	 * A new salt is expected in one case: a password change that the
-	 * server stored but this database did not finish (the session ended
-	 * between the two). The new password waits as KDB_NODE_PASSWORD_NEXT,
-	 * and the server's new salt says it is the one it knows.
-	 */
-	if (known == 1 && scram_params_differ(&k->scram.proof.p, &seen) &&
-	    keyd_kdb_find(&k->db, KDB_NODE_PASSWORD_NEXT, k->server) != NULL) {
-		r = proof_with(k, KDB_NODE_PASSWORD_NEXT, cfb, cfbn, sf, sfn,
-		    cfn, cfnn, &no_key);
-		if (r == SCRAM_OK && !no_key) {
-			k->scram.use_next = 1;
-			known = 0;	/* its salt and count are remembered */
-		}
-	}
-	if (known == -1 || (known == 1 &&
-	    scram_params_differ(&k->scram.proof.p, &seen))) {
-		bwk_msg("BWK0556W", "audit: refused to sign on to server %s: its "
-		    "salt or iteration count differs from the last sign-on's",
-		    k->server);
-		explicit_bzero(&k->scram, sizeof(k->scram));
-		return fail(k, m->seq, KEYD_FAIL_CHANGED);
-	}
+	if (params_changed(k, cfb, cfbn, sf, sfn, cfn, cfnn, &known))
+		return refuse(k, m->seq, KEYD_FAIL_CHANGED);
 	k->scram.pending = 1;
-	k->scram.remember = known == 0;
+	k->scram.remember = known == 0 && k->admin[0] == '\0';
 	frame_init(&f, KEYD_ANS_SCRAM_PROOF, m->seq);
 	frame_put(&f, k->scram.proof.client_proof, SCRAM_HASH_LEN);
 	return answer(k, &f);
@@ -234,10 +292,15 @@ keyd_answer_scram_verify(struct keyd *k, struct msg *m)
 	if (r == SCRAM_OK)
 		r = scram_server_sig_check(k->scram.proof.server_sig, &sfin);
 	if (r != SCRAM_OK) {
-		bwk_msg("BWK0555W", "audit: server %s did not prove that it knows "
-		    "the node's verifier: %s", k->server, scram_strerror(r));
-		explicit_bzero(&k->scram, sizeof(k->scram));
-		return fail(k, m->seq, r == SCRAM_E_SERVER_ERR ?
+		if (k->admin[0] != '\0')
+			bwk_msg("BWK1343W", "audit: server %s did not prove that "
+			    "it knows administrator %s's verifier: %s", k->server,
+			    k->admin, scram_strerror(r));
+		else
+			bwk_msg("BWK0555W", "audit: server %s did not prove that "
+			    "it knows the node's verifier: %s", k->server,
+			    scram_strerror(r));
+		return refuse(k, m->seq, r == SCRAM_E_SERVER_ERR ?
 		    KEYD_FAIL_REFUSED : KEYD_FAIL_CRYPTO);
 	}
 	k->signed_on = 1;
@@ -248,9 +311,15 @@ keyd_answer_scram_verify(struct keyd *k, struct msg *m)
 		bwk_msg("BWK0558W", "could not remember server %s's salt and "
 		    "iteration count; the next sign-on checks only the floor",
 		    k->server);
-	bwk_msg("BWK0524I", "audit: signed on to server %s as node %s "
-	    "(SCRAM-SHA-256-PLUS, tls-exporter); the server proved it knows "
-	    "the node's verifier", k->server, k->scram.proof.user);
+	if (k->admin[0] != '\0')
+		bwk_msg("BWK1340I", "audit: signed on to server %s as "
+		    "administrator %s (SCRAM-SHA-256-PLUS, tls-exporter); the "
+		    "server proved it knows the administrator's verifier",
+		    k->server, k->scram.proof.user);
+	else
+		bwk_msg("BWK0524I", "audit: signed on to server %s as node %s "
+		    "(SCRAM-SHA-256-PLUS, tls-exporter); the server proved it "
+		    "knows the node's verifier", k->server, k->scram.proof.user);
 	explicit_bzero(&k->scram, sizeof(k->scram));
 	frame_init(&f, KEYD_ANS_SCRAM_VERIFY, m->seq);
 	return answer(k, &f);

@@ -20,6 +20,9 @@
 #include <stdint.h>
 
 #define KEYD_FD			3	/* the helper's end of the socketpair */
+/* an administrator's password, on a pipe the helper reads at start */
+#define KEYD_PASSWORD_FD	4
+#define KEYD_PASSWORD_FD_STR	"4"
 #define KEYD_VERSION		2	/* 2: HELLO says what the helper may do */
 #define KEYD_HDR_LEN		12
 /* room for a 64 KiB certificate plus its SPKI (BEGIN) or dates (ACCEPT) */

@@ -18,8 +18,8 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "../catalog/account_cmd.h"
 #include "../catalog/catalog.h"
 #include "../lib/msg.h"
 #include "../lib/password.h"
@@ -27,21 +27,12 @@
 #include "../lib/util.h"
 #include "accounts.h"
 
-/* The seed's rule: 8 characters at least; at most what SCRAM takes. */
-#define PASSWORD_MIN	8
-
 static int
 usage_error(const char *why, const char *arg)
 {
 	bwk_msg("BWK1000E", "%s%s%s; see bulwarkd --help", why, arg ? ": " :
 	    "", arg ? arg : "");
 	return ACCOUNTS_USAGE;
-}
-
-static const char *
-kind_name(enum cat_kind k)
-{
-	return k == CAT_ADMIN ? "administrator" : "node";
 }
 
 static int
@@ -59,24 +50,23 @@ accounts_read_verifier(const char *name, struct scram_verifier *v)
 {
 	char pw[SCRAM_PASSWORD_MAX + 1];
 	char prompt[128];
+	const char *why;
 	size_t n = 0;
 	int r;
 
 	snprintf(prompt, sizeof(prompt), "Password for %s: ", name);
-	if (bwk_read_password(prompt, pw, sizeof(pw), &n) == -1 ||
-	    n < PASSWORD_MIN) {
-		explicit_bzero(pw, sizeof(pw));
+	r = bwk_read_password(prompt, pw, sizeof(pw), &n) == -1 ?
+	    ACCT_E_PASSWORD : acct_verifier((const uint8_t *)pw, n, v, &why);
+	explicit_bzero(pw, sizeof(pw));
+	if (r == ACCT_E_PASSWORD) {
 		bwk_msg("BWK1080E", "give the password of %s (%d to %d "
 		    "characters) on one line of standard input", name,
-		    PASSWORD_MIN, SCRAM_PASSWORD_MAX);
+		    ACCT_PASSWORD_MIN, SCRAM_PASSWORD_MAX);
 		return -1;
 	}
-	r = scram_verifier_make((const uint8_t *)pw, n, SCRAM_ITER_DEFAULT, 0,
-	    v);
-	explicit_bzero(pw, sizeof(pw));
-	if (r != SCRAM_OK) {
+	if (r != 0) {
 		bwk_msg("BWK1081E", "cannot make the password's verifier: %s",
-		    scram_strerror(r));
+		    why);
 		return -1;
 	}
 	return 0;
@@ -86,27 +76,14 @@ accounts_read_verifier(const char *name, struct scram_verifier *v)
 static int
 outcome(int r, enum cat_kind k, const char *name)
 {
-	switch (r) {
-	case CAT_OK:
+	char text[256];
+
+	if (r == CAT_OK)
 		return 0;
-	case CAT_NOTFOUND:
-		bwk_msg("BWK1082E", "there is no %s %s", kind_name(k), name);
-		break;
-	case CAT_EXISTS:
-		bwk_msg("BWK1082E", "%s %s is registered already; change it "
-		    "with update", kind_name(k), name);
-		break;
-	case CAT_INVALID:
-		bwk_msg("BWK1082E", "%s is not a valid %s name (1 to 64 of "
-		    "A-Z a-z 0-9 _ . - + &, not starting with -)", name,
-		    kind_name(k));
-		break;
-	case CAT_HASDATA:
-		bwk_msg("BWK1082E", "node %s still owns backup data; it cannot "
-		    "be removed before its filespaces are deleted", name);
-		break;
-	default:
-		break;	/* CAT_ERROR: the catalog said why */
+	/* CAT_ERROR: the catalog said why */
+	if (r != CAT_ERROR) {
+		acct_outcome(r, k, name, text, sizeof(text));
+		bwk_msg("BWK1082E", "%s", text);
 	}
 	return -1;
 }
@@ -114,11 +91,7 @@ outcome(int r, enum cat_kind k, const char *name)
 static int
 parse_security(const char *s, enum cat_security *out)
 {
-	if (strcasecmp(s, "strict") == 0)
-		*out = CAT_STRICT;
-	else if (strcasecmp(s, "transitional") == 0)
-		*out = CAT_TRANSITIONAL;
-	else {
+	if (acct_parse_security(s, out) == -1) {
 		bwk_msg("BWK1000E", "--sessionsecurity takes strict or "
 		    "transitional: %s; see bulwarkd --help", s);
 		return -1;
@@ -160,7 +133,7 @@ do_register(struct catalog *cat, enum cat_kind k, const char *name,
 	explicit_bzero(&v, sizeof(v));
 	if (outcome(r, k, name) == -1)
 		return -1;
-	bwk_info("BWK1083I", "registered %s %s", kind_name(k), name);
+	bwk_info("BWK1083I", "registered %s %s", acct_kind_name(k), name);
 	return 0;
 }
 
@@ -185,25 +158,19 @@ do_update(struct catalog *cat, enum cat_kind k, const char *name,
 	explicit_bzero(&v, sizeof(v));
 	if (outcome(r, k, name) == -1)
 		return -1;
-	bwk_info("BWK1084I", "updated %s %s", kind_name(k), name);
+	bwk_info("BWK1084I", "updated %s %s", acct_kind_name(k), name);
 	return 0;
 }
 
 static int
 print_account(void *arg, const struct cat_account *a)
 {
-	char last[32] = "never", lock[32] = "no", exp[32] = "never";
+	struct acct_row r;
 
 	(void)arg;
-	if (a->last_signon > 0)
-		bwk_time_format(a->last_signon, last);
-	if (a->locked_until > bwk_now())
-		bwk_time_format(a->locked_until, lock);
-	if (a->password_expires > 0)
-		bwk_time_format(a->password_expires, exp);
-	printf("%-24s %-12s %-20s %-20s %s\n", a->name,
-	    a->security == CAT_STRICT ? "STRICT" : "TRANSITIONAL", last, exp,
-	    lock);
+	acct_row(a, bwk_now(), &r);
+	printf("%-24s %-12s %-20s %-20s %s\n", r.name, r.security,
+	    r.last_signon, r.password_expires, r.locked_until);
 	return 0;
 }
 
@@ -272,7 +239,7 @@ accounts_cmd(const struct instance *in, const struct srv_options *o,
 	else if (strcmp(cmd, "remove") == 0 && u.what == 0) {
 		r = outcome(catalog_account_remove(cat, k, name), k, name);
 		if (r == 0)
-			bwk_info("BWK1084I", "removed %s %s", kind_name(k), name);
+			bwk_info("BWK1084I", "removed %s %s", acct_kind_name(k), name);
 	} else if (strcmp(cmd, "list") == 0 && u.what == 0)
 		r = do_list(cat, k);
 	else {

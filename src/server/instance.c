@@ -59,8 +59,8 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	    (int)sizeof(in->dir) || path_of(in->opt, real, "bulwarkd.opt") ||
 	    path_of(in->arm, real, "cert256.arm") ||
 	    path_of(in->kdb, real, "kdb") ||
-	    path_of(in->deflabel, real, "tls-default") ||
-	    path_of(in->nextlabel, real, "tls-next") ||
+	    path_of(in->deflabel, real, CERT_DEFAULT_FILE) ||
+	    path_of(in->nextlabel, real, CERT_STANDBY_FILE) ||
 	    path_of(in->catdir, real, INSTANCE_CATDIR) ||
 	    path_of(in->catalog, in->catdir, INSTANCE_CATALOG) ||
 	    path_of(in->signon_key, real, "signon.key") ||
@@ -95,16 +95,6 @@ write_file_atomic(const char *path, const void *buf, size_t len, int mode)
 fail:
 	bwk_msg("BWK1005E", "cannot write %s: %s", path, strerror(errno));
 	return -1;
-}
-
-int
-cert_label_ok(const char *s)
-{
-	size_t n = strlen(s);
-
-	return n >= 1 && n <= CERT_LABEL_MAX &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_") == n;
 }
 
 static int
@@ -208,42 +198,17 @@ write_arm(const struct instance *in, const uint8_t *der, size_t len)
 	return 0;
 }
 
-/* A label file: one label and a line end. 1 when absent, -1 bad. */
-static int
-read_label(const char *path, char out[CERT_LABEL_MAX + 1])
-{
-	uint8_t *b;
-	size_t n;
-
-	if (bwk_read_file(path, CERT_LABEL_MAX + 2, &b, &n) == -1)
-		return errno == ENOENT ? 1 : -1;
-	while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r'))
-		n--;
-	if (n == 0 || n > CERT_LABEL_MAX) {
-		free(b);
-		return -1;
-	}
-	memcpy(out, b, n);
-	out[n] = '\0';
-	free(b);
-	return cert_label_ok(out) ? 0 : -1;
-}
-
 int
 instance_default_label(const struct instance *in, char out[CERT_LABEL_MAX + 1])
 {
-	int r = read_label(in->deflabel, out);
-
-	if (r == 1)
-		snprintf(out, CERT_LABEL_MAX + 1, "default");
-	return r == -1 ? -1 : 0;
+	return cert_default_label(in->deflabel, out);
 }
 
 int
 instance_standby_label(const struct instance *in, char out[CERT_LABEL_MAX + 1])
 {
 	out[0] = '\0';
-	return read_label(in->nextlabel, out);
+	return cert_label_file(in->nextlabel, out);
 }
 
 /* The label's fingerprint, for the messages that name it. */

@@ -31,8 +31,7 @@
 #include <stdint.h>
 
 #include "certgen.h"
-
-#define CERT_LABEL_MAX	32
+#include "certlabel.h"
 
 /* Names inside DIR the session process builds its sandbox from. */
 #define INSTANCE_CATDIR		"catalog"
@@ -61,8 +60,6 @@ int	instance_create(struct instance *, int days, int rsa);
  * instance made before either existed gets them when the server starts. */
 int	instance_make_dirs(const struct instance *);
 
-/* A certificate label: 1..32 of letters, digits, - and _. */
-int	cert_label_ok(const char *);
 /* cert create: a new key and certificate under label. */
 int	instance_cert_create(struct instance *, const char *label, int days,
 	    int rsa, int make_default);

@@ -4,8 +4,9 @@
  * on descriptor 3; it never reads a byte of the session itself. Here, in
  * order: the options, the crypto self-tests, root dropped (run as root,
  * it becomes the instance's owner), the key helper that holds the
- * server's key (started before the sandbox), the TLS context, the catalog
- * and the sign-on key, then the sandbox (no new socket or connection; of
+ * server's key (started before the sandbox), the TLS context, the catalog,
+ * the sign-on key and the certificates query certificate lists, then the
+ * sandbox (no new socket or connection; of
  * the files, only the catalog's and the objects' directories), and only
  * then the client's bytes: the TLS handshake and the session protocol
  * (docs/protocol.md). A crash or a hostile client ends this process and
@@ -239,11 +240,19 @@ main(int argc, char **argv)
 	env.roles = (int)a.roles;
 	env.busy = a.busy;
 	env.forge = a.forge;
+	env.session_id = a.id;
+	env.peer = a.peer;
+	env.started = bwk_now();
 	/* the owner first, so that the helper runs as the owner too */
 	if (sb_drop_to_owner(a.instance) == -1 || prepare(&s, &o, &a) == -1 ||
 	    (!a.busy && (open_catalog(&a, &env.cat) == -1 ||
-	    load_signon_key(a.instance, env.fake_key) == -1)) ||
-	    sandbox(&a) == -1)
+	    load_signon_key(a.instance, env.fake_key) == -1)))
+		return 3;
+	/* query certificate's, read now: a missing one is only not listed */
+	if (!a.busy)
+		(void)serve_certs_load(&env, a.instance, a.label, s.id.cert,
+		    s.id.cert_len);
+	if (sandbox(&a) == -1)
 		return 3;
 	if (session_accept(&s) == -1) {
 		session_close(&s);

@@ -103,9 +103,10 @@ on_bye(struct served *v, struct wire_in *in)
 
 /*
  * What each frame may do, and when: sign-on once, after HELLO; the
- * session's facts only once signed on (nothing about the server to a
- * client that has not proved who it is); BYE before or after sign-on,
- * never in its middle.
+ * session's facts, and administrative commands, only once signed on
+ * (nothing about the server to a client that has not proved who it is;
+ * admin.c refuses a node's); BYE before or after sign-on, never in its
+ * middle.
  */
 static int
 dispatch(struct served *v, struct wire_frame *f)
@@ -126,6 +127,8 @@ dispatch(struct served *v, struct wire_frame *f)
 		return signon_set_password(v, &f->in);
 	if (v->state == SV_SIGNED && f->type == WIRE_QUERY_SESSION)
 		return on_query_session(v, &f->in);
+	if (v->state == SV_SIGNED && f->type == WIRE_ADMIN)
+		return admin_command(v, &f->in);
 	if (idle && f->type == WIRE_BYE)
 		return on_bye(v, &f->in);
 	snprintf(what, sizeof(what), "a %s frame (type 0x%04x) is not allowed "

@@ -8,6 +8,21 @@
 
 struct catalog;
 
+/*
+ * A certificate of the server, as query certificate shows it: those the
+ * session process can read before its sandbox (certs.c), the one its key
+ * helper serves and the default (cert256.arm), not the key database.
+ */
+#define SERVE_CERTS_MAX	2
+struct serve_cert {
+	char	label[33];
+	char	key[24];		/* "EC P-256", "RSA 3072" */
+	char	expires[32];
+	char	sha256[BWK_FPR_STRLEN];
+	int	is_default;		/* cert256.arm, tls-default's label */
+	int	in_use;			/* this session's handshake */
+};
+
 /* What a session's process holds for it, opened before the sandbox. */
 struct serve_env {
 	const struct srv_options *o;
@@ -15,6 +30,12 @@ struct serve_env {
 	uint8_t			 fake_key[SCRAM_HASH_LEN];	/* signon.key */
 	int			 roles;		/* ROLE_NODE, ROLE_ADMIN here */
 	int			 busy;		/* MAXSESSIONS reached */
+	/* for query session and query certificate (admin.c) */
+	long			 session_id;
+	const char		*peer;
+	int64_t			 started;
+	struct serve_cert	 certs[SERVE_CERTS_MAX];
+	size_t			 ncerts;
 	const char		*forge;		/* test builds' forged standby */
 };
 
@@ -60,6 +81,15 @@ int	signon_set_password(struct served *, struct wire_in *);
 /* The role's name for log lines: "node" or "administrator". */
 const char *signon_role(const struct served *);
 
+/* admin.c: an ADMIN frame of a signed-on session, answered with ROWS. */
+int	admin_command(struct served *, struct wire_in *);
+/*
+ * certs.c, before the sandbox: the certificate the helper serves under
+ * label (der), and the instance's default, into env. -1 with a message
+ * when the default cannot be read; nothing else depends on it.
+ */
+int	serve_certs_load(struct serve_env *, const char *instance,
+	    const char *label, const uint8_t *der, size_t len);
 /*
  * standby.c: does this session announce a standby key (HELLO_OK says so),
  * and the announcement itself, after a node's successful sign-on: 0 go

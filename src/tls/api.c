@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* pipe2 */
 /*
  * libbulwark's calls (bulwark.h) over the session code: a configuration
  * that is only values, copied into each connection, and a connection that
@@ -5,16 +6,19 @@
  * one process, each with its own error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
 
 #include "../lib/msg.h"
 #include "../lib/names.h"
+#include "../lib/scram.h"
 #include "../lib/selftest.h"
 #include "../lib/util.h"
 #include "bulwark.h"
@@ -29,6 +33,7 @@ struct bwk_config {
 	char			 host[HOST_MAX + 1];
 	char			 port[PORT_MAX + 1];
 	char			 node[WIRE_NAME_MAX + 1];	/* "": none */
+	int			 admin;		/* node is an administrator */
 	int			 generate;	/* PASSWORDACCESS GENERATE */
 	char			*db;
 	struct tls_policy	 policy;
@@ -62,6 +67,7 @@ struct bwk {
 	struct session_opts	 o;
 	struct session		 s;
 	int			 configured, prepared, connected;
+	int			 password_fd;	/* the helper's pipe, until prepared */
 };
 
 static int __attribute__((format(printf, 2, 3)))
@@ -191,23 +197,38 @@ bwk_config_set_expected_fingerprint(struct bwk_config *c,
 	return 0;
 }
 
+/* The HELLO's name: 1-64 printable ASCII characters SCRAM can carry. */
+static int
+set_name(struct bwk_config *c, const char *name, int admin)
+{
+	const char *what = admin ? "administrator" : "node";
+	size_t i, n = name == NULL ? 0 : strlen(name);
+
+	if (n == 0 || n > WIRE_NAME_MAX)
+		return config_error(c, "the %s name must be 1 to %d "
+		    "characters", what, WIRE_NAME_MAX);
+	for (i = 0; i < n; i++)
+		if (name[i] < 0x21 || name[i] > 0x7e || name[i] == ',' ||
+		    name[i] == '=')
+			return config_error(c, "the %s name %s holds a "
+			    "character a %s name cannot have (a space, a "
+			    "comma, '=' or a control character)", what, name,
+			    what);
+	memcpy(c->node, name, n + 1);
+	c->admin = admin;
+	return 0;
+}
+
 int
 bwk_config_set_node(struct bwk_config *c, const char *node)
 {
-	size_t i, n = node == NULL ? 0 : strlen(node);
+	return set_name(c, node, 0);
+}
 
-	/* the HELLO's name: 1-64 printable ASCII characters */
-	if (n == 0 || n > WIRE_NAME_MAX)
-		return config_error(c, "the node name must be 1 to %d "
-		    "characters", WIRE_NAME_MAX);
-	for (i = 0; i < n; i++)
-		if (node[i] < 0x21 || node[i] > 0x7e || node[i] == ',' ||
-		    node[i] == '=')
-			return config_error(c, "the node name %s holds a "
-			    "character a node name cannot have (a space, a "
-			    "comma, '=' or a control character)", node);
-	memcpy(c->node, node, n + 1);
-	return 0;
+int
+bwk_config_set_admin(struct bwk_config *c, const char *name)
+{
+	return set_name(c, name, 1);
 }
 
 void
@@ -256,6 +277,7 @@ bwk_client(void)
 		return NULL;
 	b->s.sock = -1;
 	b->s.kd.fd = -1;
+	b->password_fd = -1;
 	return b;
 }
 
@@ -298,6 +320,8 @@ bwk_configure(struct bwk *b, const struct bwk_config *c)
 	o->handshake_timeout = b->cfg.handshake_timeout;
 	o->idle_timeout = b->cfg.idle_timeout;
 	o->node = b->cfg.node[0] != '\0' ? b->cfg.node : NULL;
+	o->admin = b->cfg.admin;
+	o->password_fd = -1;
 	o->generate = b->cfg.generate;
 	b->configured = 1;
 	return 0;
@@ -323,15 +347,70 @@ library_init(struct bwk *b)
 	return ok ? 0 : -1;
 }
 
+/* A pipe for the helper's password could not be made or filled. */
+static int
+pipe_error(struct bwk *b)
+{
+	char text[200];
+
+	snprintf(text, sizeof(text), "cannot hand the administrator's "
+	    "password to the key helper: its pipe failed: %s", strerror(errno));
+	return api_error(b, BWK_FAIL_SETUP, "BWK1311E", text);
+}
+
+/*
+ * Into a pipe at once, its writing end closed: the helper reads it whole
+ * at its start. A password is at most 1,024 bytes, far below a pipe's
+ * buffer, so the write cannot block with no reader yet.
+ */
+int
+bwk_set_admin_password(struct bwk *b, const char *pw, size_t len)
+{
+	int p[2], r;
+
+	if (!b->configured || b->prepared || !b->cfg.admin ||
+	    b->password_fd != -1)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_admin_password: the connection is not configured "
+		    "for an administrator, is prepared, or has its password");
+	if (len == 0 || len > SCRAM_PASSWORD_MAX)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_admin_password: a password is 1 to 1,024 bytes");
+	if (pipe2(p, O_CLOEXEC) == -1)
+		return pipe_error(b);
+	if (bwk_write_all(p[1], pw, len) == -1) {
+		r = pipe_error(b);
+		close(p[0]);
+		close(p[1]);
+		return r;
+	}
+	close(p[1]);
+	b->password_fd = p[0];
+	return 0;
+}
+
 int
 bwk_prepare(struct bwk *b)
 {
+	int r;
+
 	if (!b->configured || b->prepared)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_prepare: "
 		    "the connection is not configured, or prepared already");
+	/* fail closed: an administrator's helper without its password */
+	if (b->cfg.admin && b->password_fd == -1)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_prepare: "
+		    "an administrator's connection needs its password first "
+		    "(bwk_set_admin_password)");
 	if (library_init(b) == -1)
 		return -1;
-	if (session_prepare(&b->s, &b->o) == -1) {
+	b->o.password_fd = b->password_fd;
+	r = session_prepare(&b->s, &b->o);
+	/* the helper has its copy: this process keeps none */
+	if (b->password_fd != -1)
+		close(b->password_fd);
+	b->password_fd = b->o.password_fd = -1;
+	if (r == -1) {
 		if (b->s.fail == FAIL_NONE)
 			b->s.fail = FAIL_SETUP;
 		return -1;
@@ -409,11 +488,25 @@ bwk_query_session(struct bwk *b, char *text, size_t len)
 }
 
 int
+bwk_admin(struct bwk *b, const char *command, struct bwk_rows *out)
+{
+	if (!b->connected || !b->s.signed_on || !b->o.admin)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_admin: not signed on as an administrator");
+	if (session_admin(&b->s, command, out) == -1) {
+		if (b->s.fail == FAIL_NONE)
+			b->s.fail = FAIL_SERVER;
+		return -1;
+	}
+	return 0;
+}
+
+int
 bwk_set_password(struct bwk *b)
 {
-	if (!b->connected || !b->s.signed_on)
+	if (!b->connected || !b->s.signed_on || b->o.admin)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
-		    "bwk_set_password: not signed on");
+		    "bwk_set_password: not signed on as a node");
 	/* the sign-on replaced an expired one already: one per session */
 	if (b->s.pw_changed)
 		return 0;
@@ -451,6 +544,8 @@ bwk_free(struct bwk *b)
 		return;
 	if (b->prepared || b->connected)
 		session_close(&b->s);
+	if (b->password_fd != -1)
+		close(b->password_fd);
 	free(b->cfg.db);
 	free(b);
 }

@@ -86,6 +86,13 @@ int	bwk_config_set_expected_fingerprint(struct bwk_config *,
  * the node's verifier.
  */
 int	bwk_config_set_node(struct bwk_config *, const char *node);
+/*
+ * Or the administrator to sign on as (bulwark admin), with the password
+ * bwk_set_admin_password hands the key helper; the HELLO says
+ * administrator, and the port is the caller's (TCPADMINPORT). Not with
+ * bwk_config_set_node.
+ */
+int	bwk_config_set_admin(struct bwk_config *, const char *name);
 /* PASSWORDACCESS GENERATE: an expired node password is replaced, at
  * sign-on, by a new random one the key helper makes and keeps. Without
  * it an expired password ends the sign-on (BWK1115E). */
@@ -107,6 +114,13 @@ void	bwk_config_insecure_weak_sandbox(struct bwk_config *);
 struct bwk *bwk_client(void);
 /* The configuration is copied; it may be freed or reused at once. */
 int	bwk_configure(struct bwk *, const struct bwk_config *);
+/*
+ * The administrator's password, after bwk_configure and before
+ * bwk_prepare, once: it goes at once into a pipe whose reading end
+ * bwk_prepare hands to the key helper, and the library keeps no copy of
+ * it (the caller wipes its own). The network process never holds it.
+ */
+int	bwk_set_admin_password(struct bwk *, const char *pw, size_t len);
 /* What needs files or privileges: the key helper (started now, before
  * no-new-privs), the trust list, DNS, the TLS context. */
 int	bwk_prepare(struct bwk *);
@@ -122,6 +136,28 @@ ssize_t	bwk_read(struct bwk *, void *, size_t);
 ssize_t	bwk_write(struct bwk *, const void *, size_t);
 /* A signed-on session's facts as the server sees them: key: value lines. */
 int	bwk_query_session(struct bwk *, char *text, size_t len);
+/*
+ * An administrative command's result (docs/protocol.md, ROWS): the
+ * outcome's message ID and text, and a table of nrows rows of ncols
+ * printable ASCII cells. Freed with bwk_rows_free.
+ */
+struct bwk_rows {
+	int	  refused;	/* the server refused the command */
+	char	  id[9];	/* the outcome's message ID */
+	char	  text[1025];	/* its text */
+	size_t	  ncols, nrows;
+	char	**col;		/* ncols column names (a-z 0-9 _) */
+	char	**cell;		/* nrows * ncols cells, row by row */
+	size_t	  bytes;	/* the cells' bytes, within the library's bound */
+	int	  complete;	/* the result's last frame came */
+};
+/*
+ * One administrative command of a signed-on administrator's session:
+ * 0 with *out filled (zero it first; refused or not), -1 when the
+ * session failed (the command may or may not have run).
+ */
+int	bwk_admin(struct bwk *, const char *command, struct bwk_rows *out);
+void	bwk_rows_free(struct bwk_rows *);
 /* A new random node password now (bulwark set password): the helper
  * makes and keeps it, the server gets its verifier. */
 int	bwk_set_password(struct bwk *);

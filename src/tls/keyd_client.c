@@ -83,40 +83,45 @@ close_above(int fd)
 	return 0;
 }
 
-/* In the child: the helper's end on the fixed fd, nothing else inherited. */
+static void __attribute__((noreturn))
+exec_failed(void)
+{
+	bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
+	    BULWARK_KEYD_PATH, strerror(errno));
+	_exit(127);
+}
+
+/*
+ * In the child: the helper's end on the fixed fd, and an administrator's
+ * password pipe (pwfd, or -1) on the next one, KEYD_PASSWORD_FD; nothing
+ * else inherited. Both are first copied above the fixed numbers, so that
+ * neither dup2 can close the other's source; dup2 clears close-on-exec on
+ * the copies the helper gets.
+ */
 static void
-exec_helper(int end, const char *const *argv)
+exec_helper(int end, int pwfd, const char *const *argv)
 {
 	char *const envp[] = { NULL };
 
-	if (end == KEYD_FD) {
-		/* already in place: only its close-on-exec must go */
-		if (fcntl(KEYD_FD, F_SETFD, 0) == -1) {
-			bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-			    BULWARK_KEYD_PATH, strerror(errno));
-			_exit(127);
-		}
-	} else if (dup2(end, KEYD_FD) == -1) {
-		bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-		    BULWARK_KEYD_PATH, strerror(errno));
-		_exit(127);
-	}
-	if (close_above(KEYD_FD) == -1) {
+	if ((end = fcntl(end, F_DUPFD_CLOEXEC, KEYD_PASSWORD_FD + 1)) == -1 ||
+	    (pwfd != -1 && (pwfd = fcntl(pwfd, F_DUPFD_CLOEXEC,
+	    KEYD_PASSWORD_FD + 1)) == -1) || dup2(end, KEYD_FD) == -1 ||
+	    (pwfd != -1 && dup2(pwfd, KEYD_PASSWORD_FD) == -1))
+		exec_failed();
+	if (close_above(pwfd != -1 ? KEYD_PASSWORD_FD : KEYD_FD) == -1) {
 		bwk_msg("BWK0548E", "cannot close the descriptors the key helper "
 		    "must not inherit: %s", strerror(errno));
 		_exit(127);
 	}
 	/* absolute, compiled-in path; empty environment: no overrides */
 	execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
-	bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-	    BULWARK_KEYD_PATH, strerror(errno));
-	_exit(127);
+	exec_failed();
 }
 
 int
 keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 {
-	const char *argv[14];
+	const char *argv[18];
 	int sv[2], n = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -138,6 +143,13 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		argv[n++] = "--standby";
 		argv[n++] = o->standby;
 	}
+	/* an administrator's password comes on a pipe, not from the database */
+	if (o->admin != NULL) {
+		argv[n++] = "--admin";
+		argv[n++] = o->admin;
+		argv[n++] = "--password-fd";
+		argv[n++] = KEYD_PASSWORD_FD_STR;
+	}
 	if (o->system_ca)
 		argv[n++] = "--system-ca";
 	if (o->insecure_sandbox)
@@ -154,7 +166,7 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		return -1;
 	}
 	if (c->pid == 0)
-		exec_helper(sv[1], argv);
+		exec_helper(sv[1], o->admin != NULL ? o->password_fd : -1, argv);
 	close(sv[1]);
 	c->fd = sv[0];
 	return 0;

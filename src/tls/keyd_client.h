@@ -44,6 +44,13 @@ struct keyd_spawn_opts {
 	int		 insecure_sandbox;
 	int		 serve;		/* bulwarkd: sign with its own identity */
 	int		 sign_on;	/* the session signs on as the node */
+	/*
+	 * Or as this administrator (bulwark admin): the helper reads the
+	 * password from password_fd, a pipe it gets as KEYD_PASSWORD_FD,
+	 * instead of the database's node password. Not with sign_on.
+	 */
+	const char	*admin;
+	int		 password_fd;
 	const char	*standby;	/* bulwarkd: its standby key's label */
 };
 

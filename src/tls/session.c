@@ -192,7 +192,10 @@ session_prepare(struct session *s, const struct session_opts *o)
 	ko.server = o->server;
 	ko.db = dbdir;
 	ko.accept_first_use = o->accept_first_use;
-	ko.sign_on = o->node != NULL;
+	ko.sign_on = o->node != NULL && !o->admin;
+	/* an administrator's password goes to the helper on its pipe */
+	ko.admin = o->admin ? o->node : NULL;
+	ko.password_fd = o->admin ? o->password_fd : -1;
 	ko.system_ca = o->system_ca;
 	ko.insecure_sandbox = o->insecure_sandbox;
 	/* the helper first: before no-new-privs, so a setgid helper works */
@@ -297,6 +300,35 @@ session_handshake(struct session *s)
 	return 0;
 }
 
+/* First use with a sign-on: the pin waits for the server's proof. */
+static void
+pin_waits(struct session *s)
+{
+	if (s->o->admin)
+		sess_info(s, "BWK1308I", "server %s: this client has no "
+		    "certificate for it yet; the one it showed is pinned only "
+		    "if administrator %s signs on and the server proves it "
+		    "knows the administrator's verifier", s->o->server,
+		    s->o->node);
+	else
+		sess_info(s, "BWK1113I", "server %s: this client has no "
+		    "certificate for it yet; the one it showed is pinned only "
+		    "if node %s signs on and the server proves it knows the "
+		    "node's verifier", s->o->server, s->o->node);
+}
+
+static void
+pin_refused(struct session *s)
+{
+	if (s->o->admin)
+		sess_msg(s, "BWK1309E", "server %s: its certificate was not "
+		    "pinned, because the administrator's sign-on failed",
+		    s->o->server);
+	else
+		sess_msg(s, "BWK1114E", "server %s: its certificate was not "
+		    "pinned, because the sign-on failed", s->o->server);
+}
+
 int
 session_connect(struct session *s)
 {
@@ -307,17 +339,12 @@ session_connect(struct session *s)
 	if (s->o->node == NULL)
 		return 0;
 	if (s->pin_pending)
-		sess_info(s, "BWK1113I", "server %s: this client has no "
-		    "certificate for it yet; the one it showed is pinned only "
-		    "if node %s signs on and the server proves it knows the "
-		    "node's verifier", s->o->server, s->o->node);
+		pin_waits(s);
 	r = session_sign_on(s);
 	wolfSSL_FreeArrays(s->ssl);
 	if (r == -1) {
 		if (s->pin_pending)
-			sess_msg(s, "BWK1114E", "server %s: its certificate was "
-			    "not pinned, because the sign-on failed",
-			    s->o->server);
+			pin_refused(s);
 		return -1;
 	}
 	if (s->pin_pending) {

@@ -51,6 +51,12 @@ struct session_opts {
 	int		 idle_timeout;		/* COMMTIMEOUT, seconds */
 	int64_t		 time;			/* validation time; 0: the clock */
 	const char	*node;			/* NODENAME: sign on; or NULL */
+	/*
+	 * bulwark admin: node is then the administrator's name, and
+	 * password_fd the pipe with its password, for the key helper.
+	 */
+	int		 admin;
+	int		 password_fd;
 	int		 generate;		/* PASSWORDACCESS GENERATE */
 };
 
@@ -238,6 +244,9 @@ int	session_set_password(struct session *);
 int	session_exporter(struct session *, uint8_t out[32]);
 int	session_standby_exporter(struct session *, uint8_t out[32]);
 int	session_query(struct session *, char *text, size_t len);
+/* ADMIN and its ROWS: 0 with *out, -1 with the message printed. */
+int	session_admin(struct session *, const char *command,
+	    struct bwk_rows *out);
 int	session_bye(struct session *);
 
 /* session_wire.c: the session protocol's frames (wire.h). */

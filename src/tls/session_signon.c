@@ -13,6 +13,7 @@
 #include "../lib/util.h"
 
 #include "../lib/scram.h"
+#include "rows.h"
 #include "session.h"
 #include "wire.h"
 
@@ -117,7 +118,7 @@ hello(struct session *s)
 
 	wire_begin(&out, WIRE_HELLO);
 	wire_put_n16(&out, WIRE_VERSION);
-	wire_put_n8(&out, WIRE_ROLE_NODE);
+	wire_put_n8(&out, s->o->admin ? WIRE_ROLE_ADMIN : WIRE_ROLE_NODE);
 	wire_put_n8(&out, s->pin_pending ? WIRE_HELLO_FIRST_USE : 0);
 	wire_put_name(&out, s->o->node);
 	if (session_wire_send(s, &out) == -1 || expect(s, WIRE_HELLO_OK) == -1)
@@ -139,6 +140,9 @@ hello(struct session *s)
 static int
 proof_refused(struct session *s, uint32_t why)
 {
+	/* an administrator's helper has its password: only another name */
+	if (s->o->admin && why != KEYD_FAIL_REFUSED)
+		why = KEYD_FAIL_REFUSED;
 	switch (why) {
 	case KEYD_FAIL_NO_KEY:
 		sess_msg(s, "BWK1104E", "cannot sign on to server %s as node "
@@ -203,6 +207,25 @@ final(struct session *s, const struct scram_client_first *cf,
 	return 0;
 }
 
+/* outcome()'s refusals for an administrator (bulwark admin). */
+static int
+admin_not_signed_on(struct session *s, const struct scram_server_final *sfin)
+{
+	if (sfin->is_error) {
+		sess_msg(s, "BWK1304E", "server %s refused the sign-on as "
+		    "administrator %s (%s): the password is wrong, the "
+		    "administrator is not registered on that server, or it is "
+		    "locked; the server's log says which", s->o->server,
+		    s->o->node, sfin->error);
+		return signon_fail(s, FAIL_SIGNON);
+	}
+	sess_msg(s, "BWK1305E", "server %s did not prove that it knows "
+	    "administrator %s's verifier: it is not the server the "
+	    "administrator was registered with; the session is ended",
+	    s->o->server, s->o->node);
+	return signon_fail(s, FAIL_TRUST);
+}
+
 /* The server's outcome: only the helper can say whether it proved itself. */
 static int
 outcome(struct session *s)
@@ -219,6 +242,8 @@ outcome(struct session *s)
 	r = keyd_scram_verify(&s->kd, m.s, m.len, &why);
 	if (r == -1)
 		return signon_fail(s, FAIL_SETUP);
+	if (r == 1 && s->o->admin)
+		return admin_not_signed_on(s, &sfin);
 	if (r == 1 && sfin.is_error) {
 		sess_msg(s, "BWK1108E", "server %s refused the sign-on as node "
 		    "%s (%s): the password is wrong, the node is not registered "
@@ -277,9 +302,14 @@ session_sign_on(struct session *s)
 	    session_standby_receive(s, &in.in) == -1))
 		return -1;
 	s->signed_on = 1;
-	sess_info(s, "BWK1100I", "signed on to server %s as node %s "
-	    "(SCRAM-SHA-256-PLUS, bound to this TLS session)", s->o->server,
-	    s->o->node);
+	if (s->o->admin)
+		sess_info(s, "BWK1300I", "signed on to server %s as "
+		    "administrator %s (SCRAM-SHA-256-PLUS, bound to this TLS "
+		    "session)", s->o->server, s->o->node);
+	else
+		sess_info(s, "BWK1100I", "signed on to server %s as node %s "
+		    "(SCRAM-SHA-256-PLUS, bound to this TLS session)",
+		    s->o->server, s->o->node);
 	return 0;
 }
 
@@ -293,6 +323,17 @@ session_password_check(struct session *s)
 {
 	if (!s->pw_expired)
 		return 0;
+	/* an administrator's password is typed: no helper can renew it */
+	if (s->o->admin) {
+		sess_msg(s, "BWK1312E", "the password of administrator %s on "
+		    "server %s has expired; another administrator gives it a "
+		    "new one (bulwark admin update admin %s PASSWORD), or the "
+		    "server's console (bulwarkd --instance DIR admin update %s "
+		    "--password)", s->o->node, s->o->server, s->o->node,
+		    s->o->node);
+		s->signed_on = 0;
+		return signon_fail(s, FAIL_SIGNON);
+	}
 	if (!s->o->generate) {
 		sess_msg(s, "BWK1115E", "the password of node %s on server %s "
 		    "has expired; set a new one with bulwark set password (or "
@@ -405,5 +446,37 @@ session_query(struct session *s, char *text, size_t len)
 	if (len == 0 || wire_get_text(&in.in, text, len - 1) == -1 ||
 	    wire_end(&in.in) == -1)
 		return malformed(s, "SESSION", "not one text");
+	return 0;
+}
+
+/*
+ * ADMIN, and the ROWS frames of its result (rows.c reads each): the
+ * server refuses a command in the result, and ends the session with
+ * ERROR only for a frame out of place.
+ */
+int
+session_admin(struct session *s, const char *command, struct bwk_rows *res)
+{
+	const char *why;
+	int more = 1, r;
+
+	wire_begin(&out, WIRE_ADMIN);
+	wire_put_text(&out, command, WIRE_TEXT_MAX);
+	r = session_wire_send(s, &out);
+	/* the command may hold a new password: no copy stays in the frame */
+	explicit_bzero(out.buf, sizeof(out.buf));
+	if (r == -1)
+		return signon_fail(s, s->fail == FAIL_NONE ? FAIL_SERVER :
+		    s->fail);
+	while (more) {
+		if (expect(s, WIRE_ROWS) == -1)
+			return -1;
+		if (rows_take(res, &in.in, &more, &why) == -1) {
+			sess_msg(s, "BWK1307E", "server %s sent a malformed ROWS "
+			    "frame (%s); the session is ended", s->o->server,
+			    why);
+			return signon_fail(s, FAIL_SERVER);
+		}
+	}
 	return 0;
 }

@@ -795,6 +795,8 @@ session_first_use(struct session *s)
 	sess_info(s, "BWK0722I", "server %s: accepted its certificate on first use "
 	    "and pinned it%s; SHA-256 %s", s->o->server,
 	    s->o->has_expected_fpr ? " (it matched BWKSERVERFINGERPRINT)" :
+	    s->signed_on && s->o->admin ? " (the server proved it knows the "
+	    "administrator's verifier)" :
 	    s->signed_on ? " (the server proved it knows the node's verifier)" :
 	    " (check this fingerprint with the server's administrator)", fpr);
 	return 0;
