@@ -332,7 +332,7 @@ FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c \
 FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
 FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
 		   src/srvsession/admin.c src/srvsession/admin_parse.c \
-		   src/server/srvopts.c
+		   src/srvsession/standby.c src/server/srvopts.c
 build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -341,10 +341,12 @@ build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 	    $(SQLITE_LIBS)
 
 build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
-		$(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+		src/tls/session_rotate.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
-	    src/tls/session_signon.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
+	    src/tls/session_signon.c src/tls/session_rotate.c \
+	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
 # The file side's parsers (a server's names, the include and exclude

@@ -155,6 +155,27 @@ keyd_scram_verify(struct keyd_conn *c, const char *sfinal, size_t n,
 	return 1;
 }
 
+/* Rotation's pins (session_rotate.c): the helper refuses, as a
+ * read-only one would, so the session goes on trusted as it was. */
+int
+keyd_renew(struct keyd_conn *c, const char *server, const uint8_t pin_fpr[32],
+    const uint8_t *der, size_t len, uint8_t fpr[32], uint32_t *why)
+{
+	(void)c; (void)server; (void)pin_fpr; (void)der; (void)len; (void)fpr;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
+int
+keyd_standby(struct keyd_conn *c, const char *server,
+    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+    uint8_t fpr[32], uint32_t *why)
+{
+	(void)c; (void)server; (void)pin_fpr; (void)der; (void)len; (void)fpr;
+	*why = KEYD_FAIL_REFUSED;
+	return 1;
+}
+
 int
 keyd_new_password(struct keyd_conn *c, const char *server,
     struct scram_verifier *v, uint32_t *why)

@@ -5,7 +5,9 @@
  * What lies under them is this file's: session_read hands out the input,
  * session_write checks and drops what the server sends (session.c is
  * left out), and the TLS session's exporter value and facts are fixed
- * (session_exporter.c and tls_facts.c are left out).
+ * (session_exporter.c and tls_facts.c are left out). Its key helper holds
+ * no standby key (s->kd.standby is 0), so no session may announce one
+ * (src/srvsession/standby.c is linked, its stubs below must not run).
  *
  * The catalog, made in set-up in a directory of its own (in /dev/shm
  * when there is one, so that SQLite's fsyncs cost little), holds node
@@ -173,6 +175,28 @@ session_exporter(struct session *s, uint8_t out[32])
 		return -1;
 	memset(out, CB_BYTE, 32);
 	return 0;
+}
+
+/* A helper without a standby key: HELLO_OK says none, nothing is proved. */
+int
+session_standby_exporter(struct session *s, uint8_t out[32])
+{
+	(void)s;
+	(void)out;
+	fuzz_fail("a standby exporter value derived with no standby key");
+}
+
+int
+keyd_sign_standby(struct keyd_conn *c, const uint8_t ekm[32], uint8_t *cert,
+    size_t *cert_len, uint8_t *sig, size_t *sig_len)
+{
+	(void)c;
+	(void)ekm;
+	(void)cert;
+	(void)cert_len;
+	(void)sig;
+	(void)sig_len;
+	fuzz_fail("a standby proof asked of a helper with no standby key");
 }
 
 int

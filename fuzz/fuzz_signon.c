@@ -6,7 +6,12 @@
  * session_read hands out the input, session_write checks and drops what
  * the client sends (session.c is left out), the exporter value is fixed
  * (session_exporter.c is left out), and the key helper's sign-on and
- * password stubs are answered here (keyd_client.c is left out).
+ * password stubs are answered here (keyd_client.c is left out). The
+ * standby key's announcement (STANDBY_KEY, after SIGNED_ON when HELLO_OK
+ * says so) is read by the real session_rotate.c; its exporter value is
+ * fixed too, and the policy on its certificate (session_trust.c) is left
+ * out: any certificate wolfSSL can read is taken, so that the signature's
+ * check is reached.
  *
  * Input:
  *	u8	flags: bits 0-2 the key helper: 0 and 7 make the proof, 1
@@ -49,6 +54,10 @@
  *    nonce; it is asked to check an outcome only after a proof;
  *  - the client is signed on (session_sign_on 0, s->signed_on) only when
  *    the helper accepted the server's outcome;
+ *  - a standby key is held (s->standby_der) exactly when HELLO_OK said
+ *    one would come and the sign-on succeeded (its certificate read and
+ *    its signature over this session's standby exporter value checked);
+ *    nothing is pinned during the sign-on (the pins follow it, session.c);
  *  - every failure sets s->fail and reports an error with its ID.
  */
 #include <stdint.h>
@@ -59,6 +68,7 @@
 #include "../src/lib/msg.h"
 #include "../src/lib/proto.h"
 #include "../src/lib/scram.h"
+#include "../src/lib/standby.h"
 #include "../src/tls/session.h"
 
 #include "fuzz_common.h"
@@ -68,6 +78,7 @@
 #define GS2		"p=tls-exporter,,"
 #define CB_BYTE		0xcb
 #define PROOF_BYTE	0x77
+#define STANDBY_BYTE	0x5b	/* the standby exporter value's bytes */
 
 enum helper {
 	H_PROOF, H_NO_KEY, H_CHANGED, H_REFUSED, H_FAIL, H_NO_EXPORTER,
@@ -157,6 +168,49 @@ session_exporter(struct session *s, uint8_t out[32])
 		return -1;
 	memset(out, CB_BYTE, 32);
 	return 0;
+}
+
+int
+session_standby_exporter(struct session *s, uint8_t out[STANDBY_EKM_LEN])
+{
+	(void)s;
+	if (seen.helper == H_NO_EXPORTER)
+		return -1;
+	memset(out, STANDBY_BYTE, STANDBY_EKM_LEN);
+	return 0;
+}
+
+/* session_trust.c's policy, left out: the certificate was readable. */
+int
+session_cert_policy(struct session *s, const struct certinfo *ci, char *why,
+    size_t whylen)
+{
+	(void)s;
+	(void)ci;
+	(void)why;
+	(void)whylen;
+	return 0;
+}
+
+/* ---- the key helper: the pins are never changed during a sign-on */
+
+int
+keyd_renew(struct keyd_conn *c, const char *server, const uint8_t pin_fpr[32],
+    const uint8_t *der, size_t len, uint8_t fpr[32], uint32_t *why)
+{
+	(void)c; (void)server; (void)pin_fpr; (void)der; (void)len; (void)fpr;
+	(void)why;
+	fuzz_fail("a renewed pin asked for during the sign-on");
+}
+
+int
+keyd_standby(struct keyd_conn *c, const char *server,
+    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+    uint8_t fpr[32], uint32_t *why)
+{
+	(void)c; (void)server; (void)pin_fpr; (void)der; (void)len; (void)fpr;
+	(void)why;
+	fuzz_fail("a standby pin asked for during the sign-on");
 }
 
 /* ---- the key helper's sign-on, in-process */
@@ -515,6 +569,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	seen.newpw = (enum newpw)(data[1] & 3);
 	seen.commit_fails = (data[1] & 4) != 0;
 	opts.generate = (data[1] & 8) != 0;
+	free(s.standby_der);	/* the last run's, as session_close frees it */
 	memset(&s, 0, sizeof(s));
 	s.o = &opts;
 	s.log = log_msg;
@@ -532,6 +587,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((r == 0) != (s.signed_on != 0) || (s.signed_on && !seen.accepted))
 		fuzz_fail("signed on %d, sign-on %d, the helper accepted %d",
 		    s.signed_on, r, seen.accepted);
+	if ((s.standby_der != NULL) != (r == 0 && s.standby_due))
+		fuzz_fail("a standby key held %d, announced %d, sign-on %d",
+		    s.standby_der != NULL, s.standby_due, r);
 	if (r == -1) {
 		failed(&s, "session_sign_on", 0);
 		return 0;

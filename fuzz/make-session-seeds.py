@@ -11,12 +11,13 @@ comments at the top of fuzz/fuzz_serve.c and fuzz/fuzz_signon.c for the
 flags (fuzz_signon's inputs have two flags bytes). Run from the top of
 the tree: fuzz/make-session-seeds.py
 """
-import base64, os, struct, sys
+import base64, hashlib, os, struct, subprocess, sys
 
 ERROR, HELLO, HELLO_OK = 0x0001, 0x0002, 0x0003
 SCRAM_FIRST, SCRAM_CHALLENGE = 0x0004, 0x0005
 SCRAM_FINAL, SCRAM_OUTCOME, SIGNED_ON = 0x0006, 0x0007, 0x0009
 SET_PASSWORD, PASSWORD_SET = 0x0030, 0x0031
+STANDBY_KEY, HELLO_OK_STANDBY = 0x0021, 0x01
 PW_EXPIRED = 0x01
 ADMIN, QUERY_SESSION, SESSION = 0x0010, 0x0012, 0x0013
 BYE, BYE_OK = 0x00fe, 0x00ff
@@ -195,8 +196,35 @@ def serve_seeds():
 SALT = base64.b64encode(b"fuzz_signon salt").decode()
 
 
-def hello_ok(version=1):
-    return frame(HELLO_OK, struct.pack(">HB", version, 0) + name("bulwarkd"))
+def hello_ok(version=1, flags=0):
+    return frame(HELLO_OK, struct.pack(">HB", version, flags) +
+                 name("bulwarkd"))
+
+
+# fuzz_signon's standby exporter value, and what the standby key signs
+# (src/lib/standby.h): the label, that value, the certificate's SHA-256.
+STANDBY_EKM = b"\x5b" * 32
+STANDBY_LABEL = b"bulwark standby key v1"
+
+
+def der(path):
+    text = open(path).read()
+    b64 = text.split("-----BEGIN CERTIFICATE-----")[1].split(
+        "-----END CERTIFICATE-----")[0]
+    return base64.b64decode("".join(b64.split()))
+
+
+def standby_sig(cert, key, ekm=STANDBY_EKM):
+    """ECDSA over SHA-256 of the input, as the server's helper signs."""
+    data = STANDBY_LABEL + ekm + hashlib.sha256(cert).digest()
+    return subprocess.run(["openssl", "dgst", "-sha256", "-sign", key],
+                          input=data, capture_output=True,
+                          check=True).stdout
+
+
+def standby_key(cert, sig, trailing=b""):
+    return frame(STANDBY_KEY, struct.pack(">H", len(cert)) + cert +
+                 struct.pack(">H", len(sig)) + sig + trailing)
 
 
 def challenge(nonce="@CNONCE@" + SNONCE, salt=SALT, iters=100000):
@@ -316,7 +344,38 @@ def signon_seeds():
         "client-frame-type": b"\x00" + hello("node1"),
         "nothing": b"\x00",
     }
+    s.update(standby_seeds())
     return s
+
+
+def standby_seeds():
+    """The standby key announced after SIGNED_ON: the client's helper's
+    certificate of fuzz/handshake/ stands in for the standby one."""
+    cert = der("fuzz/handshake/client.pem")
+    key = "fuzz/handshake/client.key"
+    sig = standby_sig(cert, key)
+    bad = sig[:-1] + bytes([sig[-1] ^ 1])
+    other = standby_sig(cert, key, b"\xa5" * 32)   # another session's
+    flow = hello_ok(flags=HELLO_OK_STANDBY) + challenge() + outcome() + \
+        signed_on()
+    end = tframe(SESSION, FACTS) + frame(BYE_OK)
+    return {
+        "standby-ok": b"\x00" + flow + standby_key(cert, sig) + end,
+        "standby-expired": b"\x00" + hello_ok(flags=HELLO_OK_STANDBY) +
+        challenge() + outcome() + signed_on(PW_EXPIRED, 1) +
+        standby_key(cert, sig) + password_set() + end,
+        "standby-bad-signature": b"\x00" + flow + standby_key(cert, bad),
+        "standby-other-session": b"\x00" + flow + standby_key(cert, other),
+        "standby-not-a-cert": b"\x00" + flow +
+        standby_key(b"\x30\x03\x02\x01\x00", sig),
+        "standby-trailing": b"\x00" + flow +
+        standby_key(cert, sig, trailing=b"\x00"),
+        "standby-missing": b"\x00" + flow + end,
+        "standby-unannounced": b"\x00" + hello_ok() + challenge() +
+        outcome() + signed_on() + standby_key(cert, sig) + end,
+        "standby-no-exporter": b"\x05" + flow + standby_key(cert, sig),
+        "hello-ok-unknown-flags": b"\x00" + hello_ok(flags=0x80),
+    }
 
 
 # fuzz_signon's second byte: bits 0-1 the helper's new password (0 made,
@@ -328,6 +387,7 @@ PASSWORD_FLAGS = {
     "expired-helper-stops": 0x0b, "expired-commit-fails": 0x0c,
     "expired-server-refuses": 0x08, "expired-password-set-malformed": 0x08,
     "expired-password-set-huge": 0x08, "set-password-asked": 0x10,
+    "standby-expired": 0x08,
 }
 
 

@@ -254,6 +254,29 @@ Test(server, cert_create_default_list)
 	cr_assert(t_contains(r.err, "BWK1008E"), "%s", r.err);
 }
 
+/* A new default is what the next session shows, with no restart. */
+Test(server, sessions_show_the_default_certificate)
+{
+	char fpr[BWK_FPR_STRLEN];
+	struct srv v;
+	struct run r;
+
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	srv_start(&v);
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "create", "--label", "second", "--default", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	arm_fingerprint(&v, fpr);
+	srv_check(&r, &v, 1, NULL);
+	cr_assert_eq(r.status, 0, "%s%s\nserver: %s", r.out, r.err,
+	    srv_log(&v));
+	cr_assert(t_contains(r.out, fpr), "want %s in:\n%s", fpr, r.out);
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "TLS server signature for "
+	    "certificate second"), "%s", srv_log(&v));
+}
+
 Test(server, bad_option_names_its_line)
 {
 	struct srv v;

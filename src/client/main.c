@@ -156,6 +156,7 @@ trust_text(enum bwk_trust t)
 	switch (t) {
 	case BWK_TRUST_PINNED:	return "pinned certificate";
 	case BWK_TRUST_CA:	return "CA chain and host name";
+	case BWK_TRUST_RENEWED:	return "pinned key, renewed certificate";
 	default:		return "accepted on first use";
 	}
 }

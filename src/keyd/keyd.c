@@ -34,6 +34,7 @@ struct keyd_args {
 	const char	*admin;		/* or as this administrator */
 	const char	*node;		/* or as this node, its password typed */
 	const char	*password_fd;	/* whose password is on this fd */
+	const char	*standby;	/* a server's standby key's label */
 };
 
 /* What a HELLO can carry: 1 to 64 printable ASCII characters. */
@@ -71,6 +72,8 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 			a->serve = 1;
 		else if (strcmp(argv[i], "--sign-on") == 0)
 			a->sign_on = 1;
+		else if (strcmp(argv[i], "--standby") == 0 && i + 1 < argc)
+			a->standby = argv[++i];
 		else if (strcmp(argv[i], "--admin") == 0 && i + 1 < argc)
 			a->admin = argv[++i];
 		else if (strcmp(argv[i], "--node") == 0 && i + 1 < argc)
@@ -100,10 +103,17 @@ parse_args(int argc, char **argv, struct keyd_args *a)
 	return server_ok(a);
 }
 
-/* A first-use pin is labelled with it: a name, never a made label. */
+/*
+ * A first-use pin is labelled with the server's name: a name, never a
+ * made label; only a server has a standby key, and it is a label of its
+ * own.
+ */
 static int
 server_ok(const struct keyd_args *a)
 {
+	if (a->standby != NULL && (!a->serve || !kdb_name_ok(a->standby) ||
+	    strlen(a->standby) > KDB_LABEL_MAX))
+		return -1;
 	return a->server != NULL && kdb_name_ok(a->server) ? 0 : -1;
 }
 
@@ -265,13 +275,15 @@ main(int argc, char **argv)
 	if (bwk_kdb_dir(a.db, dir, sizeof(dir)) == -1)
 		return 1;
 	/*
-	 * A first-use pin, and a first sign-on's salt and count, are written
-	 * later; the setgid helper's system database is never written (its
-	 * sign-on checks only the iteration-count floor). An administrator's
-	 * sign-on remembers nothing (docs/scram.md), so --admin writes only
-	 * a first-use pin.
+	 * A first-use pin, a first sign-on's salt and count, a renewed pin
+	 * and a standby pin are written later; the setgid helper's system
+	 * database is never written (its sign-on checks only the
+	 * iteration-count floor), nor a server's. A database this user
+	 * cannot write is only read: the client then follows no renewal.
+	 * An administrator's sign-on remembers nothing (docs/scram.md).
 	 */
-	writes = !setgid_mode && (a.accept_first_use || a.sign_on);
+	writes = !setgid_mode && !a.serve && (a.accept_first_use ||
+	    a.sign_on || access(dir, W_OK) == 0);
 	if (store_open(&k.store, dir, writes ? STORE_WRITE_LATER :
 	    STORE_READ) == -1 || store_load(&k.store, &k.db, &st) == -1)
 		return 1;
@@ -290,6 +302,9 @@ main(int argc, char **argv)
 	if (a.admin != NULL)
 		snprintf(k.admin, sizeof(k.admin), "%s", a.admin);
 	k.system_ca = a.system_ca;
+	if (a.standby != NULL)
+		snprintf(k.standby_label, sizeof(k.standby_label), "%s",
+		    a.standby);
 	k.send = send_fd;
 	k.send_arg = &fd;
 	if (keyd_init(&k) == -1)

@@ -36,8 +36,14 @@ enum keyd_budget {
 	KB_VERIFIES,	/* server signatures: one per proof */
 	KB_NEWPWS,	/* new node passwords: one, after a verified sign-on */
 	KB_COMMITS,	/* their commits: one per new password */
+	KB_RENEWS,	/* a renewed pin: one a client's helper */
+	KB_PINS,	/* a standby pin: one a client's helper */
+	KB_PROVES,	/* standby proofs: one a server's helper with a
+			   standby key (one session, one announcement) */
 	KB_N
 };
+
+struct keyd;
 
 struct keyd_key {
 	int		 type;			/* 0 none, X509_KEY_EC/RSA */
@@ -49,6 +55,11 @@ struct keyd_key {
 	uint8_t		 id[KEYD_KEYID_LEN];	/* SHA-256 of the SPKI */
 	const struct kdb_entry *cert;		/* the client certificate */
 };
+
+/* The wolfCrypt key of a key entry, and the certificate that goes with it. */
+int	keyd_key_load(struct keyd *, struct keyd_key *, const struct kdb_entry *key,
+	    const struct kdb_entry *cert);
+void	keyd_key_free(struct keyd_key *);
 
 struct keyd {
 	struct kdb	 db;
@@ -76,13 +87,16 @@ struct keyd {
 	int		 prompt;
 	int		 typed;
 	struct store	 store;			/* for ACCEPT: lock taken then */
-	int		 store_ok;
+	int		 store_ok;		/* the database may be written */
 	int		 setgid;		/* the system database, never written */
 	char		 dir[KEYD_DIR_MAX + 1];	/* told to the client in HELLO */
 	enum keyd_state	 state;
 	uint32_t	 seq;			/* the last request's */
 	int		 budget[KB_N];		/* what is left of each */
 	struct keyd_key	 key;
+	/* a server's standby key (--standby), whose proofs it makes */
+	char		 standby_label[KDB_LABEL_MAX + 1];	/* or "" */
+	struct keyd_key	 standby;
 	WC_RNG		 rng;
 	struct {
 		struct scram_proof proof;	/* the last proof's: secret */
@@ -147,8 +161,15 @@ int	keyd_answer_##n(struct keyd *, struct msg *);
 KEYD_REQUESTS(KEYD_ANSWER_PROTO)
 #undef KEYD_ANSWER_PROTO
 
-/* keyd_keys.c: client keys, loaded once at start. */
+/* keyd_keys.c: client keys, loaded once at start; a server's standby. */
 int	keyd_load_client_key(struct keyd *);
 void	keyd_free_client_key(struct keyd *);
+/* The standby key of --standby: 0 loaded, or none to load; -1 unusable. */
+int	keyd_load_standby(struct keyd *);
+
+/* keyd_pins.c: a pin changed under the writers' lock, for RENEW and
+ * STANDBY: fn edits the database as it is now; 0 saved, else a FAIL. */
+uint32_t keyd_with_fresh_db(struct keyd *,
+	    uint32_t (*fn)(struct keyd *, struct kdb *, void *), void *);
 
 #endif

@@ -62,6 +62,8 @@ keyd_answer_hello(struct keyd *k, struct msg *m)
 	frame_put_h32(&f, KEYD_VERSION);
 	frame_put_h32(&f, (k->accept_first_use && k->store_ok && !k->system_ca ?
 	    KEYD_HELLO_MAY_PIN : 0) | (k->setgid ? KEYD_HELLO_SETGID : 0) |
+	    (k->store_ok && !k->serve ? KEYD_HELLO_MAY_UPDATE : 0) |
+	    (k->budget[KB_PROVES] > 0 ? KEYD_HELLO_STANDBY : 0) |
 	    (k->sign_on && k->admin[0] == '\0' && keyd_kdb_find(&k->db,
 	    KDB_NODE_PASSWORD, k->server) != NULL ? KEYD_HELLO_NODE_PASSWORD :
 	    0));
@@ -418,6 +420,9 @@ static const struct {
 	[KB_VERIFIES]	= { 0, 1 },
 	[KB_NEWPWS]	= { 0, 1 },
 	[KB_COMMITS]	= { 0, 1 },
+	[KB_RENEWS]	= { 1, 1 },
+	[KB_PINS]	= { 1, 1 },
+	[KB_PROVES]	= { 1, 1 },
 };
 
 static const char *
@@ -449,6 +454,17 @@ refuse_spent(const struct keyd_permit *p)
 		    "client did not start this helper to sign on, or the "
 		    "session already signed on once; stopping", p->type,
 		    p->name);
+		break;
+	case KB_RENEWS:
+	case KB_PINS:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted: a "
+		    "server's helper pins nothing, and a client's changes one "
+		    "pin of each kind per session; stopping", p->type, p->name);
+		break;
+	case KB_PROVES:
+		bwk_msg("BWK0516E", "request %u (%s) is not permitted: this "
+		    "helper holds no standby key, or proved it once in this "
+		    "session; stopping", p->type, p->name);
 		break;
 	default:
 		bwk_msg("BWK0516E", "request %u (%s) is not permitted now; "
@@ -544,12 +560,19 @@ keyd_init(struct keyd *k)
 	/* a session that does not sign on has no proof to ask for */
 	if (!k->sign_on)
 		k->budget[KB_PROOFS] = 0;
+	/* a server's helper pins nothing; a client's proves no standby */
+	if (k->serve)
+		k->budget[KB_RENEWS] = k->budget[KB_PINS] = 0;
 	if (wc_InitRng(&k->rng) != 0) {
 		bwk_msg("BWK0554E", "cannot set up %s for the client key; "
 		    "stopping", "the random number generator");
 		return -1;
 	}
-	return keyd_load_client_key(k);
+	if (keyd_load_client_key(k) == -1 || keyd_load_standby(k) == -1)
+		return -1;
+	if (k->standby.type == 0)
+		k->budget[KB_PROVES] = 0;
+	return 0;
 }
 
 void

@@ -1,6 +1,7 @@
 /*
  * The helper's writes to its key database: a first sign-on's salt and
- * count, a changed node password. Each is a read-modify-write under the
+ * count, a changed node password, a renewed or a standby pin
+ * (keyd_pins.c). Each is a read-modify-write under the
  * writers' lock, on the database as it is now (another session may have
  * written since this helper read it), and all of it well before the
  * client stops waiting for the answer (KEYD_LOCK_WAIT_MS, KEYD_ACCEPT_MS).

@@ -61,7 +61,9 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		before the first; ACCEPTS: one a helper; PROOFS: one a
  *		helper started with --sign-on, none otherwise; VERIFIES:
  *		one per PROOF; NEWPWS: one per VERIFY; COMMITS: one per
- *		NEW_PASSWORD
+ *		NEW_PASSWORD; RENEWS and PINS: one a client's helper, none
+ *		a server's; PROVES: one a server's helper that holds a
+ *		standby key, none otherwise
  *   refills	the budget it fills again
  *   then	the helper's state after it
  *
@@ -86,6 +88,14 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
  *		answer: u8 n, salt, u32 count, stored_key32, server_key32
  *   COMMIT_PASSWORD	label
  *		answer: empty
+ *   RENEW	label, old_fpr32, u32 len, der: the pin old_fpr becomes der,
+ *		a certificate for the same key
+ *		answer: fpr32
+ *   STANDBY	label, current_fpr32, u32 len, der: der is pinned beside
+ *		the pin current_fpr that authenticated the session
+ *		answer: fpr32
+ *   SIGN_STANDBY	ekm32: the session's standby exporter value
+ *		answer: u32 len, standby cert, u16 n, signature
  * 10 and 11 were SIGNON, a password MAC that let whoever talks to the
  * helper guess the node password offline; withdrawn, and never to be
  * reused (a helper takes them as unknown requests).
@@ -100,7 +110,10 @@ _Static_assert(KEYD_LOCK_WAIT_MS < KEYD_ACCEPT_MS &&
 	X(SCRAM_PROOF, scram_proof, 14, READY, PROOFS, VERIFIES, READY)	\
 	X(SCRAM_VERIFY, scram_verify, 16, READY, VERIFIES, NEWPWS, READY) \
 	X(NEW_PASSWORD, new_password, 18, READY, NEWPWS, COMMITS, READY) \
-	X(COMMIT_PASSWORD, commit_password, 20, READY, COMMITS, NONE, READY)
+	X(COMMIT_PASSWORD, commit_password, 20, READY, COMMITS, NONE, READY) \
+	X(RENEW,  renew,  22,	 READY, RENEWS,	 NONE,	 READY)		\
+	X(STANDBY, standby, 24,	 READY, PINS,	 NONE,	 READY)		\
+	X(SIGN_STANDBY, sign_standby, 26, READY, PROVES, NONE, READY)
 
 enum keyd_type {
 	KEYD_ANS_FAIL		= 1,	/* u32 reason */
@@ -126,10 +139,12 @@ const char *keyd_type_name(unsigned int type);
  */
 #define KEYD_HELLO_MAY_PIN	0x1	/* ACCEPT would be tried */
 #define KEYD_HELLO_SETGID	0x2	/* the system database, read only */
+#define KEYD_HELLO_MAY_UPDATE	0x4	/* RENEW and STANDBY would be tried */
+#define KEYD_HELLO_STANDBY	0x8	/* a server's: SIGN_STANDBY answers */
 /* the database stores a password of the node for the bound server (a
  * helper started with --sign-on; PROMPT types one only when it does not) */
 #define KEYD_HELLO_NODE_PASSWORD 0x10
-#define KEYD_HELLO_FLAGS	0x13
+#define KEYD_HELLO_FLAGS	0x1f
 #define KEYD_DIR_MAX		1024	/* the database directory's path */
 
 enum keyd_scheme { KEYD_SIG_ECDSA = 1, KEYD_SIG_RSA_PKCS1 = 2, KEYD_SIG_RSA_PSS = 3 };
@@ -143,6 +158,8 @@ enum keyd_fail {
 	KEYD_FAIL_STORE = 5,		/* accept: the database write failed */
 	KEYD_FAIL_CHANGED = 6,		/* sign-on: the server's salt or count
 					   differ from the last sign-on's */
+	KEYD_FAIL_OTHER_KEY = 7,	/* renew: the certificate's key is not
+					   the pinned one's */
 };
 
 #define KEYD_KEYID_LEN		32

@@ -293,6 +293,52 @@ x509_spki(const uint8_t *der, size_t len, const uint8_t **spki,
 	return 0;
 }
 
+/* One Time of a Validity: UTCTime or GeneralizedTime, RFC 5280 form. */
+static int
+der_time(struct der *d, int64_t *out)
+{
+	struct span v;
+	int tag;
+
+	if (der_next(d, &tag, &v, NULL) == -1)
+		return -1;
+	return x509_time(tag, v.p, v.n, out);
+}
+
+int
+x509_shape(const uint8_t *der, size_t len, struct x509_shape *out)
+{
+	struct der d = { der, len }, c, t, v;
+	struct span cert, tbs, x, validity, key;
+	int tag;
+
+	memset(out, 0, sizeof(*out));
+	if (der_get(&d, 0x30, &cert, NULL) == -1 || d.n != 0)
+		return -1;
+	c = der_of(cert);
+	/* tbsCertificate, signatureAlgorithm, signatureValue: nothing more */
+	if (der_get(&c, 0x30, &tbs, NULL) == -1 ||
+	    der_get(&c, 0x30, &x, NULL) == -1 ||
+	    der_get(&c, 0x03, &x, NULL) == -1 || c.n != 0)
+		return -1;
+	t = der_of(tbs);
+	if (der_opt(&t, 0xa0, &x, NULL) == -1 ||
+	    der_next(&t, &tag, &x, NULL) == -1 || tag != 0x02 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &validity, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, NULL) == -1 ||
+	    der_get(&t, 0x30, &x, &key) == -1)
+		return -1;
+	v = der_of(validity);
+	if (der_time(&v, &out->not_before) == -1 ||
+	    der_time(&v, &out->not_after) == -1 || v.n != 0)
+		return -1;
+	out->spki = key.p;
+	out->spki_len = key.n;
+	return 0;
+}
+
 static int
 describe_key(DecodedCert *dc, struct certinfo *ci)
 {

@@ -99,6 +99,20 @@ int	x509_inspect(const uint8_t *der, size_t len, struct certinfo *ci,
 int	x509_spki(const uint8_t *der, size_t len, const uint8_t **spki,
 	    size_t *spkilen);
 
+/*
+ * What the key helper reads of a certificate it is asked to pin, without
+ * wolfSSL's parser: the element is exactly one Certificate SEQUENCE of
+ * three parts, and its TBSCertificate has a validity of two RFC 5280
+ * times and a SubjectPublicKeyInfo (a pointer into der). -1 otherwise.
+ */
+struct x509_shape {
+	const uint8_t	*spki;
+	size_t		 spki_len;
+	int64_t		 not_before;
+	int64_t		 not_after;
+};
+int	x509_shape(const uint8_t *der, size_t len, struct x509_shape *);
+
 enum x509_verdict x509_policy(const struct certinfo *ci, int64_t now,
 	    int check_dates, const char **id, char *why, size_t whylen);
 

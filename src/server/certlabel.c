@@ -1,4 +1,5 @@
 /* The server's certificate labels: see certlabel.h. */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,15 +19,13 @@ cert_label_ok(const char *s)
 }
 
 int
-cert_default_label(const char *path, char out[CERT_LABEL_MAX + 1])
+cert_label_file(const char *path, char out[CERT_LABEL_MAX + 1])
 {
 	uint8_t *b;
 	size_t n;
 
-	if (bwk_read_file(path, CERT_LABEL_MAX + 2, &b, &n) == -1) {
-		snprintf(out, CERT_LABEL_MAX + 1, "default");
-		return 0;
-	}
+	if (bwk_read_file(path, CERT_LABEL_MAX + 2, &b, &n) == -1)
+		return errno == ENOENT ? 1 : -1;
 	while (n > 0 && (b[n - 1] == '\n' || b[n - 1] == '\r'))
 		n--;
 	if (n == 0 || n > CERT_LABEL_MAX) {
@@ -37,4 +36,14 @@ cert_default_label(const char *path, char out[CERT_LABEL_MAX + 1])
 	out[n] = '\0';
 	free(b);
 	return cert_label_ok(out) ? 0 : -1;
+}
+
+int
+cert_default_label(const char *path, char out[CERT_LABEL_MAX + 1])
+{
+	int r = cert_label_file(path, out);
+
+	if (r == 1)
+		snprintf(out, CERT_LABEL_MAX + 1, "default");
+	return r == -1 ? -1 : 0;
 }

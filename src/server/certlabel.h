@@ -9,8 +9,10 @@
 #define BWK_CERTLABEL_H
 
 #define CERT_LABEL_MAX	32
-/* The file, in the instance directory, that names the default label. */
+/* The files, in the instance directory, that name the default label and
+ * the standby's (cert create --next). */
 #define CERT_DEFAULT_FILE	"tls-default"
+#define CERT_STANDBY_FILE	"tls-next"
 
 /* A certificate label: 1..32 of letters, digits, - and _. */
 int	cert_label_ok(const char *);
@@ -20,5 +22,8 @@ int	cert_label_ok(const char *);
  * existed); -1 for a file that does not hold one label.
  */
 int	cert_default_label(const char *path, char out[CERT_LABEL_MAX + 1]);
+/* A label file: one label and a line end. 0, 1 when there is no such
+ * file, -1 when it cannot be read or does not hold one label. */
+int	cert_label_file(const char *path, char out[CERT_LABEL_MAX + 1]);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <wolfssl/options.h>
@@ -59,6 +60,7 @@ instance_open(struct instance *in, const char *dir, int must_exist)
 	    path_of(in->arm, real, "cert256.arm") ||
 	    path_of(in->kdb, real, "kdb") ||
 	    path_of(in->deflabel, real, CERT_DEFAULT_FILE) ||
+	    path_of(in->nextlabel, real, CERT_STANDBY_FILE) ||
 	    path_of(in->catdir, real, INSTANCE_CATDIR) ||
 	    path_of(in->catalog, in->catdir, INSTANCE_CATALOG) ||
 	    path_of(in->signon_key, real, "signon.key") ||
@@ -202,11 +204,31 @@ instance_default_label(const struct instance *in, char out[CERT_LABEL_MAX + 1])
 	return cert_default_label(in->deflabel, out);
 }
 
+int
+instance_standby_label(const struct instance *in, char out[CERT_LABEL_MAX + 1])
+{
+	out[0] = '\0';
+	return cert_label_file(in->nextlabel, out);
+}
+
+/* The label's fingerprint, for the messages that name it. */
+static void
+fpr_of(const struct kdb_entry *c, char out[BWK_FPR_STRLEN])
+{
+	uint8_t f[BWK_SHA256_LEN];
+
+	if (bwk_sha256(c->data, c->len, f) == 0)
+		bwk_fpr_format(f, out);
+	else
+		snprintf(out, BWK_FPR_STRLEN, "?");
+}
+
 static int
 set_default(const struct instance *in, const struct kdb *db, const char *label)
 {
 	const struct kdb_entry *c = find(db, KDB_SERVER_CERT, label);
-	char line[CERT_LABEL_MAX + 2];
+	char line[CERT_LABEL_MAX + 2], next[CERT_LABEL_MAX + 1];
+	char fpr[BWK_FPR_STRLEN];
 
 	if (c == NULL) {
 		bwk_msg("BWK1007E", "no certificate labelled %s; see bulwarkd "
@@ -216,6 +238,19 @@ set_default(const struct instance *in, const struct kdb *db, const char *label)
 	snprintf(line, sizeof(line), "%s\n", label);
 	if (write_file_atomic(in->deflabel, line, strlen(line), 0600) == -1)
 		return -1;
+	/* the standby in use is a standby no more: nothing is announced */
+	if (instance_standby_label(in, next) == 0 && strcmp(next, label) == 0) {
+		if (unlink(in->nextlabel) == -1 && errno != ENOENT) {
+			bwk_msg("BWK1005E", "cannot write %s: %s", in->nextlabel,
+			    strerror(errno));
+			return -1;
+		}
+		fpr_of(c, fpr);
+		bwk_info("BWK1422I", "the standby certificate %s is now the "
+		    "default (SHA-256 %s): clients that pinned it when it was "
+		    "announced connect with nothing to import; others need "
+		    "the new cert256.arm", label, fpr);
+	}
 	return write_arm(in, c->data, c->len);
 }
 
@@ -244,9 +279,13 @@ with_db(struct instance *in, int (*fn)(struct instance *, struct kdb *,
 	return rc;
 }
 
+static int	set_standby(const struct instance *, const struct kdb *,
+		    const char *);
+
 struct create_args {
 	const char	*label;
-	int		 days, rsa, make_default, renew;
+	int		 days, rsa, make_default, renew, next;
+	char		 made[CERT_LABEL_MAX + 1];	/* --next's own label */
 };
 
 static int
@@ -283,16 +322,117 @@ do_create(struct instance *in, struct kdb *db, void *arg)
 	r = 0;
 	if (a->make_default)
 		r = set_default(in, db, a->label);
+	else if (a->next)
+		r = set_standby(in, db, a->label);
 out:
 	explicit_bzero(&id, sizeof(id));
 	return r;
+}
+
+/* tls-next names label: every session announces it from now on. */
+static int
+set_standby(const struct instance *in, const struct kdb *db, const char *label)
+{
+	const struct kdb_entry *c = find(db, KDB_SERVER_CERT, label);
+	char line[CERT_LABEL_MAX + 2], fpr[BWK_FPR_STRLEN];
+
+	if (c == NULL)
+		return -1;
+	snprintf(line, sizeof(line), "%s\n", label);
+	if (write_file_atomic(in->nextlabel, line, strlen(line), 0600) == -1)
+		return -1;
+	fpr_of(c, fpr);
+	bwk_info("BWK1420I", "the standby certificate %s is made (SHA-256 %s): "
+	    "every node's session announces it from now on, and clients pin "
+	    "it beside the current one; once they have, make it the default: "
+	    "bulwarkd --instance %s cert default %s", label, fpr, in->dir,
+	    label);
+	return 0;
+}
+
+/*
+ * One standby at a time: a second would leave the clients that pinned
+ * the first with a key the server never uses, and, since a client pins
+ * at most one standby a server, without the second.
+ */
+static int
+standby_free(const struct instance *in, const struct kdb *db)
+{
+	char next[CERT_LABEL_MAX + 1];
+	int r = instance_standby_label(in, next);
+
+	if (r == 1 || (r == 0 && find(db, KDB_SERVER_KEY, next) == NULL))
+		return 0;
+	if (r == -1)
+		snprintf(next, sizeof(next), "?");
+	bwk_msg("BWK1421E", "%s is the standby key already; make it the "
+	    "default first (bulwarkd --instance %s cert default %s), or remove "
+	    "%s if it is to be dropped", next, in->dir, next, in->nextlabel);
+	return -1;
+}
+
+/* A label for --next: key-YYYYMMDD, then -2, -3... when it is taken. */
+static int
+make_label(const struct kdb *db, char out[CERT_LABEL_MAX + 1])
+{
+	char day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i;
+
+	if (gmtime_r(&now, &tm) == NULL)
+		return -1;
+	strftime(day, sizeof(day), "%Y%m%d", &tm);
+	for (i = 1; i < 100; i++) {
+		if (i == 1)
+			snprintf(out, CERT_LABEL_MAX + 1, "key-%s", day);
+		else
+			snprintf(out, CERT_LABEL_MAX + 1, "key-%s-%d", day, i);
+		if (find(db, KDB_SERVER_KEY, out) == NULL &&
+		    find(db, KDB_SERVER_CERT, out) == NULL)
+			return 0;
+	}
+	return -1;
+}
+
+static int
+do_create_next(struct instance *in, struct kdb *db, void *arg)
+{
+	struct create_args *a = arg;
+
+	if (standby_free(in, db) == -1)
+		return -1;
+	if (a->label == NULL) {
+		if (make_label(db, a->made) == -1) {
+			bwk_msg("BWK1008E", "a certificate labelled %s exists "
+			    "already; renew it (cert renew) or choose another "
+			    "label", "key-DATE");
+			return -1;
+		}
+		a->label = a->made;
+	}
+	return do_create(in, db, a);
+}
+
+int
+instance_cert_create_next(struct instance *in, const char *label, int days,
+    int rsa)
+{
+	struct create_args a = { label, days, rsa, 0, 0, 1, "" };
+
+	if (label != NULL && !cert_label_ok(label)) {
+		bwk_msg("BWK1010E", "'%s' is not a certificate label: give 1 to "
+		    "%d letters, digits, - and _", label, CERT_LABEL_MAX);
+		return -1;
+	}
+	return with_db(in, do_create_next, &a);
 }
 
 int
 instance_cert_create(struct instance *in, const char *label, int days,
     int rsa, int make_default)
 {
-	struct create_args a = { label, days, rsa, make_default, 0 };
+	struct create_args a = { label, days, rsa, make_default, 0, 0, "" };
 
 	if (!cert_label_ok(label)) {
 		bwk_msg("BWK1010E", "'%s' is not a certificate label: give 1 to "
@@ -306,7 +446,7 @@ int
 instance_cert_renew(struct instance *in, const char *label, int days)
 {
 	char def[CERT_LABEL_MAX + 1];
-	struct create_args a = { label, days, 0, 0, 1 };
+	struct create_args a = { label, days, 0, 0, 1, 0, "" };
 
 	if (instance_default_label(in, def) == 0 && strcmp(def, label) == 0)
 		a.make_default = 1;
@@ -332,7 +472,8 @@ instance_cert_list(struct instance *in)
 	struct kdb db;
 	struct stash st;
 	struct certinfo ci;
-	char def[CERT_LABEL_MAX + 1] = "", fpr[BWK_FPR_STRLEN], t[32], why[128];
+	char def[CERT_LABEL_MAX + 1] = "", next[CERT_LABEL_MAX + 1] = "";
+	char fpr[BWK_FPR_STRLEN], t[32], why[128];
 	size_t i;
 
 	if (store_open(&s, in->kdb, STORE_READ) == -1)
@@ -343,6 +484,7 @@ instance_cert_list(struct instance *in)
 	}
 	stash_wipe(&st);
 	(void)instance_default_label(in, def);
+	(void)instance_standby_label(in, next);
 	for (i = 0; i < db.n; i++) {
 		if (db.e[i].kind != KDB_SERVER_CERT ||
 		    x509_inspect(db.e[i].data, db.e[i].len, &ci, why,
@@ -352,7 +494,8 @@ instance_cert_list(struct instance *in)
 		bwk_time_format(ci.not_after, t);
 		printf("%-16s %s  %-9s expires %s  SHA-256 %s\n",
 		    db.e[i].server, strcmp(db.e[i].server, def) == 0 ?
-		    "default" : "       ", ci.key_desc, t, fpr);
+		    "default" : strcmp(db.e[i].server, next) == 0 ? "standby" :
+		    "       ", ci.key_desc, t, fpr);
 	}
 	kdb_free(&db);
 	store_close(&s);

@@ -8,6 +8,9 @@
  *				bulwark.sth, docs/kdb-format.md): its keys and
  *				certificates by label; read by bulwark-keyd
  *	DIR/tls-default		the label of the default certificate
+ *	DIR/tls-next		the label of the standby certificate, if any:
+ *				the key every session announces, so that
+ *				clients pin it before it becomes the default
  *	DIR/catalog/catalog.db	the catalog: nodes, administrators, objects;
  *				SQLite's -wal, -shm and -journal files beside
  *				it, and nothing else in catalog/
@@ -41,6 +44,7 @@ struct instance {
 	char	arm[PATH_MAX];
 	char	kdb[PATH_MAX];
 	char	deflabel[PATH_MAX];
+	char	nextlabel[PATH_MAX];
 	char	catdir[PATH_MAX];
 	char	catalog[PATH_MAX];
 	char	signon_key[PATH_MAX];
@@ -59,6 +63,12 @@ int	instance_make_dirs(const struct instance *);
 /* cert create: a new key and certificate under label. */
 int	instance_cert_create(struct instance *, const char *label, int days,
 	    int rsa, int make_default);
+/*
+ * cert create --next: a new key and certificate under label (NULL: one
+ * made from the date), which tls-next names as the standby.
+ */
+int	instance_cert_create_next(struct instance *, const char *label, int days,
+	    int rsa);
 /* cert renew: a new certificate for the key already under label. */
 int	instance_cert_renew(struct instance *, const char *label, int days);
 /* cert default: cert256.arm and tls-default follow label. */
@@ -67,6 +77,9 @@ int	instance_cert_default(struct instance *, const char *label);
 int	instance_cert_list(struct instance *);
 /* The default certificate's label (tls-default), into out. */
 int	instance_default_label(const struct instance *, char out[CERT_LABEL_MAX + 1]);
+/* The standby's label (tls-next) into out: 0, 1 when there is none, -1
+ * when the file holds no label. */
+int	instance_standby_label(const struct instance *, char out[CERT_LABEL_MAX + 1]);
 
 /* A file written atomically: temporary, fsync, rename, fsync of dir. */
 int	write_file_atomic(const char *path, const void *, size_t, int mode);

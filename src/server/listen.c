@@ -29,6 +29,7 @@
 #include "../lib/util.h"
 #include "../lib/x509.h"
 #include "../lib/certfile.h"
+#include "instance.h"
 #include "listen.h"
 
 #ifndef BULWARK_SESSION_PATH
@@ -162,12 +163,18 @@ peer_text(const struct sockaddr_storage *ss, char *out, size_t len)
 	snprintf(out, len, "%s:%d", a, port);
 }
 
+/* The labels a session serves: its certificate's, and the standby's. */
+struct labels {
+	char	cert[CERT_LABEL_MAX + 1];
+	char	standby[CERT_LABEL_MAX + 1];	/* "" for none */
+};
+
 static void
 exec_session(const struct listen_opts *lo, int sock, const char *peer,
-    long id, int roles, int busy, int logfd)
+    long id, int roles, int busy, int logfd, const struct labels *lb)
 {
 	char ids[24], rolestr[4];
-	const char *argv[16];
+	const char *argv[20];
 	char *const envp[] = { NULL };
 	int n = 0;
 
@@ -187,6 +194,19 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 	argv[n++] = ids;
 	argv[n++] = "--roles";
 	argv[n++] = rolestr;
+	argv[n++] = "--label";
+	argv[n++] = lb->cert;
+	if (lb->standby[0] != '\0') {
+		argv[n++] = "--standby";
+		argv[n++] = lb->standby;
+	}
+#ifdef BULWARK_TESTING
+	/* the tests' forged announcements (src/srvsession/standby.c) */
+	if (getenv("BULWARK_TEST_FORGE_STANDBY") != NULL) {
+		argv[n++] = "--test-forge-standby";
+		argv[n++] = getenv("BULWARK_TEST_FORGE_STANDBY");
+	}
+#endif
 	if (busy)
 		argv[n++] = "--busy";
 	if (lo->insecure_sandbox)
@@ -197,12 +217,47 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 	_exit(127);
 }
 
+/*
+ * The labels, read for each session: cert default, cert renew and cert
+ * create --next take effect for the next session, with no restart, as
+ * cert256.arm does. A standby that cannot be named is left out (and
+ * said): the session goes on with the current key.
+ */
+static int
+session_labels(const struct listen_opts *lo, const char *peer,
+    struct labels *lb)
+{
+	if (instance_default_label(lo->in, lb->cert) == -1) {
+		bwk_msg("BWK1423E", "%s cannot be read or holds no certificate "
+		    "label; the session of %s is not started: run bulwarkd "
+		    "--instance %s cert default LABEL", lo->in->deflabel, peer,
+		    lo->instance);
+		return -1;
+	}
+	switch (instance_standby_label(lo->in, lb->standby)) {
+	case 0:
+		if (strcmp(lb->standby, lb->cert) == 0)
+			lb->standby[0] = '\0';	/* in use: no standby */
+		break;
+	case 1:
+		break;
+	default:
+		bwk_msg("BWK1426W", "%s cannot be read or holds no certificate "
+		    "label; the session of %s announces no standby key: run "
+		    "bulwarkd --instance %s cert list", lo->in->nextlabel, peer,
+		    lo->instance);
+		lb->standby[0] = '\0';
+	}
+	return 0;
+}
+
 static void
 start_session(const struct listen_opts *lo, size_t li)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
 	struct child *c;
+	struct labels lb;
 	char peer[80];
 	int sock, busy, lp[2] = { -1, -1 };
 
@@ -210,6 +265,10 @@ start_session(const struct listen_opts *lo, size_t li)
 	    SOCK_CLOEXEC)) == -1)
 		return;
 	peer_text(&ss, peer, sizeof(peer));
+	if (session_labels(lo, peer, &lb) == -1) {
+		close(sock);
+		return;
+	}
 	busy = L.nchild >= (size_t)lo->o->maxsessions;
 	if (L.nchild >= (size_t)lo->o->maxsessions + BUSY_EXTRA) {
 		bwk_msg("BWK1015W", "%s refused: %zu sessions and refusals "
@@ -225,7 +284,8 @@ start_session(const struct listen_opts *lo, size_t li)
 	c->id = ++L.next_id;
 	c->busy = busy;
 	if ((c->pid = fork()) == 0)
-		exec_session(lo, sock, peer, c->id, L.roles[li], busy, lp[1]);
+		exec_session(lo, sock, peer, c->id, L.roles[li], busy, lp[1],
+		    &lb);
 	close(sock);
 	if (lp[1] != -1)
 		close(lp[1]);
@@ -325,12 +385,20 @@ check_expiry(const struct listen_opts *lo)
 	cert_list_free(&cl);
 	days = bwk_days_until(ci.not_after, bwk_now());
 	bwk_time_format(ci.not_after, t);
-	/* at 90, 30 and 7 days: the seed's silent ten-year expiry is its
-	 * users' first complaint */
-	if (days <= 90)
+	/*
+	 * From 90 days on, at start and daily, so the 30 and 7 days are
+	 * said too: the seed's silent ten-year expiry is its users' first
+	 * complaint. A renewal keeps the key, so the clients that pinned it
+	 * follow it with nothing to import.
+	 */
+	if (days < 0)
+		bwk_msg("BWK1012W", "the server's certificate expired on %s: "
+		    "clients refuse it; renew it now (bulwarkd --instance %s "
+		    "cert renew)", t, lo->instance);
+	else if (days <= 90)
 		bwk_msg("BWK1012W", "the server's certificate expires on %s, in "
-		    "%ld day%s: make its successor now (bulwarkd --instance %s "
-		    "cert renew) and give it to the clients' administrators",
+		    "%ld day%s: renew it now (bulwarkd --instance %s cert "
+		    "renew); clients that pinned its key follow the renewal",
 		    t, days, days == 1 ? "" : "s", lo->instance);
 }
 

@@ -7,9 +7,12 @@
 #define ROLE_NODE	1	/* a port nodes may sign on at */
 #define ROLE_ADMIN	2	/* a port administrators may sign on at */
 
+struct instance;
+
 struct listen_opts {
 	const char			*instance;
 	const char			*arm;		/* cert256.arm */
+	const struct instance		*in;		/* its labels' files */
 	const struct srv_options	*o;
 	int				 syslog;	/* forward the sessions' lines */
 	int				 insecure_sandbox;

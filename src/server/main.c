@@ -5,7 +5,7 @@
  *	bulwarkd --instance DIR init [--admin NAME]
  *	bulwarkd --instance DIR node|admin register|update|remove|list ...
  *	bulwarkd --instance DIR cert create [--label L] [--days N] [--rsa]
- *	    [--default]
+ *	    [--default | --next]
  *	bulwarkd --instance DIR cert renew [--label L] [--days N]
  *	bulwarkd --instance DIR cert default LABEL
  *	bulwarkd --instance DIR cert list
@@ -50,7 +50,7 @@ static const char usage_text[] =
 "       bulwarkd --instance DIR node list\n"
 "       bulwarkd --instance DIR admin register|update|remove|list ...\n"
 "       bulwarkd --instance DIR cert create [--label L] [--days N] [--rsa]\n"
-"                [--default]\n"
+"                [--default | --next]\n"
 "       bulwarkd --instance DIR cert renew [--label L] [--days N]\n"
 "       bulwarkd --instance DIR cert default LABEL\n"
 "       bulwarkd --instance DIR cert list\n";
@@ -87,8 +87,8 @@ static int
 cmd_cert(struct instance *in, int argc, char **argv,
     const struct srv_options *o)
 {
-	const char *label = "default";
-	int i, days = o->certdays, rsa = o->certrsa, def = 0;
+	const char *label = NULL;
+	int i, days = o->certdays, rsa = o->certrsa, def = 0, next = 0;
 	long n;
 
 	if (argc < 1)
@@ -109,13 +109,24 @@ cmd_cert(struct instance *in, int argc, char **argv,
 			rsa = 1;
 		else if (strcmp(argv[i], "--default") == 0)
 			def = 1;
+		else if (strcmp(argv[i], "--next") == 0)
+			next = 1;
 		else
 			return usage("unknown argument", argv[i]);
 	}
+	if (def && next)
+		return usage("--next makes a standby, not the default; make it "
+		    "the default later with cert default", NULL);
+	/* --next names its own label when given none */
+	if (strcmp(argv[0], "create") == 0 && next)
+		return instance_cert_create_next(in, label, days, rsa) == 0 ?
+		    EXIT_OK : EXIT_INSTANCE;
+	if (label == NULL)
+		label = "default";
 	if (strcmp(argv[0], "create") == 0)
 		return instance_cert_create(in, label, days, rsa, def) == 0 ?
 		    EXIT_OK : EXIT_INSTANCE;
-	if (strcmp(argv[0], "renew") == 0 && !rsa && !def)
+	if (strcmp(argv[0], "renew") == 0 && !rsa && !def && !next)
 		return instance_cert_renew(in, label, days) == 0 ? EXIT_OK :
 		    EXIT_INSTANCE;
 	return usage("unknown cert command", argv[0]);
@@ -178,6 +189,7 @@ run(struct instance *in, const struct srv_options *o, int use_syslog,
 	memset(&lo, 0, sizeof(lo));
 	lo.instance = in->dir;
 	lo.arm = in->arm;
+	lo.in = in;
 	lo.o = o;
 	lo.syslog = use_syslog;
 	lo.insecure_sandbox = insecure;

@@ -12,7 +12,8 @@
  * (docs/protocol.md). A crash or a hostile client ends this process and
  * no other.
  *
- *	bulwarkd-session --instance DIR --peer ADDRESS --session N [--busy]
+ *	bulwarkd-session --instance DIR --peer ADDRESS --session N --roles R
+ *	    --label LABEL [--standby LABEL] [--busy]
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,6 +46,8 @@ struct args {
 	const char	*instance;
 	const char	*peer;
 	const char	*label;
+	const char	*standby;	/* the standby key's label, or NULL */
+	const char	*forge;		/* test builds: a forged announcement */
 	long		 id;
 	long		 roles;		/* who may sign on at this port */
 	int		 busy;		/* MAXSESSIONS reached: refuse, politely */
@@ -65,6 +68,13 @@ parse_args(int argc, char **argv, struct args *a)
 			a->peer = argv[++i];
 		else if (strcmp(argv[i], "--label") == 0 && i + 1 < argc)
 			a->label = argv[++i];
+		else if (strcmp(argv[i], "--standby") == 0 && i + 1 < argc)
+			a->standby = argv[++i];
+#ifdef BULWARK_TESTING
+		else if (strcmp(argv[i], "--test-forge-standby") == 0 &&
+		    i + 1 < argc)
+			a->forge = argv[++i];
+#endif
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
 			if (bwk_parse_long(argv[++i], 1, 1L << 40, &a->id) == -1)
 				return -1;
@@ -110,6 +120,7 @@ prepare(struct session *s, struct session_opts *o, const struct args *a)
 	ko.server = a->label;
 	ko.db = kdb;
 	ko.serve = 1;
+	ko.standby = a->standby;
 	ko.insecure_sandbox = a->insecure;
 	s->o = o;
 	s->tr = &session_socket_transport;
@@ -228,6 +239,7 @@ main(int argc, char **argv)
 	env.o = &so;
 	env.roles = (int)a.roles;
 	env.busy = a.busy;
+	env.forge = a.forge;
 	env.session_id = a.id;
 	env.peer = a.peer;
 	env.started = bwk_now();

@@ -58,7 +58,7 @@ on_hello(struct served *v, struct wire_in *in)
 		    "TCPADMINPORT");
 	wire_begin(&w, WIRE_HELLO_OK);
 	wire_put_n16(&w, WIRE_VERSION);
-	wire_put_n8(&w, 0);
+	wire_put_n8(&w, standby_due(v) ? WIRE_HELLO_OK_STANDBY : 0);
 	wire_put_name(&w, "bulwarkd");
 	if (session_wire_send(v->s, &w) == -1)
 		return -1;
@@ -120,7 +120,8 @@ dispatch(struct served *v, struct wire_frame *f)
 	if (v->state == SV_HELLO && f->type == WIRE_SCRAM_FIRST)
 		return signon_first(v, &f->in);
 	if (v->state == SV_CHALLENGED && f->type == WIRE_SCRAM_FINAL)
-		return signon_final(v, &f->in);
+		return signon_final(v, &f->in) == -1 ? -1 :
+		    standby_announce(v);
 	if ((v->state == SV_SIGNED || v->state == SV_EXPIRED) &&
 	    f->type == WIRE_SET_PASSWORD)
 		return signon_set_password(v, &f->in);

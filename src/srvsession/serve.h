@@ -36,6 +36,7 @@ struct serve_env {
 	int64_t			 started;
 	struct serve_cert	 certs[SERVE_CERTS_MAX];
 	size_t			 ncerts;
+	const char		*forge;		/* test builds' forged standby */
 };
 
 enum serve_state {
@@ -89,5 +90,12 @@ int	admin_command(struct served *, struct wire_in *);
  */
 int	serve_certs_load(struct serve_env *, const char *instance,
 	    const char *label, const uint8_t *der, size_t len);
+/*
+ * standby.c: does this session announce a standby key (HELLO_OK says so),
+ * and the announcement itself, after a node's successful sign-on: 0 go
+ * on (nothing to announce included), -1 the session ends.
+ */
+int	standby_due(const struct served *);
+int	standby_announce(struct served *);
 
 #endif

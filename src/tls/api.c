@@ -59,7 +59,8 @@ _Static_assert((int)BWK_FAIL_TRUST == (int)FAIL_TRUST &&
     (int)BWK_FAIL_SERVER == (int)FAIL_SERVER, "bwk_failure");
 _Static_assert((int)BWK_TRUST_PINNED == (int)TRUST_PINNED &&
     (int)BWK_TRUST_CA == (int)TRUST_CA &&
-    (int)BWK_TRUST_FIRST_USE == (int)TRUST_FIRST_USE, "bwk_trust");
+    (int)BWK_TRUST_FIRST_USE == (int)TRUST_FIRST_USE &&
+    (int)BWK_TRUST_RENEWED == (int)TRUST_RENEWED, "bwk_trust");
 
 struct bwk {
 	struct bwk_config	 cfg;		/* a copy; db owned */

@@ -57,6 +57,7 @@ enum bwk_trust {
 	BWK_TRUST_PINNED,	/* its certificate is in the key database */
 	BWK_TRUST_CA,		/* a chain to a CA root, host name checked */
 	BWK_TRUST_FIRST_USE,	/* accepted on first use, pinned now */
+	BWK_TRUST_RENEWED,	/* a renewed certificate for a pinned key */
 };
 
 struct bwk_config *bwk_config_new(void);

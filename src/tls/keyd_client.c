@@ -121,7 +121,7 @@ exec_helper(int end, int pwfd, const char *const *argv)
 int
 keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 {
-	const char *argv[16];
+	const char *argv[18];
 	int sv[2], n = 0;
 
 	memset(c, 0, sizeof(*c));
@@ -139,6 +139,10 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		argv[n++] = "--serve";
 	if (o->sign_on)
 		argv[n++] = "--sign-on";
+	if (o->serve && o->standby != NULL) {
+		argv[n++] = "--standby";
+		argv[n++] = o->standby;
+	}
 	/* an administrator's password comes on a pipe, not from the database;
 	 * a node's may, under PROMPT */
 	if (o->admin != NULL || o->node_prompt != NULL) {
@@ -275,6 +279,8 @@ keyd_hello(struct keyd_conn *c)
 	c->dir[n] = '\0';
 	c->may_pin = (flags & KEYD_HELLO_MAY_PIN) != 0;
 	c->setgid = (flags & KEYD_HELLO_SETGID) != 0;
+	c->may_update = (flags & KEYD_HELLO_MAY_UPDATE) != 0;
+	c->standby = (flags & KEYD_HELLO_STANDBY) != 0;
 	c->node_pw_stored = (flags & KEYD_HELLO_NODE_PASSWORD) != 0;
 	return 0;
 }
@@ -555,6 +561,83 @@ keyd_commit_password(struct keyd_conn *c, const char *server, uint32_t *why)
 	if (msg_end(&m) == -1)
 		return helper_failed(c, "sent a malformed COMMIT_PASSWORD "
 		    "answer");
+	return 0;
+}
+
+/* RENEW and STANDBY: the same request and answer, for two purposes. */
+static int
+pin_rpc(struct keyd_conn *c, uint16_t type, const char *server,
+    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+    uint8_t fpr[32], uint32_t *why)
+{
+	struct frame f;
+	struct msg m;
+
+	*why = 0;
+	if (len == 0 || len > KDB_DATA_MAX) {
+		bwk_msg("BWK0553E", "the certificate to pin is %zu bytes; a "
+		    "key-database entry holds 1 to %d; nothing was pinned", len,
+		    KDB_DATA_MAX);
+		return -1;
+	}
+	request(c, &f, type);
+	frame_put_label(&f, server);
+	frame_put(&f, pin_fpr, 32);
+	frame_put_h32(&f, (uint32_t)len);
+	frame_put(&f, der, len);
+	if (keyd_rpc(c, &f, type + 1, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL)
+		return fail_reason(c, &m, why) == 0 ? 1 : -1;
+	if (msg_get(&m, fpr, 32) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed %s answer",
+		    keyd_type_name(type));
+	return 0;
+}
+
+int
+keyd_renew(struct keyd_conn *c, const char *server, const uint8_t pin_fpr[32],
+    const uint8_t *der, size_t len, uint8_t fpr[32], uint32_t *why)
+{
+	return pin_rpc(c, KEYD_REQ_RENEW, server, pin_fpr, der, len, fpr, why);
+}
+
+int
+keyd_standby(struct keyd_conn *c, const char *server,
+    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+    uint8_t fpr[32], uint32_t *why)
+{
+	return pin_rpc(c, KEYD_REQ_STANDBY, server, pin_fpr, der, len, fpr,
+	    why);
+}
+
+int
+keyd_sign_standby(struct keyd_conn *c, const uint8_t ekm[32], uint8_t *cert,
+    size_t *cert_len, uint8_t *sig, size_t *sig_len)
+{
+	struct frame f;
+	struct msg m;
+	uint32_t clen, why;
+	uint16_t slen;
+
+	request(c, &f, KEYD_REQ_SIGN_STANDBY);
+	frame_put(&f, ekm, 32);
+	if (keyd_rpc(c, &f, KEYD_ANS_SIGN_STANDBY, 1, &m) == -1)
+		return -1;
+	if (m.type == KEYD_ANS_FAIL) {
+		if (fail_reason(c, &m, &why) == 0)
+			bwk_msg("BWK0543E", "the key helper refused to sign "
+			    "(reason %u)", why);
+		return -1;
+	}
+	/* both must fit the caller's room and the format's bounds */
+	if (msg_get_h32(&m, &clen) == -1 || clen == 0 || clen > *cert_len ||
+	    msg_get(&m, cert, clen) == -1 || msg_get_h16(&m, &slen) == -1 ||
+	    slen == 0 || slen > *sig_len || slen > KEYD_SIG_MAX ||
+	    msg_get(&m, sig, slen) == -1 || msg_end(&m) == -1)
+		return helper_failed(c, "sent a malformed SIGN_STANDBY answer");
+	*cert_len = clen;
+	*sig_len = slen;
 	return 0;
 }
 

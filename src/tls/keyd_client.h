@@ -29,6 +29,8 @@ struct keyd_conn {
 	/* from HELLO */
 	int		may_pin;	/* a first-use pin would be tried */
 	int		setgid;		/* the system database, read only */
+	int		may_update;	/* RENEW and STANDBY would be tried */
+	int		standby;	/* a server's: it holds a standby key */
 	int		node_pw_stored;	/* it holds the node's password */
 	char		dir[KEYD_DIR_MAX + 1];	/* the database it opened */
 	/* the answer last read; a stub's msg points into it until the next */
@@ -56,6 +58,7 @@ struct keyd_spawn_opts {
 	 */
 	const char	*node_prompt;
 	int		 password_fd;
+	const char	*standby;	/* bulwarkd: its standby key's label */
 };
 
 struct trust_cert {
@@ -112,6 +115,26 @@ int	keyd_new_password(struct keyd_conn *, const char *server,
 	    struct scram_verifier *, uint32_t *why);
 int	keyd_commit_password(struct keyd_conn *, const char *server,
 	    uint32_t *why);
+/*
+ * Rotation (docs/keyd-protocol.md, RENEW and STANDBY): the pin pin_fpr
+ * of the server is to hold der, a renewal for the same key; or der, the
+ * server's proved standby certificate, is to be pinned beside the pin
+ * pin_fpr that authenticated the session. 0 done, with fpr the new
+ * entry's; 1 refused (*why says); -1 error.
+ */
+int	keyd_renew(struct keyd_conn *, const char *server,
+	    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+	    uint8_t fpr[32], uint32_t *why);
+int	keyd_standby(struct keyd_conn *, const char *server,
+	    const uint8_t pin_fpr[32], const uint8_t *der, size_t len,
+	    uint8_t fpr[32], uint32_t *why);
+/*
+ * bulwarkd's: the standby certificate (into cert, *cert_len its room)
+ * and its key's signature over this session's standby exporter value
+ * (sig, *sig_len). 0 with both; -1 when the helper refused or failed.
+ */
+int	keyd_sign_standby(struct keyd_conn *, const uint8_t ekm[32],
+	    uint8_t *cert, size_t *cert_len, uint8_t *sig, size_t *sig_len);
 /*
  * Closes the socket (the helper exits at EOF) and reaps it. 0 when it
  * exited 0; -1, with BWK0546E or BWK0547E, when it was killed by a signal

@@ -295,6 +295,9 @@ session_handshake(struct session *s)
 		else if (session_first_use(s) == -1)
 			return -1;
 	}
+	/* a renewed pin follows now, or once signed on (session_connect) */
+	if (s->o->node == NULL && session_update_pins(s) == -1)
+		return -1;
 	s->fail = FAIL_NONE;
 	s->established = 1;
 	return 0;
@@ -352,6 +355,10 @@ session_connect(struct session *s)
 		if (session_first_use(s) == -1)
 			return -1;
 	}
+	/* the pins follow first: the server has proved who it is,
+	 * whatever the state of the password */
+	if (session_update_pins(s) == -1)
+		return -1;
 	return session_password_check(s);
 }
 
@@ -403,6 +410,7 @@ rule_text(enum trust_rule r)
 	case TRUST_PINNED:	return "pinned: the server's certificate is in the key database";
 	case TRUST_CA:		return "CA: a chain to a CA root in the key database, host name checked";
 	case TRUST_FIRST_USE:	return "first use: accepted and pinned now";
+	case TRUST_RENEWED:	return "pinned key: a renewed certificate for the key pinned for the server";
 	default:		return "none";
 	}
 }
@@ -425,6 +433,12 @@ session_report(struct session *s, FILE *f)
 	fprintf(f, "trust rule:  %s\n", rule_text(s->rule));
 	fprintf(f, "client auth: %s\n", s->signed_by_helper ?
 	    "certificate, signed by the key helper" : "none requested");
+	if (s->standby_der != NULL) {
+		bwk_fpr_format(s->standby_fpr, fpr);
+		fprintf(f, "standby key: SHA-256 %s\n             proved in "
+		    "this session; %s\n", fpr, s->standby_state ?
+		    s->standby_state : "not pinned");
+	}
 	for (i = 0; i < n; i++) {
 		if (x509_inspect(wolfSSL_get_chain_cert(ch, i),
 		    (size_t)wolfSSL_get_chain_length(ch, i), &ci, why,
@@ -496,6 +510,10 @@ session_close(struct session *s)
 	s->ai = NULL;
 	free(s->leaf_der);
 	s->leaf_der = NULL;
+	free(s->standby_der);
+	s->standby_der = NULL;
+	explicit_bzero(s->ekm_cb, sizeof(s->ekm_cb));
+	explicit_bzero(s->ekm_standby, sizeof(s->ekm_standby));
 	trust_list_free(&s->trust);
 	client_id_free(&s->id);
 	return keyd_close(&s->kd);

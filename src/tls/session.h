@@ -15,6 +15,7 @@
 #include <wolfssl/ssl.h>
 
 #include "../lib/util.h"
+#include "../lib/x509.h"
 #include "bulwark.h"
 #include "keyd_client.h"
 #include "policy.h"
@@ -32,6 +33,7 @@ enum trust_rule {
 	TRUST_PINNED,		/* the server's certificate is in the database */
 	TRUST_CA,		/* a chain to a CA root, and the host checked */
 	TRUST_FIRST_USE,	/* accepted on first use, now pinned */
+	TRUST_RENEWED,		/* a renewed certificate for a pinned key */
 };
 
 struct session_opts {
@@ -166,12 +168,24 @@ struct session {
 	size_t			 hs_hdr_have;
 	size_t			 hs_left;
 	uint8_t			 accepted_fpr[BWK_SHA256_LEN];
+	/* rotation (session_rotate.c) */
+	uint8_t			 renewed_from[BWK_SHA256_LEN];	/* its pin */
+	int			 renewal_done;	/* the pin was asked to follow */
+	int			 standby_due;	/* HELLO_OK: STANDBY_KEY follows */
+	uint8_t			*standby_der;	/* proved in this session */
+	size_t			 standby_len;
+	uint8_t			 standby_fpr[BWK_SHA256_LEN];
+	const char		*standby_state;	/* for bulwark check's report */
 	/* sign-on (session_signon.c) */
 	int			 pin_pending;	/* first use, pinned once signed on */
 	int			 signed_on;
 	int			 pw_expired;	/* SIGNED_ON said so */
 	int			 pw_changed;	/* a new one was set */
 	int64_t			 pw_expires;	/* 0 never */
+	/* the exporter values, derived together (session_exporter.c) */
+	int			 ekm_state;	/* 0 not yet, 1 derived, -1 failed */
+	uint8_t			 ekm_cb[32];	/* EXPORTER-Channel-Binding */
+	uint8_t			 ekm_standby[32];	/* the standby key's */
 };
 
 /* Everything before the network that needs files or privileges: the
@@ -224,9 +238,14 @@ int	session_password_check(struct session *);
 /* A new random node password through the helper (GENERATE, or bulwark
  * set password); the session must be signed on. */
 int	session_set_password(struct session *);
-/* session_exporter.c: the tls-exporter value (32 bytes); -1 without EMS
- * or when wolfSSL cannot derive it. The handshake's randoms go after. */
+/*
+ * session_exporter.c: the tls-exporter value (32 bytes), and the value
+ * the standby key's proof is bound to; -1 without EMS or when wolfSSL
+ * cannot derive them. Both are derived at the first call of either, and
+ * the handshake's randoms go after.
+ */
 int	session_exporter(struct session *, uint8_t out[32]);
+int	session_standby_exporter(struct session *, uint8_t out[32]);
 int	session_query(struct session *, char *text, size_t len);
 /* ADMIN and its ROWS: 0 with *out, -1 with the message printed. */
 int	session_admin(struct session *, const char *command,
@@ -256,6 +275,25 @@ int64_t	session_clock_ms(void);
 int	session_verify_cb(int, WOLFSSL_X509_STORE_CTX *);
 int	session_check_kx(struct session *);
 int	session_first_use(struct session *);
+/*
+ * What the policy asks of any certificate of the server's own, whatever
+ * trusts it (a standby one included): the floor, the policy's key sizes
+ * and hashes, and a key usage for TLS servers. 0, or -1 with why.
+ */
+int	session_cert_policy(struct session *, const struct certinfo *,
+	    char *why, size_t whylen);
+
+/*
+ * session_rotate.c: rotation without redistribution. A renewed pin is
+ * followed, and a standby key the server proved in this session is
+ * pinned beside the pin in use, through the key helper; after the
+ * handshake, or after the sign-on when there is one. -1 only when the
+ * helper failed (the session is not trusted on its word any more).
+ */
+int	session_update_pins(struct session *);
+/* The server's STANDBY_KEY frame after sign-on: checked and proved, or
+ * -1 (reported; nothing will be pinned and the session ends). */
+int	session_standby_receive(struct session *, struct wire_in *);
 /* After a failure before the callback: 1 when it printed why. */
 int	session_diagnose_chain(struct session *);
 int64_t	session_time(const struct session *);

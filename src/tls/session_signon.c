@@ -130,6 +130,9 @@ hello(struct session *s)
 		return malformed(s, "HELLO_OK", "not version, flags and name");
 	if (version != WIRE_VERSION)
 		return malformed(s, "HELLO_OK", "another protocol version");
+	if (flags & ~WIRE_HELLO_OK_FLAGS)
+		return malformed(s, "HELLO_OK", "flags this client does not know");
+	s->standby_due = (flags & WIRE_HELLO_OK_STANDBY) != 0;
 	return 0;
 }
 
@@ -289,6 +292,14 @@ session_sign_on(struct session *s)
 	if (final(s, &cf, &sf, &cfin) == -1 ||
 	    send_text(s, WIRE_SCRAM_FINAL, cfin.s, cfin.len) == -1 ||
 	    outcome(s) == -1 || signed_on(s) == -1)
+		return -1;
+	/*
+	 * The standby key, announced inside the session the pin trusted, is
+	 * the sign-on's last frame: a bad one ends the session before it is
+	 * called signed on.
+	 */
+	if (s->standby_due && (expect(s, WIRE_STANDBY_KEY) == -1 ||
+	    session_standby_receive(s, &in.in) == -1))
 		return -1;
 	s->signed_on = 1;
 	if (s->o->admin)

@@ -8,8 +8,9 @@
  *
  *	1. what the ServerHello chose: extended master secret, the suite;
  *	2. the policy on every certificate shown: keys, signatures, dates;
- *	3. the rule: a pin, a CA chain (wolfSSL's verdict and Bulwark's own
- *	   path validation, src/verify/verify.c, both), or first use;
+ *	3. the rule: a pin, a renewed certificate for a pinned key, a CA
+ *	   chain (wolfSSL's verdict and Bulwark's own path validation,
+ *	   src/verify/verify.c, both), or first use;
  *	4. BWKSERVERFINGERPRINT, whatever the rule.
  *
  * What the ServerKeyExchange chose (group, signature) is checked by
@@ -88,6 +89,34 @@ leaf_is_pinned(const struct session *s)
 			continue;
 		if (memcmp(f, s->leaf_fpr, sizeof(f)) == 0)
 			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is the leaf a new certificate for the key of one of this server's own
+ * pins? Then it is the same server, renewed (bulwarkd cert renew): the
+ * pin is the key, and the handshake proves the server holds it. Only
+ * pinned certificates count, never a CA root, and the whole
+ * SubjectPublicKeyInfo must be equal, byte for byte.
+ */
+static int
+leaf_renews_pin(struct session *s)
+{
+	const uint8_t *leaf, *pin;
+	size_t n, pn, i;
+
+	if (x509_spki(s->leaf_der, s->leaf_len, &leaf, &n) == -1)
+		return 0;
+	for (i = 0; i < s->trust.n; i++) {
+		if (!s->trust.c[i].own || s->trust.c[i].kind != KDB_PINNED ||
+		    x509_spki(s->trust.c[i].der, s->trust.c[i].len, &pin,
+		    &pn) == -1 || pn != n || memcmp(pin, leaf, n) != 0)
+			continue;
+		if (wc_Sha256Hash(s->trust.c[i].der, (word32)s->trust.c[i].len,
+		    s->renewed_from) != 0)
+			continue;
+		return 1;
 	}
 	return 0;
 }
@@ -186,6 +215,33 @@ leaf_usage(struct session *s, const struct certinfo *ci)
 		return refuse(s, FAIL_TRUST);
 	}
 	return 0;
+}
+
+int
+session_cert_policy(struct session *s, const struct certinfo *ci, char *why,
+    size_t whylen)
+{
+	const char *id = NULL;
+	const struct tls_policy *p = s->o->policy;
+
+	why[0] = '\0';
+	if (x509_policy(ci, session_time(s), 1, &id, why, whylen) != X509_OK)
+		return -1;
+	if (below_policy(p, ci))
+		snprintf(why, whylen, "its key, %s, is below the policy's "
+		    "minimum", ci->key_desc);
+	else if (!hash_allowed(p, ci->sig_desc))
+		snprintf(why, whylen, "signed with %s, outside the policy's "
+		    "certificate-hashes", ci->sig_desc);
+	else if (ci->eku_set && !ci->eku_server_auth && !ci->eku_any)
+		snprintf(why, whylen, "its extended key usage does not include "
+		    "serverAuth");
+	else if (ci->ku_set && !ci->ku_digital_signature)
+		snprintf(why, whylen, "its key usage does not allow digital "
+		    "signatures");
+	else
+		return 0;
+	return -1;
 }
 
 /* 2. The policy on every certificate the server showed. */
@@ -439,13 +495,40 @@ ca_path(struct session *s, const struct peer_chain *pc, int wolf_err)
 	return wolf_refused(s, wolf_err);
 }
 
+/*
+ * The pins' fingerprints for a refusal: every one of them (a server has
+ * its pin and, after an announcement, its standby's), the first three
+ * when there are more, so the message still fits.
+ */
+static void
+pinned_list(const struct session *s, char *out, size_t len)
+{
+	char one[BWK_FPR_STRLEN];
+	uint8_t f[BWK_SHA256_LEN];
+	size_t i, n = 0, total = (size_t)count_kind(s, KDB_PINNED), at = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < s->trust.n && n < 3; i++) {
+		if (s->trust.c[i].kind != KDB_PINNED ||
+		    wc_Sha256Hash(s->trust.c[i].der, (word32)s->trust.c[i].len,
+		    f) != 0)
+			continue;
+		bwk_fpr_format(f, one);
+		at += (size_t)snprintf(out + at, len - at, "%s%s", n == 0 ? "" :
+		    n + 1 == total ? " and " : ", ", one);
+		if (at >= len)
+			return;
+		n++;
+	}
+	if (total > n)
+		snprintf(out + at, len - at, " and %zu more", total - n);
+}
+
 /* 3c. No rule trusts the server: say which fix applies. */
 static void
 untrusted(struct session *s)
 {
-	char fpr[BWK_FPR_STRLEN], old[BWK_FPR_STRLEN];
-	uint8_t f[BWK_SHA256_LEN];
-	size_t i;
+	char fpr[BWK_FPR_STRLEN], old[4 * BWK_FPR_STRLEN];
 
 	bwk_fpr_format(s->leaf_fpr, fpr);
 	if (s->trust.n == 0 && !s->o->system_ca) {
@@ -460,16 +543,11 @@ untrusted(struct session *s)
 		return;
 	}
 	if (count_kind(s, KDB_PINNED) > 0) {
-		for (i = 0; i < s->trust.n; i++)
-			if (s->trust.c[i].kind == KDB_PINNED &&
-			    wc_Sha256Hash(s->trust.c[i].der,
-			    (word32)s->trust.c[i].len, f) == 0)
-				break;
-		bwk_fpr_format(f, old);
-		sess_msg(s, "BWK0711E", "server %s (%s:%s) now shows another "
-		    "certificate than the one pinned for it: pinned SHA-256 %s, "
-		    "shown SHA-256 %s; %s. If the server was rebuilt or its "
-		    "certificate renewed, check the new fingerprint with its "
+		pinned_list(s, old, sizeof(old));
+		sess_msg(s, "BWK0711E", "server %s (%s:%s) now shows a "
+		    "certificate for another key than the ones pinned for it: "
+		    "pinned SHA-256 %s, shown SHA-256 %s; %s. If the server was "
+		    "rebuilt or lost its key, check the new fingerprint with its "
 		    "administrator and run: bulwark-cert -replace -server %s "
 		    "-file cert256.arm", s->o->server, s->o->host, s->o->port,
 		    old, fpr, session_sent_note(s), s->o->server);
@@ -524,6 +602,19 @@ check_expected(struct session *s)
 	return refuse(s, FAIL_TRUST);
 }
 
+static void
+renewed_note(struct session *s)
+{
+	char was[BWK_FPR_STRLEN], now[BWK_FPR_STRLEN];
+
+	bwk_fpr_format(s->renewed_from, was);
+	bwk_fpr_format(s->leaf_fpr, now);
+	sess_info(s, "BWK1400I", "server %s shows a renewed certificate for "
+	    "the key pinned for it: pinned SHA-256 %s, shown SHA-256 %s; it "
+	    "is trusted by its key, and the pin follows it", s->o->server,
+	    was, now);
+}
+
 /*
  * The whole decision; 0 trusted (s->rule says why), -1 refused with its
  * message printed. wolf_err is wolfSSL's own verdict on the CA path (0
@@ -540,6 +631,8 @@ decide(struct session *s, const struct peer_chain *pc, int wolf_err)
 		return -1;
 	if (leaf_is_pinned(s))
 		s->rule = TRUST_PINNED;
+	else if (leaf_renews_pin(s))
+		s->rule = TRUST_RENEWED;	/* the pin follows it afterwards */
 	else if (count_kind(s, KDB_CA) > 0 || s->o->system_ca) {
 		if ((v = ca_path(s, pc, wolf_err)) == CA_REFUSED)
 			return -1;
@@ -562,6 +655,8 @@ decide(struct session *s, const struct peer_chain *pc, int wolf_err)
 		s->rule = TRUST_NONE;
 		return -1;
 	}
+	if (s->rule == TRUST_RENEWED)
+		renewed_note(s);
 	return 0;
 }
 

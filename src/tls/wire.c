@@ -235,6 +235,7 @@ wire_type_name(uint16_t t)
 	case WIRE_SET_PASSWORD:		return "SET_PASSWORD";
 	case WIRE_PASSWORD_SET:		return "PASSWORD_SET";
 	case WIRE_SESSION:		return "SESSION";
+	case WIRE_STANDBY_KEY:		return "STANDBY_KEY";
 	case WIRE_BYE:			return "BYE";
 	case WIRE_BYE_OK:		return "BYE_OK";
 	}

@@ -41,6 +41,7 @@ enum wire_type {
 	WIRE_ROWS		= 0x0011,	/* u16 ncols, cells (see protocol.md) */
 	WIRE_QUERY_SESSION	= 0x0012,	/* empty */
 	WIRE_SESSION		= 0x0013,	/* u16 n, facts text */
+	WIRE_STANDBY_KEY	= 0x0021,	/* u16 n, cert; u16 m, signature */
 	WIRE_SET_PASSWORD	= 0x0030,	/* a new verifier: u8 n, salt,
 						   u32 count, 32 StoredKey,
 						   32 ServerKey */
@@ -60,6 +61,12 @@ enum wire_role { WIRE_ROLE_NODE = 1, WIRE_ROLE_ADMIN = 2 };
 #define WIRE_HELLO_FLAGS	WIRE_HELLO_FIRST_USE	/* every one known */
 /* SIGNED_ON's flags. PASSWORD_EXPIRED: only SET_PASSWORD or BYE now. */
 #define WIRE_SIGNED_PW_EXPIRED	0x01
+/*
+ * HELLO_OK's flags. STANDBY: the server has a standby key, and a
+ * STANDBY_KEY frame follows a node's SIGNED_ON.
+ */
+#define WIRE_HELLO_OK_STANDBY	0x01
+#define WIRE_HELLO_OK_FLAGS	WIRE_HELLO_OK_STANDBY
 
 /* The SCRAM frames' texts: RFC 5802 messages, as long as SCRAM allows. */
 #define WIRE_SCRAM_TEXT_MAX	2048
