@@ -583,3 +583,51 @@ Test(admin, usage_errors_come_before_anything_starts)
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert(t_contains(r.out, "register node|admin"), "%s", r.out);
 }
+
+/*
+ * query session lists every session signed on, not only the asker's; a
+ * session that ended leaves no row, and neither does one whose process
+ * was killed (the next session drops it).
+ */
+Test(admin, query_session_lists_every_session)
+{
+	struct srv v;
+	struct run r;
+	const char *sys = admin_server(&v, NULL);
+	char path[600], text[512];
+	const char *argv[] = { "check", "--sysfile", path, NULL };
+	int fd;
+	pid_t pid, sess;
+
+	ADMIN(&r, sys, "register", "node", "n8", "correct-horse-88");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	t_nodepw("srv1", "n8", "correct-horse-88");
+	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n8\n",
+	    v.port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+	setenv("BULWARK_TEST_LINGER_MS", "8000", 1);
+	pid = t_spawn("bulwark", argv, &fd);
+	unsetenv("BULWARK_TEST_LINGER_MS");
+	wait_for_linger(fd);
+	ADMIN(&r, sys, "query", "session");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "administrator  BOSS"), "%s", r.out);
+	cr_assert(t_contains(r.out, "node           N8"), "%s", r.out);
+	cr_assert(t_contains(r.out, "BWK1322I 2 sessions signed on"), "%s",
+	    r.out);
+	/* the node's session process dies without a word */
+	cr_assert_neq(sess = t_child_of(v.p.pid), 0, "no session process");
+	cr_assert_eq(kill(sess, SIGKILL), 0);
+	waitpid(pid, NULL, 0);
+	close(fd);
+	ADMIN(&r, sys, "query", "session");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!t_contains(r.out, "N8"), "a dead session is listed: %s",
+	    r.out);
+	cr_assert(t_contains(r.out, "BWK1322I 1 session signed on"), "%s",
+	    r.out);
+	t_peer_stop(&v.p);
+}

@@ -46,7 +46,7 @@ Test(catalog, create_then_reopen)
 	uint8_t *buf;
 	size_t len;
 
-	cr_assert_eq(catalog_schema_version(c), 1);
+	cr_assert_eq(catalog_schema_version(c), CATALOG_SCHEMA_VERSION);
 	cr_assert(t_contains(catalog_path(c), "/inst/catalog.db"));
 	cr_assert_eq(stat(DBFILE, &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0600, "mode %o", st.st_mode & 07777);
@@ -56,7 +56,8 @@ Test(catalog, create_then_reopen)
 	cr_assert_eq(tc_raw_int(c, "PRAGMA foreign_keys"), 1);
 	cr_assert_gt(tc_raw_int(c, "PRAGMA busy_timeout"), 0);
 	cr_assert_eq(tc_raw_int(c, "PRAGMA application_id"), CAT_APPLICATION_ID);
-	cr_assert_eq(tc_raw_int(c, "SELECT version FROM schema_version"), 1);
+	cr_assert_eq(tc_raw_int(c, "SELECT version FROM schema_version"),
+	    CATALOG_SCHEMA_VERSION);
 	cr_assert_eq(stat(t_path("inst/catalog.db-wal"), &st), 0, "no WAL");
 	cr_assert_eq(st.st_mode & 07777, 0600, "WAL mode %o",
 	    st.st_mode & 07777);
@@ -154,10 +155,10 @@ Test(catalog, newer_schema_refused_untouched)
 
 	tc_add_node(c, "n1", CAT_STRICT);
 	catalog_close(c);
-	tc_raw("UPDATE schema_version SET version = 2");
+	tc_raw("UPDATE schema_version SET version = 3");
 	cr_assert_eq(t_read(DBFILE, &before, &blen), 0);
-	open_refused(0, "BWK1209E", "schema version 2");
-	cr_assert(t_contains(tc_msgs, "up to 1"), "%s", tc_msgs);
+	open_refused(0, "BWK1209E", "schema version 3");
+	cr_assert(t_contains(tc_msgs, "up to 2"), "%s", tc_msgs);
 	cr_assert_eq(t_read(DBFILE, &after, &alen), 0);
 	cr_assert(blen == alen && memcmp(before, after, blen) == 0,
 	    "the catalog was written");
@@ -184,7 +185,7 @@ Test(catalog, empty_file_from_a_crash_is_made_a_catalog)
 
 	cr_assert_eq(t_write(DBFILE, (const uint8_t *)"", 0, 0600), 0);
 	c = tc_open();
-	cr_assert_eq(catalog_schema_version(c), 1);
+	cr_assert_eq(catalog_schema_version(c), CATALOG_SCHEMA_VERSION);
 	catalog_close(c);
 }
 
@@ -785,5 +786,72 @@ Test(catalog, concurrent_counts_lose_nothing)
 	exited_ok(a);
 	exited_ok(b);
 	cr_assert_eq(tc_get(c, CAT_NODE, "shared").failed_signons, 120);
+	catalog_close(c);
+}
+
+/* ---- the sessions signed on now ---- */
+
+struct sess_seen {
+	char	text[1024];
+	size_t	n;
+};
+
+static int
+sess_collect(void *arg, const struct cat_session *s)
+{
+	struct sess_seen *x = arg;
+
+	x->n += (size_t)snprintf(x->text + x->n, sizeof(x->text) - x->n,
+	    "%lld %s %s %s %s|", (long long)s->id, s->peer, s->role, s->name,
+	    s->suite);
+	return 0;
+}
+
+static void
+sess_add(struct catalog *c, int64_t run, int64_t id, const char *name)
+{
+	struct cat_session s = { run, id, "127.0.0.1:4000", "node", name,
+	    100, 101, "TLSv1.2", "ECDHE-ECDSA-AES256-GCM-SHA384", "P-256", 1 };
+
+	cr_assert_eq(catalog_session_add(c, &s), CAT_OK, "%s", tc_msgs);
+}
+
+Test(catalog, sessions_listed_by_run_and_pruned)
+{
+	struct catalog *c = tc_open();
+	struct sess_seen x;
+	const int64_t live[] = { 3 };
+
+	sess_add(c, 7, 2, "N2");
+	sess_add(c, 7, 3, "N3");
+	sess_add(c, 6, 3, "OLD");		/* a run before a restart */
+	memset(&x, 0, sizeof(x));
+	cr_assert_eq(catalog_session_list(c, 7, sess_collect, &x), CAT_OK);
+	cr_assert_str_eq(x.text, "2 127.0.0.1:4000 node N2 "
+	    "ECDHE-ECDSA-AES256-GCM-SHA384|3 127.0.0.1:4000 node N3 "
+	    "ECDHE-ECDSA-AES256-GCM-SHA384|");
+	/* session 2 died: the next one's prune drops it and the old run */
+	cr_assert_eq(catalog_session_prune(c, 7, live, 1), CAT_OK);
+	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM sessions"), 1);
+	memset(&x, 0, sizeof(x));
+	cr_assert_eq(catalog_session_list(c, 7, sess_collect, &x), CAT_OK);
+	cr_assert_str_eq(x.text, "3 127.0.0.1:4000 node N3 "
+	    "ECDHE-ECDSA-AES256-GCM-SHA384|");
+	cr_assert_eq(catalog_session_remove(c, 7, 3), CAT_OK);
+	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM sessions"), 0);
+	catalog_close(c);
+}
+
+/* A catalog of schema version 1 is migrated: it gains the table. */
+Test(catalog, version_1_gains_the_sessions_table)
+{
+	struct catalog *c = tc_open();
+
+	catalog_close(c);
+	tc_raw("DROP TABLE sessions");
+	tc_raw("UPDATE schema_version SET version = 1");
+	c = tc_open();
+	cr_assert_eq(catalog_schema_version(c), 2);
+	sess_add(c, 1, 1, "N1");
 	catalog_close(c);
 }

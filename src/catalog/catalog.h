@@ -31,7 +31,7 @@
 #include "../lib/scram.h"
 
 #define CATALOG_FILE		"catalog.db"
-#define CATALOG_SCHEMA_VERSION	1
+#define CATALOG_SCHEMA_VERSION	2
 
 #define CAT_NAME_MAX		64	/* node and administrator names */
 #define CAT_PATH_MAX		4095	/* a path's bytes */
@@ -289,5 +289,35 @@ int	catalog_reap(struct catalog *, int64_t pending_before,
 
 /* SQLite's integrity and foreign-key checks; CAT_ERROR when damaged. */
 int	catalog_check(struct catalog *);
+
+/*
+ * The sessions signed on now, for an administrator's query session: each
+ * session process adds its own row at sign-on and removes it at its end.
+ * RUN is the listener's (it changes with every start); a new session
+ * first drops the rows of other runs and of sessions the listener no
+ * longer runs (the ids it was handed), so a session that died leaves no
+ * row behind the next one.
+ */
+struct cat_session {
+	int64_t		 run;
+	int64_t		 id;
+	const char	*peer;		/* address and port */
+	const char	*role;		/* "node" or "administrator" */
+	const char	*name;
+	int64_t		 started;	/* the connection came */
+	int64_t		 signed_on;
+	const char	*protocol, *suite, *group;
+	int		 ems;
+};
+typedef int cat_session_cb(void *arg, const struct cat_session *);
+
+int	catalog_session_add(struct catalog *, const struct cat_session *);
+int	catalog_session_remove(struct catalog *, int64_t run, int64_t id);
+/* Drops every row not of run, or whose id is not among live (n ids). */
+int	catalog_session_prune(struct catalog *, int64_t run,
+	    const int64_t *live, size_t n);
+/* The rows of run, by id; the strings are valid during the callback. */
+int	catalog_session_list(struct catalog *, int64_t run,
+	    cat_session_cb *, void *);
 
 #endif

@@ -99,8 +99,32 @@ static const char *const schema_v1[] = {
 	NULL
 };
 
+/*
+ * Schema version 2: the sessions signed on now (catalog_session_add).
+ * Nothing refers to them, and a lost row costs only a line of query
+ * session, so they are kept apart from the accounts and objects.
+ */
+static const char *const schema_v2[] = {
+	"CREATE TABLE sessions ("
+	" run INTEGER NOT NULL,"
+	" id INTEGER NOT NULL CHECK (id > 0),"
+	" peer TEXT NOT NULL CHECK (length(peer) BETWEEN 1 AND 64),"
+	" role TEXT NOT NULL CHECK (role IN ('node', 'administrator')),"
+	" name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 64),"
+	" started INTEGER NOT NULL,"
+	" signed_on INTEGER NOT NULL,"
+	" protocol TEXT NOT NULL CHECK (length(protocol) <= 64),"
+	" suite TEXT NOT NULL CHECK (length(suite) <= 64),"
+	" grp TEXT NOT NULL CHECK (length(grp) <= 64),"
+	" ems INTEGER NOT NULL CHECK (ems IN (0, 1)),"
+	" PRIMARY KEY (run, id)"
+	") STRICT",
+	NULL
+};
+
 const char *const *const cat_migration[CATALOG_SCHEMA_VERSION] = {
 	schema_v1,
+	schema_v2,
 };
 
 #define ACCT_COLS \
@@ -252,4 +276,13 @@ const char *const cat_sql[S_COUNT] = {
 	    "(SELECT 1 FROM versions WHERE object_id = ?1)",
 	[S_REAP_FILESPACE] = "DELETE FROM filespaces WHERE id = ?1 AND NOT "
 	    "EXISTS (SELECT 1 FROM objects WHERE filespace_id = ?1)",
+
+	[S_SESS_ADD] = "INSERT OR REPLACE INTO sessions(run, id, peer, role, "
+	    "name, started, signed_on, protocol, suite, grp, ems) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_SESS_REMOVE] = "DELETE FROM sessions WHERE run = ?1 AND id = ?2",
+	[S_SESS_IDS] = "SELECT run, id FROM sessions",
+	[S_SESS_LIST] = "SELECT id, peer, role, name, started, signed_on, "
+	    "protocol, suite, grp, ems FROM sessions WHERE run = ?1 "
+	    "ORDER BY id",
 };

@@ -60,6 +60,7 @@ static struct {
 	size_t		 nchild;
 	int		 sigpipe[2];
 	long		 next_id;
+	long		 run;		/* this start's: the sessions' rows */
 } L;
 
 static void
@@ -173,8 +174,10 @@ static void
 exec_session(const struct listen_opts *lo, int sock, const char *peer,
     long id, int roles, int busy, int logfd, const struct labels *lb)
 {
-	char ids[24], rolestr[4];
-	const char *argv[20];
+	static char live[(MAX_SESSIONS + BUSY_EXTRA) * 14 + 1];
+	char ids[24], rolestr[4], run[24];
+	const char *argv[24];
+	size_t i, k = 0;
 	char *const envp[] = { NULL };
 	int n = 0;
 
@@ -194,6 +197,16 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 	argv[n++] = ids;
 	argv[n++] = "--roles";
 	argv[n++] = rolestr;
+	/* the sessions running now: a new one drops the others' rows */
+	snprintf(run, sizeof(run), "%ld", L.run);
+	live[0] = '\0';
+	for (i = 0; i < L.nchild; i++)
+		k += (size_t)snprintf(live + k, sizeof(live) - k, "%s%ld",
+		    k > 0 ? "," : "", L.child[i].id);
+	argv[n++] = "--run";
+	argv[n++] = run;
+	argv[n++] = "--live";
+	argv[n++] = live;
 	argv[n++] = "--label";
 	argv[n++] = lb->cert;
 	if (lb->standby[0] != '\0') {
@@ -431,6 +444,10 @@ listen_run(const struct listen_opts *lo)
 	if (pipe2(L.sigpipe, O_CLOEXEC | O_NONBLOCK) == -1 ||
 	    bind_ports(lo->o) == -1)
 		return 1;
+	/* a run id: the sessions' rows of an earlier start are not ours */
+	L.run = (long)(bwk_now() % 1000000000) * 100000 + (long)getpid() % 100000;
+	if (L.run <= 0)
+		L.run = 1;
 	signal(SIGCHLD, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);

@@ -189,36 +189,62 @@ query_accounts(struct served *v, const struct adm_cmd *c,
 	return 0;
 }
 
+/* One row of query session; a row that cannot be sent stops the list. */
+#define SESS_SEND_FAILED	100
+
+struct sess_rows {
+	struct rows_out	*out;
+	size_t		 n;
+};
+
+static int
+sess_row(void *arg, const struct cat_session *cs)
+{
+	struct sess_rows *r = arg;
+	char id[24], started[32];
+	const char *cells[9];
+
+	snprintf(id, sizeof(id), "%lld", (long long)cs->id);
+	bwk_time_format(cs->started, started);
+	cells[0] = id;
+	cells[1] = cs->peer;
+	cells[2] = cs->role;
+	cells[3] = cs->name;
+	cells[4] = started;
+	cells[5] = cs->protocol;
+	cells[6] = cs->suite;
+	cells[7] = cs->group;
+	cells[8] = cs->ems ? "yes" : "no";
+	if (rows_add(r->out, cells) == -1)
+		return SESS_SEND_FAILED;
+	r->n++;
+	return 0;
+}
+
 /*
- * This session's facts: a session process is alone in its sandbox and
- * knows of no other (the listener's log has each, BWK1017I).
+ * The sessions signed on now, this one among them: each session process
+ * records its own in the catalog at sign-on (signon.c) and removes it at
+ * its end, and the listener's next session drops those that died.
  */
 static int
 query_session(struct served *v, struct rows_out *out, struct result *res)
 {
 	static const char *const cols[] = { "session", "peer", "role", "name",
 	    "started", "protocol", "suite", "group", "ems" };
-	struct tls_facts *f = &v->s->facts;
-	char id[24], started[32];
-	const char *cells[9];
+	struct sess_rows r = { out, 0 };
+	int rc;
 
-	(void)tls_facts_get(v->s->ssl, f);
-	snprintf(id, sizeof(id), "%ld", v->env->session_id);
-	bwk_time_format(v->env->started, started);
-	cells[0] = id;
-	cells[1] = v->env->peer != NULL ? v->env->peer : "?";
-	cells[2] = signon_role(v);
-	cells[3] = v->account;
-	cells[4] = started;
-	cells[5] = wolfSSL_get_version(v->s->ssl);
-	cells[6] = f->suite;
-	cells[7] = f->group;
-	cells[8] = f->ems ? "yes" : "no";
 	rows_begin(out, cols, 9, send_frame, v->s);
-	if (rows_add(out, cells) == -1)
+	rc = catalog_session_list(v->env->cat, v->env->run, sess_row, &r);
+	if (rc == SESS_SEND_FAILED)
 		return -1;
-	set(res, "BWK1322I", "1 session listed, this one: a session process "
-	    "knows of no other (bulwarkd's log lists each, BWK1017I)");
+	if (rc != CAT_OK)
+		set(res, "BWK1324W", "%zu session%s listed; the catalog could not "
+		    "be read to the end (the server's log says why), so the list "
+		    "may miss some", r.n, r.n == 1 ? "" : "s");
+	else
+		set(res, "BWK1322I", "%zu session%s signed on", r.n,
+		    r.n == 1 ? "" : "s");
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +50,37 @@ struct args {
 	const char	*standby;	/* the standby key's label, or NULL */
 	const char	*forge;		/* test builds: a forged announcement */
 	long		 id;
+	int64_t		 run;		/* the listener's start */
+	int64_t		 live[SESSIONS_LIVE_MAX];	/* its other sessions */
+	size_t		 nlive;
 	long		 roles;		/* who may sign on at this port */
 	int		 busy;		/* MAXSESSIONS reached: refuse, politely */
 	int		 insecure;
 };
+
+/* "3,5,9": the ids of the listener's other sessions now (may be ""). */
+static int
+parse_live(const char *s, struct args *a)
+{
+	char buf[24];
+	const char *comma;
+	long id;
+	size_t n;
+
+	while (*s != '\0') {
+		comma = strchr(s, ',');
+		n = comma != NULL ? (size_t)(comma - s) : strlen(s);
+		if (n == 0 || n >= sizeof(buf) || a->nlive == SESSIONS_LIVE_MAX)
+			return -1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		if (bwk_parse_long(buf, 1, 1L << 40, &id) == -1)
+			return -1;
+		a->live[a->nlive++] = id;
+		s += n + (comma != NULL);
+	}
+	return 0;
+}
 
 static int
 parse_args(int argc, char **argv, struct args *a)
@@ -77,6 +105,15 @@ parse_args(int argc, char **argv, struct args *a)
 #endif
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
 			if (bwk_parse_long(argv[++i], 1, 1L << 40, &a->id) == -1)
+				return -1;
+		} else if (strcmp(argv[i], "--run") == 0 && i + 1 < argc) {
+			long run;
+
+			if (bwk_parse_long(argv[++i], 1, LONG_MAX, &run) == -1)
+				return -1;
+			a->run = run;
+		} else if (strcmp(argv[i], "--live") == 0 && i + 1 < argc) {
+			if (parse_live(argv[++i], a) == -1)
 				return -1;
 		} else if (strcmp(argv[i], "--roles") == 0 && i + 1 < argc) {
 			if (bwk_parse_long(argv[++i], 1, 3, &a->roles) == -1)
@@ -241,6 +278,7 @@ main(int argc, char **argv)
 	env.busy = a.busy;
 	env.forge = a.forge;
 	env.session_id = a.id;
+	env.run = a.run;
 	env.peer = a.peer;
 	env.started = bwk_now();
 	/* the owner first, so that the helper runs as the owner too */
@@ -258,7 +296,15 @@ main(int argc, char **argv)
 		session_close(&s);
 		return 4;
 	}
+	/* the rows of sessions that are gone, before this one's */
+	if (!a.busy && a.run != 0) {
+		if (a.nlive < SESSIONS_LIVE_MAX)
+			a.live[a.nlive++] = a.id;
+		(void)catalog_session_prune(env.cat, a.run, a.live, a.nlive);
+	}
 	rc = serve_session(&s, &env);
+	if (!a.busy && a.run != 0)
+		(void)catalog_session_remove(env.cat, a.run, a.id);
 	explicit_bzero(env.fake_key, sizeof(env.fake_key));
 	catalog_close(env.cat);
 	/* a key helper that ended badly said so; the session's status too */

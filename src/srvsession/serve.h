@@ -23,6 +23,9 @@ struct serve_cert {
 	int	in_use;			/* this session's handshake */
 };
 
+/* The listener's sessions a new one is told of (MAXSESSIONS's bound). */
+#define SESSIONS_LIVE_MAX	1032
+
 /* What a session's process holds for it, opened before the sandbox. */
 struct serve_env {
 	const struct srv_options *o;
@@ -32,6 +35,7 @@ struct serve_env {
 	int			 busy;		/* MAXSESSIONS reached */
 	/* for query session and query certificate (admin.c) */
 	long			 session_id;
+	int64_t			 run;		/* the listener's, for sessions */
 	const char		*peer;
 	int64_t			 started;
 	struct serve_cert	 certs[SERVE_CERTS_MAX];

@@ -224,6 +224,40 @@ count_failure(struct served *v, const char *why)
 }
 
 /*
+ * This session, in the catalog's list of the sessions signed on now
+ * (an administrator's query session). A row that cannot be written
+ * costs that list a line, not the session: the log says so.
+ */
+static void
+register_session(struct served *v)
+{
+	struct tls_facts f;
+	struct cat_session cs;
+
+	if (v->env->run == 0)
+		return;
+	memset(&f, 0, sizeof(f));
+	if (v->s->ssl != NULL)
+		(void)tls_facts_get(v->s->ssl, &f);
+	memset(&cs, 0, sizeof(cs));
+	cs.run = v->env->run;
+	cs.id = v->env->session_id;
+	cs.peer = v->env->peer != NULL ? v->env->peer : "?";
+	cs.role = signon_role(v);
+	cs.name = v->account;
+	cs.started = v->env->started;
+	cs.signed_on = bwk_now();
+	cs.protocol = v->s->ssl != NULL ? wolfSSL_get_version(v->s->ssl) : "";
+	cs.suite = f.suite;
+	cs.group = f.group;
+	cs.ems = f.ems;
+	if (catalog_session_add(v->env->cat, &cs) != CAT_OK)
+		sess_msg(v->s, "BWK1089W", "%s: session %ld could not be "
+		    "recorded in the catalog; query session will not list it",
+		    v->s->o->host, v->env->session_id);
+}
+
+/*
  * A first-use client of a STRICT node: the proof was right, but the
  * certificate hand-over is over for this node (SESSIONSECURITY).
  */
@@ -291,5 +325,6 @@ signon_final(struct served *v, struct wire_in *in)
 		sess_info(v->s, "BWK1078I", "%s %s is now STRICT: its first "
 		    "sign-on succeeded, and the server hands its certificate to "
 		    "it no more", signon_role(v), v->account);
+	register_session(v);
 	return 0;
 }
