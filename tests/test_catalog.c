@@ -825,13 +825,21 @@ Test(catalog, sessions_listed_by_run_and_pruned)
 	sess_add(c, 7, 2, "N2");
 	sess_add(c, 7, 3, "N3");
 	sess_add(c, 6, 3, "OLD");		/* a run before a restart */
+	/* session 5 started after the list session 4 was handed */
+	sess_add(c, 7, 5, "N5");
+	cr_assert_eq(catalog_session_prune(c, 7, 4, live, 1), CAT_OK);
+	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM sessions WHERE id = 5"),
+	    1, "a later session's row was dropped");
+	cr_assert_eq(catalog_session_remove(c, 7, 5), CAT_OK);
+	sess_add(c, 7, 2, "N2");
+	sess_add(c, 6, 3, "OLD");
 	memset(&x, 0, sizeof(x));
 	cr_assert_eq(catalog_session_list(c, 7, sess_collect, &x), CAT_OK);
 	cr_assert_str_eq(x.text, "2 127.0.0.1:4000 node N2 "
 	    "ECDHE-ECDSA-AES256-GCM-SHA384|3 127.0.0.1:4000 node N3 "
 	    "ECDHE-ECDSA-AES256-GCM-SHA384|");
 	/* session 2 died: the next one's prune drops it and the old run */
-	cr_assert_eq(catalog_session_prune(c, 7, live, 1), CAT_OK);
+	cr_assert_eq(catalog_session_prune(c, 7, 4, live, 1), CAT_OK);
 	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM sessions"), 1);
 	memset(&x, 0, sizeof(x));
 	cr_assert_eq(catalog_session_list(c, 7, sess_collect, &x), CAT_OK);

@@ -313,8 +313,13 @@ typedef int cat_session_cb(void *arg, const struct cat_session *);
 
 int	catalog_session_add(struct catalog *, const struct cat_session *);
 int	catalog_session_remove(struct catalog *, int64_t run, int64_t id);
-/* Drops every row not of run, or whose id is not among live (n ids). */
-int	catalog_session_prune(struct catalog *, int64_t run,
+/*
+ * Drops every row not of run, and those of sessions before self (the
+ * caller's id) that are not among live (n ids, the listener's sessions
+ * when it started self). A session after self started later, so it is
+ * not in live, and its row stays.
+ */
+int	catalog_session_prune(struct catalog *, int64_t run, int64_t self,
 	    const int64_t *live, size_t n);
 /* The rows of run, by id; the strings are valid during the callback. */
 int	catalog_session_list(struct catalog *, int64_t run,

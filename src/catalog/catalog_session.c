@@ -65,8 +65,8 @@ is_live(int64_t id, const int64_t *live, size_t n)
 #define PRUNE_BATCH	64
 
 int
-catalog_session_prune(struct catalog *c, int64_t run, const int64_t *live,
-    size_t n)
+catalog_session_prune(struct catalog *c, int64_t run, int64_t self,
+    const int64_t *live, size_t n)
 {
 	int64_t gone[PRUNE_BATCH][2];
 	sqlite3_stmt *st;
@@ -84,7 +84,9 @@ catalog_session_prune(struct catalog *c, int64_t run, const int64_t *live,
 		    (rc = cat_step(c, st, "listing sessions")) == SQLITE_ROW) {
 			gone[k][0] = sqlite3_column_int64(st, 0);
 			gone[k][1] = sqlite3_column_int64(st, 1);
-			if (gone[k][0] != run || !is_live(gone[k][1], live, n))
+			/* a later session was started after the list was made */
+			if (gone[k][0] != run || (gone[k][1] < self &&
+			    !is_live(gone[k][1], live, n)))
 				k++;
 		}
 		sqlite3_reset(st);

@@ -297,11 +297,9 @@ main(int argc, char **argv)
 		return 4;
 	}
 	/* the rows of sessions that are gone, before this one's */
-	if (!a.busy && a.run != 0) {
-		if (a.nlive < SESSIONS_LIVE_MAX)
-			a.live[a.nlive++] = a.id;
-		(void)catalog_session_prune(env.cat, a.run, a.live, a.nlive);
-	}
+	if (!a.busy && a.run != 0)
+		(void)catalog_session_prune(env.cat, a.run, a.id, a.live,
+		    a.nlive);
 	rc = serve_session(&s, &env);
 	if (!a.busy && a.run != 0)
 		(void)catalog_session_remove(env.cat, a.run, a.id);
