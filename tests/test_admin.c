@@ -631,3 +631,55 @@ Test(admin, query_session_lists_every_session)
 	    r.out);
 	t_peer_stop(&v.p);
 }
+
+/* update node N PASSWORD: the node signs on with the new one only. */
+Test(admin, update_node_password_then_it_signs_on)
+{
+	struct srv v;
+	struct run r;
+	const char *sys = admin_server(&v, NULL);
+	char path[600], text[512];
+	const char *argv[] = { "check", "--sysfile", path, NULL };
+
+	ADMIN(&r, sys, "register", "node", "n9", "correct-horse-91");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	ADMIN(&r, sys, "update", "node", "n9", "correct-horse-92");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n9\n",
+	    v.port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+	t_nodepw("srv1", "n9", "correct-horse-91");
+	t_run(&r, "bulwark", argv, NULL);
+	cr_assert_eq(r.status, 9, "the old password signed on: %s%s", r.out,
+	    r.err);
+	t_nodepw("srv1", "n9", "correct-horse-92");
+	t_run(&r, "bulwark", argv, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	t_peer_stop(&v.p);
+}
+
+/* register admin, remove admin; an administrator cannot remove itself. */
+Test(admin, remove_admin_but_not_oneself)
+{
+	struct srv v;
+	struct run r;
+	const char *sys = admin_server(&v, NULL);
+
+	ADMIN(&r, sys, "register", "admin", "helper", "correct-horse-93");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(console_list(&v, "admin"), "HELPER"), "%s",
+	    console_list(&v, "admin"));
+	ADMIN(&r, sys, "remove", "admin", "boss");
+	cr_assert_eq(r.status, 11, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "BWK1327E") || t_contains(r.err,
+	    "BWK1327E"), "%s%s", r.out, r.err);
+	ADMIN(&r, sys, "remove", "admin", "helper");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(!t_contains(console_list(&v, "admin"), "HELPER"), "%s",
+	    console_list(&v, "admin"));
+	cr_assert(t_contains(console_list(&v, "admin"), "BOSS"));
+	t_peer_stop(&v.p);
+}

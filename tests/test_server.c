@@ -324,3 +324,118 @@ Test(server, systemd_unit_exposure_below_2)
 	score = atof(p + strlen("Overall exposure level for bulwarkd.service: "));
 	cr_assert_lt(score, 2.0, "exposure %.1f:\n%s", score, r.out);
 }
+
+/* The certificate of label LABEL in the instance's key database, as its
+ * cert256.arm would show it: through cert default, then the file. */
+static void
+arm_info(const struct srv *v, struct certinfo *ci)
+{
+	struct cert_list cl;
+	char path[600], why[256];
+	const char *id;
+	uint8_t *b;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/cert256.arm", v->dir);
+	cr_assert_eq(t_read(path, &b, &n), 0);
+	memset(&cl, 0, sizeof(cl));
+	cr_assert_eq(certfile_split(b, n, &cl, &id, why, sizeof(why)), 0);
+	cr_assert_eq(x509_inspect(cl.c[0].der, cl.c[0].len, ci, why,
+	    sizeof(why)), 0, "%s", why);
+	cert_list_free(&cl);
+	free(b);
+}
+
+/* BWKCERTKEY RSA and BWKCERTDAYS: what cert create makes by default. */
+Test(server, certificate_key_and_days_options)
+{
+	struct certinfo ci;
+	struct srv v;
+	struct run r;
+	int64_t days;
+
+	srv_init(&v, "BWKCERTKEY RSA\nBWKCERTDAYS 200\n");
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "cert",
+	    "create", "--label", "rsa", "--default", NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	arm_info(&v, &ci);
+	cr_assert_str_eq(ci.key_desc, "RSA 3072");
+	cr_assert(t_contains(ci.sig_desc, "SHA256"), "%s", ci.sig_desc);
+	days = bwk_days_until(ci.not_after, bwk_now());
+	cr_assert(days >= 198 && days <= 200, "%lld days", (long long)days);
+	/* and a session with it */
+	srv_start(&v);
+	srv_check(&r, &v, 1, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "RSA 3072"), "%s", r.out);
+	t_peer_stop(&v.p);
+}
+
+/* SSLTCPPORT: a second port, TLS as the first. */
+Test(server, ssltcpport_is_a_second_tls_port)
+{
+	struct srv v;
+	struct run r;
+	char extra[64];
+	int port2 = t_free_port();
+
+	snprintf(extra, sizeof(extra), "SSLTCPPORT %d\n", port2);
+	srv_init(&v, extra);
+	srv_start(&v);
+	snprintf(v.port, sizeof(v.port), "%d", port2);
+	srv_check(&r, &v, 1, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "TLSv1.2"), "%s", r.out);
+	t_peer_stop(&v.p);
+}
+
+/*
+ * MAXSESSIONS 1: while one session lingers, the next client is told why
+ * it is refused (BWK1068E, the server's ID) and the log says so.
+ */
+Test(server, maxsessions_refused_clearly)
+{
+	struct srv v;
+	struct run r;
+	char path[600], text[512], buf[4096];
+	const char *argv[] = { "check", "--sysfile", path, NULL };
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+	pid_t pid;
+
+	srv_init(&v, "MAXSESSIONS 1\n");
+	reg[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(&v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(path, sizeof(path), "%s/max.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n1\n",
+	    v.port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+	setenv("BULWARK_TEST_LINGER_MS", "6000", 1);
+	pid = t_spawn("bulwark", argv, &fd);
+	unsetenv("BULWARK_TEST_LINGER_MS");
+	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got,
+	    sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (strstr(buf, "lingering") != NULL)
+			break;
+	}
+	cr_assert(got > 0 && strstr(buf, "lingering") != NULL, "%s", buf);
+	t_run(&r, "bulwark", argv, NULL);
+	cr_assert_neq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1068E"), "%s", r.err);
+	cr_assert(t_contains(r.err, "MAXSESSIONS"), "%s", r.err);
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	close(fd);
+	t_peer_stop(&v.p);
+	cr_assert(t_contains(srv_log(&v), "BWK1068E"), "%s", srv_log(&v));
+}
