@@ -439,3 +439,60 @@ Test(server, maxsessions_refused_clearly)
 	t_peer_stop(&v.p);
 	cr_assert(t_contains(srv_log(&v), "BWK1068E"), "%s", srv_log(&v));
 }
+
+/*
+ * IDLETIMEOUT 1: a signed-on client that sends nothing for a minute has
+ * its session ended, with the server's reason in the log (the one slow
+ * test: the option counts minutes).
+ */
+Test(server, idle_session_ended_after_idletimeout, .timeout = 180)
+{
+	struct srv v;
+	struct run r;
+	char path[600], text[512], buf[4096];
+	const char *argv[] = { "check", "--sysfile", path, NULL };
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	const char *log = "";
+	ssize_t n;
+	size_t got = 0;
+	int fd, i, status;
+	pid_t pid;
+
+	srv_init(&v, "IDLETIMEOUT 1\n");
+	reg[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(&v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(path, sizeof(path), "%s/idle.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n1\n",
+	    v.port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+	setenv("BULWARK_TEST_LINGER_MS", "75000", 1);
+	pid = t_spawn("bulwark", argv, &fd);
+	unsetenv("BULWARK_TEST_LINGER_MS");
+	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got,
+	    sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (strstr(buf, "lingering") != NULL)
+			break;
+	}
+	cr_assert(strstr(buf, "lingering") != NULL, "%s", buf);
+	for (i = 0; i < 100 && !t_contains(log, "BWK1090E"); i++) {
+		sleep(1);
+		log = srv_log(&v);
+	}
+	cr_assert(t_contains(log, "BWK1090E"), "%s", log);
+	cr_assert(t_contains(log, "IDLETIMEOUT"), "%s", log);
+	cr_assert(!t_contains(log, "COMMTIMEOUT"), "%s", log);
+	/* the client then finds the server gone: the server ended it */
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 10, "status %d",
+	    status);
+	close(fd);
+	t_peer_stop(&v.p);
+}

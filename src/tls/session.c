@@ -384,6 +384,12 @@ session_read(struct session *s, void *buf, size_t len)
 		    s->o->port);
 		return -1;
 	}
+	if (s->timed_out && s->is_server) {
+		sess_msg(s, "BWK1090E", "%s: the client sent nothing for %d "
+		    "seconds (IDLETIMEOUT); the session is ended", s->o->host,
+		    s->waited);
+		return -1;
+	}
 	if (s->timed_out) {
 		sess_msg(s, "BWK0709E", "the server at %s:%s sent nothing for %d "
 		    "seconds (COMMTIMEOUT); the session is ended", s->o->host,
@@ -472,6 +478,12 @@ session_write(struct session *s, const void *buf, size_t len)
 			continue;
 		}
 		s->fail = FAIL_PROTOCOL;
+		if (s->timed_out && s->is_server) {
+			sess_msg(s, "BWK1090E", "%s: the client took nothing for "
+			    "%d seconds (IDLETIMEOUT); the session is ended",
+			    s->o->host, s->waited);
+			return -1;
+		}
 		if (s->timed_out) {
 			sess_msg(s, "BWK0709E", "the server at %s:%s took nothing "
 			    "for %d seconds (COMMTIMEOUT); the session is ended",
