@@ -496,3 +496,22 @@ Test(server, idle_session_ended_after_idletimeout, .timeout = 180)
 	close(fd);
 	t_peer_stop(&v.p);
 }
+
+/* SESSIONSECURITY in bulwarkd.opt: what a newly registered node gets. */
+Test(server, default_sessionsecurity_of_new_nodes)
+{
+	struct srv v;
+	struct run r;
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	const char *list[] = { "--instance", NULL, "node", "list", NULL };
+
+	srv_init(&v, "SESSIONSECURITY STRICT\n");
+	reg[1] = list[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	t_run(&r, "bulwarkd", list, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(t_contains(r.out, "N1") && t_contains(r.out, "STRICT") &&
+	    !t_contains(r.out, "TRANSITIONAL"), "%s", r.out);
+}
