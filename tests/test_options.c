@@ -966,7 +966,7 @@ static const char everyday_sys[] =
 "   ENCRYPTKey            save\n"
 "   HTTPport              1581\n"
 "   WEBports              1582 1583\n"
-"   TCPCLIENTAddress      192.0.2.7\n"
+"   TCPCLIENTAddress      127.0.0.7\n"
 "   TCPCLIENTPort         1501\n"
 "   COMMRESTARTDuration   60\n"
 "   COMMRESTARTInterval   15\n"

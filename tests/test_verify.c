@@ -318,7 +318,7 @@ Test(verify, subject_cn)
 	gen();
 	ACCEPT(SERVER("cndisplay.pem"));
 	ACCEPT(SERVER("leaf.pem"));
-	REFUSE("BWK0788E", BASE("cnoctal.pem"), "--ip", "192.168.1.8",
+	REFUSE("BWK0788E", BASE("cnoctal.pem"), "--ip", "127.0.0.8",
 	    "--purpose", "serverAuth");
 	cr_assert(said("dotted decimal"));
 	REFUSE("BWK0788E", SERVER("cnotherip.pem"));

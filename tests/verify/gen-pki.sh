@@ -73,8 +73,8 @@ cnleaf() { key "$1"; o req -new -key "$1.key" -subj "/CN=$2" -out "$1.csr"
   printf "$LEAF\nsubjectAltName=$3\nsubjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n" >"$1.ext"
   o x509 -req -in "$1.csr" -CA inter.pem -CAkey inter.key -CAcreateserial -days 825 -extfile "$1.ext" -out "$1.pem"; }
 cnleaf cndisplay 'Backup server 3' DNS:server.test
-cnleaf cnoctal 192.168.001.010 IP:192.168.1.8
-cnleaf cnotherip 10.0.0.9 DNS:server.test,IP:10.0.0.1
+cnleaf cnoctal 127.000.000.010 IP:127.0.0.8
+cnleaf cnotherip 127.0.0.9 DNS:server.test,IP:127.0.0.10
 cnleaf cnsameip 2001:DB8::1 IP:2001:db8::1
 cnleaf cnidn xn--nxasmq6b.test DNS:server.test
 pssleaf pssgood sha256
