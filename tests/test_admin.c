@@ -584,6 +584,20 @@ Test(admin, usage_errors_come_before_anything_starts)
 	cr_assert(t_contains(r.out, "register node|admin"), "%s", r.out);
 }
 
+/* In path, the stanza of srv1 that signs on as node. */
+static void
+node_sysfile(const struct srv *v, const char *node, char *path, size_t len)
+{
+	char text[512];
+
+	snprintf(path, len, "%s/node.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME %s\n",
+	    v->port, node);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+}
+
 /*
  * query session lists every session signed on, not only the asker's; a
  * session that ended leaves no row, and neither does one whose process
@@ -594,7 +608,7 @@ Test(admin, query_session_lists_every_session)
 	struct srv v;
 	struct run r;
 	const char *sys = admin_server(&v, NULL);
-	char path[600], text[512];
+	char path[600];
 	const char *argv[] = { "check", "--sysfile", path, NULL };
 	int fd;
 	pid_t pid, sess;
@@ -602,12 +616,7 @@ Test(admin, query_session_lists_every_session)
 	ADMIN(&r, sys, "register", "node", "n8", "correct-horse-88");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	t_nodepw("srv1", "n8", "correct-horse-88");
-	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n8\n",
-	    v.port);
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
+	node_sysfile(&v, "n8", path, sizeof(path));
 	setenv("BULWARK_TEST_LINGER_MS", "8000", 1);
 	pid = t_spawn("bulwark", argv, &fd);
 	unsetenv("BULWARK_TEST_LINGER_MS");
@@ -638,19 +647,14 @@ Test(admin, update_node_password_then_it_signs_on)
 	struct srv v;
 	struct run r;
 	const char *sys = admin_server(&v, NULL);
-	char path[600], text[512];
+	char path[600];
 	const char *argv[] = { "check", "--sysfile", path, NULL };
 
 	ADMIN(&r, sys, "register", "node", "n9", "correct-horse-91");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	ADMIN(&r, sys, "update", "node", "n9", "correct-horse-92");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n9\n",
-	    v.port);
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
+	node_sysfile(&v, "n9", path, sizeof(path));
 	t_nodepw("srv1", "n9", "correct-horse-91");
 	t_run(&r, "bulwark", argv, NULL);
 	cr_assert_eq(r.status, 9, "the old password signed on: %s%s", r.out,

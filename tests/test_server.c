@@ -390,6 +390,56 @@ Test(server, ssltcpport_is_a_second_tls_port)
 }
 
 /*
+ * A started server with node n1 (its password stored for srv1), and in
+ * path the stanza that signs on as it.
+ */
+static void
+node_server(struct srv *v, const char *extra, char *path, size_t len)
+{
+	struct run r;
+	char text[512];
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+
+	srv_init(v, extra);
+	reg[1] = v->dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(path, len, "%s/node.sys", t_tmpdir());
+	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
+	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n1\n",
+	    v->port);
+	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
+	    0);
+}
+
+/* bulwark ARGV, signed on and lingering ms milliseconds once it says so. */
+static pid_t
+spawn_lingering(const char *const *argv, const char *ms, int *fd)
+{
+	char buf[4096];
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	setenv("BULWARK_TEST_LINGER_MS", ms, 1);
+	pid = t_spawn("bulwark", argv, fd);
+	unsetenv("BULWARK_TEST_LINGER_MS");
+	buf[0] = '\0';
+	while (got < sizeof(buf) - 1 && (n = read(*fd, buf + got,
+	    sizeof(buf) - 1 - got)) > 0) {
+		got += (size_t)n;
+		buf[got] = '\0';
+		if (strstr(buf, "lingering") != NULL)
+			break;
+	}
+	cr_assert(strstr(buf, "lingering") != NULL, "%s", buf);
+	return pid;
+}
+
+/*
  * MAXSESSIONS 1: while one session lingers, the next client is told why
  * it is refused (BWK1068E, the server's ID) and the log says so.
  */
@@ -397,38 +447,13 @@ Test(server, maxsessions_refused_clearly)
 {
 	struct srv v;
 	struct run r;
-	char path[600], text[512], buf[4096];
+	char path[600];
 	const char *argv[] = { "check", "--sysfile", path, NULL };
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
-	ssize_t n;
-	size_t got = 0;
 	int fd;
 	pid_t pid;
 
-	srv_init(&v, "MAXSESSIONS 1\n");
-	reg[1] = v.dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(&v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
-	snprintf(path, sizeof(path), "%s/max.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n1\n",
-	    v.port);
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
-	setenv("BULWARK_TEST_LINGER_MS", "6000", 1);
-	pid = t_spawn("bulwark", argv, &fd);
-	unsetenv("BULWARK_TEST_LINGER_MS");
-	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got,
-	    sizeof(buf) - 1 - got)) > 0) {
-		got += (size_t)n;
-		buf[got] = '\0';
-		if (strstr(buf, "lingering") != NULL)
-			break;
-	}
-	cr_assert(got > 0 && strstr(buf, "lingering") != NULL, "%s", buf);
+	node_server(&v, "MAXSESSIONS 1\n", path, sizeof(path));
+	pid = spawn_lingering(argv, "6000", &fd);
 	t_run(&r, "bulwark", argv, NULL);
 	cr_assert_neq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.err, "BWK1068E"), "%s", r.err);
@@ -448,40 +473,14 @@ Test(server, maxsessions_refused_clearly)
 Test(server, idle_session_ended_after_idletimeout, .timeout = 180)
 {
 	struct srv v;
-	struct run r;
-	char path[600], text[512], buf[4096];
+	char path[600];
 	const char *argv[] = { "check", "--sysfile", path, NULL };
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
 	const char *log = "";
-	ssize_t n;
-	size_t got = 0;
 	int fd, i, status;
 	pid_t pid;
 
-	srv_init(&v, "IDLETIMEOUT 1\n");
-	reg[1] = v.dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(&v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
-	snprintf(path, sizeof(path), "%s/idle.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME n1\n",
-	    v.port);
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
-	setenv("BULWARK_TEST_LINGER_MS", "75000", 1);
-	pid = t_spawn("bulwark", argv, &fd);
-	unsetenv("BULWARK_TEST_LINGER_MS");
-	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got,
-	    sizeof(buf) - 1 - got)) > 0) {
-		got += (size_t)n;
-		buf[got] = '\0';
-		if (strstr(buf, "lingering") != NULL)
-			break;
-	}
-	cr_assert(strstr(buf, "lingering") != NULL, "%s", buf);
+	node_server(&v, "IDLETIMEOUT 1\n", path, sizeof(path));
+	pid = spawn_lingering(argv, "75000", &fd);
 	for (i = 0; i < 100 && !t_contains(log, "BWK1090E"); i++) {
 		sleep(1);
 		log = srv_log(&v);
