@@ -81,6 +81,16 @@ wire_put_text(struct wire_out *w, const char *s, size_t max)
 	wire_put(w, s, n);
 }
 
+void
+wire_put_path(struct wire_out *w, const char *s)
+{
+	if (s[0] == '\0') {
+		w->overflow = 1;
+		return;
+	}
+	wire_put_text(w, s, WIRE_PATH_MAX);
+}
+
 int
 wire_finish(struct wire_out *w)
 {
@@ -212,6 +222,20 @@ wire_get_text(struct wire_in *m, char *out, size_t max)
 }
 
 int
+wire_get_path(struct wire_in *m, char out[WIRE_PATH_MAX + 1])
+{
+	const uint8_t *save = m->p;
+	size_t left = m->left;
+
+	if (wire_get_text(m, out, WIRE_PATH_MAX) == -1 || out[0] == '\0') {
+		m->p = save;
+		m->left = left;
+		return -1;
+	}
+	return 0;
+}
+
+int
 wire_end(const struct wire_in *m)
 {
 	return m->left == 0 ? 0 : -1;
@@ -236,6 +260,20 @@ wire_type_name(uint16_t t)
 	case WIRE_PASSWORD_SET:		return "PASSWORD_SET";
 	case WIRE_SESSION:		return "SESSION";
 	case WIRE_STANDBY_KEY:		return "STANDBY_KEY";
+	case WIRE_BACKUP:		return "BACKUP";
+	case WIRE_OBJECT_OK:		return "OBJECT_OK";
+	case WIRE_DATA:			return "DATA";
+	case WIRE_OBJECT_REFUSED:	return "OBJECT_REFUSED";
+	case WIRE_DATA_END:		return "DATA_END";
+	case WIRE_ABANDON:		return "ABANDON";
+	case WIRE_DEACTIVATE:		return "DEACTIVATE";
+	case WIRE_QUERY_BACKUP:		return "QUERY_BACKUP";
+	case WIRE_OBJECTS:		return "OBJECTS";
+	case WIRE_QUERY_FILESPACE:	return "QUERY_FILESPACE";
+	case WIRE_FILESPACES:		return "FILESPACES";
+	case WIRE_RESTORE:		return "RESTORE";
+	case WIRE_RDATA:		return "RDATA";
+	case WIRE_RDATA_END:		return "RDATA_END";
 	case WIRE_BYE:			return "BYE";
 	case WIRE_BYE_OK:		return "BYE_OK";
 	}

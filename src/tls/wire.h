@@ -46,6 +46,23 @@ enum wire_type {
 						   u32 count, 32 StoredKey,
 						   32 ServerKey */
 	WIRE_PASSWORD_SET	= 0x0031,	/* u64 the new expiry */
+	/* backup and restore (docs/protocol.md, "Objects") */
+	WIRE_BACKUP		= 0x0040,	/* path fs, path name, u8 type,
+						   u32 mode, uid, gid, u64 mtime,
+						   ctime, path link (0 unless LINK) */
+	WIRE_OBJECT_OK		= 0x0041,	/* u64 version */
+	WIRE_DATA		= 0x0042,	/* 1..WIRE_DATA_MAX bytes */
+	WIRE_OBJECT_REFUSED	= 0x0043,	/* id8, text */
+	WIRE_DATA_END		= 0x0044,	/* u64 size, sha256 */
+	WIRE_ABANDON		= 0x0046,	/* empty: no answer */
+	WIRE_DEACTIVATE		= 0x0048,	/* path fs, path name */
+	WIRE_QUERY_BACKUP	= 0x004a,	/* path fs, path pattern, u8 flags */
+	WIRE_OBJECTS		= 0x004b,	/* u8 more, u16 n, entries */
+	WIRE_QUERY_FILESPACE	= 0x004c,	/* empty */
+	WIRE_FILESPACES		= 0x004d,	/* u8 more, u16 n, entries */
+	WIRE_RESTORE		= 0x004e,	/* u64 version */
+	WIRE_RDATA		= 0x004f,	/* 1..WIRE_DATA_MAX bytes */
+	WIRE_RDATA_END		= 0x0051,	/* u64 size, sha256 */
 	WIRE_BYE		= 0x00fe,	/* empty: the client is done */
 	WIRE_BYE_OK		= 0x00ff,	/* empty */
 };
@@ -68,6 +85,21 @@ enum wire_role { WIRE_ROLE_NODE = 1, WIRE_ROLE_ADMIN = 2 };
 #define WIRE_HELLO_OK_STANDBY	0x01
 #define WIRE_HELLO_OK_FLAGS	WIRE_HELLO_OK_STANDBY
 
+/* Objects: a path's bytes (a filespace, a name within it, a link's
+ * target, a pattern), u16 length, 1..WIRE_PATH_MAX, no NUL. */
+#define WIRE_PATH_MAX		4095
+/* The object types, as the catalog's (enum cat_type). */
+#define WIRE_OBJ_FILE		0
+#define WIRE_OBJ_DIR		1
+#define WIRE_OBJ_LINK		2
+/* QUERY_BACKUP's flags */
+#define WIRE_Q_INACTIVE		0x01	/* inactive versions too */
+#define WIRE_Q_SUBDIR		0x02	/* the last part in every directory below */
+#define WIRE_Q_FLAGS		(WIRE_Q_INACTIVE | WIRE_Q_SUBDIR)
+/* OBJECTS' states */
+#define WIRE_STATE_ACTIVE	1
+#define WIRE_STATE_INACTIVE	2
+
 /* The SCRAM frames' texts: RFC 5802 messages, as long as SCRAM allows. */
 #define WIRE_SCRAM_TEXT_MAX	2048
 
@@ -88,6 +120,8 @@ void	wire_put_n64(struct wire_out *, uint64_t);
 void	wire_put_name(struct wire_out *, const char *);
 /* u16 length + bytes, 0..max */
 void	wire_put_text(struct wire_out *, const char *, size_t max);
+/* u16 length + 1..WIRE_PATH_MAX bytes (any but NUL) */
+void	wire_put_path(struct wire_out *, const char *);
 /* Writes the length into the header; -1 when something did not fit. */
 int	wire_finish(struct wire_out *);
 
@@ -116,6 +150,8 @@ int	wire_ref(struct wire_in *, size_t, const uint8_t **);
 int	wire_get_name(struct wire_in *, char out[WIRE_NAME_MAX + 1]);
 /* u16 length + 0..max bytes with no NUL, NUL-terminated in out. */
 int	wire_get_text(struct wire_in *, char *out, size_t max);
+/* u16 length + 1..WIRE_PATH_MAX bytes, no NUL, NUL-terminated in out. */
+int	wire_get_path(struct wire_in *, char out[WIRE_PATH_MAX + 1]);
 /* The payload must be consumed exactly: trailing bytes are an error. */
 int	wire_end(const struct wire_in *);
 /* "HELLO" for WIRE_HELLO, "unknown" for any other value. */
