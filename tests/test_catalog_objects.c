@@ -25,6 +25,7 @@ struct seen {
 	uint8_t	sha[32];
 	char	content[CAT_CONTENT_MAX];
 	char	link[64];
+	char	fs[64];
 };
 
 static int
@@ -44,7 +45,9 @@ collect(void *arg, const struct cat_version *v)
 	    v->content != NULL ? v->content : "");
 	snprintf(s->link, sizeof(s->link), "%s",
 	    v->link != NULL ? v->link : "");
+	snprintf(s->fs, sizeof(s->fs), "%s", v->filespace);
 	s->last.dir = s->last.name = s->last.content = s->last.link = NULL;
+	s->last.node = s->last.filespace = NULL;
 	return 0;
 }
 
@@ -406,9 +409,57 @@ Test(catalog, nodes_see_only_their_own)
 	cr_assert_eq(catalog_object_commit(c, "n2", p.version, 1, sha),
 	    CAT_NOTFOUND);
 	cr_assert_eq(catalog_object_abort(c, "n2", p.version), CAT_NOTFOUND);
-	cr_assert_eq(catalog_object_deactivate(c, "n2", "/home", "/secret"),
-	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_object_deactivate(c, "n2", "/home", "/secret",
+	    NULL), CAT_NOTFOUND);
 	cr_assert_eq(query(c, "n1", "/secret", 0).n, 1);
+	catalog_close(c);
+}
+
+/* A restore's look-up: a version by id, the node's own and visible only. */
+Test(catalog, version_by_id_only_the_nodes_own_and_visible)
+{
+	struct catalog *c = tc_open();
+	struct cat_meta m = file_meta();
+	struct cat_pending p;
+	struct seen s;
+	int64_t v1, v2, v3;
+
+	tc_add_node(c, "n1", CAT_STRICT);
+	tc_add_node(c, "n2", CAT_STRICT);
+	v1 = backup(c, "n1", "/d/f", 7);
+	v2 = backup(c, "n1", "/d/f", 8);
+	memset(&s, 0, sizeof(s));
+	cr_assert_eq(catalog_version_get(c, "n1", v2, collect, &s), CAT_OK,
+	    "%s", tc_msgs);
+	cr_assert_eq(s.n, 1);
+	cr_assert_str_eq(s.rows[0], "/d/f A 2");
+	cr_assert_eq(s.last.size, 8);
+	cr_assert_eq(s.sha[0], 8);
+	cr_assert_eq(strlen(s.content), 35);
+	/* the inactive one too, with its filespace */
+	memset(&s, 0, sizeof(s));
+	cr_assert_eq(catalog_version_get(c, "n1", v1, collect, &s), CAT_OK);
+	cr_assert_eq(s.last.state, CAT_INACTIVE);
+	cr_assert_str_eq(s.fs, "/home");
+	/* another node's, a pending one, one being deleted, none: nothing */
+	memset(&s, 0, sizeof(s));
+	cr_assert_eq(catalog_version_get(c, "n2", v2, collect, &s),
+	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_object_begin(c, "n1", "/home", "/d/f", &m, &p),
+	    CAT_OK);
+	v3 = p.version;
+	cr_assert_eq(catalog_version_get(c, "n1", v3, collect, &s),
+	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_object_abort(c, "n1", v3), CAT_OK);
+	cr_assert_eq(catalog_version_get(c, "n1", v3, collect, &s),
+	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_version_get(c, "n1", v3 + 100, collect, &s),
+	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_version_get(c, "n1", 0, collect, &s),
+	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_version_get(c, "no/such", v1, collect, &s),
+	    CAT_INVALID);
+	cr_assert_eq(s.n, 0);
 	catalog_close(c);
 }
 
@@ -481,18 +532,21 @@ Test(catalog, inactive_versions_expire_after_days)
 	struct removed rm = { 0 };
 	struct seen s;
 	char names[256] = "";
+	int64_t gone, version = -1;
 	int n;
 
 	tc_add_node(c, "n1", CAT_STRICT);
-	backup(c, "n1", "/gone", 1);
+	gone = backup(c, "n1", "/gone", 1);
 	backup(c, "n1", "/stays", 2);
 	tc_now += 100;
-	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/gone"),
-	    CAT_OK);
-	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/gone"),
-	    CAT_NOTFOUND);
-	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/never"),
-	    CAT_NOTFOUND);
+	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/gone",
+	    &version), CAT_OK);
+	cr_assert_eq(version, gone);
+	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/gone",
+	    &version), CAT_NOTFOUND);
+	cr_assert_eq(version, 0);
+	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/never",
+	    NULL), CAT_NOTFOUND);
 	cr_assert_eq(query(c, "n1", "/gone", 0).n, 0);
 	s = query(c, "n1", "/gone", CAT_Q_INACTIVE);
 	cr_assert_eq(s.n, 1);
@@ -591,7 +645,7 @@ Test(catalog, node_with_data_is_kept_until_its_data_is_gone)
 	backup(c, "n1", "/f", 1);
 	cr_assert_eq(catalog_account_remove(c, CAT_NODE, "n1"), CAT_HASDATA);
 	cr_assert_str_eq(tc_get(c, CAT_NODE, "n1").name, "N1");
-	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/f"),
+	cr_assert_eq(catalog_object_deactivate(c, "n1", "/home", "/f", NULL),
 	    CAT_OK);
 	tc_now += 1;
 	cr_assert_eq(catalog_expire(c, NULL), CAT_OK);

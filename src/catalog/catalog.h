@@ -254,11 +254,11 @@ int	catalog_object_abort(struct catalog *, const char *node,
 	    int64_t version);
 /*
  * The file is gone from the client (incremental) or the user deleted
- * its backup: the active version becomes inactive. CAT_NOTFOUND when
- * there is no active version.
+ * its backup: the active version becomes inactive, and *version (may be
+ * NULL) is its id. CAT_NOTFOUND when there is no active version.
  */
 int	catalog_object_deactivate(struct catalog *, const char *node,
-	    const char *filespace, const char *path);
+	    const char *filespace, const char *path, int64_t *version);
 /*
  * The versions of NODE's objects in FILESPACE that match PATTERN, by
  * path and newest first: '*' and '?' in the last component only (the
@@ -269,6 +269,16 @@ int	catalog_object_deactivate(struct catalog *, const char *node,
 int	catalog_object_query(struct catalog *, const char *node,
 	    const char *filespace, const char *pattern, int flags,
 	    cat_version_cb *cb, void *arg);
+/*
+ * One version of NODE's by its id (a restore), handed to cb as a query
+ * hands it, with its filespace; cb's result is returned. CAT_NOTFOUND,
+ * and cb is not called, when there is no such version, when it is
+ * another node's, or when it is pending or being deleted: a node learns
+ * nothing of what it could not query. The callback must not call the
+ * catalog.
+ */
+int	catalog_version_get(struct catalog *, const char *node,
+	    int64_t version, cat_version_cb *cb, void *arg);
 /* NODE's filespaces, by name. */
 int	catalog_filespace_list(struct catalog *, const char *node,
 	    cat_filespace_cb *cb, void *arg);

@@ -445,7 +445,7 @@ catalog_object_abort(struct catalog *c, const char *node, int64_t version)
 
 static int
 deactivate_in(struct catalog *c, const char *canon, const char *fs,
-    const char *path)
+    const char *path, int64_t *version)
 {
 	sqlite3_stmt *st;
 	const char *name;
@@ -463,24 +463,32 @@ deactivate_in(struct catalog *c, const char *canon, const char *fs,
 		return CAT_ERROR;
 	if ((r = one_id(c, st, "finding an object", &object)) != CAT_OK)
 		return r;
-	if ((r = on_object(c, S_VER_DEACTIVATE, object, cat_now(c),
-	    "deactivating a version")) != CAT_OK)
-		return r;
-	return sqlite3_changes(c->db) == 1 ? CAT_OK : CAT_NOTFOUND;
+	/* RETURNING: the update is done by the first step, with its row */
+	if ((st = cat_stmt(c, S_VER_DEACTIVATE_ONE)) == NULL ||
+	    cat_bound(c, sqlite3_bind_int64(st, 1, object) |
+	    sqlite3_bind_int64(st, 2, cat_now(c)), "binding") != CAT_OK)
+		return CAT_ERROR;
+	return one_id(c, st, "deactivating a version", version);
 }
 
 int
 catalog_object_deactivate(struct catalog *c, const char *node,
-    const char *fs, const char *path)
+    const char *fs, const char *path, int64_t *version)
 {
 	char canon[CAT_NAME_MAX + 1];
+	int64_t id = 0;
 	int r;
 
+	if (version != NULL)
+		*version = 0;
 	if ((r = object_args(c, node, fs, path, canon)) != CAT_OK)
 		return r;
 	if (cat_begin(c) != CAT_OK)
 		return CAT_ERROR;
-	return cat_end(c, deactivate_in(c, canon, fs, path), 0);
+	r = cat_end(c, deactivate_in(c, canon, fs, path, &id), 0);
+	if (r == CAT_OK && version != NULL)
+		*version = id;
+	return r;
 }
 
 /* Past one character: a whole UTF-8 sequence when it is one, else a byte. */
@@ -684,6 +692,43 @@ catalog_object_query(struct catalog *c, const char *node, const char *fs,
 	if ((st = query_stmt(c, canon, fs, dir, dirlen, flags)) == NULL)
 		return CAT_ERROR;
 	return query_rows(c, st, name, canon, fs, cb, arg);
+}
+
+int
+catalog_version_get(struct catalog *c, const char *node, int64_t version,
+    cat_version_cb *cb, void *arg)
+{
+	char canon[CAT_NAME_MAX + 1];
+	struct cat_version v;
+	sqlite3_stmt *st;
+	int rc, r = CAT_NOTFOUND;
+
+	if (cat_usable(c) == -1)
+		return CAT_ERROR;
+	if (catalog_name_canon(node, canon) != CAT_OK)
+		return CAT_INVALID;
+	if (version <= 0)
+		return CAT_NOTFOUND;
+	if ((st = cat_stmt(c, S_VER_GET)) == NULL ||
+	    cat_bound(c, sqlite3_bind_text(st, 1, canon, -1,
+	    SQLITE_TRANSIENT) | sqlite3_bind_int64(st, 2, version),
+	    "binding") != CAT_OK)
+		return CAT_ERROR;
+	memset(&v, 0, sizeof(v));
+	v.node = canon;
+	if ((rc = cat_step(c, st, "finding a version")) == SQLITE_ROW) {
+		v.filespace = (const char *)sqlite3_column_text(st, 17);
+		/* a damaged row is never handed out, as a query skips it */
+		if (read_version(st, &v) == -1 || v.filespace == NULL)
+			bwk_msg("BWK1211E", "%s: version %lld is damaged; "
+			    "skipping it. Stop the server and run its catalog "
+			    "check", c->path, (long long)version);
+		else
+			r = cb(arg, &v);
+	} else if (rc != SQLITE_DONE)
+		r = CAT_ERROR;
+	sqlite3_reset(st);
+	return r;
 }
 
 int

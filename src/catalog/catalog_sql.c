@@ -136,14 +136,18 @@ const char *const *const cat_migration[CATALOG_SCHEMA_VERSION] = {
 #define BOTH(id, pre, post) \
 	[id] = pre "nodes" post, [id##_ADMIN] = pre "admins" post
 
-/* The columns catalog_object_query reads, in the order it reads them. */
-#define VERSION_COLS \
+/*
+ * The columns catalog_object_query and catalog_version_get read, in the
+ * order they read them, from a version up to its node.
+ */
+#define VERSION_SELECT \
 	"SELECT v.id, o.dir, o.name, v.state, v.type, v.size, v.mode, "	\
 	"v.uid, v.gid, v.mtime_ns, v.ctime_ns, v.link, v.sha256, "		\
-	"v.content, v.inserted, v.committed, v.deactivated "			\
+	"v.content, v.inserted, v.committed, v.deactivated, f.name "		\
 	"FROM nodes n JOIN filespaces f ON f.node_id = n.id "			\
 	"JOIN objects o ON o.filespace_id = f.id "				\
-	"JOIN versions v ON v.object_id = o.id "				\
+	"JOIN versions v ON v.object_id = o.id "
+#define VERSION_COLS VERSION_SELECT					\
 	"WHERE n.name = ?1 AND f.name = ?2 "					\
 	"AND (v.state = 'ACTIVE' OR (?3 AND v.state = 'INACTIVE')) "
 /* Newest first: the active version, then by when each became inactive. */
@@ -250,6 +254,17 @@ const char *const cat_sql[S_COUNT] = {
 	    "ORDER BY " KEEP_ORDER " LIMIT -1 OFFSET ?2)",
 	[S_VER_ABORT] = "UPDATE versions SET state = 'DELETING' "
 	    "WHERE id = ?1 AND state = 'PENDING'",
+	/* The object's active version steps down; its id, for the answer. */
+	[S_VER_DEACTIVATE_ONE] = "UPDATE versions SET state = 'INACTIVE', "
+	    "deactivated = ?2 WHERE object_id = ?1 AND state = 'ACTIVE' "
+	    "RETURNING id",
+	/*
+	 * One version by its id, only if it is NODE's and visible: a
+	 * session never learns of another node's versions, or of one that
+	 * is pending or on its way out.
+	 */
+	[S_VER_GET] = VERSION_SELECT "WHERE n.name = ?1 AND v.id = ?2 "
+	    "AND v.state IN ('ACTIVE', 'INACTIVE')",
 
 	[S_QUERY_DIR] = VERSION_COLS "AND o.dir = ?4" VERSION_ORDER,
 	/* ?4 ends in '/'; ?5 is it with that '/' made '0': the subtree. */
