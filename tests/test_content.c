@@ -80,6 +80,13 @@ Test(content, written_hashed_synced_then_committed)
 	/* the catalog's name is the only one: a second create is refused */
 	cr_assert_eq(content_create(d, p.content, &w), -1);
 	cr_assert_eq(errno, EEXIST);
+	/* a finished file whose version is dropped after all goes, once */
+	cr_assert_eq(content_remove(d, p.content), 0, "%s", strerror(errno));
+	cr_assert_eq(content_open(d, p.content), -1);
+	cr_assert_eq(errno, ENOENT);
+	cr_assert_eq(content_remove(d, p.content), 0, "absent is removed");
+	cr_assert_eq(content_remove(d, "../x"), -1);
+	cr_assert_eq(errno, EINVAL);
 	catalog_close(c);
 	close(d);
 }

@@ -148,3 +148,28 @@ content_open(int datafd, const char *name)
 	errno = e;
 	return fd;
 }
+
+int
+content_remove(int datafd, const char *name)
+{
+	char dir[3];
+	int d, r, e;
+
+	if (!name_ok(name)) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(dir, name, 2);
+	dir[2] = '\0';
+	if ((d = openat(datafd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	r = unlinkat(d, name + 3, 0);
+	e = errno;
+	close(d);
+	if (r == -1 && e != ENOENT) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}

@@ -47,5 +47,11 @@ int	content_finish(struct content_w *, uint64_t *size,
 void	content_abort(struct content_w *);
 /* A content file to read back (restore), or -1 with errno. */
 int	content_open(int datafd, const char *name);
+/*
+ * Removes a finished content file whose version will not be committed
+ * after all (its hash was not the client's), or one being reaped: 0
+ * when it is gone, a file already absent included; -1 with errno.
+ */
+int	content_remove(int datafd, const char *name);
 
 #endif
