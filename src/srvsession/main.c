@@ -5,8 +5,8 @@
  * order: the options, the crypto self-tests, root dropped (run as root,
  * it becomes the instance's owner), the key helper that holds the
  * server's key (started before the sandbox), the TLS context, the catalog,
- * the sign-on key and the certificates query certificate lists, then the
- * sandbox (no new socket or connection; of
+ * the objects' data directory, the sign-on key and the certificates query
+ * certificate lists, then the sandbox (no new socket or connection; of
  * the files, only the catalog's and the objects' directories), and only
  * then the client's bytes: the TLS handshake and the session protocol
  * (docs/protocol.md). A crash or a hostile client ends this process and
@@ -202,6 +202,41 @@ open_catalog(const struct args *a, struct catalog **cat)
 }
 
 /*
+ * The objects' directory, opened before the sandbox: content files are
+ * made and read beneath this descriptor (content.c), never by a path
+ * built from anything a client sent. It must be the server user's, and
+ * no one else's to write, as the sandbox's rule on it requires too.
+ */
+static int
+open_data(const char *instance, int *fd)
+{
+	char path[4096];
+	struct stat st;
+
+	if (snprintf(path, sizeof(path), "%s/%s", instance,
+	    INSTANCE_DATADIR) >= (int)sizeof(path))
+		return -1;
+	if ((*fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		bwk_msg("BWK1530E", "cannot open the data directory %s: %s; "
+		    "bulwarkd makes it when it starts: restart it, or restore "
+		    "the directory from its backup", path, strerror(errno));
+		return -1;
+	}
+	if (bwk_fstat(*fd, &st) == -1 || st.st_uid != geteuid() ||
+	    (st.st_mode & 022) != 0) {
+		bwk_msg("BWK1530E", "%s is not the server's data directory (a "
+		    "directory of the server's user, that no one else may "
+		    "write): chown it to the server's user and chmod 0700",
+		    path);
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * The secret fake verifiers are made with (signon.c): 32 bytes the
  * instance made at init, the server user's alone. A file any other user
  * could read or write would let them tell real names from fakes.
@@ -282,8 +317,10 @@ main(int argc, char **argv)
 	env.peer = a.peer;
 	env.started = bwk_now();
 	/* the owner first, so that the helper runs as the owner too */
+	env.datafd = -1;
 	if (sb_drop_to_owner(a.instance) == -1 || prepare(&s, &o, &a) == -1 ||
 	    (!a.busy && (open_catalog(&a, &env.cat) == -1 ||
+	    open_data(a.instance, &env.datafd) == -1 ||
 	    load_signon_key(a.instance, env.fake_key) == -1)))
 		return 3;
 	/* query certificate's, read now: a missing one is only not listed */
@@ -304,6 +341,8 @@ main(int argc, char **argv)
 	if (!a.busy && a.run != 0)
 		(void)catalog_session_remove(env.cat, a.run, a.id);
 	explicit_bzero(env.fake_key, sizeof(env.fake_key));
+	if (env.datafd != -1)
+		close(env.datafd);
 	catalog_close(env.cat);
 	/* a key helper that ended badly said so; the session's status too */
 	if (session_close(&s) == -1 && rc == 0)

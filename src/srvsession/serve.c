@@ -101,17 +101,27 @@ on_bye(struct served *v, struct wire_in *in)
 	return session_wire_send(v->s, &w);
 }
 
+int
+serve_not_allowed(struct served *v, const struct wire_frame *f)
+{
+	char what[96];
+
+	snprintf(what, sizeof(what), "a %s frame (type 0x%04x) is not allowed "
+	    "here", wire_type_name(f->type), f->type);
+	return serve_refuse(v, "BWK1067E", what);
+}
+
 /*
  * What each frame may do, and when: sign-on once, after HELLO; the
  * session's facts, and administrative commands, only once signed on
  * (nothing about the server to a client that has not proved who it is;
- * admin.c refuses a node's); BYE before or after sign-on, never in its
- * middle.
+ * admin.c refuses a node's); a node's objects once signed on, and while
+ * a FILE's data comes, only its data (objreq.c); BYE before or after
+ * sign-on, never in the middle of either.
  */
 static int
 dispatch(struct served *v, struct wire_frame *f)
 {
-	char what[96];
 	int idle = v->state == SV_HELLO || v->state == SV_SIGNED ||
 	    v->state == SV_EXPIRED;
 
@@ -129,19 +139,56 @@ dispatch(struct served *v, struct wire_frame *f)
 		return on_query_session(v, &f->in);
 	if (v->state == SV_SIGNED && f->type == WIRE_ADMIN)
 		return admin_command(v, &f->in);
+	if (objreq_frame(f->type))
+		return objreq_dispatch(v, f);
 	if (idle && f->type == WIRE_BYE)
 		return on_bye(v, &f->in);
-	snprintf(what, sizeof(what), "a %s frame (type 0x%04x) is not allowed "
-	    "here", wire_type_name(f->type), f->type);
-	return serve_refuse(v, "BWK1067E", what);
+	return serve_not_allowed(v, f);
+}
+
+/* The frames of one session, to its end: the process's exit status. */
+static int
+serve_frames(struct served *v)
+{
+	static struct wire_frame f;
+	struct session *s = v->s;
+	int r;
+
+	while (v->state != SV_DONE) {
+		if ((r = session_wire_recv(s, &f)) != 1) {
+			/* before HELLO: a TLS check (bulwark check without a
+			 * node), not a session cut short */
+			if (r == 0 && v->state == SV_START)
+				sess_info(s, "BWK1072I", "%s closed the session "
+				    "after the TLS handshake (a check of the TLS "
+				    "session only)", s->o->host);
+			else if (r == 0)
+				sess_msg(s, "BWK1069W", "%s closed the session "
+				    "without BYE", s->o->host);
+			/* a header no client may send (BWK1061E, the first
+			 * error of the session: any other ends it): the client
+			 * is still there and is told why, as for any frame */
+			if (r == -1 && strcmp(s->err_id, "BWK1061E") == 0)
+				send_error(v, "BWK1061E", "a frame with a length "
+				    "past 65536 bytes or flags set; the session is "
+				    "ended");
+			return r == 0 ? 0 : 4;
+		}
+		if (dispatch(v, &f) == -1)
+			return 4;
+		/* an error the session went on after (an object refused)
+		 * is not the one that ends it */
+		s->err_id[0] = '\0';
+	}
+	sess_info(s, "BWK1070I", "%s: the session ended", s->o->host);
+	return 0;
 }
 
 int
 serve_session(struct session *s, const struct serve_env *env)
 {
-	static struct wire_frame f;
 	static struct served v;
-	int r;
+	int rc;
 
 	memset(&v, 0, sizeof(v));
 	v.s = s;
@@ -154,29 +201,8 @@ serve_session(struct session *s, const struct serve_env *env)
 		(void)serve_refuse(&v, "BWK1068E", text);
 		return 5;
 	}
-	while (v.state != SV_DONE) {
-		if ((r = session_wire_recv(s, &f)) != 1) {
-			/* before HELLO: a TLS check (bulwark check without a
-			 * node), not a session cut short */
-			if (r == 0 && v.state == SV_START)
-				sess_info(s, "BWK1072I", "%s closed the session "
-				    "after the TLS handshake (a check of the TLS "
-				    "session only)", s->o->host);
-			else if (r == 0)
-				sess_msg(s, "BWK1069W", "%s closed the session "
-				    "without BYE", s->o->host);
-			/* a header no client may send (BWK1061E, the first
-			 * error of the session: any other ends it): the client
-			 * is still there and is told why, as for any frame */
-			if (r == -1 && strcmp(s->err_id, "BWK1061E") == 0)
-				send_error(&v, "BWK1061E", "a frame with a length "
-				    "past 65536 bytes or flags set; the session is "
-				    "ended");
-			return r == 0 ? 0 : 4;
-		}
-		if (dispatch(&v, &f) == -1)
-			return 4;
-	}
-	sess_info(s, "BWK1070I", "%s: the session ended", s->o->host);
-	return 0;
+	rc = serve_frames(&v);
+	/* however it ended: a FILE half sent goes, and the node's summary */
+	objreq_close(&v);
+	return rc;
 }

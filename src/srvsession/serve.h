@@ -5,6 +5,7 @@
 #include "../lib/scram.h"
 #include "../server/srvopts.h"
 #include "../tls/session.h"
+#include "content.h"
 
 struct catalog;
 
@@ -30,6 +31,7 @@ struct serve_cert {
 struct serve_env {
 	const struct srv_options *o;
 	struct catalog		*cat;		/* the instance's catalog */
+	int			 datafd;	/* its data/: the contents */
 	uint8_t			 fake_key[SCRAM_HASH_LEN];	/* signon.key */
 	int			 roles;		/* ROLE_NODE, ROLE_ADMIN here */
 	int			 busy;		/* MAXSESSIONS reached */
@@ -49,7 +51,32 @@ enum serve_state {
 	SV_CHALLENGED,	/* SCRAM_CHALLENGE sent; SCRAM_FINAL is due */
 	SV_SIGNED,	/* signed on: the session's work */
 	SV_EXPIRED,	/* signed on with an expired password: SET_PASSWORD */
+	SV_RECEIVING,	/* a FILE's BACKUP: DATA, DATA_END, ABANDON */
+	SV_DISCARDING,	/* the same, refused: its DATA read and dropped */
 	SV_DONE,
+};
+
+/*
+ * A FILE being backed up (backup.c): its pending version and content
+ * file while SV_RECEIVING; in SV_DISCARDING, the refusal that answers
+ * its DATA_END.
+ */
+struct obj_pending {
+	int			 open;		/* version and file to drop */
+	int64_t			 version;
+	struct content_w	 w;
+	char			 fs[WIRE_PATH_MAX + 1];
+	char			 name[WIRE_PATH_MAX + 1];
+	char			 id[9];		/* the refusal due */
+	char			 text[WIRE_TEXT_MAX + 1];
+};
+
+/* What a node's object requests did, for the line at the session's end. */
+struct obj_counts {
+	uint64_t	frames;		/* any object frame at all */
+	uint64_t	stored, stored_bytes;
+	uint64_t	refused, abandoned, deactivated, queries;
+	uint64_t	restored, restored_bytes;
 };
 
 /* One session's state; the sign-on's part is secret-free. */
@@ -68,6 +95,9 @@ struct served {
 	int			 strict;	/* its SESSIONSECURITY */
 	int64_t			 pw_expires;	/* 0 never */
 	char			 account[WIRE_NAME_MAX + 1];	/* stored form */
+	/* a node's objects (objreq.c, backup.c, restore.c) */
+	struct obj_pending	 obj;
+	struct obj_counts	 counts;
 };
 
 /* Runs one established session to its end; the process's exit status. */
@@ -75,6 +105,49 @@ int	serve_session(struct session *, const struct serve_env *);
 
 /* serve.c's: an ERROR frame with the ID and text, and the log line. */
 int	serve_refuse(struct served *, const char *id, const char *text);
+/* ERROR BWK1067E: the frame is not allowed in this state. */
+int	serve_not_allowed(struct served *, const struct wire_frame *);
+
+/*
+ * objreq.c: a node's object frames (docs/protocol.md, "Objects"). Every
+ * request has one answer, OBJECT_OK, OBJECT_REFUSED or its data, except
+ * ABANDON, which has none. 0 go on, -1 the session ends.
+ */
+int	objreq_frame(uint16_t type);	/* one of the client's object frames */
+int	objreq_dispatch(struct served *, struct wire_frame *);
+/* The session ends: a FILE still pending is dropped; the summary line. */
+void	objreq_close(struct served *);
+/* OBJECT_OK with the version, OBJECT_REFUSED with its ID and text. */
+int	objreq_ok(struct served *, int64_t version);
+int	objreq_refused(struct served *, const char *id, const char *text);
+/* The same refusal, logged as "CLIENT: node NAME: TEXT" first. */
+int	objreq_refuse(struct served *, const char *id, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+/* ERROR BWK1501E: a frame that is not what its type defines. */
+int	objreq_malformed(struct served *, const char *what);
+/*
+ * An object's name for messages, quoted, every byte outside printable
+ * ASCII as \xNN (a name may hold any byte but NUL, newlines too, and
+ * must not forge a log line), and cut to a bound.
+ */
+#define OBJ_QUOTED_MAX	300
+void	objreq_quote(const char *fs, const char *name,
+	    char out[OBJ_QUOTED_MAX]);
+
+/* backup.c: BACKUP and its DATA, DATA_END or ABANDON; DEACTIVATE. */
+int	backup_begin(struct served *, struct wire_in *);
+int	backup_data(struct served *, struct wire_in *);
+int	backup_end(struct served *, struct wire_in *);
+int	backup_abandon(struct served *, struct wire_in *);
+int	backup_deactivate(struct served *, struct wire_in *);
+/* A FILE still pending when the session ends: its version and file go. */
+void	backup_drop(struct served *);
+
+/* query.c: QUERY_BACKUP and QUERY_FILESPACE, answered in frames. */
+int	query_backup(struct served *, struct wire_in *);
+int	query_filespace(struct served *, struct wire_in *);
+/* restore.c: RESTORE, answered with RDATA and RDATA_END. */
+int	restore_version(struct served *, struct wire_in *);
 
 /* signon.c: the SCRAM frames. 0 go on, -1 the session ends. */
 int	signon_first(struct served *, struct wire_in *);

@@ -1,0 +1,350 @@
+/*
+ * Backup, the server's side (docs/protocol.md, "Objects"): a signed-on
+ * node's BACKUP of a FILE, DIR or LINK, a FILE's DATA up to its DATA_END
+ * or ABANDON, and DEACTIVATE.
+ *
+ * A FILE's version is PENDING in the catalog while its content file is
+ * written (content.c hashes every byte on its way to the disk), and
+ * becomes visible only in the commit that follows the sync, once the
+ * size and SHA-256 the client reported are the ones the server wrote: a
+ * session cut short, a full disk, a client whose bytes are not what it
+ * said, each leave the catalog as it was, the previous version active.
+ *
+ * A FILE the server refuses (its name, a full disk, a failed write) has
+ * its DATA read to the end all the same and dropped (SV_DISCARDING), and
+ * the refusal answers its DATA_END: the client sends a whole file and
+ * then reads one answer, and never has to tell a refusal from data in
+ * flight.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../catalog/catalog.h"
+#include "../lib/msg.h"
+#include "serve.h"
+
+/* The object being refused, for the messages: "/home/a.txt". */
+static const char *
+quoted(const struct served *v)
+{
+	static char q[OBJ_QUOTED_MAX];
+
+	objreq_quote(v->obj.fs, v->obj.name, q);
+	return q;
+}
+
+/*
+ * A refusal logged now. A DIR or LINK is answered at once; a FILE's
+ * refusal waits for its DATA_END, its data dropped until then.
+ */
+static int __attribute__((format(printf, 4, 5)))
+refuse(struct served *v, int file, const char *id, const char *fmt, ...)
+{
+	struct obj_pending *o = &v->obj;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->text, sizeof(o->text), fmt, ap);
+	va_end(ap);
+	if (!file)
+		return objreq_refuse(v, id, "%s", o->text);
+	sess_msg(v->s, id, "%s: node %s: %s", v->s->o->host, v->account,
+	    o->text);
+	snprintf(o->id, sizeof(o->id), "%s", id);
+	v->state = SV_DISCARDING;
+	return 0;
+}
+
+/* What the catalog's refusal of a begin, commit or deactivate means. */
+static int
+refuse_catalog(struct served *v, int file, int r)
+{
+	if (r == CAT_INVALID)
+		return refuse(v, file, "BWK1502E", "%s: not a name the server "
+		    "stores (a filespace and a name start with '/' and have no "
+		    "empty, '.' or '..' part and no trailing '/'); the object "
+		    "is skipped", quoted(v));
+	if (r == CAT_NOTFOUND)
+		return refuse(v, file, "BWK1509E", "%s: node %s is not in the "
+		    "catalog any more (an administrator removed it); the object "
+		    "is not stored", quoted(v), v->account);
+	if (r == CAT_STATE)
+		return refuse(v, file, "BWK1506E", "%s: the server dropped its "
+		    "pending version meanwhile (a server start reaps what "
+		    "sessions left pending); back it up again", quoted(v));
+	return refuse(v, file, "BWK1503E", "%s: the server's catalog failed "
+	    "(its log says why); try again later",
+	    quoted(v));
+}
+
+/*
+ * The pending version and its content file go: the file at once, the
+ * version marked for the reaper. A catalog that fails here has said so
+ * (BWK12xx); the version then stays pending, invisible, and the next
+ * server start reaps it.
+ */
+static void
+drop(struct served *v, int remove_file)
+{
+	struct obj_pending *o = &v->obj;
+
+	if (o->open)
+		content_abort(&o->w);
+	else if (remove_file && content_remove(v->env->datafd, o->w.name) == -1)
+		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
+		    "data/%s cannot be removed: %s; the server's reaper removes "
+		    "it later", v->s->o->host, v->account, quoted(v), o->w.name,
+		    strerror(errno));
+	o->open = 0;
+	if (o->version != 0)
+		(void)catalog_object_abort(v->env->cat, v->account, o->version);
+	o->version = 0;
+}
+
+/* Why a content file could not be written, in the user's words. */
+static const char *
+write_why(int e)
+{
+	static char why[160];
+
+	if (e == ENOSPC)
+		snprintf(why, sizeof(why), "the server's data directory is full "
+		    "(%s)", strerror(e));
+	else if (e == EDQUOT)
+		snprintf(why, sizeof(why), "the server's disk quota is reached "
+		    "(%s)", strerror(e));
+	else
+		snprintf(why, sizeof(why), "%s", strerror(e));
+	return why;
+}
+
+/*
+ * The content file could not be made, written or synced: the log names
+ * it and the reason, the client hears the reason, and nothing of the
+ * version stays.
+ */
+static int
+write_failed(struct served *v, int e)
+{
+	struct obj_pending *o = &v->obj;
+
+	sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file data/%s "
+	    "cannot be written: %s; the object is not stored and its previous "
+	    "version stays active", v->s->o->host, v->account, quoted(v),
+	    o->w.name, write_why(e));
+	drop(v, 0);
+	snprintf(o->id, sizeof(o->id), "BWK1504E");
+	snprintf(o->text, sizeof(o->text), "%s: the server could not write "
+	    "its content: %s; the object is not stored and its previous "
+	    "version stays active", quoted(v), write_why(e));
+	v->state = SV_DISCARDING;
+	return 0;
+}
+
+/* A DIR or LINK has no content: it is committed as soon as it begins. */
+static int
+commit_now(struct served *v, int64_t version)
+{
+	int r;
+
+	r = catalog_object_commit(v->env->cat, v->account, version, 0, NULL);
+	if (r != CAT_OK) {
+		(void)catalog_object_abort(v->env->cat, v->account, version);
+		return refuse_catalog(v, 0, r);
+	}
+	v->counts.stored++;
+	return objreq_ok(v, version);
+}
+
+/* BACKUP's fields, exactly as the protocol defines them. */
+static int
+parse_backup(struct wire_in *in, struct obj_pending *o, struct cat_meta *m,
+    char link[WIRE_PATH_MAX + 1])
+{
+	uint64_t mt, ct;
+	uint8_t type;
+
+	memset(m, 0, sizeof(*m));
+	if (wire_get_path(in, o->fs) == -1 ||
+	    wire_get_path(in, o->name) == -1 ||
+	    wire_get_n8(in, &type) == -1 || wire_get_n32(in, &m->mode) == -1 ||
+	    wire_get_n32(in, &m->uid) == -1 || wire_get_n32(in, &m->gid) == -1 ||
+	    wire_get_n64(in, &mt) == -1 || wire_get_n64(in, &ct) == -1 ||
+	    wire_get_text(in, link, WIRE_PATH_MAX) == -1 || wire_end(in) == -1)
+		return -1;
+	if (type > WIRE_OBJ_LINK || m->mode > 07777 ||
+	    (type == WIRE_OBJ_LINK) != (link[0] != '\0'))
+		return -1;
+	m->type = type == WIRE_OBJ_FILE ? CAT_FILE : type == WIRE_OBJ_DIR ?
+	    CAT_DIR : CAT_LINK;
+	m->mtime_ns = (int64_t)mt;
+	m->ctime_ns = (int64_t)ct;
+	m->link = type == WIRE_OBJ_LINK ? link : NULL;
+	return 0;
+}
+
+int
+backup_begin(struct served *v, struct wire_in *in)
+{
+	static char link[WIRE_PATH_MAX + 1];
+	struct obj_pending *o = &v->obj;
+	struct cat_pending p;
+	struct cat_meta m;
+	int r, file;
+
+	o->open = 0;
+	o->version = 0;
+	if (parse_backup(in, o, &m, link) == -1)
+		return objreq_malformed(v, "BACKUP");
+	file = m.type == CAT_FILE;
+	r = catalog_object_begin(v->env->cat, v->account, o->fs, o->name, &m,
+	    &p);
+	if (r != CAT_OK)
+		return refuse_catalog(v, file, r);
+	if (!file)
+		return commit_now(v, p.version);
+	o->version = p.version;
+	if (content_create(v->env->datafd, p.content, &o->w) == -1) {
+		/* for the messages: the file the catalog named */
+		snprintf(o->w.name, sizeof(o->w.name), "%s", p.content);
+		return write_failed(v, errno);
+	}
+	o->open = 1;
+	v->state = SV_RECEIVING;
+	return 0;
+}
+
+int
+backup_data(struct served *v, struct wire_in *in)
+{
+	const uint8_t *p;
+	size_t n = in->left;
+
+	if (n == 0 || n > WIRE_DATA_MAX || wire_ref(in, n, &p) == -1)
+		return objreq_malformed(v, "DATA");
+	if (v->state == SV_DISCARDING)
+		return 0;
+	if (content_write(&v->obj.w, p, n) == -1)
+		return write_failed(v, errno);
+	return 0;
+}
+
+static void
+hex32(const uint8_t b[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	out[64] = '\0';
+}
+
+/* The bytes written are the client's, as it counted and hashed them. */
+static int
+verify_and_commit(struct served *v, uint64_t csize, const uint8_t csha[32])
+{
+	struct obj_pending *o = &v->obj;
+	char got[65], said[65];
+	uint8_t sha[32];
+	uint64_t size;
+	int r;
+
+	if (content_finish(&o->w, &size, sha) == -1) {
+		o->open = 0;	/* content_finish removed the file */
+		return write_failed(v, errno);
+	}
+	o->open = 0;
+	if (size != csize || memcmp(sha, csha, 32) != 0) {
+		drop(v, 1);
+		hex32(sha, got);
+		hex32(csha, said);
+		return refuse(v, 1, "BWK1505E", "%s: what the server received "
+		    "(%llu bytes, SHA-256 %s) is not what the client said it sent "
+		    "(%llu bytes, SHA-256 %s); the object is not stored",
+		    quoted(v), (unsigned long long)size, got,
+		    (unsigned long long)csize, said);
+	}
+	r = catalog_object_commit(v->env->cat, v->account, o->version, size,
+	    sha);
+	if (r != CAT_OK) {
+		drop(v, 1);
+		return refuse_catalog(v, 1, r);
+	}
+	v->counts.stored++;
+	v->counts.stored_bytes += size;
+	return 0;
+}
+
+/*
+ * DATA_END: the version is committed and OBJECT_OK names it, or the
+ * refusal made now or earlier (SV_DISCARDING) answers.
+ */
+int
+backup_end(struct served *v, struct wire_in *in)
+{
+	struct obj_pending *o = &v->obj;
+	uint8_t csha[32];
+	uint64_t csize;
+	int64_t version = o->version;
+
+	if (wire_get_n64(in, &csize) == -1 || wire_get(in, csha, 32) == -1 ||
+	    wire_end(in) == -1)
+		return objreq_malformed(v, "DATA_END");
+	if (v->state == SV_RECEIVING && verify_and_commit(v, csize, csha) == -1)
+		return -1;
+	if (v->state == SV_DISCARDING) {
+		v->state = SV_SIGNED;
+		return objreq_refused(v, o->id, o->text);
+	}
+	o->version = 0;
+	v->state = SV_SIGNED;
+	return objreq_ok(v, version);
+}
+
+/* ABANDON: the client found its file changed or unreadable; no answer. */
+int
+backup_abandon(struct served *v, struct wire_in *in)
+{
+	if (wire_end(in) == -1)
+		return objreq_malformed(v, "ABANDON");
+	if (v->state == SV_RECEIVING) {
+		drop(v, 0);
+		v->counts.abandoned++;
+	} else
+		v->counts.refused++;	/* logged when it was refused */
+	v->state = SV_SIGNED;
+	return 0;
+}
+
+void
+backup_drop(struct served *v)
+{
+	if (v->state == SV_RECEIVING)
+		drop(v, 0);
+}
+
+int
+backup_deactivate(struct served *v, struct wire_in *in)
+{
+	struct obj_pending *o = &v->obj;
+	int64_t version = 0;
+	int r;
+
+	if (wire_get_path(in, o->fs) == -1 ||
+	    wire_get_path(in, o->name) == -1 || wire_end(in) == -1)
+		return objreq_malformed(v, "DEACTIVATE");
+	r = catalog_object_deactivate(v->env->cat, v->account, o->fs, o->name,
+	    &version);
+	if (r == CAT_NOTFOUND)
+		return objreq_refuse(v, "BWK1508E", "%s: there is no active "
+		    "version to deactivate", quoted(v));
+	if (r != CAT_OK)
+		return refuse_catalog(v, 0, r);
+	v->counts.deactivated++;
+	return objreq_ok(v, version);
+}
