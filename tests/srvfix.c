@@ -1,10 +1,15 @@
+#define _GNU_SOURCE	/* pipe2 */
 /* The tests' bulwarkd instances (srvfix.h). */
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +19,8 @@
 #include <wolfssl/wolfcrypt/hash.h>
 
 #include "../src/lib/certfile.h"
+#include "../src/tls/policy.h"
+#include "../src/tls/session.h"
 #include "srvfix.h"
 
 /* bulwarkd --instance DIR init, with the given extra options. */
@@ -106,4 +113,198 @@ srv_log_wait(struct srv *v, const char *id)
 		usleep(50000);
 	}
 	return log;
+}
+
+/* ---- the relay: a signed-on client session in a child */
+
+static int
+full_read(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = read(fd, p, n)) == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int
+full_write(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) == -1 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/*
+ * The child's loop: 'S', u32 n, a frame: sent, answered with a status
+ * byte; 'R': the server's next frame, answered with a status byte (1
+ * frame, 0 closed, 2 failed), the first error's ID, and the frame (u16
+ * type, u32 length, payload); 'Q' or the test gone: the end.
+ */
+static int
+relay_loop(struct session *s, int fd)
+{
+	static struct wire_frame f;
+	static struct wire_out w;
+	uint8_t cmd, st, hdr[6];
+	uint32_t n;
+	int r;
+
+	while (full_read(fd, &cmd, 1) == 0 && cmd != 'Q') {
+		if (cmd == 'S') {
+			if (full_read(fd, &n, 4) == -1 || n < WIRE_HDR_LEN ||
+			    n > sizeof(w.buf) || full_read(fd, w.buf, n) == -1)
+				return 20;
+			w.len = n;
+			w.overflow = 0;
+			st = session_wire_send(s, &w) == 0 ? 0 : 1;
+			if (full_write(fd, &st, 1) == -1)
+				return 21;
+			continue;
+		}
+		r = session_wire_recv(s, &f);
+		st = r == 1 ? 1 : r == 0 ? 0 : 2;
+		hdr[0] = (uint8_t)(f.type >> 8);
+		hdr[1] = (uint8_t)f.type;
+		memcpy(hdr + 2, &(uint32_t){ (uint32_t)f.len }, 4);
+		if (full_write(fd, &st, 1) == -1 ||
+		    full_write(fd, s->err_id[0] ? s->err_id : "--------", 8) ==
+		    -1 || (r == 1 && (full_write(fd, hdr, 6) == -1 ||
+		    full_write(fd, f.payload, f.len) == -1)))
+			return 22;
+	}
+	return 0;
+}
+
+static void __attribute__((noreturn))
+relay_child(const struct srv *v, const char *name, const char *admin_pw,
+    int fd)
+{
+	static struct session s;
+	static struct tls_policy pol;
+	struct session_opts o;
+	int p[2] = { -1, -1 };
+	uint8_t st = 'F';
+
+	memset(&o, 0, sizeof(o));
+	o.server = "srv1";
+	o.host = "127.0.0.1";
+	o.port = v->port;
+	o.db = t_db();
+	o.node = name;
+	o.password_fd = -1;
+	if (admin_pw != NULL) {
+		/* the key helper reads the password whole from its pipe */
+		if (pipe2(p, O_CLOEXEC) == -1 ||
+		    full_write(p[1], admin_pw, strlen(admin_pw)) == -1)
+			_exit(30);
+		close(p[1]);
+		o.admin = 1;
+		o.password_fd = p[0];
+	}
+	if (policy_load(NULL, &pol) == -1)
+		_exit(31);
+	o.policy = &pol;
+	if (session_prepare(&s, &o) == 0 && session_sandbox(&s, "nobody",
+	    0) == 0 && session_connect(&s) == 0)
+		st = 'K';
+	if (p[0] != -1)
+		close(p[0]);
+	if (full_write(fd, &st, 1) == -1 || full_write(fd, s.err_id[0] ?
+	    s.err_id : "--------", 8) == -1 || st != 'K')
+		_exit(32);
+	_exit(relay_loop(&s, fd));
+}
+
+void
+relay_start(struct relay *r, const struct srv *v, const char *name,
+    const char *admin_pw)
+{
+	char id[9];
+	uint8_t st;
+	int sp[2];
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	fflush(NULL);
+	cr_assert_neq(r->pid = fork(), -1);
+	if (r->pid == 0) {
+		close(sp[0]);
+		relay_child(v, name, admin_pw, sp[1]);
+	}
+	close(sp[1]);
+	r->fd = sp[0];
+	id[8] = '\0';
+	cr_assert_eq(full_read(r->fd, &st, 1), 0, "the relay's session ended");
+	cr_assert_eq(full_read(r->fd, id, 8), 0);
+	cr_assert_eq(st, 'K', "%s could not sign on: %s\n%s", name, id,
+	    srv_log((struct srv *)v));
+}
+
+void
+relay_send(struct relay *r, struct wire_out *w)
+{
+	uint32_t n;
+	uint8_t st;
+
+	cr_assert_eq(wire_finish(w), 0, "a test frame past its bounds");
+	n = (uint32_t)w->len;
+	cr_assert_eq(full_write(r->fd, "S", 1), 0);
+	cr_assert_eq(full_write(r->fd, &n, 4), 0);
+	cr_assert_eq(full_write(r->fd, w->buf, w->len), 0);
+	cr_assert_eq(full_read(r->fd, &st, 1), 0, "the relay is gone");
+	cr_assert_eq(st, 0, "the frame could not be sent");
+}
+
+int
+relay_recv(struct relay *r, struct wire_frame *f, char err_id[9])
+{
+	uint8_t st, hdr[6];
+	char id[9];
+	uint32_t n;
+
+	cr_assert_eq(full_write(r->fd, "R", 1), 0);
+	cr_assert_eq(full_read(r->fd, &st, 1), 0, "the relay is gone");
+	cr_assert_eq(full_read(r->fd, id, 8), 0);
+	id[8] = '\0';
+	if (err_id != NULL)
+		memcpy(err_id, id, 9);
+	if (st != 1)
+		return st == 0 ? 0 : -1;
+	cr_assert_eq(full_read(r->fd, hdr, 6), 0);
+	memcpy(&n, hdr + 2, 4);
+	cr_assert_leq(n, WIRE_MAX_PAYLOAD);
+	f->type = (uint16_t)(hdr[0] << 8 | hdr[1]);
+	f->len = n;
+	cr_assert_eq(full_read(r->fd, f->payload, n), 0);
+	wire_in_init(&f->in, f->type, f->payload, f->len);
+	return 1;
+}
+
+void
+relay_stop(struct relay *r)
+{
+	int st;
+
+	if (r->pid <= 0)
+		return;
+	(void)full_write(r->fd, "Q", 1);
+	close(r->fd);
+	if (waitpid(r->pid, &st, 0) == r->pid)
+		r->pid = 0;
 }

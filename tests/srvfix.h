@@ -25,4 +25,30 @@ void	srv_check(struct run *, const struct srv *, int accept,
 /* The fingerprint of the instance's cert256.arm, as bulwark prints it. */
 void	arm_fingerprint(const struct srv *, char out[BWK_FPR_STRLEN]);
 
+/*
+ * A client session signed on to the instance, driven frame by frame by
+ * the test: the library's own session (src/tls/session.h) runs in a
+ * child, sandboxed as bulwark's network process, and relays the frames
+ * the test hands it over a socketpair, and the server's back. As node
+ * name (its password stored for srv1 with t_nodepw), or as administrator
+ * name when admin_pw is not NULL. The server's certificate must be pinned
+ * for srv1 already (srv_check with first use).
+ */
+struct wire_out;
+struct wire_frame;
+struct relay {
+	pid_t	pid;
+	int	fd;		/* the test's end */
+};
+void	relay_start(struct relay *, const struct srv *, const char *name,
+	    const char *admin_pw);
+/* Sends a frame (wire_begin and the puts; its length is set here). */
+void	relay_send(struct relay *, struct wire_out *);
+/*
+ * The server's next frame: 1, 0 when the server closed the session, -1
+ * when the session failed (its first error's ID in err_id, may be NULL).
+ */
+int	relay_recv(struct relay *, struct wire_frame *, char err_id[9]);
+void	relay_stop(struct relay *);
+
 #endif
