@@ -325,14 +325,18 @@ build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 # the side's own code; the target stands in for the TLS session under
 # them (no session.c, session_exporter.c, tls_facts.c) and, on the
 # client, for the key helper's stubs (no keyd_client.c). The server's
-# side runs against a real catalog, as the session process does, with
-# its administrative commands; both sides take ROWS with rows.c.
+# side runs against a real catalog and data directory, as the session
+# process does, with its administrative commands and a node's objects;
+# both sides take ROWS with rows.c.
 FUZZ_WIRE_SRC	:= src/tls/wire.c src/tls/session_wire.c src/tls/session_msg.c \
 		   src/tls/rows.c
 FUZZ_WIRE_FLAGS	:= -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"'
 FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
 		   src/srvsession/admin.c src/srvsession/admin_parse.c \
-		   src/srvsession/standby.c src/server/srvopts.c
+		   src/srvsession/standby.c src/srvsession/objreq.c \
+		   src/srvsession/backup.c src/srvsession/query.c \
+		   src/srvsession/restore.c src/srvsession/content.c \
+		   src/tls/objects.c src/server/srvopts.c
 build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)

@@ -12,10 +12,14 @@
  * The catalog, made in set-up in a directory of its own (in /dev/shm
  * when there is one, so that SQLite's fsyncs cost little), holds node
  * NODE1 and administrator ADMIN1 with known passwords, a known salt and
- * 100,000 iterations. Each run starts them unlocked, with no failures,
- * with those passwords, TRANSITIONAL or STRICT as the input says, and the
+ * 100,000 iterations, and node NODE2, which never signs on and owns one
+ * file, version 1, whose content is in the directory's data/ as a real
+ * content file. Each run starts them unlocked, with no failures, with
+ * those passwords, TRANSITIONAL or STRICT as the input says, and the
  * node's password expired if the input says so, so runs are
- * reproducible.
+ * reproducible. A run after one whose administrator changed accounts or
+ * whose node sent BACKUP or DEACTIVATE starts from a catalog and a data
+ * directory made again, so NODE1's first version is always 2.
  *
  * Input:
  *	u8	flags: bits 0-1 who may sign on at this port (1 nodes, 2
@@ -58,12 +62,32 @@
  *    verifier's bounds in a signed-on session, the catalog then holds
  *    that verifier, and its expiry is PASSEXP days on for a node and
  *    never for an administrator;
- *  - a sign-on that succeeded left the account STRICT.
+ *  - a sign-on that succeeded left the account STRICT;
+ *  - object answers (backup.c, query.c, restore.c) only to a signed-on
+ *    node whose password has not expired, each answering the request
+ *    the server read last, one answer per request and none for ABANDON,
+ *    and no request read before the one before it was answered;
+ *  - OBJECT_OK after a DATA_END only when its size and SHA-256 are those
+ *    of the DATA sent since the BACKUP, never before a FILE's DATA_END,
+ *    and the version it names is then in the catalog as NODE1's, with
+ *    that size and hash, and its content file holds those bytes;
+ *  - every OBJECTS and FILESPACES frame is read whole by the client's
+ *    codec (src/tls/objects.c), `more` on each but an answer's last and
+ *    only on a frame filled until the next entry might not fit, nothing
+ *    else inside an answer but an OBJECT_REFUSED that ends it; no entry
+ *    is NODE2's version, and a FILE this run stored is listed with its
+ *    size and hash;
+ *  - RDATA and RDATA_END only for a version NODE1 stored in this run
+ *    (never NODE2's), with its bytes: at most its size in all, and an
+ *    RDATA_END whose size and hash are the catalog's and the data's;
+ *  - an OBJECT_REFUSED's text holds no control character (names are
+ *    escaped).
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -82,7 +106,9 @@
 #include "../src/lib/scram.h"
 #include "../src/lib/util.h"
 #include "../src/server/listen.h"
+#include "../src/srvsession/content.h"
 #include "../src/srvsession/serve.h"
+#include "../src/tls/objects.h"
 #include "../src/tls/rows.h"
 #include "../src/tls/session.h"
 
@@ -142,6 +168,18 @@ struct seen {
 	uint8_t		 ssig[32];	/* the ServerSignature to expect */
 	struct bwk_rows	 rows;		/* the result being sent */
 	int		 in_rows;	/* its last frame is still to come */
+	/* objects: the request the server read last, awaiting its answer */
+	uint16_t	 req;		/* 0: none */
+	uint8_t		 btype;		/* its BACKUP's type; 0xff unread */
+	int		 file_open;	/* a FILE's BACKUP: its DATA comes */
+	wc_Sha256	 dsha;		/* of that DATA */
+	uint64_t	 dsize;
+	uint8_t		 dhash[32];	/* its SHA-256, at DATA_END */
+	int		 end_match;	/* DATA_END said that size and hash */
+	uint64_t	 restore_id;	/* RESTORE's version */
+	wc_Sha256	 rsha;		/* of its RDATA */
+	uint64_t	 rsize;
+	uint16_t	 answering;	/* an answer's frames: more is set */
 };
 
 static struct seen seen;
@@ -150,6 +188,22 @@ static int touched;		/* a SCRAM_FINAL reached a server */
 static int replaced;		/* a password was replaced */
 static int node_expired;	/* this run's node password has expired */
 static int administered;	/* a command reached an administrator */
+static int objects_touched;	/* a node's BACKUP or DEACTIVATE was read */
+
+/* The data directory of the catalog's content files. */
+static char datadir[PATH_MAX];
+static int datafd = -1;
+
+/* What NODE1 stored in this run, as OBJECT_OK after DATA_END said. */
+#define KNOWN_MAX	64
+struct known {
+	uint64_t	version;
+	uint64_t	size;
+	uint8_t		sha256[32];
+};
+static struct known known[KNOWN_MAX];
+static size_t nknown;
+static int64_t other_version;	/* NODE2's: never shown to NODE1 */
 
 /* The account of the HELLO's role: its password makes the proof. */
 static struct account *
@@ -302,6 +356,122 @@ on_set_password(const uint8_t *frame, size_t flen)
 	seen.nv_ok = 1;
 }
 
+/* ---- a node's object requests, as the server reads them */
+
+/* A request read while the one before it awaits its answer. */
+static void
+request(uint16_t type)
+{
+	if (seen.req != 0 && !seen.file_open)
+		fuzz_fail("a %s read before the %s was answered",
+		    wire_type_name(type), wire_type_name(seen.req));
+	seen.req = type;
+	seen.file_open = 0;
+}
+
+static void
+on_backup(const uint8_t *frame, size_t flen)
+{
+	static char fs[WIRE_PATH_MAX + 1], name[WIRE_PATH_MAX + 1];
+	struct wire_in in;
+
+	request(WIRE_BACKUP);
+	objects_touched = 1;
+	seen.btype = 0xff;
+	wire_in_init(&in, WIRE_BACKUP, frame + WIRE_HDR_LEN,
+	    flen - WIRE_HDR_LEN);
+	if (wire_get_path(&in, fs) == -1 || wire_get_path(&in, name) == -1 ||
+	    wire_get_n8(&in, &seen.btype) == -1)
+		seen.btype = 0xff;
+	if (seen.btype == WIRE_OBJ_FILE) {
+		seen.file_open = 1;
+		seen.dsize = 0;
+		if (wc_InitSha256(&seen.dsha) != 0)
+			abort();
+	}
+}
+
+static void
+on_data(const uint8_t *frame, size_t flen)
+{
+	size_t n = flen - WIRE_HDR_LEN;
+
+	if (seen.file_open && n >= 1 && n <= WIRE_DATA_MAX) {
+		if (wc_Sha256Update(&seen.dsha, frame + WIRE_HDR_LEN,
+		    (word32)n) != 0)
+			abort();
+		seen.dsize += n;
+	}
+}
+
+static void
+on_data_end(const uint8_t *frame, size_t flen)
+{
+	const uint8_t *p = frame + WIRE_HDR_LEN;
+	uint64_t size = 0;
+	int i, open = seen.file_open;
+
+	request(WIRE_DATA_END);
+	seen.end_match = 0;
+	if (!open || flen != WIRE_HDR_LEN + 40)
+		return;
+	for (i = 0; i < 8; i++)
+		size = size << 8 | p[i];
+	if (wc_Sha256Final(&seen.dsha, seen.dhash) != 0)
+		abort();
+	seen.end_match = size == seen.dsize &&
+	    memcmp(seen.dhash, p + 8, 32) == 0;
+}
+
+static void
+on_restore(const uint8_t *frame, size_t flen)
+{
+	const uint8_t *p = frame + WIRE_HDR_LEN;
+	int i;
+
+	request(WIRE_RESTORE);
+	seen.restore_id = 0;
+	seen.rsize = 0;
+	if (wc_InitSha256(&seen.rsha) != 0)
+		abort();
+	if (flen == WIRE_HDR_LEN + 8)
+		for (i = 0; i < 8; i++)
+			seen.restore_id = seen.restore_id << 8 | p[i];
+}
+
+/* The object frames: what the server must answer next. */
+static void
+on_object_frame(uint16_t type, const uint8_t *frame, size_t flen)
+{
+	switch (type) {
+	case WIRE_BACKUP:
+		on_backup(frame, flen);
+		break;
+	case WIRE_DATA:
+		on_data(frame, flen);
+		break;
+	case WIRE_DATA_END:
+		on_data_end(frame, flen);
+		break;
+	case WIRE_ABANDON:
+		/* answered by nothing */
+		seen.file_open = 0;
+		seen.req = 0;
+		break;
+	case WIRE_DEACTIVATE:
+		objects_touched = 1;
+		request(type);
+		break;
+	case WIRE_QUERY_BACKUP:
+	case WIRE_QUERY_FILESPACE:
+		request(type);
+		break;
+	case WIRE_RESTORE:
+		on_restore(frame, flen);
+		break;
+	}
+}
+
 static void
 rewrite(void *arg, uint16_t type, uint8_t *frame, size_t *flen)
 {
@@ -334,6 +504,9 @@ rewrite(void *arg, uint16_t type, uint8_t *frame, size_t *flen)
 		break;
 	case WIRE_SET_PASSWORD:
 		on_set_password(frame, *flen);
+		break;
+	default:
+		on_object_frame(type, frame, *flen);
 		break;
 	}
 }
@@ -512,6 +685,266 @@ sent_rows(struct wire_in *in)
 	}
 }
 
+/* ---- a node's object answers, checked */
+
+static void
+object_answer(uint16_t type)
+{
+	if (!seen.told || seen.expired || seen.role != WIRE_ROLE_NODE)
+		fuzz_fail("a %s to a session that is not a signed-on node's",
+		    wire_type_name(type));
+}
+
+static struct known *
+known_version(uint64_t version)
+{
+	size_t i;
+
+	for (i = 0; i < nknown; i++)
+		if (known[i].version == version)
+			return &known[i];
+	return NULL;
+}
+
+/* What catalog_version_get hands out, copied. */
+struct got_version {
+	int		found;
+	enum cat_type	type;
+	uint64_t	size;
+	uint8_t		sha256[32];
+	char		content[CAT_CONTENT_MAX];
+};
+
+static int
+got_version(void *arg, const struct cat_version *v)
+{
+	struct got_version *g = arg;
+
+	g->found = 1;
+	g->type = v->type;
+	g->size = v->size;
+	memcpy(g->sha256, v->sha256, 32);
+	snprintf(g->content, sizeof(g->content), "%s",
+	    v->content != NULL ? v->content : "");
+	return 0;
+}
+
+/* The content file holds the bytes the catalog says, on disk. */
+static void
+check_content(uint64_t version, const struct got_version *g)
+{
+	static uint8_t buf[65536];
+	uint8_t sha[32];
+	wc_Sha256 h;
+	uint64_t size = 0;
+	ssize_t n;
+	int fd;
+
+	if ((fd = content_open(datafd, g->content)) == -1)
+		fuzz_fail("version %llu is committed without its content file "
+		    "%s", (unsigned long long)version, g->content);
+	if (wc_InitSha256(&h) != 0)
+		abort();
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (wc_Sha256Update(&h, buf, (word32)n) != 0)
+			abort();
+		size += (uint64_t)n;
+	}
+	close(fd);
+	if (n == -1 || wc_Sha256Final(&h, sha) != 0)
+		abort();
+	if (size != g->size || memcmp(sha, g->sha256, 32) != 0)
+		fuzz_fail("version %llu's content file does not hold what the "
+		    "catalog says", (unsigned long long)version);
+}
+
+static void
+sent_object_ok(struct wire_in *in)
+{
+	struct got_version g;
+	uint64_t version;
+	uint16_t req = seen.req;
+
+	object_answer(WIRE_OBJECT_OK);
+	if (wire_get_n64(in, &version) == -1 || wire_end(in) == -1 ||
+	    version == 0 || version > INT64_MAX)
+		fuzz_fail("a malformed OBJECT_OK");
+	seen.req = 0;
+	if (req == WIRE_BACKUP && seen.btype == WIRE_OBJ_FILE)
+		fuzz_fail("an OBJECT_OK before the FILE's DATA_END");
+	if (req == WIRE_DATA_END && !seen.end_match)
+		fuzz_fail("an OBJECT_OK after a DATA_END whose size or SHA-256 "
+		    "is not that of the DATA sent");
+	if (req != WIRE_BACKUP && req != WIRE_DATA_END &&
+	    req != WIRE_DEACTIVATE)
+		fuzz_fail("an OBJECT_OK that answers %s",
+		    req ? wire_type_name(req) : "nothing");
+	if ((int64_t)version == other_version)
+		fuzz_fail("an OBJECT_OK naming NODE2's version");
+	memset(&g, 0, sizeof(g));
+	if (catalog_version_get(cat, accounts[0].name, (int64_t)version,
+	    got_version, &g) != CAT_OK || !g.found)
+		fuzz_fail("OBJECT_OK names version %llu, which the catalog does "
+		    "not show as NODE1's", (unsigned long long)version);
+	if (req == WIRE_BACKUP && (int)g.type != seen.btype)
+		fuzz_fail("a BACKUP of type %d stored a %d", seen.btype, g.type);
+	if (req != WIRE_DATA_END)
+		return;
+	if (g.type != CAT_FILE || g.size != seen.dsize ||
+	    memcmp(g.sha256, seen.dhash, 32) != 0)
+		fuzz_fail("version %llu is not the FILE of %llu bytes sent",
+		    (unsigned long long)version, (unsigned long long)seen.dsize);
+	check_content(version, &g);
+	if (nknown < KNOWN_MAX) {
+		known[nknown].version = version;
+		known[nknown].size = g.size;
+		memcpy(known[nknown].sha256, g.sha256, 32);
+		nknown++;
+	}
+}
+
+static void
+sent_object_refused(struct wire_in *in)
+{
+	static char text[WIRE_TEXT_MAX + 1];
+	uint16_t req = seen.req;
+	char id[9];
+	size_t i;
+
+	object_answer(WIRE_OBJECT_REFUSED);
+	if (wire_get(in, id, 8) == -1 ||
+	    wire_get_text(in, text, WIRE_TEXT_MAX) == -1 || wire_end(in) == -1)
+		fuzz_fail("a malformed OBJECT_REFUSED");
+	id[8] = '\0';
+	if (strncmp(id, "BWK15", 5) != 0 || id[7] != 'E')
+		fuzz_fail("an OBJECT_REFUSED with the ID \"%s\"", id);
+	for (i = 0; text[i] != '\0'; i++)
+		if ((unsigned char)text[i] < 0x20 || text[i] == 0x7f)
+			fuzz_fail("an OBJECT_REFUSED whose text holds a control "
+			    "character: %s", text);
+	if ((req == WIRE_BACKUP && seen.btype == WIRE_OBJ_FILE) ||
+	    (req != WIRE_BACKUP && req != WIRE_DATA_END &&
+	    req != WIRE_DEACTIVATE && req != WIRE_QUERY_BACKUP &&
+	    req != WIRE_QUERY_FILESPACE && req != WIRE_RESTORE))
+		fuzz_fail("an OBJECT_REFUSED that answers %s",
+		    req ? wire_type_name(req) : "nothing");
+	seen.req = 0;
+	seen.answering = 0;
+}
+
+/* An answer's frame: more, a count, the entries; -1 when more is set. */
+static int
+answer_frame(struct wire_in *in, uint16_t type, uint16_t req,
+    uint16_t *count, size_t len, size_t entry_max)
+{
+	uint8_t more;
+
+	object_answer(type);
+	if (seen.req != req)
+		fuzz_fail("a %s that answers %s", wire_type_name(type),
+		    seen.req ? wire_type_name(seen.req) : "nothing");
+	if (wire_get_n8(in, &more) == -1 || wire_get_n16(in, count) == -1 ||
+	    more > 1)
+		fuzz_fail("a %s frame whose head is malformed",
+		    wire_type_name(type));
+	if (more && WIRE_MAX_PAYLOAD - len >= entry_max)
+		fuzz_fail("a %s frame sent with more while another entry fit",
+		    wire_type_name(type));
+	seen.answering = more ? type : 0;
+	if (!more)
+		seen.req = 0;
+	return more ? -1 : 0;
+}
+
+static void
+sent_objects(struct wire_in *in, size_t len)
+{
+	static struct wire_object o;
+	const struct known *k;
+	uint16_t count, i;
+
+	(void)answer_frame(in, WIRE_OBJECTS, WIRE_QUERY_BACKUP, &count, len,
+	    WIRE_OBJECT_MAX);
+	for (i = 0; i < count; i++) {
+		if (wire_get_object(in, &o) == -1)
+			fuzz_fail("an OBJECTS entry the client refuses");
+		if ((int64_t)o.version == other_version)
+			fuzz_fail("NODE2's version listed to NODE1");
+		if ((k = known_version(o.version)) != NULL &&
+		    (o.type != WIRE_OBJ_FILE || o.size != k->size ||
+		    memcmp(o.sha256, k->sha256, 32) != 0))
+			fuzz_fail("version %llu listed unlike it was stored",
+			    (unsigned long long)o.version);
+	}
+	if (wire_end(in) == -1)
+		fuzz_fail("an OBJECTS frame with bytes after its entries");
+}
+
+static void
+sent_filespaces(struct wire_in *in, size_t len)
+{
+	static char name[WIRE_PATH_MAX + 1];
+	int64_t created;
+	uint16_t count, i;
+
+	(void)answer_frame(in, WIRE_FILESPACES, WIRE_QUERY_FILESPACE, &count,
+	    len, WIRE_FILESPACE_MAX);
+	for (i = 0; i < count; i++)
+		if (wire_get_filespace(in, name, &created) == -1)
+			fuzz_fail("a FILESPACES entry the client refuses");
+	if (wire_end(in) == -1)
+		fuzz_fail("a FILESPACES frame with bytes after its entries");
+}
+
+/* Only NODE1's own versions of this run, and never more than stored. */
+static const struct known *
+restoring(uint16_t type)
+{
+	const struct known *k;
+
+	object_answer(type);
+	if (seen.req != WIRE_RESTORE)
+		fuzz_fail("a %s that answers %s", wire_type_name(type),
+		    seen.req ? wire_type_name(seen.req) : "nothing");
+	if ((k = known_version(seen.restore_id)) == NULL)
+		fuzz_fail("%s for version %llu, which NODE1 did not store",
+		    wire_type_name(type), (unsigned long long)seen.restore_id);
+	return k;
+}
+
+static void
+sent_rdata(const uint8_t *p, size_t n)
+{
+	const struct known *k = restoring(WIRE_RDATA);
+
+	if (n == 0 || n > WIRE_DATA_MAX || seen.rsize + n > k->size)
+		fuzz_fail("an RDATA of %zu bytes, %llu sent of %llu", n,
+		    (unsigned long long)seen.rsize,
+		    (unsigned long long)k->size);
+	if (wc_Sha256Update(&seen.rsha, p, (word32)n) != 0)
+		abort();
+	seen.rsize += n;
+}
+
+static void
+sent_rdata_end(struct wire_in *in)
+{
+	const struct known *k = restoring(WIRE_RDATA_END);
+	uint8_t sha[32], got[32];
+	uint64_t size;
+
+	if (wire_get_n64(in, &size) == -1 || wire_get(in, sha, 32) == -1 ||
+	    wire_end(in) == -1)
+		fuzz_fail("a malformed RDATA_END");
+	if (wc_Sha256Final(&seen.rsha, got) != 0)
+		abort();
+	if (size != k->size || memcmp(sha, k->sha256, 32) != 0 ||
+	    seen.rsize != size || memcmp(got, sha, 32) != 0)
+		fuzz_fail("an RDATA_END whose size or hash is not the data's "
+		    "or the catalog's");
+	seen.req = 0;
+}
+
 ssize_t
 session_write(struct session *s, const void *buf, size_t len)
 {
@@ -529,7 +962,29 @@ session_write(struct session *s, const void *buf, size_t len)
 	if (seen.in_rows && type != WIRE_ROWS)
 		fuzz_fail("a %s frame inside a result's ROWS",
 		    wire_type_name(type));
+	if (seen.answering && type != seen.answering &&
+	    type != WIRE_OBJECT_REFUSED)
+		fuzz_fail("a %s frame inside an answer of %s frames",
+		    wire_type_name(type), wire_type_name(seen.answering));
 	switch (type) {
+	case WIRE_OBJECT_OK:
+		sent_object_ok(&in);
+		break;
+	case WIRE_OBJECT_REFUSED:
+		sent_object_refused(&in);
+		break;
+	case WIRE_OBJECTS:
+		sent_objects(&in, n);
+		break;
+	case WIRE_FILESPACES:
+		sent_filespaces(&in, n);
+		break;
+	case WIRE_RDATA:
+		sent_rdata(p, n);
+		break;
+	case WIRE_RDATA_END:
+		sent_rdata_end(&in);
+		break;
 	case WIRE_ROWS:
 		sent_rows(&in);
 		break;
@@ -572,12 +1027,16 @@ session_write(struct session *s, const void *buf, size_t len)
 
 /* ---- set-up: the catalog, its accounts, their keys */
 
-/* Removes a directory of ours and the files in it. */
+/*
+ * Removes a directory of ours and what is in it, depth levels down (the
+ * catalog's directory holds data/, which holds ab/ with content files).
+ */
 static void
-remove_dir(const char *path)
+remove_tree(const char *path, int depth, int self)
 {
 	char p[PATH_MAX];
 	struct dirent *e;
+	struct stat st;
 	DIR *d;
 
 	if ((d = opendir(path)) == NULL)
@@ -586,10 +1045,21 @@ remove_dir(const char *path)
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", path, e->d_name);
-		(void)unlink(p);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (depth > 0)
+				remove_tree(p, depth - 1, 1);
+		} else
+			(void)unlink(p);
 	}
 	closedir(d);
-	(void)rmdir(path);
+	if (self)
+		(void)rmdir(path);
+}
+
+static void
+remove_dir(const char *path)
+{
+	remove_tree(path, 2, 1);
 }
 
 static void
@@ -597,6 +1067,8 @@ at_exit(void)
 {
 	catalog_close(cat);
 	cat = NULL;
+	if (datafd != -1)
+		close(datafd);
 	remove_dir(dir);
 }
 
@@ -656,12 +1128,67 @@ derive(struct account *a, const uint8_t *salt, size_t salt_len,
 
 static struct serve_env env;
 
+/* NODE2's one file: version 1, which NODE1 must never see or restore. */
+static void
+other_nodes_file(void)
+{
+	static const char bytes[] = "NODE2's file, never NODE1's";
+	struct cat_meta m = { .type = CAT_FILE, .mode = 0600 };
+	struct cat_pending pend;
+	struct content_w w;
+	uint8_t sha[32];
+	uint64_t size;
+
+	if (catalog_object_begin(cat, "node2", "/home", "/secret", &m,
+	    &pend) != CAT_OK ||
+	    content_create(datafd, pend.content, &w) == -1 ||
+	    content_write(&w, bytes, sizeof(bytes) - 1) == -1 ||
+	    content_finish(&w, &size, sha) == -1 ||
+	    catalog_object_commit(cat, "node2", pend.version, size, sha) !=
+	    CAT_OK)
+		fuzz_fail("set-up: cannot store NODE2's file");
+	other_version = pend.version;
+}
+
+/*
+ * The catalog and its data made anew: the accounts (NODE2 with NODE1's
+ * verifier: it never signs on) and NODE2's file. After an administrator
+ * changed accounts, or a node stored objects, so that every run starts
+ * from the same catalog, and NODE1's first version is the same.
+ */
+static void
+remake(void)
+{
+	size_t i;
+
+	catalog_close(cat);
+	cat = NULL;
+	remove_tree(dir, 0, 0);
+	remove_tree(datadir, 1, 0);
+	if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK)
+		fuzz_fail("cannot make the catalog again in %s", dir);
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
+		if (catalog_account_register(cat, accounts[i].kind,
+		    accounts[i].name, &accounts[i].v, CAT_TRANSITIONAL, 0) !=
+		    CAT_OK)
+			fuzz_fail("set-up: cannot register %s", accounts[i].name);
+		accounts[i].sec = CAT_TRANSITIONAL;
+		accounts[i].expires = 0;
+	}
+	if (catalog_account_register(cat, CAT_NODE, "node2", &accounts[0].v,
+	    CAT_STRICT, 0) != CAT_OK)
+		fuzz_fail("set-up: cannot register node2");
+	other_nodes_file();
+	env.cat = cat;
+	touched = replaced = 1;
+	administered = objects_touched = 0;
+}
+
 static void
 serve_setup(void)
 {
 	static const uint8_t salt[16] = "fuzz_serve salt.";
 	const char *base = "/dev/shm";
-	struct scram_verifier v;
 	struct stat st;
 	size_t i;
 
@@ -675,79 +1202,23 @@ serve_setup(void)
 		    fuzz_name, base);
 		abort();
 	}
-	if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK) {
-		fprintf(stderr, "%s: cannot make the catalog in %s\n",
-		    fuzz_name, dir);
+	snprintf(datadir, sizeof(datadir), "%s/data", dir);
+	if (mkdir(datadir, 0700) == -1 || (datafd = open(datadir,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		fprintf(stderr, "%s: cannot make %s\n", fuzz_name, datadir);
 		remove_dir(dir);
 		abort();
 	}
 	atexit(at_exit);
-	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
-		derive(&accounts[i], salt, sizeof(salt), &v);
-		accounts[i].v = v;
-		if (catalog_account_register(cat, accounts[i].kind, accounts[i].name, &v,
-		    CAT_TRANSITIONAL, 0) != CAT_OK)
-			fuzz_fail("set-up: cannot register %s", accounts[i].name);
-	}
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
+		derive(&accounts[i], salt, sizeof(salt), &accounts[i].v);
 	sopts.maxsessions = 25;
 	sopts.passexp = 90;
 	opts.host = "fuzz-client";
 	env.o = &sopts;
-	env.cat = cat;
+	env.datafd = datafd;
 	memset(env.fake_key, 0x5a, sizeof(env.fake_key));
-}
-
-/* The names of one kind's accounts, a batch at a time. */
-struct names {
-	char	name[32][CAT_NAME_MAX + 1];
-	size_t	n;
-};
-
-static int
-collect(void *arg, const struct cat_account *a)
-{
-	struct names *l = arg;
-
-	if (l->n < sizeof(l->name) / sizeof(l->name[0]))
-		snprintf(l->name[l->n++], sizeof(l->name[0]), "%s", a->name);
-	return 0;
-}
-
-/*
- * After an administrator's commands: only the two accounts again, each
- * registered (it may have been removed) with its own password, which
- * reset() then sets with its expiry, security and no lock.
- */
-static void
-restore_catalog(void)
-{
-	struct cat_account ca;
-	struct names l;
-	size_t i, j, kept;
-
-	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
-		do {
-			l.n = kept = 0;
-			if (catalog_account_list(cat, accounts[i].kind, collect,
-			    &l) != CAT_OK)
-				fuzz_fail("cannot list the accounts");
-			for (j = 0; j < l.n; j++)
-				if (strcasecmp(l.name[j], accounts[i].name) == 0)
-					kept++;
-				else if (catalog_account_remove(cat,
-				    accounts[i].kind, l.name[j]) != CAT_OK)
-					fuzz_fail("cannot remove %s", l.name[j]);
-		} while (l.n > kept);
-		if (catalog_account_get(cat, accounts[i].kind, accounts[i].name,
-		    &ca) != CAT_OK && catalog_account_register(cat,
-		    accounts[i].kind, accounts[i].name, &accounts[i].v,
-		    CAT_TRANSITIONAL, 0) != CAT_OK)
-			fuzz_fail("cannot register %s again", accounts[i].name);
-		accounts[i].sec = CAT_TRANSITIONAL;
-		accounts[i].expires = 0;
-	}
-	touched = replaced = 1;
-	administered = 0;
+	remake();
 }
 
 /*
@@ -761,8 +1232,9 @@ reset(enum cat_security sec, int expired)
 	int64_t exp;
 	size_t i;
 
-	if (administered)
-		restore_catalog();
+	if (administered || objects_touched)
+		remake();
+	nknown = 0;
 	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
 		exp = accounts[i].kind == CAT_NODE && expired ? 1 : 0;
 		if ((replaced || accounts[i].expires != exp) &&
@@ -808,6 +1280,9 @@ after(int r, int busy)
 		    "one");
 	if (seen.in_rows)
 		fuzz_fail("a session ended inside a result's ROWS");
+	if (seen.answering)
+		fuzz_fail("a session ended inside an answer of %s frames",
+		    wire_type_name(seen.answering));
 	bwk_rows_free(&seen.rows);
 	/* an administrator's commands may have changed the account itself */
 	if (!seen.signed_on || administered)

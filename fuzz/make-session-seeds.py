@@ -20,6 +20,12 @@ SET_PASSWORD, PASSWORD_SET = 0x0030, 0x0031
 STANDBY_KEY, HELLO_OK_STANDBY = 0x0021, 0x01
 PW_EXPIRED = 0x01
 ADMIN, QUERY_SESSION, SESSION = 0x0010, 0x0012, 0x0013
+BACKUP, DATA, DATA_END, ABANDON = 0x0040, 0x0042, 0x0044, 0x0046
+DEACTIVATE, QUERY_BACKUP, QUERY_FILESPACE = 0x0048, 0x004a, 0x004c
+RESTORE = 0x004e
+OBJ_FILE, OBJ_DIR, OBJ_LINK = 0, 1, 2
+Q_INACTIVE, Q_SUBDIR = 0x01, 0x02
+DATA_MAX = 16384 - 8
 BYE, BYE_OK = 0x00fe, 0x00ff
 FIRST_USE = 0x01
 CB = b"\xcb" * 32          # both targets' exporter value
@@ -75,6 +81,164 @@ def set_password(salt=b"\x11" * 16, iters=100000, trailing=b""):
     return frame(SET_PASSWORD, bytes([len(salt)]) + salt +
                  struct.pack(">I", iters) + b"\x22" * 32 + b"\x44" * 32 +
                  trailing)
+
+
+# ---- fuzz_serve: a node's objects. NODE2 owns version 1 (the target
+# stores it at every start); NODE1's first version is 2.
+
+def path(p):
+    b = p.encode() if isinstance(p, str) else p
+    return struct.pack(">H", len(b)) + b
+
+
+def backup(name, typ=OBJ_FILE, mode=0o640, link=b"", fs="/home",
+           trailing=b""):
+    return frame(BACKUP, path(fs) + path(name) + bytes([typ]) +
+                 struct.pack(">IIIqq", mode, 1000, 100,
+                             1690000000123456789, 1690000001000000001) +
+                 text(link) + trailing)
+
+
+def data_end(size, sha):
+    return frame(DATA_END, struct.pack(">Q", size) + sha)
+
+
+def put_file(name, content, chunk=100, size=None, sha=None, end=True,
+             fs="/home"):
+    """BACKUP of a FILE, its DATA in chunks, and DATA_END (the content's
+    size and SHA-256 unless given)."""
+    out = backup(name, fs=fs)
+    for i in range(0, len(content), chunk):
+        out += frame(DATA, content[i:i + chunk])
+    if end:
+        out += data_end(len(content) if size is None else size,
+                        hashlib.sha256(content).digest() if sha is None
+                        else sha)
+    return out
+
+
+def deactivate(name, fs="/home"):
+    return frame(DEACTIVATE, path(fs) + path(name))
+
+
+def query(pattern, flags=0, fs="/home"):
+    return frame(QUERY_BACKUP, path(fs) + path(pattern) + bytes([flags]))
+
+
+def restore(version):
+    return frame(RESTORE, struct.pack(">Q", version))
+
+
+def object_seeds(ok):
+    node = signon("node1")
+    doc = b"the quick brown fox jumps over the lazy dog\n" * 7
+    big = bytes((i * 131) & 0xff for i in range(DATA_MAX + 3000))
+    return {
+        "objects-file-query-restore": b"\x00" + node +
+        put_file("/docs/a.txt", doc) + query("/docs/a.txt") + restore(2) +
+        frame(BYE),
+        "objects-file-bytewise": b"\x40" + node + put_file("/a", doc[:40]) +
+        restore(2),
+        "objects-empty-file": b"\x00" + node + put_file("/empty", b"") +
+        restore(2) + frame(BYE),
+        "objects-big-file": b"\x00" + node +
+        put_file("/big", big, chunk=DATA_MAX) + restore(2) + frame(BYE),
+        "objects-data-too-long": b"\x00" + node + backup("/f") +
+        frame(DATA, b"\x00" * (DATA_MAX + 1)),
+        "objects-data-empty": b"\x00" + node + backup("/f") + frame(DATA),
+        "objects-wrong-hash": b"\x00" + node +
+        put_file("/f", doc, sha=b"\x00" * 32) + query("/*", Q_INACTIVE) +
+        frame(BYE),
+        "objects-wrong-size": b"\x00" + node +
+        put_file("/f", doc, size=len(doc) + 1) + frame(BYE),
+        "objects-new-version-keeps-old": b"\x00" + node +
+        put_file("/f", doc) + put_file("/f", doc[:10], sha=b"\x11" * 32) +
+        put_file("/f", doc[:20]) + put_file("/f", doc[:30]) +
+        query("/f", Q_INACTIVE) + restore(2) + restore(4) + restore(5) +
+        frame(BYE),
+        "objects-abandon": b"\x00" + node + put_file("/f", doc, end=False) +
+        frame(ABANDON) + query("/*", Q_INACTIVE | Q_SUBDIR) + frame(BYE),
+        "objects-abandon-then-file": b"\x00" + node +
+        put_file("/f", doc, end=False) + frame(ABANDON) +
+        put_file("/f", doc) + restore(3),
+        "objects-abandon-with-payload": b"\x00" + node + backup("/f") +
+        frame(ABANDON, b"\x00"),
+        # the input ends in the middle of the file: the server drops it
+        "objects-cut-mid-file": b"\x00" + node +
+        put_file("/f", doc, end=False),
+        "objects-cut-mid-data": b"\x00" + node +
+        put_file("/f", doc, end=False)[:-30],
+        "objects-then-next-session": b"\x00" + node +
+        put_file("/f", doc) + frame(BYE) + node + query("/*") + restore(2) +
+        frame(BYE),
+        "objects-dir-and-link": b"\x00" + node +
+        backup("/docs", OBJ_DIR, 0o755) +
+        backup("/docs/l", OBJ_LINK, 0o777, b"../elsewhere/target") +
+        backup("/", OBJ_DIR, 0o755) +
+        query("/*", Q_SUBDIR) + query("/docs/") + restore(2) + restore(3) +
+        frame(BYE),
+        "objects-dotdot": b"\x00" + node +
+        put_file("/a/../../etc/passwd", doc) +
+        backup("/x/./y", OBJ_DIR) + backup("/x//y\n", OBJ_DIR) +
+        backup("/trailing/", OBJ_DIR) + put_file("/ok", doc) + frame(BYE),
+        "objects-refused-then-abandoned": b"\x00" + node +
+        put_file("/bad/..", doc, end=False) + frame(ABANDON) +
+        query("/*", Q_SUBDIR),
+        "objects-odd-names": b"\x00" + node +
+        put_file("/\xff\xfe/\x01name\r", doc) +
+        backup("/l", OBJ_LINK, 0o777, b"\x80\n") + query("/*", Q_SUBDIR) +
+        frame(BYE),
+        "objects-fs-root": b"\x00" + node +
+        put_file("/etc/x", doc, chunk=50, fs="/") +
+        backup("/", OBJ_DIR, 0o755, fs="/") + query("/*", Q_SUBDIR, "/") +
+        frame(QUERY_FILESPACE),
+        "objects-deactivate": b"\x00" + node + put_file("/gone", doc) +
+        deactivate("/gone") + query("/gone") + query("/gone", Q_INACTIVE) +
+        restore(2) + deactivate("/gone") + deactivate("/never") +
+        deactivate("/a/../b") + frame(BYE),
+        "objects-deactivate-others": b"\x00" + node + deactivate("/secret"),
+        "objects-restore-others": b"\x00" + node + restore(1) +
+        query("/*", Q_INACTIVE | Q_SUBDIR) + frame(QUERY_FILESPACE) +
+        frame(BYE),
+        "objects-restore-none": b"\x00" + node + restore(0) + restore(999) +
+        restore(1 << 63) + frame(BYE),
+        "objects-restore-malformed": b"\x00" + node +
+        frame(RESTORE, b"\x00" * 7),
+        "objects-query-filespace": b"\x00" + node + put_file("/f", doc) +
+        frame(QUERY_FILESPACE) + frame(BYE),
+        "objects-query-filespace-payload": b"\x00" + node +
+        frame(QUERY_FILESPACE, b"\x00"),
+        "objects-query-bad-pattern": b"\x00" + node + query("/*/x") +
+        query("/a/..") + query("relative") + query("/f", fs="home") +
+        frame(BYE),
+        "objects-query-bad-flags": b"\x00" + node + query("/*", 0x04),
+        "objects-query-wildcards": b"\x00" + node + put_file("/a.c", doc) +
+        put_file("/d/b.c", doc) + query("/*.c", Q_SUBDIR) + query("/?.c") +
+        query("/d/*") + frame(BYE),
+        "objects-admin": b"\x00" + signon("admin1", role=2) +
+        backup("/f", OBJ_DIR),
+        "objects-admin-data": b"\x00" + signon("admin1", role=2) +
+        frame(DATA, b"x"),
+        "objects-before-signon": b"\x00" + hello("node1") + backup("/f"),
+        "objects-expired": b"\x20" + node + query("/*"),
+        "objects-data-outside": b"\x00" + node + frame(DATA, b"stray"),
+        "objects-end-outside": b"\x00" + node + data_end(0, b"\x00" * 32),
+        "objects-abandon-outside": b"\x00" + node + frame(ABANDON),
+        "objects-request-inside-file": b"\x00" + node + backup("/f") +
+        frame(DATA, b"x") + query("/*"),
+        "objects-bye-inside-file": b"\x00" + node + backup("/f") + frame(BYE),
+        "objects-mode-too-big": b"\x00" + node + backup("/f", mode=0o10000),
+        "objects-type-unknown": b"\x00" + node + backup("/f", typ=3),
+        "objects-link-on-file": b"\x00" + node + backup("/f", link=b"x"),
+        "objects-link-empty": b"\x00" + node + backup("/l", OBJ_LINK),
+        "objects-backup-trailing": b"\x00" + node +
+        backup("/f", OBJ_DIR, trailing=b"\x00"),
+        "objects-end-trailing": b"\x00" + node + backup("/f") +
+        frame(DATA_END, b"\x00" * 41),
+        "objects-empty-name": b"\x00" + node + frame(BACKUP, path("/home") +
+        struct.pack(">H", 0)),
+        "objects-nul-in-name": b"\x00" + node + backup(b"/a\x00b", OBJ_DIR),
+    }
 
 
 def serve_seeds():
@@ -188,6 +352,7 @@ def serve_seeds():
         "server-frame-type": b"\x00" + hello("node1") +
         frame(HELLO_OK, struct.pack(">HB", 1, 0) + name("x")),
     }
+    s.update(object_seeds(ok))
     return s
 
 

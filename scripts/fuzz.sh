@@ -69,6 +69,8 @@ max_len() {
 	case $1 in
 	fuzz_certfile|fuzz_verify) echo 65536 ;;
 	fuzz_handshake) echo 16384 ;;
+	# a file of more than one DATA frame, restored in more than one RDATA
+	fuzz_serve) echo 40000 ;;
 	*) echo 8192 ;;
 	esac
 }
