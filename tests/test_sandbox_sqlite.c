@@ -49,6 +49,7 @@
 #include "../sandbox/sandbox.h"
 #include "../sandbox/sandbox_int.h"
 #include "../src/lib/msg.h"
+#include "../src/srvsession/content.h"
 #include "helpers.h"
 
 /* Child exit codes besides an errno value (all errnos used are < 100). */
@@ -489,6 +490,51 @@ Test(sandbox_sqlite, contents_work_inside)
 	cr_assert_eq(stat(t_path("inst/data/cd/89ab"), &st), 0);
 	cr_assert_eq(st.st_size, 8);
 	cr_assert_neq(stat(t_path("inst/data/ab"), &st), 0);
+}
+
+/*
+ * What a session's backup and restore do (src/srvsession/content.c),
+ * beneath the data directory's descriptor opened before the sandbox:
+ * create, write, sync, read back, remove.
+ */
+static int datafd = -1;
+
+static int
+do_content_calls(void)
+{
+	static const char name[] = "5a/5a0123456789abcdef0123456789abcd";
+	struct content_w w;
+	uint8_t sha[32];
+	uint64_t size;
+	char buf[16];
+	int fd;
+
+	if (content_create(datafd, name, &w) == -1)
+		return 90;
+	if (content_write(&w, "restored\n", 9) == -1 ||
+	    content_finish(&w, &size, sha) == -1 || size != 9)
+		return 91;
+	if ((fd = content_open(datafd, name)) == -1)
+		return 92;
+	if (read(fd, buf, sizeof(buf)) != 9 || memcmp(buf, "restored\n", 9) ||
+	    close(fd) != 0)
+		return 93;
+	if (content_remove(datafd, name) == -1 ||
+	    content_open(datafd, name) != -1 || errno != ENOENT)
+		return 94;
+	return X_OK_;
+}
+
+Test(sandbox_sqlite, content_calls_work_beneath_the_data_descriptor)
+{
+	struct stat st;
+
+	need_sandbox();
+	cr_assert_neq(datafd = open(g.data, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC), -1);
+	assert_exit(run(ap_srv, do_content_calls), X_OK_);
+	cr_assert_eq(stat(t_path("inst/data/5a"), &st), 0, "no ab/ was made");
+	close(datafd);
 }
 
 /* ---- what it must not do ---- */
