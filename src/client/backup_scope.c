@@ -69,7 +69,7 @@ backup_scope_load(const struct bwk_options *o, struct backup_scope *sc)
 	memset(sc, 0, sizeof(*sc));
 	if (load_rules(o, sc) == -1 || load_domain(o, sc) == -1) {
 		backup_scope_free(sc);
-		bwk_msg("BWK1712E", "out of memory reading the include and "
+		bwk_msg("BWK1752E", "out of memory reading the include and "
 		    "exclude statements");
 		return -1;
 	}

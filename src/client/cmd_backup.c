@@ -171,7 +171,7 @@ held_load(struct backup *k, const char *name)
 	qsort(k->held, k->nheld, sizeof(*k->held), by_path);
 	return 0;
 refused:
-	bwk_msg("BWK1708E", "the server did not list what it holds of %s%s: "
+	bwk_msg("BWK1748E", "the server did not list what it holds of %s%s: "
 	    "%s %s; nothing is backed up there", k->fs, name, res.id, res.text);
 	return 1;
 }
@@ -220,15 +220,15 @@ outcome(struct backup *k, const char *path, int r,
 	case BWK_REFUSED:
 		snprintf(why, sizeof(why), "the server refused it: %s %s",
 		    res->id, res->text);
-		job_failed(k->j, "BWK1705E", path, why);
+		job_failed(k->j, "BWK1745E", path, why);
 		return 0;
 	case BWK_CHANGED:
-		job_failed(k->j, "BWK1706E", path, "it changed while it was "
+		job_failed(k->j, "BWK1746E", path, "it changed while it was "
 		    "read, twice; it is not backed up (back it up when nothing "
 		    "writes it)");
 		return 0;
 	default:
-		job_failed(k->j, "BWK1707E", path, res->text[0] ? res->text :
+		job_failed(k->j, "BWK1747E", path, res->text[0] ? res->text :
 		    "it could not be read");
 		return 0;
 	}
@@ -251,13 +251,13 @@ send_file(struct backup *k, const struct walk_entry *e, const char *name)
 			fd = openat(e->dirfd, e->name, O_RDONLY | O_NOFOLLOW |
 			    O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
 		if (fd == -1) {
-			job_failed(k->j, "BWK1707E", e->path, strerror(errno));
+			job_failed(k->j, "BWK1747E", e->path, strerror(errno));
 			return 0;
 		}
 		if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
 		    st.st_dev != e->st.st_dev || st.st_ino != e->st.st_ino) {
 			close(fd);
-			job_failed(k->j, "BWK1709E", e->path, "it was replaced "
+			job_failed(k->j, "BWK1749E", e->path, "it was replaced "
 			    "while the backup ran; it is not backed up");
 			return 0;
 		}
@@ -284,7 +284,7 @@ send_other(struct backup *k, const struct walk_entry *e, const char *name,
 		if ((n = readlinkat(e->dirfd, e->name, target,
 		    sizeof(target))) == -1 || n == 0 ||
 		    (size_t)n >= sizeof(target)) {
-			job_failed(k->j, "BWK1707E", e->path, n == -1 ?
+			job_failed(k->j, "BWK1747E", e->path, n == -1 ?
 			    strerror(errno) : "its target is longer than 4,095 "
 			    "bytes");
 			return 0;
@@ -321,11 +321,11 @@ on_entry(void *arg, const struct walk_entry *e)
 	switch (e->what) {
 	case WALK_ERROR:
 		keep_beneath(k, e->path);
-		job_failed(k->j, "BWK1702E", e->path, strerror(e->err));
+		job_failed(k->j, "BWK1742E", e->path, strerror(e->err));
 		return 0;
 	case WALK_MOUNT:
 		keep_beneath(k, e->path);
-		bwk_info("BWK1703I", "%s is another file system: not entered "
+		bwk_info("BWK1743I", "%s is another file system: not entered "
 		    "(back it up by its own name)", e->path);
 		return 0;
 	case WALK_EXCLUDED_DIR:
@@ -340,7 +340,7 @@ on_entry(void *arg, const struct walk_entry *e)
 		return 0;
 	if (type_of(e->st.st_mode, &type) == -1) {
 		k->j->skipped++;
-		bwk_info("BWK1704I", "%s is not a file, directory or link (a "
+		bwk_info("BWK1744I", "%s is not a file, directory or link (a "
 		    "FIFO, socket or device): not backed up", e->path);
 		return 0;
 	}
@@ -380,7 +380,7 @@ deactivate_gone(struct backup *k)
 			snprintf(why, sizeof(why), "it is gone here, and the "
 			    "server did not make its backup inactive: %s %s",
 			    res.id, res.text);
-			job_failed(k->j, "BWK1710E", abs, why);
+			job_failed(k->j, "BWK1750E", abs, why);
 		}
 	}
 	return 0;
@@ -402,7 +402,7 @@ backup_path(struct job *j, const char *arg, int incremental,
 	k.incremental = incremental;
 	if (fs_canonical(arg, abs) == -1 || lstat(abs, &st) == -1 ||
 	    fs_locate(abs, k.fs, name) == -1) {
-		job_failed(j, "BWK1711E", arg, strerror(errno));
+		job_failed(j, "BWK1751E", arg, strerror(errno));
 		return 0;
 	}
 	if (incremental && (r = held_load(&k, name)) != 0) {
@@ -419,7 +419,7 @@ backup_path(struct job *j, const char *arg, int incremental,
 	wo.one_level = !incremental && !j->c.opt.subdir;
 	r = walk_tree(abs, &wo, on_entry, &k);
 	if (r == -1 && !k.session_failed) {
-		job_failed(j, "BWK1711E", abs, strerror(errno));
+		job_failed(j, "BWK1751E", abs, strerror(errno));
 		r = 0;
 	}
 	if (r == 0 && incremental)

@@ -120,7 +120,7 @@ list_one(struct job *j, const char *arg, struct lister *l, int *refused)
 	    l, &res) == -1)
 		return -1;
 	if (res.status != BWK_OK) {
-		bwk_msg("BWK1715E", "the server did not list %s: %s %s", arg,
+		bwk_msg("BWK1755E", "the server did not list %s: %s %s", arg,
 		    res.id, res.text);
 		*refused = 1;
 	}
@@ -153,7 +153,7 @@ cmd_query_backup(int argc, char **argv)
 	if (j.json)
 		printf("%s]\n", l.first ? "" : "\n");
 	else if (l.n == 0 && !refused)
-		bwk_info("BWK1716I", "no backup matches");
+		bwk_info("BWK1756I", "no backup matches");
 	return job_end(&j, refused ? EXIT_PARTIAL : EXIT_OK);
 }
 
@@ -204,7 +204,7 @@ cmd_query_filespace(int argc, char **argv)
 	if (j.json)
 		printf("%s]\n", l.first ? "" : "\n");
 	else if (l.n == 0)
-		bwk_info("BWK1717I", "the server holds no filespace of this "
+		bwk_info("BWK1757I", "the server holds no filespace of this "
 		    "node");
 	return job_end(&j, res.status == BWK_OK ? EXIT_OK : EXIT_PARTIAL);
 }
@@ -277,7 +277,7 @@ delete_one(struct job *j, const char *arg)
 		return -1;
 	}
 	if (res.status != BWK_OK) {
-		bwk_msg("BWK1715E", "the server did not list %s: %s %s", arg,
+		bwk_msg("BWK1755E", "the server did not list %s: %s %s", arg,
 		    res.id, res.text);
 		j->failed++;
 		doomed_free(&d);
@@ -302,7 +302,7 @@ delete_one(struct job *j, const char *arg)
 
 			snprintf(why, sizeof(why), "the server refused: %s %s",
 			    res.id, res.text);
-			job_failed(j, "BWK1718E", path, why);
+			job_failed(j, "BWK1758E", path, why);
 		}
 	}
 	doomed_free(&d);

@@ -176,7 +176,7 @@ restore_file(struct restore *r, int dir, const char *base,
 	int fd, k;
 
 	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
 	if ((k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd,
@@ -186,28 +186,28 @@ restore_file(struct restore *r, int dir, const char *base,
 		if (k == -1)
 			return -1;
 		if (res.status == BWK_MISMATCH)
-			job_failed(r->j, "BWK1720E", path, "the bytes the server "
+			job_failed(r->j, "BWK1760E", path, "the bytes the server "
 			    "sent do not match the backup's size and SHA-256 (its "
 			    "copy is damaged); nothing was written under this "
 			    "name");
 		else {
 			snprintf(why, sizeof(why), "%s%s%s", res.id[0] ? res.id :
 			    "", res.id[0] ? " " : "", res.text);
-			job_failed(r->j, "BWK1721E", path, why);
+			job_failed(r->j, "BWK1761E", path, why);
 		}
 		return 0;
 	}
 	/* holes were skipped: the size makes the end of the file */
 	if (ftruncate(fd, (off_t)v->size) == -1 || (set_meta_fd(r, fd, v),
 	    fsync(fd)) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		close(fd);
 		rp_discard(dir, tmp);
 		return 0;
 	}
 	close(fd);
 	if (rp_commit(dir, tmp, base, replace) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
 	r->j->sent++;
@@ -225,12 +225,12 @@ restore_link(struct restore *r, int dir, const char *base,
 
 	/* a unique name: made as a file, then replaced by the link */
 	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
 	close(fd);
 	if (unlinkat(dir, tmp, 0) == -1 || symlinkat(v->link, dir, tmp) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		rp_discard(dir, tmp);
 		return 0;
 	}
@@ -242,7 +242,7 @@ restore_link(struct restore *r, int dir, const char *base,
 	ts[1].tv_nsec = (long)(v->mtime_ns % 1000000000);
 	(void)utimensat(dir, tmp, ts, AT_SYMLINK_NOFOLLOW);
 	if (rp_commit(dir, tmp, base, replace) == -1) {
-		job_failed(r->j, "BWK1721E", path, strerror(errno));
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
 	r->j->sent++;
@@ -267,17 +267,17 @@ restore_one(struct restore *r, const struct bwk_version *v)
 	 * is the destination */
 	if (strncmp(v->path, r->t.dir, dl) != 0 || v->path[dl] == '\0') {
 		if (v->type != BWK_OBJ_DIR)
-			job_failed(r->j, "BWK1722E", path, "the server sent a "
+			job_failed(r->j, "BWK1762E", path, "the server sent a "
 			    "name outside what was asked for; not restored");
 		return 0;
 	}
 	rel = v->path + dl;
 	if (rp_name_check(rel, strlen(rel), &why) == -1) {
-		job_failed(r->j, "BWK1722E", path, why);
+		job_failed(r->j, "BWK1762E", path, why);
 		return 0;
 	}
 	if ((dir = rp_parent_open(r->dest, rel, &base)) == -1) {
-		job_failed(r->j, "BWK1723E", path, errno == ELOOP ||
+		job_failed(r->j, "BWK1763E", path, errno == ELOOP ||
 		    errno == EXDEV ? "a symbolic link in the destination leads "
 		    "elsewhere; not restored" : strerror(errno));
 		return 0;
@@ -285,10 +285,10 @@ restore_one(struct restore *r, const struct bwk_version *v)
 	exists = fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
 	if (v->type == BWK_OBJ_DIR) {
 		if (exists && !S_ISDIR(st.st_mode))
-			job_failed(r->j, "BWK1721E", path, "something that is "
+			job_failed(r->j, "BWK1761E", path, "something that is "
 			    "not a directory has its name");
 		else if (!exists && mkdirat(dir, base, 0700) == -1)
-			job_failed(r->j, "BWK1721E", path, strerror(errno));
+			job_failed(r->j, "BWK1761E", path, strerror(errno));
 		else
 			r->j->sent++;
 		close(dir);
@@ -297,7 +297,7 @@ restore_one(struct restore *r, const struct bwk_version *v)
 	if (exists) {
 		if (!may_replace(r, shown)) {
 			r->j->skipped++;
-			bwk_info("BWK1724I", "%s exists and is not replaced "
+			bwk_info("BWK1764I", "%s exists and is not replaced "
 			    "(-replace=yes replaces)", shown);
 			close(dir);
 			return 0;
@@ -353,12 +353,12 @@ open_dest(struct restore *r, const char *dest)
 		dest = orig;
 	}
 	if (mkdir(dest, 0700) == -1 && errno != EEXIST) {
-		bwk_msg("BWK1725E", "the destination %s cannot be made: %s", dest,
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
 		    strerror(errno));
 		return -1;
 	}
 	if ((r->dest = rp_dest_open(dest)) == -1) {
-		bwk_msg("BWK1725E", "the destination %s cannot be made: %s", dest,
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
 		    strerror(errno));
 		return -1;
 	}
@@ -395,13 +395,13 @@ cmd_restore(int argc, char **argv)
 		return job_end(&j, session_exit_for(j.b));
 	}
 	if (res.status != BWK_OK) {
-		bwk_msg("BWK1715E", "the server did not list %s: %s %s",
+		bwk_msg("BWK1755E", "the server did not list %s: %s %s",
 		    j.words[0], res.id, res.text);
 		want_free(&r);
 		return job_end(&j, EXIT_PARTIAL);
 	}
 	if (r.n == 0) {
-		bwk_info("BWK1716I", "no backup matches");
+		bwk_info("BWK1756I", "no backup matches");
 		want_free(&r);
 		return job_end(&j, EXIT_OK);
 	}

@@ -151,7 +151,7 @@ open_errlog(struct job *j)
 		return;
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1 || (j->errlog = fdopen(fd, "a")) == NULL) {
-		bwk_msg("BWK1701W", "ERRORLOGNAME %s cannot be opened: %s; the "
+		bwk_msg("BWK1741W", "ERRORLOGNAME %s cannot be opened: %s; the "
 		    "failed files are reported here only", path,
 		    strerror(errno));
 		if (fd != -1)
@@ -168,11 +168,6 @@ job_start(struct job *j)
 	if (j->c.opt.nodename[0] == '\0')
 		return cmd_usage(j->cmd, "a node name is needed (NODENAME in "
 		    "the stanza, or -nodename=NODE)", NULL);
-	/* the seed's SSL NO left file contents in the clear: never here */
-	if (!j->c.opt.ssl)
-		bwk_info("BWK1700I", "SSL NO is accepted, and the session is "
-		    "encrypted all the same: Bulwark never sends a file in the "
-		    "clear");
 	if ((cfg = session_args_config(&j->c, 0)) == NULL)
 		return EXIT_USAGE;
 	if (j->c.opt.passwordaccess == OPT_PASSWORD_GENERATE)
@@ -212,7 +207,7 @@ job_end(struct job *j, int rc)
 		j->b = NULL;
 	}
 	if (j->errlog != NULL && fclose(j->errlog) == EOF)
-		bwk_msg("BWK1701W", "ERRORLOGNAME %s cannot be opened: %s; the "
+		bwk_msg("BWK1741W", "ERRORLOGNAME %s cannot be opened: %s; the "
 		    "failed files are reported here only", j->c.opt.errorlogname,
 		    strerror(errno));
 	j->errlog = NULL;

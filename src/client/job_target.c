@@ -52,7 +52,7 @@ job_target(struct job *j, const char *arg, struct job_target *t)
 	else if (getcwd(cwd, sizeof(cwd)) == NULL ||
 	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, arg) >=
 	    sizeof(abs)) {
-		bwk_msg("BWK1713E", "%s: %s", arg, strerror(errno ? errno :
+		bwk_msg("BWK1753E", "%s: %s", arg, strerror(errno ? errno :
 		    ENAMETOOLONG));
 		return 1;
 	}
@@ -61,7 +61,7 @@ job_target(struct job *j, const char *arg, struct job_target *t)
 	if (bwk_query_filespaces(j->b, pick_fs, &p, &res) == -1)
 		return -1;
 	if (res.status != BWK_OK || !p.found) {
-		bwk_msg("BWK1714E", "no filespace of the server holds %s; "
+		bwk_msg("BWK1754E", "no filespace of the server holds %s; "
 		    "bulwark query filespace lists them", abs);
 		return 1;
 	}

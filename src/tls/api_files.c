@@ -49,10 +49,9 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 	struct netchan_result r;
 	int rc;
 
-	b->s.has_chan = 1;
-	b->s.chan_fd = chan;
 	if (bwk_prepare(b) == -1 || (setup != NULL && setup(b, arg) == -1) ||
-	    bwk_sandbox(b, user) == -1 || bwk_connect(b) == -1) {
+	    (b->s.has_chan = 1, b->s.chan_fd = chan,
+	    bwk_sandbox(b, user)) == -1 || bwk_connect(b) == -1) {
 		if (b->s.fail == FAIL_NONE)
 			b->s.fail = FAIL_SETUP;
 		send_ready(chan, b, 0);
@@ -61,7 +60,10 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 	}
 	send_ready(chan, b, 1);
 	rc = net_serve(b, chan);
-	/* the session's end: BYE, then the helper's status */
+	/* the session's end: BYE, then the helper's status; a session that
+	 * failed is not in step for a BYE */
+	if (rc == -1)
+		b->s.signed_on = 0;
 	if (bwk_close(b) == -1)
 		rc = -1;
 	memset(&r, 0, sizeof(r));
@@ -107,7 +109,7 @@ reap_quietly(struct bwk *b)
 static int
 net_gone(struct bwk *b, const char *why)
 {
-	char text[256], how[96];
+	char how[96];
 	int st;
 
 	how[0] = '\0';
@@ -125,9 +127,10 @@ net_gone(struct bwk *b, const char *why)
 	if (b->chan != -1)
 		close(b->chan);
 	b->chan = -1;
-	snprintf(text, sizeof(text), "the network process %s%s; nothing more "
+	b->s.fail = FAIL_SETUP;
+	sess_msg(&b->s, "BWK1601E", "the network process %s%s; nothing more "
 	    "is sent (a sandbox violation is a bug: report it)", why, how);
-	return api_error(b, BWK_FAIL_SETUP, "BWK1601E", text);
+	return -1;
 }
 
 /* One message from the network process, which must be of type want (or
@@ -172,6 +175,15 @@ take_result(struct bwk *b, struct bwk_result *res)
 	return 0;
 }
 
+static int
+start_error(struct bwk *b, const char *call)
+{
+	b->s.fail = FAIL_SETUP;
+	sess_msg(&b->s, "BWK1602E", "the network process cannot be started "
+	    "(%s): %s", call, strerror(errno));
+	return -1;
+}
+
 int
 bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 {
@@ -185,13 +197,13 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_start: "
 		    "a node's connection, configured and not yet started");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1)
-		return api_error(b, BWK_FAIL_SETUP, "BWK1602E", strerror(errno));
+		return start_error(b, "socketpair");
 	/* buffered output must not be written twice */
 	fflush(NULL);
 	if ((pid = fork()) == -1) {
 		close(sv[0]);
 		close(sv[1]);
-		return api_error(b, BWK_FAIL_SETUP, "BWK1602E", strerror(errno));
+		return start_error(b, "fork");
 	}
 	if (pid == 0) {
 		close(sv[0]);
