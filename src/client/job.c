@@ -99,11 +99,20 @@ takes_next(const char *a)
 	return 0;
 }
 
+/* --json: standard output is the document, so every message goes to
+ * standard error, informational ones included. */
+static void
+json_messages(void *arg, const char *id, const char *text)
+{
+	(void)arg;
+	fprintf(stderr, "%s %s: %s\n", id, bwk_prog, text);
+}
+
 int
 job_args(struct job *j, const char *cmd, int argc, char **argv, int from)
 {
 	char *opts[2 * JOB_WORDS_MAX + 1];
-	int nopts = 0, i, words_only = 0;
+	int nopts = 0, i, words_only = 0, rc;
 
 	memset(j, 0, sizeof(*j));
 	j->cmd = cmd;
@@ -129,7 +138,12 @@ job_args(struct job *j, const char *cmd, int argc, char **argv, int from)
 		j->words[j->nwords++] = a;
 	}
 	opts[nopts] = NULL;
-	return session_args_parse(cmd, nopts, opts, 1, &j->c, own_opt, j, NULL);
+	if ((rc = session_args_parse(cmd, nopts, opts, 1, &j->c, own_opt, j,
+	    NULL)) != 0)
+		return rc;
+	if (j->json)
+		bwk_msg_hook(json_messages, NULL, NULL, NULL);
+	return 0;
 }
 
 static int
