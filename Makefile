@@ -349,6 +349,15 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
+# The network process's side of the object frames, fed a server's bytes:
+# its code and the frames, the target standing in for the TLS session.
+build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
+		src/tls/objects.c $(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/tls/session_objects.c src/tls/objects.c $(FUZZ_WIRE_SRC) \
+	    $(LIB_SRC) $(WOLFSSL_LIBS)
+
 # The file side's parsers (a server's names, the include and exclude
 # patterns): its code alone.
 build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \

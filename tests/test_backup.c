@@ -195,7 +195,7 @@ Test(backup, selective_then_restore_elsewhere_gives_every_byte_and_mode)
 	    "--json", NULL });
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	/* the directory itself and its 11 entries */
-	cr_assert(t_contains(r.out, "\"backed up\":12"), "%s", r.out);
+	cr_assert(t_contains(r.out, "\"backed_up\":12"), "%s", r.out);
 	cr_assert(t_contains(r.out, "\"failed\":0"), "%s", r.out);
 
 	snprintf(pat, sizeof(pat), "%s/", src);
@@ -261,11 +261,11 @@ Test(backup, incremental_sends_only_what_changed)
 	client(&r, sys, (const char *[]){ "incremental", src, "--json",
 	    NULL });
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-	cr_assert(t_contains(r.out, "\"backed up\":12"), "%s", r.out);
+	cr_assert(t_contains(r.out, "\"backed_up\":12"), "%s", r.out);
 	client(&r, sys, (const char *[]){ "incremental", src, "--json",
 	    NULL });
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
-	cr_assert(t_contains(r.out, "\"backed up\":0"), "%s", r.out);
+	cr_assert(t_contains(r.out, "\"backed_up\":0"), "%s", r.out);
 	cr_assert(t_contains(r.out, "\"unchanged\":12"), "%s", r.out);
 	/* one file's contents (its directory does not change), one file
 	 * deleted (its directory does) */
@@ -279,7 +279,7 @@ Test(backup, incremental_sends_only_what_changed)
 	    NULL });
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	/* b.txt, sub (its time), src (an entry went) */
-	cr_assert(t_contains(r.out, "\"backed up\":3"), "%s", r.out);
+	cr_assert(t_contains(r.out, "\"backed_up\":3"), "%s", r.out);
 	cr_assert(t_contains(r.out, "\"deactivated\":1"), "%s", r.out);
 	snprintf(pat, sizeof(pat), "%s/with space", src);
 	client(&r, sys, (const char *[]){ "query", "backup", pat, "-inactive",
@@ -449,7 +449,7 @@ Test(backup, a_failed_file_is_logged_and_the_rest_goes_on)
 	/* --json: every message on standard error */
 	cr_assert(t_contains(r.err, "BWK1744I"), "%s", r.err);
 	cr_assert(t_contains(r.err, "BWK1751E"), "%s", r.err);
-	cr_assert(t_contains(r.out, "\"backed up\":2"), "%s", r.out);
+	cr_assert(t_contains(r.out, "\"backed_up\":2"), "%s", r.out);
 	snprintf(p, sizeof(p), "%s/errors.log", t_tmpdir());
 	cr_assert_eq(t_read(p, &b, &n), 0);
 	cr_assert(memmem(b, n, "BWK1751E", 8) != NULL);

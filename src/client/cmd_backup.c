@@ -463,6 +463,6 @@ cmd_backup(int argc, char **argv, int incremental)
 	if (r == -1)
 		return job_end(&j, session_exit_for(j.b));
 	job_progress(&j, 1);
-	job_summary(&j, "backed up:");
+	job_summary(&j, "backed up:", "backed_up");
 	return job_end(&j, j.failed > 0 ? EXIT_PARTIAL : EXIT_OK);
 }

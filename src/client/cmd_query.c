@@ -83,9 +83,9 @@ print_version(void *arg, const struct bwk_version *v)
 		printf("}");
 	} else {
 		if (l->n == 0)
-			printf("%15s  %-20s  %s  %-4s  %s\n", "Size",
+			printf("%15s  %-23s  %s  %-4s  %s\n", "Size",
 			    "Backup Date", "A/I", "Type", "File");
-		printf("%13llu B  %-20s  %s    %-4s  %s%s%s\n",
+		printf("%13llu B  %-23s  %s    %-4s  %s%s%s\n",
 		    (unsigned long long)v->size, when, v->active ? "A" : "I",
 		    type_name(v->type), job_printable(path, shown,
 		    sizeof(shown)), v->type == BWK_OBJ_LINK ? " -> " : "",
@@ -170,8 +170,8 @@ print_fs(void *arg, const char *fs, int64_t created)
 		printf(",\"created\":%lld}", (long long)created);
 	} else {
 		if (l->n == 0)
-			printf("%-20s  %s\n", "First Backup", "Filespace");
-		printf("%-20s  %s\n", when, job_printable(fs, shown,
+			printf("%-23s  %s\n", "First Backup", "Filespace");
+		printf("%-23s  %s\n", when, job_printable(fs, shown,
 		    sizeof(shown)));
 	}
 	l->first = 0;
@@ -331,6 +331,6 @@ cmd_delete_backup(int argc, char **argv)
 	if (r == -1)
 		return job_end(&j, session_exit_for(j.b));
 	j.sent = j.deactivated;
-	job_summary(&j, "deleted:");
+	job_summary(&j, "deleted:", "deleted");
 	return job_end(&j, j.failed > 0 ? EXIT_PARTIAL : EXIT_OK);
 }

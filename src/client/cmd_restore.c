@@ -419,6 +419,6 @@ cmd_restore(int argc, char **argv)
 	if (k == -1)
 		return job_end(&j, session_exit_for(j.b));
 	job_progress(&j, 1);
-	job_summary(&j, "restored:");
+	job_summary(&j, "restored:", "restored");
 	return job_end(&j, j.failed > 0 ? EXIT_PARTIAL : EXIT_OK);
 }

@@ -277,7 +277,7 @@ job_progress(struct job *j, int force)
 }
 
 void
-job_summary(struct job *j, const char *what)
+job_summary(struct job *j, const char *what, const char *key)
 {
 	int64_t el = job_now_ms() - j->started_ms;
 	double secs = el > 0 ? (double)el / 1000 : 0.001;
@@ -291,7 +291,7 @@ job_summary(struct job *j, const char *what)
 		printf("{\"command\":\"%s\",\"inspected\":%llu,\"%s\":%llu,"
 		    "\"unchanged\":%llu,\"deactivated\":%llu,\"failed\":%llu,"
 		    "\"skipped\":%llu,\"bytes\":%llu,\"seconds\":%.3f}\n", j->cmd,
-		    (unsigned long long)j->inspected, what,
+		    (unsigned long long)j->inspected, key,
 		    (unsigned long long)j->sent,
 		    (unsigned long long)j->unchanged,
 		    (unsigned long long)j->deactivated,

@@ -58,8 +58,9 @@ void	job_failed(struct job *, const char *id, const char *path,
 	    const char *why);
 /* The progress line on a terminal, at most ten times a second. */
 void	job_progress(struct job *, int force);
-/* The summary, as the seed prints it, or one JSON object. */
-void	job_summary(struct job *, const char *what);
+/* The summary, as the seed prints it ("backed up:"), or one JSON object
+ * (its count under key, "backed_up"). */
+void	job_summary(struct job *, const char *what, const char *key);
 
 /* A path or name for a message: control bytes shown as '?'. */
 const char *job_printable(const char *s, char *buf, size_t len);
