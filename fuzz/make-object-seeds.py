@@ -65,3 +65,34 @@ seed("restore-sparse", 5, zeros, ans)
 seed("restore-refused", 5, b"x" * 10, frame(0x4f, b"x" * 5) +
      frame(0x43, b"BWK1513E" + text(b"content damaged")))
 seed("error", 3, b"", frame(0x01, b"BWK1067E" + text(b"not allowed")))
+
+# fuzz_fileside: the network process's answers, as the file side reads
+# them: the call, then messages of u16 n and n bytes.
+fs_out = os.path.join(os.path.dirname(out), "fuzz_fileside")
+os.makedirs(fs_out, exist_ok=True)
+
+def result(status, version=0, size=0, id=b"        ", t=b""):
+    return frame(0x103, bytes([status]) + struct.pack(">QQ", version, size) +
+                 b"\0" * 32 + id + text(t))
+
+def msgs(*ms):
+    return b"".join(struct.pack(">H", len(m)) + m for m in ms)
+
+def fseed(name, call, body):
+    with open(os.path.join(fs_out, name), "wb") as f:
+        f.write(bytes([call]) + body)
+
+fseed("backup-ok", 0, msgs(result(0, 5, 0)))
+fseed("backup-refused", 0, msgs(result(1, id=b"BWK1505E", t=b"no space")))
+fseed("backup-failed", 0, msgs(result(6, id=b"BWK1101E", t=b"ended")))
+fseed("deactivate", 1, msgs(result(0, 9)))
+fseed("query", 2, msgs(
+    frame(0x105, obj(9, 1, 0, 3, 0o644, b"/u/a", sha=sha)),
+    frame(0x105, obj(10, 2, 2, 0, 0o777, b"/u/l", link=b"a")),
+    result(0)))
+fseed("filespaces", 3, msgs(frame(0x107, path(b"/home") +
+      struct.pack(">q", 5)), result(0)))
+fseed("restore", 4, msgs(result(0, 1, 10)))
+fseed("restore-mismatch", 4, msgs(result(4, 1, 10)))
+fseed("close", 5, msgs(result(0)))
+fseed("gone", 2, b"")

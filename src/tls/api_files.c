@@ -407,11 +407,13 @@ api_files_close(struct bwk *b)
 		return -1;
 	close(b->chan);
 	b->chan = -1;
-	while (waitpid(b->netpid, &st, 0) == -1 && errno == EINTR)
-		;
-	b->netpid = -1;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+	st = 0;
+	if (b->netpid > 0)
+		while (waitpid(b->netpid, &st, 0) == -1 && errno == EINTR)
+			;
+	if (b->netpid > 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
 		r = net_gone(b, "ended badly");
+	b->netpid = -1;
 	b->connected = 0;
 	return r;
 }
