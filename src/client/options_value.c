@@ -14,10 +14,10 @@
 #include "../lib/msg.h"
 #include "../lib/names.h"
 #include "../lib/util.h"
+#include "../files/inclexcl.h"
 #include "options_int.h"
 
 #define ECHO_LEN	96
-#define MAX_CLASS	30	/* a management class name */
 
 static int
 fail(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -179,72 +179,6 @@ opt_dir_ok(const char *s)
 	return path_ok(s, sizeof(((struct bwk_options *)0)->passworddir));
 }
 
-/* "..." inside a name of n bytes at p. */
-static int
-has_dots(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 3 <= n; i++)
-		if (p[i] == '.' && p[i + 1] == '.' && p[i + 2] == '.')
-			return 1;
-	return 0;
-}
-
-/*
- * An include or exclude pattern as the old client writes them on UNIX:
- * absolute; * and ? within a name, [...] classes closed within their
- * name, and ... alone as a whole directory level (any depth), not last;
- * no empty, "." or ".." level.
- */
-static int
-pattern_ok(const char *s)
-{
-	const char *p, *end;
-	size_t n;
-
-	if (!path_ok(s, OPT_PATH_MAX))
-		return 0;
-	for (p = s + 1; ; p = end + 1) {
-		if ((end = strchr(p, '/')) == NULL)
-			end = p + strlen(p);
-		n = (size_t)(end - p);
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (n == 3 && memcmp(p, "...", 3) == 0) {
-			if (*end == '\0')
-				return 0;
-		} else if (has_dots(p, n))
-			return 0;
-		for (; p < end; p++) {
-			const char *close;
-
-			if (*p != '[')
-				continue;
-			close = memchr(p + 1, ']', (size_t)(end - p - 1));
-			if (close == NULL || close == p + 1)
-				return 0;
-			p = close;
-		}
-		if (*end == '\0')
-			return 1;
-	}
-}
-
-static int
-class_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > MAX_CLASS)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)s[i]) && strchr("_-.", s[i]) == NULL)
-			return 0;
-	return 1;
-}
-
 const char *
 opt_list_next(const struct opt_list *l, const char *prev)
 {
@@ -391,6 +325,11 @@ rule_kind(int id)
 	return NULL;
 }
 
+/*
+ * An include or exclude statement: its pattern in the grammar the file
+ * side matches (ie_pattern_ok, src/files/inclexcl.h), the one an INCLEXCL
+ * file's statements are read with too.
+ */
 static int
 set_rule(struct bwk_options *o, int id, char *const w[], size_t nw,
     const char *where)
@@ -405,18 +344,18 @@ set_rule(struct bwk_options *o, int id, char *const w[], size_t nw,
 		    "that contains blanks", where, name, classes ?
 		    "a pattern and at most a management class" :
 		    "one pattern");
-	if (!pattern_ok(w[0])) {
+	if (!ie_pattern_ok(w[0])) {
 		echo(w[0], e);
 		return fail("BWK0811E", "%s: '%s' is not a valid pattern of %s; "
 		    "give an absolute path, with * and ? within a name, "
 		    "[...] closed within its name, and ... alone as a whole "
 		    "directory level, not the last", where, e, name);
 	}
-	if (nw == 2 && !class_ok(w[1])) {
+	if (nw == 2 && !ie_class_ok(w[1])) {
 		echo(w[1], e);
 		return fail("BWK0811E", "%s: '%s' is not a valid management "
 		    "class; give 1 to %d letters, digits and _ - .", where, e,
-		    MAX_CLASS);
+		    IE_CLASS_MAX);
 	}
 	if (kind == NULL)
 		return 0;

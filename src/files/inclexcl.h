@@ -20,6 +20,9 @@
 
 #include <stddef.h>
 
+#define IE_PATTERN_MAX	1024	/* a pattern's bytes, its NUL included */
+#define IE_CLASS_MAX	30	/* a management class's bytes */
+
 enum ie_kind {
 	IE_INCLUDE,
 	IE_EXCLUDE,
@@ -44,6 +47,17 @@ const char	*ie_kind_name(enum ie_kind);
 /* 0 and the kind for INCLUDE, EXCLUDE (and its .BACKUP and .FILE
  * forms), EXCLUDE.DIR, EXCLUDE.FS, in any case; -1 otherwise. */
 int		 ie_kind_parse(const char *, enum ie_kind *);
+
+/*
+ * The one grammar of a pattern, in the options files and in an INCLEXCL
+ * file alike: 1 when s is one, 0 when not. Absolute, shorter than
+ * IE_PATTERN_MAX, no control character; no empty, "." or ".." level;
+ * "..." only as a whole level and not the last; no other "..." inside a
+ * name; each "[" closed by a "]" within its name, with a byte between.
+ */
+int	ie_pattern_ok(const char *s);
+/* A management class: 1 to IE_CLASS_MAX letters, digits and "_ - ."; 1 or 0. */
+int	ie_class_ok(const char *s);
 
 /*
  * 1 when path (absolute, no "//", no "/" at the end but for "/" itself)
