@@ -267,7 +267,10 @@ bytes_kb(const char *s, long *kb)
 	return 0;
 }
 
-/* DOMAIN: ALL-LOCAL and the like, or a file system, either with '-'. */
+/*
+ * DOMAIN: ALL-LOCAL and the like, or a file system, which '-' leaves
+ * out; as with the old client, '-' cannot stand before an ALL- keyword.
+ */
 static int
 domain_ok(const char *s)
 {
@@ -275,12 +278,10 @@ domain_ok(const char *s)
 	    "ALL-AUTO-NFS", "ALL-LOFS", "ALL-AUTO-LOFS" };
 	size_t i;
 
-	if (s[0] == '-')
-		s++;
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (opt_eq_nocase(s, all[i]))
 			return 1;
-	return path_ok(s, OPT_PATH_MAX);
+	return path_ok(s[0] == '-' ? s + 1 : s, OPT_PATH_MAX);
 }
 
 static int
@@ -296,8 +297,8 @@ set_domain(struct bwk_options *o, char *const w[], size_t nw,
 			return fail("BWK0811E", "%s: '%s' is not a valid value of "
 			    "DOMAIN; give ALL-LOCAL, ALL-NFS, ALL-AUTO-NFS, "
 			    "ALL-LOFS, ALL-AUTO-LOFS or the absolute path of "
-			    "a file system, each with '-' before it to leave "
-			    "it out", where, e);
+			    "a file system, a path with '-' before it to "
+			    "leave it out", where, e);
 		}
 		if (list_add(&o->domain, w[i]) == -1)
 			return fail("BWK0836E", "%s: DOMAIN lists more than "
@@ -423,6 +424,9 @@ set_path(struct bwk_options *o, int id, const char *v)
 
 	if (dst != NULL)
 		snprintf(dst, OPT_PATH_MAX, "%s", v);
+	/* the file's statements take this line's place among the rules */
+	if (id == O_INCLEXCL)
+		o->inclexcl_at = o->rules.n;
 }
 
 /* The connection values; NULL, or what is expected instead. */
@@ -671,15 +675,27 @@ opt_copy_value(struct bwk_options *dst, const struct bwk_options *src, int id)
 		    sizeof(dst->passworddir));
 		break;
 	case O_COMMTIMEOUT:	dst->commtimeout = src->commtimeout; break;
-	case O_DOMAIN:		dst->domain = src->domain; break;
+	case O_DOMAIN:
+		/* the places' entries add up (finish() checks the size) */
+		if (src->domain.used <= sizeof(dst->domain.text) -
+		    dst->domain.used) {
+			memcpy(dst->domain.text + dst->domain.used,
+			    src->domain.text, src->domain.used);
+			dst->domain.used += src->domain.used;
+			dst->domain.n += src->domain.n;
+		}
+		break;
 	case O_SUBDIR:		dst->subdir = src->subdir; break;
 	case O_INCLEXCL:
 		memcpy(dst->inclexcl, src->inclexcl, sizeof(dst->inclexcl));
+		dst->inclexcl_at = src->inclexcl_at;
 		break;
 	case O_INCLUDE: case O_INCLUDE_BACKUP: case O_INCLUDE_FILE:
 	case O_EXCLUDE: case O_EXCLUDE_BACKUP: case O_EXCLUDE_FILE:
 	case O_EXCLUDE_DIR: case O_EXCLUDE_FS:
 		dst->rules = src->rules;	/* one list, in the file's order */
+		memcpy(dst->rule_line, src->rule_line, src->rules.n *
+		    sizeof(dst->rule_line[0]));
 		break;
 	case O_ERRORLOGNAME:
 		memcpy(dst->errorlogname, src->errorlogname,
