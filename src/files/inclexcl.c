@@ -307,3 +307,19 @@ ie_file_included(const struct ie_list *l, const char *path,
 	}
 	return 1;
 }
+
+void
+ie_eval_order(const struct ie_list *l, size_t *idx)
+{
+	static const enum ie_kind groups[] = { IE_EXCLUDE_FS, IE_EXCLUDE_DIR };
+	size_t g, i, k = 0;
+
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (i = l->n; i-- > 0;)
+			if (l->rules[i].kind == groups[g])
+				idx[k++] = i;
+	for (i = l->n; i-- > 0;)
+		if (l->rules[i].kind == IE_INCLUDE ||
+		    l->rules[i].kind == IE_EXCLUDE)
+			idx[k++] = i;
+}

@@ -72,6 +72,15 @@ const struct ie_rule *ie_dir_excluded(const struct ie_list *,
 	    const char *dir);
 
 /*
+ * The statements' indices in the order they are applied, as the old
+ * client's query inclexcl lists them ("match from top down"): the
+ * EXCLUDE.FS statements, then the EXCLUDE.DIR ones, then the others from
+ * the bottom up; each group from the bottom of the list up. idx holds
+ * l->n indices.
+ */
+void	ie_eval_order(const struct ie_list *, size_t *idx);
+
+/*
  * 1 when file path is backed up, 0 when not; *by is the statement that
  * decided (NULL when none matched: included by default). The caller has
  * kept the walk out of excluded directories.
