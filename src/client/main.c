@@ -27,6 +27,7 @@
 #include "../lib/version.h"
 #include "args.h"
 #include "client.h"
+#include "cmd_inclexcl.h"
 #include "cmd_verify.h"
 #include "options.h"
 #include "../tls/bulwark.h"
@@ -47,6 +48,8 @@ static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
+"       bulwark query inclexcl [--json] [-optfile=FILE] [-option=value ...]\n"
+"                              [--sysfile FILE]   (no session)\n"
 "       bulwark set password [the options of check]\n"
 "       bulwark admin -id=NAME [--password-stdin] [--json]\n"
 "                     [the options of check] COMMAND\n"
@@ -389,9 +392,11 @@ main(int argc, char **argv)
 		    cmd_check(argc, argv, MODE_CHECK);
 	/* query session: argv shifted, so its options start where check's do */
 	if (strcmp(argv[1], "query") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "inclexcl") == 0)
+			return cmd_query_inclexcl(argc - 1, argv + 1);
 		if (argc < 3 || strcmp(argv[2], "session") != 0)
-			return usage("query takes session", argc < 3 ? NULL :
-			    argv[2]);
+			return usage("query takes session or inclexcl",
+			    argc < 3 ? NULL : argv[2]);
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
 		    rc : cmd_check(argc - 1, argv + 1, MODE_QUERY);
 	}
