@@ -351,8 +351,9 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    $(WOLFSSL_LIBS)
 
 # The file side's parsers (a server's names, the include and exclude
-# patterns): its code alone.
-build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \
+# patterns, the INCLEXCL file and the mount table): its code alone.
+build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
+		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
