@@ -30,17 +30,21 @@ static char a_fpr[] = "-bwkserverfingerprint="
 static char a_nod[] = "-nod=node1";
 static char a_dir[] = "-passworddir=/var/lib/bulwark";
 static char a_ca[] = "-BWKSYSTEMCA=yes";
+/* DOMAIN's entries add up with the files': several in one value */
+static char a_dom[] = "-domain=/srv  -/home ALL-LOCAL";
+static char a_sub[] = "-subdir=yes";
 
 static char *const argv0[] = { NULL };
 static char *const argv1[] = { a_sn, NULL };
 static char *const argv2[] = { a_tcps, a_tcpp, a_fpr, NULL };
-static char *const argv3[] = { a_se, a_nod, a_dir, a_ca, NULL };
+static char *const argv3[] = { a_se, a_nod, a_dir, a_ca, a_dom, a_sub,
+    NULL };
 
 static const struct {
 	int		 argc;
 	char *const	*argv;
 } cmdlines[] = {
-	{ 0, argv0 }, { 1, argv1 }, { 3, argv2 }, { 4, argv3 },
+	{ 0, argv0 }, { 1, argv1 }, { 3, argv2 }, { 6, argv3 },
 };
 
 static int
