@@ -249,7 +249,8 @@ static const char table[] =
 "37 27 254:0 / /again rw - ext4 /dev/vda rw\n"
 "38 27 8:4 / /var/tmp rw - ext3 /dev/sdd1 rw\n"
 "39 27 8:5 / /ram rw - tmpfs tmpfs rw\n"
-"40 31 254:0 /srv /net/local rw - ext4 /dev/vda rw\n";
+"40 31 254:0 /srv /net/local rw - ext4 /dev/vda rw\n"
+"41 27 0:40 /export/sub /nfs2 rw - nfs4 srv3:/export/sub rw\n";
 
 static struct mount_table mt;
 
@@ -303,7 +304,7 @@ Test(inclexcl_domain, mount_table_marks, .init = table_setup,
 {
 	const struct mount_ent *m;
 
-	cr_assert_eq(mt.n, 15);
+	cr_assert_eq(mt.n, 16);
 	cr_assert_not_null(m = mounts_find(&mt, "/mnt/with blank"));
 	cr_assert_str_eq(m->type, "xfs");
 	cr_assert(mounts_find(&mt, "/mnt/bind")->view);
@@ -323,7 +324,9 @@ Test(inclexcl_domain, keywords, .init = table_setup, .fini = table_teardown)
 	    "/ /home /mnt/with blank /data /var/tmp");
 	cr_assert_str_eq(domain_of("ALL-LOCAL", NULL, NULL),
 	    "/ /home /mnt/with blank /data /var/tmp");
-	cr_assert_str_eq(domain_of("all-nfs", NULL, NULL), "/net/srv /nfs");
+	/* an NFS mount's root is its export's path, not a view's */
+	cr_assert_str_eq(domain_of("all-nfs", NULL, NULL),
+	    "/net/srv /nfs /nfs2");
 	cr_assert_str_eq(domain_of("ALL-AUTO-NFS", NULL, NULL), "/net/srv");
 	cr_assert_str_eq(domain_of("ALL-LOFS", NULL, NULL), "/mnt/bind /again");
 	cr_assert_str_eq(domain_of("ALL-AUTO-LOFS", NULL, NULL), "/net/local");

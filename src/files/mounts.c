@@ -128,6 +128,12 @@ btrfs_subvol_root(const struct mount_ent *m, const char *super)
 	return 0;
 }
 
+static int
+is_nfs(const char *type)
+{
+	return strcmp(type, "nfs") == 0 || strcmp(type, "nfs4") == 0;
+}
+
 /* The marks that need the whole table: hidden, view, automounted. */
 static void
 mark(struct mount_table *t, char *const *super)
@@ -139,7 +145,8 @@ mark(struct mount_table *t, char *const *super)
 
 		for (j = i + 1; j < t->n && !m->hidden; j++)
 			m->hidden = strcmp(t->m[j].point, m->point) == 0;
-		if (strcmp(m->root, "/") != 0 &&
+		/* an NFS mount's root is the export's path, not a bind's */
+		if (strcmp(m->root, "/") != 0 && !is_nfs(m->type) &&
 		    !btrfs_subvol_root(m, super[i]))
 			m->view = 1;
 		for (j = 0; j < i && !m->view; j++)
@@ -295,22 +302,21 @@ mount_in_class(const struct mount_ent *m, enum domain_class c)
 {
 	static const char *const local[] = { "ext2", "ext3", "ext4", "xfs",
 	    "btrfs", "jfs", "reiserfs", NULL };
-	static const char *const nfs[] = { "nfs", "nfs4", NULL };
-	int is_local = type_in(m->type, local), is_nfs = type_in(m->type, nfs);
+	int local_type = type_in(m->type, local), nfs_type = is_nfs(m->type);
 
 	if (m->hidden)
 		return 0;
 	switch (c) {
 	case DOMAIN_ALL_LOCAL:
-		return is_local && !m->view && strcmp(m->point, "/tmp") != 0;
+		return local_type && !m->view && strcmp(m->point, "/tmp") != 0;
 	case DOMAIN_ALL_NFS:
-		return is_nfs && !m->view;
+		return nfs_type && !m->view;
 	case DOMAIN_ALL_AUTO_NFS:
-		return is_nfs && !m->view && m->automounted;
+		return nfs_type && !m->view && m->automounted;
 	case DOMAIN_ALL_LOFS:
-		return (is_local || is_nfs) && m->view && !m->automounted;
+		return (local_type || nfs_type) && m->view && !m->automounted;
 	case DOMAIN_ALL_AUTO_LOFS:
-		return (is_local || is_nfs) && m->view && m->automounted;
+		return (local_type || nfs_type) && m->view && m->automounted;
 	}
 	return 0;
 }

@@ -19,10 +19,11 @@
  *   ALL-AUTO-LOFS  the automounter's bind mounts.
  *
  * A loopback view (Linux's bind mount; Solaris's LOFS, whence the name)
- * is a mount that shows a part of a file system (its root in the table is
- * not the file system's root, or, on btrfs, not the subvolume named by
- * its subvol= option), or that shows again what an earlier mount of the
- * same device and root shows. Each is left out of ALL-LOCAL so that no
+ * is a mount that shows a part of a local file system (its root in the
+ * table is not the file system's root, or, on btrfs, not the subvolume
+ * named by its subvol= option; an NFS mount's root is its export's path),
+ * or that shows again what an earlier mount of the same device and root
+ * shows. Each is left out of ALL-LOCAL so that no
  * file is backed up twice. A mount hidden by a later one on the same
  * mount point is left out of every keyword: its files cannot be reached.
  */
