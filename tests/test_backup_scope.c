@@ -662,8 +662,8 @@ Test(inclexcl_cli, usage)
 	t_run(&r, "bulwark", (const char *[]){ "query", "nothing", NULL },
 	    NULL);
 	cr_assert_eq(r.status, 2);
-	cr_assert(t_contains(r.err, "query takes session or inclexcl"), "%s",
-	    r.err);
+	cr_assert(t_contains(r.err, "query takes session, backup, filespace "
+	    "or inclexcl"), "%s", r.err);
 	t_run(&r, "bulwark", (const char *[]){ "--help", NULL }, NULL);
 	cr_assert(t_contains(r.out, "bulwark query inclexcl"), "%s", r.out);
 }
