@@ -238,8 +238,9 @@ Test(inclexcl_file, same_grammar_as_the_options_files)
 		"EXCLUDE.FS /scratch", "INCLUDE \"/a b/*\" MC", "INCLUDE '/a b'",
 		"EXCLUDE /a b", "EXCLUDE", "EXCLUDE /a MC", "INCLUDE /a M C",
 		"EXCLUDE /a/...", "EXCLUDE /.../x", "EXCLUDE /a/[!x]y",
-		"EXCLUDE /a/[]", "EXCLUDE //a", "INCLUDE /a a-class-name-that-is-"
-		"too-long", "EXCLUDE \"/a", "EXCLUDE \"/a\"b", "INCLUDE.ENCRYPT /a",
+		"EXCLUDE /a/[]", "EXCLUDE //a",
+		"INCLUDE /a a-class-name-of-31-letters-is-long",
+		"EXCLUDE \"/a", "EXCLUDE \"/a\"b", "INCLUDE.ENCRYPT /a",
 		"EXCLUDE.ARCHIVE /a", "INCLUDE.DEDUP /a MC", "EXCLUDE /a/./b",
 	};
 	char sys[256];
