@@ -272,8 +272,9 @@ build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
-# The options parser: the client's options files, without its main.
-OPTIONS_SRC	:= $(wildcard src/client/options*.c)
+# The options parser: the client's options files, without its main, and
+# the include and exclude patterns' grammar it shares with the file side.
+OPTIONS_SRC	:= $(wildcard src/client/options*.c) src/files/inclexcl.c
 build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -353,9 +354,29 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
+# The network process's side of the object frames, fed a server's bytes:
+# its code and the frames, the target standing in for the TLS session.
+build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
+		src/tls/objects.c $(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/tls/session_objects.c src/tls/objects.c $(FUZZ_WIRE_SRC) \
+	    $(LIB_SRC) $(WOLFSSL_LIBS)
+
+# The file side's reading of the network process's answers: the real
+# stubs over a real socketpair, with the library around them.
+build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
+		$(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
+	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(TLS_SRC) \
+	    $(VERIFY_SRC) $(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c \
+	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
+
 # The file side's parsers (a server's names, the include and exclude
-# patterns): its code alone.
-build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \
+# patterns, the INCLEXCL file and the mount table): its code alone.
+build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
+		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
