@@ -71,19 +71,18 @@ refuse_catalog(struct served *v, int file, int r)
 		    "catalog any more (an administrator removed it); the object "
 		    "is not stored", quoted(v), v->account);
 	if (r == CAT_STATE)
-		return refuse(v, file, "BWK1506E", "%s: the server dropped its "
-		    "pending version meanwhile (a server start reaps what "
-		    "sessions left pending); back it up again", quoted(v));
+		return refuse(v, file, "BWK1506E", "%s: its version is no "
+		    "longer pending (the server's catalog reaped it meanwhile); "
+		    "back it up again", quoted(v));
 	return refuse(v, file, "BWK1503E", "%s: the server's catalog failed "
-	    "(its log says why); try again later",
-	    quoted(v));
+	    "(its log says why); try again later", quoted(v));
 }
 
 /*
  * The pending version and its content file go: the file at once, the
- * version marked for the reaper. A catalog that fails here has said so
- * (BWK12xx); the version then stays pending, invisible, and the next
- * server start reaps it.
+ * version marked DELETING for catalog_reap(). A catalog that fails here
+ * has said so (BWK12xx); the version then stays pending and invisible,
+ * for catalog_reap() of old pending versions.
  */
 static void
 drop(struct served *v, int remove_file)
@@ -94,9 +93,9 @@ drop(struct served *v, int remove_file)
 		content_abort(&o->w);
 	else if (remove_file && content_remove(v->env->datafd, o->w.name) == -1)
 		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
-		    "data/%s cannot be removed: %s; the server's reaper removes "
-		    "it later", v->s->o->host, v->account, quoted(v), o->w.name,
-		    strerror(errno));
+		    "data/%s cannot be removed: %s; its version is marked for "
+		    "the catalog's reaper, which removes it", v->s->o->host,
+		    v->account, quoted(v), o->w.name, strerror(errno));
 	o->open = 0;
 	if (o->version != 0)
 		(void)catalog_object_abort(v->env->cat, v->account, o->version);
