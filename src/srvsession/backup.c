@@ -230,19 +230,6 @@ backup_data(struct served *v, struct wire_in *in)
 	return 0;
 }
 
-static void
-hex32(const uint8_t b[32], char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 0xf];
-	}
-	out[64] = '\0';
-}
-
 /* The bytes written are the client's, as it counted and hashed them. */
 static int
 verify_and_commit(struct served *v, uint64_t csize, const uint8_t csha[32])
@@ -260,8 +247,8 @@ verify_and_commit(struct served *v, uint64_t csize, const uint8_t csha[32])
 	o->open = 0;
 	if (size != csize || memcmp(sha, csha, 32) != 0) {
 		drop(v, 1);
-		hex32(sha, got);
-		hex32(csha, said);
+		objreq_hex(sha, got);
+		objreq_hex(csha, said);
 		return refuse(v, 1, "BWK1505E", "%s: what the server received "
 		    "(%llu bytes, SHA-256 %s) is not what the client said it sent "
 		    "(%llu bytes, SHA-256 %s); the object is not stored",

@@ -128,6 +128,19 @@ objreq_malformed(struct served *v, const char *what)
 	return serve_refuse(v, "BWK1501E", why);
 }
 
+void
+objreq_hex(const uint8_t b[32], char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < 32; i++) {
+		out[2 * i] = hex[b[i] >> 4];
+		out[2 * i + 1] = hex[b[i] & 0xf];
+	}
+	out[64] = '\0';
+}
+
 /* Appends one name part, escaped; 0, or -1 once the bound is reached. */
 static int
 quote_part(const char *s, char *out, size_t *n, size_t max)

@@ -49,19 +49,6 @@ on_version(void *arg, const struct cat_version *cv)
 	return 0;
 }
 
-static void
-hex32(const uint8_t b[32], char out[65])
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < 32; i++) {
-		out[2 * i] = hex[b[i] >> 4];
-		out[2 * i + 1] = hex[b[i] & 0xf];
-	}
-	out[64] = '\0';
-}
-
 /* Up to n bytes, fewer only at the file's end: the count, or -1. */
 static ssize_t
 read_some(int fd, uint8_t *p, size_t n)
@@ -143,8 +130,8 @@ damaged(struct served *v, uint64_t id, const struct wanted *w,
 {
 	char hg[65], hw[65], text[256];
 
-	hex32(g->sha256, hg);
-	hex32(w->sha256, hw);
+	objreq_hex(g->sha256, hg);
+	objreq_hex(w->sha256, hw);
 	sess_msg(v->s, "BWK1513E", "%s: node %s: version %llu: the content "
 	    "file data/%s is not what the catalog holds (read: %llu bytes%s, "
 	    "SHA-256 %s; the catalog: %llu bytes, SHA-256 %s): the content is "

@@ -133,6 +133,8 @@ int	objreq_malformed(struct served *, const char *what);
 #define OBJ_QUOTED_MAX	300
 void	objreq_quote(const char *fs, const char *name,
 	    char out[OBJ_QUOTED_MAX]);
+/* A SHA-256 in hexadecimal, for the log. */
+void	objreq_hex(const uint8_t b[32], char out[65]);
 
 /* backup.c: BACKUP and its DATA, DATA_END or ABANDON; DEACTIVATE. */
 int	backup_begin(struct served *, struct wire_in *);
