@@ -9,10 +9,12 @@
  *	bulwarkd --instance DIR cert renew [--label L] [--days N]
  *	bulwarkd --instance DIR cert default LABEL
  *	bulwarkd --instance DIR cert list
+ *	bulwarkd --instance DIR expire
  *
  * The administration commands (init, cert) open the instance's key
  * database themselves, and the account commands its catalog
- * (accounts.c); the server proper never does: each session's own
+ * (accounts.c), as does expire (retention.c); the
+ * server proper never opens the key database: each session's own
  * bulwark-keyd signs its handshakes.
  */
 #include <fcntl.h>
@@ -31,6 +33,7 @@
 #include "accounts.h"
 #include "instance.h"
 #include "listen.h"
+#include "retention.h"
 #include "srvopts.h"
 
 #define EXIT_OK		0
@@ -53,7 +56,8 @@ static const char usage_text[] =
 "                [--default | --next]\n"
 "       bulwarkd --instance DIR cert renew [--label L] [--days N]\n"
 "       bulwarkd --instance DIR cert default LABEL\n"
-"       bulwarkd --instance DIR cert list\n";
+"       bulwarkd --instance DIR cert list\n"
+"       bulwarkd --instance DIR expire\n";
 
 static int
 usage(const char *why, const char *arg)
@@ -246,5 +250,7 @@ main(int argc, char **argv)
 		return accounts_cmd(&in, &o, argc - i, argv + i);
 	if (strcmp(argv[i], "cert") == 0)
 		return cmd_cert(&in, argc - i - 1, argv + i + 1, &o);
+	if (strcmp(argv[i], "expire") == 0)
+		return retention_cmd(&in, &o, argc - i - 1, argv + i + 1);
 	return usage("unknown command", argv[i]);
 }
