@@ -4,7 +4,7 @@
  * options, `bulwarkd expire`, and the listener's reaping at start and
  * expiry at start and daily, against a real bulwarkd and the instance's
  * real catalog, with content files written as a session writes them
- * (src/srvsession/content.c).
+ * (src/srvsession/content.c). The audit's tests are test_audit.c's.
  */
 #include <sys/stat.h>
 

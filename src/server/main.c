@@ -10,10 +10,11 @@
  *	bulwarkd --instance DIR cert default LABEL
  *	bulwarkd --instance DIR cert list
  *	bulwarkd --instance DIR expire
+ *	bulwarkd --instance DIR audit [--repair]
  *
  * The administration commands (init, cert) open the instance's key
  * database themselves, and the account commands its catalog
- * (accounts.c), as does expire (retention.c); the
+ * (accounts.c), as do expire (retention.c) and audit (audit.c); the
  * server proper never opens the key database: each session's own
  * bulwark-keyd signs its handshakes.
  */
@@ -31,6 +32,7 @@
 #include "../lib/version.h"
 #include "../catalog/catalog.h"
 #include "accounts.h"
+#include "audit.h"
 #include "instance.h"
 #include "listen.h"
 #include "retention.h"
@@ -57,7 +59,8 @@ static const char usage_text[] =
 "       bulwarkd --instance DIR cert renew [--label L] [--days N]\n"
 "       bulwarkd --instance DIR cert default LABEL\n"
 "       bulwarkd --instance DIR cert list\n"
-"       bulwarkd --instance DIR expire\n";
+"       bulwarkd --instance DIR expire\n"
+"       bulwarkd --instance DIR audit [--repair]\n";
 
 static int
 usage(const char *why, const char *arg)
@@ -252,5 +255,7 @@ main(int argc, char **argv)
 		return cmd_cert(&in, argc - i - 1, argv + i + 1, &o);
 	if (strcmp(argv[i], "expire") == 0)
 		return retention_cmd(&in, &o, argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "audit") == 0)
+		return audit_cmd(&in, argc - i - 1, argv + i + 1);
 	return usage("unknown command", argv[i]);
 }
