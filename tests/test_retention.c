@@ -519,3 +519,45 @@ Test(retention, template_shows_the_defaults)
 	cr_assert(t_contains(r.out, "(VEREXISTS 2, VERDELETED 1, RETEXTRA 30, "
 	    "RETONLY 60)"), "%s", r.out);
 }
+
+/* A stop of the server ends its expiry too; the next one finishes. */
+Test(retention, stopped_expiry_loses_nothing)
+{
+	char first[CAT_CONTENT_MAX];
+	struct catalog *c;
+	struct srv v;
+	struct run r;
+	int64_t t;
+	int d;
+
+	srv_init(&v, "VEREXISTS 1\n");
+	c = rt_catalog();
+	d = rt_data();
+	tc_add_node(c, "n1", CAT_STRICT);
+	cr_assert_eq(catalog_set_retention(c, 5, 30), CAT_OK);
+	rt_store(c, d, "/f", 3, 'a', first);
+	rt_store(c, d, "/f", 4, 'b', NULL);
+	catalog_close(c);
+	/* the expiry waits after removing the files, before the rows */
+	cr_assert_eq(setenv("BULWARK_TEST_CATALOG_SLEEP", "reap:30000", 1), 0);
+	srv_start(&v);
+	unsetenv("BULWARK_TEST_CATALOG_SLEEP");
+	while (rt_exists(first))
+		usleep(20000);
+	t = bwk_mono_ms();
+	t_peer_stop(&v.p);
+	cr_assert_lt(bwk_mono_ms() - t, 5000, "the stop waited for the expiry");
+	cr_assert(t_contains(srv_log(&v), "BWK1556W bulwarkd: the expiry "
+	    "process ended by signal 15"), "%s", srv_log(&v));
+	c = rt_catalog();
+	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM versions WHERE "
+	    "state = 'DELETING'"), 1);
+	catalog_close(c);
+	/* the file is gone, the row is not: the next expiry removes it */
+	t_run(&r, "bulwarkd", (const char *[]){ "--instance", v.dir, "expire",
+	    NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, ": 0 versions expired; 1 versions removed, "
+	    "with 0 content files of 0 bytes"), "%s", r.out);
+	close(d);
+}

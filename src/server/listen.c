@@ -372,14 +372,16 @@ forward_log(struct child *c, int drain)
  * It reaps no pending version: sessions may be running.
  */
 static void
-expiry_child(const struct listen_opts *lo)
+expiry_child(const struct listen_opts *lo, const sigset_t *mask)
 {
 	struct retention_done d;
 	size_t i;
 
+	/* the default actions, then the signals the listener blocked */
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	for (i = 0; i < L.n; i++)
 		close(L.fd[i]);
 	for (i = 0; i < L.nchild; i++)
@@ -411,7 +413,7 @@ start_expiry(const struct listen_opts *lo)
 	sigaddset(&block, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &block, &old);
 	if ((pid = fork()) == 0) {
-		expiry_child(lo);
+		expiry_child(lo, &old);
 		_exit(1);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
