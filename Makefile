@@ -349,6 +349,25 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 	    $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
+# The network process's side of the object frames, fed a server's bytes:
+# its code and the frames, the target standing in for the TLS session.
+build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
+		src/tls/objects.c $(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
+	    src/tls/session_objects.c src/tls/objects.c $(FUZZ_WIRE_SRC) \
+	    $(LIB_SRC) $(WOLFSSL_LIBS)
+
+# The file side's reading of the network process's answers: the real
+# stubs over a real socketpair, with the library around them.
+build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
+		$(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c $(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
+	    -DBULWARK_SYSTEM_DIR='"/nonexistent"' -o $@ $< $(TLS_SRC) \
+	    $(VERIFY_SRC) $(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c \
+	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
+
 # The file side's parsers (a server's names, the include and exclude
 # patterns): its code alone.
 build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \

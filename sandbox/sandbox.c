@@ -406,6 +406,33 @@ sb_apply_srvsession(const struct sb_srvsession_policy *pol, int insecure)
 }
 
 int
+sb_apply_files(int insecure)
+{
+	if (!sb_seccomp_available()) {
+		if (!insecure) {
+			bwk_msg("BWK0601E", "sandbox: seccomp filters are not "
+			    "available (a kernel 4.14 or later with "
+			    "CONFIG_SECCOMP_FILTER is needed); refusing to run "
+			    "%s unconfined (--insecure-weak-sandbox overrides)",
+			    "the file side");
+			return -1;
+		}
+		bwk_msg("BWK0602W", "sandbox: seccomp filters are not "
+		    "available and --insecure-weak-sandbox was given: %s runs "
+		    "with no system-call filter", "the file side");
+		return 0;
+	}
+	if (limit(RLIMIT_CORE, "RLIMIT_CORE") != 0)
+		return -1;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		bwk_msg("BWK0613E", "sandbox: prctl(PR_SET_NO_NEW_PRIVS): %s",
+		    strerror(errno));
+		return -1;
+	}
+	return sb_seccomp_apply_files();
+}
+
+int
 sb_harden_process(void)
 {
 	/* Not dumpable: no ptrace or /proc/pid/mem by the same user (the

@@ -118,6 +118,8 @@ struct sb_net_policy {
 	size_t		 nports;
 	const char	*read_paths[SB_MAX_PATHS]; /* files it may read (CA) */
 	size_t		 nread;
+	/* the file side's channel: descriptors may be received on it */
+	int		 has_chan, chan_fd;
 };
 
 struct sb_status {		/* what this kernel offers, for sandbox-check */
@@ -132,6 +134,15 @@ struct sb_srvsession_policy {
 	const char	*catalog_dir;	/* DIR/catalog: the SQLite catalog */
 	const char	*data_dir;	/* DIR/data: the objects' contents */
 };
+
+/*
+ * The file side of a backup or restore (bulwark's parent, which reads
+ * and writes the user's files and forked the network process): no core
+ * files, no_new_privs, and a seccomp deny-list: no socket, connect, bind,
+ * listen or accept, no io_uring, exec, ptrace, BPF, mounts or keyrings
+ * (EPERM). It keeps its user's access to files. 0, or -1 with a message.
+ */
+int	sb_apply_files(int insecure);
 
 /* Fills *st; returns 0. Never prints. */
 int	sb_probe(struct sb_status *);

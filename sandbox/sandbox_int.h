@@ -36,6 +36,9 @@
 #endif
 #endif
 
+/* The file side's deny-list (sb_apply_files). */
+int	sb_seccomp_apply_files(void);
+
 /* Sanitizer builds: run LeakSanitizer's check now, while it can work. */
 void	sb_leak_check_now(void);
 

@@ -299,7 +299,7 @@ stream_rules(struct sb_filter *f)
 
 /* The network process: a TCP client, TLS, its CA files. */
 static void
-net_rules(struct sb_filter *f)
+net_rules(struct sb_filter *f, const struct sb_net_policy *pol)
 {
 	static const int domains[] = { AF_INET, AF_INET6 };
 	static const int protos[] = { 0, IPPROTO_TCP };
@@ -328,6 +328,12 @@ net_rules(struct sb_filter *f)
 			    SOCK_STREAM),
 			    EQ32(2, protos[j]));
 	ALLOW(f, connect);		/* ports: Landlock */
+
+	/* @network-io: descriptors from the file side, on its channel only
+	 * (src/tls/netchan.h): the files to send and to restore into, which
+	 * this process may not open itself */
+	if (pol->has_chan)
+		ALLOW_IF(f, recvmsg, EQ32(0, pol->chan_fd));
 }
 
 /*
@@ -444,6 +450,64 @@ sb_seccomp_available(void)
 	    0;
 }
 
+/*
+ * The file side (bulwark's parent during a backup or restore): it must
+ * open, read, create and rename any file its user may, so its filter is
+ * a deny-list, not an allow-list: it takes away what a file side never
+ * needs and an attacker who took it over would want first. No socket of
+ * any kind (it talks to the network process over the socketpair it
+ * made before), no connect, bind, listen or accept, no io_uring (which
+ * would make sockets behind the filter's back), no exec, no ptrace or
+ * reading of another process's memory, no BPF, no mounts, no kernel
+ * keyrings. Denied calls fail with EPERM rather than kill: the file
+ * side holds the user's half-restored files and must clean up.
+ */
+int
+sb_seccomp_apply_files(void)
+{
+	static const int denied[] = {
+		SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect),
+		SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept),
+		SCMP_SYS(accept4), SCMP_SYS(io_uring_setup),
+		SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
+		SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
+		SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+		SCMP_SYS(bpf), SCMP_SYS(mount), SCMP_SYS(umount2),
+		SCMP_SYS(pivot_root), SCMP_SYS(add_key), SCMP_SYS(keyctl),
+		SCMP_SYS(request_key), SCMP_SYS(perf_event_open),
+		SCMP_SYS(userfaultfd), SCMP_SYS(kexec_load),
+		SCMP_SYS(init_module), SCMP_SYS(finit_module),
+	};
+	struct sb_filter f;
+	size_t i;
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if ((f.ctx = seccomp_init(SCMP_ACT_ALLOW)) == NULL) {
+		bwk_msg("BWK0603E", "sandbox: seccomp_init failed");
+		return -1;
+	}
+	/* a foreign arch would be a way around the list: it dies */
+	if ((rc = seccomp_attr_set(f.ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) != 0) {
+		f.rc = rc;
+		f.what = "attributes";
+	}
+	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
+		rule(&f, SCMP_ACT_ERRNO(EPERM), denied[i], "file side", 0, NULL);
+	if (f.rc == 0 && (rc = seccomp_load(f.ctx)) != 0) {
+		f.rc = rc;
+		f.what = "seccomp_load";
+	}
+	seccomp_release(f.ctx);
+	if (f.rc != 0) {
+		bwk_msg("BWK0603E", "sandbox: seccomp filter (%s): %s", f.what,
+		    strerror(-f.rc));
+		return -1;
+	}
+	return 0;
+}
+
 int
 sb_seccomp_apply(const struct sb_spec *sp)
 {
@@ -465,7 +529,7 @@ sb_seccomp_apply(const struct sb_spec *sp)
 	if (sp->profile == SB_KEYD)
 		keyd_rules(&f, sp->store_dir != NULL);
 	else if (sp->profile == SB_NET)
-		net_rules(&f);
+		net_rules(&f, sp->net);
 	else
 		srvsession_rules(&f);
 #ifdef BWK_SECCOMP_DEBUG

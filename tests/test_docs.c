@@ -125,6 +125,12 @@ Test(docs, man_pages_name_every_option_of_help)
 	help_in_page("bulwark", (const char *[]){ "verify", "--help", NULL }, b);
 	help_in_page("bulwark", (const char *[]){ "sandbox-check", "--help",
 	    NULL }, b);
+	help_in_page("bulwark", (const char *[]){ "incremental", "--help",
+	    NULL }, b);
+	help_in_page("bulwark", (const char *[]){ "selective", "--help",
+	    NULL }, b);
+	help_in_page("bulwark", (const char *[]){ "restore", "--help", NULL },
+	    b);
 	help_in_page("bulwark-cert", (const char *[]){ "--help", NULL }, c);
 	free(b);
 	free(c);

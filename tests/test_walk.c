@@ -113,7 +113,7 @@ TestSuite(walk, .init = tree, .fini = untree);
 Test(walk, order_names_and_links)
 {
 	static struct seen s;
-	struct walk_opts o = { NULL, 1 };
+	struct walk_opts o = { NULL, 1, 0 };
 
 	cr_assert_eq(walk_tree(root, &o, collect, &s), 0);
 	cr_assert_str_eq(s.text,
@@ -138,7 +138,7 @@ Test(walk, statements_prune_and_mark)
 	char dir[PATH_MAX * 2], tmp[PATH_MAX * 2];
 	struct ie_rule r[2];
 	struct ie_list l = { r, 2 };
-	struct walk_opts o = { &l, 1 };
+	struct walk_opts o = { &l, 1, 0 };
 
 	snprintf(dir, sizeof(dir), "%s/cache", root);
 	snprintf(tmp, sizeof(tmp), "%s/.../*.tmp", root);
@@ -154,7 +154,7 @@ Test(walk, statements_prune_and_mark)
 Test(walk, subdir_no_is_the_root_alone)
 {
 	static struct seen s;
-	struct walk_opts o = { NULL, 0 };
+	struct walk_opts o = { NULL, 0, 0 };
 
 	cr_assert_eq(walk_tree(root, &o, collect, &s), 0);
 	cr_assert_str_eq(s.text, "d \n");
@@ -171,7 +171,7 @@ stop_at_b(void *arg, const struct walk_entry *e)
 
 Test(walk, callback_stops_it)
 {
-	struct walk_opts o = { NULL, 1 };
+	struct walk_opts o = { NULL, 1, 0 };
 
 	cr_assert_eq(walk_tree(root, &o, stop_at_b, NULL), 7);
 }
@@ -180,7 +180,7 @@ Test(walk, unreadable_directory_is_reported_and_the_walk_goes_on)
 {
 	static struct seen s;
 	char p[PATH_MAX * 2];
-	struct walk_opts o = { NULL, 1 };
+	struct walk_opts o = { NULL, 1, 0 };
 
 	if (geteuid() == 0)
 		cr_skip_test("root reads a directory of mode 000; run as a "
@@ -198,7 +198,7 @@ Test(walk, swapped_directory_never_leads_outside)
 {
 	static struct seen s;
 	char a[PATH_MAX * 2], alink[PATH_MAX * 2];
-	struct walk_opts o = { NULL, 1 };
+	struct walk_opts o = { NULL, 1, 0 };
 	pid_t pid;
 	int i;
 

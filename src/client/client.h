@@ -23,6 +23,7 @@
 #define EXIT_SIGNON	9	/* the sign-on was refused */
 #define EXIT_SERVER	10	/* the server ended or broke the session */
 #define EXIT_REFUSED	11	/* admin: the server refused the command */
+#define EXIT_PARTIAL	12	/* backup, restore: some objects failed */
 
 /* BWK0700E, "...; see bulwark CMD --help": EXIT_USAGE. */
 int	cmd_usage(const char *cmd, const char *why, const char *arg);
@@ -68,6 +69,15 @@ struct bwk_config *session_args_config(const struct session_args *, int admin);
 int	session_node_password(struct bwk *, const struct session_args *,
 	    int from_stdin);
 int	session_exit_for(struct bwk *);
+
+/* cmd_backup.c: incremental (1) and selective (0). */
+int	cmd_backup(int argc, char **argv, int incremental);
+/* cmd_query.c: query backup, query filespace, delete backup. */
+int	cmd_query_backup(int argc, char **argv);
+int	cmd_query_filespace(int argc, char **argv);
+int	cmd_delete_backup(int argc, char **argv);
+/* cmd_restore.c */
+int	cmd_restore(int argc, char **argv);
 
 /* cmd_admin.c: bulwark admin. */
 extern const char admin_usage[];

@@ -41,13 +41,22 @@
 "node or administrator; 6 crypto self-test failed; 7 the port does not\n" \
 "speak TLS; 8 the server's TLS is outside the policy, or the handshake\n" \
 "failed; 9 the sign-on was refused; 10 the server ended or broke the\n" \
-"session; 11 the server refused the administrative command (admin).\n"
+"session; 11 the server refused the administrative command (admin);\n" \
+"12 the backup, restore or query ran, but some objects failed (each was\n" \
+"named, and logged in ERRORLOGNAME).\n"
 
 static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
 "       bulwark set password [the options of check]\n"
+"       bulwark incremental [PATH...] [the options of check]\n"
+"       bulwark selective PATH... [-subdir=yes] [the options of check]\n"
+"       bulwark query backup PATTERN... [-inactive] [-subdir=yes] [--json]\n"
+"       bulwark query filespace [--json]\n"
+"       bulwark restore PATTERN [DEST] [-inactive] [-pick] [-subdir=yes]\n"
+"                       [-replace=yes|no|prompt]\n"
+"       bulwark delete backup PATTERN... [-subdir=yes] [-noprompt]\n"
 "       bulwark admin -id=NAME [--password-stdin] [--json]\n"
 "                     [the options of check] COMMAND\n"
 "       bulwark policy [--policy FILE]\n"
@@ -99,6 +108,75 @@ static const char setpw_usage[] =
 "gets only its verifier.\n"
 "\n";
 
+#define NODE_OPTIONS \
+"  --sysfile FILE, -optfile=FILE, --policy FILE, --password-stdin,\n" \
+"  --insecure-weak-sandbox: as bulwark check --help says\n"
+
+static const char incremental_usage[] =
+"usage: bulwark incremental [PATH...] [-optfile=FILE] [-option=value ...]\n"
+"                           [--sysfile FILE] [--password-stdin] [--json]\n"
+"\n"
+"Backs up what is new or changed beneath each PATH (the DOMAIN's file\n"
+"systems without one), and makes inactive on the server what is gone\n"
+"here or now excluded (INCLUDE, EXCLUDE, EXCLUDE.DIR, INCLEXCL).\n"
+"  --json            the summary as one JSON object\n"
+NODE_OPTIONS "\n";
+
+static const char selective_usage[] =
+"usage: bulwark selective PATH... [-subdir=yes] [-optfile=FILE]\n"
+"                         [-option=value ...] [--password-stdin] [--json]\n"
+"\n"
+"Backs up each PATH whatever its state: a file, a link (as a link), or a\n"
+"directory with the files in it, and with -subdir=yes everything beneath.\n"
+"  -subdir=yes       the whole tree beneath a directory (SUBDIR)\n"
+"  --json            the summary as one JSON object\n"
+NODE_OPTIONS "\n";
+
+static const char qbackup_usage[] =
+"usage: bulwark query backup PATTERN... [-inactive] [-subdir=yes] [--json]\n"
+"                            [-optfile=FILE] [-option=value ...]\n"
+"\n"
+"Lists the server's versions of the node's files that match PATTERN (an\n"
+"absolute path, with * and ? in its last part; /dir/ is all in dir).\n"
+"  -inactive         inactive versions too\n"
+"  -subdir=yes       the last part in every directory beneath too\n"
+"  --json            one JSON array\n"
+NODE_OPTIONS "\n";
+
+static const char qfilespace_usage[] =
+"usage: bulwark query filespace [--json] [-optfile=FILE] [-option=value ...]\n"
+"\n"
+"Lists the node's filespaces on the server.\n"
+"  --json            one JSON array\n"
+NODE_OPTIONS "\n";
+
+static const char restore_usage[] =
+"usage: bulwark restore PATTERN [DEST] [-inactive] [-pick] [-subdir=yes]\n"
+"                       [-replace=yes|no|prompt] [-optfile=FILE]\n"
+"                       [-option=value ...] [--json]\n"
+"\n"
+"Restores the versions that match PATTERN where they were, or beneath\n"
+"DEST; each file appears only once its SHA-256 matched the backup's.\n"
+"  -inactive         the newest version, active or not\n"
+"  -pick             choose from the list of matching versions\n"
+"  -subdir=yes       the last part in every directory beneath too\n"
+"  -replace=yes|no|prompt\n"
+"                    what to do with a file that exists (default: ask on\n"
+"                    a terminal, else no)\n"
+"  --json            the summary as one JSON object\n"
+NODE_OPTIONS "\n";
+
+static const char delete_usage[] =
+"usage: bulwark delete backup PATTERN... [-subdir=yes] [-noprompt]\n"
+"                             [-optfile=FILE] [-option=value ...]\n"
+"\n"
+"Makes the active backups that match PATTERN inactive; retention on the\n"
+"server then expires them. It asks first on a terminal.\n"
+"  -subdir=yes       the last part in every directory beneath too\n"
+"  -noprompt         do not ask (needed without a terminal)\n"
+"  --json            the summary as one JSON object\n"
+NODE_OPTIONS "\n";
+
 static const char policy_usage[] =
 "usage: bulwark policy [--policy FILE]\n"
 "\n"
@@ -131,10 +209,8 @@ help_or_version(int argc, char **argv, const char *text, int *rc)
 	for (i = 2; i < argc; i++) {
 		if (arg_is_help(argv[i])) {
 			fputs(text, stdout);
-			if (strcmp(argv[1], "check") == 0 ||
-			    strcmp(argv[1], "session") == 0 ||
-			    strcmp(argv[1], "password") == 0 ||
-			    strcmp(argv[1], "admin") == 0) {
+			if (strcmp(argv[1], "policy") != 0 &&
+			    strcmp(argv[1], "sandbox-check") != 0) {
 				options_cli_help(stdout);
 				fputs("\n" EXIT_STATUS_TEXT, stdout);
 			}
@@ -387,11 +463,37 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "check") == 0)
 		return help_or_version(argc, argv, check_usage, &rc) ? rc :
 		    cmd_check(argc, argv, MODE_CHECK);
+	if (strcmp(argv[1], "incremental") == 0 ||
+	    strcasecmp(argv[1], "incr") == 0 || strcasecmp(argv[1], "i") == 0)
+		return help_or_version(argc, argv, incremental_usage, &rc) ?
+		    rc : cmd_backup(argc, argv, 1);
+	if (strcmp(argv[1], "selective") == 0 || strcasecmp(argv[1], "sel") == 0)
+		return help_or_version(argc, argv, selective_usage, &rc) ? rc :
+		    cmd_backup(argc, argv, 0);
+	if (strcmp(argv[1], "restore") == 0 || strcasecmp(argv[1], "rest") == 0)
+		return help_or_version(argc, argv, restore_usage, &rc) ? rc :
+		    cmd_restore(argc, argv);
+	if (strcmp(argv[1], "delete") == 0) {
+		if (argc < 3 || strcmp(argv[2], "backup") != 0)
+			return usage("delete takes backup", argc < 3 ? NULL :
+			    argv[2]);
+		return help_or_version(argc - 1, argv + 1, delete_usage, &rc) ?
+		    rc : cmd_delete_backup(argc, argv);
+	}
+	if (strcmp(argv[1], "query") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "backup") == 0)
+		return help_or_version(argc - 1, argv + 1, qbackup_usage, &rc) ?
+		    rc : cmd_query_backup(argc, argv);
+	if (strcmp(argv[1], "query") == 0 && argc >= 3 &&
+	    (strcmp(argv[2], "filespace") == 0 ||
+	    strcmp(argv[2], "filespaces") == 0))
+		return help_or_version(argc - 1, argv + 1, qfilespace_usage,
+		    &rc) ? rc : cmd_query_filespace(argc, argv);
 	/* query session: argv shifted, so its options start where check's do */
 	if (strcmp(argv[1], "query") == 0) {
 		if (argc < 3 || strcmp(argv[2], "session") != 0)
-			return usage("query takes session", argc < 3 ? NULL :
-			    argv[2]);
+			return usage("query takes session, backup or filespace",
+			    argc < 3 ? NULL : argv[2]);
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
 		    rc : cmd_check(argc - 1, argv + 1, MODE_QUERY);
 	}

@@ -138,7 +138,8 @@ walk_one(struct walk *w, int dirfd, const char *name, size_t len)
 	}
 	if (st.st_dev != w->dev)
 		return report(w, WALK_MOUNT, dirfd, name, &st, 0);
-	if ((r = report(w, WALK_ENTRY, dirfd, name, &st, 0)) != 0)
+	if ((r = report(w, WALK_ENTRY, dirfd, name, &st, 0)) != 0 ||
+	    w->o->one_level)
 		return r;
 	/* the directory seen above, or a link put there since: ELOOP */
 	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |

@@ -46,6 +46,10 @@ typedef int (*walk_fn)(void *arg, const struct walk_entry *);
 struct walk_opts {
 	const struct ie_list	*rules;		/* NULL: everything */
 	int			 subdirs;	/* SUBDIR YES: go below root */
+	/* with subdirs: root's own entries only (a selective backup of a
+	 * directory without SUBDIR): its subdirectories are reported, not
+	 * entered */
+	int			 one_level;
 };
 
 /*

@@ -13,8 +13,30 @@
 
 #include "fdpass.h"
 
+static int send_one(int, const void *, size_t, int);
+
 int
 fdpass_send(int sock, const void *hdr, size_t n, int fd)
+{
+	if (n == 0 || n > FDPASS_HDR_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return send_one(sock, hdr, n, fd);
+}
+
+int
+fdpass_sendv(int sock, const void *msg, size_t n, int fd)
+{
+	if (n == 0 || n > FDPASS_MSG_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return send_one(sock, msg, n, fd);
+}
+
+static int
+send_one(int sock, const void *hdr, size_t n, int fd)
 {
 	union {
 		struct cmsghdr	h;
@@ -25,9 +47,19 @@ fdpass_send(int sock, const void *hdr, size_t n, int fd)
 	struct cmsghdr *cm;
 	ssize_t r;
 
-	if (n == 0 || n > FDPASS_HDR_MAX) {
-		errno = EINVAL;
-		return -1;
+	/* no descriptor: send(), which the network process's filter allows
+	 * (it has no sendmsg) */
+	if (fd == -1) {
+		do
+			r = send(sock, hdr, n, MSG_NOSIGNAL);
+		while (r == -1 && errno == EINTR);
+		if (r == -1)
+			return -1;
+		if ((size_t)r != n) {
+			errno = EPROTO;
+			return -1;
+		}
+		return 0;
 	}
 	memset(&m, 0, sizeof(m));
 	memset(&c, 0, sizeof(c));
@@ -89,8 +121,9 @@ take(struct msghdr *m, int *fd)
 	return bad ? -1 : 0;
 }
 
-int
-fdpass_recv(int sock, void *hdr, size_t n, int *fd)
+/* One message into buf (room for max); *got its length. */
+static int
+recv_one(int sock, void *buf, size_t max, size_t *got, int *fd)
 {
 	union {
 		struct cmsghdr	h;
@@ -102,13 +135,9 @@ fdpass_recv(int sock, void *hdr, size_t n, int *fd)
 	int bad;
 
 	*fd = -1;
-	if (n == 0 || n > FDPASS_HDR_MAX) {
-		errno = EINVAL;
-		return -1;
-	}
 	memset(&m, 0, sizeof(m));
-	iov.iov_base = hdr;
-	iov.iov_len = n;
+	iov.iov_base = buf;
+	iov.iov_len = max;
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
 	m.msg_control = c.buf;
@@ -121,7 +150,31 @@ fdpass_recv(int sock, void *hdr, size_t n, int *fd)
 	bad = take(&m, fd);
 	if (r == 0 && *fd == -1 && !bad)
 		return 1;
-	if (bad || (size_t)r != n || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+	if (bad || r == 0 || (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		if (*fd != -1)
+			close(*fd);
+		*fd = -1;
+		errno = EPROTO;
+		return -1;
+	}
+	*got = (size_t)r;
+	return 0;
+}
+
+int
+fdpass_recv(int sock, void *hdr, size_t n, int *fd)
+{
+	size_t got;
+	int r;
+
+	*fd = -1;
+	if (n == 0 || n > FDPASS_HDR_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((r = recv_one(sock, hdr, n, &got, fd)) != 0)
+		return r;
+	if (got != n) {
 		if (*fd != -1)
 			close(*fd);
 		*fd = -1;
@@ -129,4 +182,15 @@ fdpass_recv(int sock, void *hdr, size_t n, int *fd)
 		return -1;
 	}
 	return 0;
+}
+
+int
+fdpass_recvv(int sock, void *msg, size_t max, size_t *got, int *fd)
+{
+	*fd = -1;
+	if (max == 0 || max > FDPASS_MSG_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	return recv_one(sock, msg, max, got, fd);
 }

@@ -29,4 +29,13 @@ int	fdpass_send(int sock, const void *hdr, size_t n, int fd);
  */
 int	fdpass_recv(int sock, void *hdr, size_t n, int *fd);
 
+/*
+ * The same for a message of any length up to max (at most
+ * FDPASS_MSG_MAX): *got is its length. A message longer than max is
+ * refused (EPROTO), never cut.
+ */
+#define FDPASS_MSG_MAX	(80 * 1024)
+int	fdpass_sendv(int sock, const void *msg, size_t n, int fd);
+int	fdpass_recvv(int sock, void *msg, size_t max, size_t *got, int *fd);
+
 #endif

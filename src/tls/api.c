@@ -25,51 +25,7 @@
 #include "policy.h"
 #include "session.h"
 
-#define HOST_MAX	255
-#define PORT_MAX	5
-
-struct bwk_config {
-	char			 server[KDB_LABEL_MAX + 1];
-	char			 host[HOST_MAX + 1];
-	char			 port[PORT_MAX + 1];
-	char			 node[WIRE_NAME_MAX + 1];	/* "": none */
-	int			 admin;		/* node is an administrator */
-	int			 generate;	/* PASSWORDACCESS GENERATE */
-	char			*db;
-	struct tls_policy	 policy;
-	int			 system_ca;
-	int			 accept_first_use;
-	int			 weak_sandbox;
-	int			 has_fpr;
-	uint8_t			 fpr[BWK_SHA256_LEN];
-	int			 handshake_timeout, idle_timeout;
-	bwk_log_cb		*log;
-	void			*log_arg;
-	char			 error[SESSION_ERR_MAX];
-};
-
-/* The public enums name the session's own values. */
-_Static_assert((int)BWK_FAIL_TRUST == (int)FAIL_TRUST &&
-    (int)BWK_FAIL_PROTOCOL == (int)FAIL_PROTOCOL &&
-    (int)BWK_FAIL_NOT_TLS == (int)FAIL_NOT_TLS &&
-    (int)BWK_FAIL_CONNECT == (int)FAIL_CONNECT &&
-    (int)BWK_FAIL_SETUP == (int)FAIL_SETUP &&
-    (int)BWK_FAIL_SELFTEST == (int)FAIL_SELFTEST &&
-    (int)BWK_FAIL_SIGNON == (int)FAIL_SIGNON &&
-    (int)BWK_FAIL_SERVER == (int)FAIL_SERVER, "bwk_failure");
-_Static_assert((int)BWK_TRUST_PINNED == (int)TRUST_PINNED &&
-    (int)BWK_TRUST_CA == (int)TRUST_CA &&
-    (int)BWK_TRUST_FIRST_USE == (int)TRUST_FIRST_USE &&
-    (int)BWK_TRUST_RENEWED == (int)TRUST_RENEWED, "bwk_trust");
-
-struct bwk {
-	struct bwk_config	 cfg;		/* a copy; db owned */
-	struct session_opts	 o;
-	struct session		 s;
-	int			 configured, prepared, connected;
-	int			 password_fd;	/* the helper's pipe, until prepared */
-	int			 prompt_fd;	/* PROMPT: its writing end */
-};
+#include "api_int.h"
 
 static int __attribute__((format(printf, 2, 3)))
 config_error(struct bwk_config *c, const char *fmt, ...)
@@ -279,10 +235,11 @@ bwk_client(void)
 	b->s.sock = -1;
 	b->s.kd.fd = -1;
 	b->password_fd = b->prompt_fd = -1;
+	b->chan = -1;
 	return b;
 }
 
-static int
+int
 api_error(struct bwk *b, enum bwk_failure f, const char *id, const char *text)
 {
 	b->s.fail = (enum session_fail)f;
@@ -578,6 +535,8 @@ bwk_close(struct bwk *b)
 {
 	int bye = 0, r;
 
+	if (b->remote)
+		return api_files_close(b);
 	/* a signed-on session ends as both sides agree: BYE, BYE_OK */
 	if (b->connected && b->s.signed_on)
 		bye = session_bye(&b->s);
@@ -596,7 +555,9 @@ bwk_free(struct bwk *b)
 {
 	if (b == NULL)
 		return;
-	if (b->prepared || b->connected)
+	if (b->remote)
+		api_files_free(b);
+	else if (b->prepared || b->connected)
 		session_close(&b->s);
 	if (b->password_fd != -1)
 		close(b->password_fd);

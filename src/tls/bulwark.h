@@ -24,6 +24,7 @@
 #ifndef BULWARK_H
 #define BULWARK_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <stddef.h>
@@ -177,6 +178,108 @@ const char *bwk_conn_node(struct bwk *);
  * the key helper ended badly (the message says which). */
 int	bwk_close(struct bwk *);
 void	bwk_free(struct bwk *);
+
+/*
+ * A node's backups (bulwark incremental, selective, query backup,
+ * restore, delete backup): the caller's process is the file side, which
+ * reads and writes the user's files, and the session runs in a network
+ * process of the library's, forked by bwk_start, sandboxed, and handed
+ * each file as an open descriptor (docs/architecture.md). Instead of
+ * bwk_prepare, bwk_sandbox and bwk_connect:
+ *
+ *	bwk_configure(c, cfg);		(a node: bwk_config_set_node)
+ *	bwk_start(c, "nobody", ask_password, arg);
+ *	... bwk_backup_fd(c, &meta, fd, &st, &res) ...
+ *	bwk_close(c);
+ *
+ * setup runs in the network process after its key helper started and
+ * before its sandbox (a PROMPT password: bwk_node_password_wanted); NULL
+ * for none. 0 once the network process signed on; -1 with bwk_error.
+ */
+typedef int bwk_setup_cb(struct bwk *, void *arg);
+int	bwk_start(struct bwk *, const char *user, bwk_setup_cb *setup,
+	    void *arg);
+
+enum bwk_obj_type { BWK_OBJ_FILE = 0, BWK_OBJ_DIR = 1, BWK_OBJ_LINK = 2 };
+
+/* An object to back up: where it lives on the server, and what it is. */
+struct bwk_meta {
+	const char		*filespace;	/* absolute: "/home" */
+	const char		*path;		/* within it: "/u/a.txt", "/" */
+	enum bwk_obj_type	 type;
+	uint32_t		 mode;		/* 07777 at most */
+	uint32_t		 uid, gid;
+	int64_t			 mtime_ns, ctime_ns;
+	const char		*link;		/* BWK_OBJ_LINK: its target */
+};
+
+/* What one request came to (0 returned: the session goes on). */
+enum bwk_status {
+	BWK_OK = 0,
+	BWK_REFUSED = 1,	/* the server refused it: id, text */
+	BWK_CHANGED = 2,	/* the file changed while it was read */
+	BWK_READ_ERROR = 3,	/* the file could not be read: text */
+	BWK_MISMATCH = 4,	/* restored bytes differ from the backup's */
+	BWK_WRITE_ERROR = 5,	/* the restored file could not be written */
+};
+struct bwk_result {
+	enum bwk_status	status;
+	uint64_t	version;	/* the version stored */
+	uint64_t	size;		/* bytes sent or restored */
+	uint8_t		sha256[32];	/* their SHA-256 */
+	char		id[9];		/* BWK_REFUSED: the server's */
+	char		text[1025];
+};
+
+/*
+ * One object: a FILE's bytes come from fd (read once, from where it is,
+ * to its end), which st describes as the caller saw it before it opened
+ * it: a file whose size or times differ after the read is not stored
+ * (BWK_CHANGED). fd -1 and st NULL for DIR and LINK. The descriptor
+ * stays the caller's.
+ */
+int	bwk_backup_fd(struct bwk *, const struct bwk_meta *, int fd,
+	    const struct stat *st, struct bwk_result *);
+/* The object's active version becomes inactive. */
+int	bwk_deactivate(struct bwk *, const char *filespace, const char *path,
+	    struct bwk_result *);
+
+/* A version, as a query hands it to its callback (valid during it). */
+struct bwk_version {
+	uint64_t		 version;
+	int			 active;
+	enum bwk_obj_type	 type;
+	uint64_t		 size;
+	uint32_t		 mode, uid, gid;
+	int64_t			 mtime_ns, ctime_ns;
+	int64_t			 committed, deactivated;	/* seconds */
+	uint8_t			 sha256[32];
+	const char		*path;		/* within the filespace */
+	const char		*link;		/* LINK: its target, else "" */
+};
+#define BWK_Q_INACTIVE	0x01	/* inactive versions too */
+#define BWK_Q_SUBDIR	0x02	/* the last part in every directory below */
+/* A callback returns 0 to go on; else the listing is read to its end
+ * and dropped, and the call returns 0 with BWK_REFUSED, "stopped". */
+typedef int bwk_version_cb(void *arg, const struct bwk_version *);
+typedef int bwk_filespace_cb(void *arg, const char *filespace,
+		    int64_t created);
+/* The versions of filespace's objects that match pattern (the last part
+ * may hold * and ?), by path and newest first. */
+int	bwk_query_backup(struct bwk *, const char *filespace,
+	    const char *pattern, int flags, bwk_version_cb *, void *arg,
+	    struct bwk_result *);
+int	bwk_query_filespaces(struct bwk *, bwk_filespace_cb *, void *arg,
+	    struct bwk_result *);
+/*
+ * A version's content into fd (a new, empty file opened for writing,
+ * the caller's): runs of zeros become holes, so the caller sets the
+ * final size (ftruncate to res->size) and syncs. BWK_OK only when size
+ * and SHA-256 match both what the caller expects (the query's) and what
+ * the server's catalog holds.
+ */
+int	bwk_restore_fd(struct bwk *, uint64_t version, uint64_t size,
+	    const uint8_t sha256[32], int fd, struct bwk_result *);
 
 /* The connection's first error, its ID, and its class. */
 const char *bwk_error(struct bwk *);

@@ -130,6 +130,9 @@ struct session {
 	WOLFSSL_CTX		*ctx;
 	WOLFSSL			*ssl;
 	int			 sock;
+	/* the network process's channel to the file side (api_files.c):
+	 * its sandbox lets it receive descriptors there */
+	int			 has_chan, chan_fd;
 	uint16_t		 port;
 	int			 is_server;	/* bulwarkd's side */
 	enum trust_rule		 rule;
@@ -262,6 +265,28 @@ struct wire_frame {
 /* 1 with a frame, 0 at the peer's clean close, -1 on error (reported). */
 int	session_wire_recv(struct session *, struct wire_frame *);
 int	session_wire_send(struct session *, struct wire_out *);
+
+/*
+ * session_objects.c: a node's object frames (docs/protocol.md, "Objects"),
+ * in the network process; the results as the file side gets them
+ * (netchan.h). 0 when the request had its answer (r->status says which),
+ * -1 when the session failed (r says why; nothing more can be sent).
+ */
+struct netchan_result;
+struct stat;
+int	session_backup(struct session *, const uint8_t *payload, size_t n,
+	    int is_file, int fd, const struct stat *was,
+	    struct netchan_result *);
+int	session_deactivate(struct session *, const uint8_t *payload, size_t n,
+	    struct netchan_result *);
+int	session_query_objects(struct session *, const uint8_t *payload,
+	    size_t n, int (*cb)(void *, struct wire_in *,
+	    struct netchan_result *), void *arg, struct netchan_result *);
+int	session_query_filespaces(struct session *, int (*cb)(void *,
+	    struct wire_in *, struct netchan_result *), void *arg,
+	    struct netchan_result *);
+int	session_restore(struct session *, uint64_t version, uint64_t size,
+	    const uint8_t sha256[32], int fd, struct netchan_result *);
 
 /* session_io.c: the socket transport, the gate, the record watcher. */
 extern const struct session_transport session_socket_transport;

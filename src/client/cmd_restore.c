@@ -1,0 +1,424 @@
+/*
+ * bulwark restore: the file side of a restore. The versions to restore
+ * are listed first (through the network process, which checked each
+ * entry); each name is checked again here (rp_name_check: the network
+ * process may be a hostile server's) and resolved beneath the
+ * destination with no link followed (restore_path.c). A file is written
+ * by the network process into a temporary file this process made, and
+ * takes its name only when its size and SHA-256 matched what the server
+ * said at the query and at its end; until then nothing under its name
+ * changes. Directories get their modes and times last, deepest first,
+ * so that restoring into them is not refused by their own modes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../files/restore_path.h"
+#include "../lib/msg.h"
+#include "job.h"
+
+struct want {
+	struct bwk_version	 v;	/* path and link owned */
+};
+
+struct restore {
+	struct job		*j;
+	struct job_target	 t;
+	struct want		*w;
+	size_t			 n, cap;
+	int			 dest;		/* O_PATH */
+	int			 root;
+	int			 all;		/* prompt answered "all" */
+};
+
+static int
+want_add(void *arg, const struct bwk_version *v)
+{
+	struct restore *r = arg;
+	struct want *w;
+
+	/* newest first within a path: only the first, unless -pick */
+	if (r->n > 0 && !r->j->pick &&
+	    strcmp(r->w[r->n - 1].v.path, v->path) == 0)
+		return 0;
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 256;
+
+		if ((w = reallocarray(r->w, cap, sizeof(*w))) == NULL)
+			return -1;
+		r->w = w;
+		r->cap = cap;
+	}
+	w = &r->w[r->n];
+	w->v = *v;
+	if ((w->v.path = strdup(v->path)) == NULL ||
+	    (w->v.link = strdup(v->link)) == NULL)
+		return -1;
+	r->n++;
+	return 0;
+}
+
+static void
+want_free(struct restore *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free((char *)r->w[i].v.path);
+		free((char *)r->w[i].v.link);
+	}
+	free(r->w);
+	r->w = NULL;
+	r->n = r->cap = 0;
+}
+
+/* -pick: the list, and the numbers the user wants. */
+static int
+pick(struct restore *r)
+{
+	char line[1024], shown[512], *p, *end;
+	unsigned long a, b, k;
+	size_t i, m = 0;
+	int *keep;
+
+	for (i = 0; i < r->n; i++)
+		fprintf(stderr, "%5zu  %s  %-4s %12llu  %s\n", i + 1,
+		    r->w[i].v.active ? "A" : "I", r->w[i].v.type ==
+		    BWK_OBJ_FILE ? "FILE" : r->w[i].v.type == BWK_OBJ_DIR ?
+		    "DIR" : "LINK", (unsigned long long)r->w[i].v.size,
+		    job_printable(r->w[i].v.path, shown, sizeof(shown)));
+	fprintf(stderr, "Numbers to restore (1 3-5), or a for all: ");
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return -1;
+	if ((keep = calloc(r->n ? r->n : 1, sizeof(*keep))) == NULL)
+		return -1;
+	for (p = line; *p != '\0';) {
+		while (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == 'a' || *p == 'A') {
+			for (i = 0; i < r->n; i++)
+				keep[i] = 1;
+			break;
+		}
+		a = strtoul(p, &end, 10);
+		if (end == p)
+			break;
+		b = a;
+		if (*end == '-')
+			b = strtoul(end + 1, &end, 10);
+		for (k = a; k <= b && k <= r->n; k++)
+			if (k > 0)
+				keep[k - 1] = 1;
+		p = end;
+	}
+	for (i = 0; i < r->n; i++) {
+		if (keep[i])
+			r->w[m++] = r->w[i];
+		else {
+			free((char *)r->w[i].v.path);
+			free((char *)r->w[i].v.link);
+		}
+	}
+	r->n = m;
+	free(keep);
+	return 0;
+}
+
+/* Replace what is there? -replace, or the user's answer. */
+static int
+may_replace(struct restore *r, const char *shown)
+{
+	char line[16];
+
+	if (r->j->replace == REPLACE_YES || r->all)
+		return 1;
+	if (r->j->replace == REPLACE_NO || !isatty(STDIN_FILENO))
+		return 0;
+	fprintf(stderr, "%s exists. Replace it? (y)es, (n)o, (a)ll: ", shown);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL)
+		return 0;
+	if (line[0] == 'a' || line[0] == 'A')
+		r->all = 1;
+	return line[0] == 'y' || line[0] == 'Y' || r->all;
+}
+
+static void
+set_meta_fd(struct restore *r, int fd, const struct bwk_version *v)
+{
+	struct timespec ts[2];
+
+	if (r->root)
+		(void)fchown(fd, v->uid, v->gid);
+	/* the set-id bits only where the owner is restored too */
+	(void)fchmod(fd, v->mode & (r->root ? 07777 : 0777));
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = (time_t)(v->mtime_ns / 1000000000);
+	ts[1].tv_nsec = (long)(v->mtime_ns % 1000000000);
+	(void)futimens(fd, ts);
+}
+
+static int
+restore_file(struct restore *r, int dir, const char *base,
+    const struct bwk_version *v, const char *path, int replace)
+{
+	struct bwk_result res;
+	char tmp[RP_TEMP_MAX + 8], why[1200];
+	int fd, k;
+
+	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		return 0;
+	}
+	if ((k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd,
+	    &res)) == -1 || res.status != BWK_OK) {
+		close(fd);
+		rp_discard(dir, tmp);
+		if (k == -1)
+			return -1;
+		if (res.status == BWK_MISMATCH)
+			job_failed(r->j, "BWK1760E", path, "the bytes the server "
+			    "sent do not match the backup's size and SHA-256 (its "
+			    "copy is damaged); nothing was written under this "
+			    "name");
+		else {
+			snprintf(why, sizeof(why), "%s%s%s", res.id[0] ? res.id :
+			    "", res.id[0] ? " " : "", res.text);
+			job_failed(r->j, "BWK1761E", path, why);
+		}
+		return 0;
+	}
+	/* holes were skipped: the size makes the end of the file */
+	if (ftruncate(fd, (off_t)v->size) == -1 || (set_meta_fd(r, fd, v),
+	    fsync(fd)) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		close(fd);
+		rp_discard(dir, tmp);
+		return 0;
+	}
+	close(fd);
+	if (rp_commit(dir, tmp, base, replace) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		return 0;
+	}
+	r->j->sent++;
+	r->j->bytes += v->size;
+	return 0;
+}
+
+static int
+restore_link(struct restore *r, int dir, const char *base,
+    const struct bwk_version *v, const char *path, int replace)
+{
+	struct timespec ts[2];
+	char tmp[RP_TEMP_MAX + 8];
+	int fd;
+
+	/* a unique name: made as a file, then replaced by the link */
+	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		return 0;
+	}
+	close(fd);
+	if (unlinkat(dir, tmp, 0) == -1 || symlinkat(v->link, dir, tmp) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		rp_discard(dir, tmp);
+		return 0;
+	}
+	if (r->root)
+		(void)fchownat(dir, tmp, v->uid, v->gid, AT_SYMLINK_NOFOLLOW);
+	ts[0].tv_sec = 0;
+	ts[0].tv_nsec = UTIME_OMIT;
+	ts[1].tv_sec = (time_t)(v->mtime_ns / 1000000000);
+	ts[1].tv_nsec = (long)(v->mtime_ns % 1000000000);
+	(void)utimensat(dir, tmp, ts, AT_SYMLINK_NOFOLLOW);
+	if (rp_commit(dir, tmp, base, replace) == -1) {
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		return 0;
+	}
+	r->j->sent++;
+	return 0;
+}
+
+/* One version: its name checked, its directory resolved, then by type. */
+static int
+restore_one(struct restore *r, const struct bwk_version *v)
+{
+	char path[8192], shown[1024];
+	const char *rel, *base, *why;
+	size_t dl = strlen(r->t.dir);
+	struct stat st;
+	int dir, exists, replace = 0, k = 0;
+
+	snprintf(path, sizeof(path), "%s%s", strcmp(r->t.fs, "/") == 0 ? "" :
+	    r->t.fs, v->path);
+	job_printable(path, shown, sizeof(shown));
+	r->j->inspected++;
+	/* the name beneath the pattern's directory; that directory itself
+	 * is the destination */
+	if (strncmp(v->path, r->t.dir, dl) != 0 || v->path[dl] == '\0') {
+		if (v->type != BWK_OBJ_DIR)
+			job_failed(r->j, "BWK1762E", path, "the server sent a "
+			    "name outside what was asked for; not restored");
+		return 0;
+	}
+	rel = v->path + dl;
+	if (rp_name_check(rel, strlen(rel), &why) == -1) {
+		job_failed(r->j, "BWK1762E", path, why);
+		return 0;
+	}
+	if ((dir = rp_parent_open(r->dest, rel, &base)) == -1) {
+		job_failed(r->j, "BWK1763E", path, errno == ELOOP ||
+		    errno == EXDEV ? "a symbolic link in the destination leads "
+		    "elsewhere; not restored" : strerror(errno));
+		return 0;
+	}
+	exists = fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (v->type == BWK_OBJ_DIR) {
+		if (exists && !S_ISDIR(st.st_mode))
+			job_failed(r->j, "BWK1761E", path, "something that is "
+			    "not a directory has its name");
+		else if (!exists && mkdirat(dir, base, 0700) == -1)
+			job_failed(r->j, "BWK1761E", path, strerror(errno));
+		else
+			r->j->sent++;
+		close(dir);
+		return 0;
+	}
+	if (exists) {
+		if (!may_replace(r, shown)) {
+			r->j->skipped++;
+			bwk_info("BWK1764I", "%s exists and is not replaced "
+			    "(-replace=yes replaces)", shown);
+			close(dir);
+			return 0;
+		}
+		replace = 1;
+	}
+	job_progress(r->j, 0);
+	if (v->type == BWK_OBJ_FILE)
+		k = restore_file(r, dir, base, v, path, replace);
+	else
+		k = restore_link(r, dir, base, v, path, replace);
+	close(dir);
+	return k;
+}
+
+/* The directories' modes and times, deepest first. */
+static void
+finish_dirs(struct restore *r)
+{
+	const char *rel, *base;
+	size_t i, dl = strlen(r->t.dir);
+	int dir, fd;
+
+	for (i = r->n; i-- > 0;) {
+		const struct bwk_version *v = &r->w[i].v;
+
+		if (v->type != BWK_OBJ_DIR || strncmp(v->path, r->t.dir, dl) != 0 ||
+		    v->path[dl] == '\0')
+			continue;
+		rel = v->path + dl;
+		if (rp_name_check(rel, strlen(rel), &base) == -1 ||
+		    (dir = rp_parent_open(r->dest, rel, &base)) == -1)
+			continue;
+		fd = openat(dir, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd != -1) {
+			set_meta_fd(r, fd, v);
+			close(fd);
+		}
+		close(dir);
+	}
+}
+
+/* The destination: DEST, or where the files were; made if missing. */
+static int
+open_dest(struct restore *r, const char *dest)
+{
+	char orig[8192];
+
+	if (dest == NULL) {
+		snprintf(orig, sizeof(orig), "%s%s", strcmp(r->t.fs, "/") == 0 ?
+		    "" : r->t.fs, r->t.dir);
+		dest = orig;
+	}
+	if (mkdir(dest, 0700) == -1 && errno != EEXIST) {
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
+		    strerror(errno));
+		return -1;
+	}
+	if ((r->dest = rp_dest_open(dest)) == -1) {
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int
+cmd_restore(int argc, char **argv)
+{
+	struct bwk_result res;
+	struct restore r;
+	struct job j;
+	size_t i;
+	int rc, k = 0;
+
+	if ((rc = job_args(&j, "restore", argc, argv, 2)) != 0)
+		return rc;
+	if (j.nwords < 1 || j.nwords > 2)
+		return cmd_usage("restore", "restore takes what to restore and, "
+		    "optionally, where to", NULL);
+	if ((rc = job_start(&j)) != 0)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	r.j = &j;
+	r.dest = -1;
+	r.root = geteuid() == 0;
+	if ((k = job_target(&j, j.words[0], &r.t)) != 0)
+		return job_end(&j, k == -1 ? session_exit_for(j.b) :
+		    EXIT_PARTIAL);
+	if (bwk_query_backup(j.b, r.t.fs, r.t.pat, (j.inactive ?
+	    BWK_Q_INACTIVE : 0) | (j.c.opt.subdir ? BWK_Q_SUBDIR : 0), want_add,
+	    &r, &res) == -1) {
+		want_free(&r);
+		return job_end(&j, session_exit_for(j.b));
+	}
+	if (res.status != BWK_OK) {
+		bwk_msg("BWK1755E", "the server did not list %s: %s %s",
+		    j.words[0], res.id, res.text);
+		want_free(&r);
+		return job_end(&j, EXIT_PARTIAL);
+	}
+	if (r.n == 0) {
+		bwk_info("BWK1756I", "no backup matches");
+		want_free(&r);
+		return job_end(&j, EXIT_OK);
+	}
+	if ((j.pick && pick(&r) == -1) ||
+	    open_dest(&r, j.nwords == 2 ? j.words[1] : NULL) == -1) {
+		want_free(&r);
+		return job_end(&j, EXIT_USAGE);
+	}
+	for (i = 0; i < r.n && k == 0; i++)
+		k = restore_one(&r, &r.w[i].v);
+	if (k == 0)
+		finish_dirs(&r);
+	close(r.dest);
+	want_free(&r);
+	if (k == -1)
+		return job_end(&j, session_exit_for(j.b));
+	job_progress(&j, 1);
+	job_summary(&j, "restored:", "restored");
+	return job_end(&j, j.failed > 0 ? EXIT_PARTIAL : EXIT_OK);
+}
