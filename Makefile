@@ -272,8 +272,9 @@ build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
-# The options parser: the client's options files, without its main.
-OPTIONS_SRC	:= $(wildcard src/client/options*.c)
+# The options parser: the client's options files, without its main, and
+# the include and exclude patterns' grammar it shares with the file side.
+OPTIONS_SRC	:= $(wildcard src/client/options*.c) src/files/inclexcl.c
 build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -369,8 +370,9 @@ build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
 # The file side's parsers (a server's names, the include and exclude
-# patterns): its code alone.
-build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl: build/fuzz/%: \
+# patterns, the INCLEXCL file and the mount table): its code alone.
+build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
+		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)

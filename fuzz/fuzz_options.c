@@ -30,17 +30,21 @@ static char a_fpr[] = "-bwkserverfingerprint="
 static char a_nod[] = "-nod=node1";
 static char a_dir[] = "-passworddir=/var/lib/bulwark";
 static char a_ca[] = "-BWKSYSTEMCA=yes";
+/* DOMAIN's entries add up with the files': several in one value */
+static char a_dom[] = "-domain=/srv  -/home ALL-LOCAL";
+static char a_sub[] = "-subdir=yes";
 
 static char *const argv0[] = { NULL };
 static char *const argv1[] = { a_sn, NULL };
 static char *const argv2[] = { a_tcps, a_tcpp, a_fpr, NULL };
-static char *const argv3[] = { a_se, a_nod, a_dir, a_ca, NULL };
+static char *const argv3[] = { a_se, a_nod, a_dir, a_ca, a_dom, a_sub,
+    NULL };
 
 static const struct {
 	int		 argc;
 	char *const	*argv;
 } cmdlines[] = {
-	{ 0, argv0 }, { 1, argv1 }, { 3, argv2 }, { 4, argv3 },
+	{ 0, argv0 }, { 1, argv1 }, { 3, argv2 }, { 6, argv3 },
 };
 
 static int
@@ -101,6 +105,14 @@ check_result(const struct bwk_options *o)
 	    (o->domain.used > 0 && o->domain.text[o->domain.used - 1] != '\0') ||
 	    (o->rules.used > 0 && o->rules.text[o->rules.used - 1] != '\0'))
 		fuzz_fail("a list is not terminated");
+	/* an INCLEXCL file's place, and each statement's line */
+	if (o->rules.n > OPT_MAX_RULES || o->inclexcl_at > o->rules.n)
+		fuzz_fail("INCLEXCL's place is past the statements");
+	for (i = 0; i < o->rules.n; i++)
+		if (o->rule_line[i] < 1)
+			fuzz_fail("statement %zu has no line", i);
+	if (o->inclexcl[0] == '\0' && o->inclexcl_at != 0)
+		fuzz_fail("a place for an INCLEXCL file not given");
 	if (o->nnotes > OPT_MAX_NOTES)
 		fuzz_fail("too many notes");
 	for (i = 0; i < o->nnotes; i++)
@@ -152,7 +164,9 @@ one(const char *sys, size_t syslen, const char *user, size_t userlen,
 	    a.nnotes != b.nnotes || a.domain.used != b.domain.used ||
 	    memcmp(a.domain.text, b.domain.text, a.domain.used) != 0 ||
 	    a.rules.used != b.rules.used ||
-	    memcmp(a.rules.text, b.rules.text, a.rules.used) != 0)
+	    memcmp(a.rules.text, b.rules.text, a.rules.used) != 0 ||
+	    a.inclexcl_at != b.inclexcl_at || memcmp(a.rule_line,
+	    b.rule_line, a.rules.n * sizeof(a.rule_line[0])) != 0)
 		fuzz_fail("two parses of the same input differ");
 }
 

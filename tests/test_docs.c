@@ -122,6 +122,8 @@ Test(docs, man_pages_name_every_option_of_help)
 	help_in_page("bulwark", (const char *[]){ "--help", NULL }, b);
 	help_in_page("bulwark", (const char *[]){ "check", "--help", NULL }, b);
 	help_in_page("bulwark", (const char *[]){ "policy", "--help", NULL }, b);
+	help_in_page("bulwark", (const char *[]){ "query", "inclexcl", "--help",
+	    NULL }, b);
 	help_in_page("bulwark", (const char *[]){ "verify", "--help", NULL }, b);
 	help_in_page("bulwark", (const char *[]){ "sandbox-check", "--help",
 	    NULL }, b);

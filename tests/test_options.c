@@ -1039,9 +1039,19 @@ Test(options, old_client_pair_loads_with_one_note)
 	cr_assert_eq(o.compression, 1);
 	cr_assert_eq(o.txnbytelimit, 2L * 1024 * 1024);
 	cr_assert_eq(o.subdir, 0, "the user file overrides the stanza");
-	cr_assert_eq(o.domain.n, 2);
-	cr_assert_str_eq(p = opt_list_next(&o.domain, NULL), "ALL-LOCAL");
+	/* DOMAIN adds up, as the old client's: the stanza's, then the user
+	 * file's */
+	cr_assert_eq(o.domain.n, 4);
+	cr_assert_str_eq(p = opt_list_next(&o.domain, NULL), "/home");
+	cr_assert_str_eq(p = opt_list_next(&o.domain, p), "/var");
+	cr_assert_str_eq(p = opt_list_next(&o.domain, p), "ALL-LOCAL");
 	cr_assert_str_eq(opt_list_next(&o.domain, p), "-/tmp");
+	/* INCLEXCL's statements go in its place: before the stanza's */
+	cr_assert_eq(o.inclexcl_at, 0);
+	cr_assert_eq(o.rule_line[0], 42);
+	cr_assert_eq(o.rule_line[2], 44);
+	cr_assert(strlen(o.sysname) > 8 && strcmp(o.sysname +
+	    strlen(o.sysname) - 8, "/dsm.sys") == 0, "%s", o.sysname);
 	cr_assert_eq(o.rules.n, 3);
 	cr_assert_str_eq(p = opt_list_next(&o.rules, NULL), "INCLUDE");
 	cr_assert_str_eq(p = opt_list_next(&o.rules, p), "/home/.../*");
@@ -1082,6 +1092,7 @@ Test(options, backup_options_checked_now)
 		{ "DOMAIN /home relative", "'relative' is not a valid value of "
 		    "DOMAIN" },
 		{ "DOMAIN ALL-REMOTE", "DOMAIN" },
+		{ "DOMAIN -ALL-LOCAL", "a path with '-' before it" },
 		{ "INCLEXCL inclexcl.def", "give an absolute file name" },
 		{ "ERRORLOGNAME dsmerror.log", "ERRORLOGNAME" },
 		{ "SCHEDLOGNAME", "SCHEDLOGNAME needs a value" },
@@ -1122,7 +1133,7 @@ Test(options, backup_options_checked_now)
 	}
 	expect_ok(load("se s\n tcps h\n txnb 25600\n"
 	    " include \"/home/my files/*\"\n exclude.fs /tmp\n"
-	    " include.file /etc/[a-z]*.conf\n domain -ALL-LOCAL /srv\n"
+	    " include.file /etc/[a-z]*.conf\n domain ALL-LOCAL -/srv\n"
 	    " domain /opt\n", NULL, NULL, &o));
 	cr_assert_eq(o.txnbytelimit, 25600);
 	cr_assert_eq(o.rules.n, 3);

@@ -389,8 +389,9 @@ deactivate_gone(struct backup *k)
 /* One path: its filespace, what the server holds, the walk. */
 static int
 backup_path(struct job *j, const char *arg, int incremental,
-    const struct ie_list *rules)
+    const struct backup_scope *scope)
 {
+	const struct ie_rule *fs_out;
 	struct backup k;
 	struct walk_opts wo;
 	char abs[FS_PATH_MAX], name[FS_PATH_MAX];
@@ -405,6 +406,12 @@ backup_path(struct job *j, const char *arg, int incremental,
 		job_failed(j, "BWK1751E", arg, strerror(errno));
 		return 0;
 	}
+	if ((fs_out = backup_scope_fs_excluded(scope, k.fs)) != NULL) {
+		j->skipped++;
+		bwk_info("BWK1767I", "%s is on %s, which EXCLUDE.FS %s leaves "
+		    "out: not backed up", abs, k.fs, fs_out->pattern);
+		return 0;
+	}
 	if (incremental && (r = held_load(&k, name)) != 0) {
 		held_free(&k);
 		if (r == 1)
@@ -412,7 +419,7 @@ backup_path(struct job *j, const char *arg, int incremental,
 		return r == 1 ? 0 : -1;
 	}
 	memset(&wo, 0, sizeof(wo));
-	wo.rules = rules;
+	wo.rules = &scope->rules;
 	/* incremental covers the tree; selective a directory's own files,
 	 * and the tree with SUBDIR YES */
 	wo.subdirs = S_ISDIR(st.st_mode);
@@ -441,8 +448,13 @@ cmd_backup(int argc, char **argv, int incremental)
 	if (!incremental && j.nwords == 0)
 		return cmd_usage(cmd, "selective needs the files to back up",
 		    NULL);
-	if (backup_scope_load(&j.c.opt, &scope) == -1)
+	/* the mount table only for DOMAIN: named paths need only the
+	 * statements */
+	if ((incremental && j.nwords == 0 ? backup_scope_load(&j.c.opt,
+	    &scope) : backup_scope_rules(&j.c.opt, &scope)) == -1) {
+		backup_scope_free(&scope);
 		return EXIT_USAGE;
+	}
 	if (incremental && j.nwords == 0 && scope.ndomain == 0) {
 		backup_scope_free(&scope);
 		return cmd_usage(cmd, "DOMAIN names no file system; name the "
@@ -454,11 +466,12 @@ cmd_backup(int argc, char **argv, int incremental)
 	}
 	if (j.nwords > 0)
 		for (i = 0; i < j.nwords && r == 0; i++)
-			r = backup_path(&j, j.words[i], incremental,
-			    &scope.rules);
+			r = backup_path(&j, j.words[i], incremental, &scope);
 	else
 		for (i = 0; i < (int)scope.ndomain && r == 0; i++)
-			r = backup_path(&j, scope.domain[i], 1, &scope.rules);
+			r = backup_path(&j, scope.domain[i], 1, &scope);
+	/* a DOMAIN entry left out (BWK1719W) is a part not backed up */
+	j.failed += scope.nskipped;
 	backup_scope_free(&scope);
 	if (r == -1)
 		return job_end(&j, session_exit_for(j.b));

@@ -156,8 +156,11 @@ set_meta_fd(struct restore *r, int fd, const struct bwk_version *v)
 {
 	struct timespec ts[2];
 
-	if (r->root)
-		(void)fchown(fd, v->uid, v->gid);
+	/* the owner as root only; a failure leaves the restorer's, which the
+	 * mode below does not widen */
+	if (r->root && fchown(fd, v->uid, v->gid) == -1)
+		bwk_msg("BWK1766W", "cannot give a restored file its owner %u:%u: "
+		    "%s", v->uid, v->gid, strerror(errno));
 	/* the set-id bits only where the owner is restored too */
 	(void)fchmod(fd, v->mode & (r->root ? 07777 : 0777));
 	ts[0].tv_sec = 0;
@@ -234,8 +237,10 @@ restore_link(struct restore *r, int dir, const char *base,
 		rp_discard(dir, tmp);
 		return 0;
 	}
-	if (r->root)
-		(void)fchownat(dir, tmp, v->uid, v->gid, AT_SYMLINK_NOFOLLOW);
+	if (r->root && fchownat(dir, tmp, v->uid, v->gid,
+	    AT_SYMLINK_NOFOLLOW) == -1)
+		bwk_msg("BWK1766W", "cannot give a restored file its owner %u:%u: "
+		    "%s", v->uid, v->gid, strerror(errno));
 	ts[0].tv_sec = 0;
 	ts[0].tv_nsec = UTIME_OMIT;
 	ts[1].tv_sec = (time_t)(v->mtime_ns / 1000000000);

@@ -27,6 +27,7 @@
 #include "../lib/version.h"
 #include "args.h"
 #include "client.h"
+#include "cmd_inclexcl.h"
 #include "cmd_verify.h"
 #include "options.h"
 #include "../tls/bulwark.h"
@@ -49,6 +50,8 @@ static const char usage_text[] =
 "usage: bulwark check [-optfile=FILE] [-option=value ...] [--sysfile FILE]\n"
 "                     [--policy FILE] [--insecure-weak-sandbox]\n"
 "       bulwark query session [the options of check]\n"
+"       bulwark query inclexcl [--json] [-optfile=FILE] [-option=value ...]\n"
+"                              [--sysfile FILE]   (no session)\n"
 "       bulwark set password [the options of check]\n"
 "       bulwark incremental [PATH...] [the options of check]\n"
 "       bulwark selective PATH... [-subdir=yes] [the options of check]\n"
@@ -491,8 +494,11 @@ main(int argc, char **argv)
 		    &rc) ? rc : cmd_query_filespace(argc, argv);
 	/* query session: argv shifted, so its options start where check's do */
 	if (strcmp(argv[1], "query") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "inclexcl") == 0)
+			return cmd_query_inclexcl(argc - 1, argv + 1);
 		if (argc < 3 || strcmp(argv[2], "session") != 0)
-			return usage("query takes session, backup or filespace",
+			return usage("query takes session, backup, filespace "
+			    "or inclexcl",
 			    argc < 3 ? NULL : argv[2]);
 		return help_or_version(argc - 1, argv + 1, query_usage, &rc) ?
 		    rc : cmd_check(argc - 1, argv + 1, MODE_QUERY);

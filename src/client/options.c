@@ -315,6 +315,34 @@ cli_optfile(struct ctx *c, const char *where, const char *value)
 	return 0;
 }
 
+/*
+ * The value of an option of several words, -domain="/home /var": its
+ * blank-separated words, as a line of a file would give them.
+ */
+static int
+cli_words(struct bwk_options *v, int id, const char *value, const char *where)
+{
+	char *copy, *p, *words[MAX_WORDS];
+	size_t nw = 0;
+	int r;
+
+	if ((copy = strdup(value)) == NULL)
+		return fail("BWK0828E", "out of memory reading the options");
+	for (p = strtok(copy, " \t"); p != NULL; p = strtok(NULL, " \t")) {
+		if (nw == MAX_WORDS) {
+			free(copy);
+			return fail("BWK0811E", "%s: more than %d values in one "
+			    "option; give them in several", where, MAX_WORDS);
+		}
+		words[nw++] = p;
+	}
+	if (nw == 0)
+		words[nw++] = copy;	/* "": refused as a value */
+	r = opt_set_value(v, id, words, nw, where);
+	free(copy);
+	return r;
+}
+
 /* One option of the command line, name[0..n) and its value. */
 static int
 cli_option(struct ctx *c, const char *where, const char *name, size_t n,
@@ -337,12 +365,17 @@ cli_option(struct ctx *c, const char *where, const char *name, size_t n,
 		    id == O_DEFAULTSERVER ? "system options file, before the "
 		    "first stanza" : "server's stanza of the system options "
 		    "file");
-	if (c->cli.set[id])
+	if (c->cli.set[id] && !(opt_defs[id].flags & F_MULTI))
 		return fail("BWK0812E", "%s: %s is given twice on the command "
 		    "line; give it once", where, opt_defs[id].name);
-	words[0] = (char *)value;
-	if (opt_set_value(&c->cli.v, id, words, 1, where) != 0)
-		return -1;
+	if (opt_defs[id].flags & F_WORDS) {
+		if (cli_words(&c->cli.v, id, value, where) != 0)
+			return -1;
+	} else {
+		words[0] = (char *)value;
+		if (opt_set_value(&c->cli.v, id, words, 1, where) != 0)
+			return -1;
+	}
 	c->cli.set[id] = 1;
 	c->cli.line[id] = argno;
 	return 0;
@@ -427,12 +460,17 @@ static int
 store(struct settings *s, int id, int lineno, const char *where,
     const char *scope, char *const w[], size_t nw)
 {
+	size_t rules = s->v.rules.n;
+
 	if (s->set[id] && !(opt_defs[id].flags & F_MULTI))
 		return fail("BWK0812E", "%s: %s is given twice %s (first at "
 		    "line %d); keep one", where, opt_defs[id].name, scope,
 		    s->line[id]);
 	if (opt_set_value(&s->v, id, w, nw, where) != 0)
 		return -1;
+	/* query inclexcl shows where each statement is */
+	if (s->v.rules.n > rules && rules < OPT_MAX_RULES)
+		s->v.rule_line[rules] = lineno;
 	if (!s->set[id])
 		s->line[id] = lineno;
 	s->set[id] = 1;
@@ -838,8 +876,17 @@ finish(struct ctx *c, struct bwk_options *out)
 		    "-tcpserveraddress=HOST, or write the system options file "
 		    "with a SERVERNAME stanza", c->sysname);
 
+	/* DOMAIN's entries add up: the stanza's, the user file's, then the
+	 * command line's */
+	if (c->chosen->v.domain.used + c->user.v.domain.used +
+	    c->cli.v.domain.used > OPT_LIST_TEXT)
+		return fail("BWK0836E", "%s: DOMAIN lists more than %d KiB of "
+		    "file systems; shorten the list", "the options files and "
+		    "the command line together", OPT_LIST_TEXT / 1024);
 	/* stanza, then user file, then command line: each overrides */
 	defaults(r);
+	if (c->have_sys)
+		snprintf(r->sysname, sizeof(r->sysname), "%s", c->sysname);
 	if (c->found) {
 		merge(r, c->chosen);
 		strcpy(r->servername, c->stanza[c->found_idx]);

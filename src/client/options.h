@@ -40,6 +40,8 @@
 #define OPT_NOTE_LEN		4096
 #define OPT_PATH_MAX		1024		/* a file name or pattern */
 #define OPT_LIST_TEXT		16384		/* bytes of a list's strings */
+/* include and exclude statements: each takes 12 bytes of a list at least */
+#define OPT_MAX_RULES		(OPT_LIST_TEXT / 12 + 1)
 
 enum opt_sslrequired {
 	OPT_SSLREQ_DEFAULT = 0,
@@ -59,10 +61,11 @@ enum opt_commmethod {
 
 /*
  * A list of strings, back to back, each NUL-terminated. DOMAIN holds one
- * string per entry (ALL-LOCAL, /home, -/tmp); the include and exclude
- * rules three per entry: the statement (INCLUDE, EXCLUDE, EXCLUDE.DIR,
- * EXCLUDE.FS), the pattern, the management class ("" when none), in the
- * order of the file.
+ * string per entry (ALL-LOCAL, /home, -/tmp), those of the stanza, then
+ * the user file's, then the command line's (they add up, as the old
+ * client's do); the include and exclude rules three per entry: the
+ * statement (INCLUDE, EXCLUDE, EXCLUDE.DIR, EXCLUDE.FS), the pattern, the
+ * management class ("" when none), in the order of the stanza.
  */
 struct opt_list {
 	size_t	n;			/* entries */
@@ -91,11 +94,20 @@ struct bwk_options {
 	char	 sandbox_user[33];	/* BWKSANDBOXUSER, default "nobody" */
 	int	 commtimeout;		/* COMMTIMEOUT, seconds, default 60 */
 	int	 handshaketimeout;	/* BWKHANDSHAKETIMEOUT, default 15 */
-	/* For the backup sessions: read and checked, not used by check. */
+	/*
+	 * For the backup sessions: read and checked, not used by check
+	 * (backup_scope.h makes them the backup's scope).
+	 */
 	struct opt_list domain;		/* DOMAIN, default ALL-LOCAL */
 	int	 subdir;		/* SUBDIR, default NO */
 	char	 inclexcl[OPT_PATH_MAX];	/* INCLEXCL, "" when not set */
+	/* the INCLEXCL file's statements stand in its place among rules:
+	 * after the first inclexcl_at of them */
+	size_t	 inclexcl_at;
 	struct opt_list rules;		/* INCLUDE and EXCLUDE statements */
+	int	 rule_line[OPT_MAX_RULES];	/* each rule's line in sysname */
+	char	 sysname[OPT_PATH_MAX];	/* the system file read, sanitized;
+					 * "" when there was none */
 	char	 errorlogname[OPT_PATH_MAX];	/* "" when not set */
 	char	 schedlogname[OPT_PATH_MAX];	/* "" when not set */
 	int	 compression;		/* COMPRESSION, default NO */

@@ -95,16 +95,30 @@ const struct optdef opt_defs[O_COUNT] = {
 	    "seconds the client waits for each answer after the handshake; "
 	    "default 60" },
 
-	[O_DOMAIN] = LATER("DOMAIN", 3, T_DOMAIN, SU | F_WORDS | F_MULTI,
-	    "ALL-LOCAL | /fs | -/fs ...", "the file systems an incremental "
-	    "backup covers, '-' leaving one out; the lines of a file add up, "
-	    "and the user file's replace the stanza's; default ALL-LOCAL"),
-	[O_SUBDIR] = LATER("SUBDIR", 2, T_YESNO, SU | K, "YES | NO",
-	    "whether a backup of a directory descends into it; default NO"),
+	[O_DOMAIN] = LATER("DOMAIN", 3, T_DOMAIN,
+	    SU | F_CLI | F_WORDS | F_MULTI, "ALL-LOCAL | ALL-NFS | "
+	    "ALL-AUTO-NFS | ALL-LOFS | ALL-AUTO-LOFS | /fs | -/fs ...",
+	    "the file systems an incremental backup without a file name "
+	    "covers, by their mount points; ALL-LOCAL: every mounted ext2, "
+	    "ext3, ext4, xfs, btrfs, jfs or reiserfs file system but /tmp, "
+	    "each once (no tmpfs, no bind mount; bulwark(1) has the rule); "
+	    "'-/fs' leaves one out, whatever adds it; the entries of the "
+	    "stanza, the user file and the command line add up, as the old "
+	    "client's do; default ALL-LOCAL"),
+	[O_SUBDIR] = LATER("SUBDIR", 2, T_YESNO, SU | F_CLI | K, "YES | NO",
+	    "whether a backup of the files named descends into their "
+	    "subdirectories (an incremental of DOMAIN always does); "
+	    "default NO"),
 	[O_INCLEXCL] = LATER("INCLEXCL", 5, T_PATH, S, "file",
-	    "the file of include and exclude statements"),
+	    "a file of INCLUDE, EXCLUDE, EXCLUDE.DIR and EXCLUDE.FS "
+	    "statements, checked like the options files (owner, no other "
+	    "user can change it); its statements take this line's place "
+	    "among the stanza's, as the old client places them; bulwark "
+	    "query inclexcl shows the result"),
 	[O_INCLUDE] = LATER("INCLUDE", 7, T_RULE, RULE, "pattern [class]",
-	    "files to back up, with their management class"),
+	    "files to back up, with their management class; INCLUDE and "
+	    "EXCLUDE are read from the bottom up, and the first that matches "
+	    "a file decides"),
 	[O_INCLUDE_BACKUP] = LATER("INCLUDE.BACKUP", 14, T_RULE, RULE,
 	    "pattern [class]", "the same as INCLUDE"),
 	[O_INCLUDE_FILE] = LATER("INCLUDE.FILE", 12, T_RULE, RULE,
@@ -116,11 +130,14 @@ const struct optdef opt_defs[O_COUNT] = {
 	[O_EXCLUDE_FILE] = LATER("EXCLUDE.FILE", 12, T_RULE, RULE, "pattern",
 	    "the same as EXCLUDE"),
 	[O_EXCLUDE_DIR] = LATER("EXCLUDE.DIR", 11, T_RULE, RULE, "pattern",
-	    "directories not to back up nor descend into"),
+	    "directories not to back up nor descend into; applied before "
+	    "INCLUDE and EXCLUDE wherever it stands, and final"),
 	[O_EXCLUDE_FS] = LATER("EXCLUDE.FS", 10, T_RULE, RULE, "pattern",
-	    "file systems not to back up"),
-	[O_ERRORLOGNAME] = LATER("ERRORLOGNAME", 9, T_PATH, SU, "file",
-	    "the error log"),
+	    "the file systems (mount points) an incremental of DOMAIN "
+	    "leaves out"),
+	[O_ERRORLOGNAME] = LATER("ERRORLOGNAME", 9, T_PATH, SU | F_CLI,
+	    "file", "the error log: the files a backup could not back up, "
+	    "and why; default none (the messages only)"),
 	[O_SCHEDLOGNAME] = LATER("SCHEDLOGNAME", 9, T_PATH, S, "file",
 	    "the log of scheduled backups"),
 	[O_COMPRESSION] = LATER("COMPRESSION", 9, T_YESNO, S | K, "YES | NO",

@@ -14,10 +14,10 @@
 #include "../lib/msg.h"
 #include "../lib/names.h"
 #include "../lib/util.h"
+#include "../files/inclexcl.h"
 #include "options_int.h"
 
 #define ECHO_LEN	96
-#define MAX_CLASS	30	/* a management class name */
 
 static int
 fail(const char *id, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -179,72 +179,6 @@ opt_dir_ok(const char *s)
 	return path_ok(s, sizeof(((struct bwk_options *)0)->passworddir));
 }
 
-/* "..." inside a name of n bytes at p. */
-static int
-has_dots(const char *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 3 <= n; i++)
-		if (p[i] == '.' && p[i + 1] == '.' && p[i + 2] == '.')
-			return 1;
-	return 0;
-}
-
-/*
- * An include or exclude pattern as the old client writes them on UNIX:
- * absolute; * and ? within a name, [...] classes closed within their
- * name, and ... alone as a whole directory level (any depth), not last;
- * no empty, "." or ".." level.
- */
-static int
-pattern_ok(const char *s)
-{
-	const char *p, *end;
-	size_t n;
-
-	if (!path_ok(s, OPT_PATH_MAX))
-		return 0;
-	for (p = s + 1; ; p = end + 1) {
-		if ((end = strchr(p, '/')) == NULL)
-			end = p + strlen(p);
-		n = (size_t)(end - p);
-		if (n == 0 || (n == 1 && p[0] == '.') ||
-		    (n == 2 && p[0] == '.' && p[1] == '.'))
-			return 0;
-		if (n == 3 && memcmp(p, "...", 3) == 0) {
-			if (*end == '\0')
-				return 0;
-		} else if (has_dots(p, n))
-			return 0;
-		for (; p < end; p++) {
-			const char *close;
-
-			if (*p != '[')
-				continue;
-			close = memchr(p + 1, ']', (size_t)(end - p - 1));
-			if (close == NULL || close == p + 1)
-				return 0;
-			p = close;
-		}
-		if (*end == '\0')
-			return 1;
-	}
-}
-
-static int
-class_ok(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n == 0 || n > MAX_CLASS)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!is_alnum((unsigned char)s[i]) && strchr("_-.", s[i]) == NULL)
-			return 0;
-	return 1;
-}
-
 const char *
 opt_list_next(const struct opt_list *l, const char *prev)
 {
@@ -333,7 +267,10 @@ bytes_kb(const char *s, long *kb)
 	return 0;
 }
 
-/* DOMAIN: ALL-LOCAL and the like, or a file system, either with '-'. */
+/*
+ * DOMAIN: ALL-LOCAL and the like, or a file system, which '-' leaves
+ * out; as with the old client, '-' cannot stand before an ALL- keyword.
+ */
 static int
 domain_ok(const char *s)
 {
@@ -341,12 +278,10 @@ domain_ok(const char *s)
 	    "ALL-AUTO-NFS", "ALL-LOFS", "ALL-AUTO-LOFS" };
 	size_t i;
 
-	if (s[0] == '-')
-		s++;
 	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (opt_eq_nocase(s, all[i]))
 			return 1;
-	return path_ok(s, OPT_PATH_MAX);
+	return path_ok(s[0] == '-' ? s + 1 : s, OPT_PATH_MAX);
 }
 
 static int
@@ -362,8 +297,8 @@ set_domain(struct bwk_options *o, char *const w[], size_t nw,
 			return fail("BWK0811E", "%s: '%s' is not a valid value of "
 			    "DOMAIN; give ALL-LOCAL, ALL-NFS, ALL-AUTO-NFS, "
 			    "ALL-LOFS, ALL-AUTO-LOFS or the absolute path of "
-			    "a file system, each with '-' before it to leave "
-			    "it out", where, e);
+			    "a file system, a path with '-' before it to "
+			    "leave it out", where, e);
 		}
 		if (list_add(&o->domain, w[i]) == -1)
 			return fail("BWK0836E", "%s: DOMAIN lists more than "
@@ -391,6 +326,11 @@ rule_kind(int id)
 	return NULL;
 }
 
+/*
+ * An include or exclude statement: its pattern in the grammar the file
+ * side matches (ie_pattern_ok, src/files/inclexcl.h), the one an INCLEXCL
+ * file's statements are read with too.
+ */
 static int
 set_rule(struct bwk_options *o, int id, char *const w[], size_t nw,
     const char *where)
@@ -405,18 +345,18 @@ set_rule(struct bwk_options *o, int id, char *const w[], size_t nw,
 		    "that contains blanks", where, name, classes ?
 		    "a pattern and at most a management class" :
 		    "one pattern");
-	if (!pattern_ok(w[0])) {
+	if (!ie_pattern_ok(w[0])) {
 		echo(w[0], e);
 		return fail("BWK0811E", "%s: '%s' is not a valid pattern of %s; "
 		    "give an absolute path, with * and ? within a name, "
 		    "[...] closed within its name, and ... alone as a whole "
 		    "directory level, not the last", where, e, name);
 	}
-	if (nw == 2 && !class_ok(w[1])) {
+	if (nw == 2 && !ie_class_ok(w[1])) {
 		echo(w[1], e);
 		return fail("BWK0811E", "%s: '%s' is not a valid management "
 		    "class; give 1 to %d letters, digits and _ - .", where, e,
-		    MAX_CLASS);
+		    IE_CLASS_MAX);
 	}
 	if (kind == NULL)
 		return 0;
@@ -484,6 +424,9 @@ set_path(struct bwk_options *o, int id, const char *v)
 
 	if (dst != NULL)
 		snprintf(dst, OPT_PATH_MAX, "%s", v);
+	/* the file's statements take this line's place among the rules */
+	if (id == O_INCLEXCL)
+		o->inclexcl_at = o->rules.n;
 }
 
 /* The connection values; NULL, or what is expected instead. */
@@ -732,15 +675,27 @@ opt_copy_value(struct bwk_options *dst, const struct bwk_options *src, int id)
 		    sizeof(dst->passworddir));
 		break;
 	case O_COMMTIMEOUT:	dst->commtimeout = src->commtimeout; break;
-	case O_DOMAIN:		dst->domain = src->domain; break;
+	case O_DOMAIN:
+		/* the places' entries add up (finish() checks the size) */
+		if (src->domain.used <= sizeof(dst->domain.text) -
+		    dst->domain.used) {
+			memcpy(dst->domain.text + dst->domain.used,
+			    src->domain.text, src->domain.used);
+			dst->domain.used += src->domain.used;
+			dst->domain.n += src->domain.n;
+		}
+		break;
 	case O_SUBDIR:		dst->subdir = src->subdir; break;
 	case O_INCLEXCL:
 		memcpy(dst->inclexcl, src->inclexcl, sizeof(dst->inclexcl));
+		dst->inclexcl_at = src->inclexcl_at;
 		break;
 	case O_INCLUDE: case O_INCLUDE_BACKUP: case O_INCLUDE_FILE:
 	case O_EXCLUDE: case O_EXCLUDE_BACKUP: case O_EXCLUDE_FILE:
 	case O_EXCLUDE_DIR: case O_EXCLUDE_FS:
 		dst->rules = src->rules;	/* one list, in the file's order */
+		memcpy(dst->rule_line, src->rule_line, src->rules.n *
+		    sizeof(dst->rule_line[0]));
 		break;
 	case O_ERRORLOGNAME:
 		memcpy(dst->errorlogname, src->errorlogname,

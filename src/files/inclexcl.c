@@ -51,6 +51,82 @@ ie_kind_parse(const char *s, enum ie_kind *k)
 	return -1;
 }
 
+/* An absolute path without control characters, shorter than max. */
+static int
+path_ok(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= max || s[0] != '/')
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* "..." inside a name of n bytes at p. */
+static int
+has_dots(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 3 <= n; i++)
+		if (p[i] == '.' && p[i + 1] == '.' && p[i + 2] == '.')
+			return 1;
+	return 0;
+}
+
+int
+ie_pattern_ok(const char *s)
+{
+	const char *p, *end;
+	size_t n;
+
+	if (!path_ok(s, IE_PATTERN_MAX))
+		return 0;
+	for (p = s + 1; ; p = end + 1) {
+		if ((end = strchr(p, '/')) == NULL)
+			end = p + strlen(p);
+		n = (size_t)(end - p);
+		if (n == 0 || (n == 1 && p[0] == '.') ||
+		    (n == 2 && p[0] == '.' && p[1] == '.'))
+			return 0;
+		if (n == 3 && memcmp(p, "...", 3) == 0) {
+			if (*end == '\0')
+				return 0;
+		} else if (has_dots(p, n))
+			return 0;
+		for (; p < end; p++) {
+			const char *close;
+
+			if (*p != '[')
+				continue;
+			close = memchr(p + 1, ']', (size_t)(end - p - 1));
+			if (close == NULL || close == p + 1)
+				return 0;
+			p = close;
+		}
+		if (*end == '\0')
+			return 1;
+	}
+}
+
+int
+ie_class_ok(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > IE_CLASS_MAX)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("_-.", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
 /*
  * Whether byte c is in the class that starts at p ("[" already passed)
  * and ends before end (the "]").
@@ -230,4 +306,20 @@ ie_file_included(const struct ie_list *l, const char *path,
 		}
 	}
 	return 1;
+}
+
+void
+ie_eval_order(const struct ie_list *l, size_t *idx)
+{
+	static const enum ie_kind groups[] = { IE_EXCLUDE_FS, IE_EXCLUDE_DIR };
+	size_t g, i, k = 0;
+
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++)
+		for (i = l->n; i-- > 0;)
+			if (l->rules[i].kind == groups[g])
+				idx[k++] = i;
+	for (i = l->n; i-- > 0;)
+		if (l->rules[i].kind == IE_INCLUDE ||
+		    l->rules[i].kind == IE_EXCLUDE)
+			idx[k++] = i;
 }

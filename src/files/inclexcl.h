@@ -20,6 +20,9 @@
 
 #include <stddef.h>
 
+#define IE_PATTERN_MAX	1024	/* a pattern's bytes, its NUL included */
+#define IE_CLASS_MAX	30	/* a management class's bytes */
+
 enum ie_kind {
 	IE_INCLUDE,
 	IE_EXCLUDE,
@@ -46,6 +49,17 @@ const char	*ie_kind_name(enum ie_kind);
 int		 ie_kind_parse(const char *, enum ie_kind *);
 
 /*
+ * The one grammar of a pattern, in the options files and in an INCLEXCL
+ * file alike: 1 when s is one, 0 when not. Absolute, shorter than
+ * IE_PATTERN_MAX, no control character; no empty, "." or ".." level;
+ * "..." only as a whole level and not the last; no other "..." inside a
+ * name; each "[" closed by a "]" within its name, with a byte between.
+ */
+int	ie_pattern_ok(const char *s);
+/* A management class: 1 to IE_CLASS_MAX letters, digits and "_ - ."; 1 or 0. */
+int	ie_class_ok(const char *s);
+
+/*
  * 1 when path (absolute, no "//", no "/" at the end but for "/" itself)
  * matches pattern, 0 when not. Work is bounded by the product of the
  * two lengths: no pattern makes it explode.
@@ -56,6 +70,15 @@ int	ie_match(const char *pattern, const char *path);
  * or NULL: enter it. */
 const struct ie_rule *ie_dir_excluded(const struct ie_list *,
 	    const char *dir);
+
+/*
+ * The statements' indices in the order they are applied, as the old
+ * client's query inclexcl lists them ("match from top down"): the
+ * EXCLUDE.FS statements, then the EXCLUDE.DIR ones, then the others from
+ * the bottom up; each group from the bottom of the list up. idx holds
+ * l->n indices.
+ */
+void	ie_eval_order(const struct ie_list *, size_t *idx);
 
 /*
  * 1 when file path is backed up, 0 when not; *by is the statement that

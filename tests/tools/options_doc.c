@@ -91,7 +91,8 @@ main(void)
 	section(USE_LATER, "Read and checked, for the sessions to come",
 	    "Each value is checked now, so that an error shows before the "
 	    "backup sessions and the sign-on that will use them exist; "
-	    "`bulwark check` does not use them.",
+	    "`bulwark check` does not use them, and `bulwark query "
+	    "inclexcl` shows the include and exclude statements.",
 	    "what it sets");
 	section(USE_NOTED, "Accepted with a note", "Accepted and checked, "
 	    "and not followed: the note of the file names them and says "
