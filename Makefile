@@ -49,8 +49,24 @@ OUT		:= build/asan
 CC		:= clang
 VFLAGS		:= -O1 -DBULWARK_TESTING -fsanitize=address,undefined \
 		   -fno-sanitize-recover=all -fno-omit-frame-pointer
+else ifeq ($(VARIANT),pic)
+# libbulwark.so's objects, for programs in this tree (the example): the
+# tree's key helper
+OUT		:= build/pic
+CC		:= gcc
+VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2 -fPIC
+KEYD_PATH	:= $(abspath build)/bin/bulwark-keyd
+else ifeq ($(VARIANT),install-pic)
+# and for the installed library: the installed helper
+OUT		:= build/install-pic
+CC		:= gcc
+VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2 -fPIC
+KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
+SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
+SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
 else
-$(error unknown VARIANT '$(VARIANT)': use release, test, asan or install)
+$(error unknown VARIANT '$(VARIANT)': use release, test, asan, install, pic or install-pic)
 endif
 
 # The client execs the helper by this absolute path only (no PATH search,
@@ -149,7 +165,7 @@ FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
-.PHONY: FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
@@ -164,6 +180,47 @@ build/bulwarkd.service: systemd/bulwarkd.service.in
 variant-progs: $(PROGS) $(A_CATALOG)
 variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke \
 		$(OUT)/tools/options-doc
+
+# libbulwark (src/tls/bulwark.h, libbulwark(3)): the client's session
+# library for other programs, from the folders of bulwark's network side
+# (the session, the verifier, the sandbox, the shared code) with our
+# static wolfSSL inside; the version script exports bulwark.h's calls
+# and nothing else. The calling program is the file side of its backups.
+LIBBWK_SRC	:= $(TLS_SRC) $(VERIFY_SRC) $(SANDBOX_SRC) $(LIB_SRC)
+LIBBWK_SOVER	:= 0
+LIBBWK_SO	:= $(OUT)/lib/libbulwark.so.$(LIBBWK_SOVER)
+
+variant-lib: $(LIBBWK_SO) $(OUT)/lib/libbulwark.a
+
+$(LIBBWK_SO): $(call objs,$(LIBBWK_SRC)) $(OUT)/obj/policy_builtin.o \
+		src/tls/libbulwark.map $(WOLFSSL_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -shared -Wl,-soname,libbulwark.so.$(LIBBWK_SOVER) \
+	    -Wl,--version-script=src/tls/libbulwark.map -Wl,-z,relro,-z,now \
+	    -Wl,--gc-sections -Wl,--exclude-libs,ALL -o $@ \
+	    $(filter %.o,$^) $(WOLFSSL_LIBS) -lseccomp $(PSL_LIBS)
+	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(OUT)/lib/libbulwark.so
+
+# The static library holds wolfSSL's objects too, so that a program links
+# -lbulwark and the system libraries only (pkg-config --static).
+$(OUT)/lib/libbulwark.a: $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB) \
+		$(WOLFSSL_LIB)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	{ echo "create $@"; for a in $^; do echo "addlib $$a"; done; \
+	    echo save; echo end; } | ar -M
+
+# The library for this tree, and its example program (examples/), which
+# the tests run against bulwarkd.
+lib: $(WOLFSSL_LIB) all
+	@$(MAKE) --no-print-directory variant-lib VARIANT=pic
+	@$(MAKE) --no-print-directory build/examples/bwk-backup-one
+
+build/examples/bwk-backup-one: examples/bwk-backup-one.c src/tls/bulwark.h \
+		build/pic/lib/libbulwark.so.$(LIBBWK_SOVER)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Isrc/tls -o $@ $< \
+	    -Lbuild/pic/lib -Wl,-rpath,$(abspath build/pic/lib) -lbulwark
 
 deps:
 	@scripts/deps.sh
@@ -435,6 +492,7 @@ setgid-remove:
 
 check: deps
 	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory lib
 	@echo "== each program holds only the code of its side"
 	@scripts/check-layout.sh build $(WOLFSSL_LIB)
 	@echo "== every limbo and PKITS case as its suite expects, or as docs/conformance.md excepts"
@@ -496,6 +554,20 @@ install: $(WOLFSSL_LIB)
 	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
 	done
 	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
+	@# libbulwark: header, static and shared library, pkg-config, libbulwark(3)
+	@$(MAKE) --no-print-directory variant-lib VARIANT=install-pic
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	    $(DESTDIR)$(PREFIX)/share/man/man3
+	install -m 0644 src/tls/bulwark.h $(DESTDIR)$(PREFIX)/include/bulwark.h
+	install -m 0644 build/install-pic/lib/libbulwark.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 build/install-pic/lib/libbulwark.so.$(LIBBWK_SOVER) \
+	    $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(DESTDIR)$(PREFIX)/lib/libbulwark.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$(sed -n \
+	    's/.*BULWARK_VERSION[^\"]*\"\(.*\)\".*/\1/p' src/lib/version.h)|" \
+	    src/tls/libbulwark.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libbulwark.pc
+	sed $(MAN_SED) man/libbulwark.3 >$(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/bulwarkd.service.in \
 	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/bulwarkd.service

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -508,5 +509,133 @@ Test(backup, sixteen_clients_at_once)
 			cr_assert(t_same_file(a, b), "%s", b);
 		}
 	}
+	t_peer_stop(&v.p);
+}
+
+/* A big file whose bytes say which version it is, at a few offsets. */
+static void
+big_version(const char *path, char v)
+{
+	static const off_t at[] = { 0, 100 << 20, 255 << 20 };
+	char mark[64];
+	size_t i;
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(fd != -1);
+	cr_assert_eq(ftruncate(fd, 256 << 20), 0);
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		snprintf(mark, sizeof(mark), "version %c at %lld\n", v,
+		    (long long)at[i]);
+		cr_assert_eq(pwrite(fd, mark, strlen(mark), at[i]),
+		    (ssize_t)strlen(mark));
+	}
+	close(fd);
+}
+
+/*
+ * Sessions killed (kill -9) in the middle of a backup, the client's
+ * network process and file side or the server's session process, at
+ * several points: the catalog stays consistent (bulwarkd audit after a
+ * restart, which reaps what the killed sessions left pending), no
+ * temporary file survives, and the active version is whole: the old one,
+ * or the new one, never a mix.
+ */
+Test(backup, sessions_killed_midway_leave_the_old_version_restorable,
+    .timeout = 240)
+{
+	static const int delay_ms[] = { 30, 120, 250, 400, 700, 1000 };
+	struct srv v;
+	struct run r;
+	char src[600], f[700], dst[700], out[800], mark[64];
+	const char *sys = node_setup(&v, NULL);
+	const char *audit[] = { "--instance", v.dir, "audit", NULL };
+	uint8_t *b;
+	size_t i, n;
+	pid_t pid, victim;
+	int fd;
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	cr_assert_eq(mkdir(src, 0755), 0);
+	snprintf(f, sizeof(f), "%s/big", src);
+	big_version(f, '1');
+	client(&r, sys, (const char *[]){ "selective", f, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	big_version(f, '2');
+	for (i = 0; i < sizeof(delay_ms) / sizeof(delay_ms[0]); i++) {
+		struct timespec ts = { delay_ms[i] / 1000,
+		    (delay_ms[i] % 1000) * 1000000L };
+		const char *argv[] = { "selective", f, "--sysfile", sys, NULL };
+
+		pid = t_spawn("bulwark", argv, &fd);
+		nanosleep(&ts, NULL);
+		/* odd runs: the server's session; even: the client's two */
+		victim = i % 2 ? t_child_of(v.p.pid) : t_child_of(pid);
+		if (victim > 0)
+			kill(victim, SIGKILL);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(fd);
+	}
+	/* a restart reaps what the killed sessions left pending */
+	t_peer_stop(&v.p);
+	srv_start(&v);
+	t_peer_stop(&v.p);
+	t_run(&r, "bulwarkd", audit, NULL);
+	cr_assert_eq(r.status, 0, "audit after the restart: %s%s", r.out,
+	    r.err);
+	srv_start(&v);
+	snprintf(dst, sizeof(dst), "%s/dst", t_tmpdir());
+	client(&r, sys, (const char *[]){ "restore", f, dst, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	snprintf(out, sizeof(out), "%s/big", dst);
+	cr_assert_eq(t_read(out, &b, &n), 0);
+	cr_assert_eq(n, (size_t)256 << 20);
+	/* whole: the three marks of one version */
+	cr_assert(b[8] == '1' || b[8] == '2', "%.20s", b);
+	snprintf(mark, sizeof(mark), "version %c at %lld\n", b[8],
+	    (long long)(255 << 20));
+	cr_assert(memcmp(b + (255 << 20), mark, strlen(mark)) == 0,
+	    "a version mixed of two");
+	snprintf(mark, sizeof(mark), "version %c at %lld\n", b[8],
+	    (long long)(100 << 20));
+	cr_assert(memcmp(b + (100 << 20), mark, strlen(mark)) == 0,
+	    "a version mixed of two");
+	free(b);
+	no_temp_files(dst);
+	t_peer_stop(&v.p);
+}
+
+/* A symbolic link planted in the destination: nothing is written
+ * through it, the rest is restored. */
+Test(backup, restore_writes_nothing_through_a_link_in_the_destination)
+{
+	struct srv v;
+	struct run r;
+	char src[600], dst[600], outside[600], p[800], pat[700];
+	const char *sys = node_setup(&v, NULL);
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	snprintf(dst, sizeof(dst), "%s/dst", t_tmpdir());
+	snprintf(outside, sizeof(outside), "%s/outside", t_tmpdir());
+	make_tree(src);
+	client(&r, sys, (const char *[]){ "selective", src, "-subdir=yes",
+	    NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_eq(mkdir(dst, 0700), 0);
+	cr_assert_eq(mkdir(outside, 0700), 0);
+	snprintf(p, sizeof(p), "%s/sub", dst);
+	cr_assert_eq(symlink(outside, p), 0);
+	snprintf(pat, sizeof(pat), "%s/", src);
+	client(&r, sys, (const char *[]){ "restore", pat, dst, "-subdir=yes",
+	    NULL });
+	cr_assert_eq(r.status, 12, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1763E") || t_contains(r.err,
+	    "BWK1761E"), "%s", r.err);
+	snprintf(p, sizeof(p), "%s/b.txt", outside);
+	cr_assert_neq(access(p, F_OK), 0, "written through the link");
+	snprintf(p, sizeof(p), "%s/a.txt", dst);
+	cr_assert_eq(access(p, F_OK), 0, "%s", r.err);
+	no_temp_files(outside);
 	t_peer_stop(&v.p);
 }

@@ -553,9 +553,10 @@ Test(catalog, inactive_versions_expire_after_days)
 	cr_assert_eq(s.last.state, CAT_INACTIVE);
 	cr_assert_eq(s.last.deactivated, tc_now);
 
-	tc_now += (int64_t)CAT_KEEP_DAYS * 86400 - 1;
+	/* the last version of a deleted file: RETONLY's days, not RETEXTRA's */
+	tc_now += (int64_t)CAT_KEEP_ONLY_DAYS * 86400 - 1;
 	cr_assert_eq(catalog_expire(c, &n), CAT_OK);
-	cr_assert_eq(n, 0, "expired a day early");
+	cr_assert_eq(n, 0, "expired a second early");
 	tc_now += 2;
 	cr_assert_eq(catalog_expire(c, &n), CAT_OK);
 	cr_assert_eq(n, 1);
@@ -641,6 +642,7 @@ Test(catalog, node_with_data_is_kept_until_its_data_is_gone)
 	struct removed rm = { 0 };
 
 	cr_assert_eq(catalog_set_retention(c, 2, 0), CAT_OK);
+	cr_assert_eq(catalog_set_retention_deleted(c, 1, 0), CAT_OK);
 	tc_add_node(c, "n1", CAT_STRICT);
 	backup(c, "n1", "/f", 1);
 	cr_assert_eq(catalog_account_remove(c, CAT_NODE, "n1"), CAT_HASDATA);

@@ -600,6 +600,8 @@ catalog_open(struct catalog **out, const char *dir, int flags)
 	c->lock_seconds = CAT_LOCK_SECONDS;
 	c->keep_versions = CAT_KEEP_VERSIONS;
 	c->keep_days = CAT_KEEP_DAYS;
+	c->keep_deleted = CAT_KEEP_DELETED;
+	c->keep_only_days = CAT_KEEP_ONLY_DAYS;
 	c->busy_ms = CAT_BUSY_MS;
 	if (check_dir(dir, c->dir) == -1) {
 		free(c);
@@ -694,6 +696,16 @@ catalog_set_retention(struct catalog *c, int versions, int days)
 		return CAT_INVALID;
 	c->keep_versions = versions;
 	c->keep_days = days;
+	return CAT_OK;
+}
+
+int
+catalog_set_retention_deleted(struct catalog *c, int versions, int days)
+{
+	if (versions < 0 || versions > 100 || days < 0 || days > 3650)
+		return CAT_INVALID;
+	c->keep_deleted = versions;
+	c->keep_only_days = days;
 	return CAT_OK;
 }
 

@@ -43,6 +43,9 @@
 /* Retention's defaults, the seed's VEREXISTS 2 and RETEXTRA 30. */
 #define CAT_KEEP_VERSIONS	2
 #define CAT_KEEP_DAYS		30
+/* And for a file deleted on the client, the seed's VERDELETED 1, RETONLY 60. */
+#define CAT_KEEP_DELETED	1
+#define CAT_KEEP_ONLY_DAYS	60
 #define CAT_BUSY_MS		15000
 
 enum cat_status {
@@ -171,6 +174,14 @@ const char *catalog_strerror(int status);
 int	catalog_set_lock_policy(struct catalog *, int failures, int seconds);
 /* versions in 1..100 kept per object; inactive ones kept days in 0..3650. */
 int	catalog_set_retention(struct catalog *, int versions, int days);
+/*
+ * An object with no active version (deleted on the client): versions in
+ * 0..100 of it kept (the seed's VERDELETED), and its last, newest version
+ * kept days in 0..3650 after it became inactive (RETONLY) instead of
+ * catalog_set_retention's days, which the others keep.
+ */
+int	catalog_set_retention_deleted(struct catalog *, int versions,
+	    int days);
 /* How long a writer waits for another's transaction, 1..600000 ms. */
 int	catalog_set_busy_timeout(struct catalog *, int ms);
 /* The clock for times and locks (the tests move it); NULL: bwk_now(). */
@@ -283,9 +294,11 @@ int	catalog_version_get(struct catalog *, const char *node,
 int	catalog_filespace_list(struct catalog *, const char *node,
 	    cat_filespace_cb *cb, void *arg);
 /*
- * Retention: inactive versions older than the policy's days, and any
- * beyond its versions per object, become CAT_DELETING (*count of them;
- * may be NULL). Their content files go with catalog_reap().
+ * Retention: inactive versions older than the policy's days (the last
+ * one of a deleted file: older than its own days), and any beyond its
+ * versions per object (of a deleted file: its own number), become
+ * CAT_DELETING (*count of them; may be NULL). Their content files go
+ * with catalog_reap().
  */
 int	catalog_expire(struct catalog *, int *count);
 /*
@@ -299,6 +312,22 @@ int	catalog_reap(struct catalog *, int64_t pending_before,
 
 /* SQLite's integrity and foreign-key checks; CAT_ERROR when damaged. */
 int	catalog_check(struct catalog *);
+/* 1 when s is a content file's name as the catalog makes them ("ab/" and
+ * 32 lower-case hex digits, the first two "ab"), else 0. */
+int	catalog_content_ok(const char *s);
+/*
+ * Every version of every node, in any state, by id (the server's own
+ * audit). The rows are read in small batches, each one short snapshot,
+ * and cb is called between them, outside any transaction: it may take
+ * its time (read a content file) and call the catalog. A version that
+ * changed state since its batch was read is shown as it was; a damaged
+ * row is reported (BWK1211E) and skipped, and the call then ends with
+ * CAT_ERROR once every other row was shown.
+ */
+int	catalog_version_list(struct catalog *, cat_version_cb *cb, void *arg);
+/* A version's state now, by id, whoever's it is; CAT_NOTFOUND if none. */
+int	catalog_version_state(struct catalog *, int64_t version,
+	    enum cat_state *state);
 
 /*
  * The sessions signed on now, for an administrator's query session: each
@@ -334,5 +363,11 @@ int	catalog_session_prune(struct catalog *, int64_t run, int64_t self,
 /* The rows of run, by id; the strings are valid during the callback. */
 int	catalog_session_list(struct catalog *, int64_t run,
 	    cat_session_cb *, void *);
+/*
+ * When the oldest session with a row began (its started), of any run:
+ * a pending version that began before it belongs to no session signed
+ * on now. CAT_NOTFOUND when there is no row.
+ */
+int	catalog_session_oldest(struct catalog *, int64_t *started);
 
 #endif

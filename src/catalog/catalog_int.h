@@ -82,6 +82,9 @@ enum cat_stmt {
 	S_SESS_REMOVE,
 	S_SESS_IDS,
 	S_SESS_LIST,
+	S_SESS_OLDEST,
+	S_AUDIT_LIST,
+	S_AUDIT_STATE,
 	S_COUNT
 };
 #undef PAIR
@@ -101,6 +104,8 @@ struct catalog {
 	int		 lock_seconds;
 	int		 keep_versions;
 	int		 keep_days;
+	int		 keep_deleted;	/* VERDELETED */
+	int		 keep_only_days;	/* RETONLY */
 	int		 busy_ms;
 	int		 version;	/* the schema version, migrated */
 };
@@ -135,6 +140,13 @@ int64_t		 cat_now(struct catalog *);
  * BULWARK_TEST_CATALOG_SLEEP=point:ms waits there. 0 otherwise.
  */
 int		 cat_fault(struct catalog *, const char *point);
+
+/*
+ * catalog_object.c: a row of the versions' columns (VERSION_COLS'
+ * first 17, in their order) into v, its strings the statement's; 0, or
+ * -1 for a row that is not as the catalog writes it.
+ */
+int		 cat_read_version(sqlite3_stmt *, struct cat_version *v);
 
 /* catalog_schema.c: checks the file's schema, creates or migrates it. */
 int		 cat_schema_setup(struct catalog *);

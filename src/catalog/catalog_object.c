@@ -99,6 +99,12 @@ content_ok(const char *s)
 	return 1;
 }
 
+int
+catalog_content_ok(const char *s)
+{
+	return content_ok(s);
+}
+
 static int
 bind_path(struct catalog *c, sqlite3_stmt *st, int i, const char *p,
     size_t n)
@@ -641,6 +647,12 @@ query_stmt(struct catalog *c, const char *canon, const char *fs,
 	return st;
 }
 
+int
+cat_read_version(sqlite3_stmt *st, struct cat_version *v)
+{
+	return read_version(st, v);
+}
+
 /* One snapshot: a single SELECT reads one state of the catalog. */
 static int
 query_rows(struct catalog *c, sqlite3_stmt *st, const char *name,
@@ -779,17 +791,35 @@ mark(struct catalog *c, enum cat_stmt id, int64_t v, int *count,
 	return r;
 }
 
+/* Runs an UPDATE with two values, ?1 and ?2; adds what it changed. */
+static int
+mark2(struct catalog *c, enum cat_stmt id, int64_t v1, int64_t v2,
+    int *count, const char *what)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((st = cat_stmt(c, id)) == NULL ||
+	    cat_bound(c, sqlite3_bind_int64(st, 1, v1) |
+	    sqlite3_bind_int64(st, 2, v2), "binding") != CAT_OK)
+		return CAT_ERROR;
+	if ((r = cat_exec(c, st, what)) == CAT_OK)
+		*count += sqlite3_changes(c->db);
+	return r;
+}
+
 static int
 expire_in(struct catalog *c, int *count)
 {
-	int64_t cutoff = cat_now(c) - (int64_t)c->keep_days * 86400;
+	int64_t now = cat_now(c);
 	int r;
 
-	if ((r = mark(c, S_EXPIRE_AGE, cutoff, count,
+	if ((r = mark2(c, S_EXPIRE_AGE, now - (int64_t)c->keep_days * 86400,
+	    now - (int64_t)c->keep_only_days * 86400, count,
 	    "expiring old versions")) != CAT_OK)
 		return r;
-	return mark(c, S_EXPIRE_COUNT, c->keep_versions, count,
-	    "expiring extra versions");
+	return mark2(c, S_EXPIRE_COUNT, c->keep_versions, c->keep_deleted,
+	    count, "expiring extra versions");
 }
 
 int

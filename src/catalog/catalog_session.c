@@ -133,3 +133,24 @@ catalog_session_list(struct catalog *c, int64_t run, cat_session_cb *cb,
 		return r;
 	return rc == SQLITE_DONE ? CAT_OK : CAT_ERROR;
 }
+
+int
+catalog_session_oldest(struct catalog *c, int64_t *started)
+{
+	sqlite3_stmt *st;
+	int rc, r = CAT_NOTFOUND;
+
+	if (cat_usable(c) == -1)
+		return CAT_ERROR;
+	if ((st = cat_stmt(c, S_SESS_OLDEST)) == NULL)
+		return CAT_ERROR;
+	/* min() of no rows is one NULL row */
+	if ((rc = cat_step(c, st, "reading the sessions")) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*started = sqlite3_column_int64(st, 0);
+		r = CAT_OK;
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = CAT_ERROR;
+	sqlite3_reset(st);
+	return r;
+}

@@ -271,14 +271,32 @@ const char *const cat_sql[S_COUNT] = {
 	[S_QUERY_TREE] = VERSION_COLS "AND o.dir >= ?4 AND o.dir < ?5"
 	    VERSION_ORDER,
 
+	/*
+	 * Inactive versions past their days: ?1 is RETEXTRA's cutoff, ?2
+	 * RETONLY's, which the last version of a deleted file (an object
+	 * with no active version, and no inactive one newer in KEEP_ORDER)
+	 * keeps instead. The range on versions_state finds the candidates,
+	 * versions_object the object's others.
+	 */
 	[S_EXPIRE_AGE] = "UPDATE versions SET state = 'DELETING' "
-	    "WHERE state = 'INACTIVE' AND deactivated < ?1",
-	/* After the policy keeps fewer versions than before. */
+	    "WHERE state = 'INACTIVE' AND deactivated < max(?1, ?2) "
+	    "AND deactivated < CASE WHEN EXISTS (SELECT 1 FROM versions a "
+	    "WHERE a.object_id = versions.object_id AND (a.state = 'ACTIVE' "
+	    "OR (a.state = 'INACTIVE' AND (a.deactivated > versions.deactivated "
+	    "OR (a.deactivated = versions.deactivated "
+	    "AND a.id > versions.id))))) THEN ?1 ELSE ?2 END",
+	/*
+	 * Beyond the number kept: ?1 (VEREXISTS) of an object with an
+	 * active version, ?2 (VERDELETED) of one without; also after the
+	 * policy keeps fewer than before.
+	 */
 	[S_EXPIRE_COUNT] = "UPDATE versions SET state = 'DELETING' "
 	    "WHERE id IN (SELECT id FROM (SELECT id, state, row_number() "
-	    "OVER (PARTITION BY object_id ORDER BY " KEEP_ORDER ") AS rn "
+	    "OVER (PARTITION BY object_id ORDER BY " KEEP_ORDER ") AS rn, "
+	    "max(state = 'ACTIVE') OVER (PARTITION BY object_id) AS live "
 	    "FROM versions WHERE state IN ('ACTIVE', 'INACTIVE')) "
-	    "WHERE rn > ?1 AND state = 'INACTIVE')",
+	    "WHERE state = 'INACTIVE' AND rn > CASE WHEN live THEN ?1 "
+	    "ELSE ?2 END)",
 	/* Abandoned pending versions first become DELETING: see catalog_reap. */
 	[S_REAP_PENDING] = "UPDATE versions SET state = 'DELETING' "
 	    "WHERE state = 'PENDING' AND inserted < ?1",
@@ -300,4 +318,20 @@ const char *const cat_sql[S_COUNT] = {
 	[S_SESS_LIST] = "SELECT id, peer, role, name, started, signed_on, "
 	    "protocol, suite, grp, ems FROM sessions WHERE run = ?1 "
 	    "ORDER BY id",
+	[S_SESS_OLDEST] = "SELECT min(started) FROM sessions",
+
+	/*
+	 * The audit's list: every version, whoever's, by id from ?1 on, ?2
+	 * at a time. The first 17 columns are VERSION_COLS', in their
+	 * order (cat_read_version), then the filespace and the node.
+	 */
+	[S_AUDIT_LIST] = "SELECT v.id, o.dir, o.name, v.state, v.type, "
+	    "v.size, v.mode, v.uid, v.gid, v.mtime_ns, v.ctime_ns, v.link, "
+	    "v.sha256, v.content, v.inserted, v.committed, v.deactivated, "
+	    "f.name, n.name FROM versions v "
+	    "JOIN objects o ON o.id = v.object_id "
+	    "JOIN filespaces f ON f.id = o.filespace_id "
+	    "JOIN nodes n ON n.id = f.node_id "
+	    "WHERE v.id > ?1 ORDER BY v.id LIMIT ?2",
+	[S_AUDIT_STATE] = "SELECT state FROM versions WHERE id = ?1",
 };

@@ -6,6 +6,9 @@
  * which holds neither the server's key nor any other session. It counts
  * sessions against MAXSESSIONS, reaps them, and with --syslog forwards
  * their log lines (a sandboxed session cannot reach the syslog socket).
+ * It also runs retention: at start, before it accepts, it reaps the
+ * pending versions that sessions of an earlier run abandoned; then, at
+ * start and daily, a child process expires and reaps (retention.c).
  */
 #define _GNU_SOURCE	/* accept4, pipe2, close_range */
 #include <sys/socket.h>
@@ -31,6 +34,7 @@
 #include "../lib/certfile.h"
 #include "instance.h"
 #include "listen.h"
+#include "retention.h"
 
 #ifndef BULWARK_SESSION_PATH
 #error "BULWARK_SESSION_PATH (bulwarkd-session's absolute path) must be set"
@@ -61,7 +65,21 @@ static struct {
 	int		 sigpipe[2];
 	long		 next_id;
 	long		 run;		/* this start's: the sessions' rows */
+	pid_t		 expiry;	/* the expiry process, or 0 */
 } L;
+
+/* The daily period; test builds may shorten it (BULWARK_TEST_DAY_MS). */
+static int64_t
+day_ms(void)
+{
+#ifdef BULWARK_TESTING
+	const char *v = getenv("BULWARK_TEST_DAY_MS");
+
+	if (v != NULL && atoll(v) > 0)
+		return atoll(v);
+#endif
+	return DAY_MS;
+}
 
 static void
 on_signal(int sig)
@@ -344,6 +362,104 @@ forward_log(struct child *c, int drain)
 	}
 }
 
+/*
+ * Retention runs in a child process, not between accepts: an expiry is
+ * one SQLite transaction over every version, then a removal and a
+ * directory sync per content file, minutes on a large server, and the
+ * listener must go on accepting and reaping sessions meanwhile. The
+ * child holds no catalog handle of ours (the listener opens none while
+ * it serves) and execs nothing; it opens its own, as every process does.
+ * It reaps no pending version: sessions may be running.
+ */
+static void
+expiry_child(const struct listen_opts *lo, const sigset_t *mask)
+{
+	struct retention_done d;
+	size_t i;
+
+	/* the default actions, then the signals the listener blocked */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	for (i = 0; i < L.n; i++)
+		close(L.fd[i]);
+	for (i = 0; i < L.nchild; i++)
+		if (L.child[i].logfd != -1)
+			close(L.child[i].logfd);
+	close(L.sigpipe[0]);
+	close(L.sigpipe[1]);
+	if (retention_run(lo->in, lo->o, RETAIN_EXPIRE, 0, &d) == -1)
+		_exit(1);
+	retention_report(lo->o, &d);
+	_exit(0);
+}
+
+static void
+start_expiry(const struct listen_opts *lo)
+{
+	sigset_t block, old;
+	pid_t pid;
+
+	if (L.expiry > 0) {
+		bwk_msg("BWK1557W", "the previous expiry still runs; this "
+		    "day's is skipped, and the next is in 24 hours");
+		return;
+	}
+	/* no signal of ours reaches on_signal in the child before it resets */
+	sigemptyset(&block);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if ((pid = fork()) == 0) {
+		expiry_child(lo, &old);
+		_exit(1);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (pid == -1) {
+		bwk_msg("BWK1556W", "cannot start the expiry: %s; it is tried "
+		    "again in 24 hours", strerror(errno));
+		return;
+	}
+	L.expiry = pid;
+}
+
+static void
+expiry_ended(int st)
+{
+	L.expiry = 0;
+	if (WIFSIGNALED(st))
+		bwk_msg("BWK1556W", "the expiry process ended by signal %d; "
+		    "what it removed is removed, and the next expiry, in 24 "
+		    "hours, does the rest", WTERMSIG(st));
+	else if (WEXITSTATUS(st) != 0)
+		bwk_msg("BWK1556W", "the expiry process ended with status %d "
+		    "(its message says why); the next expiry, in 24 hours, "
+		    "tries again", WEXITSTATUS(st));
+}
+
+/*
+ * At start, before the first accept, no session of this listener runs:
+ * every pending version is one whose session ended with the listener
+ * that started it, and is reaped with its content file. Done here, not
+ * in the child, so that no session can begin a version meanwhile. (A
+ * session process that outlived a killed listener would see its backup
+ * in progress refused, CAT_STATE at its commit, and no version lost.)
+ */
+static void
+reap_abandoned(const struct listen_opts *lo)
+{
+	struct retention_done d;
+
+	if (retention_run(lo->in, lo->o, 0, INT64_MAX, &d) == 0)
+		bwk_info("BWK1551I", "at start, with no session running: %d "
+		    "versions reaped (pending ones that sessions abandoned, "
+		    "and expired ones not yet removed), with %ld content "
+		    "files of %llu bytes", d.reaped, d.files,
+		    (unsigned long long)d.bytes);
+}
+
 static void
 reap(void)
 {
@@ -352,6 +468,10 @@ reap(void)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == L.expiry) {
+			expiry_ended(st);
+			continue;
+		}
 		for (i = 0; i < L.nchild && L.child[i].pid != pid; i++)
 			;
 		if (i == L.nchild)
@@ -423,13 +543,18 @@ stop_all(void)
 
 	for (i = 0; i < L.nchild; i++)
 		kill(L.child[i].pid, SIGTERM);
-	while (L.nchild > 0 && bwk_mono_ms() < end) {
+	/* an expiry stopped midway loses nothing: the next one goes on */
+	if (L.expiry > 0)
+		kill(L.expiry, SIGTERM);
+	while ((L.nchild > 0 || L.expiry > 0) && bwk_mono_ms() < end) {
 		usleep(50000);
 		reap();
 	}
 	for (i = 0; i < L.nchild; i++)
 		kill(L.child[i].pid, SIGKILL);
-	while (L.nchild > 0 && waitpid(-1, NULL, 0) > 0)
+	if (L.expiry > 0)
+		kill(L.expiry, SIGKILL);
+	while ((L.nchild > 0 || L.expiry > 0) && waitpid(-1, NULL, 0) > 0)
 		reap();
 }
 
@@ -453,7 +578,9 @@ listen_run(const struct listen_opts *lo)
 	signal(SIGINT, on_signal);
 	signal(SIGHUP, SIG_IGN);
 	check_expiry(lo);
-	next_day = bwk_mono_ms() + DAY_MS;
+	reap_abandoned(lo);
+	start_expiry(lo);
+	next_day = bwk_mono_ms() + day_ms();
 	bwk_info("BWK1021I", "bulwarkd is ready (instance %s)", lo->instance);
 	fflush(stdout);
 	for (;;) {
@@ -468,7 +595,8 @@ listen_run(const struct listen_opts *lo)
 			return 1;
 		if (bwk_mono_ms() >= next_day) {
 			check_expiry(lo);
-			next_day = bwk_mono_ms() + DAY_MS;
+			start_expiry(lo);
+			next_day = bwk_mono_ms() + day_ms();
 		}
 		while (read(L.sigpipe[0], &sig, 1) == 1) {
 			if (sig == SIGCHLD)

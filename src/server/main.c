@@ -9,10 +9,13 @@
  *	bulwarkd --instance DIR cert renew [--label L] [--days N]
  *	bulwarkd --instance DIR cert default LABEL
  *	bulwarkd --instance DIR cert list
+ *	bulwarkd --instance DIR expire
+ *	bulwarkd --instance DIR audit [--repair]
  *
  * The administration commands (init, cert) open the instance's key
  * database themselves, and the account commands its catalog
- * (accounts.c); the server proper never does: each session's own
+ * (accounts.c), as do expire (retention.c) and audit (audit.c); the
+ * server proper never opens the key database: each session's own
  * bulwark-keyd signs its handshakes.
  */
 #include <fcntl.h>
@@ -29,8 +32,10 @@
 #include "../lib/version.h"
 #include "../catalog/catalog.h"
 #include "accounts.h"
+#include "audit.h"
 #include "instance.h"
 #include "listen.h"
+#include "retention.h"
 #include "srvopts.h"
 
 #define EXIT_OK		0
@@ -53,7 +58,9 @@ static const char usage_text[] =
 "                [--default | --next]\n"
 "       bulwarkd --instance DIR cert renew [--label L] [--days N]\n"
 "       bulwarkd --instance DIR cert default LABEL\n"
-"       bulwarkd --instance DIR cert list\n";
+"       bulwarkd --instance DIR cert list\n"
+"       bulwarkd --instance DIR expire\n"
+"       bulwarkd --instance DIR audit [--repair]\n";
 
 static int
 usage(const char *why, const char *arg)
@@ -246,5 +253,9 @@ main(int argc, char **argv)
 		return accounts_cmd(&in, &o, argc - i, argv + i);
 	if (strcmp(argv[i], "cert") == 0)
 		return cmd_cert(&in, argc - i - 1, argv + i + 1, &o);
+	if (strcmp(argv[i], "expire") == 0)
+		return retention_cmd(&in, &o, argc - i - 1, argv + i + 1);
+	if (strcmp(argv[i], "audit") == 0)
+		return audit_cmd(&in, argc - i - 1, argv + i + 1);
 	return usage("unknown command", argv[i]);
 }

@@ -30,9 +30,14 @@ const char srvopts_template[] =
 "* BWKCERTDAYS          3650      validity of a new certificate, in days\n"
 "* BWKCERTKEY           ECDSA     ECDSA (P-256) or RSA (3072 bits)\n"
 "* SESSIONSECURITY      TRANSITIONAL  of newly registered nodes\n"
-"* PASSEXP              90        days a node password lasts; 0: forever\n";
+"* PASSEXP              90        days a node password lasts; 0: forever\n"
+"* VEREXISTS            2         versions kept of a file that exists\n"
+"* VERDELETED           1         versions kept of a file deleted on the client\n"
+"* RETEXTRA             30        days an older (inactive) version is kept\n"
+"* RETONLY              60        days the last version of a deleted file is kept\n";
 
-enum kind { K_PORT, K_PORT0, K_YESNO, K_INT, K_ADDR, K_KEY, K_SESSSEC };
+enum kind { K_PORT, K_PORT0, K_YESNO, K_INT, K_ADDR, K_KEY, K_SESSSEC,
+    K_RETAIN };
 
 static const struct opt {
 	const char	*name;
@@ -54,6 +59,10 @@ static const struct opt {
 	O("BWKCERTKEY", K_KEY, 0, 1, certrsa),
 	O("SESSIONSECURITY", K_SESSSEC, 0, 1, sessionsecurity),
 	O("PASSEXP", K_INT, 0, 9999, passexp),
+	O("VEREXISTS", K_RETAIN, 1, 100, verexists),
+	O("VERDELETED", K_RETAIN, 0, 100, verdeleted),
+	O("RETEXTRA", K_RETAIN, 0, 3650, retextra),
+	O("RETONLY", K_RETAIN, 0, 3650, retonly),
 #undef O
 };
 
@@ -71,6 +80,11 @@ srvopts_defaults(struct srv_options *o)
 	o->certdays = 3650;
 	o->sessionsecurity = SESSSEC_TRANSITIONAL;
 	o->passexp = 90;		/* the seed's PASSEXP */
+	/* the seed's copy group defaults, and the catalog's */
+	o->verexists = 2;
+	o->verdeleted = 1;
+	o->retextra = 30;
+	o->retonly = 60;
 }
 
 int64_t
@@ -96,10 +110,23 @@ set(const struct opt *d, const char *v, struct srv_options *o,
 	int *ip = (int *)(void *)((char *)o + d->off);
 	long n;
 
+	/*
+	 * The seed also takes NOLIMIT for retention. Bulwark keeps a bound:
+	 * a server that never expires anything fills its disk, and the
+	 * catalog's checks bound every number it stores.
+	 */
+	if (d->kind == K_RETAIN && strcasecmp(v, "NOLIMIT") == 0) {
+		char fix[128];
+
+		snprintf(fix, sizeof(fix), "NOLIMIT is not supported; give a "
+		    "number from %ld to %ld", d->min, d->max);
+		return bad(file, line, d->name, fix);
+	}
 	switch (d->kind) {
 	case K_PORT:
 	case K_PORT0:
 	case K_INT:
+	case K_RETAIN:
 		if (bwk_parse_long(v, d->min, d->max, &n) == -1) {
 			char fix[96];
 

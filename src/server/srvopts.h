@@ -29,6 +29,15 @@ struct srv_options {
 	int	sessionsecurity;	/* SESSIONSECURITY of new nodes */
 	int	passexp;		/* PASSEXP: days a node password
 					   lasts; 0 never; 90 */
+	/* Retention, the seed's backup copy group's (docs/catalog.md): */
+	int	verexists;		/* VEREXISTS: versions of a file that
+					   exists, 1..100; 2 */
+	int	verdeleted;		/* VERDELETED: of a deleted file,
+					   0..100; 1 */
+	int	retextra;		/* RETEXTRA: days an inactive version
+					   is kept, 0..3650; 30 */
+	int	retonly;		/* RETONLY: days the last version of a
+					   deleted file is kept, 0..3650; 60 */
 };
 
 void	srvopts_defaults(struct srv_options *);

@@ -323,6 +323,9 @@ main(int argc, char **argv)
 	    open_data(a.instance, &env.datafd) == -1 ||
 	    load_signon_key(a.instance, env.fake_key) == -1)))
 		return 3;
+	/* each commit keeps VEREXISTS versions (bulwarkd.opt, checked) */
+	if (env.cat != NULL)
+		(void)catalog_set_retention(env.cat, so.verexists, so.retextra);
 	/* query certificate's, read now: a missing one is only not listed */
 	if (!a.busy)
 		(void)serve_certs_load(&env, a.instance, a.label, s.id.cert,

@@ -1,0 +1,123 @@
+/*
+ * libbulwark as another program uses it: the example program, linked
+ * with build/pic/lib/libbulwark.so (make lib), backs up, lists and
+ * restores a file against a real bulwarkd; and the shared library
+ * exports bulwark.h's calls and nothing else.
+ */
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers.h"
+#include "srvfix.h"
+
+static void setup(void) { t_tmpdir(); }
+static void teardown(void) { t_cleanup(); }
+
+TestSuite(libbulwark, .init = setup, .fini = teardown, .timeout = 90);
+
+/* The example and the library are make lib's, beside every variant's
+ * bin directory: BWK_BIN/../../examples. */
+#define EXAMPLE	"../../examples/bwk-backup-one"
+
+static void
+need_lib(void)
+{
+	if (access(t_src("build/pic/lib/libbulwark.so.0"), R_OK) != 0 ||
+	    access(t_src("build/examples/bwk-backup-one"), X_OK) != 0)
+		cr_skip_test("libbulwark is not built (make lib; make check "
+		    "builds it)");
+}
+
+Test(libbulwark, the_example_backs_up_lists_and_restores_a_file)
+{
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	char file[600], restored[700];
+	struct srv v;
+	struct run r;
+
+	need_lib();
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	reg[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(&v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(file, sizeof(file), "%s/precious.txt", t_tmpdir());
+	cr_assert_eq(t_write(file, (const uint8_t *)"kept by the library\n",
+	    20, 0640), 0);
+	t_run(&r, EXAMPLE, (const char *[]){ "srv1", "127.0.0.1", v.port,
+	    "n1", file, NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "backed up"), "%s", r.out);
+	cr_assert(t_contains(r.out, "version 1: 20 bytes, active"), "%s",
+	    r.out);
+	snprintf(restored, sizeof(restored), "%s.restored", file);
+	cr_assert(t_same_file(file, restored));
+	t_peer_stop(&v.p);
+	/* the server saw a node's session that stored and restored */
+	cr_assert(t_contains(srv_log(&v), "BWK1077I"), "%s", srv_log(&v));
+}
+
+/* Every dynamic symbol the library defines is a call of bulwark.h, and
+ * every call of bulwark.h is one of them. */
+Test(libbulwark, exports_bulwark_h_and_nothing_else)
+{
+	char cmd[800], line[256], *hdr, *p;
+	uint8_t *b;
+	size_t n, nsym = 0;
+	FILE *f;
+
+	need_lib();
+	cr_assert_eq(t_read(t_src("src/tls/bulwark.h"), &b, &n), 0);
+	hdr = calloc(1, n + 1);
+	memcpy(hdr, b, n);
+	free(b);
+	snprintf(cmd, sizeof(cmd), "nm -D --defined-only %s",
+	    t_src("build/pic/lib/libbulwark.so.0"));
+	cr_assert((f = popen(cmd, "r")) != NULL);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char name[128], want[140];
+
+		if (sscanf(line, "%*s %*s %127s", name) != 1 ||
+		    strcmp(name, "LIBBULWARK_0") == 0)
+			continue;
+		if ((p = strchr(name, '@')) != NULL)
+			*p = '\0';
+		snprintf(want, sizeof(want), "%s(", name);
+		cr_assert(strstr(hdr, want) != NULL, "libbulwark exports %s, "
+		    "which bulwark.h does not declare", name);
+		nsym++;
+	}
+	pclose(f);
+	/* and the other way: each declared call is exported */
+	for (p = hdr; (p = strstr(p, "bwk_")) != NULL; p++) {
+		char name[128], grep[900];
+		size_t k = 0;
+
+		while (k + 1 < sizeof(name) && (isalnum((unsigned char)p[k]) ||
+		    p[k] == '_')) {
+			name[k] = p[k];
+			k++;
+		}
+		name[k] = '\0';
+		/* a call, not a callback type (bwk_log_cb) */
+		if (p[k] != '(' || (p > hdr && (isalnum((unsigned char)p[-1]) ||
+		    p[-1] == '_')) || (k > 3 && strcmp(name + k - 3, "_cb") == 0))
+			continue;
+		/* a call in a comment's example is declared below it too */
+		snprintf(grep, sizeof(grep), "nm -D --defined-only %s | grep -qw "
+		    "%s", t_src("build/pic/lib/libbulwark.so.0"), name);
+		cr_assert_eq(system(grep), 0, "bulwark.h declares %s, which "
+		    "libbulwark does not export (src/tls/libbulwark.map)", name);
+	}
+	cr_assert_gt(nsym, 40);
+	free(hdr);
+}
