@@ -470,7 +470,12 @@ sb_seccomp_apply_files(void)
 		SCMP_SYS(bind), SCMP_SYS(listen), SCMP_SYS(accept),
 		SCMP_SYS(accept4), SCMP_SYS(io_uring_setup),
 		SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
-		SCMP_SYS(execve), SCMP_SYS(execveat), SCMP_SYS(ptrace),
+		SCMP_SYS(execve), SCMP_SYS(execveat),
+#ifndef SB_SANITIZER
+		/* LeakSanitizer's exit check ptraces the process: sanitizer
+		 * builds keep it, so that the file side's leaks are found */
+		SCMP_SYS(ptrace),
+#endif
 		SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
 		SCMP_SYS(bpf), SCMP_SYS(mount), SCMP_SYS(umount2),
 		SCMP_SYS(pivot_root), SCMP_SYS(add_key), SCMP_SYS(keyctl),

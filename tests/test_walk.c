@@ -221,3 +221,19 @@ Test(walk, swapped_directory_never_leads_outside)
 	waitpid(pid, NULL, 0);
 	cr_assert_eq(s.escaped, 0);
 }
+
+/* A selective backup of a directory without SUBDIR: its own entries, its
+ * subdirectories named but not entered. */
+Test(walk, one_level_names_subdirectories_without_entering)
+{
+	static struct seen s;
+	struct walk_opts o = { NULL, 1, 1 };
+
+	cr_assert_eq(walk_tree(root, &o, collect, &s), 0);
+	cr_assert_str_eq(s.text,
+	    "d \n"
+	    "d /a\n"
+	    "d /b\n"
+	    "d /cache\n"
+	    "l /link\n");
+}

@@ -56,6 +56,7 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 			b->s.fail = FAIL_SETUP;
 		send_ready(chan, b, 0);
 		bwk_free(b);
+		fflush(NULL);	/* _exit writes no buffer: the messages first */
 		_exit(1);
 	}
 	send_ready(chan, b, 1);
@@ -75,6 +76,7 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 	wire_begin(&req, NC_RESULT);
 	netchan_put_result(&req, &r);
 	(void)netchan_send(chan, &req, -1);
+	fflush(NULL);
 	_exit(rc == -1 ? 1 : 0);
 }
 
