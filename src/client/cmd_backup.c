@@ -97,6 +97,8 @@ held_find(struct backup *k, const char *path)
 {
 	struct held key;
 
+	if (k->nheld == 0)
+		return NULL;
 	key.path = (char *)path;
 	return bsearch(&key, k->held, k->nheld, sizeof(*k->held), by_path);
 }
@@ -168,7 +170,9 @@ held_load(struct backup *k, const char *name)
 		return -1;
 	if (res.status != BWK_OK)
 		goto refused;
-	qsort(k->held, k->nheld, sizeof(*k->held), by_path);
+	/* nothing held yet: no array at all (qsort's NULL is undefined) */
+	if (k->nheld > 0)
+		qsort(k->held, k->nheld, sizeof(*k->held), by_path);
 	return 0;
 refused:
 	bwk_msg("BWK1748E", "the server did not list what it holds of %s%s: "
