@@ -642,3 +642,43 @@ Test(backup, restore_writes_nothing_through_a_link_in_the_destination)
 	no_temp_files(outside);
 	t_peer_stop(&v.p);
 }
+
+/* A file written to all the while it is read: sent again once, then
+ * reported (BWK1746E), nothing of it stored, the rest backed up. */
+Test(backup, a_file_that_keeps_changing_is_reported_not_stored)
+{
+	struct srv v;
+	struct run r;
+	char src[600], p[800], q[800];
+	const char *sys = node_setup(&v, NULL);
+	pid_t writer;
+	int fd;
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	cr_assert_eq(mkdir(src, 0755), 0);
+	snprintf(q, sizeof(q), "%s/steady", src);
+	mkfile(q, "steady\n", 7, 0644);
+	snprintf(p, sizeof(p), "%s/log", src);
+	fd = open(p, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert(fd != -1);
+	cr_assert_eq(ftruncate(fd, 32 << 20), 0);
+	if ((writer = fork()) == 0) {
+		/* a log that never stops growing */
+		for (;;) {
+			if (write(fd, "line\n", 5) != 5)
+				_exit(1);
+			usleep(200);
+		}
+	}
+	client(&r, sys, (const char *[]){ "selective", p, q, "--json", NULL });
+	kill(writer, SIGKILL);
+	waitpid(writer, NULL, 0);
+	close(fd);
+	cr_assert_eq(r.status, 12, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1746E"), "%s", r.err);
+	cr_assert(t_contains(r.out, "\"backed_up\":1"), "%s", r.out);
+	client(&r, sys, (const char *[]){ "query", "backup", p, "-inactive",
+	    NULL });
+	cr_assert(t_contains(r.out, "BWK1756I"), "stored: %s", r.out);
+	t_peer_stop(&v.p);
+}

@@ -415,6 +415,8 @@ cmd_restore(int argc, char **argv)
 		want_free(&r);
 		return job_end(&j, EXIT_USAGE);
 	}
+	for (i = 0; i < r.n; i++)
+		j.total_bytes += r.w[i].v.size;
 	for (i = 0; i < r.n && k == 0; i++)
 		k = restore_one(&r, &r.w[i].v);
 	if (k == 0)

@@ -273,6 +273,15 @@ job_progress(struct job *j, int force)
 	fprintf(stderr, "\r\033[K%llu inspected, %llu sent, %s, %s/s",
 	    (unsigned long long)j->inspected, (unsigned long long)j->sent, b,
 	    r);
+	/* the time left, where the whole is known (a restore's listing) */
+	if (j->total_bytes > 0 && j->bytes > 0 && j->bytes < j->total_bytes) {
+		double left = (double)(j->total_bytes - j->bytes) *
+		    (double)el / (double)j->bytes / 1000;
+
+		fprintf(stderr, ", %.0f%%, %d:%02d left", 100.0 *
+		    (double)j->bytes / (double)j->total_bytes, (int)left / 60,
+		    (int)left % 60);
+	}
 	fflush(stderr);
 }
 
