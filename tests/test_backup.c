@@ -481,9 +481,8 @@ Test(backup, sixteen_clients_at_once)
 			mkfile(p, data, strlen(data), 0644);
 		}
 	}
-	/* the certificate is pinned once, by the first session */
-	client(&r, sys, (const char *[]){ "query", "filespace", NULL });
-	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* all sixteen take the server on first use at once: one pins, the
+	 * others find the same certificate pinned (BWK0569I) */
 	for (i = 0; i < 16; i++) {
 		if ((pid[i] = fork()) == 0) {
 			snprintf(src, sizeof(src), "%s/s%d", t_tmpdir(), i);

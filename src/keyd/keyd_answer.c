@@ -279,6 +279,26 @@ has_trust_entry(const struct kdb *db, const char *server)
 }
 
 /*
+ * Another session of this database pinned the very certificate this one
+ * was asked to, between this helper's start and its lock (two first uses
+ * of one server at once): that pin is this session's too, proved the
+ * same way. A different certificate stays refused (KEYD_FAIL_EXISTS).
+ */
+static const struct kdb_entry *
+same_pin(const struct kdb *db, const char *server, const uint8_t *der,
+    size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < db->n; i++)
+		if (db->e[i].kind == KDB_PINNED &&
+		    strcmp(db->e[i].server, server) == 0 &&
+		    db->e[i].len == len && memcmp(db->e[i].data, der, len) == 0)
+			return &db->e[i];
+	return NULL;
+}
+
+/*
  * The dates of an ACCEPT come from the network process, which may lie,
  * and the helper does not parse the certificate to check them (it parses
  * no peer bytes). So it bounds what it is told: instants an RFC 5280 time
@@ -305,6 +325,8 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	uint32_t len, nb_hi, nb_lo, na_hi, na_lo;
 	int64_t nb, na;
 	const uint8_t *der;
+	const struct kdb_entry *had;
+	int meanwhile = 0;
 	struct kdb_entry e;
 	struct kdb fresh;
 	struct stash st;
@@ -353,7 +375,10 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 		store_unlock(&k->store);
 		return answer_fail(k, m->seq, KEYD_FAIL_STORE);
 	}
-	if (has_trust_entry(&fresh, label) ||
+	if ((had = same_pin(&fresh, label, der, len)) != NULL) {
+		memcpy(e.fpr, had->fpr, sizeof(e.fpr));
+		meanwhile = 1;
+	} else if (has_trust_entry(&fresh, label) ||
 	    kdb_find_label(&fresh, label) != -1)
 		fail = KEYD_FAIL_EXISTS;
 	else if ((e.data = malloc(len)) == NULL)
@@ -373,8 +398,13 @@ keyd_answer_accept(struct keyd *k, struct msg *m)
 	if (fail != 0)
 		return answer_fail(k, m->seq, fail);
 	bwk_fpr_format(e.fpr, fpr);
-	bwk_msg("BWK0523I", "audit: pinned the certificate server %s showed "
-	    "on first use, SHA-256 %s", label, fpr);
+	if (meanwhile)
+		bwk_msg("BWK0569I", "audit: the certificate server %s showed on "
+		    "first use was pinned meanwhile by another session, the same "
+		    "certificate, SHA-256 %s", label, fpr);
+	else
+		bwk_msg("BWK0523I", "audit: pinned the certificate server %s "
+		    "showed on first use, SHA-256 %s", label, fpr);
 	frame_init(&f, KEYD_ANS_ACCEPT, m->seq);
 	frame_put(&f, e.fpr, sizeof(e.fpr));
 	return answer(k, &f);
