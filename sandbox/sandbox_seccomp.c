@@ -454,12 +454,14 @@ sb_seccomp_available(void)
  * The file side (bulwark's parent during a backup or restore): it must
  * open, read, create and rename any file its user may, so its filter is
  * a deny-list, not an allow-list: it takes away what a file side never
- * needs and an attacker who took it over would want first. No socket of
+ * needs and an attacker who took it over would want first. It is
+ * hardening, not confinement: the file side keeps its user's files (and,
+ * as that user, /proc of its user's processes). No socket of
  * any kind (it talks to the network process over the socketpair it
  * made before), no connect, bind, listen or accept, no io_uring (which
  * would make sockets behind the filter's back), no exec, no ptrace or
- * reading of another process's memory, no BPF, no mounts, no kernel
- * keyrings. Denied calls fail with EPERM rather than kill: the file
+ * process_vm_* reading of another process's memory, no BPF, no mounts
+ * (old or new API), no namespaces, no kernel keyrings or modules. Denied calls fail with EPERM rather than kill: the file
  * side holds the user's half-restored files and must clean up.
  */
 int
@@ -478,10 +480,15 @@ sb_seccomp_apply_files(void)
 #endif
 		SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
 		SCMP_SYS(bpf), SCMP_SYS(mount), SCMP_SYS(umount2),
-		SCMP_SYS(pivot_root), SCMP_SYS(add_key), SCMP_SYS(keyctl),
+		SCMP_SYS(pivot_root), SCMP_SYS(fsopen), SCMP_SYS(fsconfig),
+		SCMP_SYS(fsmount), SCMP_SYS(fspick), SCMP_SYS(move_mount),
+		SCMP_SYS(open_tree), SCMP_SYS(mount_setattr),
+		SCMP_SYS(unshare), SCMP_SYS(setns), SCMP_SYS(pidfd_getfd),
+		SCMP_SYS(add_key), SCMP_SYS(keyctl),
 		SCMP_SYS(request_key), SCMP_SYS(perf_event_open),
 		SCMP_SYS(userfaultfd), SCMP_SYS(kexec_load),
-		SCMP_SYS(init_module), SCMP_SYS(finit_module),
+		SCMP_SYS(kexec_file_load), SCMP_SYS(init_module),
+		SCMP_SYS(finit_module), SCMP_SYS(delete_module),
 	};
 	struct sb_filter f;
 	size_t i;

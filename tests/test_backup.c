@@ -681,3 +681,49 @@ Test(backup, a_file_that_keeps_changing_is_reported_not_stored)
 	cr_assert(t_contains(r.out, "BWK1756I"), "stored: %s", r.out);
 	t_peer_stop(&v.p);
 }
+
+/* A restore to where the files were is not led elsewhere by a link put
+ * in place of their directory, and leaves the modes of directories that
+ * are there alone. */
+Test(backup, restore_in_place_follows_no_link_and_keeps_existing_dirs)
+{
+	struct srv v;
+	struct run r;
+	char src[600], docs[700], outside[600], p[800], pat[800];
+	struct stat st;
+	const char *sys = node_setup(&v, NULL);
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	snprintf(docs, sizeof(docs), "%s/docs", src);
+	snprintf(outside, sizeof(outside), "%s/outside", t_tmpdir());
+	cr_assert_eq(mkdir(src, 0755), 0);
+	cr_assert_eq(mkdir(docs, 0750), 0);
+	cr_assert_eq(mkdir(outside, 0700), 0);
+	snprintf(p, sizeof(p), "%s/f", docs);
+	mkfile(p, "doc\n", 4, 0644);
+	client(&r, sys, (const char *[]){ "selective", src, "-subdir=yes",
+	    NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* docs/ there with another mode: kept without -replace=yes */
+	cr_assert_eq(chmod(docs, 0700), 0);
+	cr_assert_eq(unlink(p), 0);
+	snprintf(pat, sizeof(pat), "%s/", src);
+	client(&r, sys, (const char *[]){ "restore", pat, "-subdir=yes",
+	    NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_eq(stat(docs, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0700, "mode %o", st.st_mode & 07777);
+	cr_assert_eq(access(p, F_OK), 0, "%s", r.err);
+	/* docs replaced by a link to outside */
+	cr_assert_eq(unlink(p), 0);
+	cr_assert_eq(rmdir(docs), 0);
+	cr_assert_eq(symlink(outside, docs), 0);
+	snprintf(pat, sizeof(pat), "%s/", docs);
+	client(&r, sys, (const char *[]){ "restore", pat, "-replace=yes",
+	    NULL });
+	cr_assert_eq(r.status, 12, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1765E"), "%s", r.err);
+	snprintf(p, sizeof(p), "%s/f", outside);
+	cr_assert_neq(access(p, F_OK), 0, "written through the link");
+	t_peer_stop(&v.p);
+}

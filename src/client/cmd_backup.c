@@ -38,10 +38,14 @@ struct held {
 	int		 seen;
 };
 
+/* What one path may hold on the server, at most (memory bound). */
+#define HELD_MAX	(50 * 1000 * 1000)
+
 struct backup {
 	struct job	*j;
 	int		 incremental;
 	char		 fs[FS_PATH_MAX];
+	char		 name[FS_PATH_MAX];	/* the path within fs */
 	struct held	*held;
 	size_t		 nheld, cap;
 	/* beneath these names nothing is made inactive */
@@ -61,6 +65,17 @@ held_add(void *arg, const struct bwk_version *v)
 {
 	struct backup *k = arg;
 	struct held *h;
+	size_t n = strlen(k->name);
+
+	/* only the active versions of the path and what is beneath it:
+	 * a listing that holds more (a hostile one, or a name with * in
+	 * it) must not make a sibling inactive */
+	if (!v->active || (strcmp(k->name, "/") != 0 &&
+	    (strncmp(v->path, k->name, n) != 0 ||
+	    (v->path[n] != '\0' && v->path[n] != '/'))))
+		return 0;
+	if (k->nheld >= HELD_MAX)
+		return -1;
 
 	if (k->nheld == k->cap) {
 		size_t cap = k->cap ? 2 * k->cap : 1024;
@@ -176,7 +191,8 @@ held_load(struct backup *k, const char *name)
 	return 0;
 refused:
 	bwk_msg("BWK1748E", "the server did not list what it holds of %s%s: "
-	    "%s %s; nothing is backed up there", k->fs, name, res.id, res.text);
+	    "%s %s; nothing is backed up there", strcmp(k->fs, "/") == 0 ? "" :
+	    k->fs, name, res.id, res.text);
 	return 1;
 }
 
@@ -410,6 +426,7 @@ backup_path(struct job *j, const char *arg, int incremental,
 		job_failed(j, "BWK1751E", arg, strerror(errno));
 		return 0;
 	}
+	snprintf(k.name, sizeof(k.name), "%s", name);
 	if ((fs_out = backup_scope_fs_excluded(scope, k.fs)) != NULL) {
 		j->skipped++;
 		bwk_info("BWK1767I", "%s is on %s, which EXCLUDE.FS %s leaves "
@@ -430,7 +447,10 @@ backup_path(struct job *j, const char *arg, int incremental,
 	wo.one_level = !incremental && !j->c.opt.subdir;
 	r = walk_tree(abs, &wo, on_entry, &k);
 	if (r == -1 && !k.session_failed) {
+		/* the root itself could not be read: absence proves nothing,
+		 * so nothing is made inactive */
 		job_failed(j, "BWK1751E", abs, strerror(errno));
+		keep_beneath(&k, abs);
 		r = 0;
 	}
 	if (r == 0 && incremental)

@@ -54,7 +54,7 @@ static int
 print_version(void *arg, const struct bwk_version *v)
 {
 	struct lister *l = arg;
-	char path[8192], shown[8192], when[32], sha[65];
+	char path[8192], shown[8192], target[4200], when[32], sha[65];
 
 	full_path(l->t->fs, v->path, path, sizeof(path));
 	bwk_time_format(v->committed, when);
@@ -89,7 +89,8 @@ print_version(void *arg, const struct bwk_version *v)
 		    (unsigned long long)v->size, when, v->active ? "A" : "I",
 		    type_name(v->type), job_printable(path, shown,
 		    sizeof(shown)), v->type == BWK_OBJ_LINK ? " -> " : "",
-		    v->type == BWK_OBJ_LINK ? v->link : "");
+		    v->type == BWK_OBJ_LINK ? job_printable(v->link, target,
+		    sizeof(target)) : "");
 	}
 	l->first = 0;
 	l->n++;

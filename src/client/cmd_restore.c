@@ -24,6 +24,7 @@
 
 struct want {
 	struct bwk_version	 v;	/* path and link owned */
+	int			 created;	/* a directory this run made */
 };
 
 struct restore {
@@ -36,12 +37,74 @@ struct restore {
 	int			 all;		/* prompt answered "all" */
 };
 
+/*
+ * The catalog's rule for a pattern's last part, as the server applies it
+ * (* any run of bytes, ? one byte, nothing else special); two pointers,
+ * no backtracking beyond the last star.
+ */
+static int
+name_match(const char *pat, const char *name)
+{
+	const char *star = NULL, *again = NULL;
+
+	while (*name != '\0') {
+		if (*pat == '*') {
+			star = pat++;
+			again = name;
+		} else if (*pat == '?' || *pat == *name) {
+			pat++;
+			name++;
+		} else if (star != NULL) {
+			pat = star + 1;
+			name = ++again;
+		} else
+			return 0;
+	}
+	while (*pat == '*')
+		pat++;
+	return *pat == '\0';
+}
+
+/*
+ * A listed version is one the user asked for: beneath the pattern's
+ * directory (directly, or at any depth with SUBDIR), its last part
+ * matching the pattern's last part, active unless -inactive. What else
+ * a hostile listing holds is dropped, so a restore of /etc/hosts can
+ * never create /etc/cron.d/x.
+ */
+static int
+asked_for(const struct restore *r, const struct bwk_version *v)
+{
+	size_t dl = strlen(r->t.dir);
+	const char *rest, *last, *pat;
+
+	if (!v->active && !r->j->inactive)
+		return 0;
+	if (strncmp(v->path, r->t.dir, dl) != 0 || v->path[dl] == '\0')
+		return 0;
+	rest = v->path + dl;
+	last = strrchr(rest, '/');
+	if (last != NULL && !r->j->c.opt.subdir)
+		return 0;
+	last = last != NULL ? last + 1 : rest;
+	pat = r->t.pat + dl;
+	if (*pat == '\0')
+		pat = "*";
+	/* with SUBDIR, the directories on the way are listed too */
+	if (r->j->c.opt.subdir && v->type == BWK_OBJ_DIR)
+		return 1;
+	return name_match(pat, last);
+}
+
 static int
 want_add(void *arg, const struct bwk_version *v)
 {
 	struct restore *r = arg;
 	struct want *w;
 
+	/* only what was asked for: the network process may list anything */
+	if (!asked_for(r, v))
+		return 0;
 	/* newest first within a path: only the first, unless -pick */
 	if (r->n > 0 && !r->j->pick &&
 	    strcmp(r->w[r->n - 1].v.path, v->path) == 0)
@@ -56,6 +119,7 @@ want_add(void *arg, const struct bwk_version *v)
 	}
 	w = &r->w[r->n];
 	w->v = *v;
+	w->created = 0;
 	if ((w->v.path = strdup(v->path)) == NULL ||
 	    (w->v.link = strdup(v->link)) == NULL)
 		return -1;
@@ -256,7 +320,7 @@ restore_link(struct restore *r, int dir, const char *base,
 
 /* One version: its name checked, its directory resolved, then by type. */
 static int
-restore_one(struct restore *r, const struct bwk_version *v)
+restore_one(struct restore *r, const struct bwk_version *v, int *created)
 {
 	char path[8192], shown[1024];
 	const char *rel, *base, *why;
@@ -294,8 +358,10 @@ restore_one(struct restore *r, const struct bwk_version *v)
 			    "not a directory has its name");
 		else if (!exists && mkdirat(dir, base, 0700) == -1)
 			job_failed(r->j, "BWK1761E", path, strerror(errno));
-		else
+		else {
+			*created = !exists;
 			r->j->sent++;
+		}
 		close(dir);
 		return 0;
 	}
@@ -329,8 +395,11 @@ finish_dirs(struct restore *r)
 	for (i = r->n; i-- > 0;) {
 		const struct bwk_version *v = &r->w[i].v;
 
+		/* a directory that was there keeps its mode, owner and time,
+		 * unless -replace=yes */
 		if (v->type != BWK_OBJ_DIR || strncmp(v->path, r->t.dir, dl) != 0 ||
-		    v->path[dl] == '\0')
+		    v->path[dl] == '\0' || (!r->w[i].created &&
+		    r->j->replace != REPLACE_YES))
 			continue;
 		rel = v->path + dl;
 		if (rp_name_check(rel, strlen(rel), &base) == -1 ||
@@ -346,25 +415,57 @@ finish_dirs(struct restore *r)
 	}
 }
 
-/* The destination: DEST, or where the files were; made if missing. */
+/*
+ * The destination. DEST, as the user typed it (made if missing). Or where
+ * the files were: resolved from / one part at a time with no link
+ * followed, missing parts made, so that a restore run as root into a
+ * user's directory cannot be led elsewhere by a link that user planted.
+ */
 static int
 open_dest(struct restore *r, const char *dest)
 {
-	char orig[8192];
+	char orig[8192], rel[8200];
+	const char *base, *why;
+	int root;
 
-	if (dest == NULL) {
-		snprintf(orig, sizeof(orig), "%s%s", strcmp(r->t.fs, "/") == 0 ?
-		    "" : r->t.fs, r->t.dir);
-		dest = orig;
+	if (dest != NULL) {
+		if (mkdir(dest, 0700) == -1 && errno != EEXIST) {
+			bwk_msg("BWK1765E", "the destination %s cannot be made: "
+			    "%s", dest, strerror(errno));
+			return -1;
+		}
+		if ((r->dest = rp_dest_open(dest)) == -1) {
+			bwk_msg("BWK1765E", "the destination %s cannot be made: "
+			    "%s", dest, strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
-	if (mkdir(dest, 0700) == -1 && errno != EEXIST) {
-		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
+	snprintf(orig, sizeof(orig), "%s%s", strcmp(r->t.fs, "/") == 0 ? "" :
+	    r->t.fs, r->t.dir);
+	if ((root = rp_dest_open("/")) == -1) {
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", orig,
 		    strerror(errno));
 		return -1;
 	}
-	if ((r->dest = rp_dest_open(dest)) == -1) {
-		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", dest,
-		    strerror(errno));
+	if (strcmp(orig, "/") == 0) {
+		r->dest = root;
+		return 0;
+	}
+	/* "home/u/docs/" and a last part to stand for the files in it */
+	snprintf(rel, sizeof(rel), "%sx", orig + 1);
+	if (rp_name_check(rel, strlen(rel), &why) == -1) {
+		close(root);
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", orig,
+		    why);
+		return -1;
+	}
+	r->dest = rp_parent_open(root, rel, &base);
+	close(root);
+	if (r->dest == -1) {
+		bwk_msg("BWK1765E", "the destination %s cannot be made: %s", orig,
+		    errno == ELOOP || errno == EXDEV ? "a symbolic link on the "
+		    "way; restore beneath a DEST instead" : strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -410,15 +511,18 @@ cmd_restore(int argc, char **argv)
 		want_free(&r);
 		return job_end(&j, EXIT_OK);
 	}
-	if ((j.pick && pick(&r) == -1) ||
-	    open_dest(&r, j.nwords == 2 ? j.words[1] : NULL) == -1) {
+	if (j.pick && pick(&r) == -1) {
 		want_free(&r);
 		return job_end(&j, EXIT_USAGE);
+	}
+	if (open_dest(&r, j.nwords == 2 ? j.words[1] : NULL) == -1) {
+		want_free(&r);
+		return job_end(&j, EXIT_PARTIAL);
 	}
 	for (i = 0; i < r.n; i++)
 		j.total_bytes += r.w[i].v.size;
 	for (i = 0; i < r.n && k == 0; i++)
-		k = restore_one(&r, &r.w[i].v);
+		k = restore_one(&r, &r.w[i].v, &r.w[i].created);
 	if (k == 0)
 		finish_dirs(&r);
 	close(r.dest);

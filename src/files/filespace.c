@@ -25,8 +25,17 @@ fs_canonical(const char *arg, char out[FS_PATH_MAX])
 		return -1;
 	}
 	memcpy(dir, arg, n + 1);
-	while (n > 1 && dir[n - 1] == '/')
-		dir[--n] = '\0';
+	/* "link/" names the directory the link leads to, as in the shell */
+	if (n > 1 && arg[n - 1] == '/') {
+		if (realpath(arg, real) == NULL)
+			return -1;
+		if (strlen(real) >= FS_PATH_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		strcpy(out, real);
+		return 0;
+	}
 	if ((base = strrchr(dir, '/')) == NULL) {
 		base = dir;
 		if (realpath(".", real) == NULL)

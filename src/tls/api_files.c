@@ -49,6 +49,11 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 	struct netchan_result r;
 	int rc;
 
+	/* the caller's descriptors are not the network process's to hold:
+	 * only 0-2 and the channel go on */
+	if (chan > 3)
+		(void)close_range(3, (unsigned int)chan - 1, 0);
+	(void)close_range((unsigned int)chan + 1, ~0U, 0);
 	if (bwk_prepare(b) == -1 || (setup != NULL && setup(b, arg) == -1) ||
 	    (b->s.has_chan = 1, b->s.chan_fd = chan,
 	    bwk_sandbox(b, user)) == -1 || bwk_connect(b) == -1) {
@@ -93,18 +98,35 @@ remote_error(struct bwk *b, int fail, const char *id, const char *text)
 	return -1;
 }
 
+/*
+ * The network process is done with: its channel closed, then the process
+ * killed and collected. It is this process's child, so it can always be
+ * stopped; one that misbehaves (a malformed message, a send that never
+ * ends) must not keep the file side waiting.
+ */
+static int
+reap(struct bwk *b)
+{
+	int st = 0;
+
+	if (b->chan != -1)
+		close(b->chan);
+	b->chan = -1;
+	if (b->netpid > 0) {
+		(void)kill(b->netpid, SIGKILL);
+		while (waitpid(b->netpid, &st, 0) == -1 && errno == EINTR)
+			;
+	}
+	b->netpid = -1;
+	b->connected = 0;
+	return st;
+}
+
 /* The network process ends, having said why. */
 static void
 reap_quietly(struct bwk *b)
 {
-	if (b->chan != -1)
-		close(b->chan);
-	b->chan = -1;
-	if (b->netpid > 0)
-		while (waitpid(b->netpid, NULL, 0) == -1 && errno == EINTR)
-			;
-	b->netpid = -1;
-	b->connected = 0;
+	(void)reap(b);
 }
 
 /* The network process is gone: how it ended. */
@@ -112,23 +134,22 @@ static int
 net_gone(struct bwk *b, const char *why)
 {
 	char how[96];
-	int st;
+	int st = 0;
 
 	how[0] = '\0';
 	if (b->netpid > 0) {
-		while (waitpid(b->netpid, &st, 0) == -1 && errno == EINTR)
-			;
-		if (WIFSIGNALED(st))
-			snprintf(how, sizeof(how), " (killed by %s)",
-			    strsignal(WTERMSIG(st)));
-		else if (WIFEXITED(st))
-			snprintf(how, sizeof(how), " (exit status %d)",
-			    WEXITSTATUS(st));
-		b->netpid = -1;
+		/* how it ended, if it has: a kill of ours says nothing */
+		if (waitpid(b->netpid, &st, WNOHANG) == b->netpid) {
+			if (WIFSIGNALED(st))
+				snprintf(how, sizeof(how), " (killed by %s)",
+				    strsignal(WTERMSIG(st)));
+			else if (WIFEXITED(st))
+				snprintf(how, sizeof(how), " (exit status %d)",
+				    WEXITSTATUS(st));
+			b->netpid = -1;
+		}
 	}
-	if (b->chan != -1)
-		close(b->chan);
-	b->chan = -1;
+	(void)reap(b);
 	b->s.fail = FAIL_SETUP;
 	sess_msg(&b->s, "BWK1601E", "the network process %s%s; nothing more "
 	    "is sent (a sandbox violation is a bug: report it)", why, how);
@@ -316,7 +337,7 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			return -1;
 		if (msg.type == NC_RESULT)
 			break;
-		if (vcb != NULL && msg.type == NC_OBJECT) {
+		if (msg.type == NC_OBJECT && (vcb != NULL || fcb == NULL)) {
 			if (wire_get_object(&msg.in, &o) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed object");
@@ -335,13 +356,13 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			memcpy(v.sha256, o.sha256, 32);
 			v.path = o.path;
 			v.link = o.link;
-			if (!stopped && vcb(arg, &v) != 0)
+			if (!stopped && vcb != NULL && vcb(arg, &v) != 0)
 				stopped = 1;
-		} else if (fcb != NULL && msg.type == NC_FILESPACE) {
+		} else if (msg.type == NC_FILESPACE && vcb == NULL) {
 			if (wire_get_filespace(&msg.in, name, &created) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed filespace");
-			if (!stopped && fcb(arg, name, created) != 0)
+			if (!stopped && fcb != NULL && fcb(arg, name, created) != 0)
 				stopped = 1;
 		} else
 			return net_gone(b, "sent a message out of place");
@@ -410,12 +431,19 @@ api_files_close(struct bwk *b)
 	close(b->chan);
 	b->chan = -1;
 	st = 0;
-	if (b->netpid > 0)
+	if (b->netpid > 0) {
 		while (waitpid(b->netpid, &st, 0) == -1 && errno == EINTR)
 			;
-	if (b->netpid > 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
-		r = net_gone(b, "ended badly");
-	b->netpid = -1;
+		b->netpid = -1;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			b->s.fail = FAIL_SETUP;
+			sess_msg(&b->s, "BWK1601E", "the network process %s%s; "
+			    "nothing more is sent (a sandbox violation is a bug: "
+			    "report it)", "ended badly", WIFSIGNALED(st) ?
+			    " (killed by a signal)" : "");
+			r = -1;
+		}
+	}
 	b->connected = 0;
 	return r;
 }

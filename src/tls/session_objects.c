@@ -197,8 +197,17 @@ send_data(struct session *s, int fd, const struct stat *was,
 		return obj_fail(s, r);
 	}
 	for (;;) {
+		/* at most one byte past the size the file side saw: a file
+		 * that grows is changed, and is never read without end */
+		size_t want = WIRE_DATA_MAX;
+
+		if ((uint64_t)was->st_size + 1 - total < want)
+			want = (size_t)((uint64_t)was->st_size + 1 - total);
 		wire_begin(&out, WIRE_DATA);
-		if ((n = fill(fd, out.buf + out.len, WIRE_DATA_MAX)) <= 0) {
+		if (want == 0 ||
+		    (n = fill(fd, out.buf + out.len, want)) <= 0) {
+			if (want == 0)
+				n = 0;
 			err = n == -1 ? errno : 0;
 			break;
 		}
