@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../lib/msg.h"
+#include "../lib/names.h"
 #include "catalog_int.h"
 
 #define REAP_BATCH	64
@@ -497,51 +498,6 @@ catalog_object_deactivate(struct catalog *c, const char *node,
 	return r;
 }
 
-/* Past one character: a whole UTF-8 sequence when it is one, else a byte. */
-static const char *
-next_char(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	int more = u[0] >= 0xf0 ? 3 : u[0] >= 0xe0 ? 2 : u[0] >= 0xc0 ? 1 : 0;
-	int i;
-
-	for (i = 1; i <= more; i++)
-		if ((u[i] & 0xc0) != 0x80)
-			return s + 1;
-	return s + 1 + more;
-}
-
-/*
- * The seed's wildcards in a name: '*' any run of characters, '?' one.
- * Iterative, with one backtrack point: linear in practice, and no
- * recursion a hostile pattern could deepen.
- */
-static int
-name_match(const char *p, const char *s)
-{
-	const char *star = NULL, *resume = NULL;
-
-	while (*s != '\0') {
-		if (*p == '*') {
-			star = ++p;
-			resume = s;
-		} else if (*p == '?') {
-			p++;
-			s = next_char(s);
-		} else if (*p != '\0' && *p == *s) {
-			p++;
-			s++;
-		} else if (star != NULL) {
-			p = star;
-			s = resume = next_char(resume);
-		} else
-			return 0;
-	}
-	while (*p == '*')
-		p++;
-	return *p == '\0';
-}
-
 /*
  * A pattern: a literal directory (no wildcard: it is an index lookup,
  * and the seed allows wildcards only in the last component) and a name
@@ -671,7 +627,7 @@ query_rows(struct catalog *c, sqlite3_stmt *st, const char *name,
 			    "check", c->path, (long long)v.version);
 			continue;
 		}
-		if (!name_match(name, v.name))
+		if (!bwk_name_match(name, v.name))
 			continue;
 		if ((r = cb(arg, &v)) != 0)
 			break;

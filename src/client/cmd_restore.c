@@ -20,6 +20,7 @@
 
 #include "../files/restore_path.h"
 #include "../lib/msg.h"
+#include "../lib/names.h"
 #include "job.h"
 
 struct want {
@@ -36,34 +37,6 @@ struct restore {
 	int			 root;
 	int			 all;		/* prompt answered "all" */
 };
-
-/*
- * The catalog's rule for a pattern's last part, as the server applies it
- * (* any run of bytes, ? one byte, nothing else special); two pointers,
- * no backtracking beyond the last star.
- */
-static int
-name_match(const char *pat, const char *name)
-{
-	const char *star = NULL, *again = NULL;
-
-	while (*name != '\0') {
-		if (*pat == '*') {
-			star = pat++;
-			again = name;
-		} else if (*pat == '?' || *pat == *name) {
-			pat++;
-			name++;
-		} else if (star != NULL) {
-			pat = star + 1;
-			name = ++again;
-		} else
-			return 0;
-	}
-	while (*pat == '*')
-		pat++;
-	return *pat == '\0';
-}
 
 /*
  * A listed version is one the user asked for: beneath the pattern's
@@ -93,7 +66,7 @@ asked_for(const struct restore *r, const struct bwk_version *v)
 	/* with SUBDIR, the directories on the way are listed too */
 	if (r->j->c.opt.subdir && v->type == BWK_OBJ_DIR)
 		return 1;
-	return name_match(pat, last);
+	return bwk_name_match(pat, last);
 }
 
 static int

@@ -13,6 +13,22 @@
 
 #include "filespace.h"
 
+/* The whole of arg resolved, links and all. */
+static int
+resolved(const char *arg, char out[FS_PATH_MAX])
+{
+	char real[PATH_MAX];
+
+	if (realpath(arg, real) == NULL)
+		return -1;
+	if (strlen(real) >= FS_PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	strcpy(out, real);
+	return 0;
+}
+
 int
 fs_canonical(const char *arg, char out[FS_PATH_MAX])
 {
@@ -26,16 +42,8 @@ fs_canonical(const char *arg, char out[FS_PATH_MAX])
 	}
 	memcpy(dir, arg, n + 1);
 	/* "link/" names the directory the link leads to, as in the shell */
-	if (n > 1 && arg[n - 1] == '/') {
-		if (realpath(arg, real) == NULL)
-			return -1;
-		if (strlen(real) >= FS_PATH_MAX) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		strcpy(out, real);
-		return 0;
-	}
+	if (n > 1 && arg[n - 1] == '/')
+		return resolved(arg, out);
 	if ((base = strrchr(dir, '/')) == NULL) {
 		base = dir;
 		if (realpath(".", real) == NULL)
@@ -47,16 +55,8 @@ fs_canonical(const char *arg, char out[FS_PATH_MAX])
 			return -1;
 	}
 	/* "/" itself, ".", "..": the directory they name */
-	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
-		if (realpath(arg, real) == NULL)
-			return -1;
-		if (strlen(real) >= FS_PATH_MAX) {
-			errno = ENAMETOOLONG;
-			return -1;
-		}
-		strcpy(out, real);
-		return 0;
-	}
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return resolved(arg, out);
 	if (strlen(real) + 1 + strlen(base) >= FS_PATH_MAX) {
 		errno = ENAMETOOLONG;
 		return -1;

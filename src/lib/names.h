@@ -39,4 +39,11 @@ int	kdb_label_ok(const char *);
  */
 int	kdb_name_ok(const char *);
 
+/*
+ * 1 when name matches pattern p with the seed's wildcards of a name's
+ * last part: '*' any run of characters, '?' one (a UTF-8 sequence, or a
+ * byte), everything else itself.
+ */
+int	bwk_name_match(const char *p, const char *name);
+
 #endif
