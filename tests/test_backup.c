@@ -727,3 +727,44 @@ Test(backup, restore_in_place_follows_no_link_and_keeps_existing_dirs)
 	cr_assert_neq(access(p, F_OK), 0, "written through the link");
 	t_peer_stop(&v.p);
 }
+
+/* A restore stopped by a signal (the test build raises it before the
+ * fourth object): it ends after the object in progress, says so, and
+ * leaves no temporary file; what it restored is whole. */
+Test(backup, a_stopped_restore_ends_cleanly)
+{
+	struct srv v;
+	struct run r;
+	char src[600], dst[600], p[800], pat[700];
+	const char *sys = node_setup(&v, NULL);
+	const char *env[] = { "BULWARK_TEST_STOP_AT=3", NULL };
+	const char *argv[] = { "restore", pat, dst, "--sysfile", sys, NULL };
+	int i, n = 0;
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	snprintf(dst, sizeof(dst), "%s/dst", t_tmpdir());
+	cr_assert_eq(mkdir(src, 0755), 0);
+	for (i = 0; i < 8; i++) {
+		snprintf(p, sizeof(p), "%s/f%d", src, i);
+		mkfile(p, "contents\n", 9, 0644);
+	}
+	client(&r, sys, (const char *[]){ "selective", src, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	snprintf(pat, sizeof(pat), "%s/", src);
+	t_run(&r, "bulwark", argv, env);
+	cr_assert_eq(r.status, 12, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "BWK1768W"), "%s", r.err);
+	for (i = 0; i < 8; i++) {
+		char a[800];
+
+		snprintf(p, sizeof(p), "%s/f%d", dst, i);
+		snprintf(a, sizeof(a), "%s/f%d", src, i);
+		if (access(p, F_OK) == 0) {
+			cr_assert(t_same_file(a, p), "%s", p);
+			n++;
+		}
+	}
+	cr_assert_eq(n, 3, "%d files restored before the stop", n);
+	no_temp_files(dst);
+	t_peer_stop(&v.p);
+}

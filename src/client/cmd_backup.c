@@ -338,6 +338,8 @@ on_entry(void *arg, const struct walk_entry *e)
 	struct held *h = NULL;
 	uint8_t type;
 
+	if (job_stopped(k->j))
+		return 1;
 	switch (e->what) {
 	case WALK_ERROR:
 		keep_beneath(k, e->path);
@@ -456,6 +458,9 @@ backup_path(struct job *j, const char *arg, int incremental,
 	if (r == 0 && incremental)
 		r = deactivate_gone(&k);
 	held_free(&k);
+	/* stopped by a signal: what was walked is not all there is */
+	if (r == 1 && job_stopped(j))
+		return 1;
 	return r == 0 ? 0 : -1;
 }
 
@@ -501,5 +506,5 @@ cmd_backup(int argc, char **argv, int incremental)
 		return job_end(&j, session_exit_for(j.b));
 	job_progress(&j, 1);
 	job_summary(&j, "backed up:", "backed_up");
-	return job_end(&j, j.failed > 0 ? EXIT_PARTIAL : EXIT_OK);
+	return job_end(&j, j.failed > 0 || r == 1 ? EXIT_PARTIAL : EXIT_OK);
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -494,8 +495,19 @@ cmd_restore(int argc, char **argv)
 	}
 	for (i = 0; i < r.n; i++)
 		j.total_bytes += r.w[i].v.size;
-	for (i = 0; i < r.n && k == 0; i++)
+	for (i = 0; i < r.n && k == 0; i++) {
+#ifdef BULWARK_TESTING
+		/* tests stop a restore at a known object, as a signal would */
+		if (getenv("BULWARK_TEST_STOP_AT") != NULL &&
+		    (size_t)atoi(getenv("BULWARK_TEST_STOP_AT")) == i)
+			raise(SIGTERM);
+#endif
+		if (job_stopped(&j)) {
+			j.failed++;
+			break;
+		}
 		k = restore_one(&r, &r.w[i].v, &r.w[i].created);
+	}
 	if (k == 0)
 		finish_dirs(&r);
 	close(r.dest);

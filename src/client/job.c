@@ -3,6 +3,7 @@
  * session, progress, the summary and the log of failed files.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,6 +147,50 @@ job_args(struct job *j, const char *cmd, int argc, char **argv, int from)
 	return 0;
 }
 
+static volatile sig_atomic_t job_signal;
+
+static void
+on_stop_signal(int sig)
+{
+	job_signal = sig;
+}
+
+int
+job_stopped(struct job *j)
+{
+	static int said;
+
+	if (job_signal == 0)
+		return 0;
+	if (!said) {
+		if (j->tty)
+			fputs("\r\033[K", stderr);
+		bwk_msg("BWK1768W", "%s: stopped by %s after the object in "
+		    "progress; what the server confirmed is kept (run the "
+		    "command again)", j->cmd, strsignal(job_signal));
+		said = 1;
+	}
+	return 1;
+}
+
+/* The file side's: the first signal is a request to stop cleanly, so no
+ * temporary file of a restore is left behind; SA_RESETHAND makes a
+ * second one act at once. */
+static void
+stop_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+}
+
 static int
 ask_password(struct bwk *b, void *arg)
 {
@@ -199,6 +244,7 @@ job_start(struct job *j)
 		j->b = NULL;
 		return rc;
 	}
+	stop_signals();
 	/* the file side: its user's files, and no network at all */
 	if (sb_apply_files(j->c.insecure_sandbox) == -1) {
 		bwk_free(j->b);

@@ -68,6 +68,13 @@ const char *job_printable(const char *s, char *buf, size_t len);
 
 int64_t	job_now_ms(void);
 
+/*
+ * SIGINT, SIGTERM, SIGHUP: the first stops the command after the object
+ * in progress (its temporary file discarded, what the server confirmed
+ * kept); a second one acts at once. 1, said once, when one came.
+ */
+int	job_stopped(struct job *);
+
 #endif
 
 /*
