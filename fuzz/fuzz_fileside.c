@@ -1,7 +1,7 @@
 /*
  * The file side's reading of the network process's answers
  * (src/tls/api_files.c, netchan.c): that process may be a hostile
- * server's by now, so the file side reads it as a peer. The real stubs
+ * server's by now, so the file side reads it as a peer. The real calls
  * (bwk_backup_fd, bwk_deactivate, bwk_query_backup, bwk_query_filespaces,
  * bwk_restore_fd, bwk_close) run over a real SOCK_SEQPACKET socketpair
  * whose other end this target fills with the input's messages.

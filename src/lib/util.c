@@ -374,3 +374,27 @@ bwk_sane_fds(void)
 	if (fd > 2)
 		close(fd);
 }
+
+/*
+ * Up to n bytes from fd, fewer only at its end (a regular file's reads
+ * may return less than asked): the count, or -1 with errno.
+ */
+ssize_t
+bwk_read_upto(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	size_t got = 0;
+	ssize_t k;
+
+	while (got < n) {
+		if ((k = read(fd, p + got, n - got)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	return (ssize_t)got;
+}

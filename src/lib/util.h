@@ -3,6 +3,7 @@
 #define BWK_UTIL_H
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,8 @@ int	bwk_parse_long(const char *s, long min, long max, long *out);
  */
 int	bwk_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 int	bwk_read_fd(int fd, size_t max, uint8_t **buf, size_t *len);
+/* Up to n bytes, fewer only at the end: the count, or -1 with errno. */
+ssize_t	bwk_read_upto(int fd, void *buf, size_t n);
 /*
  * fstat(2) of a descriptor, by the system call that takes only one. glibc's
  * fstat() is newfstatat(fd, "", buf, AT_EMPTY_PATH), which the sandboxes

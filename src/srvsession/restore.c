@@ -49,26 +49,6 @@ on_version(void *arg, const struct cat_version *cv)
 	return 0;
 }
 
-/* Up to n bytes, fewer only at the file's end: the count, or -1. */
-static ssize_t
-read_some(int fd, uint8_t *p, size_t n)
-{
-	size_t got = 0;
-	ssize_t k;
-
-	while (got < n) {
-		if ((k = read(fd, p + got, n - got)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
-}
-
 /*
  * The content in RDATA frames, each a full record but the last, at most
  * the catalog's size; then one byte more is tried, so a file that grew
@@ -93,13 +73,13 @@ send_content(struct served *v, int fd, uint64_t size, struct got *g)
 		want = size - g->size < WIRE_DATA_MAX ?
 		    (size_t)(size - g->size) : WIRE_DATA_MAX;
 		if (want == 0) {
-			if ((n = read_some(fd, &probe, 1)) == -1)
+			if ((n = bwk_read_upto(fd, &probe, 1)) == -1)
 				g->err = errno;
 			g->longer = n > 0;
 			break;
 		}
 		wire_begin(&w, WIRE_RDATA);
-		if ((n = read_some(fd, w.buf + WIRE_HDR_LEN, want)) <= 0) {
+		if ((n = bwk_read_upto(fd, w.buf + WIRE_HDR_LEN, want)) <= 0) {
 			if (n == -1)
 				g->err = errno;
 			break;

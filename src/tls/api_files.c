@@ -4,7 +4,7 @@
  * side, and bwk_start forks the network process, which starts the key
  * helper, sandboxes itself, connects, signs on and then answers the file
  * side's requests over a socketpair (netchan.h, net_answer.c). The
- * functions here run in the file side and are its stubs: each sends one
+ * functions here run in the file side, its side of each request: each sends one
  * request and reads its answer as it would read a peer's, since the
  * network process parses a possibly hostile server's bytes.
  */

@@ -144,26 +144,6 @@ send_or_fail(struct session *s, struct netchan_result *r)
 	return session_wire_send(s, &out) == -1 ? obj_fail(s, r) : 0;
 }
 
-/* Fills the frame from fd up to a full record, or to the end. */
-static ssize_t
-fill(int fd, uint8_t *p, size_t n)
-{
-	size_t got = 0;
-	ssize_t k;
-
-	while (got < n) {
-		if ((k = read(fd, p + got, n - got)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (k == 0)
-			break;
-		got += (size_t)k;
-	}
-	return (ssize_t)got;
-}
-
 /* The file as the file side saw it, and as it is now it was read. */
 static int
 changed(int fd, const struct stat *was, uint64_t sent)
@@ -205,7 +185,7 @@ send_data(struct session *s, int fd, const struct stat *was,
 			want = (size_t)((uint64_t)was->st_size + 1 - total);
 		wire_begin(&out, WIRE_DATA);
 		if (want == 0 ||
-		    (n = fill(fd, out.buf + out.len, want)) <= 0) {
+		    (n = bwk_read_upto(fd, out.buf + out.len, want)) <= 0) {
 			if (want == 0)
 				n = 0;
 			err = n == -1 ? errno : 0;
