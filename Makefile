@@ -530,9 +530,27 @@ build/bench/bench_crypto: bench/bench_crypto.c $(WOLFSSL_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_DEFAULT_SOURCE -O2 -I$(WOLFSSL)/include -o $@ $< $(WOLFSSL_LIBS)
 
+# The bare peers of the throughput and handshake cases: one source, linked
+# once with OpenSSL's libssl and once with our wolfSSL build (bench/stream.c).
+BENCH_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -O2 -Wall -Wextra -Werror
+build/bench/stream-openssl: bench/stream.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_OPENSSL -o $@ $< -lssl -lcrypto
+
+build/bench/stream-wolfssl: bench/stream.c $(WOLFSSL_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(BENCH_CFLAGS) -DBENCH_WOLFSSL -I$(WOLFSSL)/include -o $@ $< \
+	    $(WOLFSSL_LIBS)
+
+BENCH_PROGS	:= build/bench/bench_crypto build/bench/stream-openssl \
+		   build/bench/stream-wolfssl
+
 # Speed beside a peer, as ratios (never as timed assertions in tests).
+# Only `make bench` builds the bench programs and installs their peers
+# (scripts/bench-deps.sh: restic, gnuplot, libssl-dev).
 bench: deps
-	@$(MAKE) --no-print-directory all build/bench/bench_crypto
+	@scripts/bench-deps.sh
+	@$(MAKE) --no-print-directory all $(BENCH_PROGS)
 	@scripts/bench.sh
 
 # The manual pages name the configured directories, as installed.
