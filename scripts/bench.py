@@ -197,6 +197,13 @@ class Server:
     def bulwark(self, args, sysfile=None):
         return run(self.cmd(args, sysfile), env=self.env)[0]
 
+    def expire(self):
+        """Removes the versions past VEREXISTS, so that the runs of a
+        case do not fill the instance's file system (not timed)."""
+        subprocess.run([BIN + "/bulwarkd", "--instance", self.inst,
+                        "expire"], check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     def close(self):
         stop(self.p)
         self.log.close()
@@ -334,8 +341,10 @@ def case_backup_restore(shm_srv, disk_srv):
             warm([big])                          # from the page cache
             if n == "bulwark":
                 t = shm_srv.bulwark(["selective", big])
+                shm_srv.expire()
             elif n == "bulwark_disk":
                 t = disk_srv.bulwark(["selective", big])
+                disk_srv.expire()
             else:
                 t = stream_client(s, n, big)
             raw("backup_%s_MBps" % n, mb / t)
