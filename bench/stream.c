@@ -7,10 +7,13 @@
  * build with its native API (-DBENCH_WOLFSSL; our build has no OpenSSL
  * compatibility layer). `--plain` runs the same loop over bare TCP.
  *
- *   stream server PORT (--discard | --send FILE) [--plain | CERT KEY]
+ *   stream server PORT (--discard | --store NEW | --send FILE)
+ *                 [--plain | CERT KEY]
  *       accepts connections one after the other until killed; each one
- *       is received and discarded, or sent FILE
- *   stream client PORT (--send FILE | --discard) [--plain | CAFILE]
+ *       is received and discarded (or written into the new file NEW,
+ *       synced, then removed), or sent FILE
+ *   stream client PORT (--send FILE | --discard | --store NEW)
+ *                 [--plain | CAFILE]
  *       one connection to 127.0.0.1:PORT; prints "bytes seconds"
  *   stream handshakes PORT CAFILE N
  *       N full handshakes to 127.0.0.1:PORT, each on a new connection,
@@ -221,16 +224,33 @@ send_file(tls_t *s, int fd, const char *path)
 	return total;
 }
 
+/* Received bytes dropped, or written into a new file store (then synced
+ * and removed): the storing receiver is the peer of Bulwark's, which
+ * writes what it receives into a file on the same file system. */
 static long long
-discard(tls_t *s, int fd)
+receive(tls_t *s, int fd, const char *store)
 {
 	static unsigned char buf[BUF];
 	long long total = 0;
-	int n;
+	int n, out = -1;
+	ssize_t w, off;
 
+	if (store != NULL && (out = open(store, O_WRONLY | O_CREAT | O_TRUNC,
+	    0600)) < 0)
+		die(store);
 	while ((n = s != NULL ? tls_read(s, buf, sizeof(buf)) :
-	    (int)read(fd, buf, sizeof(buf))) > 0)
+	    (int)read(fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; out >= 0 && off < n; off += w)
+			if ((w = write(out, buf + off, (size_t)(n - off))) <= 0)
+				die("write");
 		total += n;
+	}
+	if (out >= 0) {
+		if (fsync(out) != 0)
+			die("fsync");
+		close(out);
+		unlink(store);
+	}
 	return total;
 }
 
@@ -251,8 +271,8 @@ tcp_connect(int port)
 }
 
 static void __attribute__((noreturn))
-server(int port, const char *file, int plain, const char *cert,
-    const char *key)
+server(int port, const char *file, const char *store, int plain,
+    const char *cert, const char *key)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET,
 	    .sin_port = htons((unsigned short)port) };
@@ -282,7 +302,7 @@ server(int port, const char *file, int plain, const char *cert,
 			if (file != NULL)
 				send_file(s, fd, file);
 			else
-				discard(s, fd);
+				receive(s, fd, store);
 			if (s != NULL)
 				tls_close(s);
 			_exit(0);
@@ -294,7 +314,8 @@ server(int port, const char *file, int plain, const char *cert,
 }
 
 static int
-client(int port, const char *file, int plain, const char *ca)
+client(int port, const char *file, const char *store, int plain,
+    const char *ca)
 {
 	ctx_t *c = plain ? NULL : ctx_make(0, ca, NULL);
 	tls_t *s = NULL;
@@ -307,7 +328,7 @@ client(int port, const char *file, int plain, const char *ca)
 	fd = tcp_connect(port);
 	if (c != NULL)
 		s = tls_open(c, fd, 0);
-	n = file != NULL ? send_file(s, fd, file) : discard(s, fd);
+	n = file != NULL ? send_file(s, fd, file) : receive(s, fd, store);
 	if (s != NULL)
 		tls_close(s);
 	else
@@ -342,9 +363,9 @@ handshakes(int port, const char *ca, int n)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: stream server PORT (--discard | --send FILE) "
-	    "(--plain | CERT KEY)\n"
-	    "       stream client PORT (--send FILE | --discard) "
+	fprintf(stderr, "usage: stream server PORT (--discard | --store NEW | "
+	    "--send FILE) (--plain | CERT KEY)\n"
+	    "       stream client PORT (--send FILE | --discard | --store NEW) "
 	    "(--plain | CAFILE)\n"
 	    "       stream handshakes PORT CAFILE N\n");
 	exit(2);
@@ -353,7 +374,7 @@ usage(void)
 int
 main(int argc, char **argv)
 {
-	const char *file = NULL;
+	const char *file = NULL, *store = NULL;
 	int port, plain, i = 3;
 
 	if (argc < 4)
@@ -367,14 +388,16 @@ main(int argc, char **argv)
 		return handshakes(port, argv[3], atoi(argv[4]));
 	if (strcmp(argv[i], "--send") == 0 && argc > i + 1)
 		file = argv[++i];
+	else if (strcmp(argv[i], "--store") == 0 && argc > i + 1)
+		store = argv[++i];
 	else if (strcmp(argv[i], "--discard") != 0)
 		usage();
 	i++;
 	plain = argc == i + 1 && strcmp(argv[i], "--plain") == 0;
 	if (strcmp(argv[1], "server") == 0 && (plain || argc == i + 2))
-		server(port, file, plain, argv[i], argv[i + 1]);
+		server(port, file, store, plain, argv[i], argv[i + 1]);
 	if (strcmp(argv[1], "client") == 0 && (plain || argc == i + 1))
-		return client(port, file, plain, argv[i]);
+		return client(port, file, store, plain, argv[i]);
 	usage();
 	return 2;
 }

@@ -10,7 +10,9 @@ each ratio. Everything talks to 127.0.0.1 only.
   1. backup: `bulwark selective` of one file (BENCH_BIG_MB, default 2048)
      from the page cache to bulwarkd with its instance on tmpfs, vs a bare
      TLS 1.2 stream (bench/stream.c) linked with OpenSSL and with our
-     wolfSSL; the same backup to an instance on the disk, reported apart
+     wolfSSL, and beside a wolfSSL stream whose receiver writes what it
+     gets into a new file on the same tmpfs (what storing costs on this
+     machine); the same backup to an instance on the disk, reported apart
   2. restore: `bulwark restore` of that file (onto tmpfs), vs the streams
   3. small files: BENCH_FILES (20000) files of 4 KiB in 200 directories,
      a first incremental and a second with 1% changed, vs restic
@@ -307,22 +309,42 @@ def case_crypto():
 
 
 def streams_start(send_file):
-    """The bare peers' servers: OpenSSL, wolfSSL, plain TCP."""
+    """The bare peers' servers: OpenSSL, wolfSSL, plain TCP, and wolfSSL
+    storing what it receives into a new file on the instance's tmpfs.
+    Returns name -> (program, port, process, the client's mode)."""
     s = {}
-    mode = ["--send", send_file] if send_file else ["--discard"]
-    for name, prog, tail in (("openssl", "stream-openssl", [scert, skey]),
-                             ("wolfssl", "stream-wolfssl", [scert, skey]),
-                             ("tcp", "stream-openssl", ["--plain"])):
+    store = os.path.join(shm, "stream-store.bin")
+    peers = (("openssl", "stream-openssl", [scert, skey]),
+             ("wolfssl", "stream-wolfssl", [scert, skey]),
+             ("tcp", "stream-openssl", ["--plain"]))
+    if send_file is None:
+        peers += (("wolfssl_store", "stream-wolfssl", [scert, skey]),)
+    for name, prog, tail in peers:
+        if send_file:
+            mode, cmode = ["--send", send_file], ["--discard"]
+        else:
+            mode, cmode = ["--discard"], ["--send", big]
+            if name == "wolfssl_store":
+                mode = ["--store", store]
         port = free_port()
         p = background([BB + "/" + prog, "server", str(port)] + mode + tail)
         wait_port(port)
-        s[name] = (prog, port, p)
+        s[name] = (prog, port, p, cmode)
+    if send_file:      # the restore's storing peer: the client writes
+        prog, port, p, _ = s["wolfssl"]
+        s["wolfssl_store"] = (prog, port, None,
+                              ["--store", os.path.join(shm, "client.bin")])
     return s
 
 
-def stream_client(s, name, send_file):
-    prog, port, _ = s[name]
-    mode = ["--send", send_file] if send_file else ["--discard"]
+def streams_stop(s):
+    for v in s.values():
+        if v[2] is not None:
+            stop(v[2])
+
+
+def stream_client(s, name):
+    prog, port, _, mode = s[name]
     tail = ["--plain"] if name == "tcp" else [scert]
     t, out = run([BB + "/" + prog, "client", str(port)] + mode + tail)
     n = int(out.split()[0])
@@ -335,7 +357,8 @@ def case_backup_restore(shm_srv, disk_srv):
     log("== 1, 7. backup of %d MiB, and 2. restore" % BIG_MB)
     mb = BIG_MB * MIB / 1e6
     s = streams_start(None)
-    names = ["bulwark", "bulwark_disk", "openssl", "wolfssl", "tcp"]
+    names = ["bulwark", "bulwark_disk", "openssl", "wolfssl", "tcp",
+             "wolfssl_store"]
     for k in range(RUNS):
         for n in rotate(names, k):
             warm([big])                          # from the page cache
@@ -346,21 +369,22 @@ def case_backup_restore(shm_srv, disk_srv):
                 t = disk_srv.bulwark(["selective", big])
                 disk_srv.expire()
             else:
-                t = stream_client(s, n, big)
+                t = stream_client(s, n)
             raw("backup_%s_MBps" % n, mb / t)
         log("   run %d: %s" % (k + 1, ", ".join(
             "%s %.0f" % (n, results["raw"]["backup_%s_MBps" % n][-1])
             for n in names)))
-    for p in s.values():
-        stop(p[2])
+    streams_stop(s)
     m = {n: median("backup_%s_MBps" % n) for n in names}
     ratio("backup_vs_wolfssl_stream", m["bulwark"], m["wolfssl"])
     ratio("backup_vs_openssl_stream", m["bulwark"], m["openssl"])
+    ratio("backup_vs_wolfssl_stream_storing", m["bulwark"],
+          m["wolfssl_store"])
     ratio("backup_disk_vs_wolfssl_stream", m["bulwark_disk"], m["wolfssl"])
     ratio("backup_vs_plain_tcp", m["bulwark"], m["tcp"])
 
     s = streams_start(big)
-    names = ["bulwark", "openssl", "wolfssl", "tcp"]
+    names = ["bulwark", "openssl", "wolfssl", "tcp", "wolfssl_store"]
     dest = os.path.join(shm, "restored")
     for k in range(RUNS):
         for n in rotate(names, k):
@@ -372,17 +396,18 @@ def case_backup_restore(shm_srv, disk_srv):
                         BIG_MB * MIB:
                     raise SystemExit("bench: the restore is incomplete")
             else:
-                t = stream_client(s, n, None)
+                t = stream_client(s, n)
             raw("restore_%s_MBps" % n, mb / t)
         log("   restore run %d: %s" % (k + 1, ", ".join(
             "%s %.0f" % (n, results["raw"]["restore_%s_MBps" % n][-1])
             for n in names)))
     shutil.rmtree(dest, ignore_errors=True)
-    for p in s.values():
-        stop(p[2])
+    streams_stop(s)
     m = {n: median("restore_%s_MBps" % n) for n in names}
     ratio("restore_vs_wolfssl_stream", m["bulwark"], m["wolfssl"])
     ratio("restore_vs_openssl_stream", m["bulwark"], m["openssl"])
+    ratio("restore_vs_wolfssl_stream_storing", m["bulwark"],
+          m["wolfssl_store"])
     ratio("restore_vs_plain_tcp", m["bulwark"], m["tcp"])
 
 
@@ -581,6 +606,9 @@ def table():
         g("backup_wolfssl_MBps"), "backup_vs_wolfssl_stream", ">= 0.9")
     row("1 backup", "MB/s vs bare OpenSSL stream", g("backup_bulwark_MBps"),
         g("backup_openssl_MBps"), "backup_vs_openssl_stream", ">= 1.0")
+    row("1 backup", "MB/s vs wolfSSL stream storing to the tmpfs",
+        g("backup_bulwark_MBps"), g("backup_wolfssl_store_MBps"),
+        "backup_vs_wolfssl_stream_storing")
     row("1 backup", "on disk, MB/s vs wolfSSL stream",
         g("backup_bulwark_disk_MBps"), g("backup_wolfssl_MBps"),
         "backup_disk_vs_wolfssl_stream")
@@ -588,6 +616,9 @@ def table():
         g("restore_wolfssl_MBps"), "restore_vs_wolfssl_stream", ">= 0.9")
     row("2 restore", "MB/s vs bare OpenSSL stream", g("restore_bulwark_MBps"),
         g("restore_openssl_MBps"), "restore_vs_openssl_stream", ">= 1.0")
+    row("2 restore", "MB/s vs wolfSSL stream storing to the tmpfs",
+        g("restore_bulwark_MBps"), g("restore_wolfssl_store_MBps"),
+        "restore_vs_wolfssl_stream_storing")
     row("3 small files", "first incremental, files/s vs restic",
         g("small_first_bulwark_files_per_s"),
         g("small_first_restic_files_per_s"), "small_first_vs_restic", "> 1")
@@ -651,8 +682,9 @@ def chart():
     bars = [(k, m.get(k)) for k in (
         "backup_bulwark_MBps", "backup_bulwark_disk_MBps",
         "backup_wolfssl_MBps", "backup_openssl_MBps", "backup_tcp_MBps",
-        "restore_bulwark_MBps", "restore_wolfssl_MBps",
-        "restore_openssl_MBps", "restore_tcp_MBps")]
+        "backup_wolfssl_store_MBps", "restore_bulwark_MBps",
+        "restore_wolfssl_MBps", "restore_openssl_MBps", "restore_tcp_MBps",
+        "restore_wolfssl_store_MBps")]
     bars = [(k.replace("_MBps", "").replace("_", " "), v) for k, v in bars
             if v]
     if not bars:
