@@ -27,6 +27,7 @@
 #include "../../sandbox/sandbox.h"
 #include "../lib/names.h"
 #include "../lib/msg.h"
+#include "../lib/selftest.h"
 #include "../lib/dbdir.h"
 #include "../lib/x509.h"
 #include "session.h"
@@ -161,6 +162,19 @@ session_limits(struct session *s)
 	    SESSION_IDLE_TIMEOUT;
 }
 
+/* Once per process: the known-answer tests. */
+int
+session_selftest(void)
+{
+	static int done, ok;
+
+	if (!done) {
+		done = 1;
+		ok = bwk_selftest_startup(bwk_prog) == 0;
+	}
+	return ok ? 0 : -1;
+}
+
 int
 session_prepare(struct session *s, const struct session_opts *o)
 {
@@ -201,8 +215,19 @@ session_prepare(struct session *s, const struct session_opts *o)
 	ko.password_fd = o->password_fd;
 	ko.system_ca = o->system_ca;
 	ko.insecure_sandbox = o->insecure_sandbox;
-	/* the helper first: before no-new-privs, so a setgid helper works */
-	if (keyd_spawn(&s->kd, &ko) == -1 || keyd_hello(&s->kd) == -1 ||
+	/*
+	 * The helper first: before no-new-privs, so a setgid helper works,
+	 * and so that its start and self-tests overlap this process's
+	 * (spawning it uses no crypto); nothing is asked of it, and no
+	 * key or certificate touched, before this process's tests passed.
+	 */
+	if (keyd_spawn(&s->kd, &ko) == -1)
+		return -1;
+	if (session_selftest() == -1) {
+		s->fail = FAIL_SELFTEST;
+		return -1;
+	}
+	if (keyd_hello(&s->kd) == -1 ||
 	    keyd_trust(&s->kd, o->server, &s->trust) == -1 ||
 	    keyd_begin(&s->kd, o->server, &s->id) == -1)
 		return -1;

@@ -193,6 +193,7 @@ struct session {
 
 /* Everything before the network that needs files or privileges: the
  * helper, trust, DNS, the TLS context, the Public Suffix List. */
+int	session_selftest(void);
 int	session_prepare(struct session *, const struct session_opts *);
 /* Then the program sandboxes itself: root becomes user, and the network
  * profile allows this session's port only. */
