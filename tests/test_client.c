@@ -289,6 +289,37 @@ Test(client, options_from_dsm_opt_pair)
 	t_peer_stop(&p);
 }
 
+/*
+ * RSA's known-answer test is conditional (SECURITY.md): a broken RSA
+ * stops a session with an RSA server before the first RSA operation,
+ * with the test's own message and status, and a session with an ECDSA
+ * server, which uses no RSA, never runs it.
+ */
+Test(client, rsa_selftest_runs_before_the_first_rsa_use_only)
+{
+	const char *envp[] = { "BULWARK_SELFTEST_BREAK=RSA-2048", NULL };
+	const char *argv[] = { "check", "--sysfile", NULL, NULL };
+	struct peer p;
+	struct run r;
+
+	import("srv1", "ec384.pem", NULL);
+	s_server(&p, "ec384", NULL);
+	argv[2] = t_sysfile("srv1", "127.0.0.1", p.portstr, 0, NULL);
+	t_run(&r, "bulwark", argv, envp);
+	EXPECT(r, 0, "BWK0720I");
+	cr_assert(!t_contains(r.err, "BWK0010E"), "%s", r.err);
+	t_peer_stop(&p);
+
+	import("srv2", "rsa2048.pem", NULL);
+	s_server(&p, "rsa2048", NULL);
+	argv[2] = t_sysfile("srv2", "127.0.0.1", p.portstr, 0, NULL);
+	t_run(&r, "bulwark", argv, envp);
+	EXPECT(r, 6, "BWK0010E");
+	cr_assert(t_contains(r.err, "RSA-2048"), "%s", r.err);
+	cr_assert(!t_contains(r.err, "BWK0720I"), "%s", r.err);
+	t_peer_stop(&p);
+}
+
 Test(client, first_use_accepted_and_pinned)
 {
 	struct peer p;

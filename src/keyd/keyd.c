@@ -243,7 +243,7 @@ main(int argc, char **argv)
 			return 1;
 		k.prompt = 1;
 	}
-	if (bwk_selftest_startup(bwk_prog) != 0)
+	if (bwk_selftest_startup_deferred(bwk_prog) != 0)
 		return 1;
 	/*
 	 * Installed setgid for non-root users: the system database only (a

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <wolfssl/wolfcrypt/aes.h>
 #include <wolfssl/wolfcrypt/ecc.h>
@@ -750,17 +751,25 @@ kat_rsa2048(const char *name)
 	return ok;
 }
 
+/*
+ * deferrable: the test may run before the algorithm's first use in the
+ * process instead of at start (FIPS 140-3's conditional self-test), when
+ * the program was linked so that every such use passes through
+ * selftest_defer.c first. RSA is the one: most sessions use none, and its
+ * test is the costliest.
+ */
 static const struct kat {
 	const char	*name;
 	int		(*run)(const char *);
+	int		 deferrable;
 } kats[] = {
-	{ "AES-256-GCM",	kat_aes_gcm },
-	{ "SHA-256",		kat_sha256 },
-	{ "SHA-384",		kat_sha384 },
-	{ "HMAC-SHA-256",	kat_hmac_sha256 },
-	{ "DRBG",		kat_drbg },
-	{ "ECDSA-P256",		kat_ecdsa_p256 },
-	{ "RSA-2048",		kat_rsa2048 },
+	{ "AES-256-GCM",	kat_aes_gcm,		0 },
+	{ "SHA-256",		kat_sha256,		0 },
+	{ "SHA-384",		kat_sha384,		0 },
+	{ "HMAC-SHA-256",	kat_hmac_sha256,	0 },
+	{ "DRBG",		kat_drbg,		0 },
+	{ "ECDSA-P256",		kat_ecdsa_p256,		0 },
+	{ "RSA-2048",		kat_rsa2048,		1 },
 };
 
 /* The result row used when wolfCrypt_Init() itself fails. */
@@ -776,8 +785,14 @@ now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-int
-bwk_selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX], size_t *n)
+static const char *defer_prog;
+/* RSA's test: 0 not run, 1 running (its own RSA calls pass through the
+ * wrappers), 2 passed, 3 failed */
+static int rsa_state;
+
+static int
+selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX], size_t *n,
+    int defer)
 {
 	size_t	 i, k = 0;
 	double	 t0;
@@ -798,9 +813,16 @@ bwk_selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX], size_t *n)
 
 	/* Every test runs even after a failure: the report lists them all. */
 	for (i = 0; i < sizeof(kats) / sizeof(kats[0]); i++) {
+		if (defer && kats[i].deferrable)
+			continue;
 		t0 = now_ms();
 		res[k].name = kats[i].name;
+		if (kats[i].deferrable)
+			rsa_state = 1;
 		res[k].ok = kats[i].run(kats[i].name) == 1;
+		/* run now, it is also the test before the first use */
+		if (kats[i].deferrable)
+			rsa_state = res[k].ok ? 2 : 3;
 		res[k].ms = now_ms() - t0;
 		if (!res[k].ok)
 			rv = -1;
@@ -817,6 +839,64 @@ bwk_selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX], size_t *n)
 	}
 	*n = k;
 	return rv;
+}
+
+int
+bwk_selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX], size_t *n)
+{
+	return selftest_run(res, n, 0);
+}
+
+int
+bwk_selftest_rsa_first_use(void)
+{
+	int ok;
+
+	if (rsa_state == 1 || rsa_state == 2)
+		return 0;
+	if (rsa_state == 0) {
+		rsa_state = 1;
+		ok = wolfCrypt_Init() == 0;
+		ok = kat_rsa2048("RSA-2048") == 1 && ok;
+		wolfCrypt_Cleanup();
+		rsa_state = ok ? 2 : 3;
+	}
+	if (rsa_state == 2)
+		return 0;
+	fprintf(stderr, "BWK0010E %s: crypto self-test failed: %s; the "
+	    "program will not run. Reinstall Bulwark or report this.\n",
+	    defer_prog != NULL ? defer_prog : "bulwark", "RSA-2048");
+	/* no output of a failed algorithm, and no way to go on without it */
+	_exit(6);
+}
+
+static int
+report(const char *prog, const struct bwk_selftest_result *res, size_t n,
+    int rv)
+{
+	size_t i;
+
+	if (rv == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (res[i].ok)
+			continue;
+		fprintf(stderr, "BWK0010E %s: crypto self-test failed: %s; "
+		    "the program will not run. Reinstall Bulwark or report "
+		    "this.\n", prog != NULL ? prog : "bulwark", res[i].name);
+	}
+	return -1;
+}
+
+int
+bwk_selftest_startup_deferred(const char *prog)
+{
+	struct bwk_selftest_result	 res[BWK_SELFTEST_MAX];
+	size_t				 n = 0;
+	int				 defer = bwk_selftest_defer_linked();
+
+	defer_prog = prog;
+	return report(prog, res, n, selftest_run(res, &n, defer));
 }
 
 int

@@ -36,4 +36,28 @@ int	bwk_selftest_run(struct bwk_selftest_result res[BWK_SELFTEST_MAX],
  */
 int	bwk_selftest_startup(const char *prog);
 
+/*
+ * As bwk_selftest_startup(), for the programs whose every start counts
+ * (bulwark, bulwark-keyd, bulwarkd-session): the tests of the algorithms
+ * every session uses run now, and RSA-2048's runs before the process's
+ * first RSA operation (FIPS 140-3's conditional self-test), through the
+ * wrappers of selftest_defer.c. A program not linked with those wrappers
+ * (the Makefile's BWK_RSA_WRAP) runs all the tests now.
+ */
+int	bwk_selftest_startup_deferred(const char *prog);
+
+/*
+ * 1 when every wolfCrypt RSA operation of this program passes through
+ * selftest_defer.c (linked with --wrap), 0 otherwise.
+ */
+int	bwk_selftest_defer_linked(void);
+
+/*
+ * The RSA-2048 test, once a process, before its first RSA operation:
+ * 0 when it passed (or is the caller). On failure it prints BWK0010E and
+ * ends the process with status 6: no RSA result leaves a process whose
+ * RSA is broken.
+ */
+int	bwk_selftest_rsa_first_use(void);
+
 #endif /* BWK_SELFTEST_H */

@@ -298,7 +298,7 @@ main(int argc, char **argv)
 	snprintf(who, sizeof(who), "session %ld (%s)", a.id, a.peer);
 	snprintf(optpath, sizeof(optpath), "%s/bulwarkd.opt", a.instance);
 	if (srvopts_load(optpath, &so) == -1 || policy_load(NULL, &pol) == -1 ||
-	    bwk_selftest_startup(bwk_prog) != 0 ||
+	    bwk_selftest_startup_deferred(bwk_prog) != 0 ||
 	    wolfSSL_Init() != WOLFSSL_SUCCESS)
 		return 3;
 	memset(&o, 0, sizeof(o));

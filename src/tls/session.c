@@ -162,7 +162,7 @@ session_limits(struct session *s)
 	    SESSION_IDLE_TIMEOUT;
 }
 
-/* Once per process: the known-answer tests. */
+/* Once per process: the known-answer tests (RSA's before its first use). */
 int
 session_selftest(void)
 {
@@ -170,7 +170,7 @@ session_selftest(void)
 
 	if (!done) {
 		done = 1;
-		ok = bwk_selftest_startup(bwk_prog) == 0;
+		ok = bwk_selftest_startup_deferred(bwk_prog) == 0;
 	}
 	return ok ? 0 : -1;
 }
