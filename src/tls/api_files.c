@@ -258,6 +258,12 @@ remote_ok(struct bwk *b, const char *call)
 {
 	char why[128];
 
+	if (b->in_listing) {
+		snprintf(why, sizeof(why), "%s: called from a listing's "
+		    "callback (call it once the listing returned)", call);
+		(void)api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
+		return 0;
+	}
 	if (b->remote && b->chan != -1)
 		return 1;
 	snprintf(why, sizeof(why), "%s: not started (bwk_start), or the "
@@ -356,14 +362,18 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			memcpy(v.sha256, o.sha256, 32);
 			v.path = o.path;
 			v.link = o.link;
+			b->in_listing = 1;
 			if (!stopped && vcb != NULL && vcb(arg, &v) != 0)
 				stopped = 1;
+			b->in_listing = 0;
 		} else if (msg.type == NC_FILESPACE && vcb == NULL) {
 			if (wire_get_filespace(&msg.in, name, &created) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed filespace");
+			b->in_listing = 1;
 			if (!stopped && fcb != NULL && fcb(arg, name, created) != 0)
 				stopped = 1;
+			b->in_listing = 0;
 		} else
 			return net_gone(b, "sent a message out of place");
 	}
