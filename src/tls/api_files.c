@@ -292,10 +292,12 @@ bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
 	if (!remote_ok(b, "bwk_backup_fd"))
 		return -1;
 	if (file != (fd != -1) || (file && st == NULL) ||
-	    (m->type == BWK_OBJ_LINK) != (m->link != NULL && *m->link != '\0'))
+	    m->type > BWK_OBJ_LINK || !wire_link_ok((uint8_t)m->type,
+	    m->link != NULL ? m->link : ""))
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_backup_fd: "
-		    "a FILE needs its descriptor and stat, a LINK its target, "
-		    "and nothing else has either");
+		    "a FILE needs its descriptor and stat, a LINK its target, a "
+		    "FILE's hard link is a name (\"/...\"), and a DIR has none "
+		    "of them");
 	wire_begin(&req, NC_BACKUP);
 	wire_put_n64(&req, file ? (uint64_t)st->st_size : 0);
 	wire_put_path(&req, m->filespace);

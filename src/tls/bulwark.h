@@ -210,7 +210,10 @@ struct bwk_meta {
 	uint32_t		 mode;		/* 07777 at most */
 	uint32_t		 uid, gid;
 	int64_t			 mtime_ns, ctime_ns;
-	const char		*link;		/* BWK_OBJ_LINK: its target */
+	/* BWK_OBJ_LINK: its target. BWK_OBJ_FILE: NULL, or the name (in
+	 * the same filespace) of an earlier file of this backup that is the
+	 * same file, a hard link; a restore of both makes them one again */
+	const char		*link;
 };
 
 /* What one request came to (0 returned: the session goes on). */
@@ -255,7 +258,8 @@ struct bwk_version {
 	int64_t			 committed, deactivated;	/* seconds */
 	uint8_t			 sha256[32];
 	const char		*path;		/* within the filespace */
-	const char		*link;		/* LINK: its target, else "" */
+	const char		*link;		/* LINK: its target; FILE: its hard
+					   link (as bwk_meta's), or ""; DIR: "" */
 };
 #define BWK_Q_INACTIVE	0x01	/* inactive versions too */
 #define BWK_Q_SUBDIR	0x02	/* the last part in every directory below */
