@@ -43,8 +43,8 @@ send_ready(int chan, struct bwk *b, int ok)
 
 /* The network process: never returns. */
 static void __attribute__((noreturn))
-net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
-    void *arg)
+net_child(struct bwk *b, int chan, pid_t parent, const char *user,
+    bwk_setup_cb *setup, void *arg)
 {
 	struct netchan_result r;
 	int rc;
@@ -55,7 +55,7 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 		(void)close_range(3, (unsigned int)chan - 1, 0);
 	(void)close_range((unsigned int)chan + 1, ~0U, 0);
 	if (bwk_prepare(b) == -1 || (setup != NULL && setup(b, arg) == -1) ||
-	    (b->s.has_chan = 1, b->s.chan_fd = chan,
+	    (b->s.has_chan = 1, b->s.chan_fd = chan, b->s.file_side = parent,
 	    bwk_sandbox(b, user)) == -1 || bwk_connect(b) == -1) {
 		if (b->s.fail == FAIL_NONE)
 			b->s.fail = FAIL_SETUP;
@@ -213,7 +213,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	uint8_t ok, fail;
 	char id[9], text[WIRE_TEXT_MAX + 1];
 	int sv[2];
-	pid_t pid;
+	pid_t pid, me = getpid();
 
 	if (!b->configured || b->prepared || b->remote || b->o.node == NULL ||
 	    b->cfg.admin)
@@ -230,7 +230,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		net_child(b, sv[1], user, setup, arg);
+		net_child(b, sv[1], me, user, setup, arg);
 	}
 	close(sv[1]);
 	b->remote = 1;
