@@ -74,13 +74,17 @@ main(int argc, char **argv)
 	bwk_config_free(cfg);
 
 	r = bwk_backup_paths(b, (const char *const *)argv + 5,
-	    (size_t)(argc - 5), BWK_B_INCREMENTAL, progress, NULL, &t);
+	    (size_t)(argc - 5), BWK_B_INCREMENTAL | BWK_B_ESTIMATE, progress,
+	    NULL, &t);
 	printf("inspected %llu, sent %llu, unchanged %llu, inactive %llu, "
 	    "failed %llu, skipped %llu, %llu bytes\n",
 	    (unsigned long long)t.inspected, (unsigned long long)t.sent,
 	    (unsigned long long)t.unchanged,
 	    (unsigned long long)t.deactivated, (unsigned long long)t.failed,
 	    (unsigned long long)t.skipped, (unsigned long long)t.bytes);
+	printf("expected %llu objects, %llu bytes\n",
+	    (unsigned long long)t.expected_objects,
+	    (unsigned long long)t.expected_bytes);
 	if (r == -1) {
 		fprintf(stderr, "bwk-backup-paths: %s %s\n", bwk_error_id(b),
 		    bwk_error(b));

@@ -110,6 +110,9 @@ Test(libbulwark, a_path_list_is_backed_up_with_a_callback_per_object)
 	cr_assert(t_contains(r.out, "BWK1744I "), "%s", r.out);
 	cr_assert(t_contains(r.out, "inspected 6, sent 5, unchanged 0, "
 	    "inactive 0, failed 0, skipped 1, 14 bytes"), "%s", r.out);
+	/* the count ahead (BWK_B_ESTIMATE) is what was sent */
+	cr_assert(t_contains(r.out, "expected 5 objects, 14 bytes"), "%s",
+	    r.out);
 
 	/* nothing changed: nothing sent */
 	t_run(&r, PATHS, (const char *[]){ "srv1", "127.0.0.1", v.port, "n1",
@@ -117,6 +120,8 @@ Test(libbulwark, a_path_list_is_backed_up_with_a_callback_per_object)
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert(t_contains(r.out, "inspected 6, sent 0, unchanged 5, "
 	    "inactive 0, failed 0, skipped 1, 0 bytes"), "%s", r.out);
+	cr_assert(t_contains(r.out, "expected 0 objects, 0 bytes"), "%s",
+	    r.out);
 
 	/* a link gone: its backup becomes inactive, and the directory that
 	 * held it is sent again (its times changed) */

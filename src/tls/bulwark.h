@@ -303,6 +303,9 @@ int	bwk_restore_fd(struct bwk *, uint64_t version, uint64_t size,
  */
 #define BWK_B_INCREMENTAL	0x01
 #define BWK_B_SUBDIR		0x02
+/* Each tree is walked once more first, looking only, to count what the
+ * backup will send (expected_*), for a progress display's time left. */
+#define BWK_B_ESTIMATE		0x04
 
 enum bwk_event_kind {
 	BWK_EV_SENT = 0,	/* backed up: size bytes */
@@ -316,6 +319,9 @@ enum bwk_event_kind {
 struct bwk_totals {
 	uint64_t	inspected, sent, unchanged, deactivated;
 	uint64_t	failed, skipped, bytes;
+	/* BWK_B_ESTIMATE: what the paths walked so far and the one being
+	 * walked will send; 0 without it */
+	uint64_t	expected_objects, expected_bytes;
 };
 /* One object done, as the callback sees it (valid during the call). */
 struct bwk_event {
