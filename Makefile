@@ -7,7 +7,8 @@
 #   make demo     deps, build, then the main job end to end on loopback
 #   make docs     docs/options.md, from the options table
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
-#   make bench    crypto and session speed beside OpenSSL, as ratios
+#   make bench    backup, restore, small files, handshakes, start-up and
+#                 memory beside bare peers, as ratios (README, Benchmarks)
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
 #   make clean
 
