@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +286,14 @@ main(int argc, char **argv)
 
 	/* 0-2 first: the socket is on 3, and must stay the only thing there */
 	bwk_sane_fds();
+	/*
+	 * Keep freed heap for the next object rather than hand it back at
+	 * once: the catalog's SQLite allocates and frees its page caches at
+	 * every object, and glibc's default trim returned them with brk()
+	 * each time, to fault fresh zeroed pages in again for the next.
+	 */
+	(void)mallopt(M_TRIM_THRESHOLD, 16 * 1024 * 1024);
+	(void)mallopt(M_MMAP_THRESHOLD, 4 * 1024 * 1024);
 	bwk_prog = "bulwarkd-session";
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stderr, NULL, _IOLBF, 0);
