@@ -41,6 +41,7 @@ OUT		:= build/install
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -62,6 +63,7 @@ OUT		:= build/install-pic
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2 -fPIC
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -73,6 +75,9 @@ endif
 # no environment override). Builds in the tree use the tree's helper;
 # `make install` builds a variant with the installed path.
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
+# The server's session process starts its own copy of the helper, which
+# is never setgid (src/tls/keyd_client.h says why); in the tree, the same.
+SERVER_KEYD_PATH ?= $(KEYD_PATH)
 SESSION_PATH	?= $(abspath $(OUT))/bin/bulwarkd-session
 SYSTEM_DIR	?= /etc/bulwark
 # The system options file is beside the key-database directory, not in it:
@@ -89,6 +94,7 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fstack-protector-strong -fPIE -ffunction-sections \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
+		   -DBULWARK_SERVER_KEYD_PATH='"$(SERVER_KEYD_PATH)"' \
 		   -DBULWARK_SESSION_PATH='"$(SESSION_PATH)"' \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' \
 		   -DBULWARK_SYSOPT_FILE='"$(SYSOPT_FILE)"' -MMD -MP
@@ -261,9 +267,9 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 # Rebuild when the helper's compiled-in path changes.
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | \
+	@echo '$(KEYD_PATH) $(SERVER_KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | \
 	    cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
+	    echo '$(KEYD_PATH) $(SERVER_KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
 
 FORCE:
 
@@ -554,6 +560,9 @@ install: $(WOLFSSL_LIB)
 	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
 	done
 	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
+	@# the server's copy, never setgid (src/tls/keyd_client.h)
+	install -m 0755 build/install/bin/bulwark-keyd \
+	    $(DESTDIR)$(LIBEXEC)/bulwarkd-keyd
 	@# libbulwark: header, static and shared library, pkg-config, libbulwark(3)
 	@$(MAKE) --no-print-directory variant-lib VARIANT=install-pic
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
