@@ -523,6 +523,10 @@ check: deps
 	@build/test/tools/options-doc | diff -u docs/options.md - || \
 	    { echo "docs/options.md differs from the table: run make docs"; \
 	    exit 1; }
+	@echo "== every manual page renders without warnings"
+	@scripts/check-man.sh
+	@echo "== the Debian packages: built, lintian, installed, a backup and restore, purged"
+	@tests/pkg-test.sh
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
@@ -624,4 +628,4 @@ pkg-check: $(WOLFSSL_LIB)
 clean:
 	rm -rf build/bin build/obj build/lib build/gen build/test build/asan \
 	    build/fuzz build/bench \
-	    build/tests build/testcerts build/install build/.keyd-path
+	    build/tests build/testcerts build/install build/deb build/.keyd-path
