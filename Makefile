@@ -191,11 +191,13 @@ variant-tests: $(PROGS) $(TESTBIN) $(OUT)/tests/keyd-poke \
 		$(OUT)/tools/options-doc
 
 # libbulwark (src/tls/bulwark.h, libbulwark(3)): the client's session
-# library for other programs, from the folders of bulwark's network side
-# (the session, the verifier, the sandbox, the shared code) with our
-# static wolfSSL inside; the version script exports bulwark.h's calls
-# and nothing else. The calling program is the file side of its backups.
-LIBBWK_SRC	:= $(TLS_SRC) $(VERIFY_SRC) $(SANDBOX_SRC) $(LIB_SRC)
+# library for other programs, from the folders of bulwark's two sides
+# (the session, the verifier, the sandbox, the shared code, and the file
+# side's walk and backup of a path list) with our static wolfSSL inside;
+# the version script exports bulwark.h's calls and nothing else. The
+# calling program is the file side of its backups.
+LIBBWK_SRC	:= $(TLS_SRC) $(VERIFY_SRC) $(SANDBOX_SRC) $(FILES_SRC) \
+		   $(LIB_SRC)
 LIBBWK_SOVER	:= 0
 LIBBWK_SO	:= $(OUT)/lib/libbulwark.so.$(LIBBWK_SOVER)
 
@@ -212,7 +214,7 @@ $(LIBBWK_SO): $(call objs,$(LIBBWK_SRC)) $(OUT)/obj/policy_builtin.o \
 
 # The static library holds wolfSSL's objects too, so that a program links
 # -lbulwark and the system libraries only (pkg-config --static).
-$(OUT)/lib/libbulwark.a: $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB) \
+$(OUT)/lib/libbulwark.a: $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_FILES) $(A_LIB) \
 		$(WOLFSSL_LIB)
 	@mkdir -p $(dir $@)
 	@rm -f $@
@@ -223,9 +225,10 @@ $(OUT)/lib/libbulwark.a: $(A_TLS) $(A_VERIFY) $(A_SANDBOX) $(A_LIB) \
 # the tests run against bulwarkd.
 lib: $(WOLFSSL_LIB) all
 	@$(MAKE) --no-print-directory variant-lib VARIANT=pic
-	@$(MAKE) --no-print-directory build/examples/bwk-backup-one
+	@$(MAKE) --no-print-directory build/examples/bwk-backup-one \
+	    build/examples/bwk-backup-paths
 
-build/examples/bwk-backup-one: examples/bwk-backup-one.c src/tls/bulwark.h \
+build/examples/%: examples/%.c src/tls/bulwark.h \
 		build/pic/lib/libbulwark.so.$(LIBBWK_SOVER)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Isrc/tls -o $@ $< \
@@ -441,12 +444,15 @@ build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 	    $(WOLFSSL_LIBS) $(PSL_LIBS) -lseccomp
 
 # The file side's parsers (a server's names, the include and exclude
-# patterns, the INCLEXCL file and the mount table): its code alone.
+# patterns, the INCLEXCL file and the mount table): its code alone, but
+# the backup's run, which calls the session.
+FILES_PARSE_SRC	:= $(filter-out %/backup_run.c,$(FILES_SRC))
 build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
 		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_PARSE_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS)
 
 # The path validator, with libpsl as the client links it.
 build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \

@@ -20,61 +20,12 @@
 
 #include "helpers.h"
 #include "srvfix.h"
+#include "nodefix.h"
 
 static void setup(void) { t_tmpdir(); }
 static void teardown(void) { t_cleanup(); }
 
 TestSuite(backup, .init = setup, .fini = teardown, .timeout = 120);
-
-/* An instance with node n1, its password in the key database, and the
- * client's options file (returned). */
-static const char *
-node_setup(struct srv *v, const char *extra)
-{
-	static char path[600];
-	char text[512];
-	struct run r;
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
-
-	t_need_sandbox();
-	srv_init(v, NULL);
-	reg[1] = v->dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
-	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME "
-	    "n1\n%s", v->port, extra ? extra : "");
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
-	return path;
-}
-
-/* bulwark WORDS... --sysfile SYS, up to 16 words. */
-static void
-client(struct run *r, const char *sys, const char *const *words)
-{
-	const char *argv[24];
-	int n = 0;
-
-	while (words[n] != NULL && n < 16) {
-		argv[n] = words[n];
-		n++;
-	}
-	argv[n++] = "--sysfile";
-	argv[n++] = sys;
-	argv[n] = NULL;
-	t_run(r, "bulwark", argv, NULL);
-}
-
-static void
-mkfile(const char *path, const void *data, size_t n, mode_t mode)
-{
-	cr_assert_eq(t_write(path, data, n, (int)mode), 0, "%s", path);
-}
 
 /* The tree the tests back up: odd names, a link, an empty file, a
  * sparse file, one of a few MiB, a subdirectory. */
@@ -167,19 +118,6 @@ entries:
 	closedir(dir);
 }
 
-/* No temporary file of a restore left anywhere beneath dir. */
-static void
-no_temp_files(const char *dir)
-{
-	char cmd[800];
-	struct run r;
-
-	snprintf(cmd, sizeof(cmd), "find %s -name '.bwk-restore.*' | "
-	    "grep -q .", dir);
-	(void)r;
-	cr_assert_neq(WEXITSTATUS(system(cmd)), 0, "a temporary file is left "
-	    "beneath %s", dir);
-}
 
 Test(backup, selective_then_restore_elsewhere_gives_every_byte_and_mode)
 {

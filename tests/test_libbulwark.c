@@ -24,12 +24,14 @@ TestSuite(libbulwark, .init = setup, .fini = teardown, .timeout = 90);
 /* The example and the library are make lib's, beside every variant's
  * bin directory: BWK_BIN/../../examples. */
 #define EXAMPLE	"../../examples/bwk-backup-one"
+#define PATHS	"../../examples/bwk-backup-paths"
 
 static void
 need_lib(void)
 {
 	if (access(t_src("build/pic/lib/libbulwark.so.0"), R_OK) != 0 ||
-	    access(t_src("build/examples/bwk-backup-one"), X_OK) != 0)
+	    access(t_src("build/examples/bwk-backup-one"), X_OK) != 0 ||
+	    access(t_src("build/examples/bwk-backup-paths"), X_OK) != 0)
 		cr_skip_test("libbulwark is not built (make lib; make check "
 		    "builds it)");
 }
@@ -64,6 +66,69 @@ Test(libbulwark, the_example_backs_up_lists_and_restores_a_file)
 	t_peer_stop(&v.p);
 	/* the server saw a node's session that stored and restored */
 	cr_assert(t_contains(srv_log(&v), "BWK1077I"), "%s", srv_log(&v));
+}
+
+/* The library's backup of a path list, as bulwark incremental runs it:
+ * every object's outcome reaches the program's callback, a second run
+ * sends nothing, and what is gone becomes inactive. */
+Test(libbulwark, a_path_list_is_backed_up_with_a_callback_per_object)
+{
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	char tree[600], path[700], fifo[700];
+	struct srv v;
+	struct run r;
+
+	need_lib();
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	reg[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(&v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(tree, sizeof(tree), "%s/tree", t_tmpdir());
+	cr_assert_eq(mkdir(tree, 0755), 0);
+	snprintf(path, sizeof(path), "%s/sub", tree);
+	cr_assert_eq(mkdir(path, 0750), 0);
+	snprintf(path, sizeof(path), "%s/sub/a.txt", tree);
+	cr_assert_eq(t_write(path, (const uint8_t *)"alpha\n", 6, 0640), 0);
+	snprintf(path, sizeof(path), "%s/b.bin", tree);
+	cr_assert_eq(t_write(path, (const uint8_t *)"bravo!!\n", 8, 0600), 0);
+	snprintf(path, sizeof(path), "%s/link", tree);
+	cr_assert_eq(symlink("sub/a.txt", path), 0);
+	snprintf(fifo, sizeof(fifo), "%s/pipe", tree);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+
+	t_run(&r, PATHS, (const char *[]){ "srv1", "127.0.0.1", v.port, "n1",
+	    tree, NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* the tree, its directory, two files and a link; the FIFO left out */
+	cr_assert(t_contains(r.out, "sent "), "%s", r.out);
+	cr_assert(t_contains(r.out, "/sub/a.txt (6 bytes)"), "%s", r.out);
+	cr_assert(t_contains(r.out, "/b.bin (8 bytes)"), "%s", r.out);
+	cr_assert(t_contains(r.out, "BWK1744I "), "%s", r.out);
+	cr_assert(t_contains(r.out, "inspected 6, sent 5, unchanged 0, "
+	    "inactive 0, failed 0, skipped 1, 14 bytes"), "%s", r.out);
+
+	/* nothing changed: nothing sent */
+	t_run(&r, PATHS, (const char *[]){ "srv1", "127.0.0.1", v.port, "n1",
+	    tree, NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "inspected 6, sent 0, unchanged 5, "
+	    "inactive 0, failed 0, skipped 1, 0 bytes"), "%s", r.out);
+
+	/* a link gone: its backup becomes inactive, and the directory that
+	 * held it is sent again (its times changed) */
+	cr_assert_eq(unlink(path), 0);
+	t_run(&r, PATHS, (const char *[]){ "srv1", "127.0.0.1", v.port, "n1",
+	    tree, NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.out, "inactive "), "%s", r.out);
+	cr_assert(t_contains(r.out, "/link\n"), "%s", r.out);
+	cr_assert(t_contains(r.out, "inspected 5, sent 1, unchanged 3, "
+	    "inactive 1, failed 0, skipped 1, 0 bytes"), "%s", r.out);
+	t_peer_stop(&v.p);
 }
 
 /* Every dynamic symbol the library defines is a call of bulwark.h, and

@@ -60,6 +60,9 @@ struct bwk {
 	 * the network process netpid, over chan (netchan.h) */
 	int			 remote;
 	int			 chan;
+	/* a listing's callback is running: the channel is in the middle
+	 * of its answer, and the request buffers are the listing's */
+	int			 in_listing;
 	pid_t			 netpid;
 };
 

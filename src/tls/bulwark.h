@@ -210,7 +210,10 @@ struct bwk_meta {
 	uint32_t		 mode;		/* 07777 at most */
 	uint32_t		 uid, gid;
 	int64_t			 mtime_ns, ctime_ns;
-	const char		*link;		/* BWK_OBJ_LINK: its target */
+	/* BWK_OBJ_LINK: its target. BWK_OBJ_FILE: NULL, or the name (in
+	 * the same filespace) of an earlier file of this backup that is the
+	 * same file, a hard link; a restore of both makes them one again */
+	const char		*link;
 };
 
 /* What one request came to (0 returned: the session goes on). */
@@ -255,12 +258,15 @@ struct bwk_version {
 	int64_t			 committed, deactivated;	/* seconds */
 	uint8_t			 sha256[32];
 	const char		*path;		/* within the filespace */
-	const char		*link;		/* LINK: its target, else "" */
+	const char		*link;		/* LINK: its target; FILE: its hard
+					   link (as bwk_meta's), or ""; DIR: "" */
 };
 #define BWK_Q_INACTIVE	0x01	/* inactive versions too */
 #define BWK_Q_SUBDIR	0x02	/* the last part in every directory below */
 /* A callback returns 0 to go on; else the listing is read to its end
- * and dropped, and the call returns 0 with BWK_REFUSED, "stopped". */
+ * and dropped, and the call returns 0 with BWK_REFUSED, "stopped". It
+ * runs in the middle of the listing's answer: a request made from it
+ * fails (BWK0755E). */
 typedef int bwk_version_cb(void *arg, const struct bwk_version *);
 typedef int bwk_filespace_cb(void *arg, const char *filespace,
 		    int64_t created);
@@ -280,6 +286,57 @@ int	bwk_query_filespaces(struct bwk *, bwk_filespace_cb *, void *arg,
  */
 int	bwk_restore_fd(struct bwk *, uint64_t version, uint64_t size,
 	    const uint8_t sha256[32], int fd, struct bwk_result *);
+
+/*
+ * A backup of a list of paths, as bulwark incremental and selective run
+ * it (the same code): each path's filespace found, its tree walked in
+ * this process (directories opened beneath their parents with
+ * O_NOFOLLOW, links backed up as links, one file system), each file
+ * opened, checked to be what the walk saw and handed to the network
+ * process (bwk_backup_fd), and sent again once when it changed while it
+ * was read.
+ *
+ * BWK_B_INCREMENTAL: what the server holds beneath each path is listed
+ * first; what is unchanged (type, size, times, mode, owner) is not sent,
+ * and what is gone here becomes inactive. Else (selective) everything
+ * named is sent, and a directory's own entries only unless BWK_B_SUBDIR.
+ */
+#define BWK_B_INCREMENTAL	0x01
+#define BWK_B_SUBDIR		0x02
+
+enum bwk_event_kind {
+	BWK_EV_SENT = 0,	/* backed up: size bytes */
+	BWK_EV_UNCHANGED,	/* the server holds it as it is */
+	BWK_EV_DEACTIVATED,	/* gone here: its backup is inactive now */
+	BWK_EV_FAILED,		/* not backed up: id and text say why */
+	BWK_EV_SKIPPED,		/* left out (a FIFO, a device): id, text */
+	BWK_EV_NOTE,		/* not entered (another file system): id, text */
+};
+/* The running counts of a backup; the last ones are its summary. */
+struct bwk_totals {
+	uint64_t	inspected, sent, unchanged, deactivated;
+	uint64_t	failed, skipped, bytes;
+};
+/* One object done, as the callback sees it (valid during the call). */
+struct bwk_event {
+	enum bwk_event_kind	 kind;
+	const char		*path;	/* the local path, absolute */
+	uint64_t		 size;	/* SENT: the bytes sent */
+	const char		*id;	/* FAILED, SKIPPED, NOTE: the message */
+	const char		*text;	/* its text, without the path */
+};
+/* Called after each object; non-zero stops the backup before the next
+ * one (what the server confirmed stays). It may make requests (it runs
+ * between two objects), but not close or free the connection. */
+typedef int bwk_backup_cb(void *arg, const struct bwk_event *,
+		    const struct bwk_totals *);
+/*
+ * 0 when every path was walked (totals->failed counts what was not
+ * backed up), 1 when the callback stopped it, -1 when the session failed
+ * (bwk_error). cb may be NULL; totals is filled in every case.
+ */
+int	bwk_backup_paths(struct bwk *, const char *const *paths, size_t n,
+	    int flags, bwk_backup_cb *cb, void *arg, struct bwk_totals *totals);
 
 /* The connection's first error, its ID, and its class. */
 const char *bwk_error(struct bwk *);

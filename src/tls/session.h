@@ -133,6 +133,7 @@ struct session {
 	/* the network process's channel to the file side (api_files.c):
 	 * its sandbox lets it receive descriptors there */
 	int			 has_chan, chan_fd;
+	pid_t			 file_side;	/* its pid, with has_chan */
 	uint16_t		 port;
 	int			 is_server;	/* bulwarkd's side */
 	enum trust_rule		 rule;
