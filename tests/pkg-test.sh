@@ -10,7 +10,8 @@
 # On this machine, not in a debootstrap chroot: a fresh bookworm chroot
 # is a mirror download of minutes, past what make check can spend
 # (README.md, Packages). The machine must hold nothing of Bulwark's
-# packages beforehand, since purging them is part of the test.
+# packages beforehand, since purging them is part of the test; only the
+# group bulwark may be there (below).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -36,9 +37,24 @@ for f in "${made_paths[@]}"; do
 	[ ! -e "$f" ] || skip "$f exists, and the packages' purge would remove it"
 done
 for n in bulwark _bulwarkd $user; do
-	! getent group "$n" >/dev/null || skip "the group $n exists, and the purge would remove it"
 	! getent passwd "$n" >/dev/null || skip "the user $n exists, and the purge would remove it"
 done
+for n in _bulwarkd $user; do
+	! getent group "$n" >/dev/null || skip "the group $n exists, and the purge would remove it"
+done
+# The group bulwark may be there already: make check's setgid install
+# (scripts/setgid-setup.sh) makes it and leaves it. The client's postinst
+# takes it as it is and its purge removes it, so it is made again after,
+# with its id and members, as it was.
+group_before=$(getent group bulwark || true)
+restore_group() {
+	local gid members
+	[ -n "$group_before" ] && ! getent group bulwark >/dev/null || return 0
+	gid=$(echo "$group_before" | cut -d: -f3)
+	members=$(echo "$group_before" | cut -d: -f4)
+	groupadd --system --gid "$gid" bulwark
+	[ -z "$members" ] || gpasswd -M "$members" bulwark >/dev/null
+}
 
 work=$(mktemp -d /tmp/bulwark-pkg.XXXXXX)
 state() { # what must be the same after the test
@@ -60,6 +76,7 @@ cleanup() {
 	rm -f /etc/bulwark.sys
 	# a failed run still leaves the machine as it was
 	[ "$installed" = 0 ] || dpkg --purge "${pkgs[@]}" >>"$work/dpkg.log" 2>&1 || true
+	restore_group || true
 	[ $rc = 0 ] || { echo "package test: FAILED; the logs:" >&2;
 		tail -n 20 "$work"/*.log >&2 || true; }
 	rm -rf "$work"
@@ -167,6 +184,8 @@ userdel $user
 rm -f /etc/bulwark.sys
 dpkg --purge "${pkgs[@]}" >>"$work/dpkg.log" 2>&1 || fail "dpkg --purge failed"
 installed=0
+getent group bulwark >/dev/null && fail "the group bulwark is left after the purge"
+restore_group
 for f in "${made_paths[@]}"; do
 	[ ! -e "$f" ] || fail "$f is left after the purge"
 done
