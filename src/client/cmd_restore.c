@@ -362,8 +362,9 @@ restore_file(struct restore *r, int dir, const char *base,
 		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
-	if ((k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd,
-	    &res)) == -1 || res.status != BWK_OK) {
+	k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd, &res);
+	r->j->partial = 0;
+	if (k == -1 || res.status != BWK_OK) {
 		close(fd);
 		rp_discard(dir, tmp);
 		if (k == -1)

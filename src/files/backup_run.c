@@ -548,6 +548,27 @@ on_entry(void *arg, const struct walk_entry *e)
 	    send_other(k, e, name, type);
 }
 
+/* BWK_B_ESTIMATE's walk: what the backup's walk will send, counted. */
+static int
+on_count(void *arg, const struct walk_entry *e)
+{
+	struct backup *k = arg;
+	char name[FS_PATH_MAX];
+	const struct held *h;
+	uint8_t type;
+
+	if (e->what != WALK_ENTRY || !e->included ||
+	    type_of(e->st.st_mode, &type) == -1)
+		return 0;
+	if (k->incremental && fs_name_of(k->fs, e->path, name) == 0 &&
+	    (h = held_find(k, name)) != NULL && unchanged(h, type, &e->st))
+		return 0;
+	k->r->t->expected_objects++;
+	if (type == BWK_OBJ_FILE)
+		k->r->t->expected_bytes += (uint64_t)e->st.st_size;
+	return 0;
+}
+
 /* incremental: what the server holds and this machine does not. */
 static int
 deactivate_gone(struct backup *k)
@@ -614,6 +635,9 @@ backup_path(struct run *run, const char *arg)
 	 * and the tree with SUBDIR */
 	wo.subdirs = S_ISDIR(st.st_mode);
 	wo.one_level = !k.incremental && !(run->o->flags & BWK_B_SUBDIR);
+	/* what cannot be walked now is reported by the walk that sends */
+	if (run->o->flags & BWK_B_ESTIMATE)
+		(void)walk_tree(abs, &wo, on_count, &k);
 	r = walk_tree(abs, &wo, on_entry, &k);
 	if (r == -1 && !run->session_failed) {
 		/* the root itself could not be read: absence proves nothing,
@@ -659,6 +683,6 @@ bwk_backup_paths(struct bwk *b, const char *const *paths, size_t n,
 	struct backup_run_opts o;
 
 	memset(&o, 0, sizeof(o));
-	o.flags = flags & (BWK_B_INCREMENTAL | BWK_B_SUBDIR);
+	o.flags = flags & (BWK_B_INCREMENTAL | BWK_B_SUBDIR | BWK_B_ESTIMATE);
 	return backup_run(b, paths, n, &o, cb, arg, totals);
 }

@@ -258,9 +258,10 @@ remote_ok(struct bwk *b, const char *call)
 {
 	char why[128];
 
-	if (b->in_listing) {
-		snprintf(why, sizeof(why), "%s: called from a listing's "
-		    "callback (call it once the listing returned)", call);
+	if (b->in_answer) {
+		snprintf(why, sizeof(why), "%s: called from a callback in the "
+		    "middle of another request (call it once that request "
+		    "returned)", call);
 		(void)api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
 		return 0;
 	}
@@ -272,15 +273,36 @@ remote_ok(struct bwk *b, const char *call)
 	return 0;
 }
 
-/* A request and its one result. */
+/* A request and its one result, after the progress of a large object. */
 static int
 ask(struct bwk *b, int fd, struct bwk_result *res)
 {
+	uint64_t done;
+
 	if (netchan_send(b->chan, &req, fd) == -1)
 		return net_gone(b, "cannot be reached");
-	if (recv_reply(b) == -1)
-		return -1;
+	for (;;) {
+		if (recv_reply(b) == -1)
+			return -1;
+		if (msg.type != NC_PROGRESS)
+			break;
+		if (wire_get_n64(&msg.in, &done) == -1 ||
+		    wire_end(&msg.in) == -1)
+			return net_gone(b, "sent a malformed progress note");
+		if (b->bytes_cb != NULL) {
+			b->in_answer = 1;
+			b->bytes_cb(b->bytes_arg, done);
+			b->in_answer = 0;
+		}
+	}
 	return take_result(b, res);
+}
+
+void
+bwk_set_bytes_cb(struct bwk *b, bwk_bytes_cb *cb, void *arg)
+{
+	b->bytes_cb = cb;
+	b->bytes_arg = arg;
 }
 
 int
@@ -364,18 +386,18 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			memcpy(v.sha256, o.sha256, 32);
 			v.path = o.path;
 			v.link = o.link;
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && vcb != NULL && vcb(arg, &v) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else if (msg.type == NC_FILESPACE && vcb == NULL) {
 			if (wire_get_filespace(&msg.in, name, &created) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed filespace");
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && fcb != NULL && fcb(arg, name, created) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else
 			return net_gone(b, "sent a message out of place");
 	}

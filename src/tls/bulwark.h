@@ -303,6 +303,9 @@ int	bwk_restore_fd(struct bwk *, uint64_t version, uint64_t size,
  */
 #define BWK_B_INCREMENTAL	0x01
 #define BWK_B_SUBDIR		0x02
+/* Each tree is walked once more first, looking only, to count what the
+ * backup will send (expected_*), for a progress display's time left. */
+#define BWK_B_ESTIMATE		0x04
 
 enum bwk_event_kind {
 	BWK_EV_SENT = 0,	/* backed up: size bytes */
@@ -316,6 +319,9 @@ enum bwk_event_kind {
 struct bwk_totals {
 	uint64_t	inspected, sent, unchanged, deactivated;
 	uint64_t	failed, skipped, bytes;
+	/* BWK_B_ESTIMATE: what the paths walked so far and the one being
+	 * walked will send; 0 without it */
+	uint64_t	expected_objects, expected_bytes;
 };
 /* One object done, as the callback sees it (valid during the call). */
 struct bwk_event {
@@ -337,6 +343,15 @@ typedef int bwk_backup_cb(void *arg, const struct bwk_event *,
  */
 int	bwk_backup_paths(struct bwk *, const char *const *paths, size_t n,
 	    int flags, bwk_backup_cb *cb, void *arg, struct bwk_totals *totals);
+
+/*
+ * Called during bwk_backup_fd and bwk_restore_fd of a large object, each
+ * time another 16 MiB of it moved, with its bytes so far: a progress
+ * display for files that take a while. It runs in the middle of the
+ * request: a request made from it fails (BWK0755E). NULL: none.
+ */
+typedef void bwk_bytes_cb(void *arg, uint64_t done);
+void	bwk_set_bytes_cb(struct bwk *, bwk_bytes_cb *cb, void *arg);
 
 /* The connection's first error, its ID, and its class. */
 const char *bwk_error(struct bwk *);
