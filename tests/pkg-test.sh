@@ -77,8 +77,12 @@ cleanup() {
 	# a failed run still leaves the machine as it was
 	[ "$installed" = 0 ] || dpkg --purge "${pkgs[@]}" >>"$work/dpkg.log" 2>&1 || true
 	restore_group || true
-	[ $rc = 0 ] || { echo "package test: FAILED; the logs:" >&2;
-		tail -n 20 "$work"/*.log >&2 || true; }
+	if [ $rc != 0 ]; then
+		echo "package test: FAILED" >&2
+		for f in "$work"/*.log; do
+			[ -f "$f" ] && { echo "--- $f" >&2; tail -n 20 "$f" >&2; }
+		done
+	fi
 	rm -rf "$work"
 	exit $rc
 }
