@@ -9,10 +9,13 @@
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
 #   make bench    crypto and session speed beside OpenSSL, as ratios
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
+#   make deb      the Debian packages, into build/deb/ (debian/)
 #   make clean
 
 PREFIX		?= /usr/local
 SYSCONFDIR	?= /etc
+# libbulwark's directory; the packages use Debian's multiarch one.
+LIBDIR		?= $(PREFIX)/lib
 DESTDIR		?=
 # SETGID=1: install bulwark-keyd setgid to group bulwark, and the system
 # key database 0640 root:bulwark, so ordinary users can run sessions with
@@ -41,6 +44,7 @@ OUT		:= build/install
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -62,6 +66,7 @@ OUT		:= build/install-pic
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2 -fPIC
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -73,6 +78,9 @@ endif
 # no environment override). Builds in the tree use the tree's helper;
 # `make install` builds a variant with the installed path.
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
+# The server's session process starts its own copy of the helper, which
+# is never setgid (src/tls/keyd_client.h says why); in the tree, the same.
+SERVER_KEYD_PATH ?= $(KEYD_PATH)
 SESSION_PATH	?= $(abspath $(OUT))/bin/bulwarkd-session
 SYSTEM_DIR	?= /etc/bulwark
 # The system options file is beside the key-database directory, not in it:
@@ -89,6 +97,7 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fstack-protector-strong -fPIE -ffunction-sections \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
+		   -DBULWARK_SERVER_KEYD_PATH='"$(SERVER_KEYD_PATH)"' \
 		   -DBULWARK_SESSION_PATH='"$(SESSION_PATH)"' \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' \
 		   -DBULWARK_SYSOPT_FILE='"$(SYSOPT_FILE)"' -MMD -MP
@@ -165,7 +174,7 @@ FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
 
-.PHONY: variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: deb check-man pkg-check variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
@@ -261,12 +270,13 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(BWK_CFLAGS) -c $< -o $@
 
-# Rebuild when the helper's compiled-in path changes.
+# Rebuild when a compiled-in path changes, or the packagers' flags do
+# (a package is built with dpkg-buildflags', a tree without).
+KEYD_STAMP	= $(KEYD_PATH) $(SERVER_KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) \
+		  $(SYSOPT_FILE) $(CFLAGS) $(LDFLAGS)
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | \
-	    cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
+	@echo '$(KEYD_STAMP)' | cmp -s - $@ || echo '$(KEYD_STAMP)' >$@
 
 FORCE:
 
@@ -519,6 +529,10 @@ check: deps
 	@build/test/tools/options-doc | diff -u docs/options.md - || \
 	    { echo "docs/options.md differs from the table: run make docs"; \
 	    exit 1; }
+	@echo "== every manual page renders without warnings"
+	@scripts/check-man.sh
+	@echo "== the Debian packages: built, lintian, installed, a backup and restore, purged"
+	@tests/pkg-test.sh
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
@@ -543,37 +557,44 @@ bench: deps
 
 # The manual pages name the configured directories, as installed.
 MAN_SED		:= -e 's|/etc/bulwark|$(SYSCONFDIR)/bulwark|g' \
+		   -e 's|PREFIX/lib/libbulwark|$(LIBDIR)/libbulwark|g' \
+		   -e 's|PREFIX/lib/pkgconfig|$(LIBDIR)/pkgconfig|g' \
 		   -e 's|PREFIX/|$(PREFIX)/|g'
+# Every manual page, by section; bulwark.sys(5) is a link to bulwark.opt(5).
+MAN_PAGES	:= bulwark.1 bulwark-cert.1 libbulwark.3 bulwark.opt.5 \
+		   bulwarkd.opt.5 bulwark-keyd.8 bulwarkd.8 bulwarkd-session.8
 LIBEXEC		:= $(PREFIX)/libexec/bulwark
 
 install: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=install
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(LIBEXEC)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBEXEC) \
+	    $(foreach n,1 3 5 8,$(DESTDIR)$(PREFIX)/share/man/man$(n))
 	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
 	    $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 build/install/bin/bulwarkd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 build/install/bin/bulwarkd-session $(DESTDIR)$(LIBEXEC)/
-	for m in bulwark-cert.1 bulwark.1 bulwark-keyd.8 bulwarkd.8; do \
+	for m in $(MAN_PAGES); do \
 	    sed $(MAN_SED) man/$$m >$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m && \
 	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
 	done
+	ln -sf bulwark.opt.5 $(DESTDIR)$(PREFIX)/share/man/man5/bulwark.sys.5
 	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
-	@# libbulwark: header, static and shared library, pkg-config, libbulwark(3)
+	@# the server's copy, never setgid (src/tls/keyd_client.h)
+	install -m 0755 build/install/bin/bulwark-keyd \
+	    $(DESTDIR)$(LIBEXEC)/bulwarkd-keyd
+	@# libbulwark: header, static and shared library, pkg-config
 	@$(MAKE) --no-print-directory variant-lib VARIANT=install-pic
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/share/man/man3
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 0644 src/tls/bulwark.h $(DESTDIR)$(PREFIX)/include/bulwark.h
-	install -m 0644 build/install-pic/lib/libbulwark.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 0755 build/install-pic/lib/libbulwark.so.$(LIBBWK_SOVER) \
-	    $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(DESTDIR)$(PREFIX)/lib/libbulwark.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$(sed -n \
+	install -m 0644 build/install-pic/lib/libbulwark.a $(DESTDIR)$(LIBDIR)/
+	install -m 0644 build/install-pic/lib/libbulwark.so.$(LIBBWK_SOVER) \
+	    $(DESTDIR)$(LIBDIR)/
+	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(DESTDIR)$(LIBDIR)/libbulwark.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e "s|@VERSION@|$$(sed -n \
 	    's/.*BULWARK_VERSION[^\"]*\"\(.*\)\".*/\1/p' src/lib/version.h)|" \
-	    src/tls/libbulwark.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libbulwark.pc
-	sed $(MAN_SED) man/libbulwark.3 >$(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
-	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
+	    src/tls/libbulwark.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libbulwark.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/bulwarkd.service.in \
 	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/bulwarkd.service
@@ -596,7 +617,21 @@ else
 endif
 endif
 
+# The Debian packages (debian/, README.md, Packages): dpkg-buildpackage
+# runs the install target for /usr and /etc, from a copy of debian/.
+deb: $(WOLFSSL_LIB)
+	@scripts/build-deb.sh
+
+# Every manual page renders without warnings.
+check-man:
+	@scripts/check-man.sh
+
+# As root: the packages built, checked by lintian, installed, used by an
+# ordinary user against a server run as _bulwarkd, and purged.
+pkg-check: $(WOLFSSL_LIB)
+	@tests/pkg-test.sh
+
 clean:
 	rm -rf build/bin build/obj build/lib build/gen build/test build/asan \
 	    build/fuzz build/bench \
-	    build/tests build/testcerts build/install build/.keyd-path
+	    build/tests build/testcerts build/install build/deb build/.keyd-path
