@@ -209,6 +209,13 @@ report_accept_failure(struct session *s, int err)
 		    "ended", s->o->host);
 		return;
 	}
+	if (s->helper_failed) {
+		sess_msg(s, "BWK1942E", "the server's key helper did not sign "
+		    "the key exchange for client %s (its message above says "
+		    "why); this session is ended, and the next starts its own "
+		    "helper", s->o->host);
+		return;
+	}
 	if (err == MATCH_SUITE_ERROR || err == VERSION_ERROR) {
 		const char *vers = hello_versions(s->hello_bytes, s->nhello);
 
