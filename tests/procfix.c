@@ -175,6 +175,20 @@ well_behaved(struct srv *v, const char *sys, const char *tag)
 	cr_assert_eq(tree_same(src, dst, 4, why, sizeof(why)), 0, "%s", why);
 }
 
+void
+srv_idle(const struct srv *v)
+{
+	struct proc_count c;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		proc_count(v->p.pid, &c);
+		if (c.children == 0)
+			return;
+		usleep(50000);
+	}
+}
+
 int
 raw_connect(const struct srv *v)
 {

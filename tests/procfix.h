@@ -46,6 +46,8 @@ const char *hostile_setup(struct srv *, const char *srvopts);
  * compared. Asserts it worked, with the server's log if it did not.
  */
 void	well_behaved(struct srv *, const char *sys, const char *tag);
+/* Waits (10 seconds at most) until the listener runs no session. */
+void	srv_idle(const struct srv *);
 /* A TCP connection to the server's port on loopback. */
 int	raw_connect(const struct srv *);
 

@@ -281,6 +281,22 @@ relay_send(struct relay *r, struct wire_out *w)
 	cr_assert_eq(st, 0, "the frame could not be sent");
 }
 
+int
+relay_try_send(struct relay *r, struct wire_out *w)
+{
+	uint32_t n;
+	uint8_t st;
+
+	if (wire_finish(w) == -1)
+		return -1;
+	n = (uint32_t)w->len;
+	if (full_write(r->fd, "S", 1) == -1 || full_write(r->fd, &n, 4) == -1 ||
+	    full_write(r->fd, w->buf, w->len) == -1 ||
+	    full_read(r->fd, &st, 1) == -1)
+		return -1;
+	return st == 0 ? 0 : -1;
+}
+
 void
 relay_send_raw(struct relay *r, const void *b, size_t len)
 {
