@@ -41,6 +41,14 @@ progress(void *arg, const struct bwk_event *ev, const struct bwk_totals *t)
 	return 0;
 }
 
+/* Within a large file: its bytes so far, every 16 MiB. */
+static void
+moved(void *arg, uint64_t done)
+{
+	(void)arg;
+	printf("  ... %llu bytes\n", (unsigned long long)done);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,15 +80,20 @@ main(int argc, char **argv)
 		return 1;
 	}
 	bwk_config_free(cfg);
+	bwk_set_bytes_cb(b, moved, NULL);
 
 	r = bwk_backup_paths(b, (const char *const *)argv + 5,
-	    (size_t)(argc - 5), BWK_B_INCREMENTAL, progress, NULL, &t);
+	    (size_t)(argc - 5), BWK_B_INCREMENTAL | BWK_B_ESTIMATE, progress,
+	    NULL, &t);
 	printf("inspected %llu, sent %llu, unchanged %llu, inactive %llu, "
 	    "failed %llu, skipped %llu, %llu bytes\n",
 	    (unsigned long long)t.inspected, (unsigned long long)t.sent,
 	    (unsigned long long)t.unchanged,
 	    (unsigned long long)t.deactivated, (unsigned long long)t.failed,
 	    (unsigned long long)t.skipped, (unsigned long long)t.bytes);
+	printf("expected %llu objects, %llu bytes\n",
+	    (unsigned long long)t.expected_objects,
+	    (unsigned long long)t.expected_bytes);
 	if (r == -1) {
 		fprintf(stderr, "bwk-backup-paths: %s %s\n", bwk_error_id(b),
 		    bwk_error(b));

@@ -155,10 +155,10 @@ Test(catalog, newer_schema_refused_untouched)
 
 	tc_add_node(c, "n1", CAT_STRICT);
 	catalog_close(c);
-	tc_raw("UPDATE schema_version SET version = 3");
+	tc_raw("UPDATE schema_version SET version = 4");
 	cr_assert_eq(t_read(DBFILE, &before, &blen), 0);
-	open_refused(0, "BWK1209E", "schema version 3");
-	cr_assert(t_contains(tc_msgs, "up to 2"), "%s", tc_msgs);
+	open_refused(0, "BWK1209E", "schema version 4");
+	cr_assert(t_contains(tc_msgs, "up to 3"), "%s", tc_msgs);
 	cr_assert_eq(t_read(DBFILE, &after, &alen), 0);
 	cr_assert(blen == alen && memcmp(before, after, blen) == 0,
 	    "the catalog was written");
@@ -857,9 +857,26 @@ Test(catalog, version_1_gains_the_sessions_table)
 
 	catalog_close(c);
 	tc_raw("DROP TABLE sessions");
+	tc_raw("ALTER TABLE versions DROP COLUMN hardlink");
 	tc_raw("UPDATE schema_version SET version = 1");
 	c = tc_open();
-	cr_assert_eq(catalog_schema_version(c), 2);
+	cr_assert_eq(catalog_schema_version(c), CATALOG_SCHEMA_VERSION);
 	sess_add(c, 1, 1, "N1");
+	catalog_close(c);
+}
+
+/* A catalog of schema version 2 gains the hard links' column, which
+ * only a FILE's version may fill. */
+Test(catalog, version_2_gains_the_hard_link_column)
+{
+	struct catalog *c = tc_open();
+
+	catalog_close(c);
+	tc_raw("ALTER TABLE versions DROP COLUMN hardlink");
+	tc_raw("UPDATE schema_version SET version = 2");
+	c = tc_open();
+	cr_assert_eq(catalog_schema_version(c), CATALOG_SCHEMA_VERSION);
+	cr_assert_eq(tc_raw_int(c, "SELECT count(*) FROM pragma_table_info("
+	    "'versions') WHERE name = 'hardlink'"), 1);
 	catalog_close(c);
 }

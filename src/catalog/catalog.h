@@ -31,7 +31,7 @@
 #include "../lib/scram.h"
 
 #define CATALOG_FILE		"catalog.db"
-#define CATALOG_SCHEMA_VERSION	2
+#define CATALOG_SCHEMA_VERSION	3
 
 #define CAT_NAME_MAX		64	/* node and administrator names */
 #define CAT_PATH_MAX		4095	/* a path's bytes */
@@ -106,7 +106,9 @@ struct cat_meta {
 	uint32_t	gid;
 	int64_t		mtime_ns;	/* ns since the epoch */
 	int64_t		ctime_ns;
-	const char	*link;		/* CAT_LINK: its target */
+	const char	*link;		/* CAT_LINK: its target; CAT_FILE: an
+					   earlier name of it (a hard
+					   link), or NULL */
 };
 
 /* What catalog_object_begin made: the version and its content file. */
@@ -133,7 +135,7 @@ struct cat_version {
 	uint32_t		gid;
 	int64_t			mtime_ns;
 	int64_t			ctime_ns;
-	const char		*link;		/* CAT_LINK only */
+	const char		*link;		/* as cat_meta's */
 	uint8_t			sha256[32];	/* or zero */
 	const char		*content;	/* NULL unless CAT_FILE */
 	int64_t			inserted;	/* the backup began */

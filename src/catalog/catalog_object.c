@@ -69,10 +69,15 @@ meta_ok(const struct cat_meta *m)
 	if (m == NULL || (m->type != CAT_FILE && m->type != CAT_DIR &&
 	    m->type != CAT_LINK) || m->mode > 07777)
 		return 0;
-	if (m->type != CAT_LINK)
+	/* a DIR has no link; a FILE may name an earlier name of itself (a
+	 * hard link); a LINK has its target */
+	if (m->type == CAT_DIR)
 		return m->link == NULL;
-	return m->link != NULL && (n = strlen(m->link)) > 0 &&
-	    n <= CAT_PATH_MAX;
+	if (m->link == NULL)
+		return m->type == CAT_FILE;
+	n = strlen(m->link);
+	return n > 0 && n <= CAT_PATH_MAX &&
+	    (m->type == CAT_LINK || m->link[0] == '/');
 }
 
 static int
@@ -574,7 +579,8 @@ read_version(sqlite3_stmt *st, struct cat_version *v)
 	v->deactivated = sqlite3_column_int64(st, 16);
 	if (v->dir == NULL || v->name == NULL ||
 	    (v->type == CAT_FILE) != content_ok(v->content) ||
-	    (v->type == CAT_LINK) != (v->link != NULL))
+	    (v->type == CAT_LINK && v->link == NULL) ||
+	    (v->type == CAT_DIR && v->link != NULL))
 		return -1;
 	return 0;
 }

@@ -122,9 +122,23 @@ static const char *const schema_v2[] = {
 	NULL
 };
 
+/*
+ * Schema version 3: a FILE's hard link, the name of an earlier file of
+ * the same backup that is the same file (docs/catalog.md). A column of
+ * its own, so that version 1's rule that only a LINK has a link target
+ * stands, and an older catalog gains it without a rebuild.
+ */
+static const char *const schema_v3[] = {
+	"ALTER TABLE versions ADD COLUMN hardlink BLOB"
+	" CHECK (hardlink IS NULL OR (type = 'FILE'"
+	" AND length(hardlink) BETWEEN 1 AND 4095))",
+	NULL
+};
+
 const char *const *const cat_migration[CATALOG_SCHEMA_VERSION] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 #define ACCT_COLS \
@@ -142,7 +156,8 @@ const char *const *const cat_migration[CATALOG_SCHEMA_VERSION] = {
  */
 #define VERSION_SELECT \
 	"SELECT v.id, o.dir, o.name, v.state, v.type, v.size, v.mode, "	\
-	"v.uid, v.gid, v.mtime_ns, v.ctime_ns, v.link, v.sha256, "		\
+	"v.uid, v.gid, v.mtime_ns, v.ctime_ns, "				\
+	"coalesce(v.link, v.hardlink), v.sha256, "				\
 	"v.content, v.inserted, v.committed, v.deactivated, f.name "		\
 	"FROM nodes n JOIN filespaces f ON f.node_id = n.id "			\
 	"JOIN objects o ON o.filespace_id = f.id "				\
@@ -228,9 +243,11 @@ const char *const cat_sql[S_COUNT] = {
 	 * 256 directories, and nothing a client chose.
 	 */
 	[S_VER_INSERT] = "INSERT INTO versions(object_id, state, type, size, "
-	    "mode, uid, gid, mtime_ns, ctime_ns, link, sha256, content, "
-	    "inserted, committed, deactivated) "
-	    "SELECT ?1, 'PENDING', ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, NULL, "
+	    "mode, uid, gid, mtime_ns, ctime_ns, link, hardlink, sha256, "
+	    "content, inserted, committed, deactivated) "
+	    "SELECT ?1, 'PENDING', ?2, 0, ?3, ?4, ?5, ?6, ?7, "
+	    "CASE WHEN ?2 = 'LINK' THEN ?8 END, "
+	    "CASE WHEN ?2 = 'FILE' THEN ?8 END, NULL, "
 	    "CASE WHEN ?2 = 'FILE' THEN substr(h, 1, 2) || '/' || h END, "
 	    "?9, 0, 0 FROM (SELECT lower(hex(randomblob(16))) AS h) "
 	    "RETURNING id, content",
@@ -327,8 +344,8 @@ const char *const cat_sql[S_COUNT] = {
 	 * order (cat_read_version), then the filespace and the node.
 	 */
 	[S_AUDIT_LIST] = "SELECT v.id, o.dir, o.name, v.state, v.type, "
-	    "v.size, v.mode, v.uid, v.gid, v.mtime_ns, v.ctime_ns, v.link, "
-	    "v.sha256, v.content, v.inserted, v.committed, v.deactivated, "
+	    "v.size, v.mode, v.uid, v.gid, v.mtime_ns, v.ctime_ns, "
+	    "coalesce(v.link, v.hardlink), v.sha256, v.content, v.inserted, v.committed, v.deactivated, "
 	    "f.name, n.name FROM versions v "
 	    "JOIN objects o ON o.id = v.object_id "
 	    "JOIN filespaces f ON f.id = o.filespace_id "

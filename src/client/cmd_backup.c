@@ -34,6 +34,8 @@ on_event(void *arg, const struct bwk_event *ev, const struct bwk_totals *t)
 	j->deactivated = t->deactivated;
 	j->skipped = t->skipped;
 	j->bytes = t->bytes;
+	j->partial = 0;
+	j->total_bytes = t->expected_bytes;
 	switch (ev->kind) {
 	case BWK_EV_FAILED:
 		/* job_failed counts it and logs it in ERRORLOGNAME */
@@ -85,8 +87,9 @@ cmd_backup(int argc, char **argv, int incremental)
 		return rc;
 	}
 	memset(&o, 0, sizeof(o));
+	/* the time left on a terminal: each tree looked at once more */
 	o.flags = (incremental ? BWK_B_INCREMENTAL : 0) |
-	    (j.c.opt.subdir ? BWK_B_SUBDIR : 0);
+	    (j.c.opt.subdir ? BWK_B_SUBDIR : 0) | (j.tty ? BWK_B_ESTIMATE : 0);
 	o.rules = &scope.rules;
 	o.fs_excluded = fs_excluded;
 	o.fs_arg = &scope;

@@ -80,6 +80,11 @@ print_version(void *arg, const struct bwk_version *v)
 			printf(",\"link\":");
 			job_json_str(stdout, v->link);
 		}
+		/* a hard link: the name it is one file with */
+		if (v->type == BWK_OBJ_FILE && v->link[0] != '\0') {
+			printf(",\"hard_link\":");
+			job_json_str(stdout, v->link);
+		}
 		printf("}");
 	} else {
 		if (l->n == 0)
@@ -88,9 +93,9 @@ print_version(void *arg, const struct bwk_version *v)
 		printf("%13llu B  %-23s  %s    %-4s  %s%s%s\n",
 		    (unsigned long long)v->size, when, v->active ? "A" : "I",
 		    type_name(v->type), job_printable(path, shown,
-		    sizeof(shown)), v->type == BWK_OBJ_LINK ? " -> " : "",
-		    v->type == BWK_OBJ_LINK ? job_printable(v->link, target,
-		    sizeof(target)) : "");
+		    sizeof(shown)), v->type == BWK_OBJ_LINK ? " -> " :
+		    v->link[0] != '\0' ? " = " : "", v->link[0] != '\0' ?
+		    job_printable(v->link, target, sizeof(target)) : "");
 	}
 	l->first = 0;
 	l->n++;

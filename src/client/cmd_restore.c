@@ -9,6 +9,12 @@
  * said at the query and at its end; until then nothing under its name
  * changes. Directories get their modes and times last, deepest first,
  * so that restoring into them is not refused by their own modes.
+ *
+ * Hard links: the files of one group (a name, and the later names whose
+ * link is it) are one file again once restored: the first of them that
+ * is restored gets the content, the others become links to it, if it is
+ * still the file this run wrote and holds the same version's bytes;
+ * otherwise each gets its own content.
  */
 #include <sys/stat.h>
 
@@ -24,9 +30,22 @@
 #include "../lib/names.h"
 #include "job.h"
 
+#define NO_GROUP	((size_t)-1)
+
 struct want {
 	struct bwk_version	 v;	/* path and link owned */
 	int			 created;	/* a directory this run made */
+	size_t			 group;		/* hard links: or NO_GROUP */
+};
+
+/* A group of hard links, once one of them is restored. */
+struct group {
+	int			 done;
+	char			*rel;		/* beneath the destination */
+	dev_t			 dev;
+	ino_t			 ino;
+	uint64_t		 size;
+	uint8_t			 sha256[32];
 };
 
 struct restore {
@@ -34,6 +53,8 @@ struct restore {
 	struct job_target	 t;
 	struct want		*w;
 	size_t			 n, cap;
+	struct group		*g;
+	size_t			 ng;
 	int			 dest;		/* O_PATH */
 	int			 root;
 	int			 all;		/* prompt answered "all" */
@@ -94,6 +115,7 @@ want_add(void *arg, const struct bwk_version *v)
 	w = &r->w[r->n];
 	w->v = *v;
 	w->created = 0;
+	w->group = NO_GROUP;
 	if ((w->v.path = strdup(v->path)) == NULL ||
 	    (w->v.link = strdup(v->link)) == NULL)
 		return -1;
@@ -113,6 +135,123 @@ want_free(struct restore *r)
 	free(r->w);
 	r->w = NULL;
 	r->n = r->cap = 0;
+	for (i = 0; i < r->ng; i++)
+		free(r->g[i].rel);
+	free(r->g);
+	r->g = NULL;
+	r->ng = 0;
+}
+
+/* A file's group: the name its link gives, or its own. */
+static const char *
+group_key(const struct want *w)
+{
+	return w->v.link[0] != '\0' ? w->v.link : w->v.path;
+}
+
+static const struct want *sort_base;
+
+static int
+by_key(const void *a, const void *b)
+{
+	const struct want *x = &sort_base[*(const size_t *)a];
+	const struct want *y = &sort_base[*(const size_t *)b];
+
+	return strcmp(group_key(x), group_key(y));
+}
+
+/* The groups of hard links among the files to restore: files that share
+ * a key, two at least. Without memory, none: each file then gets its
+ * own content, which is still a correct restore. */
+static void
+groups_make(struct restore *r)
+{
+	size_t *ix, i, j, m = 0;
+
+	if (r->n < 2 || (ix = calloc(r->n, sizeof(*ix))) == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		if (r->w[i].v.type == BWK_OBJ_FILE)
+			ix[m++] = i;
+	sort_base = r->w;
+	qsort(ix, m, sizeof(*ix), by_key);
+	if ((r->g = calloc(m ? m : 1, sizeof(*r->g))) == NULL) {
+		free(ix);
+		return;
+	}
+	for (i = 0; i < m; i = j) {
+		for (j = i + 1; j < m && strcmp(group_key(&r->w[ix[i]]),
+		    group_key(&r->w[ix[j]])) == 0; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (; i < j; i++)
+			r->w[ix[i]].group = r->ng;
+		r->ng++;
+	}
+	free(ix);
+}
+
+/*
+ * The file as a hard link to its group's restored file: 1 when done (or
+ * failed, reported), 0 when that cannot be (not restored yet, another
+ * version, no longer the file this run wrote): the caller restores its
+ * content instead.
+ */
+static int
+restore_hard_link(struct restore *r, int dir, const char *base,
+    const struct want *w, const char *rel, const char *path, int replace)
+{
+	const struct group *g;
+	const char *gbase;
+	char tmp[RP_TEMP_MAX + 8];
+	struct stat st;
+	int gdir, fd, ok;
+
+	/* two versions of one name (-pick) are not linked: a rename onto
+	 * the same file would leave the temporary name */
+	if (w->group == NO_GROUP || !(g = &r->g[w->group])->done ||
+	    strcmp(g->rel, rel) == 0 || g->size != w->v.size || memcmp(g->sha256, w->v.sha256, 32) != 0 ||
+	    (gdir = rp_parent_open(r->dest, g->rel, &gbase)) == -1)
+		return 0;
+	ok = fstatat(gdir, gbase, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_dev == g->dev && st.st_ino == g->ino;
+	/* a unique name: made as a file, then replaced by the link */
+	if (ok && (ok = (fd = rp_temp_create(dir, tmp, sizeof(tmp))) != -1)) {
+		close(fd);
+		ok = unlinkat(dir, tmp, 0) == 0 &&
+		    linkat(gdir, gbase, dir, tmp, 0) == 0;
+		if (!ok)
+			rp_discard(dir, tmp);
+	}
+	close(gdir);
+	if (!ok)
+		return 0;
+	if (rp_commit(dir, tmp, base, replace) == -1) {
+		rp_discard(dir, tmp);
+		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		return 1;
+	}
+	r->j->sent++;
+	return 1;
+}
+
+/* The file just restored as rel: its group's from now on. */
+static void
+group_done(struct restore *r, const struct want *w, const char *rel,
+    int fd)
+{
+	struct group *g;
+	struct stat st;
+
+	if (w->group == NO_GROUP || (g = &r->g[w->group])->done ||
+	    fstat(fd, &st) == -1 || (g->rel = strdup(rel)) == NULL)
+		return;
+	g->dev = st.st_dev;
+	g->ino = st.st_ino;
+	g->size = w->v.size;
+	memcpy(g->sha256, w->v.sha256, 32);
+	g->done = 1;
 }
 
 /* -pick: the list, and the numbers the user wants. */
@@ -210,18 +349,22 @@ set_meta_fd(struct restore *r, int fd, const struct bwk_version *v)
 
 static int
 restore_file(struct restore *r, int dir, const char *base,
-    const struct bwk_version *v, const char *path, int replace)
+    const struct want *w, const char *rel, const char *path, int replace)
 {
+	const struct bwk_version *v = &w->v;
 	struct bwk_result res;
 	char tmp[RP_TEMP_MAX + 8], why[1200];
 	int fd, k;
 
+	if (restore_hard_link(r, dir, base, w, rel, path, replace))
+		return 0;
 	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
 		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
-	if ((k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd,
-	    &res)) == -1 || res.status != BWK_OK) {
+	k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd, &res);
+	r->j->partial = 0;
+	if (k == -1 || res.status != BWK_OK) {
 		close(fd);
 		rp_discard(dir, tmp);
 		if (k == -1)
@@ -246,11 +389,13 @@ restore_file(struct restore *r, int dir, const char *base,
 		rp_discard(dir, tmp);
 		return 0;
 	}
-	close(fd);
 	if (rp_commit(dir, tmp, base, replace) == -1) {
 		job_failed(r->j, "BWK1761E", path, strerror(errno));
+		close(fd);
 		return 0;
 	}
+	group_done(r, w, rel, fd);
+	close(fd);
 	r->j->sent++;
 	r->j->bytes += v->size;
 	return 0;
@@ -294,8 +439,9 @@ restore_link(struct restore *r, int dir, const char *base,
 
 /* One version: its name checked, its directory resolved, then by type. */
 static int
-restore_one(struct restore *r, const struct bwk_version *v, int *created)
+restore_one(struct restore *r, struct want *w)
 {
+	const struct bwk_version *v = &w->v;
 	char path[8192], shown[1024];
 	const char *rel, *base, *why;
 	size_t dl = strlen(r->t.dir);
@@ -333,7 +479,7 @@ restore_one(struct restore *r, const struct bwk_version *v, int *created)
 		else if (!exists && mkdirat(dir, base, 0700) == -1)
 			job_failed(r->j, "BWK1761E", path, strerror(errno));
 		else {
-			*created = !exists;
+			w->created = !exists;
 			r->j->sent++;
 		}
 		close(dir);
@@ -351,7 +497,7 @@ restore_one(struct restore *r, const struct bwk_version *v, int *created)
 	}
 	job_progress(r->j, 0);
 	if (v->type == BWK_OBJ_FILE)
-		k = restore_file(r, dir, base, v, path, replace);
+		k = restore_file(r, dir, base, w, rel, path, replace);
 	else
 		k = restore_link(r, dir, base, v, path, replace);
 	close(dir);
@@ -493,6 +639,7 @@ cmd_restore(int argc, char **argv)
 		want_free(&r);
 		return job_end(&j, EXIT_PARTIAL);
 	}
+	groups_make(&r);
 	for (i = 0; i < r.n; i++)
 		j.total_bytes += r.w[i].v.size;
 	for (i = 0; i < r.n && k == 0; i++) {
@@ -506,7 +653,7 @@ cmd_restore(int argc, char **argv)
 			j.failed++;
 			break;
 		}
-		k = restore_one(&r, &r.w[i].v, &r.w[i].created);
+		k = restore_one(&r, &r.w[i]);
 	}
 	if (k == 0)
 		finish_dirs(&r);

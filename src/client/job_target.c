@@ -2,8 +2,17 @@
  * Patterns of query backup, restore and delete backup (job.h): the
  * server's filespaces decide where a pattern lives, since the files it
  * names may be gone from this machine (that is what a restore is for).
+ *
+ * A pattern is made the name a backup stored: "." parts, ".." parts and
+ * doubled slashes are taken out as text (as cd does), and a relative one
+ * is taken from the working directory's physical name (getcwd), as a
+ * backup resolves its paths. A link named in an absolute pattern is not
+ * followed: "/a/docs/" means what was backed up as /a/docs, even where
+ * /a/docs is now a link to elsewhere (a restore then refuses to write
+ * through it).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +47,52 @@ pick_fs(void *arg, const char *fs, int64_t created)
 	return 0;
 }
 
+/*
+ * abs without ".", ".." and empty parts, as text (".." at / stays /); a
+ * trailing slash is kept: "/u/docs/" is everything in it.
+ */
+static void
+lexical(char *abs)
+{
+	char out[4096];
+	size_t n = 0, len, keep_slash;
+	const char *p = abs, *e;
+
+	len = strlen(abs);
+	keep_slash = len > 1 && abs[len - 1] == '/';
+	out[n++] = '/';
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		for (e = p; *e != '\0' && *e != '/'; e++)
+			;
+		if (e - p == 1 && p[0] == '.')
+			;
+		else if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			/* back to the previous part's slash */
+			if (n > 1) {
+				n--;
+				while (n > 1 && out[n - 1] != '/')
+					n--;
+			}
+		} else {
+			if (n > 1 && out[n - 1] != '/')
+				out[n++] = '/';
+			memcpy(out + n, p, (size_t)(e - p));
+			n += (size_t)(e - p);
+		}
+		p = e;
+	}
+	if (n > 1 && out[n - 1] == '/')
+		n--;
+	if (keep_slash && n > 1)
+		out[n++] = '/';
+	out[n] = '\0';
+	memcpy(abs, out, n + 1);
+}
+
 int
 job_target(struct job *j, const char *arg, struct job_target *t)
 {
@@ -56,6 +111,7 @@ job_target(struct job *j, const char *arg, struct job_target *t)
 		    ENAMETOOLONG));
 		return 1;
 	}
+	lexical(abs);
 	memset(&p, 0, sizeof(p));
 	p.abs = abs;
 	if (bwk_query_filespaces(j->b, pick_fs, &p, &res) == -1)

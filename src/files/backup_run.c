@@ -14,6 +14,11 @@
  * directory that could not be read, or another file system, nothing is
  * made inactive: absence there proves nothing.
  *
+ * Hard links: the first name of a file with more than one is sent as
+ * any file; each later name of it in the same run is sent too (each name
+ * is restorable alone), with the first name as its link, so that a
+ * restore of both makes them one file again.
+ *
  * What happened to each object goes to the caller's callback as an
  * event with a message ID and its text; this file prints nothing, so
  * that a program on the library decides what its user sees.
@@ -45,6 +50,17 @@ struct held {
 /* What one path may hold on the server, at most (memory bound). */
 #define HELD_MAX	(50 * 1000 * 1000)
 
+/* A file with more than one name, by the first name this run saw. */
+struct first_name {
+	dev_t		 dev;
+	ino_t		 ino;
+	char		*fs, *name;
+};
+
+/* At most this many such files are remembered (memory bound); past it,
+ * a later name is sent as a file of its own. */
+#define FIRST_MAX	(4 * 1000 * 1000)
+
 /* The run across all paths. */
 struct run {
 	struct bwk			*b;
@@ -54,6 +70,9 @@ struct run {
 	struct bwk_totals		*t;
 	int				 stop;		/* the callback's */
 	int				 session_failed;
+	/* hard links: an open-addressed table, a power of two in size */
+	struct first_name		*first;
+	size_t				 nfirst, capfirst;
 };
 
 /* One path of it. */
@@ -104,6 +123,88 @@ note(struct run *r, enum bwk_event_kind kind, const char *path,
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	event(r, kind, path, 0, id, text);
+}
+
+static size_t
+first_slot(const struct run *r, dev_t dev, ino_t ino)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^
+	    ((uint64_t)ino * 0xc2b2ae3d27d4eb4fULL);
+
+	return (size_t)(h ^ (h >> 29)) & (r->capfirst - 1);
+}
+
+/* The first name this run saw of dev/ino, or NULL. */
+static const struct first_name *
+first_find(const struct run *r, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	if (r->capfirst == 0)
+		return NULL;
+	for (i = first_slot(r, dev, ino); r->first[i].name != NULL;
+	    i = (i + 1) & (r->capfirst - 1))
+		if (r->first[i].dev == dev && r->first[i].ino == ino)
+			return &r->first[i];
+	return NULL;
+}
+
+/* Remembers fs/name as dev/ino's first name; quietly not when memory or
+ * the bound says no (the later names are then files of their own). */
+static void
+first_add(struct run *r, dev_t dev, ino_t ino, const char *fs,
+    const char *name)
+{
+	struct first_name *old = r->first, *e;
+	size_t i, oldcap = r->capfirst;
+
+	if (r->nfirst >= FIRST_MAX)
+		return;
+	if (2 * (r->nfirst + 1) > r->capfirst) {
+		size_t cap = oldcap ? 2 * oldcap : 256;
+
+		if ((r->first = calloc(cap, sizeof(*r->first))) == NULL) {
+			r->first = old;
+			return;
+		}
+		r->capfirst = cap;
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].name == NULL)
+				continue;
+			e = &r->first[first_slot(r, old[i].dev, old[i].ino)];
+			while (e->name != NULL)
+				e = r->first + ((size_t)(e - r->first + 1) &
+				    (cap - 1));
+			*e = old[i];
+		}
+		free(old);
+	}
+	i = first_slot(r, dev, ino);
+	while (r->first[i].name != NULL)
+		i = (i + 1) & (r->capfirst - 1);
+	e = &r->first[i];
+	if ((e->fs = strdup(fs)) == NULL || (e->name = strdup(name)) == NULL) {
+		free(e->fs);
+		e->fs = e->name = NULL;
+		return;
+	}
+	e->dev = dev;
+	e->ino = ino;
+	r->nfirst++;
+}
+
+static void
+first_free(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->capfirst; i++) {
+		free(r->first[i].fs);
+		free(r->first[i].name);
+	}
+	free(r->first);
+	r->first = NULL;
+	r->nfirst = r->capfirst = 0;
 }
 
 static int64_t
@@ -314,6 +415,7 @@ outcome(struct backup *k, const char *path, int r,
 static int
 send_file(struct backup *k, const struct walk_entry *e, const char *name)
 {
+	const struct first_name *first = NULL;
 	struct bwk_result res;
 	struct bwk_meta m;
 	struct stat st;
@@ -337,11 +439,16 @@ send_file(struct backup *k, const struct walk_entry *e, const char *name)
 			return 0;
 		}
 		meta_of(&m, k->fs, name, BWK_OBJ_FILE, &st);
+		if (st.st_nlink > 1 && (first = first_find(k->r, st.st_dev,
+		    st.st_ino)) != NULL && strcmp(first->fs, k->fs) == 0)
+			m.link = first->name;
 		r = bwk_backup_fd(k->r->b, &m, fd, &st, &res);
 		close(fd);
 		if (r == -1 || res.status != BWK_CHANGED)
 			break;
 	}
+	if (r == 0 && res.status == BWK_OK && st.st_nlink > 1 && first == NULL)
+		first_add(k->r, st.st_dev, st.st_ino, k->fs, name);
 	return outcome(k, e->path, r, &res);
 }
 
@@ -426,6 +533,12 @@ on_entry(void *arg, const struct walk_entry *e)
 	if (k->incremental && (h = held_find(k, name)) != NULL) {
 		h->seen = 1;
 		if (unchanged(h, type, &e->st)) {
+			/* the server holds this name as the inode's first, or
+			 * as a later one of an earlier name already seen */
+			if (type == BWK_OBJ_FILE && e->st.st_nlink > 1 &&
+			    first_find(r, e->st.st_dev, e->st.st_ino) == NULL)
+				first_add(r, e->st.st_dev, e->st.st_ino, k->fs,
+				    name);
 			r->t->unchanged++;
 			event(r, BWK_EV_UNCHANGED, e->path, 0, NULL, NULL);
 			return 0;
@@ -433,6 +546,27 @@ on_entry(void *arg, const struct walk_entry *e)
 	}
 	return type == BWK_OBJ_FILE ? send_file(k, e, name) :
 	    send_other(k, e, name, type);
+}
+
+/* BWK_B_ESTIMATE's walk: what the backup's walk will send, counted. */
+static int
+on_count(void *arg, const struct walk_entry *e)
+{
+	struct backup *k = arg;
+	char name[FS_PATH_MAX];
+	const struct held *h;
+	uint8_t type;
+
+	if (e->what != WALK_ENTRY || !e->included ||
+	    type_of(e->st.st_mode, &type) == -1)
+		return 0;
+	if (k->incremental && fs_name_of(k->fs, e->path, name) == 0 &&
+	    (h = held_find(k, name)) != NULL && unchanged(h, type, &e->st))
+		return 0;
+	k->r->t->expected_objects++;
+	if (type == BWK_OBJ_FILE)
+		k->r->t->expected_bytes += (uint64_t)e->st.st_size;
+	return 0;
 }
 
 /* incremental: what the server holds and this machine does not. */
@@ -501,6 +635,9 @@ backup_path(struct run *run, const char *arg)
 	 * and the tree with SUBDIR */
 	wo.subdirs = S_ISDIR(st.st_mode);
 	wo.one_level = !k.incremental && !(run->o->flags & BWK_B_SUBDIR);
+	/* what cannot be walked now is reported by the walk that sends */
+	if (run->o->flags & BWK_B_ESTIMATE)
+		(void)walk_tree(abs, &wo, on_count, &k);
 	r = walk_tree(abs, &wo, on_entry, &k);
 	if (r == -1 && !run->session_failed) {
 		/* the root itself could not be read: absence proves nothing,
@@ -535,6 +672,7 @@ backup_run(struct bwk *b, const char *const *paths, size_t n,
 	run.t = totals;
 	for (i = 0; i < n && r == 0; i++)
 		r = backup_path(&run, paths[i]);
+	first_free(&run);
 	return r;
 }
 
@@ -545,6 +683,6 @@ bwk_backup_paths(struct bwk *b, const char *const *paths, size_t n,
 	struct backup_run_opts o;
 
 	memset(&o, 0, sizeof(o));
-	o.flags = flags & (BWK_B_INCREMENTAL | BWK_B_SUBDIR);
+	o.flags = flags & (BWK_B_INCREMENTAL | BWK_B_SUBDIR | BWK_B_ESTIMATE);
 	return backup_run(b, paths, n, &o, cb, arg, totals);
 }

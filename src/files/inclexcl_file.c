@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../lib/msg.h"
+#include "../lib/safe_path.h"
 #include "../lib/util.h"
 #include "inclexcl_file.h"
 
@@ -400,18 +401,6 @@ ie_file_parse(const char *name, const char *buf, size_t len,
 
 /* --- the checks before the file is read ---------------------------- */
 
-static const char *
-user_name(uid_t uid, char buf[32])
-{
-	struct passwd *pw = getpwuid(uid);
-
-	if (pw != NULL && strlen(pw->pw_name) < 32)
-		snprintf(buf, 32, "%s", pw->pw_name);
-	else
-		snprintf(buf, 32, "%u", (unsigned)uid);
-	return buf;
-}
-
 /* Owner and mode of the file itself (s: its name, sanitized). */
 static int
 check_file(const char *s, const struct stat *st)
@@ -429,67 +418,13 @@ check_file(const char *s, const struct stat *st)
 		return fail("BWK1702E", "%s: belongs to %s; an include-exclude "
 		    "file must belong to you or to root, or another user could "
 		    "choose what is backed up: fix: chown %s %s", s,
-		    user_name(st->st_uid, who), user_name(uid, me), s);
+		    bwk_user_name(st->st_uid, who), bwk_user_name(uid, me), s);
 	if ((st->st_mode & 022) != 0)
 		return fail("BWK1703E", "%s: can be changed by other users "
 		    "(mode %04o), who could choose what is backed up and what "
 		    "is not; fix: chmod go-w %s", s,
 		    (unsigned)(st->st_mode & 07777), s);
 	return 0;
-}
-
-/*
- * Every directory above the file (resolved), up to and including "/":
- * owned by the user or root, and not writable by others unless sticky.
- */
-static int
-check_ancestors(const char *resolved, const char *s)
-{
-	char up[PATH_MAX], dir[PATH_MAX], who[32], me[32], *slash;
-	struct stat st;
-	uid_t uid = geteuid();
-
-	snprintf(up, sizeof(up), "%s", resolved);
-	while ((slash = strrchr(up, '/')) != NULL) {
-		if (slash == up)
-			slash[1] = '\0';	/* the root itself, last */
-		else
-			*slash = '\0';
-		bwk_sanitize(up, dir, sizeof(dir));
-		if (stat(up, &st) == -1)
-			return fail("BWK1704E", "%s: cannot check %s, on the way "
-			    "to it: %s; refusing a file whose directories "
-			    "cannot be checked", s, dir, strerror(errno));
-		if (st.st_uid != uid && st.st_uid != 0)
-			return fail("BWK1704E", "%s: the directory %s, on the "
-			    "way to it, belongs to %s, who could replace it; "
-			    "fix: chown %s %s", s, dir,
-			    user_name(st.st_uid, who), user_name(uid, me), dir);
-		if ((st.st_mode & 022) != 0 && !(st.st_mode & S_ISVTX))
-			return fail("BWK1704E", "%s: the directory %s, on the "
-			    "way to it, can be changed by other users (mode "
-			    "%04o), who could replace it; fix: chmod go-w %s",
-			    s, dir, (unsigned)(st.st_mode & 07777), dir);
-		if (slash == up)
-			break;
-	}
-	return 0;
-}
-
-/* The open file is the one its resolved name leads to, and it is safe. */
-static int
-check_path(const char *path, const char *s, const struct stat *fst)
-{
-	char resolved[PATH_MAX];
-	struct stat st;
-
-	if (realpath(path, resolved) == NULL || stat(resolved, &st) == -1)
-		return fail("BWK1704E", "%s: cannot resolve its directories: "
-		    "%s", s, strerror(errno));
-	if (st.st_dev != fst->st_dev || st.st_ino != fst->st_ino)
-		return fail("BWK1704E", "%s: was replaced while it was being "
-		    "checked; check who can change its directories", s);
-	return check_ancestors(resolved, s);
 }
 
 static int
@@ -533,7 +468,7 @@ ie_file_read(const char *path, struct ie_file *out)
 		return fail("BWK1700E", "%s: cannot read the include-exclude "
 		    "file: %s", s, strerror(save));
 	}
-	if (check_file(s, &st) == -1 || check_path(path, s, &st) == -1) {
+	if (check_file(s, &st) == -1 || bwk_check_path(path, s, &st, "BWK1704E") == -1) {
 		close(fd);
 		return -1;
 	}

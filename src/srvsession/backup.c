@@ -23,6 +23,7 @@
 
 #include "../catalog/catalog.h"
 #include "../lib/msg.h"
+#include "../tls/objects.h"
 #include "serve.h"
 
 /* The object being refused, for the messages: "/home/a.txt". */
@@ -174,13 +175,14 @@ parse_backup(struct wire_in *in, struct obj_pending *o, struct cat_meta *m,
 	    wire_get_text(in, link, WIRE_PATH_MAX) == -1 || wire_end(in) == -1)
 		return -1;
 	if (type > WIRE_OBJ_LINK || m->mode > 07777 ||
-	    (type == WIRE_OBJ_LINK) != (link[0] != '\0'))
+	    !wire_link_ok(type, link))
 		return -1;
 	m->type = type == WIRE_OBJ_FILE ? CAT_FILE : type == WIRE_OBJ_DIR ?
 	    CAT_DIR : CAT_LINK;
 	m->mtime_ns = (int64_t)mt;
 	m->ctime_ns = (int64_t)ct;
-	m->link = type == WIRE_OBJ_LINK ? link : NULL;
+	/* a LINK's target, or a FILE's hard link: an earlier name */
+	m->link = link[0] != '\0' ? link : NULL;
 	return 0;
 }
 

@@ -77,8 +77,8 @@ to_wire(const struct cat_version *cv, struct wire_object *o)
 	memset(o, 0, sizeof(*o));
 	if (cv->version <= 0 || dn + nn > WIRE_PATH_MAX || dn == 0 ||
 	    (cv->state != CAT_ACTIVE && cv->state != CAT_INACTIVE) ||
-	    (cv->type == CAT_LINK && (cv->link == NULL || cv->link[0] == '\0' ||
-	    strlen(cv->link) > WIRE_PATH_MAX)))
+	    (cv->type == CAT_LINK && (cv->link == NULL || cv->link[0] == '\0')) ||
+	    (cv->link != NULL && strlen(cv->link) > WIRE_PATH_MAX))
 		return -1;
 	o->version = (uint64_t)cv->version;
 	o->state = cv->state == CAT_ACTIVE ? WIRE_STATE_ACTIVE :
@@ -97,7 +97,8 @@ to_wire(const struct cat_version *cv, struct wire_object *o)
 		memcpy(o->sha256, cv->sha256, 32);
 	memcpy(o->path, cv->dir, dn);
 	memcpy(o->path + dn, cv->name, nn + 1);
-	if (cv->type == CAT_LINK)
+	/* a LINK's target, a FILE's hard link */
+	if (cv->link != NULL)
 		snprintf(o->link, sizeof(o->link), "%s", cv->link);
 	return 0;
 }

@@ -43,8 +43,8 @@ send_ready(int chan, struct bwk *b, int ok)
 
 /* The network process: never returns. */
 static void __attribute__((noreturn))
-net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
-    void *arg)
+net_child(struct bwk *b, int chan, pid_t parent, const char *user,
+    bwk_setup_cb *setup, void *arg)
 {
 	struct netchan_result r;
 	int rc;
@@ -55,7 +55,7 @@ net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
 		(void)close_range(3, (unsigned int)chan - 1, 0);
 	(void)close_range((unsigned int)chan + 1, ~0U, 0);
 	if (bwk_prepare(b) == -1 || (setup != NULL && setup(b, arg) == -1) ||
-	    (b->s.has_chan = 1, b->s.chan_fd = chan,
+	    (b->s.has_chan = 1, b->s.chan_fd = chan, b->s.file_side = parent,
 	    bwk_sandbox(b, user)) == -1 || bwk_connect(b) == -1) {
 		if (b->s.fail == FAIL_NONE)
 			b->s.fail = FAIL_SETUP;
@@ -213,7 +213,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	uint8_t ok, fail;
 	char id[9], text[WIRE_TEXT_MAX + 1];
 	int sv[2];
-	pid_t pid;
+	pid_t pid, me = getpid();
 
 	if (!b->configured || b->prepared || b->remote || b->o.node == NULL ||
 	    b->cfg.admin)
@@ -230,7 +230,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		net_child(b, sv[1], user, setup, arg);
+		net_child(b, sv[1], me, user, setup, arg);
 	}
 	close(sv[1]);
 	b->remote = 1;
@@ -258,9 +258,10 @@ remote_ok(struct bwk *b, const char *call)
 {
 	char why[128];
 
-	if (b->in_listing) {
-		snprintf(why, sizeof(why), "%s: called from a listing's "
-		    "callback (call it once the listing returned)", call);
+	if (b->in_answer) {
+		snprintf(why, sizeof(why), "%s: called from a callback in the "
+		    "middle of another request (call it once that request "
+		    "returned)", call);
 		(void)api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
 		return 0;
 	}
@@ -272,15 +273,36 @@ remote_ok(struct bwk *b, const char *call)
 	return 0;
 }
 
-/* A request and its one result. */
+/* A request and its one result, after the progress of a large object. */
 static int
 ask(struct bwk *b, int fd, struct bwk_result *res)
 {
+	uint64_t done;
+
 	if (netchan_send(b->chan, &req, fd) == -1)
 		return net_gone(b, "cannot be reached");
-	if (recv_reply(b) == -1)
-		return -1;
+	for (;;) {
+		if (recv_reply(b) == -1)
+			return -1;
+		if (msg.type != NC_PROGRESS)
+			break;
+		if (wire_get_n64(&msg.in, &done) == -1 ||
+		    wire_end(&msg.in) == -1)
+			return net_gone(b, "sent a malformed progress note");
+		if (b->bytes_cb != NULL) {
+			b->in_answer = 1;
+			b->bytes_cb(b->bytes_arg, done);
+			b->in_answer = 0;
+		}
+	}
 	return take_result(b, res);
+}
+
+void
+bwk_set_bytes_cb(struct bwk *b, bwk_bytes_cb *cb, void *arg)
+{
+	b->bytes_cb = cb;
+	b->bytes_arg = arg;
 }
 
 int
@@ -292,10 +314,12 @@ bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
 	if (!remote_ok(b, "bwk_backup_fd"))
 		return -1;
 	if (file != (fd != -1) || (file && st == NULL) ||
-	    (m->type == BWK_OBJ_LINK) != (m->link != NULL && *m->link != '\0'))
+	    m->type > BWK_OBJ_LINK || !wire_link_ok((uint8_t)m->type,
+	    m->link != NULL ? m->link : ""))
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_backup_fd: "
-		    "a FILE needs its descriptor and stat, a LINK its target, "
-		    "and nothing else has either");
+		    "a FILE needs its descriptor and stat, a LINK its target, a "
+		    "FILE's hard link is a name (\"/...\"), and a DIR has none "
+		    "of them");
 	wire_begin(&req, NC_BACKUP);
 	wire_put_n64(&req, file ? (uint64_t)st->st_size : 0);
 	wire_put_path(&req, m->filespace);
@@ -362,18 +386,18 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			memcpy(v.sha256, o.sha256, 32);
 			v.path = o.path;
 			v.link = o.link;
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && vcb != NULL && vcb(arg, &v) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else if (msg.type == NC_FILESPACE && vcb == NULL) {
 			if (wire_get_filespace(&msg.in, name, &created) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed filespace");
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && fcb != NULL && fcb(arg, name, created) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else
 			return net_gone(b, "sent a message out of place");
 	}

@@ -210,7 +210,10 @@ struct bwk_meta {
 	uint32_t		 mode;		/* 07777 at most */
 	uint32_t		 uid, gid;
 	int64_t			 mtime_ns, ctime_ns;
-	const char		*link;		/* BWK_OBJ_LINK: its target */
+	/* BWK_OBJ_LINK: its target. BWK_OBJ_FILE: NULL, or the name (in
+	 * the same filespace) of an earlier file of this backup that is the
+	 * same file, a hard link; a restore of both makes them one again */
+	const char		*link;
 };
 
 /* What one request came to (0 returned: the session goes on). */
@@ -255,7 +258,8 @@ struct bwk_version {
 	int64_t			 committed, deactivated;	/* seconds */
 	uint8_t			 sha256[32];
 	const char		*path;		/* within the filespace */
-	const char		*link;		/* LINK: its target, else "" */
+	const char		*link;		/* LINK: its target; FILE: its hard
+					   link (as bwk_meta's), or ""; DIR: "" */
 };
 #define BWK_Q_INACTIVE	0x01	/* inactive versions too */
 #define BWK_Q_SUBDIR	0x02	/* the last part in every directory below */
@@ -299,6 +303,9 @@ int	bwk_restore_fd(struct bwk *, uint64_t version, uint64_t size,
  */
 #define BWK_B_INCREMENTAL	0x01
 #define BWK_B_SUBDIR		0x02
+/* Each tree is walked once more first, looking only, to count what the
+ * backup will send (expected_*), for a progress display's time left. */
+#define BWK_B_ESTIMATE		0x04
 
 enum bwk_event_kind {
 	BWK_EV_SENT = 0,	/* backed up: size bytes */
@@ -312,6 +319,9 @@ enum bwk_event_kind {
 struct bwk_totals {
 	uint64_t	inspected, sent, unchanged, deactivated;
 	uint64_t	failed, skipped, bytes;
+	/* BWK_B_ESTIMATE: what the paths walked so far and the one being
+	 * walked will send; 0 without it */
+	uint64_t	expected_objects, expected_bytes;
 };
 /* One object done, as the callback sees it (valid during the call). */
 struct bwk_event {
@@ -333,6 +343,15 @@ typedef int bwk_backup_cb(void *arg, const struct bwk_event *,
  */
 int	bwk_backup_paths(struct bwk *, const char *const *paths, size_t n,
 	    int flags, bwk_backup_cb *cb, void *arg, struct bwk_totals *totals);
+
+/*
+ * Called during bwk_backup_fd and bwk_restore_fd of a large object, each
+ * time another 16 MiB of it moved, with its bytes so far: a progress
+ * display for files that take a while. It runs in the middle of the
+ * request: a request made from it fails (BWK0755E). NULL: none.
+ */
+typedef void bwk_bytes_cb(void *arg, uint64_t done);
+void	bwk_set_bytes_cb(struct bwk *, bwk_bytes_cb *cb, void *arg);
 
 /* The connection's first error, its ID, and its class. */
 const char *bwk_error(struct bwk *);

@@ -50,10 +50,23 @@ wire_get_object(struct wire_in *in, struct wire_object *o)
 	if (o->version == 0 || o->version > INT64_MAX ||
 	    (o->state != WIRE_STATE_ACTIVE && o->state != WIRE_STATE_INACTIVE) ||
 	    o->type > WIRE_OBJ_LINK || (o->mode & ~07777u) != 0 ||
-	    o->path[0] != '/' || (o->type == WIRE_OBJ_LINK) != (o->link[0] != '\0') ||
+	    o->path[0] != '/' || !wire_link_ok(o->type, o->link) ||
 	    (o->type != WIRE_OBJ_FILE && o->size != 0))
 		return -1;
 	return 0;
+}
+
+int
+wire_link_ok(uint8_t type, const char *link)
+{
+	switch (type) {
+	case WIRE_OBJ_LINK:
+		return link[0] != '\0';
+	case WIRE_OBJ_FILE:
+		return link[0] == '\0' || link[0] == '/';
+	default:
+		return link[0] == '\0';
+	}
 }
 
 void

@@ -25,8 +25,15 @@ struct wire_object {
 	int64_t		deactivated;	/* seconds: inactive since; 0 active */
 	uint8_t		sha256[32];	/* zero unless FILE */
 	char		path[WIRE_PATH_MAX + 1];	/* within the filespace */
-	char		link[WIRE_PATH_MAX + 1];	/* LINK only, else "" */
+	/* LINK: its target; FILE: an earlier name of the same file in
+	 * the backup that stored it (a hard link), or ""; DIR: "" */
+	char		link[WIRE_PATH_MAX + 1];
 };
+
+/* A link field that fits the type: a LINK's target is not empty, a
+ * FILE's hard link is a name within the filespace ("/..."), a DIR has
+ * none. 1 when it fits. */
+int	wire_link_ok(uint8_t type, const char *link);
 
 /* The most an entry takes in a frame: the server starts a new frame when
  * fewer bytes than this are left. */
