@@ -392,6 +392,14 @@ build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
 
+# The catalog's rows read back: forged rows in a real SQLite catalog,
+# read by the catalog's own readers.
+build/fuzz/fuzz_catalog: fuzz/fuzz_catalog.c $(CATALOG_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CATALOG_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+
 # The session protocol, each side fed its peer's bytes: the frames and
 # the side's own code; the target stands in for the TLS session under
 # them (no session.c, session_exporter.c, tls_facts.c) and, on the

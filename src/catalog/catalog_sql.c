@@ -182,6 +182,7 @@ const char *const cat_sql[S_COUNT] = {
 	[S_SYNC_FULL] = "PRAGMA synchronous = FULL",
 	[S_SYNC_GET] = "PRAGMA synchronous",
 	[S_FK_ON] = "PRAGMA foreign_keys = ON",
+	[S_TEMP_MEMORY] = "PRAGMA temp_store = MEMORY",
 	[S_FK_GET] = "PRAGMA foreign_keys",
 	[S_APPID_GET] = "PRAGMA application_id",
 	/* CAT_APPLICATION_ID, "BWKC" */

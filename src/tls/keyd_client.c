@@ -195,7 +195,9 @@ receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
 
 	if (c->dead)
 		return -1;
-	n = frame_recv(c->fd, c->buf, KEYD_TIMEOUT_MS);
+	n = frame_recv(c->fd, c->buf, want == KEYD_ANS_SCRAM_PROOF ||
+	    want == KEYD_ANS_NEW_PASSWORD ? KEYD_SLOW_TIMEOUT_MS :
+	    KEYD_TIMEOUT_MS);
 	if (n == 0)
 		return helper_failed(c, "stopped");
 	if (n == -1 && errno == ETIMEDOUT)

@@ -153,6 +153,11 @@ struct session {
 	struct tls_facts	 facts;
 	uint8_t			 first_bytes[5];	/* what the server sent first */
 	size_t			 nfirst;
+	/* the server's: the client's first bytes, its ClientHello's start,
+	 * to name the versions a refused client offered */
+	uint8_t			 hello_bytes[1024];
+	size_t			 nhello;
+	int			 helper_failed;	/* a signature it did not make */
 	/* limits: the options', or the defaults when they are 0 */
 	int			 hs_timeout;	/* seconds, connect + handshake */
 	int			 idle_timeout;	/* seconds, each wait after it */

@@ -325,6 +325,13 @@ io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	n = s->tr->recv(s, buf, (size_t)sz);
 	if (n > 0 && s->gate == GATE_HELLO)
 		s->gate = GATE_SHUT;
+	if (n > 0 && s->is_server && s->nhello < sizeof(s->hello_bytes)) {
+		size_t take = (size_t)n < sizeof(s->hello_bytes) - s->nhello ?
+		    (size_t)n : sizeof(s->hello_bytes) - s->nhello;
+
+		memcpy(s->hello_bytes + s->nhello, buf, take);
+		s->nhello += take;
+	}
 	if (n > 0 && s->nfirst < sizeof(s->first_bytes)) {
 		size_t take = (size_t)n < sizeof(s->first_bytes) - s->nfirst ?
 		    (size_t)n : sizeof(s->first_bytes) - s->nfirst;
