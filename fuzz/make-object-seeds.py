@@ -89,6 +89,8 @@ fseed("deactivate", 1, msgs(result(0, 9)))
 fseed("query", 2, msgs(
     frame(0x105, obj(9, 1, 0, 3, 0o644, b"/u/a", sha=sha)),
     frame(0x105, obj(10, 2, 2, 0, 0o777, b"/u/l", link=b"a")),
+    # a FILE with its hard link: the first name of the same file
+    frame(0x105, obj(11, 1, 0, 3, 0o644, b"/u/h", link=b"/u/a", sha=sha)),
     result(0)))
 fseed("filespaces", 3, msgs(frame(0x107, path(b"/home") +
       struct.pack(">q", 5)), result(0)))

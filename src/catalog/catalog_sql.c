@@ -123,8 +123,8 @@ static const char *const schema_v2[] = {
 };
 
 /*
- * Schema version 3: a FILE's hard link, the name of an earlier file of
- * the same backup that is the same file (docs/catalog.md). A column of
+ * Schema version 3: a FILE's hard link, the first name of the same file
+ * its backup saw (docs/catalog.md). A column of
  * its own, so that version 1's rule that only a LINK has a link target
  * stands, and an older catalog gains it without a rebuild.
  */

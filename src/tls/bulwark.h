@@ -211,8 +211,9 @@ struct bwk_meta {
 	uint32_t		 uid, gid;
 	int64_t			 mtime_ns, ctime_ns;
 	/* BWK_OBJ_LINK: its target. BWK_OBJ_FILE: NULL, or the name (in
-	 * the same filespace) of an earlier file of this backup that is the
-	 * same file, a hard link; a restore of both makes them one again */
+	 * the same filespace) of the same file that the backup saw first
+	 * (a hard link; the server may hold that name from an earlier
+	 * backup); a restore of both makes them one again */
 	const char		*link;
 };
 

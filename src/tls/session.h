@@ -133,7 +133,6 @@ struct session {
 	/* the network process's channel to the file side (api_files.c):
 	 * its sandbox lets it receive descriptors there */
 	int			 has_chan, chan_fd;
-	pid_t			 file_side;	/* its pid, with has_chan */
 	/* a large object's bytes so far, every NC_PROGRESS_STEP (the
 	 * network process tells the file side); NULL for none */
 	void			(*on_bytes)(struct session *, uint64_t);
