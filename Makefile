@@ -172,9 +172,12 @@ TESTBIN		:= $(OUT)/tests/bulwark-tests
 FUZZ_TARGETS	:= $(basename $(notdir $(wildcard fuzz/fuzz_*.c)))
 FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
+# FUZZ_OUT: where the targets are built; make fuzz-cover builds them
+# again with coverage instead of the sanitizers, into build/fuzz-cov.
+FUZZ_OUT	?= build/fuzz
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%)
 
-.PHONY: deb check-man pkg-check variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: fuzz-cover deb check-man pkg-check variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
@@ -338,20 +341,20 @@ $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(ADMIN_PARSE_OBJ) \
 # Fuzz targets: clang with libFuzzer, built from the sources of the side
 # they test (src/lib and src/kdb for the file formats).
 FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h fuzz/*.h)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
+$(FUZZ_OUT)/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
 # The options parser: the client's options files, without its main, and
 # the include and exclude patterns' grammar it shares with the file side.
 OPTIONS_SRC	:= $(wildcard src/client/options*.c) src/files/inclexcl.c
-build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
+$(FUZZ_OUT)/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(OPTIONS_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
 # The helper's dispatch: its handlers, without its main.
-build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
+$(FUZZ_OUT)/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
@@ -372,7 +375,7 @@ build/gen/fuzz_handshake_keys.c: fuzz/handshake/server.key \
 	    sed 's/^/"/; s/$$/\\n"/' fuzz/handshake/$${v#*:}; echo ';'; \
 	  done; } >$@
 
-build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
+$(FUZZ_OUT)/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 		build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -386,7 +389,7 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 # links), with the ROWS builder to read back.
 ADMIN_FUZZ_SRC	:= src/tls/rows.c src/tls/wire.c \
 		   src/srvsession/admin_parse.c $(CATALOG_SRC)
-build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
@@ -394,7 +397,7 @@ build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 
 # The catalog's rows read back: forged rows in a real SQLite catalog,
 # read by the catalog's own readers.
-build/fuzz/fuzz_catalog: fuzz/fuzz_catalog.c $(CATALOG_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_catalog: fuzz/fuzz_catalog.c $(CATALOG_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(CATALOG_SRC) $(LIB_SRC) \
@@ -416,14 +419,14 @@ FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
 		   src/srvsession/backup.c src/srvsession/query.c \
 		   src/srvsession/restore.c src/srvsession/content.c \
 		   src/tls/objects.c src/server/srvopts.c
-build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
+$(FUZZ_OUT)/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< $(FUZZ_SERVE_SRC) \
 	    $(FUZZ_WIRE_SRC) $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
 	    $(SQLITE_LIBS)
 
-build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
+$(FUZZ_OUT)/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 		src/tls/session_rotate.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -434,7 +437,7 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 
 # The network process's side of the object frames, fed a server's bytes:
 # its code and the frames, the target standing in for the TLS session.
-build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
+$(FUZZ_OUT)/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
 		src/tls/objects.c $(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
@@ -443,7 +446,7 @@ build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
 
 # The file side's reading of the network process's answers: the real
 # stubs over a real socketpair, with the library around them.
-build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
+$(FUZZ_OUT)/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 		$(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
@@ -455,22 +458,22 @@ build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 # patterns, the INCLEXCL file and the mount table): its code alone, but
 # the backup's run, which calls the session.
 FILES_PARSE_SRC	:= $(filter-out %/backup_run.c,$(FILES_SRC))
-build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
-		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
+$(FUZZ_OUT)/fuzz_restore_name $(FUZZ_OUT)/fuzz_inclexcl \
+		$(FUZZ_OUT)/fuzz_inclexcl_file: $(FUZZ_OUT)/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_PARSE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
 # The path validator, with libpsl as the client links it.
-build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
 	    $(PSL_LIBS)
 
 # bulwark-cert's commands, without its main.
-build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
 		$(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
@@ -549,6 +552,16 @@ fuzz-check: $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+
+# The line coverage each target's corpus reaches (docs/fuzzing.md): the
+# targets again with clang's coverage and libFuzzer, no sanitizers.
+FUZZ_COV_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
+		   -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
+fuzz-cover: $(WOLFSSL_LIB)
+	@$(MAKE) --no-print-directory FUZZ_OUT=build/fuzz-cov \
+	    FUZZ_CFLAGS='$(FUZZ_COV_CFLAGS)' \
+	    $(FUZZ_TARGETS:%=build/fuzz-cov/%)
+	@scripts/fuzz-cover.sh $(FUZZ_TARGETS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -641,5 +654,5 @@ pkg-check: $(WOLFSSL_LIB)
 
 clean:
 	rm -rf build/bin build/obj build/lib build/gen build/test build/asan \
-	    build/fuzz build/bench \
+	    build/fuzz build/fuzz-cov build/bench \
 	    build/tests build/testcerts build/install build/deb build/.keyd-path
