@@ -10,10 +10,13 @@
 #   make bench    backup, restore, small files, handshakes, start-up and
 #                 memory beside bare peers, as ratios (README, Benchmarks)
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
+#   make deb      the Debian packages, into build/deb/ (debian/)
 #   make clean
 
 PREFIX		?= /usr/local
 SYSCONFDIR	?= /etc
+# libbulwark's directory; the packages use Debian's multiarch one.
+LIBDIR		?= $(PREFIX)/lib
 DESTDIR		?=
 # SETGID=1: install bulwark-keyd setgid to group bulwark, and the system
 # key database 0640 root:bulwark, so ordinary users can run sessions with
@@ -42,6 +45,7 @@ OUT		:= build/install
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -63,6 +67,7 @@ OUT		:= build/install-pic
 CC		:= gcc
 VFLAGS		:= -O2 -D_FORTIFY_SOURCE=2 -fPIC
 KEYD_PATH	:= $(PREFIX)/libexec/bulwark/bulwark-keyd
+SERVER_KEYD_PATH := $(PREFIX)/libexec/bulwark/bulwarkd-keyd
 SESSION_PATH	:= $(PREFIX)/libexec/bulwark/bulwarkd-session
 SYSTEM_DIR	:= $(SYSCONFDIR)/bulwark
 SYSOPT_FILE	:= $(SYSCONFDIR)/bulwark.sys
@@ -74,6 +79,9 @@ endif
 # no environment override). Builds in the tree use the tree's helper;
 # `make install` builds a variant with the installed path.
 KEYD_PATH	?= $(abspath $(OUT))/bin/bulwark-keyd
+# The server's session process starts its own copy of the helper, which
+# is never setgid (src/tls/keyd_client.h says why); in the tree, the same.
+SERVER_KEYD_PATH ?= $(KEYD_PATH)
 SESSION_PATH	?= $(abspath $(OUT))/bin/bulwarkd-session
 SYSTEM_DIR	?= /etc/bulwark
 # The system options file is beside the key-database directory, not in it:
@@ -90,6 +98,7 @@ BWK_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -Wall -Wextra -Werror \
 		   -fstack-protector-strong -fPIE -ffunction-sections \
 		   -fdata-sections -I$(WOLFSSL)/include $(VFLAGS) \
 		   -DBULWARK_KEYD_PATH='"$(KEYD_PATH)"' \
+		   -DBULWARK_SERVER_KEYD_PATH='"$(SERVER_KEYD_PATH)"' \
 		   -DBULWARK_SESSION_PATH='"$(SESSION_PATH)"' \
 		   -DBULWARK_SYSTEM_DIR='"$(SYSTEM_DIR)"' \
 		   -DBULWARK_SYSOPT_FILE='"$(SYSOPT_FILE)"' -MMD -MP
@@ -178,9 +187,12 @@ TESTBIN		:= $(OUT)/tests/bulwark-tests
 FUZZ_TARGETS	:= $(basename $(notdir $(wildcard fuzz/fuzz_*.c)))
 FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-FUZZ_BINS	:= $(FUZZ_TARGETS:%=build/fuzz/%)
+# FUZZ_OUT: where the targets are built; make fuzz-cover builds them
+# again with coverage instead of the sanitizers, into build/fuzz-cov.
+FUZZ_OUT	?= build/fuzz
+FUZZ_BINS	:= $(FUZZ_TARGETS:%=$(FUZZ_OUT)/%)
 
-.PHONY: variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
+.PHONY: fuzz-cover deb check-man pkg-check variant-lib lib FORCE setgid-install setgid-remove all deps check demo docs fuzz fuzz-check bench install clean variant-progs variant-tests
 
 all: $(WOLFSSL_LIB) build/bulwarkd.service
 	@$(MAKE) --no-print-directory variant-progs VARIANT=release
@@ -276,12 +288,13 @@ $(OUT)/obj/policy_builtin.o: $(OUT)/gen/policy_builtin.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(BWK_CFLAGS) -c $< -o $@
 
-# Rebuild when the helper's compiled-in path changes.
+# Rebuild when a compiled-in path changes, or the packagers' flags do
+# (a package is built with dpkg-buildflags', a tree without).
+KEYD_STAMP	= $(KEYD_PATH) $(SERVER_KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) \
+		  $(SYSOPT_FILE) $(CFLAGS) $(LDFLAGS)
 $(OUT)/.keyd-path: FORCE
 	@mkdir -p $(dir $@)
-	@echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' | \
-	    cmp -s - $@ || \
-	    echo '$(KEYD_PATH) $(SESSION_PATH) $(SYSTEM_DIR) $(SYSOPT_FILE)' >$@
+	@echo '$(KEYD_STAMP)' | cmp -s - $@ || echo '$(KEYD_STAMP)' >$@
 
 FORCE:
 
@@ -343,20 +356,20 @@ $(TESTBIN): $(TEST_OBJ) $(KEYD_LIB_OBJ) $(CLIENT_LIB_OBJ) $(ADMIN_PARSE_OBJ) \
 # Fuzz targets: clang with libFuzzer, built from the sources of the side
 # they test (src/lib and src/kdb for the file formats).
 FUZZ_DEPS	:= $(WOLFSSL_LIB) $(wildcard src/*/*.h sandbox/*.h fuzz/*.h)
-build/fuzz/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
+$(FUZZ_OUT)/%: fuzz/%.c $(LIB_SRC) $(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(LIB_SRC) $(KDB_SRC) $(WOLFSSL_LIBS)
 
 # The options parser: the client's options files, without its main, and
 # the include and exclude patterns' grammar it shares with the file side.
 OPTIONS_SRC	:= $(wildcard src/client/options*.c) src/files/inclexcl.c
-build/fuzz/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
+$(FUZZ_OUT)/fuzz_options: fuzz/fuzz_options.c $(LIB_SRC) $(OPTIONS_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(OPTIONS_SRC) $(LIB_SRC) $(WOLFSSL_LIBS)
 
 # The helper's dispatch: its handlers, without its main.
-build/fuzz/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
+$(FUZZ_OUT)/fuzz_keyd: fuzz/fuzz_keyd.c $(LIB_SRC) $(KDB_SRC) $(KEYD_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/keyd.c,$(KEYD_SRC)) \
@@ -377,7 +390,7 @@ build/gen/fuzz_handshake_keys.c: fuzz/handshake/server.key \
 	    sed 's/^/"/; s/$$/\\n"/' fuzz/handshake/$${v#*:}; echo ';'; \
 	  done; } >$@
 
-build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
+$(FUZZ_OUT)/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 		build/gen/policy_builtin.c build/gen/fuzz_handshake_keys.c \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -391,10 +404,18 @@ build/fuzz/fuzz_handshake: fuzz/fuzz_handshake.c $(FUZZ_SESSION_SRC) \
 # links), with the ROWS builder to read back.
 ADMIN_FUZZ_SRC	:= src/tls/rows.c src/tls/wire.c \
 		   src/srvsession/admin_parse.c $(CATALOG_SRC)
-build/fuzz/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_admin: fuzz/fuzz_admin.c $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(ADMIN_FUZZ_SRC) $(LIB_SRC) \
+	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
+
+# The catalog's rows read back: forged rows in a real SQLite catalog,
+# read by the catalog's own readers.
+$(FUZZ_OUT)/fuzz_catalog: fuzz/fuzz_catalog.c $(CATALOG_SRC) $(LIB_SRC) \
+		$(FUZZ_DEPS)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< $(CATALOG_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS) $(SQLITE_LIBS)
 
 # The session protocol, each side fed its peer's bytes: the frames and
@@ -413,14 +434,14 @@ FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
 		   src/srvsession/backup.c src/srvsession/query.c \
 		   src/srvsession/restore.c src/srvsession/content.c \
 		   src/tls/objects.c src/server/srvopts.c
-build/fuzz/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
+$(FUZZ_OUT)/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< $(FUZZ_SERVE_SRC) \
 	    $(FUZZ_WIRE_SRC) $(CATALOG_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
 	    $(SQLITE_LIBS)
 
-build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
+$(FUZZ_OUT)/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 		src/tls/session_rotate.c $(FUZZ_WIRE_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
@@ -431,7 +452,7 @@ build/fuzz/fuzz_signon: fuzz/fuzz_signon.c src/tls/session_signon.c \
 
 # The network process's side of the object frames, fed a server's bytes:
 # its code and the frames, the target standing in for the TLS session.
-build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
+$(FUZZ_OUT)/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
 		src/tls/objects.c $(FUZZ_WIRE_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) $(FUZZ_WIRE_FLAGS) -o $@ $< \
@@ -440,7 +461,7 @@ build/fuzz/fuzz_objects: fuzz/fuzz_objects.c src/tls/session_objects.c \
 
 # The file side's reading of the network process's answers: the real
 # stubs over a real socketpair, with the library around them.
-build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
+$(FUZZ_OUT)/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 		$(SANDBOX_SRC) $(LIB_SRC) build/gen/policy_builtin.c $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -DBULWARK_KEYD_PATH='"/nonexistent/bulwark-keyd"' \
@@ -452,22 +473,22 @@ build/fuzz/fuzz_fileside: fuzz/fuzz_fileside.c $(TLS_SRC) $(VERIFY_SRC) \
 # patterns, the INCLEXCL file and the mount table): its code alone, but
 # the backup's run, which calls the session.
 FILES_PARSE_SRC	:= $(filter-out %/backup_run.c,$(FILES_SRC))
-build/fuzz/fuzz_restore_name build/fuzz/fuzz_inclexcl \
-		build/fuzz/fuzz_inclexcl_file: build/fuzz/%: \
+$(FUZZ_OUT)/fuzz_restore_name $(FUZZ_OUT)/fuzz_inclexcl \
+		$(FUZZ_OUT)/fuzz_inclexcl_file: $(FUZZ_OUT)/%: \
 		fuzz/%.c $(FILES_SRC) $(LIB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(FILES_PARSE_SRC) $(LIB_SRC) \
 	    $(WOLFSSL_LIBS)
 
 # The path validator, with libpsl as the client links it.
-build/fuzz/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_verify: fuzz/fuzz_verify.c $(VERIFY_SRC) $(LIB_SRC) \
 		$(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(VERIFY_SRC) $(LIB_SRC) $(WOLFSSL_LIBS) \
 	    $(PSL_LIBS)
 
 # bulwark-cert's commands, without its main.
-build/fuzz/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
+$(FUZZ_OUT)/fuzz_certops: fuzz/fuzz_certops.c $(CERT_SRC) $(LIB_SRC) \
 		$(KDB_SRC) $(FUZZ_DEPS)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $(filter-out %/main.c,$(CERT_SRC)) \
@@ -534,6 +555,10 @@ check: deps
 	@build/test/tools/options-doc | diff -u docs/options.md - || \
 	    { echo "docs/options.md differs from the table: run make docs"; \
 	    exit 1; }
+	@echo "== every manual page renders without warnings"
+	@scripts/check-man.sh
+	@echo "== the Debian packages: built, lintian, installed, a backup and restore, purged"
+	@tests/pkg-test.sh
 	@echo "== make check: all passed"
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
@@ -542,6 +567,16 @@ fuzz-check: $(FUZZ_BINS)
 
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+
+# The line coverage each target's corpus reaches (docs/fuzzing.md): the
+# targets again with clang's coverage and libFuzzer, no sanitizers.
+FUZZ_COV_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
+		   -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
+fuzz-cover: $(WOLFSSL_LIB)
+	@$(MAKE) --no-print-directory FUZZ_OUT=build/fuzz-cov \
+	    FUZZ_CFLAGS='$(FUZZ_COV_CFLAGS)' \
+	    $(FUZZ_TARGETS:%=build/fuzz-cov/%)
+	@scripts/fuzz-cover.sh $(FUZZ_TARGETS)
 
 demo: deps
 	@$(MAKE) --no-print-directory all
@@ -576,37 +611,44 @@ bench: deps
 
 # The manual pages name the configured directories, as installed.
 MAN_SED		:= -e 's|/etc/bulwark|$(SYSCONFDIR)/bulwark|g' \
+		   -e 's|PREFIX/lib/libbulwark|$(LIBDIR)/libbulwark|g' \
+		   -e 's|PREFIX/lib/pkgconfig|$(LIBDIR)/pkgconfig|g' \
 		   -e 's|PREFIX/|$(PREFIX)/|g'
+# Every manual page, by section; bulwark.sys(5) is a link to bulwark.opt(5).
+MAN_PAGES	:= bulwark.1 bulwark-cert.1 libbulwark.3 bulwark.opt.5 \
+		   bulwarkd.opt.5 bulwark-keyd.8 bulwarkd.8 bulwarkd-session.8
 LIBEXEC		:= $(PREFIX)/libexec/bulwark
 
 install: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory variant-progs VARIANT=install
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(LIBEXEC)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBEXEC) \
+	    $(foreach n,1 3 5 8,$(DESTDIR)$(PREFIX)/share/man/man$(n))
 	install -m 0755 build/install/bin/bulwark-cert build/install/bin/bulwark \
 	    $(DESTDIR)$(PREFIX)/bin/
 	install -d $(DESTDIR)$(PREFIX)/sbin
 	install -m 0755 build/install/bin/bulwarkd $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0755 build/install/bin/bulwarkd-session $(DESTDIR)$(LIBEXEC)/
-	for m in bulwark-cert.1 bulwark.1 bulwark-keyd.8 bulwarkd.8; do \
+	for m in $(MAN_PAGES); do \
 	    sed $(MAN_SED) man/$$m >$(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m && \
 	    chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$$m || exit 1; \
 	done
+	ln -sf bulwark.opt.5 $(DESTDIR)$(PREFIX)/share/man/man5/bulwark.sys.5
 	install -m 0755 build/install/bin/bulwark-keyd $(DESTDIR)$(LIBEXEC)/
-	@# libbulwark: header, static and shared library, pkg-config, libbulwark(3)
+	@# the server's copy, never setgid (src/tls/keyd_client.h)
+	install -m 0755 build/install/bin/bulwark-keyd \
+	    $(DESTDIR)$(LIBEXEC)/bulwarkd-keyd
+	@# libbulwark: header, static and shared library, pkg-config
 	@$(MAKE) --no-print-directory variant-lib VARIANT=install-pic
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
-	    $(DESTDIR)$(PREFIX)/share/man/man3
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 0644 src/tls/bulwark.h $(DESTDIR)$(PREFIX)/include/bulwark.h
-	install -m 0644 build/install-pic/lib/libbulwark.a $(DESTDIR)$(PREFIX)/lib/
-	install -m 0755 build/install-pic/lib/libbulwark.so.$(LIBBWK_SOVER) \
-	    $(DESTDIR)$(PREFIX)/lib/
-	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(DESTDIR)$(PREFIX)/lib/libbulwark.so
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e "s|@VERSION@|$$(sed -n \
+	install -m 0644 build/install-pic/lib/libbulwark.a $(DESTDIR)$(LIBDIR)/
+	install -m 0644 build/install-pic/lib/libbulwark.so.$(LIBBWK_SOVER) \
+	    $(DESTDIR)$(LIBDIR)/
+	ln -sf libbulwark.so.$(LIBBWK_SOVER) $(DESTDIR)$(LIBDIR)/libbulwark.so
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e "s|@VERSION@|$$(sed -n \
 	    's/.*BULWARK_VERSION[^\"]*\"\(.*\)\".*/\1/p' src/lib/version.h)|" \
-	    src/tls/libbulwark.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/libbulwark.pc
-	sed $(MAN_SED) man/libbulwark.3 >$(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
-	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man3/libbulwark.3
+	    src/tls/libbulwark.pc.in >$(DESTDIR)$(LIBDIR)/pkgconfig/libbulwark.pc
 	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/bulwarkd.service.in \
 	    >$(DESTDIR)$(PREFIX)/lib/systemd/system/bulwarkd.service
@@ -629,7 +671,21 @@ else
 endif
 endif
 
+# The Debian packages (debian/, README.md, Packages): dpkg-buildpackage
+# runs the install target for /usr and /etc, from a copy of debian/.
+deb: $(WOLFSSL_LIB)
+	@scripts/build-deb.sh
+
+# Every manual page renders without warnings.
+check-man:
+	@scripts/check-man.sh
+
+# As root: the packages built, checked by lintian, installed, used by an
+# ordinary user against a server run as _bulwarkd, and purged.
+pkg-check: $(WOLFSSL_LIB)
+	@tests/pkg-test.sh
+
 clean:
 	rm -rf build/bin build/obj build/lib build/gen build/test build/asan \
-	    build/fuzz build/bench \
-	    build/tests build/testcerts build/install build/.keyd-path
+	    build/fuzz build/fuzz-cov build/bench \
+	    build/tests build/testcerts build/install build/deb build/.keyd-path

@@ -45,6 +45,14 @@ take(void *arg, const struct bwk_version *v)
 	return 0;
 }
 
+/* Within a large file: its bytes so far, every 16 MiB. */
+static void
+moved(void *arg, uint64_t done)
+{
+	printf("  %s: %llu bytes\n", (const char *)arg,
+	    (unsigned long long)done);
+}
+
 static int
 fail(struct bwk *b, const char *what)
 {
@@ -87,6 +95,7 @@ main(int argc, char **argv)
 	bwk_config_free(cfg);
 	if (bwk_start(b, "nobody", NULL, NULL) == -1)
 		return fail(b, "start");
+	bwk_set_bytes_cb(b, moved, "moved");
 
 	/* the file side opens the file; the network process reads it */
 	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1 ||

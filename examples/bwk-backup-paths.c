@@ -41,6 +41,14 @@ progress(void *arg, const struct bwk_event *ev, const struct bwk_totals *t)
 	return 0;
 }
 
+/* Within a large file: its bytes so far, every 16 MiB. */
+static void
+moved(void *arg, uint64_t done)
+{
+	(void)arg;
+	printf("  ... %llu bytes\n", (unsigned long long)done);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -72,6 +80,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	bwk_config_free(cfg);
+	bwk_set_bytes_cb(b, moved, NULL);
 
 	r = bwk_backup_paths(b, (const char *const *)argv + 5,
 	    (size_t)(argc - 5), BWK_B_INCREMENTAL | BWK_B_ESTIMATE, progress,

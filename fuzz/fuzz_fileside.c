@@ -40,7 +40,7 @@ on_version(void *arg, const struct bwk_version *v)
 	(void)arg;
 	if (v->type > BWK_OBJ_LINK || (v->mode & ~07777u) != 0 ||
 	    v->path == NULL || v->path[0] != '/' || v->link == NULL ||
-	    (v->type == BWK_OBJ_LINK) != (v->link[0] != '\0'))
+	    !wire_link_ok((uint8_t)v->type, v->link))
 		fuzz_fail("a version out of range reached the callback");
 	return 0;
 }

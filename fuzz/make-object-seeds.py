@@ -89,10 +89,17 @@ fseed("deactivate", 1, msgs(result(0, 9)))
 fseed("query", 2, msgs(
     frame(0x105, obj(9, 1, 0, 3, 0o644, b"/u/a", sha=sha)),
     frame(0x105, obj(10, 2, 2, 0, 0o777, b"/u/l", link=b"a")),
+    # a FILE with its hard link: the first name of the same file
+    frame(0x105, obj(11, 1, 0, 3, 0o644, b"/u/h", link=b"/u/a", sha=sha)),
     result(0)))
 fseed("filespaces", 3, msgs(frame(0x107, path(b"/home") +
       struct.pack(">q", 5)), result(0)))
 fseed("restore", 4, msgs(result(0, 1, 10)))
+# a large object's progress notes (NC_PROGRESS) before its result
+fseed("backup-progress", 0, msgs(frame(0x10b, struct.pack(">Q", 16 << 20)),
+      frame(0x10b, struct.pack(">Q", 32 << 20)), result(0, 5, 40 << 20)))
+fseed("restore-progress", 4, msgs(frame(0x10b, struct.pack(">Q", 1 << 24)),
+      result(0, 1, 1 << 25)))
 fseed("restore-mismatch", 4, msgs(result(4, 1, 10)))
 fseed("close", 5, msgs(result(0)))
 fseed("gone", 2, b"")

@@ -27,6 +27,7 @@ OBJ_FILE, OBJ_DIR, OBJ_LINK = 0, 1, 2
 Q_INACTIVE, Q_SUBDIR = 0x01, 0x02
 DATA_MAX = 16384 - 8
 BYE, BYE_OK = 0x00fe, 0x00ff
+VERSION = 2                # WIRE_VERSION
 FIRST_USE = 0x01
 CB = b"\xcb" * 32          # both targets' exporter value
 GS2 = "p=tls-exporter,,"
@@ -54,7 +55,7 @@ def tframe(ftype, s):
 
 # ---- fuzz_serve: what a client sends
 
-def hello(node, role=1, flags=0, version=1):
+def hello(node, role=1, flags=0, version=VERSION):
     return frame(HELLO, struct.pack(">HBB", version, role, flags) + name(node))
 
 
@@ -337,20 +338,20 @@ def serve_seeds():
         "bye-then-session": b"\x00" + hello("node1") + frame(BYE) + ok,
         "bye-with-payload": b"\x00" + hello("node1") + frame(BYE, b"\x00"),
         "check-only": b"\x00",
-        "hello-version-2": b"\x00" + hello("node1", version=2),
+        "hello-other-version": b"\x00" + hello("node1", version=VERSION + 1),
         "hello-unknown-role": b"\x00" + hello("node1", role=3),
         "hello-unknown-flags": b"\x00" + hello("node1", flags=0x80),
         "hello-trailing-byte": b"\x00" + frame(
-            HELLO, struct.pack(">HBB", 1, 1, 0) + name("node1") + b"\x00"),
+            HELLO, struct.pack(">HBB", VERSION, 1, 0) + name("node1") + b"\x00"),
         "hello-bad-name": b"\x00" + frame(
-            HELLO, struct.pack(">HBB", 1, 1, 0) + b"\x05no de"),
+            HELLO, struct.pack(">HBB", VERSION, 1, 0) + b"\x05no de"),
         "truncated-header": b"\x00" + hello("node1")[:5],
         "truncated-payload": b"\x00" + hello("node1")[:12],
         "oversize-length": b"\x00" + frame(HELLO, b"", length=0x10001) +
         b"\x00" * 16,
         "header-flags": b"\x00" + frame(HELLO, b"", flags=1) + ok,
         "server-frame-type": b"\x00" + hello("node1") +
-        frame(HELLO_OK, struct.pack(">HB", 1, 0) + name("x")),
+        frame(HELLO_OK, struct.pack(">HB", VERSION, 0) + name("x")),
     }
     s.update(object_seeds(ok))
     return s
@@ -361,7 +362,7 @@ def serve_seeds():
 SALT = base64.b64encode(b"fuzz_signon salt").decode()
 
 
-def hello_ok(version=1, flags=0):
+def hello_ok(version=VERSION, flags=0):
     return frame(HELLO_OK, struct.pack(">HB", version, flags) +
                  name("bulwarkd"))
 
@@ -474,9 +475,9 @@ def signon_seeds():
         error("BWK1076E", "node NODE1 is STRICT"),
         "error-not-bwk": b"\x00" + error("XYZ1234E", "who knows"),
         "error-malformed": b"\x00" + frame(ERROR, b"BWK1"),
-        "hello-ok-version-2": b"\x00" + hello_ok(version=2),
+        "hello-ok-other-version": b"\x00" + hello_ok(version=VERSION + 1),
         "hello-ok-trailing-byte": b"\x00" + frame(
-            HELLO_OK, struct.pack(">HB", 1, 0) + name("bulwarkd") + b"\x00"),
+            HELLO_OK, struct.pack(">HB", VERSION, 0) + name("bulwarkd") + b"\x00"),
         "challenge-not-our-nonce": b"\x00" + hello_ok() +
         challenge(nonce=CNONCE + SNONCE),
         "challenge-nonce-not-extended": b"\x00" + hello_ok() +

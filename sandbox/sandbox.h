@@ -214,14 +214,6 @@ int	sb_drop_to_owner(const char *dir);
  */
 int	sb_drop_to_user(const char *user);
 
-/*
- * A backup's network process ends with its file side (pid parent): a
- * killed bulwark, or a program on libbulwark, must leave no process
- * holding its server session. Call after sb_drop_to_user (a change of
- * credentials clears the signal) and before sb_apply_net (whose filter
- * has no prctl). 0, or -1 with a message when the parent is gone.
- */
-int	sb_die_with_parent(pid_t parent);
 
 /*
  * One line per protection (seccomp, Landlock ABI and the rights in force

@@ -28,7 +28,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -245,24 +244,6 @@ sb_drop_to_user(const char *user)
 	if (become(user, uid, gid) != 0)
 		return -1;
 	return SB_NEEDS_URANDOM ? urandom_works() : 0;
-}
-
-int
-sb_die_with_parent(pid_t parent)
-{
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) {
-		bwk_msg("BWK0644E", "sandbox: prctl(PR_SET_PDEATHSIG): %s",
-		    strerror(errno));
-		return -1;
-	}
-	/* a parent that died before the signal was set is not signalled */
-	if (getppid() != parent) {
-		bwk_msg("BWK0644E", "sandbox: the process that started this "
-		    "one (pid %ld) has ended; the session ends too",
-		    (long)parent);
-		return -1;
-	}
-	return 0;
 }
 
 /*

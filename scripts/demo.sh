@@ -85,6 +85,9 @@ for i in range(n):
     if i % 10 == 0:
         os.chmod(os.path.join(d.encode(), name), 0o600)
 os.symlink("dir 0/file 0.txt", os.path.join(root, "a link"))
+# a second name of one file: restored as one file again
+os.link(os.path.join(root, "dir 3", "file 3.txt"),
+        os.path.join(root, "dir 4", "hard link to file 3"))
 open(os.path.join(root, "empty"), "w").close()
 PY
 head -c $((BIG_MIB * 1024 * 1024)) /dev/urandom >"$tree/large.bin"
@@ -121,10 +124,10 @@ t1=$(now)
 third=$(secs "$t0" "$t1")
 
 echo
-echo "== Every byte, mode, time and link compared"
+echo "== Every byte, mode, time, link and hard link compared"
 diff -r --no-dereference "$tree" "$work/restored"
-(cd "$tree" && find . -mindepth 1 -printf '%P %y %m %s %T@\n' | sort) >"$work/a.list"
-(cd "$work/restored" && find . -mindepth 1 -printf '%P %y %m %s %T@\n' | sort) >"$work/b.list"
+(cd "$tree" && find . -mindepth 1 -printf '%P %y %m %s %n %T@\n' | sort) >"$work/a.list"
+(cd "$work/restored" && find . -mindepth 1 -printf '%P %y %m %s %n %T@\n' | sort) >"$work/b.list"
 diff "$work/a.list" "$work/b.list"
 echo "identical: $(wc -l <"$work/a.list") entries"
 

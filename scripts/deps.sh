@@ -8,6 +8,9 @@ pkgs=(build-essential clang libclang-rt-14-dev llvm pkg-config
 	libseccomp-dev libcriterion-dev libpsl-dev libsqlite3-dev publicsuffix
 	openssl gnutls-bin libgsasl-dev gsasl
 	dpkg-dev autoconf automake libtool ca-certificates
+	# make deb and its test (lintian), the unit's score (systemd-analyze),
+	# the manual pages' check (man, groff)
+	debhelper fakeroot lintian man-db groff-base systemd adduser
 	debian-archive-keyring python3 passwd util-linux)
 missing=()
 for p in "${pkgs[@]}"; do

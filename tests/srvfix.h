@@ -44,6 +44,10 @@ void	relay_start(struct relay *, const struct srv *, const char *name,
 	    const char *admin_pw);
 /* Sends a frame (wire_begin and the puts; its length is set here). */
 void	relay_send(struct relay *, struct wire_out *);
+/* relay_send, but 0 or -1 (the session or the relay gone), no assert. */
+int	relay_try_send(struct relay *, struct wire_out *);
+/* Bytes inside the TLS session as they are: a forged frame header. */
+void	relay_send_raw(struct relay *, const void *, size_t);
 /*
  * The server's next frame: 1, 0 when the server closed the session, -1
  * when the session failed (its first error's ID in err_id, may be NULL).

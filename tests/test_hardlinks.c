@@ -118,3 +118,50 @@ Test(hardlinks, three_names_of_one_file_are_one_file_again)
 	cr_assert_neq(access(p, F_OK), 0);
 	t_peer_stop(&v.p);
 }
+
+/* Versions of the names of one file restored at once (-pick of a's
+ * newest and both of b's, -replace=yes): b's second version is not
+ * linked onto the file b already is (a rename that does nothing, and
+ * would leave the temporary name), nor across other metadata. */
+Test(hardlinks, versions_of_linked_names_restored_together_leave_nothing)
+{
+	char src[600], dst[600], p[800], q[800], pat[800];
+	const char *argv[12];
+	struct srv v;
+	struct run r;
+	const char *sys = node_setup(&v, NULL);
+
+	snprintf(src, sizeof(src), "%s/src", t_tmpdir());
+	snprintf(dst, sizeof(dst), "%s/dst", t_tmpdir());
+	cr_assert_eq(mkdir(src, 0755), 0);
+	snprintf(p, sizeof(p), "%s/a", src);
+	mkfile(p, "same bytes\n", 11, 0644);
+	snprintf(q, sizeof(q), "%s/b", src);
+	cr_assert_eq(link(p, q), 0);
+	client(&r, sys, (const char *[]){ "incremental", src, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* a new version of both names: the same bytes, another mode */
+	cr_assert_eq(chmod(p, 0600), 0);
+	client(&r, sys, (const char *[]){ "incremental", src, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+
+	snprintf(pat, sizeof(pat), "%s/", src);
+	argv[0] = "restore";
+	argv[1] = "-pick";
+	argv[2] = "-inactive";
+	argv[3] = "-replace=yes";
+	argv[4] = pat;
+	argv[5] = dst;
+	argv[6] = "--sysfile";
+	argv[7] = sys;
+	argv[8] = NULL;
+	/* listed by name, newest first: a's two, then b's two */
+	t_run_input(&r, "bulwark", argv, "1 3 4\n");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(t_contains(r.err, "    1  A  FILE") &&
+	    t_contains(r.err, "    4  I  FILE"), "%s", r.err);
+	no_temp_files(dst);
+	(void)st_of(dst, "a");
+	(void)st_of(dst, "b");
+	t_peer_stop(&v.p);
+}

@@ -136,6 +136,60 @@ Test(libbulwark, a_path_list_is_backed_up_with_a_callback_per_object)
 	t_peer_stop(&v.p);
 }
 
+/* The example's progress lines between from (the start: NULL) and to. */
+static int
+moved_between(const char *out, const char *from, const char *to)
+{
+	const char *p = from != NULL ? strstr(out, from) : out;
+	const char *end = strstr(out, to);
+	int n = 0;
+
+	if (p == NULL || end == NULL)
+		return -1;
+	while ((p = strstr(p, "  moved: ")) != NULL && p < end) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* A large file's progress reaches the program every 16 MiB, both ways. */
+Test(libbulwark, a_large_file_tells_its_progress_both_ways)
+{
+	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
+	    NULL };
+	char file[600], restored[700];
+	struct srv v;
+	struct run r;
+	uint8_t *big;
+	size_t i, n = 40u << 20;
+
+	need_lib();
+	t_need_sandbox();
+	srv_init(&v, NULL);
+	reg[1] = v.dir;
+	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	srv_start(&v);
+	t_nodepw("srv1", "n1", "correct-horse-1");
+	snprintf(file, sizeof(file), "%s/large.bin", t_tmpdir());
+	cr_assert((big = malloc(n)) != NULL);
+	for (i = 0; i < n; i++)
+		big[i] = (uint8_t)(i * 2654435761u >> 11);
+	cr_assert_eq(t_write(file, big, n, 0600), 0);
+	free(big);
+	t_run(&r, EXAMPLE, (const char *[]){ "srv1", "127.0.0.1", v.port,
+	    "n1", file, NULL }, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	/* twice up (past 16 and 32 MiB), twice down */
+	cr_assert_eq(moved_between(r.out, NULL, "backed up"), 2, "%s", r.out);
+	cr_assert_eq(moved_between(r.out, "active\n", "restored"), 2, "%s",
+	    r.out);
+	snprintf(restored, sizeof(restored), "%s.restored", file);
+	cr_assert(t_same_file(file, restored));
+	t_peer_stop(&v.p);
+}
+
 /* Every dynamic symbol the library defines is a call of bulwark.h, and
  * every call of bulwark.h is one of them. */
 Test(libbulwark, exports_bulwark_h_and_nothing_else)

@@ -56,6 +56,12 @@ Test(patterns, dots_and_doubled_slashes_name_the_backup)
 		snprintf(p, sizeof(p), "%s/a.txt", src);
 		cr_assert(t_contains(r.out, p), "%s: %s", forms[i], r.out);
 	}
+	/* a trailing "." is the directory's contents, as a trailing "/" */
+	snprintf(p, sizeof(p), "%s/sub/..//.", src);
+	client(&r, sys, (const char *[]){ "query", "backup", p, NULL });
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	snprintf(p, sizeof(p), "%s/a.txt", src);
+	cr_assert(t_contains(r.out, p), "%s", r.out);
 	/* a restore of a name so written, beneath a destination */
 	snprintf(dst, sizeof(dst), "%s/dst", t_tmpdir());
 	client(&r, sys, (const char *[]){ "restore", f2, dst, NULL });

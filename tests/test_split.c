@@ -1,7 +1,8 @@
 /*
  * A backup's two processes (libbulwark's bwk_start): the network process
  * ends with its file side, even while the server it talks to hangs, so
- * a killed bulwark leaves no process holding its session.
+ * a killed bulwark leaves no process holding its session (it watches its
+ * channel while it waits on the server, BWK0790E).
  */
 #define _GNU_SOURCE
 #include <sys/stat.h>
@@ -94,7 +95,8 @@ Test(split, the_network_process_ends_with_a_killed_file_side)
 	char st;
 	const char *sys = node_setup(&v, NULL);
 
-	/* 1 GiB, nearly all hole: long enough to be in the middle of it */
+	/* 1 GiB, nearly all hole: the backup is not over before the
+	 * server's side is frozen (in the handshake, or in the data) */
 	snprintf(file, sizeof(file), "%s/big", t_tmpdir());
 	cr_assert((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
 	cr_assert_eq(pwrite(fd, "end", 3, (off_t)1 << 30), 3);

@@ -525,7 +525,10 @@ harden(struct catalog *c)
  * may lose the last commits on a power failure, and a backup server must
  * not lose an object it told the client it stored. Foreign keys on: a
  * version never outlives its object, an object its filespace, a
- * filespace its node. Each setting is read back: SQLite ignores some
+ * filespace its node. Temporary files in memory: a session process's
+ * sandbox lets it reach no temporary directory, and a statement journal
+ * that spills (a commit among many at once) failed with "disk I/O
+ * error" (SQLITE_IOERR_GETTEMPPATH). Each setting is read back: SQLite ignores some
  * pragmas silently (WAL on a file system without shared memory).
  */
 static int
@@ -552,7 +555,9 @@ settings(struct catalog *c)
 	if ((st = cat_stmt(c, S_SYNC_FULL)) == NULL ||
 	    cat_exec(c, st, "choosing synchronous FULL") != CAT_OK ||
 	    (st = cat_stmt(c, S_FK_ON)) == NULL ||
-	    cat_exec(c, st, "turning foreign keys on") != CAT_OK)
+	    cat_exec(c, st, "turning foreign keys on") != CAT_OK ||
+	    (st = cat_stmt(c, S_TEMP_MEMORY)) == NULL ||
+	    cat_exec(c, st, "keeping temporary tables in memory") != CAT_OK)
 		return CAT_ERROR;
 	if (pragma_int(c, S_SYNC_GET, "reading synchronous") != 2 ||
 	    pragma_int(c, S_FK_GET, "reading foreign_keys") != 1) {

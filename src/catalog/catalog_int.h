@@ -35,6 +35,7 @@ enum cat_stmt {
 	S_SYNC_FULL,
 	S_SYNC_GET,
 	S_FK_ON,
+	S_TEMP_MEMORY,
 	S_FK_GET,
 	S_APPID_GET,
 	S_APPID_SET,

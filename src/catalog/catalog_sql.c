@@ -123,8 +123,8 @@ static const char *const schema_v2[] = {
 };
 
 /*
- * Schema version 3: a FILE's hard link, the name of an earlier file of
- * the same backup that is the same file (docs/catalog.md). A column of
+ * Schema version 3: a FILE's hard link, the first name of the same file
+ * its backup saw (docs/catalog.md). A column of
  * its own, so that version 1's rule that only a LINK has a link target
  * stands, and an older catalog gains it without a rebuild.
  */
@@ -182,6 +182,7 @@ const char *const cat_sql[S_COUNT] = {
 	[S_SYNC_FULL] = "PRAGMA synchronous = FULL",
 	[S_SYNC_GET] = "PRAGMA synchronous",
 	[S_FK_ON] = "PRAGMA foreign_keys = ON",
+	[S_TEMP_MEMORY] = "PRAGMA temp_store = MEMORY",
 	[S_FK_GET] = "PRAGMA foreign_keys",
 	[S_APPID_GET] = "PRAGMA application_id",
 	/* CAT_APPLICATION_ID, "BWKC" */

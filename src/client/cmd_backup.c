@@ -34,6 +34,7 @@ on_event(void *arg, const struct bwk_event *ev, const struct bwk_totals *t)
 	j->deactivated = t->deactivated;
 	j->skipped = t->skipped;
 	j->bytes = t->bytes;
+	j->partial = 0;
 	j->total_bytes = t->expected_bytes;
 	switch (ev->kind) {
 	case BWK_EV_FAILED:

@@ -54,9 +54,13 @@ static int
 print_version(void *arg, const struct bwk_version *v)
 {
 	struct lister *l = arg;
-	char path[8192], shown[8192], target[4200], when[32], sha[65];
+	char path[8192], shown[8192], target[8400], when[32], sha[65];
+	char hard[8192];
 
 	full_path(l->t->fs, v->path, path, sizeof(path));
+	/* a hard link's name is within the filespace too: shown whole */
+	if (v->type == BWK_OBJ_FILE && v->link[0] != '\0')
+		full_path(l->t->fs, v->link, hard, sizeof(hard));
 	bwk_time_format(v->committed, when);
 	if (l->j->json) {
 		hex(v->sha256, 32, sha);
@@ -83,7 +87,7 @@ print_version(void *arg, const struct bwk_version *v)
 		/* a hard link: the name it is one file with */
 		if (v->type == BWK_OBJ_FILE && v->link[0] != '\0') {
 			printf(",\"hard_link\":");
-			job_json_str(stdout, v->link);
+			job_json_str(stdout, hard);
 		}
 		printf("}");
 	} else {
@@ -94,8 +98,10 @@ print_version(void *arg, const struct bwk_version *v)
 		    (unsigned long long)v->size, when, v->active ? "A" : "I",
 		    type_name(v->type), job_printable(path, shown,
 		    sizeof(shown)), v->type == BWK_OBJ_LINK ? " -> " :
-		    v->link[0] != '\0' ? " = " : "", v->link[0] != '\0' ?
-		    job_printable(v->link, target, sizeof(target)) : "");
+		    v->link[0] != '\0' ? " = " : "", v->type == BWK_OBJ_LINK ?
+		    job_printable(v->link, target, sizeof(target)) :
+		    v->link[0] != '\0' ? job_printable(hard, target,
+		    sizeof(target)) : "");
 	}
 	l->first = 0;
 	l->n++;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE	/* AT_EMPTY_PATH */
 /*
  * bulwark restore: the file side of a restore. The versions to restore
  * are listed first (through the network process, which checked each
@@ -38,15 +39,23 @@ struct want {
 	size_t			 group;		/* hard links: or NO_GROUP */
 };
 
-/* A group of hard links, once one of them is restored. */
+/* A group of hard links, once one of them is restored: that file, held
+ * open, so that the others are linked to it and not to whatever has its
+ * name by then. */
 struct group {
 	int			 done;
-	char			*rel;		/* beneath the destination */
+	int			 fd;		/* the restored file, or -1 */
+	size_t			 left;		/* members not yet handled */
 	dev_t			 dev;
 	ino_t			 ino;
 	uint64_t		 size;
 	uint8_t			 sha256[32];
+	uint32_t		 mode, uid, gid;
+	int64_t			 mtime_ns;
 };
+
+/* Restored files held open for their groups at most (descriptors). */
+#define GROUP_FDS_MAX	256
 
 struct restore {
 	struct job		*j;
@@ -54,7 +63,7 @@ struct restore {
 	struct want		*w;
 	size_t			 n, cap;
 	struct group		*g;
-	size_t			 ng;
+	size_t			 ng, nopen;
 	int			 dest;		/* O_PATH */
 	int			 root;
 	int			 all;		/* prompt answered "all" */
@@ -136,7 +145,8 @@ want_free(struct restore *r)
 	r->w = NULL;
 	r->n = r->cap = 0;
 	for (i = 0; i < r->ng; i++)
-		free(r->g[i].rel);
+		if (r->g[i].fd != -1)
+			close(r->g[i].fd);
 	free(r->g);
 	r->g = NULL;
 	r->ng = 0;
@@ -185,6 +195,8 @@ groups_make(struct restore *r)
 			;
 		if (j - i < 2)
 			continue;
+		r->g[r->ng].fd = -1;
+		r->g[r->ng].left = j - i;
 		for (; i < j; i++)
 			r->w[ix[i]].group = r->ng;
 		r->ng++;
@@ -192,66 +204,107 @@ groups_make(struct restore *r)
 	free(ix);
 }
 
+/* A name for the file open at fd, in dir: through /proc's link to it,
+ * or (with CAP_DAC_READ_SEARCH) the descriptor itself. */
+static int
+link_fd(int fd, int dir, const char *name)
+{
+	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dir, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	return linkat(fd, "", dir, name, AT_EMPTY_PATH);
+}
+
 /*
  * The file as a hard link to its group's restored file: 1 when done (or
- * failed, reported), 0 when that cannot be (not restored yet, another
- * version, no longer the file this run wrote): the caller restores its
- * content instead.
+ * failed, reported), 0 when that cannot be (none restored yet, another
+ * version, other metadata, no link possible here): the caller restores
+ * its content instead. The link is made to the file this run wrote,
+ * held open, never to a name that may have been replaced meanwhile.
  */
 static int
 restore_hard_link(struct restore *r, int dir, const char *base,
-    const struct want *w, const char *rel, const char *path, int replace)
+    const struct want *w, const char *path, int replace)
 {
+	const struct bwk_version *v = &w->v;
 	const struct group *g;
-	const char *gbase;
 	char tmp[RP_TEMP_MAX + 8];
 	struct stat st;
-	int gdir, fd, ok;
+	int fd;
 
-	/* two versions of one name (-pick) are not linked: a rename onto
-	 * the same file would leave the temporary name */
 	if (w->group == NO_GROUP || !(g = &r->g[w->group])->done ||
-	    strcmp(g->rel, rel) == 0 || g->size != w->v.size || memcmp(g->sha256, w->v.sha256, 32) != 0 ||
-	    (gdir = rp_parent_open(r->dest, g->rel, &gbase)) == -1)
+	    g->fd == -1 || g->size != v->size ||
+	    memcmp(g->sha256, v->sha256, 32) != 0 || g->mode != v->mode ||
+	    g->uid != v->uid || g->gid != v->gid || g->mtime_ns != v->mtime_ns)
 		return 0;
-	ok = fstatat(gdir, gbase, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(st.st_mode) && st.st_dev == g->dev && st.st_ino == g->ino;
+	/* the name is that file already (two versions of one name, a
+	 * listing that names it twice): nothing to do */
+	if (fstatat(dir, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_dev == g->dev && st.st_ino == g->ino)
+		goto done;
 	/* a unique name: made as a file, then replaced by the link */
-	if (ok && (ok = (fd = rp_temp_create(dir, tmp, sizeof(tmp))) != -1)) {
-		close(fd);
-		ok = unlinkat(dir, tmp, 0) == 0 &&
-		    linkat(gdir, gbase, dir, tmp, 0) == 0;
-		if (!ok)
-			rp_discard(dir, tmp);
-	}
-	close(gdir);
-	if (!ok)
+	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1)
 		return 0;
+	close(fd);
+	if (unlinkat(dir, tmp, 0) == -1 || link_fd(g->fd, dir, tmp) == -1) {
+		rp_discard(dir, tmp);
+		return 0;
+	}
 	if (rp_commit(dir, tmp, base, replace) == -1) {
 		rp_discard(dir, tmp);
 		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 1;
 	}
+	/* a rename onto another name of the same file does nothing, and
+	 * would leave the temporary name */
+	if (fstatat(dir, tmp, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		rp_discard(dir, tmp);
+done:
 	r->j->sent++;
+	/* its bytes were not sent again: the time left counts without them */
+	r->j->total_bytes -= r->j->total_bytes >= v->size ? v->size : 0;
 	return 1;
 }
 
-/* The file just restored as rel: its group's from now on. */
+/* The file just restored, open at fd: its group's from now on, while a
+ * descriptor may be kept for it. */
 static void
-group_done(struct restore *r, const struct want *w, const char *rel,
-    int fd)
+group_done(struct restore *r, const struct want *w, int fd)
 {
 	struct group *g;
 	struct stat st;
 
 	if (w->group == NO_GROUP || (g = &r->g[w->group])->done ||
-	    fstat(fd, &st) == -1 || (g->rel = strdup(rel)) == NULL)
+	    r->nopen >= GROUP_FDS_MAX || fstat(fd, &st) == -1 ||
+	    (g->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) == -1)
 		return;
+	r->nopen++;
 	g->dev = st.st_dev;
 	g->ino = st.st_ino;
 	g->size = w->v.size;
 	memcpy(g->sha256, w->v.sha256, 32);
+	g->mode = w->v.mode;
+	g->uid = w->v.uid;
+	g->gid = w->v.gid;
+	g->mtime_ns = w->v.mtime_ns;
 	g->done = 1;
+}
+
+/* One member of a group handled, whatever came of it: the group's file
+ * is let go after its last. */
+static void
+group_member_done(struct restore *r, const struct want *w)
+{
+	struct group *g;
+
+	if (w->group == NO_GROUP || (g = &r->g[w->group])->left == 0 ||
+	    --g->left > 0 || g->fd == -1)
+		return;
+	close(g->fd);
+	g->fd = -1;
+	r->nopen--;
 }
 
 /* -pick: the list, and the numbers the user wants. */
@@ -349,21 +402,22 @@ set_meta_fd(struct restore *r, int fd, const struct bwk_version *v)
 
 static int
 restore_file(struct restore *r, int dir, const char *base,
-    const struct want *w, const char *rel, const char *path, int replace)
+    const struct want *w, const char *path, int replace)
 {
 	const struct bwk_version *v = &w->v;
 	struct bwk_result res;
 	char tmp[RP_TEMP_MAX + 8], why[1200];
 	int fd, k;
 
-	if (restore_hard_link(r, dir, base, w, rel, path, replace))
+	if (restore_hard_link(r, dir, base, w, path, replace))
 		return 0;
 	if ((fd = rp_temp_create(dir, tmp, sizeof(tmp))) == -1) {
 		job_failed(r->j, "BWK1761E", path, strerror(errno));
 		return 0;
 	}
-	if ((k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd,
-	    &res)) == -1 || res.status != BWK_OK) {
+	k = bwk_restore_fd(r->j->b, v->version, v->size, v->sha256, fd, &res);
+	r->j->partial = 0;
+	if (k == -1 || res.status != BWK_OK) {
 		close(fd);
 		rp_discard(dir, tmp);
 		if (k == -1)
@@ -393,7 +447,7 @@ restore_file(struct restore *r, int dir, const char *base,
 		close(fd);
 		return 0;
 	}
-	group_done(r, w, rel, fd);
+	group_done(r, w, fd);
 	close(fd);
 	r->j->sent++;
 	r->j->bytes += v->size;
@@ -496,7 +550,7 @@ restore_one(struct restore *r, struct want *w)
 	}
 	job_progress(r->j, 0);
 	if (v->type == BWK_OBJ_FILE)
-		k = restore_file(r, dir, base, w, rel, path, replace);
+		k = restore_file(r, dir, base, w, path, replace);
 	else
 		k = restore_link(r, dir, base, v, path, replace);
 	close(dir);
@@ -653,6 +707,7 @@ cmd_restore(int argc, char **argv)
 			break;
 		}
 		k = restore_one(&r, &r.w[i]);
+		group_member_done(&r, &r.w[i]);
 	}
 	if (k == 0)
 		finish_dirs(&r);

@@ -218,6 +218,16 @@ open_errlog(struct job *j)
 	}
 }
 
+/* A large object's bytes so far: the progress line moves within it. */
+static void
+on_bytes(void *arg, uint64_t done)
+{
+	struct job *j = arg;
+
+	j->partial = done;
+	job_progress(j, 0);
+}
+
 int
 job_start(struct job *j)
 {
@@ -245,6 +255,7 @@ job_start(struct job *j)
 		return rc;
 	}
 	stop_signals();
+	bwk_set_bytes_cb(j->b, on_bytes, j);
 	/* the file side: its user's files, and no network at all */
 	if (sb_apply_files(j->c.insecure_sandbox) == -1) {
 		bwk_free(j->b);
@@ -308,24 +319,26 @@ void
 job_progress(struct job *j, int force)
 {
 	int64_t now = job_now_ms(), el;
+	uint64_t bytes;
 	char b[32], r[32];
 
 	if (!j->tty || (!force && now - j->last_draw_ms < 100))
 		return;
 	j->last_draw_ms = now;
 	el = now - j->started_ms > 0 ? now - j->started_ms : 1;
-	human(j->bytes, b, sizeof(b));
-	human((uint64_t)((double)j->bytes * 1000 / (double)el), r, sizeof(r));
+	bytes = j->bytes + j->partial;
+	human(bytes, b, sizeof(b));
+	human((uint64_t)((double)bytes * 1000 / (double)el), r, sizeof(r));
 	fprintf(stderr, "\r\033[K%llu inspected, %llu sent, %s, %s/s",
 	    (unsigned long long)j->inspected, (unsigned long long)j->sent, b,
 	    r);
 	/* the time left, where the whole is known (a restore's listing) */
-	if (j->total_bytes > 0 && j->bytes > 0 && j->bytes < j->total_bytes) {
-		double left = (double)(j->total_bytes - j->bytes) *
-		    (double)el / (double)j->bytes / 1000;
+	if (j->total_bytes > 0 && bytes > 0 && bytes < j->total_bytes) {
+		double left = (double)(j->total_bytes - bytes) *
+		    (double)el / (double)bytes / 1000;
 
 		fprintf(stderr, ", %.0f%%, %d:%02d left", 100.0 *
-		    (double)j->bytes / (double)j->total_bytes, (int)left / 60,
+		    (double)bytes / (double)j->total_bytes, (int)left / 60,
 		    (int)left % 60);
 	}
 	fflush(stderr);

@@ -38,6 +38,7 @@ struct job {
 	int			 tty;		/* progress on stderr */
 	uint64_t		 inspected, sent, unchanged, deactivated;
 	uint64_t		 failed, bytes, skipped;
+	uint64_t		 partial;	/* of the object in progress */
 	uint64_t		 total_bytes;	/* known ahead (restore): ETA */
 	int64_t			 last_draw_ms;
 };

@@ -59,7 +59,9 @@ lexical(char *abs)
 	const char *p = abs, *e;
 
 	len = strlen(abs);
-	keep_slash = len > 1 && abs[len - 1] == '/';
+	/* "/u/docs/" and "/u/docs/." both mean what is in it */
+	keep_slash = len > 1 && (abs[len - 1] == '/' ||
+	    (abs[len - 1] == '.' && abs[len - 2] == '/'));
 	out[n++] = '/';
 	while (*p != '\0') {
 		while (*p == '/')
@@ -102,9 +104,13 @@ job_target(struct job *j, const char *arg, struct job_target *t)
 	const char *rest, *slash;
 
 	memset(t, 0, sizeof(*t));
-	if (arg[0] == '/')
+	if (arg[0] == '/') {
+		if (strlen(arg) >= sizeof(abs)) {
+			bwk_msg("BWK1753E", "%s: %s", arg, strerror(ENAMETOOLONG));
+			return 1;
+		}
 		snprintf(abs, sizeof(abs), "%s", arg);
-	else if (getcwd(cwd, sizeof(cwd)) == NULL ||
+	} else if (getcwd(cwd, sizeof(cwd)) == NULL ||
 	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, arg) >=
 	    sizeof(abs)) {
 		bwk_msg("BWK1753E", "%s: %s", arg, strerror(errno ? errno :

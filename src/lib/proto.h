@@ -33,6 +33,13 @@
 /* the client's wait for each answer */
 #define KEYD_TIMEOUT_MS		10000
 /*
+ * An answer that costs the helper a password derivation (SCRAM_PROOF,
+ * NEW_PASSWORD: PBKDF2 at SCRAM_ITER_DEFAULT, 600,000 rounds) may wait
+ * for the CPU on a busy machine, many sessions starting at once: it gets
+ * longer before the client gives up on its helper.
+ */
+#define KEYD_SLOW_TIMEOUT_MS	120000
+/*
  * An ACCEPT waits for the writers' lock at most KEYD_LOCK_WAIT_MS and
  * renames nothing later than KEYD_ACCEPT_MS after it was read: its answer,
  * and any pin, come well before the client gives up. A pin written after

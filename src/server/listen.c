@@ -195,7 +195,7 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 {
 	static char live[(MAX_SESSIONS + BUSY_EXTRA) * 14 + 1];
 	char ids[24], rolestr[4], run[24];
-	const char *argv[24];
+	const char *argv[32];
 	size_t i, k = 0;
 	char *const envp[] = { NULL };
 	int n = 0;
@@ -237,6 +237,11 @@ exec_session(const struct listen_opts *lo, int sock, const char *peer,
 	if (getenv("BULWARK_TEST_FORGE_STANDBY") != NULL) {
 		argv[n++] = "--test-forge-standby";
 		argv[n++] = getenv("BULWARK_TEST_FORGE_STANDBY");
+	}
+	/* a failing disk under the content files (src/srvsession/content.h) */
+	if (getenv("BULWARK_TEST_CONTENT_FAULT") != NULL) {
+		argv[n++] = "--test-content-fault";
+		argv[n++] = getenv("BULWARK_TEST_CONTENT_FAULT");
 	}
 #endif
 	if (busy)

@@ -14,7 +14,7 @@
 #include "srvopts.h"
 
 const char srvopts_template[] =
-"* bulwarkd.opt: the options of this bulwarkd instance (bulwarkd(8)).\n"
+"* bulwarkd.opt: the options of this bulwarkd instance (bulwarkd.opt(5)).\n"
 "* One option per line; '*' starts a comment. The values shown are the\n"
 "* defaults.\n"
 "*\n"
@@ -188,7 +188,7 @@ parse_line(char *l, struct srv_options *o, const char *file, int line,
 		return set(&opts[i], v, o, file, line);
 	}
 	return bad(file, line, l, "not an option of bulwarkd; see "
-	    "bulwarkd(8) for the list");
+	    "bulwarkd.opt(5) for the list");
 }
 
 int

@@ -309,11 +309,18 @@ backup_abandon(struct served *v, struct wire_in *in)
 	return 0;
 }
 
+/* The session ends: a FILE half received goes, and the log says so. */
 void
 backup_drop(struct served *v)
 {
-	if (v->state == SV_RECEIVING)
-		drop(v, 0);
+	if (v->state != SV_RECEIVING)
+		return;
+	sess_msg(v->s, "BWK1941W", "%s: node %s: the session ended in the "
+	    "middle of %s, after %llu bytes of its content; nothing of it is "
+	    "stored, and its previous version, if any, stays active",
+	    v->s->o->host, v->account, quoted(v),
+	    (unsigned long long)v->obj.w.size);
+	drop(v, 0);
 }
 
 int

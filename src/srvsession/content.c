@@ -15,6 +15,22 @@
 
 #define CONTENT_NAME_LEN	35
 
+#ifdef BULWARK_TESTING
+const char *content_test_fault;
+
+static int
+fault(const char *point)
+{
+	if (content_test_fault == NULL ||
+	    strcmp(content_test_fault, point) != 0)
+		return 0;
+	errno = EIO;
+	return 1;
+}
+#else
+#define fault(point)	0
+#endif
+
 static int
 name_ok(const char *name)
 {
@@ -77,7 +93,7 @@ content_write(struct content_w *w, const void *buf, size_t n)
 		return -1;
 	}
 	while (n > 0) {
-		if ((k = write(w->fd, p, n)) == -1) {
+		if ((k = fault("write") ? -1 : write(w->fd, p, n)) == -1) {
 			if (errno == EINTR)
 				continue;
 			w->err = errno;
@@ -96,7 +112,8 @@ content_finish(struct content_w *w, uint64_t *size, uint8_t sha256[32])
 	int e = w->err;
 
 	/* the file, then its name, then (a new ab/) the directory's name */
-	if (e == 0 && (fsync(w->fd) == -1 || fsync(w->dirfd) == -1 ||
+	if (e == 0 && (fault("fsync") || fsync(w->fd) == -1 ||
+	    fsync(w->dirfd) == -1 ||
 	    (w->made_dir && fsync(w->datafd) == -1)))
 		e = errno;
 	if (e == 0 && wc_Sha256Final(&w->sha, sha256) != 0)

@@ -54,4 +54,15 @@ int	content_open(int datafd, const char *name);
  */
 int	content_remove(int datafd, const char *name);
 
+#ifdef BULWARK_TESTING
+/*
+ * Test builds: a failing disk, for the tests of what a refused object
+ * leaves. "write": every content write fails with EIO; "fsync": every
+ * content file's sync does. Set from bulwarkd-session's
+ * --test-content-fault, which the listener passes on from
+ * BULWARK_TEST_CONTENT_FAULT. Release builds have none of it.
+ */
+extern const char *content_test_fault;
+#endif
+
 #endif

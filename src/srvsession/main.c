@@ -40,6 +40,7 @@
 #include "../server/srvopts.h"
 #include "../tls/policy.h"
 #include "../tls/session.h"
+#include "content.h"
 #include "serve.h"
 
 #define SESSION_FD	3
@@ -103,6 +104,9 @@ parse_args(int argc, char **argv, struct args *a)
 		else if (strcmp(argv[i], "--test-forge-standby") == 0 &&
 		    i + 1 < argc)
 			a->forge = argv[++i];
+		else if (strcmp(argv[i], "--test-content-fault") == 0 &&
+		    i + 1 < argc)
+			content_test_fault = argv[++i];
 #endif
 		else if (strcmp(argv[i], "--session") == 0 && i + 1 < argc) {
 			if (bwk_parse_long(argv[++i], 1, 1L << 40, &a->id) == -1)

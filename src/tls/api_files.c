@@ -43,8 +43,8 @@ send_ready(int chan, struct bwk *b, int ok)
 
 /* The network process: never returns. */
 static void __attribute__((noreturn))
-net_child(struct bwk *b, int chan, pid_t parent, const char *user,
-    bwk_setup_cb *setup, void *arg)
+net_child(struct bwk *b, int chan, const char *user, bwk_setup_cb *setup,
+    void *arg)
 {
 	struct netchan_result r;
 	int rc;
@@ -55,7 +55,7 @@ net_child(struct bwk *b, int chan, pid_t parent, const char *user,
 		(void)close_range(3, (unsigned int)chan - 1, 0);
 	(void)close_range((unsigned int)chan + 1, ~0U, 0);
 	if (bwk_prepare(b) == -1 || (setup != NULL && setup(b, arg) == -1) ||
-	    (b->s.has_chan = 1, b->s.chan_fd = chan, b->s.file_side = parent,
+	    (b->s.has_chan = 1, b->s.chan_fd = chan,
 	    bwk_sandbox(b, user)) == -1 || bwk_connect(b) == -1) {
 		if (b->s.fail == FAIL_NONE)
 			b->s.fail = FAIL_SETUP;
@@ -213,7 +213,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	uint8_t ok, fail;
 	char id[9], text[WIRE_TEXT_MAX + 1];
 	int sv[2];
-	pid_t pid, me = getpid();
+	pid_t pid;
 
 	if (!b->configured || b->prepared || b->remote || b->o.node == NULL ||
 	    b->cfg.admin)
@@ -230,7 +230,7 @@ bwk_start(struct bwk *b, const char *user, bwk_setup_cb *setup, void *arg)
 	}
 	if (pid == 0) {
 		close(sv[0]);
-		net_child(b, sv[1], me, user, setup, arg);
+		net_child(b, sv[1], user, setup, arg);
 	}
 	close(sv[1]);
 	b->remote = 1;
@@ -258,9 +258,10 @@ remote_ok(struct bwk *b, const char *call)
 {
 	char why[128];
 
-	if (b->in_listing) {
-		snprintf(why, sizeof(why), "%s: called from a listing's "
-		    "callback (call it once the listing returned)", call);
+	if (b->in_answer) {
+		snprintf(why, sizeof(why), "%s: called from a callback in the "
+		    "middle of another request (call it once that request "
+		    "returned)", call);
 		(void)api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
 		return 0;
 	}
@@ -272,15 +273,37 @@ remote_ok(struct bwk *b, const char *call)
 	return 0;
 }
 
-/* A request and its one result. */
+/* A request and its one result, after the progress notes of a large
+ * object's BACKUP or RESTORE (progress_ok): anything else out of place. */
 static int
-ask(struct bwk *b, int fd, struct bwk_result *res)
+ask(struct bwk *b, int fd, int progress_ok, struct bwk_result *res)
 {
+	uint64_t done;
+
 	if (netchan_send(b->chan, &req, fd) == -1)
 		return net_gone(b, "cannot be reached");
-	if (recv_reply(b) == -1)
-		return -1;
+	for (;;) {
+		if (recv_reply(b) == -1)
+			return -1;
+		if (msg.type != NC_PROGRESS || !progress_ok)
+			break;
+		if (wire_get_n64(&msg.in, &done) == -1 ||
+		    wire_end(&msg.in) == -1)
+			return net_gone(b, "sent a malformed progress note");
+		if (b->bytes_cb != NULL) {
+			b->in_answer = 1;
+			b->bytes_cb(b->bytes_arg, done);
+			b->in_answer = 0;
+		}
+	}
 	return take_result(b, res);
+}
+
+void
+bwk_set_bytes_cb(struct bwk *b, bwk_bytes_cb *cb, void *arg)
+{
+	b->bytes_cb = cb;
+	b->bytes_arg = arg;
 }
 
 int
@@ -312,7 +335,7 @@ bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
 	if (req.overflow)
 		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_backup_fd: "
 		    "a name or link of more than 4,095 bytes, or an empty name");
-	return ask(b, fd, res);
+	return ask(b, fd, 1, res);
 }
 
 int
@@ -324,7 +347,7 @@ bwk_deactivate(struct bwk *b, const char *filespace, const char *path,
 	wire_begin(&req, NC_DEACTIVATE);
 	wire_put_path(&req, filespace);
 	wire_put_path(&req, path);
-	return ask(b, -1, res);
+	return ask(b, -1, 0, res);
 }
 
 /* Entries until the result; each to the caller's callback. */
@@ -364,18 +387,18 @@ listing(struct bwk *b, bwk_version_cb *vcb, bwk_filespace_cb *fcb,
 			memcpy(v.sha256, o.sha256, 32);
 			v.path = o.path;
 			v.link = o.link;
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && vcb != NULL && vcb(arg, &v) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else if (msg.type == NC_FILESPACE && vcb == NULL) {
 			if (wire_get_filespace(&msg.in, name, &created) == -1 ||
 			    wire_end(&msg.in) == -1)
 				return net_gone(b, "sent a malformed filespace");
-			b->in_listing = 1;
+			b->in_answer = 1;
 			if (!stopped && fcb != NULL && fcb(arg, name, created) != 0)
 				stopped = 1;
-			b->in_listing = 0;
+			b->in_answer = 0;
 		} else
 			return net_gone(b, "sent a message out of place");
 	}
@@ -424,7 +447,7 @@ bwk_restore_fd(struct bwk *b, uint64_t version, uint64_t size,
 	wire_put_n64(&req, version);
 	wire_put_n64(&req, size);
 	wire_put(&req, sha256, 32);
-	return ask(b, fd, res);
+	return ask(b, fd, 1, res);
 }
 
 /* bwk_close of a started connection: BYE through the network process,
@@ -438,7 +461,7 @@ api_files_close(struct bwk *b)
 	if (b->chan == -1)
 		return b->s.fail != FAIL_NONE ? -1 : 0;
 	wire_begin(&req, NC_BYE);
-	if (ask(b, -1, &res) == -1)
+	if (ask(b, -1, 0, &res) == -1)
 		return -1;
 	close(b->chan);
 	b->chan = -1;

@@ -60,9 +60,12 @@ struct bwk {
 	 * the network process netpid, over chan (netchan.h) */
 	int			 remote;
 	int			 chan;
-	/* a listing's callback is running: the channel is in the middle
-	 * of its answer, and the request buffers are the listing's */
-	int			 in_listing;
+	/* a callback runs in the middle of a request's answer (a listing's
+	 * entries, an object's progress): the channel and the request
+	 * buffers are that request's */
+	int			 in_answer;
+	bwk_bytes_cb		*bytes_cb;
+	void			*bytes_arg;
 	pid_t			 netpid;
 };
 

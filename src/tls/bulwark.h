@@ -211,8 +211,9 @@ struct bwk_meta {
 	uint32_t		 uid, gid;
 	int64_t			 mtime_ns, ctime_ns;
 	/* BWK_OBJ_LINK: its target. BWK_OBJ_FILE: NULL, or the name (in
-	 * the same filespace) of an earlier file of this backup that is the
-	 * same file, a hard link; a restore of both makes them one again */
+	 * the same filespace) of the same file that the backup saw first
+	 * (a hard link; the server may hold that name from an earlier
+	 * backup); a restore of both makes them one again */
 	const char		*link;
 };
 
@@ -343,6 +344,15 @@ typedef int bwk_backup_cb(void *arg, const struct bwk_event *,
  */
 int	bwk_backup_paths(struct bwk *, const char *const *paths, size_t n,
 	    int flags, bwk_backup_cb *cb, void *arg, struct bwk_totals *totals);
+
+/*
+ * Called during bwk_backup_fd and bwk_restore_fd of a large object, each
+ * time another 16 MiB of it moved, with its bytes so far: a progress
+ * display for files that take a while. It runs in the middle of the
+ * request: a request made from it fails (BWK0755E). NULL: none.
+ */
+typedef void bwk_bytes_cb(void *arg, uint64_t done);
+void	bwk_set_bytes_cb(struct bwk *, bwk_bytes_cb *cb, void *arg);
 
 /* The connection's first error, its ID, and its class. */
 const char *bwk_error(struct bwk *);

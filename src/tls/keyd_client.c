@@ -84,10 +84,10 @@ close_above(int fd)
 }
 
 static void __attribute__((noreturn))
-exec_failed(void)
+exec_failed(const char *path)
 {
-	bwk_msg("BWK0542E", "cannot start the key helper %s: %s",
-	    BULWARK_KEYD_PATH, strerror(errno));
+	bwk_msg("BWK0542E", "cannot start the key helper %s: %s", path,
+	    strerror(errno));
 	_exit(127);
 }
 
@@ -99,7 +99,7 @@ exec_failed(void)
  * the copies the helper gets.
  */
 static void
-exec_helper(int end, int pwfd, const char *const *argv)
+exec_helper(const char *path, int end, int pwfd, const char *const *argv)
 {
 	char *const envp[] = { NULL };
 
@@ -107,15 +107,15 @@ exec_helper(int end, int pwfd, const char *const *argv)
 	    (pwfd != -1 && (pwfd = fcntl(pwfd, F_DUPFD_CLOEXEC,
 	    KEYD_PASSWORD_FD + 1)) == -1) || dup2(end, KEYD_FD) == -1 ||
 	    (pwfd != -1 && dup2(pwfd, KEYD_PASSWORD_FD) == -1))
-		exec_failed();
+		exec_failed(path);
 	if (close_above(pwfd != -1 ? KEYD_PASSWORD_FD : KEYD_FD) == -1) {
 		bwk_msg("BWK0548E", "cannot close the descriptors the key helper "
 		    "must not inherit: %s", strerror(errno));
 		_exit(127);
 	}
 	/* absolute, compiled-in path; empty environment: no overrides */
-	execve(BULWARK_KEYD_PATH, (char *const *)argv, envp);
-	exec_failed();
+	execve(path, (char *const *)argv, envp);
+	exec_failed(path);
 }
 
 int
@@ -167,7 +167,8 @@ keyd_spawn(struct keyd_conn *c, const struct keyd_spawn_opts *o)
 		return -1;
 	}
 	if (c->pid == 0)
-		exec_helper(sv[1], o->admin != NULL || o->node_prompt != NULL ?
+		exec_helper(o->serve ? BULWARK_SERVER_KEYD_PATH :
+		    BULWARK_KEYD_PATH, sv[1], o->admin != NULL || o->node_prompt != NULL ?
 		    o->password_fd : -1, argv);
 	close(sv[1]);
 	c->fd = sv[0];
@@ -194,7 +195,9 @@ receive(struct keyd_conn *c, uint16_t want, int may_fail, struct msg *m)
 
 	if (c->dead)
 		return -1;
-	n = frame_recv(c->fd, c->buf, KEYD_TIMEOUT_MS);
+	n = frame_recv(c->fd, c->buf, want == KEYD_ANS_SCRAM_PROOF ||
+	    want == KEYD_ANS_NEW_PASSWORD ? KEYD_SLOW_TIMEOUT_MS :
+	    KEYD_TIMEOUT_MS);
 	if (n == 0)
 		return helper_failed(c, "stopped");
 	if (n == -1 && errno == ETIMEDOUT)

@@ -20,6 +20,17 @@
 #ifndef BULWARK_KEYD_PATH
 #error "BULWARK_KEYD_PATH (the helper's absolute path) must be set at build time"
 #endif
+/*
+ * The server's session process starts its own copy of the helper, never
+ * installed setgid: a setgid helper refuses to serve a server's identity
+ * (BWK0501E) and, under no_new_privs (systemd's NoNewPrivileges), to run
+ * at all (BWK0533E), so a machine with the client's setgid install could
+ * not run the server with the client's file. The tree's builds use the
+ * one helper for both.
+ */
+#ifndef BULWARK_SERVER_KEYD_PATH
+#define BULWARK_SERVER_KEYD_PATH BULWARK_KEYD_PATH
+#endif
 
 struct keyd_conn {
 	int		fd;

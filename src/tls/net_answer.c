@@ -69,6 +69,18 @@ backup_stat(const uint8_t *p, size_t n, uint64_t size, uint8_t *type,
 	return 0;
 }
 
+/* A large object's bytes so far, to the file side's progress display;
+ * a send that fails is seen by the result's. */
+static void
+net_progress(struct session *s, uint64_t done)
+{
+	static struct wire_out note;
+
+	wire_begin(&note, NC_PROGRESS);
+	wire_put_n64(&note, done);
+	(void)netchan_send(s->chan_fd, &note, -1);
+}
+
 static int
 net_answer_backup(struct bwk *b, int chan)
 {
@@ -199,6 +211,7 @@ net_serve(struct bwk *b, int chan)
 {
 	int r;
 
+	b->s.on_bytes = net_progress;
 	for (;;) {
 		if ((r = netchan_recv(chan, &msg)) == 0)
 			return 0;	/* the file side is gone: BYE */

@@ -38,8 +38,15 @@ enum netchan_type {
 	NC_FILESPACES	= 0x0108,	/* empty */
 	NC_RESTORE	= 0x010a,	/* u64 version, u64 size, sha256;
 					   the temporary file's descriptor */
+	NC_PROGRESS	= 0x010b,	/* u64 bytes of the object so far,
+					   before a BACKUP's or RESTORE's
+					   NC_RESULT, every NC_PROGRESS_STEP */
 	NC_BYE		= 0x01fe,	/* empty: BYE, then the process ends */
 };
+
+/* How often a large object's progress is told: 16 MiB, about a hundred
+ * times a second at the session's speed, one message each. */
+#define NC_PROGRESS_STEP	(16u << 20)
 
 /* NC_RESULT's status. */
 enum netchan_status {

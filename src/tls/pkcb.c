@@ -51,8 +51,10 @@ sign(struct session *s, int scheme, int hash, const unsigned char *in,
 	if (session_gate_check(s) == -1)
 		return WC_HW_E;
 	if (hash == 0 || keyd_sign(&s->kd, scheme, hash, s->id.keyid, in,
-	    inSz, out, &len) == -1)
+	    inSz, out, &len) == -1) {
+		s->helper_failed = hash != 0;
 		return WC_HW_E;	/* fails this handshake, never signs locally */
+	}
 	*outSz = (word32)len;
 	s->signed_by_helper = 1;
 	return 0;

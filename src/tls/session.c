@@ -257,9 +257,7 @@ session_sandbox(struct session *s, const char *user, int insecure)
 	np.ports[np.nports++] = s->port;
 	np.has_chan = s->has_chan;
 	np.chan_fd = s->chan_fd;
-	if (sb_drop_to_user(user) == -1 ||
-	    (s->has_chan && sb_die_with_parent(s->file_side) == -1) ||
-	    sb_apply_net(&np, insecure) == -1)
+	if (sb_drop_to_user(user) == -1 || sb_apply_net(&np, insecure) == -1)
 		return -1;
 	return 0;
 }

@@ -133,7 +133,9 @@ struct session {
 	/* the network process's channel to the file side (api_files.c):
 	 * its sandbox lets it receive descriptors there */
 	int			 has_chan, chan_fd;
-	pid_t			 file_side;	/* its pid, with has_chan */
+	/* a large object's bytes so far, every NC_PROGRESS_STEP (the
+	 * network process tells the file side); NULL for none */
+	void			(*on_bytes)(struct session *, uint64_t);
 	uint16_t		 port;
 	int			 is_server;	/* bulwarkd's side */
 	enum trust_rule		 rule;
@@ -150,6 +152,11 @@ struct session {
 	struct tls_facts	 facts;
 	uint8_t			 first_bytes[5];	/* what the server sent first */
 	size_t			 nfirst;
+	/* the server's: the client's first bytes, its ClientHello's start,
+	 * to name the versions a refused client offered */
+	uint8_t			 hello_bytes[1024];
+	size_t			 nhello;
+	int			 helper_failed;	/* a signature it did not make */
 	/* limits: the options', or the defaults when they are 0 */
 	int			 hs_timeout;	/* seconds, connect + handshake */
 	int			 idle_timeout;	/* seconds, each wait after it */

@@ -77,18 +77,33 @@ note_timeout(struct session *s)
 	errno = ETIMEDOUT;
 }
 
-/* Waits until fd is ready for ev within the budget; 0, or -1 (errno). */
+/*
+ * Waits until fd is ready for ev within the budget; 0, or -1 (errno).
+ * A backup's network process watches its channel too: when the file
+ * side is gone (killed, or a program that ended without bwk_close), the
+ * session ends at once, even while the server is silent, instead of at
+ * the idle timeout. A signal at the parent's death would do it too, but
+ * it follows the thread that forked, not the process.
+ */
 static int
 wait_fd(struct session *s, short ev)
 {
-	struct pollfd pf = { s->sock, ev, 0 };
+	struct pollfd pf[2] = { { s->sock, ev, 0 }, { s->chan_fd, 0, 0 } };
+	nfds_t n = s->has_chan ? 2 : 1;
 	int ms, r;
 
 	for (;;) {
 		/* at 0 ms, one poll still: time spent in the key helper is not
 		 * the server's delay, and what it sent meanwhile is read */
 		ms = wait_budget_ms(s);
-		r = poll(&pf, 1, ms);
+		r = poll(pf, n, ms);
+		if (r > 0 && n == 2 && pf[1].revents != 0) {
+			sess_msg(s, "BWK0790E", "the program this session works "
+			    "for (its file side) has ended; the session ends "
+			    "too");
+			errno = ECONNABORTED;
+			return -1;
+		}
 		if (r > 0)
 			return 0;
 		if (r == 0) {
@@ -325,6 +340,13 @@ io_recv(WOLFSSL *ssl, char *buf, int sz, void *ctx)
 	n = s->tr->recv(s, buf, (size_t)sz);
 	if (n > 0 && s->gate == GATE_HELLO)
 		s->gate = GATE_SHUT;
+	if (n > 0 && s->is_server && s->nhello < sizeof(s->hello_bytes)) {
+		size_t take = (size_t)n < sizeof(s->hello_bytes) - s->nhello ?
+		    (size_t)n : sizeof(s->hello_bytes) - s->nhello;
+
+		memcpy(s->hello_bytes + s->nhello, buf, take);
+		s->nhello += take;
+	}
 	if (n > 0 && s->nfirst < sizeof(s->first_bytes)) {
 		size_t take = (size_t)n < sizeof(s->first_bytes) - s->nfirst ?
 		    (size_t)n : sizeof(s->first_bytes) - s->nfirst;

@@ -161,6 +161,16 @@ changed(int fd, const struct stat *was, uint64_t sent)
 	    st.st_ctim.tv_nsec != was->st_ctim.tv_nsec;
 }
 
+/* total bytes of the object so far, n of them just now: told when a
+ * step was crossed */
+static void
+progress(struct session *s, uint64_t total, uint64_t n)
+{
+	if (s->on_bytes != NULL &&
+	    total / NC_PROGRESS_STEP != (total - n) / NC_PROGRESS_STEP)
+		s->on_bytes(s, total);
+}
+
 /* A FILE's bytes, then DATA_END, or ABANDON when it could not be sent
  * as it was: *status says which. -1 when the session failed. */
 static int
@@ -202,6 +212,7 @@ send_data(struct session *s, int fd, const struct stat *was,
 			wc_Sha256Free(&sha);
 			return -1;
 		}
+		progress(s, total, (uint64_t)n);
 	}
 	if (err != 0 || changed(fd, was, total)) {
 		wc_Sha256Free(&sha);
@@ -393,6 +404,7 @@ session_restore(struct session *s, uint64_t version, uint64_t size,
 			goto fail;
 		}
 		total += in.len;
+		progress(s, total, in.len);
 		/* a write error: the rest is read and dropped, in step */
 		if (err == 0)
 			err = put_block(fd, in.payload, in.len);

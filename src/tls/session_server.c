@@ -128,6 +128,68 @@ session_server_alert(struct session *s, uint8_t desc)
 	(void)s->tr->send(s, a, sizeof(a));
 }
 
+/*
+ * The versions a ClientHello offers, from its first record (RFC 5246
+ * 7.4.1.2, RFC 8446 4.2.1): "TLS 1.0" or "TLS 1.1" for a client whose
+ * highest is below 1.2, "TLS 1.3" for one whose supported_versions lack
+ * 1.2; NULL when it offers 1.2, or the bytes say nothing sure. Every
+ * length is checked against what is there: these are a peer's bytes.
+ */
+static const char *
+hello_versions(const uint8_t *b, size_t n)
+{
+	size_t at, len, end, ext_end, k;
+	unsigned type, v;
+	int has12 = 0, has13 = 0;
+
+	if (n < 11 || b[0] != 0x16 || b[1] != 0x03 || b[5] != 0x01)
+		return NULL;
+	v = (unsigned)b[9] << 8 | b[10];
+	if (v == 0x0301)
+		return "TLS 1.0";
+	if (v == 0x0302)
+		return "TLS 1.1";
+	if (v != 0x0303)
+		return NULL;
+	/* random, session id, suites, compression, then the extensions */
+	end = 5 + ((size_t)b[3] << 8 | b[4]);
+	if (end > n)
+		end = n;
+	at = 11 + 32;
+	if (at + 1 > end)
+		return NULL;
+	at += 1 + b[at];
+	if (at + 2 > end)
+		return NULL;
+	at += 2 + ((size_t)b[at] << 8 | b[at + 1]);
+	if (at + 1 > end)
+		return NULL;
+	at += 1 + b[at];
+	if (at + 2 > end)
+		return NULL;
+	ext_end = at + 2 + ((size_t)b[at] << 8 | b[at + 1]);
+	at += 2;
+	if (ext_end > end)
+		return NULL;
+	while (at + 4 <= ext_end) {
+		type = (unsigned)b[at] << 8 | b[at + 1];
+		len = (size_t)b[at + 2] << 8 | b[at + 3];
+		at += 4;
+		if (at + len > ext_end)
+			return NULL;
+		if (type == 0x002b && len >= 1 && (size_t)b[at] + 1 <= len) {
+			for (k = at + 1; k + 1 < at + 1 + b[at]; k += 2) {
+				v = (unsigned)b[k] << 8 | b[k + 1];
+				has12 |= v == 0x0303;
+				has13 |= v == 0x0304;
+			}
+			return has13 && !has12 ? "TLS 1.3" : NULL;
+		}
+		at += len;
+	}
+	return NULL;
+}
+
 static void
 report_accept_failure(struct session *s, int err)
 {
@@ -147,7 +209,28 @@ report_accept_failure(struct session *s, int err)
 		    "ended", s->o->host);
 		return;
 	}
+	if (s->helper_failed) {
+		sess_msg(s, "BWK1942E", "the server's key helper did not sign "
+		    "the key exchange for client %s (its message above says "
+		    "why); this session is ended, and the next starts its own "
+		    "helper", s->o->host);
+		return;
+	}
 	if (err == MATCH_SUITE_ERROR || err == VERSION_ERROR) {
+		const char *vers = hello_versions(s->hello_bytes, s->nhello);
+
+		if (vers != NULL && strcmp(vers, "TLS 1.3") == 0) {
+			sess_msg(s, "BWK1940E", "client %s offers TLS 1.3 only; "
+			    "this server speaks TLS 1.2 only: let the client "
+			    "offer TLS 1.2", s->o->host);
+			return;
+		}
+		if (vers != NULL) {
+			sess_msg(s, "BWK1940E", "client %s offers %s at most; "
+			    "this server speaks TLS 1.2 only: let the client "
+			    "offer TLS 1.2", s->o->host, vers);
+			return;
+		}
 		sess_msg(s, "BWK1057E", "client %s offered no TLS 1.2 suite of "
 		    "the policy (ECDHE with AES-GCM)", s->o->host);
 		return;

@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WIRE_VERSION		1
+#define WIRE_VERSION		2
 #define WIRE_HDR_LEN		8
 /* A control frame's payload; data frames fill one TLS record. */
 #define WIRE_MAX_PAYLOAD	(64 * 1024)
