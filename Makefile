@@ -23,7 +23,7 @@ DESTDIR		?=
 # the system trust store without being able to read it.
 SETGID		?= 0
 FUZZ_SECONDS	?= 600
-CHECK_FUZZ_SECONDS ?= 20
+CHECK_FUZZ_SECONDS ?= 10
 SHARED		?= $(abspath ../shared)
 
 WOLFSSL		:= build/wolfssl

@@ -110,11 +110,15 @@ report_failure() { # target what log
 mkdir -p build/fuzz/logs build/fuzz/work build/fuzz/artifacts
 failed=()
 
-for t in "$@"; do
+# One target: its replay, then its fuzzing. 0, 1 when it failed (its
+# report printed), 2 when it is not built.
+fuzz_one() {
+	local t=$1 bin own art work common dirs d s out scratch replayed
+	local rstart ok i log n rtime fstart ftime execs rate
 	bin=build/fuzz/$t
 	if [ ! -x "$bin" ]; then
 		echo "fuzz: $bin not built (make $bin)" >&2
-		exit 2
+		return 2
 	fi
 	own=fuzz/corpus/$t
 	if [ ! -d "$own" ]; then
@@ -172,10 +176,7 @@ for t in "$@"; do
 	done
 	rm -rf "$scratch"
 	rtime=$(($(date +%s) - rstart))
-	if [ "$ok" = 0 ]; then
-		failed+=("$t")
-		continue
-	fi
+	[ "$ok" = 1 ] || return 1
 
 	# --- fuzz: a fresh working corpus seeded with copies of every seed
 	# (libFuzzer reads corpus directories recursively).
@@ -187,15 +188,38 @@ for t in "$@"; do
 	if ! run "$log" "$bin" "${common[@]}" -max_total_time="$secs" \
 	    -max_len="$(max_len "$t")" "$work"; then
 		report_failure "$t" "fuzzing" "$log"
-		failed+=("$t")
-		continue
+		return 1
 	fi
 	ftime=$(($(date +%s) - fstart))
 	execs=$(stat_of 'stat::number_of_executed_units:' "$log")
 	rate=$(stat_of 'stat::average_exec_per_sec:' "$log")
 	printf 'fuzz: %-14s ok: replayed %s inputs from %d dir(s) in %ds; %s execs in %ds (%s exec/s)\n' \
 	    "$t" "$replayed" "${#dirs[@]}" "$rtime" "$execs" "$ftime" "$rate"
+}
+
+# In check mode the targets run FUZZ_JOBS at a time (default 2: the
+# machine's cores; each target is one process), so that make check's
+# short step takes half as long; the long runs go one after the other
+# unless FUZZ_JOBS says otherwise, their output on the terminal.
+if [ "$mode" = check ]; then
+	jobs_max=${FUZZ_JOBS:-2}
+else
+	jobs_max=${FUZZ_JOBS:-1}
+fi
+failfile=$(mktemp)
+trap 'rm -f "$failfile"' EXIT
+for t in "$@"; do
+	if [ "$jobs_max" -le 1 ]; then
+		fuzz_one "$t" || { rc=$?; [ "$rc" = 2 ] && exit 2; echo "$t" >>"$failfile"; }
+		continue
+	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do
+		wait -n || true
+	done
+	( fuzz_one "$t" || echo "$t" >>"$failfile" ) &
 done
+wait
+mapfile -t failed <"$failfile"
 
 if [ ${#failed[@]} -gt 0 ]; then
 	echo "fuzz: FAILED: ${failed[*]} (inputs in build/fuzz/artifacts/)" >&2

@@ -426,6 +426,10 @@ Test(backup, sixteen_clients_at_once)
 			snprintf(src, sizeof(src), "%s/s%d", t_tmpdir(), i);
 			client(&r, sys, (const char *[]){ "selective", src,
 			    NULL });
+			/* what went wrong, for the assertion below */
+			if (r.status != 0)
+				fprintf(stderr, "client %d (status %d):\n%s%s",
+				    i, r.status, r.out, r.err);
 			_exit(r.status);
 		}
 		cr_assert(pid[i] > 0);
