@@ -14,6 +14,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../src/kdb/kdb.h"
+#include "../src/kdb/stash.h"
+#include "../src/kdb/store.h"
+#include "../src/lib/names.h"
 #include "../src/tls/keyd_client.h"
 #include "../src/lib/msg.h"
 #include "../src/lib/scram.h"
@@ -141,6 +145,56 @@ Test(keyd_scram, proof_is_accepted_and_server_proves_itself)
 	cr_assert_eq(has_seen_entry(), 1);
 	/* and the same server signs on again */
 	cr_assert_eq(sign_on(&x), 0);
+}
+
+/* The length of srv1's scram-seen entry in the key database, 0 when it
+ * has none: the salt and count, and with the keys kept 96 bytes more. */
+static size_t
+seen_len(void)
+{
+	char path[600];
+	struct stash st;
+	struct kdb db;
+	uint8_t *img, *sth;
+	size_t len, sl, i, n = 0;
+	const char *why;
+
+	snprintf(path, sizeof(path), "%s/" STORE_STH, t_db());
+	cr_assert_eq(t_read(path, &sth, &sl), 0);
+	cr_assert_eq(stash_parse(sth, sl, &st, &why), 0);
+	free(sth);
+	snprintf(path, sizeof(path), "%s/" STORE_KDB, t_db());
+	cr_assert_eq(t_read(path, &img, &len), 0);
+	cr_assert_eq(kdb_open(img, len, &st, &db), KDB_OK);
+	for (i = 0; i < db.n; i++)
+		if (db.e[i].kind == KDB_SCRAM_SEEN &&
+		    strcmp(db.e[i].server, "srv1") == 0)
+			n = db.e[i].len;
+	kdb_free(&db);
+	free(img);
+	stash_wipe(&st);
+	return n;
+}
+
+/* The keys of a proved sign-on are kept (no PBKDF2 the next time), and
+ * are not used for another password. */
+Test(keyd_scram, the_keys_of_a_proved_sign_on_are_kept_for_that_password)
+{
+	struct xchg x;
+
+	t_nodepw("srv1", "n1", "first password");
+	server_for(&x, "first password", 0x31, SCRAM_ITER_FLOOR);
+	cr_assert_eq(sign_on(&x), 0);
+	cr_assert_eq(seen_len(), 1 + SCRAM_SALT_LEN + 4 + 96);
+	/* again, from the kept keys */
+	cr_assert_eq(sign_on(&x), 0);
+	/* bulwark-cert -nodepw gives another password, the server the same
+	 * salt and count for it: the kept keys are not that password's, and
+	 * the sign-on derives the right ones */
+	t_nodepw("srv1", "n1", "second password");
+	server_for(&x, "second password", 0x31, SCRAM_ITER_FLOOR);
+	cr_assert_eq(sign_on(&x), 0, "the old password's keys were used");
+	cr_assert_eq(seen_len(), 1 + SCRAM_SALT_LEN + 4 + 96);
 }
 
 Test(keyd_scram, changed_salt_or_count_is_refused)

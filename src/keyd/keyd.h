@@ -103,6 +103,13 @@ struct keyd {
 		int		 pending;	/* a VERIFY may follow */
 		int		 remember;	/* a first sign-on: keep params */
 		int		 use_next;	/* the proof was the new password's */
+		/* the keys of the stored password for this server: those the
+		 * proof used from the database (cache_used), or those it
+		 * derived (fresh), kept once the server proved itself, with
+		 * the tag of the password they are of */
+		struct scram_keys fresh;
+		uint8_t		 fresh_tag[SCRAM_HASH_LEN];
+		int		 cache_used;
 	}		 scram;
 	int		 signed_on;	/* the server proved its verifier */
 	struct {
@@ -126,6 +133,9 @@ void	keyd_kdb_drop(struct kdb *, int kind, const char *server);
 int	keyd_kdb_add(struct kdb *, int kind, int origin, const char *server,
 	    const uint8_t *data, size_t len);
 
+/* keyd_scram.c: the keys of a proved sign-on kept for the next; 0, or
+ * -1. */
+int	keyd_keep_keys(struct keyd *);
 /* keyd_scram.c: the server's salt and count, as the last sign-on's. */
 int	keyd_remember_params(struct keyd *, const struct scram_params *,
 	    int replace);

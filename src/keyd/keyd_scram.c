@@ -22,7 +22,11 @@
 #include "../lib/util.h"
 #include "keyd.h"
 
-#define SEEN_LEN_MAX	(1 + SCRAM_SALT_MAX + 4)
+/* KDB_SCRAM_SEEN: u8 n, the salt, u32 count; then, once a sign-on with
+ * the stored password was proved, its ClientKey, ServerKey and the tag
+ * of that password (docs/kdb-format.md) */
+#define SEEN_KEYS_LEN	(3 * SCRAM_HASH_LEN)
+#define SEEN_LEN_MAX	(1 + SCRAM_SALT_MAX + 4 + SEEN_KEYS_LEN)
 
 static int
 answer(struct keyd *k, struct frame *f)
@@ -59,22 +63,71 @@ node_password(const struct keyd *k, int kind, const char **node,
 	return 0;
 }
 
-/* What this server's salt and count were at the last sign-on, if known. */
+/* What this server's salt and count were at the last sign-on, if known;
+ * with keys (not NULL), the keys kept with them, or keys->valid 0. */
 static int
-seen_params(const struct kdb *db, const char *server, struct scram_params *p)
+seen_params(const struct kdb *db, const char *server, struct scram_params *p,
+    struct scram_keys *keys, uint8_t tag[SCRAM_HASH_LEN])
 {
 	const struct kdb_entry *e = keyd_kdb_find(db, KDB_SCRAM_SEEN, server);
+	size_t base;
 
+	if (keys != NULL)
+		explicit_bzero(keys, sizeof(*keys));
 	if (e == NULL)
 		return 0;
 	if (e->len < 1 + SCRAM_SALT_MIN + 4 || e->len > SEEN_LEN_MAX ||
-	    e->data[0] != e->len - 5)
+	    e->data[0] < SCRAM_SALT_MIN || e->data[0] > SCRAM_SALT_MAX)
+		return -1;
+	base = 1 + (size_t)e->data[0] + 4;
+	if (e->len != base && e->len != base + SEEN_KEYS_LEN)
 		return -1;
 	memset(p, 0, sizeof(*p));
 	p->salt_len = e->data[0];
 	memcpy(p->salt, e->data + 1, p->salt_len);
 	p->iter = bwk_get_n32(e->data + 1 + p->salt_len);
+	if (keys != NULL && e->len == base + SEEN_KEYS_LEN) {
+		keys->p = *p;
+		memcpy(keys->client_key, e->data + base, SCRAM_HASH_LEN);
+		memcpy(keys->server_key, e->data + base + SCRAM_HASH_LEN,
+		    SCRAM_HASH_LEN);
+		memcpy(tag, e->data + base + 2 * SCRAM_HASH_LEN, SCRAM_HASH_LEN);
+		keys->valid = 1;
+	}
 	return 1;
+}
+
+/*
+ * The tag of a password that keys are kept for: SHA-256 of a label and
+ * the password. Inside the encrypted database, beside the password
+ * itself; it says whether the kept keys are still this password's after
+ * bulwark-cert -nodepw replaced it.
+ */
+static int
+password_tag(const uint8_t *pw, size_t pwlen, uint8_t tag[SCRAM_HASH_LEN])
+{
+	static const char label[] = "bulwark SCRAM keys of a password";
+	uint8_t buf[sizeof(label) + SCRAM_PASSWORD_MAX];
+	int r;
+
+	if (pwlen > SCRAM_PASSWORD_MAX)
+		return -1;
+	memcpy(buf, label, sizeof(label));
+	memcpy(buf + sizeof(label), pw, pwlen);
+	r = bwk_sha256(buf, sizeof(label) + pwlen, tag);
+	explicit_bzero(buf, sizeof(buf));
+	return r == 0 ? 0 : -1;
+}
+
+static int
+same_tag(const uint8_t *a, const uint8_t *b)
+{
+	uint8_t d = 0;
+	size_t i;
+
+	for (i = 0; i < SCRAM_HASH_LEN; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
 }
 
 static int
@@ -156,13 +209,31 @@ proof_with(struct keyd *k, int kind, const char *cfb, size_t cfbn,
 	size_t nlen, pwlen;
 	int r;
 
+	struct scram_keys kept;
+	struct scram_params seen;
+	uint8_t tag[SCRAM_HASH_LEN], kept_tag[SCRAM_HASH_LEN];
+	int cache;
+
 	*no_key = 0;
 	if (signer(k, kind, &name, &nlen, &pw, &pwlen) == -1) {
 		*no_key = 1;
 		return SCRAM_E_ARG;
 	}
-	r = scram_client_proof(pw, pwlen, cfb, cfbn, sf, sfn, cfn, cfnn, 0,
-	    &k->scram.proof);
+	/* the stored password's keys only: not a typed one, nor an
+	 * administrator's, nor the one being changed to */
+	cache = k->admin[0] == '\0' && !k->typed && kind == KDB_NODE_PASSWORD &&
+	    password_tag(pw, pwlen, tag) == 0;
+	explicit_bzero(&kept, sizeof(kept));
+	if (cache && (seen_params(&k->db, k->server, &seen, &kept,
+	    kept_tag) != 1 || !same_tag(tag, kept_tag)))
+		explicit_bzero(&kept, sizeof(kept));
+	r = scram_client_proof_keys(pw, pwlen, cache ? &kept : NULL,
+	    cache ? &k->scram.fresh : NULL, &k->scram.cache_used, cfb, cfbn,
+	    sf, sfn, cfn, cfnn, 0, &k->scram.proof);
+	explicit_bzero(&kept, sizeof(kept));
+	if (cache)
+		memcpy(k->scram.fresh_tag, tag, sizeof(tag));
+	explicit_bzero(tag, sizeof(tag));
 	if (r == SCRAM_OK && !same_user(k, name, nlen)) {
 		*no_key = 1;
 		r = SCRAM_E_ARG;
@@ -189,7 +260,7 @@ params_changed(struct keyd *k, const char *cfb, size_t cfbn, const char *sf,
 	*known = 0;
 	if (k->admin[0] != '\0' || k->typed)
 		return 0;
-	*known = seen_params(&k->db, k->server, &seen);
+	*known = seen_params(&k->db, k->server, &seen, NULL, NULL);
 	if (*known == 1 && scram_params_differ(&k->scram.proof.p, &seen) &&
 	    keyd_kdb_find(&k->db, KDB_NODE_PASSWORD_NEXT, k->server) != NULL) {
 		r = proof_with(k, KDB_NODE_PASSWORD_NEXT, cfb, cfbn, sf, sfn,
@@ -197,6 +268,8 @@ params_changed(struct keyd *k, const char *cfb, size_t cfbn, const char *sf,
 		if (r == SCRAM_OK && !no_key) {
 			k->scram.use_next = 1;
 			*known = 0;	/* its salt and count are remembered */
+			/* the keys are the old password's: not kept */
+			explicit_bzero(&k->scram.fresh, sizeof(k->scram.fresh));
 		}
 	}
 	if (*known == -1 || (*known == 1 &&
@@ -287,6 +360,57 @@ keyd_remember_params(struct keyd *k, const struct scram_params *p,
 	return keyd_store_edit(k, edit_seen, &se);
 }
 
+/*
+ * Kept keys can only be wrong where the password is too: they are used
+ * only for the password of their tag, and a server that changed the
+ * verifier for it refuses both alike. So they are replaced, never
+ * dropped on a refusal.
+ */
+struct keys_edit {
+	const char		*server;
+	const struct scram_keys	*keys;
+	const uint8_t		*tag;
+};
+
+/* The SEEN entry of the same salt and count, now with the keys. */
+static int
+edit_keys(struct kdb *db, void *arg)
+{
+	const struct keys_edit *ke = arg;
+	struct scram_params seen;
+	struct scram_keys old;
+	uint8_t data[SEEN_LEN_MAX], tag[SCRAM_HASH_LEN];
+	size_t n;
+	int r;
+
+	r = seen_params(db, ke->server, &seen, &old, tag);
+	explicit_bzero(&old, sizeof(old));
+	explicit_bzero(tag, sizeof(tag));
+	if (r != 1 || scram_params_differ(&ke->keys->p, &seen))
+		return 1;	/* not this salt and count: not ours to keep */
+	n = seen_data(&seen, data);
+	memcpy(data + n, ke->keys->client_key, SCRAM_HASH_LEN);
+	memcpy(data + n + SCRAM_HASH_LEN, ke->keys->server_key, SCRAM_HASH_LEN);
+	memcpy(data + n + 2 * SCRAM_HASH_LEN, ke->tag, SCRAM_HASH_LEN);
+	n += SEEN_KEYS_LEN;
+	keyd_kdb_drop(db, KDB_SCRAM_SEEN, ke->server);
+	r = keyd_kdb_add(db, KDB_SCRAM_SEEN, KDB_FROM_SERVER, ke->server,
+	    data, n);
+	explicit_bzero(data, sizeof(data));
+	return r;
+}
+
+int
+keyd_keep_keys(struct keyd *k)
+{
+	struct keys_edit ke = { k->server, &k->scram.fresh,
+	    k->scram.fresh_tag };
+
+	if (!k->store_ok)
+		return 0;
+	return keyd_store_edit(k, edit_keys, &ke) == -1 ? -1 : 0;
+}
+
 int
 keyd_answer_scram_verify(struct keyd *k, struct msg *m)
 {
@@ -321,11 +445,19 @@ keyd_answer_scram_verify(struct keyd *k, struct msg *m)
 	k->signed_on = 1;
 	if (k->scram.use_next)
 		(void)keyd_password_promote(k, &k->scram.proof.p, 1);
-	else if (k->scram.remember &&
-	    keyd_remember_params(k, &k->scram.proof.p, 0) == -1)
-		bwk_msg("BWK0558W", "could not remember server %s's salt and "
-		    "iteration count; the next sign-on checks only the floor",
-		    k->server);
+	else {
+		if (k->scram.remember &&
+		    keyd_remember_params(k, &k->scram.proof.p, 0) == -1)
+			bwk_msg("BWK0558W", "could not remember server %s's salt "
+			    "and iteration count; the next sign-on checks only "
+			    "the floor", k->server);
+		/* the keys this proof derived, kept for the next sign-on; a
+		 * database that cannot take them costs only the PBKDF2 */
+		if (k->scram.fresh.valid && keyd_keep_keys(k) == -1)
+			bwk_msg("BWK0571W", "could not keep the keys of server "
+			    "%s's sign-on; the next one derives them from the "
+			    "password again", k->server);
+	}
 	if (k->admin[0] != '\0')
 		bwk_msg("BWK1340I", "audit: signed on to server %s as "
 		    "administrator %s (SCRAM-SHA-256-PLUS, tls-exporter); the "

@@ -991,7 +991,8 @@ proof_inputs(const char *cfb, size_t cfb_len, const char *sfm,
 }
 
 int
-scram_client_proof(const uint8_t *password, size_t pw_len,
+scram_client_proof_keys(const uint8_t *password, size_t pw_len,
+    const struct scram_keys *cached, struct scram_keys *fresh, int *used,
     const char *client_first_bare, size_t cfb_len,
     const char *server_first, size_t sf_len,
     const char *client_final_noproof, size_t cfn_len, int flags,
@@ -1002,24 +1003,36 @@ scram_client_proof(const uint8_t *password, size_t pw_len,
 	uint8_t csig[SCRAM_HASH_LEN];
 	char user[SCRAM_NAME_MAX + 1];
 	size_t i;
-	int rc;
+	int rc, hit;
 
-	if (password == NULL || out == NULL || (flags & ~FLAGS_ALL))
+	if (out == NULL || used == NULL || (flags & ~FLAGS_ALL))
 		return SCRAM_E_ARG;
-	if (pw_len == 0 || pw_len > SCRAM_PASSWORD_MAX)
-		return SCRAM_E_PASSWORD;
+	*used = 0;
+	if (fresh != NULL)
+		explicit_bzero(fresh, sizeof(*fresh));
 	if ((rc = proof_inputs(client_first_bare, cfb_len, server_first,
 	    sf_len, client_final_noproof, cfn_len, flags, user, &sf)) !=
 	    SCRAM_OK)
 		return rc;
+	hit = cached != NULL && cached->valid &&
+	    !scram_params_differ(&cached->p, &sf.p);
+	if (hit) {
+		memcpy(ck, cached->client_key, sizeof(ck));
+		memcpy(sk, cached->server_key, sizeof(sk));
+	} else {
+		if (password == NULL)
+			return SCRAM_E_ARG;
+		if (pw_len == 0 || pw_len > SCRAM_PASSWORD_MAX)
+			return SCRAM_E_PASSWORD;
+		if ((rc = keys(password, pw_len, &sf.p, ck, sk)) != SCRAM_OK)
+			return rc;
+	}
 
 	/*
 	 * StoredKey = H(ClientKey); ClientSignature = HMAC(StoredKey, AM);
 	 * ClientProof = ClientKey XOR ClientSignature;
 	 * ServerSignature = HMAC(ServerKey, AM)
 	 */
-	if ((rc = keys(password, pw_len, &sf.p, ck, sk)) != SCRAM_OK)
-		return rc;
 	if (bwk_sha256(ck, sizeof(ck), stored) != 0)
 		rc = SCRAM_E_CRYPTO;
 	if (rc == SCRAM_OK)
@@ -1033,6 +1046,13 @@ scram_client_proof(const uint8_t *password, size_t pw_len,
 			out->client_proof[i] = ck[i] ^ csig[i];
 		memcpy(out->user, user, sizeof(user));
 		out->p = sf.p;
+		*used = hit;
+		if (fresh != NULL && !hit) {
+			fresh->p = sf.p;
+			memcpy(fresh->client_key, ck, sizeof(ck));
+			memcpy(fresh->server_key, sk, sizeof(sk));
+			fresh->valid = 1;
+		}
 	} else
 		explicit_bzero(out, sizeof(*out));
 	explicit_bzero(ck, sizeof(ck));
@@ -1040,6 +1060,24 @@ scram_client_proof(const uint8_t *password, size_t pw_len,
 	explicit_bzero(stored, sizeof(stored));
 	explicit_bzero(csig, sizeof(csig));
 	return rc;
+}
+
+int
+scram_client_proof(const uint8_t *password, size_t pw_len,
+    const char *client_first_bare, size_t cfb_len,
+    const char *server_first, size_t sf_len,
+    const char *client_final_noproof, size_t cfn_len, int flags,
+    struct scram_proof *out)
+{
+	int used;
+
+	if (password == NULL)
+		return SCRAM_E_ARG;
+	if (pw_len == 0 || pw_len > SCRAM_PASSWORD_MAX)
+		return SCRAM_E_PASSWORD;
+	return scram_client_proof_keys(password, pw_len, NULL, NULL, &used,
+	    client_first_bare, cfb_len, server_first, sf_len,
+	    client_final_noproof, cfn_len, flags, out);
 }
 
 int

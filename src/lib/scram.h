@@ -169,6 +169,20 @@ struct scram_proof {
 	struct scram_params	p;	/* for scram_params_differ */
 };
 
+/*
+ * ClientKey and ServerKey for one salt and count: what PBKDF2 makes of a
+ * password, kept by the helper for a server so that a sign-on needs no
+ * PBKDF2 while its salt and count stay the same (RFC 5802 section 5.1
+ * allows a client to cache them). As secret as the password, for that
+ * server: wipe it once used.
+ */
+struct scram_keys {
+	struct scram_params	p;
+	uint8_t			client_key[SCRAM_HASH_LEN];
+	uint8_t			server_key[SCRAM_HASH_LEN];
+	int			valid;
+};
+
 /* A short English reason for an SCRAM_E_* value, for log lines. */
 const char *scram_strerror(int err);
 
@@ -217,6 +231,20 @@ int	scram_server_final_parse(const char *msg, size_t len,
  */
 int	scram_client_proof(const uint8_t *password, size_t pw_len,
 	    const char *client_first_bare, size_t cfb_len,
+	    const char *server_first, size_t sf_len,
+	    const char *client_final_noproof, size_t cfn_len, int flags,
+	    struct scram_proof *out);
+/*
+ * scram_client_proof with the keys of an earlier sign-on: when cached
+ * is valid and its salt and count are the server's, they are used and
+ * the password is not (no PBKDF2; *used is 1); otherwise the keys are
+ * derived from the password and returned in *fresh (valid) for the
+ * caller to keep once the server proved itself. cached and fresh may be
+ * NULL; password may be NULL only with cached keys that match.
+ */
+int	scram_client_proof_keys(const uint8_t *password, size_t pw_len,
+	    const struct scram_keys *cached, struct scram_keys *fresh,
+	    int *used, const char *client_first_bare, size_t cfb_len,
 	    const char *server_first, size_t sf_len,
 	    const char *client_final_noproof, size_t cfn_len, int flags,
 	    struct scram_proof *out);
