@@ -14,6 +14,12 @@
 const char *
 node_setup(struct srv *v, const char *extra)
 {
+	return node_setup_opts(v, NULL, extra);
+}
+
+const char *
+node_setup_opts(struct srv *v, const char *srvopts, const char *extra)
+{
 	static char path[600];
 	char text[512];
 	struct run r;
@@ -21,7 +27,7 @@ node_setup(struct srv *v, const char *extra)
 	    NULL };
 
 	t_need_sandbox();
-	srv_init(v, NULL);
+	srv_init(v, srvopts);
 	reg[1] = v->dir;
 	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
 	cr_assert_eq(r.status, 0, "%s", r.err);

@@ -134,26 +134,7 @@ tree_same(const char *a, const char *b, int n, char *why, size_t len)
 const char *
 hostile_setup(struct srv *v, const char *srvopts)
 {
-	static char path[600];
-	char text[512];
-	struct run r;
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
-
-	t_need_sandbox();
-	srv_init(v, srvopts);
-	reg[1] = v->dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
-	snprintf(path, sizeof(path), "%s/node.sys", t_tmpdir());
-	snprintf(text, sizeof(text), "SERVERNAME srv1\n TCPSERVERADDRESS "
-	    "127.0.0.1\n TCPPORT %s\n SSLACCEPTCERTFROMSERV YES\n NODENAME "
-	    "n1\n", v->port);
-	cr_assert_eq(t_write(path, (const uint8_t *)text, strlen(text), 0644),
-	    0);
-	return path;
+	return node_setup_opts(v, srvopts, NULL);
 }
 
 void

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "helpers.h"
+#include "nodefix.h"
 #include "srvfix.h"
 
 static void setup(void) { t_tmpdir(); }
@@ -38,20 +39,12 @@ need_lib(void)
 
 Test(libbulwark, the_example_backs_up_lists_and_restores_a_file)
 {
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
 	char file[600], restored[700];
 	struct srv v;
 	struct run r;
 
 	need_lib();
-	t_need_sandbox();
-	srv_init(&v, NULL);
-	reg[1] = v.dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(&v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
+	(void)node_setup(&v, NULL);	/* node n1, its password stored */
 	snprintf(file, sizeof(file), "%s/precious.txt", t_tmpdir());
 	cr_assert_eq(t_write(file, (const uint8_t *)"kept by the library\n",
 	    20, 0640), 0);
@@ -73,20 +66,12 @@ Test(libbulwark, the_example_backs_up_lists_and_restores_a_file)
  * sends nothing, and what is gone becomes inactive. */
 Test(libbulwark, a_path_list_is_backed_up_with_a_callback_per_object)
 {
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
 	char tree[600], path[700], fifo[700];
 	struct srv v;
 	struct run r;
 
 	need_lib();
-	t_need_sandbox();
-	srv_init(&v, NULL);
-	reg[1] = v.dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(&v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
+	(void)node_setup(&v, NULL);	/* node n1, its password stored */
 	snprintf(tree, sizeof(tree), "%s/tree", t_tmpdir());
 	cr_assert_eq(mkdir(tree, 0755), 0);
 	snprintf(path, sizeof(path), "%s/sub", tree);
@@ -156,8 +141,6 @@ moved_between(const char *out, const char *from, const char *to)
 /* A large file's progress reaches the program every 16 MiB, both ways. */
 Test(libbulwark, a_large_file_tells_its_progress_both_ways)
 {
-	const char *reg[] = { "--instance", NULL, "node", "register", "n1",
-	    NULL };
 	char file[600], restored[700];
 	struct srv v;
 	struct run r;
@@ -165,13 +148,7 @@ Test(libbulwark, a_large_file_tells_its_progress_both_ways)
 	size_t i, n = 40u << 20;
 
 	need_lib();
-	t_need_sandbox();
-	srv_init(&v, NULL);
-	reg[1] = v.dir;
-	t_run_input(&r, "bulwarkd", reg, "correct-horse-1\n");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	srv_start(&v);
-	t_nodepw("srv1", "n1", "correct-horse-1");
+	(void)node_setup(&v, NULL);	/* node n1, its password stored */
 	snprintf(file, sizeof(file), "%s/large.bin", t_tmpdir());
 	cr_assert((big = malloc(n)) != NULL);
 	for (i = 0; i < n; i++)
