@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -346,4 +347,34 @@ relay_stop(struct relay *r)
 	close(r->fd);
 	if (waitpid(r->pid, &st, 0) == r->pid)
 		r->pid = 0;
+}
+
+/* The content files in the instance's data directory; the last one's path. */
+int
+srv_content_files(const struct srv *v, char *last, size_t len)
+{
+	char dir[700], sub[1000];
+	struct dirent *e, *f;
+	DIR *d, *s;
+	int n = 0;
+
+	snprintf(dir, sizeof(dir), "%s/data", v->dir);
+	cr_assert_not_null(d = opendir(dir));
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+		if ((s = opendir(sub)) == NULL)
+			continue;
+		while ((f = readdir(s)) != NULL) {
+			if (f->d_name[0] == '.')
+				continue;
+			n++;
+			if (last != NULL)
+				snprintf(last, len, "%s/%s", sub, f->d_name);
+		}
+		closedir(s);
+	}
+	closedir(d);
+	return n;
 }

@@ -17,6 +17,9 @@ struct srv {
 void	srv_init(struct srv *, const char *extra);
 void	srv_start(struct srv *);
 const char *srv_log(struct srv *);
+/* The content files under the instance's data/; last (len bytes, or
+ * NULL) gets the last one's path. */
+int	srv_content_files(const struct srv *, char *last, size_t len);
 /* The server's log once a line with id is in it (5 seconds at most). */
 const char *srv_log_wait(struct srv *, const char *id);
 /* bulwark check of the instance as server srv1, with extra stanza lines. */

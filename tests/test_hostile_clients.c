@@ -597,30 +597,6 @@ Test(hostile_clients, sign_on_brute_force_locks_the_node)
 
 /* ---- a client gone in the middle of an object */
 
-static int
-content_files(const struct srv *v)
-{
-	char dir[700], sub[1000];
-	struct dirent *e, *f;
-	DIR *d, *s;
-	int n = 0;
-
-	snprintf(dir, sizeof(dir), "%s/data", v->dir);
-	cr_assert_not_null(d = opendir(dir));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if ((s = opendir(sub)) == NULL)
-			continue;
-		while ((f = readdir(s)) != NULL)
-			n += f->d_name[0] != '.';
-		closedir(s);
-	}
-	closedir(d);
-	return n;
-}
-
 /* The versions QUERY_BACKUP lists for pattern in /home, any state. */
 static int
 versions_of(const struct srv *v, const char *pattern)
@@ -662,7 +638,7 @@ Test(hostile_clients, client_gone_in_the_middle_of_an_object)
 	int i, files;
 
 	hc_begin(&h, NULL);
-	files = content_files(&h.v);
+	files = srv_content_files(&h.v, NULL, 0);
 	relay_start(&c, &h.v, "n1", NULL);
 	wire_begin(&out, WIRE_BACKUP);
 	wire_put_path(&out, "/home");
@@ -692,7 +668,7 @@ Test(hostile_clients, client_gone_in_the_middle_of_an_object)
 	    "listed");
 	/* the well-behaved client's files at most, no partial one (audit
 	 * finds a content file no version names) */
-	cr_assert_leq(content_files(&h.v), files + 4, "the partial content "
+	cr_assert_leq(srv_content_files(&h.v, NULL, 0), files + 4, "the partial content "
 	    "file stayed:\n%s", srv_log(&h.v));
 	audit[1] = h.v.dir;
 	t_run(&r, "bulwarkd", audit, NULL);

@@ -280,36 +280,6 @@ restore(struct relay *c, int64_t version, uint8_t *b, size_t max,
 	return n;
 }
 
-/* The content files in the instance's data directory; the last one's path. */
-static int
-content_files(const struct srv *v, char *last, size_t len)
-{
-	char dir[700], sub[1000];
-	struct dirent *e, *f;
-	DIR *d, *s;
-	int n = 0;
-
-	snprintf(dir, sizeof(dir), "%s/data", v->dir);
-	cr_assert_not_null(d = opendir(dir));
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
-		if ((s = opendir(sub)) == NULL)
-			continue;
-		while ((f = readdir(s)) != NULL) {
-			if (f->d_name[0] == '.')
-				continue;
-			n++;
-			if (last != NULL)
-				snprintf(last, len, "%s/%s", sub, f->d_name);
-		}
-		closedir(s);
-	}
-	closedir(d);
-	return n;
-}
-
 static uint8_t *
 pattern_bytes(size_t n, unsigned seed)
 {
@@ -443,7 +413,7 @@ Test(objects, directory_and_link)
 	relay_send(&c, &out);
 	expect_refused(&c, "BWK1511E", text);
 	cr_assert(t_contains(text, "is a directory"), "%s", text);
-	cr_assert_eq(content_files(&v, NULL, 0), 0);
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 0);
 	bye(&c);
 	t_peer_stop(&v.p);
 }
@@ -466,7 +436,7 @@ Test(objects, wrong_hash_or_size_refused_previous_stays)
 	objects_server(&v);
 	node(&c, &v, "n1");
 	v1 = backup_file(&c, "/f", b, 5000);
-	cr_assert_eq(content_files(&v, NULL, 0), 1);
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 1);
 
 	b[10] ^= 1;	/* the client hashed other bytes than it sent */
 	cr_assert_eq(wc_Sha256Hash(b, 5000, sha), 0);
@@ -485,7 +455,7 @@ Test(objects, wrong_hash_or_size_refused_previous_stays)
 	cr_assert_eq(query(&c, "/f", WIRE_Q_INACTIVE, o, 4, &frames), 1);
 	cr_assert_eq(o[0].version, (uint64_t)v1);
 	cr_assert_eq(o[0].state, WIRE_STATE_ACTIVE);
-	cr_assert_eq(content_files(&v, NULL, 0), 1, "a refused file's content "
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 1, "a refused file's content "
 	    "was left in data/");
 	bye(&c);
 	cr_assert(t_contains(srv_log_wait(&v, "BWK1520I"), "objects stored: 1 "
@@ -511,7 +481,7 @@ Test(objects, abandon_stores_nothing_and_is_not_answered)
 	cr_assert_eq(query(&c, "/*", WIRE_Q_INACTIVE | WIRE_Q_SUBDIR, o, 4,
 	    &frames), 0);
 	cr_assert_eq(frames, 1);
-	cr_assert_eq(content_files(&v, NULL, 0), 0);
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 0);
 	backup_file(&c, "/changing", b, 100);
 	bye(&c);
 	cr_assert(t_contains(srv_log_wait(&v, "BWK1520I"), "abandoned: 1;"), "%s",
@@ -558,7 +528,7 @@ Test(objects, dotdot_refused_and_the_session_goes_on)
 	send_empty(&c, WIRE_ABANDON);
 	backup_file(&c, "/ok", b, 3000);
 	cr_assert_eq(query(&c, "/*", WIRE_Q_SUBDIR, o, 4, &frames), 2);
-	cr_assert_eq(content_files(&v, NULL, 0), 1);
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 1);
 	bye(&c);
 	cr_assert(t_contains(srv_log(&v), "BWK1502E"), "%s", srv_log(&v));
 	cr_assert(!t_contains(srv_log(&v), "x/\n"), "a raw newline of a name "
@@ -668,7 +638,7 @@ damage_case(int how)
 	objects_server(&v);
 	node(&c, &v, "n1");
 	v1 = backup_file(&c, "/precious", b, 50000);
-	cr_assert_eq(content_files(&v, path, sizeof(path)), 1);
+	cr_assert_eq(srv_content_files(&v, path, sizeof(path)), 1);
 	if (how == 0) {
 		cr_assert_neq(fd = open(path, O_WRONLY), -1);
 		cr_assert_eq(pwrite(fd, "X", 1, 40000), 1);
@@ -777,7 +747,7 @@ ParameterizedTest(struct malformed *m, objects,
 	relay_stop(&c);
 	/* nothing began */
 	node(&c, &v, "n1");
-	cr_assert_eq(content_files(&v, NULL, 0), 0);
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 0);
 	bye(&c);
 	t_peer_stop(&v.p);
 }
@@ -863,7 +833,7 @@ Test(objects, full_disk_refused_clearly_catalog_unchanged)
 	cr_assert_eq(query(&c, "/big", WIRE_Q_INACTIVE, o, 4, &frames), 1);
 	cr_assert_eq(o[0].version, (uint64_t)v1);
 	cr_assert_eq(o[0].size, 1000);
-	cr_assert_eq(content_files(&v, NULL, 0), 1, "the partial file stayed");
+	cr_assert_eq(srv_content_files(&v, NULL, 0), 1, "the partial file stayed");
 	/* and once there is room, the session goes on */
 	backup_file(&c, "/small", b, 100);
 	bye(&c);
