@@ -433,6 +433,7 @@ FUZZ_SERVE_SRC	:= src/srvsession/serve.c src/srvsession/signon.c \
 		   src/srvsession/standby.c src/srvsession/objreq.c \
 		   src/srvsession/backup.c src/srvsession/query.c \
 		   src/srvsession/restore.c src/srvsession/content.c \
+		   src/srvsession/group.c \
 		   src/tls/objects.c src/server/srvopts.c
 $(FUZZ_OUT)/fuzz_serve: fuzz/fuzz_serve.c $(FUZZ_SERVE_SRC) $(FUZZ_WIRE_SRC) \
 		$(CATALOG_SRC) $(LIB_SRC) $(FUZZ_DEPS)

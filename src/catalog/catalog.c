@@ -432,7 +432,11 @@ cat_begin(struct catalog *c)
 
 	if (cat_usable(c) == -1)
 		return CAT_ERROR;
-	if ((st = cat_stmt(c, S_BEGIN)) == NULL)
+	if (c->group && (c->group_broken || sqlite3_get_autocommit(c->db))) {
+		c->group_broken = 1;
+		return CAT_ERROR;
+	}
+	if ((st = cat_stmt(c, c->group ? S_SAVEPOINT : S_BEGIN)) == NULL)
 		return CAT_ERROR;
 	return cat_exec(c, st, "starting a transaction") == CAT_OK ?
 	    CAT_OK : CAT_ERROR;
@@ -450,11 +454,38 @@ rollback(struct catalog *c)
 		(void)cat_exec(c, st, "rolling back");
 }
 
+/*
+ * A call inside a group ends its savepoint only: kept, or undone alone,
+ * and the group's one commit (catalog_group_end) makes it durable.
+ */
+static int
+group_call_end(struct catalog *c, int r, int keep)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_get_autocommit(c->db)) {
+		/* SQLite rolled the whole group back (a full disk, I/O) */
+		c->group_broken = 1;
+		return r != CAT_OK ? r : CAT_ERROR;
+	}
+	if (r != CAT_OK && !keep && ((st = cat_stmt(c, S_ROLLBACK_TO)) ==
+	    NULL || cat_exec(c, st, "undoing a call of a group") != CAT_OK))
+		c->group_broken = 1;
+	if ((st = cat_stmt(c, S_RELEASE)) == NULL ||
+	    cat_exec(c, st, "ending a call of a group") != CAT_OK) {
+		c->group_broken = 1;
+		return CAT_ERROR;
+	}
+	return r;
+}
+
 int
 cat_end(struct catalog *c, int r, int keep)
 {
 	sqlite3_stmt *st;
 
+	if (c->group)
+		return group_call_end(c, r, keep);
 	if (r != CAT_OK && !keep) {
 		rollback(c);
 		return r;
@@ -470,6 +501,36 @@ cat_end(struct catalog *c, int r, int keep)
 		return CAT_ERROR;
 	}
 	return r;
+}
+
+int
+catalog_group_begin(struct catalog *c)
+{
+	if (cat_usable(c) == -1)
+		return CAT_ERROR;
+	if (c->group)
+		return cat_fail(c, SQLITE_MISUSE, "starting a group inside a "
+		    "group");
+	if (cat_begin(c) != CAT_OK)
+		return CAT_ERROR;
+	c->group = 1;
+	c->group_broken = 0;
+	return CAT_OK;
+}
+
+int
+catalog_group_end(struct catalog *c)
+{
+	int broken = c->group_broken;
+
+	if (!c->group)
+		return cat_fail(c, SQLITE_MISUSE, "ending a group never begun");
+	c->group = c->group_broken = 0;
+	if (broken) {
+		rollback(c);
+		return CAT_ERROR;
+	}
+	return cat_end(c, CAT_OK, 0);
 }
 
 int64_t

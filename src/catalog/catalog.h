@@ -245,6 +245,17 @@ int	catalog_account_locked(struct catalog *, enum cat_kind,
 	    const char *name, int *locked, int64_t *until);
 
 /*
+ * A group: the calls between catalog_group_begin and catalog_group_end
+ * make one transaction, each call still all or nothing on its own (a
+ * savepoint), so that a session stores many small objects with one
+ * commit and one sync of the log instead of one each. The group holds
+ * the catalog's write lock from begin to end: its calls come one after
+ * the other, never with a wait on the network between them. CAT_ERROR
+ * from catalog_group_end: nothing of the group is kept.
+ */
+int	catalog_group_begin(struct catalog *);
+int	catalog_group_end(struct catalog *);
+/*
  * A new version of NODE's FILESPACE:PATH, invisible until committed:
  * its content file (FILE only) is written under the data directory as
  * out->content, then catalog_object_commit makes it the active version.

@@ -31,6 +31,9 @@ enum cat_stmt {
 	S_BEGIN_READ,
 	S_COMMIT,
 	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
 	S_JOURNAL_WAL,
 	S_SYNC_FULL,
 	S_SYNC_GET,
@@ -109,6 +112,9 @@ struct catalog {
 	int		 keep_only_days;	/* RETONLY */
 	int		 busy_ms;
 	int		 version;	/* the schema version, migrated */
+	/* catalog_group_begin's transaction: each call a savepoint in it */
+	int		 group;
+	int		 group_broken;	/* SQLite rolled it back itself */
 };
 
 /* The handle is open and belongs to this process; reported when not. */
@@ -129,7 +135,10 @@ int		 cat_exec(struct catalog *, sqlite3_stmt *, const char *);
 int		 cat_bound(struct catalog *, int rc, const char *what);
 /* Reports a failure of SQLite itself (rc, and what was being done). */
 int		 cat_fail(struct catalog *, int rc, const char *what);
-/* A write transaction: BEGIN IMMEDIATE, so waiting is the busy timeout's. */
+/*
+ * A write transaction: BEGIN IMMEDIATE, so waiting is the busy timeout's;
+ * inside a group (catalog_group_begin), a savepoint of the group's.
+ */
 int		 cat_begin(struct catalog *);
 /* Commits when r is CAT_OK or keep is set, else rolls back: r or CAT_ERROR. */
 int		 cat_end(struct catalog *, int r, int keep);

@@ -10,6 +10,12 @@
  * session cut short, a full disk, a client whose bytes are not what it
  * said, each leave the catalog as it was, the previous version active.
  *
+ * A small FILE (up to GROUP_HELD bytes), a DIR and a LINK are held
+ * whole and stored with the objects around them in one group (group.c):
+ * the same pending version, sync and commit, one transaction of each for
+ * the group, and each answered in order once its group is committed. A
+ * FILE that grows past the bound is written as it comes, as below.
+ *
  * A FILE the server refuses (its name, a full disk, a failed write) has
  * its DATA read to the end all the same and dropped (SV_DISCARDING), and
  * the refusal answers its DATA_END: the client sends a whole file and
@@ -59,24 +65,37 @@ refuse(struct served *v, int file, const char *id, const char *fmt, ...)
 }
 
 /* What the catalog's refusal of a begin, commit or deactivate means. */
+const char *
+backup_why_catalog(int r, const char *q, char *text, size_t n)
+{
+	if (r == CAT_INVALID) {
+		snprintf(text, n, "%s: not a name the server stores (a "
+		    "filespace and a name start with '/' and have no empty, '.' "
+		    "or '..' part and no trailing '/'); the object is skipped", q);
+		return "BWK1502E";
+	}
+	if (r == CAT_NOTFOUND) {
+		snprintf(text, n, "%s: the node is not in the catalog any more "
+		    "(an administrator removed it); the object is not stored", q);
+		return "BWK1509E";
+	}
+	if (r == CAT_STATE) {
+		snprintf(text, n, "%s: its version is no longer pending (the "
+		    "server's catalog reaped it meanwhile); back it up again", q);
+		return "BWK1506E";
+	}
+	snprintf(text, n, "%s: the server's catalog failed (its log says "
+	    "why); try again later", q);
+	return "BWK1503E";
+}
+
 static int
 refuse_catalog(struct served *v, int file, int r)
 {
-	if (r == CAT_INVALID)
-		return refuse(v, file, "BWK1502E", "%s: not a name the server "
-		    "stores (a filespace and a name start with '/' and have no "
-		    "empty, '.' or '..' part and no trailing '/'); the object "
-		    "is skipped", quoted(v));
-	if (r == CAT_NOTFOUND)
-		return refuse(v, file, "BWK1509E", "%s: node %s is not in the "
-		    "catalog any more (an administrator removed it); the object "
-		    "is not stored", quoted(v), v->account);
-	if (r == CAT_STATE)
-		return refuse(v, file, "BWK1506E", "%s: its version is no "
-		    "longer pending (the server's catalog reaped it meanwhile); "
-		    "back it up again", quoted(v));
-	return refuse(v, file, "BWK1503E", "%s: the server's catalog failed "
-	    "(its log says why); try again later", quoted(v));
+	char text[WIRE_TEXT_MAX + 1];
+	const char *id = backup_why_catalog(r, quoted(v), text, sizeof(text));
+
+	return refuse(v, file, id, "%s", text);
 }
 
 /*
@@ -104,8 +123,8 @@ drop(struct served *v, int remove_file)
 }
 
 /* Why a content file could not be written, in the user's words. */
-static const char *
-write_why(int e)
+const char *
+backup_why_write(int e)
 {
 	static char why[160];
 
@@ -133,29 +152,14 @@ write_failed(struct served *v, int e)
 	sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file data/%s "
 	    "cannot be written: %s; the object is not stored and its previous "
 	    "version stays active", v->s->o->host, v->account, quoted(v),
-	    o->w.name, write_why(e));
+	    o->w.name, backup_why_write(e));
 	drop(v, 0);
 	snprintf(o->id, sizeof(o->id), "BWK1504E");
 	snprintf(o->text, sizeof(o->text), "%s: the server could not write "
 	    "its content: %s; the object is not stored and its previous "
-	    "version stays active", quoted(v), write_why(e));
+	    "version stays active", quoted(v), backup_why_write(e));
 	v->state = SV_DISCARDING;
 	return 0;
-}
-
-/* A DIR or LINK has no content: it is committed as soon as it begins. */
-static int
-commit_now(struct served *v, int64_t version)
-{
-	int r;
-
-	r = catalog_object_commit(v->env->cat, v->account, version, 0, NULL);
-	if (r != CAT_OK) {
-		(void)catalog_object_abort(v->env->cat, v->account, version);
-		return refuse_catalog(v, 0, r);
-	}
-	v->counts.stored++;
-	return objreq_ok(v, version);
 }
 
 /* BACKUP's fields, exactly as the protocol defines them. */
@@ -186,26 +190,25 @@ parse_backup(struct wire_in *in, struct obj_pending *o, struct cat_meta *m,
 	return 0;
 }
 
-int
-backup_begin(struct served *v, struct wire_in *in)
+/*
+ * The FILE held so far is written as it comes from now on: the group
+ * before it is stored and answered first (the answers stay in order),
+ * then its pending version and content file are made, and what was held
+ * is their first bytes.
+ */
+static int
+spill(struct served *v)
 {
-	static char link[WIRE_PATH_MAX + 1];
 	struct obj_pending *o = &v->obj;
 	struct cat_pending p;
-	struct cat_meta m;
-	int r, file;
+	int r;
 
-	o->open = 0;
-	o->version = 0;
-	if (parse_backup(in, o, &m, link) == -1)
-		return objreq_malformed(v, "BACKUP");
-	file = m.type == CAT_FILE;
-	r = catalog_object_begin(v->env->cat, v->account, o->fs, o->name, &m,
-	    &p);
+	if (group_flush(v) == -1)
+		return -1;
+	r = catalog_object_begin(v->env->cat, v->account, o->fs, o->name,
+	    &o->m, &p);
 	if (r != CAT_OK)
-		return refuse_catalog(v, file, r);
-	if (!file)
-		return commit_now(v, p.version);
+		return refuse_catalog(v, 1, r);
 	o->version = p.version;
 	if (content_create(v->env->datafd, p.content, &o->w) == -1) {
 		/* for the messages: the file the catalog named */
@@ -214,17 +217,50 @@ backup_begin(struct served *v, struct wire_in *in)
 	}
 	o->open = 1;
 	v->state = SV_RECEIVING;
+	if (content_write(&o->w, o->held, o->held_len) == -1)
+		return write_failed(v, errno);
 	return 0;
+}
+
+int
+backup_begin(struct served *v, struct wire_in *in)
+{
+	struct obj_pending *o = &v->obj;
+
+	o->open = 0;
+	o->version = 0;
+	o->held_len = 0;
+	if (parse_backup(in, o, &o->m, o->link) == -1)
+		return objreq_malformed(v, "BACKUP");
+	/* room in the group for this one, whatever it turns out to be */
+	if (!group_room(o) && group_flush(v) == -1)
+		return -1;
+	if (o->m.type == CAT_FILE) {
+		v->state = SV_HOLDING;
+		return 0;
+	}
+	group_add(v, NULL, 0, NULL);	/* a DIR or LINK: answered with it */
+	return group_full() ? group_flush(v) : 0;
 }
 
 int
 backup_data(struct served *v, struct wire_in *in)
 {
+	struct obj_pending *o = &v->obj;
 	const uint8_t *p;
 	size_t n = in->left;
 
 	if (n == 0 || n > WIRE_DATA_MAX || wire_ref(in, n, &p) == -1)
 		return objreq_malformed(v, "DATA");
+	if (v->state == SV_HOLDING) {
+		if (o->held_len + n <= GROUP_HELD) {
+			memcpy(o->held + o->held_len, p, n);
+			o->held_len += n;
+			return 0;
+		}
+		if (spill(v) == -1)
+			return -1;
+	}
 	if (v->state == SV_DISCARDING)
 		return 0;
 	if (content_write(&v->obj.w, p, n) == -1)
@@ -283,6 +319,12 @@ backup_end(struct served *v, struct wire_in *in)
 	if (wire_get_n64(in, &csize) == -1 || wire_get(in, csha, 32) == -1 ||
 	    wire_end(in) == -1)
 		return objreq_malformed(v, "DATA_END");
+	if (v->state == SV_HOLDING) {
+		/* checked against what is written, when its group is */
+		group_add(v, o->held, csize, csha);
+		v->state = SV_SIGNED;
+		return group_full() ? group_flush(v) : 0;
+	}
 	if (v->state == SV_RECEIVING && verify_and_commit(v, csize, csha) == -1)
 		return -1;
 	if (v->state == SV_DISCARDING) {
@@ -303,7 +345,9 @@ backup_abandon(struct served *v, struct wire_in *in)
 	if (v->state == SV_RECEIVING) {
 		drop(v, 0);
 		v->counts.abandoned++;
-	} else
+	} else if (v->state == SV_HOLDING)
+		v->counts.abandoned++;	/* nothing of it was written */
+	else
 		v->counts.refused++;	/* logged when it was refused */
 	v->state = SV_SIGNED;
 	return 0;
@@ -313,6 +357,13 @@ backup_abandon(struct served *v, struct wire_in *in)
 void
 backup_drop(struct served *v)
 {
+	group_drop(v);
+	if (v->state == SV_HOLDING)
+		sess_msg(v->s, "BWK1941W", "%s: node %s: the session ended in "
+		    "the middle of %s, after %llu bytes of its content; nothing "
+		    "of it is stored, and its previous version, if any, stays "
+		    "active", v->s->o->host, v->account, quoted(v),
+		    (unsigned long long)v->obj.held_len);
 	if (v->state != SV_RECEIVING)
 		return;
 	sess_msg(v->s, "BWK1941W", "%s: node %s: the session ended in the "

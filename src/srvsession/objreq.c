@@ -26,7 +26,8 @@
 /* Which handler takes a frame: in SV_SIGNED, or while a FILE is sent. */
 struct object_frame {
 	uint16_t	  type;
-	int		  data;		/* 1: SV_RECEIVING or SV_DISCARDING */
+	int		  data;		/* 1: a FILE's data is due (SV_HOLDING,
+					   SV_RECEIVING, SV_DISCARDING) */
 	int		(*fn)(struct served *, struct wire_in *);
 };
 
@@ -67,7 +68,8 @@ not_a_node(struct served *v)
 int
 objreq_dispatch(struct served *v, struct wire_frame *f)
 {
-	int data = v->state == SV_RECEIVING || v->state == SV_DISCARDING;
+	int data = v->state == SV_HOLDING || v->state == SV_RECEIVING ||
+	    v->state == SV_DISCARDING;
 	size_t i;
 
 	if (v->state == SV_SIGNED && v->role != WIRE_ROLE_NODE)

@@ -146,6 +146,14 @@ dispatch(struct served *v, struct wire_frame *f)
 	return serve_not_allowed(v, f);
 }
 
+/* The frames of objects that may join the group held (group.c). */
+static int
+held_frame(uint16_t type)
+{
+	return type == WIRE_BACKUP || type == WIRE_DATA ||
+	    type == WIRE_DATA_END || type == WIRE_ABANDON;
+}
+
 /* The frames of one session, to its end: the process's exit status. */
 static int
 serve_frames(struct served *v)
@@ -155,6 +163,10 @@ serve_frames(struct served *v)
 	int r;
 
 	while (v->state != SV_DONE) {
+		/* the client waits, or will: the objects held are stored */
+		if (group_pending() && !session_input_ready(s) &&
+		    group_flush(v) == -1)
+			return 4;
 		if ((r = session_wire_recv(s, &f)) != 1) {
 			/* before HELLO: a TLS check (bulwark check without a
 			 * node), not a session cut short */
@@ -174,6 +186,10 @@ serve_frames(struct served *v)
 				    "ended");
 			return r == 0 ? 0 : 4;
 		}
+		/* any request but the next object's: they are answered first */
+		if (group_pending() && !held_frame(f.type) &&
+		    group_flush(v) == -1)
+			return 4;
 		if (dispatch(v, &f) == -1)
 			return 4;
 		/* an error the session went on after (an object refused)
@@ -191,6 +207,7 @@ serve_session(struct session *s, const struct serve_env *env)
 	int rc;
 
 	memset(&v, 0, sizeof(v));
+	group_reset();
 	v.s = s;
 	v.env = env;
 	if (env->busy) {

@@ -2,12 +2,11 @@
 #ifndef BWK_SERVE_H
 #define BWK_SERVE_H
 
+#include "../catalog/catalog.h"
 #include "../lib/scram.h"
 #include "../server/srvopts.h"
 #include "../tls/session.h"
 #include "content.h"
-
-struct catalog;
 
 /*
  * A certificate of the server, as query certificate shows it: those the
@@ -51,17 +50,31 @@ enum serve_state {
 	SV_CHALLENGED,	/* SCRAM_CHALLENGE sent; SCRAM_FINAL is due */
 	SV_SIGNED,	/* signed on: the session's work */
 	SV_EXPIRED,	/* signed on with an expired password: SET_PASSWORD */
+	SV_HOLDING,	/* a FILE's BACKUP, its DATA held (group.c) */
 	SV_RECEIVING,	/* a FILE's BACKUP: DATA, DATA_END, ABANDON */
 	SV_DISCARDING,	/* the same, refused: its DATA read and dropped */
 	SV_DONE,
 };
 
 /*
- * A FILE being backed up (backup.c): its pending version and content
- * file while SV_RECEIVING; in SV_DISCARDING, the refusal that answers
- * its DATA_END.
+ * Objects held and stored together (group.c): at most GROUP_MAX, their
+ * names and contents at most GROUP_BYTES, a FILE held only while it has
+ * at most GROUP_HELD bytes (a larger one is written as it comes).
+ */
+#define GROUP_MAX	256
+#define GROUP_BYTES	(2 * 1024 * 1024)
+#define GROUP_HELD	(64 * 1024)
+
+/*
+ * A FILE being backed up (backup.c): its bytes so far while SV_HOLDING;
+ * its pending version and content file while SV_RECEIVING; in
+ * SV_DISCARDING, the refusal that answers its DATA_END.
  */
 struct obj_pending {
+	struct cat_meta		 m;		/* BACKUP's; m.link is link */
+	char			 link[WIRE_PATH_MAX + 1];
+	uint8_t			 held[GROUP_HELD];
+	size_t			 held_len;
 	int			 open;		/* version and file to drop */
 	int64_t			 version;
 	struct content_w	 w;
@@ -144,6 +157,28 @@ int	backup_abandon(struct served *, struct wire_in *);
 int	backup_deactivate(struct served *, struct wire_in *);
 /* A FILE still pending when the session ends: its version and file go. */
 void	backup_drop(struct served *);
+
+/* backup.c's refusals, for group.c: the ID, and the text into text. */
+const char *backup_why_catalog(int r, const char *quoted, char *text,
+	    size_t n);
+const char *backup_why_write(int e);
+
+/*
+ * group.c: the objects held, stored and answered together. group_room:
+ * another object with o's names fits; group_add: o (its content data,
+ * the size and SHA-256 the client said, NULL for a DIR or LINK) joins;
+ * group_flush: every object held is stored (or refused) and answered, in
+ * order, 0 or -1 when the session ends; group_drop: the session ended,
+ * and what was held is not stored (logged).
+ */
+void	group_reset(void);
+int	group_room(const struct obj_pending *);
+int	group_full(void);
+int	group_pending(void);
+void	group_add(struct served *, const uint8_t *data, uint64_t size,
+	    const uint8_t sha256[32]);
+int	group_flush(struct served *);
+void	group_drop(struct served *);
 
 /* query.c: QUERY_BACKUP and QUERY_FILESPACE, answered in frames. */
 int	query_backup(struct served *, struct wire_in *);

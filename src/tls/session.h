@@ -274,6 +274,12 @@ struct wire_frame {
 /* 1 with a frame, 0 at the peer's clean close, -1 on error (reported). */
 int	session_wire_recv(struct session *, struct wire_frame *);
 int	session_wire_send(struct session *, struct wire_out *);
+/*
+ * The peer's next bytes are here already (in TLS's buffer or readable on
+ * the socket): reading will not wait on the peer. A peer that sends what
+ * it has and then waits for answers shows 0.
+ */
+int	session_input_ready(struct session *);
 
 /*
  * session_objects.c: a node's object frames (docs/protocol.md, "Objects"),

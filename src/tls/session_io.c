@@ -450,3 +450,13 @@ session_io_bind(struct session *s)
 	wolfSSL_SetIOReadCtx(s->ssl, s);
 	wolfSSL_SetIOWriteCtx(s->ssl, s);
 }
+
+int
+session_input_ready(struct session *s)
+{
+	struct pollfd pf = { s->sock, POLLIN, 0 };
+
+	if (wolfSSL_has_pending(s->ssl))
+		return 1;
+	return poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN) != 0;
+}
