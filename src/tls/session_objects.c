@@ -144,6 +144,44 @@ send_or_fail(struct session *s, struct netchan_result *r)
 	return session_wire_send(s, &out) == -1 ? obj_fail(s, r) : 0;
 }
 
+/*
+ * A FILE's frames gathered into TLS records: a small file's BACKUP, DATA
+ * and DATA_END go out as one record (one write here, one record to
+ * decrypt and two reads at the server, not three of each), and a large
+ * file's full DATA frames, one record each, as they are. The network
+ * process runs one session, so the buffer is this file's.
+ */
+static uint8_t	gathered[16384];
+static size_t	ngathered;
+
+static int
+flush_or_fail(struct session *s, struct netchan_result *r)
+{
+	size_t n = ngathered;
+
+	ngathered = 0;
+	if (n > 0 && session_write(s, gathered, n) != (ssize_t)n)
+		return obj_fail(s, r);
+	return 0;
+}
+
+static int
+gather_or_fail(struct session *s, struct netchan_result *r)
+{
+	if (wire_finish(&out) == -1)
+		return send_or_fail(s, r);	/* it says why */
+	/* a full DATA frame is a record of its own, sent from where it is,
+	 * after what came before it */
+	if (out.len > sizeof(gathered) - 64)
+		return flush_or_fail(s, r) == -1 ? -1 : send_or_fail(s, r);
+	if (ngathered + out.len > sizeof(gathered) &&
+	    flush_or_fail(s, r) == -1)
+		return -1;
+	memcpy(gathered + ngathered, out.buf, out.len);
+	ngathered += out.len;
+	return 0;
+}
+
 /* The file as the file side saw it, and as it is now it was read. */
 static int
 changed(int fd, const struct stat *was, uint64_t sent)
@@ -210,7 +248,7 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 		}
 		out.len += (size_t)n;
 		total += (uint64_t)n;
-		if (send_or_fail(s, r) == -1) {
+		if (gather_or_fail(s, r) == -1) {
 			wc_Sha256Free(&sha);
 			return -1;
 		}
@@ -222,7 +260,7 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 		if (err != 0)
 			snprintf(r->text, sizeof(r->text), "%s", strerror(err));
 		wire_begin(&out, WIRE_ABANDON);
-		return send_or_fail(s, r);
+		return gather_or_fail(s, r) == -1 ? -1 : flush_or_fail(s, r);
 	}
 	wire_begin(&out, WIRE_DATA_END);
 	wire_put_n64(&out, total);
@@ -234,7 +272,7 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 	wc_Sha256Free(&sha);
 	wire_put(&out, r->sha256, 32);
 	r->size = total;
-	if (send_or_fail(s, r) == -1)
+	if (gather_or_fail(s, r) == -1 || flush_or_fail(s, r) == -1)
 		return -1;
 	if (!wait) {
 		r->status = NC_QUEUED;
@@ -248,12 +286,14 @@ backup(struct session *s, const uint8_t *payload, size_t n, int is_file,
     int fd, const struct stat *was, int wait, struct netchan_result *r)
 {
 	memset(r, 0, sizeof(*r));
+	ngathered = 0;
 	wire_begin(&out, WIRE_BACKUP);
 	wire_put(&out, payload, n);
+	if (is_file)
+		return gather_or_fail(s, r) == -1 ? -1 :
+		    send_data(s, fd, was, wait, r);
 	if (send_or_fail(s, r) == -1)
 		return -1;
-	if (is_file)
-		return send_data(s, fd, was, wait, r);
 	if (!wait) {
 		r->status = NC_QUEUED;
 		return 0;
