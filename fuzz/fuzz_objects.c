@@ -8,7 +8,8 @@
  *
  * Input:
  *	u8	the request: 0 BACKUP of a FILE, 1 of a DIR, 2 DEACTIVATE,
- *		3 QUERY_BACKUP, 4 QUERY_FILESPACE, 5 RESTORE; bits 4-7 n:
+ *		3 QUERY_BACKUP, 4 QUERY_FILESPACE, 5 RESTORE, 6 the FILE sent
+ *		without waiting and its answer read after; bits 4-7 n:
  *		when not 0, each read returns at most n bytes
  *	u16	m, then m bytes: the file (backup), or the version's content
  *		the client expects (restore: its size and SHA-256)
@@ -222,11 +223,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct netchan_result r;
 	uint8_t sha[32];
 	struct stat st;
-	int fd = -1, k, before;
+	int fd = -1, k, before, queued;
 
 	if (size < 3)
 		return 0;
-	seen.op = (data[0] & 15) % 6;
+	/* 6: the FILE sent without waiting, its answer read after */
+	queued = (data[0] & 15) % 7 == 6;
+	seen.op = queued ? 0 : (data[0] & 15) % 7;
 	seen.clen = (size_t)data[1] << 8 | data[2];
 	if (seen.clen > size - 3)
 		seen.clen = size - 3;
@@ -249,8 +252,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fd = memfd_of(seen.content, seen.clen);
 		if (fstat(fd, &st) == -1)
 			abort();
-		k = session_backup(&s, backup_file, sizeof(backup_file), 1, fd,
+		if (!queued) {
+			k = session_backup(&s, backup_file, sizeof(backup_file),
+			    1, fd, &st, &r);
+			break;
+		}
+		k = session_send(&s, backup_file, sizeof(backup_file), 1, fd,
 		    &st, &r);
+		if (k == 0 && r.status != NC_QUEUED && r.status != NC_CHANGED &&
+		    r.status != NC_READ_ERROR)
+			fuzz_fail("a FILE sent with status %d", r.status);
+		if (k == 0 && r.status == NC_QUEUED && !seen.ended)
+			fuzz_fail("a FILE queued before its end was sent");
+		if (k == 0 && r.status == NC_QUEUED)
+			k = session_answer(&s, &r);
 		break;
 	case 1:
 		k = session_backup(&s, backup_dir, sizeof(backup_dir), 0, -1,

@@ -157,6 +157,14 @@ def object_seeds(ok):
         put_file("/f", doc[:20]) + put_file("/f", doc[:30]) +
         query("/f", Q_INACTIVE) + restore(2) + restore(4) + restore(5) +
         frame(BYE),
+        # many small objects back to back, held and stored as a group,
+        # a refused one among them, then one too large to hold
+        "objects-group": b"\x00" + node + b"".join(
+            put_file("/g/f%d" % i, doc[:i * 9]) for i in range(12)) +
+        backup("/g", OBJ_DIR, 0o755) + put_file("/g/f3", doc,
+        sha=b"\x00" * 32) + put_file("/g/f1", doc[:5]) +
+        put_file("/g/big", big, chunk=DATA_MAX) + query("/g/*") +
+        restore(2) + frame(BYE),
         "objects-abandon": b"\x00" + node + put_file("/f", doc, end=False) +
         frame(ABANDON) + query("/*", Q_INACTIVE | Q_SUBDIR) + frame(BYE),
         "objects-abandon-then-file": b"\x00" + node +

@@ -73,6 +73,10 @@ struct run {
 	/* hard links: an open-addressed table, a power of two in size */
 	struct first_name		*first;
 	size_t				 nfirst, capfirst;
+	/* objects sent whose answers are due (bwk_send_fd): the tag is
+	 * the count sent before, the name at tag % BWK_SEND_WINDOW */
+	char				*due[BWK_SEND_WINDOW];
+	uint64_t			 tags, answered;
 };
 
 /* One path of it. */
@@ -378,36 +382,115 @@ meta_of(struct bwk_meta *m, const char *fs, const char *name, uint8_t type,
 
 /* What one request came to; -1 when the session is over. */
 static int
-outcome(struct backup *k, const char *path, int r,
+outcome_run(struct run *run, const char *path, int r,
     const struct bwk_result *res)
 {
 	char why[1200];
 
 	if (r == -1) {
-		k->r->session_failed = 1;
+		run->session_failed = 1;
 		return -1;
 	}
 	switch (res->status) {
+	case BWK_QUEUED:
+		return 0;	/* its answer comes to on_answer() */
 	case BWK_OK:
-		k->r->t->sent++;
-		k->r->t->bytes += res->size;
-		event(k->r, BWK_EV_SENT, path, res->size, NULL, NULL);
+		run->t->sent++;
+		run->t->bytes += res->size;
+		event(run, BWK_EV_SENT, path, res->size, NULL, NULL);
 		return 0;
 	case BWK_REFUSED:
 		snprintf(why, sizeof(why), "the server refused it: %s %s",
 		    res->id, res->text);
-		failed(k->r, "BWK1745E", path, why);
+		failed(run, "BWK1745E", path, why);
 		return 0;
 	case BWK_CHANGED:
-		failed(k->r, "BWK1746E", path, "it changed while it was "
+		failed(run, "BWK1746E", path, "it changed while it was "
 		    "read, twice; it is not backed up (back it up when nothing "
 		    "writes it)");
 		return 0;
 	default:
-		failed(k->r, "BWK1747E", path, res->text[0] ? res->text :
+		failed(run, "BWK1747E", path, res->text[0] ? res->text :
 		    "it could not be read");
 		return 0;
 	}
+}
+
+static int
+outcome(struct backup *k, const char *path, int r,
+    const struct bwk_result *res)
+{
+	return outcome_run(k->r, path, r, res);
+}
+
+/* The server's answer to an object sent before, in the order sent. */
+static void
+on_answer(void *arg, uint64_t tag, const struct bwk_result *res)
+{
+	struct run *run = arg;
+	char **name = &run->due[tag % BWK_SEND_WINDOW];
+
+	run->answered++;
+	(void)outcome_run(run, *name != NULL ? *name : "?", 0, res);
+	free(*name);
+	*name = NULL;
+}
+
+/*
+ * An object sent without waiting for its answer (a plain file, a
+ * directory, a link), so that the server stores many at once: its name
+ * kept until the answer comes. Without memory for the name, it waits.
+ */
+static int
+send_queued(struct backup *k, const char *path, const struct bwk_meta *m,
+    int fd, const struct stat *st, struct bwk_result *res)
+{
+	struct run *run = k->r;
+	char *name = strdup(path);
+	int r;
+
+	if (name == NULL)
+		return bwk_backup_fd(run->b, m, fd, st, res);
+	/* older answers may come during the call and free their names; the
+	 * slot of this tag is free once it returns */
+	r = bwk_send_fd(run->b, m, fd, st, run->tags, res);
+	if (r == -1 || res->status != BWK_QUEUED) {
+		free(name);
+		return r;
+	}
+	run->due[run->tags % BWK_SEND_WINDOW] = name;
+	run->tags++;
+	return 0;
+}
+
+/*
+ * The end of the run: every answer due, or, when the session failed
+ * first, each object still waiting for one reported, since it may or
+ * may not be stored.
+ */
+static int
+answers_due(struct run *run, int r)
+{
+	uint64_t t;
+
+	if (r != -1 && run->answered < run->tags &&
+	    bwk_flush(run->b) == -1) {
+		run->session_failed = 1;
+		r = -1;
+	}
+	for (t = run->answered; t < run->tags; t++) {
+		char **name = &run->due[t % BWK_SEND_WINDOW];
+
+		failed(run, "BWK1769E", *name != NULL ? *name : "?", "the "
+		    "session ended before the server answered for it: it may "
+		    "or may not be stored (the next incremental backup sends it "
+		    "again if it is not)");
+		free(*name);
+		*name = NULL;
+	}
+	run->answered = run->tags;
+	bwk_set_answer_cb(run->b, NULL, NULL);
+	return r;
 }
 
 /* A file: opened beneath its directory, checked to be what the walk
@@ -442,7 +525,12 @@ send_file(struct backup *k, const struct walk_entry *e, const char *name)
 		if (st.st_nlink > 1 && (first = first_find(k->r, st.st_dev,
 		    st.st_ino)) != NULL && strcmp(first->fs, k->fs) == 0)
 			m.link = first->name;
-		r = bwk_backup_fd(k->r->b, &m, fd, &st, &res);
+		/* a file of several names waits for its answer: a later
+		 * name refers to the first, which must be stored by then */
+		if (st.st_nlink > 1)
+			r = bwk_backup_fd(k->r->b, &m, fd, &st, &res);
+		else
+			r = send_queued(k, e->path, &m, fd, &st, &res);
 		close(fd);
 		if (r == -1 || res.status != BWK_CHANGED)
 			break;
@@ -474,7 +562,7 @@ send_other(struct backup *k, const struct walk_entry *e, const char *name,
 		target[n] = '\0';
 		m.link = target;
 	}
-	return outcome(k, e->path, bwk_backup_fd(k->r->b, &m, -1, NULL, &res),
+	return outcome(k, e->path, send_queued(k, e->path, &m, -1, NULL, &res),
 	    &res);
 }
 
@@ -670,8 +758,10 @@ backup_run(struct bwk *b, const char *const *paths, size_t n,
 	run.cb = cb;
 	run.arg = arg;
 	run.t = totals;
+	bwk_set_answer_cb(b, on_answer, &run);
 	for (i = 0; i < n && r == 0; i++)
 		r = backup_path(&run, paths[i]);
+	r = answers_due(&run, r);
 	first_free(&run);
 	return r;
 }

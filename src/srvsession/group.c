@@ -301,25 +301,61 @@ commit_all(struct served *v)
 	commit_failed(v);
 }
 
-/* Step 4: the answers, in the order the objects came. */
+/*
+ * Step 4: the answers, in the order the objects came, as many frames to
+ * a TLS record as fit (one write, not one each).
+ */
+static uint8_t	 batch[16384];
+static size_t	 nbatch;
+
+static int
+batch_out(struct served *v)
+{
+	ssize_t n = nbatch > 0 ? session_write(v->s, batch, nbatch) : 0;
+
+	if (n != (ssize_t)nbatch)
+		return -1;
+	nbatch = 0;
+	return 0;
+}
+
+static int
+batch_add(struct served *v, struct wire_out *w)
+{
+	if (wire_finish(w) == -1)
+		return session_wire_send(v->s, w);	/* it says why */
+	if (nbatch + w->len > sizeof(batch) && batch_out(v) == -1)
+		return -1;
+	memcpy(batch + nbatch, w->buf, w->len);
+	nbatch += w->len;
+	return 0;
+}
+
 static int
 answer_all(struct served *v)
 {
+	static struct wire_out w;
 	size_t i;
 	int r = 0;
 
+	nbatch = 0;
 	for (i = 0; i < nheld && r == 0; i++) {
 		struct held *h = &held[i];
 
 		if (h->id != NULL) {
-			r = objreq_refused(v, h->id, texts[i]);
-			continue;
+			v->counts.refused++;
+			wire_begin(&w, WIRE_OBJECT_REFUSED);
+			wire_put(&w, h->id, 8);
+			wire_put_text(&w, texts[i], WIRE_TEXT_MAX);
+		} else {
+			v->counts.stored++;
+			v->counts.stored_bytes += h->size;
+			wire_begin(&w, WIRE_OBJECT_OK);
+			wire_put_n64(&w, (uint64_t)h->version);
 		}
-		v->counts.stored++;
-		v->counts.stored_bytes += h->size;
-		r = objreq_ok(v, h->version);
+		r = batch_add(v, &w);
 	}
-	return r;
+	return r == 0 ? batch_out(v) : -1;
 }
 
 int

@@ -164,9 +164,11 @@ serve_frames(struct served *v)
 
 	while (v->state != SV_DONE) {
 		/* the client waits, or will: the objects held are stored */
-		if (group_pending() && !session_input_ready(s) &&
-		    group_flush(v) == -1)
-			return 4;
+		if (group_pending() && !session_input_ready(s)) {
+			if (group_flush(v) == -1)
+				return 4;
+			s->err_id[0] = '\0';	/* a refusal's, as below */
+		}
 		if ((r = session_wire_recv(s, &f)) != 1) {
 			/* before HELLO: a TLS check (bulwark check without a
 			 * node), not a session cut short */
@@ -187,9 +189,11 @@ serve_frames(struct served *v)
 			return r == 0 ? 0 : 4;
 		}
 		/* any request but the next object's: they are answered first */
-		if (group_pending() && !held_frame(f.type) &&
-		    group_flush(v) == -1)
-			return 4;
+		if (group_pending() && !held_frame(f.type)) {
+			if (group_flush(v) == -1)
+				return 4;
+			s->err_id[0] = '\0';
+		}
 		if (dispatch(v, &f) == -1)
 			return 4;
 		/* an error the session went on after (an object refused)

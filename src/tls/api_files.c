@@ -25,6 +25,8 @@
 
 static struct netchan_msg msg;
 static struct wire_out req;
+/* the request is bwk_send_fd's, the one whose result may be NC_QUEUED */
+static int sending;
 
 /* The network process's first word: signed on, or why not. */
 static void
@@ -156,24 +158,68 @@ net_gone(struct bwk *b, const char *why)
 	return -1;
 }
 
-/* One message from the network process, which must be of type want (or
- * NC_RESULT). */
+static void
+result_of(struct bwk_result *res, const struct netchan_result *r)
+{
+	memset(res, 0, sizeof(*res));
+	res->status = r->status == NC_QUEUED ? BWK_QUEUED :
+	    (enum bwk_status)r->status;
+	res->version = r->version;
+	res->size = r->size;
+	memcpy(res->sha256, r->sha256, 32);
+	memcpy(res->id, r->id, sizeof(res->id));
+	snprintf(res->text, sizeof(res->text), "%s", r->text);
+}
+
+/* NC_ANSWER: the server's answer to the oldest object sent, to the
+ * caller's callback with that object's tag. */
+static int
+take_answer(struct bwk *b)
+{
+	struct netchan_result r;
+	struct bwk_result res;
+	uint64_t tag;
+
+	if (netchan_get_result(&msg.in, &r) == -1 ||
+	    (r.status != NC_OK && r.status != NC_REFUSED))
+		return net_gone(b, "sent a malformed answer");
+	if (b->due_n == 0)
+		return net_gone(b, "sent an answer no object was waiting for");
+	tag = b->due[b->due_first];
+	b->due_first = (b->due_first + 1) % BWK_SEND_WINDOW;
+	b->due_n--;
+	result_of(&res, &r);
+	b->in_answer = 1;
+	b->answer_cb(b->answer_arg, tag, &res);
+	b->in_answer = 0;
+	return 0;
+}
+
+/*
+ * One message from the network process, answers to objects sent before
+ * (NC_ANSWER) taken on the way: every request's reply may follow some.
+ */
 static int
 recv_reply(struct bwk *b)
 {
-	int r = netchan_recv(b->chan, &msg);
+	int r;
 
-	if (r == 0)
-		return net_gone(b, "ended in the middle of a request");
-	if (r == -1)
-		return net_gone(b, "sent a malformed message");
-	/* nothing comes from it with a descriptor */
-	if (msg.fd != -1) {
-		close(msg.fd);
-		msg.fd = -1;
-		return net_gone(b, "sent a descriptor");
+	for (;;) {
+		if ((r = netchan_recv(b->chan, &msg)) == 0)
+			return net_gone(b, "ended in the middle of a request");
+		if (r == -1)
+			return net_gone(b, "sent a malformed message");
+		/* nothing comes from it with a descriptor */
+		if (msg.fd != -1) {
+			close(msg.fd);
+			msg.fd = -1;
+			return net_gone(b, "sent a descriptor");
+		}
+		if (msg.type != NC_ANSWER)
+			return 0;
+		if (take_answer(b) == -1)
+			return -1;
 	}
-	return 0;
 }
 
 static int
@@ -181,20 +227,15 @@ take_result(struct bwk *b, struct bwk_result *res)
 {
 	struct netchan_result r;
 
-	if (msg.type != NC_RESULT || netchan_get_result(&msg.in, &r) == -1)
+	if (msg.type != NC_RESULT || netchan_get_result(&msg.in, &r) == -1 ||
+	    (r.status == NC_QUEUED && !sending))
 		return net_gone(b, "sent a malformed answer");
 	if (r.status == NC_FAILED) {
 		/* it printed the reason; it ends now */
 		reap_quietly(b);
 		return remote_error(b, FAIL_SERVER, r.id, r.text);
 	}
-	memset(res, 0, sizeof(*res));
-	res->status = (enum bwk_status)r.status;
-	res->version = r.version;
-	res->size = r.size;
-	memcpy(res->sha256, r.sha256, 32);
-	memcpy(res->id, r.id, sizeof(res->id));
-	snprintf(res->text, sizeof(res->text), "%s", r.text);
+	result_of(res, &r);
 	return 0;
 }
 
@@ -306,22 +347,25 @@ bwk_set_bytes_cb(struct bwk *b, bwk_bytes_cb *cb, void *arg)
 	b->bytes_arg = arg;
 }
 
-int
-bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
-    const struct stat *st, struct bwk_result *res)
+/* NC_BACKUP's or NC_SEND's request for the object, in req. */
+static int
+backup_req(struct bwk *b, uint16_t type, const char *call,
+    const struct bwk_meta *m, int fd, const struct stat *st)
 {
 	int file = m->type == BWK_OBJ_FILE;
+	char why[300];
 
-	if (!remote_ok(b, "bwk_backup_fd"))
+	if (!remote_ok(b, call))
 		return -1;
 	if (file != (fd != -1) || (file && st == NULL) ||
 	    m->type > BWK_OBJ_LINK || !wire_link_ok((uint8_t)m->type,
-	    m->link != NULL ? m->link : ""))
-		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_backup_fd: "
-		    "a FILE needs its descriptor and stat, a LINK its target, a "
-		    "FILE's hard link is a name (\"/...\"), and a DIR has none "
-		    "of them");
-	wire_begin(&req, NC_BACKUP);
+	    m->link != NULL ? m->link : "")) {
+		snprintf(why, sizeof(why), "%s: a FILE needs its descriptor and "
+		    "stat, a LINK its target, a FILE's hard link is a name "
+		    "(\"/...\"), and a DIR has none of them", call);
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
+	}
+	wire_begin(&req, type);
 	wire_put_n64(&req, file ? (uint64_t)st->st_size : 0);
 	wire_put_path(&req, m->filespace);
 	wire_put_path(&req, m->path);
@@ -332,10 +376,74 @@ bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
 	wire_put_n64(&req, (uint64_t)m->mtime_ns);
 	wire_put_n64(&req, (uint64_t)m->ctime_ns);
 	wire_put_text(&req, m->link != NULL ? m->link : "", WIRE_PATH_MAX);
-	if (req.overflow)
-		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_backup_fd: "
-		    "a name or link of more than 4,095 bytes, or an empty name");
+	if (req.overflow) {
+		snprintf(why, sizeof(why), "%s: a name or link of more than "
+		    "4,095 bytes, or an empty name", call);
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", why);
+	}
+	return 0;
+}
+
+int
+bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
+    const struct stat *st, struct bwk_result *res)
+{
+	if (backup_req(b, NC_BACKUP, "bwk_backup_fd", m, fd, st) == -1)
+		return -1;
 	return ask(b, fd, 1, res);
+}
+
+void
+bwk_set_answer_cb(struct bwk *b, bwk_answer_cb *cb, void *arg)
+{
+	b->answer_cb = cb;
+	b->answer_arg = arg;
+}
+
+int
+bwk_send_fd(struct bwk *b, const struct bwk_meta *m, int fd,
+    const struct stat *st, uint64_t tag, struct bwk_result *res)
+{
+	int r;
+
+	if (b->answer_cb == NULL)
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E", "bwk_send_fd: "
+		    "no answer callback is set (bwk_set_answer_cb)");
+	if (backup_req(b, NC_SEND, "bwk_send_fd", m, fd, st) == -1)
+		return -1;
+	sending = 1;
+	r = ask(b, fd, 1, res);
+	sending = 0;
+	if (r == -1)
+		return -1;
+	if (res->status != BWK_QUEUED)
+		return res->status == BWK_CHANGED ||
+		    res->status == BWK_READ_ERROR ? 0 :
+		    net_gone(b, "sent a malformed answer");
+	/* the network process relays the oldest answer before it takes
+	 * more than the window: one that does not is broken */
+	if (b->due_n == BWK_SEND_WINDOW)
+		return net_gone(b, "sent more objects than its window");
+	b->due[(b->due_first + b->due_n) % BWK_SEND_WINDOW] = tag;
+	b->due_n++;
+	return 0;
+}
+
+int
+bwk_flush(struct bwk *b)
+{
+	struct bwk_result res;
+
+	if (!remote_ok(b, "bwk_flush"))
+		return -1;
+	if (b->due_n == 0)
+		return 0;
+	wire_begin(&req, NC_FLUSH);
+	if (ask(b, -1, 0, &res) == -1)
+		return -1;
+	if (res.status != BWK_OK || b->due_n != 0)
+		return net_gone(b, "did not answer every object sent");
+	return 0;
 }
 
 int

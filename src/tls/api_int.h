@@ -66,6 +66,11 @@ struct bwk {
 	int			 in_answer;
 	bwk_bytes_cb		*bytes_cb;
 	void			*bytes_arg;
+	/* bwk_send_fd's objects whose answers are due, oldest first */
+	bwk_answer_cb		*answer_cb;
+	void			*answer_arg;
+	uint64_t		 due[BWK_SEND_WINDOW];
+	unsigned		 due_first, due_n;
 	pid_t			 netpid;
 };
 

@@ -225,6 +225,7 @@ enum bwk_status {
 	BWK_READ_ERROR = 3,	/* the file could not be read: text */
 	BWK_MISMATCH = 4,	/* restored bytes differ from the backup's */
 	BWK_WRITE_ERROR = 5,	/* the restored file could not be written */
+	BWK_QUEUED = 6,		/* bwk_send_fd's: sent, its answer to come */
 };
 struct bwk_result {
 	enum bwk_status	status;
@@ -244,6 +245,27 @@ struct bwk_result {
  */
 int	bwk_backup_fd(struct bwk *, const struct bwk_meta *, int fd,
 	    const struct stat *st, struct bwk_result *);
+/*
+ * The same object sent without waiting for the server's answer, so that
+ * the server can store many small objects together: BWK_QUEUED, the
+ * answer (BWK_OK or BWK_REFUSED, as bwk_backup_fd's) due to the callback
+ * of bwk_set_answer_cb later, with tag, in the order the objects were
+ * sent; or at once a status that needs no answer (BWK_CHANGED,
+ * BWK_READ_ERROR). The answers come during later calls of the library,
+ * every one of them before the answer of any other request, and
+ * bwk_flush waits for all; at most BWK_SEND_WINDOW are due at once (a
+ * call waits for the oldest). The callback runs in the middle of a
+ * request: a request made from it fails (BWK0755E). A session that fails
+ * with answers due leaves them unknown: the objects may or may not be
+ * stored. Without a callback set, bwk_send_fd is refused.
+ */
+#define BWK_SEND_WINDOW	256
+typedef void bwk_answer_cb(void *arg, uint64_t tag,
+	    const struct bwk_result *);
+void	bwk_set_answer_cb(struct bwk *, bwk_answer_cb *, void *arg);
+int	bwk_send_fd(struct bwk *, const struct bwk_meta *, int fd,
+	    const struct stat *st, uint64_t tag, struct bwk_result *);
+int	bwk_flush(struct bwk *);
 /* The object's active version becomes inactive. */
 int	bwk_deactivate(struct bwk *, const char *filespace, const char *path,
 	    struct bwk_result *);

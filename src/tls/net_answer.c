@@ -1,6 +1,8 @@
 /*
  * The network process's side of the channel (netchan.h): it answers the
- * file side's requests, one at a time, with the session's object frames
+ * file side's requests, one at a time (objects sent with NC_SEND are
+ * answered twice: at once, and with the server's NC_ANSWER later, in
+ * order and before any other request's answer), with the session's object frames
  * (session_objects.c), until the file side says BYE or goes away. The
  * descriptors it is handed are the only files it touches; it opens none.
  *
@@ -21,6 +23,13 @@
 
 static struct netchan_msg msg;
 static struct wire_out reply;
+/* objects sent (NC_SEND) whose answers the server still owes, oldest
+ * first: what was sent of each, for its answer */
+static unsigned unanswered, oldest;
+static struct {
+	uint64_t	size;
+	uint8_t		sha256[32];
+} sent[NC_SEND_WINDOW];
 
 static int
 send_result(int chan, const struct netchan_result *r)
@@ -81,23 +90,113 @@ net_progress(struct session *s, uint64_t done)
 	(void)netchan_send(s->chan_fd, &note, -1);
 }
 
+/* BACKUP's payload and the file's stat from NC_BACKUP or NC_SEND. */
+static int
+backup_request(struct bwk *b, const uint8_t **p, size_t *n, uint8_t *type,
+    struct stat *was)
+{
+	uint64_t size;
+
+	if (wire_get_n64(&msg.in, &size) == -1)
+		return bad_request(b, "BACKUP");
+	*n = msg.in.left;
+	if (wire_ref(&msg.in, *n, p) == -1 ||
+	    backup_stat(*p, *n, size, type, was) == -1 ||
+	    (*type == WIRE_OBJ_FILE) != (msg.fd != -1))
+		return bad_request(b, "BACKUP");
+	return 0;
+}
+
+/* The oldest unanswered object's answer, to the file side. */
+static int
+relay_answer(struct bwk *b, int chan)
+{
+	struct netchan_result r;
+
+	if (session_answer(&b->s, &r) == -1) {
+		(void)send_result(chan, &r);
+		return -1;
+	}
+	r.size = sent[oldest].size;
+	memcpy(r.sha256, sent[oldest].sha256, 32);
+	oldest = (oldest + 1) % NC_SEND_WINDOW;
+	unanswered--;
+	wire_begin(&reply, NC_ANSWER);
+	netchan_put_result(&reply, &r);
+	return netchan_send(chan, &reply, -1);
+}
+
+/*
+ * The answers due: every one (before any other request, whose own
+ * answer must not be taken for an object's), or those already here.
+ */
+static int
+relay_answers(struct bwk *b, int chan, int all)
+{
+	while (unanswered > 0 && (all || session_input_ready(&b->s)))
+		if (relay_answer(b, chan) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * NC_SEND: the object goes without waiting for its answer, so that the
+ * server can store many at once; at most NC_SEND_WINDOW unanswered.
+ */
+static int
+net_answer_send(struct bwk *b, int chan)
+{
+	struct netchan_result r;
+	struct stat was;
+	uint8_t type;
+	const uint8_t *p;
+	size_t n;
+
+	if (backup_request(b, &p, &n, &type, &was) == -1)
+		return -1;
+	/* the answers here already, and the oldest if the window is full:
+	 * before this object's NC_RESULT, after which its own may come */
+	if (relay_answers(b, chan, 0) == -1 ||
+	    (unanswered == NC_SEND_WINDOW && relay_answer(b, chan) == -1))
+		return -1;
+	if (session_send(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd, &was,
+	    &r) == -1) {
+		(void)send_result(chan, &r);
+		return -1;
+	}
+	if (r.status == NC_QUEUED) {
+		unsigned i = (oldest + unanswered) % NC_SEND_WINDOW;
+
+		sent[i].size = r.size;
+		memcpy(sent[i].sha256, r.sha256, 32);
+		unanswered++;
+	}
+	return send_result(chan, &r);
+}
+
+static int
+net_answer_flush(struct bwk *b, int chan)
+{
+	struct netchan_result r;
+
+	if (wire_end(&msg.in) == -1 || msg.fd != -1)
+		return bad_request(b, "FLUSH");
+	memset(&r, 0, sizeof(r));
+	r.status = NC_OK;
+	return send_result(chan, &r);
+}
+
 static int
 net_answer_backup(struct bwk *b, int chan)
 {
 	struct netchan_result r;
 	struct stat was;
-	uint64_t size;
 	uint8_t type;
 	const uint8_t *p;
 	size_t n;
 
-	if (wire_get_n64(&msg.in, &size) == -1)
-		return bad_request(b, "BACKUP");
-	n = msg.in.left;
-	if (wire_ref(&msg.in, n, &p) == -1 ||
-	    backup_stat(p, n, size, &type, &was) == -1 ||
-	    (type == WIRE_OBJ_FILE) != (msg.fd != -1))
-		return bad_request(b, "BACKUP");
+	if (backup_request(b, &p, &n, &type, &was) == -1)
+		return -1;
 	if (session_backup(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd, &was,
 	    &r) == -1) {
 		(void)send_result(chan, &r);
@@ -217,7 +316,16 @@ net_serve(struct bwk *b, int chan)
 			return 0;	/* the file side is gone: BYE */
 		if (r == -1)
 			return bad_request(b, "channel");
-		switch (msg.type) {
+		/* any request but another object sent: the answers first */
+		if (msg.type != NC_SEND && relay_answers(b, chan, 1) == -1)
+			r = -1;
+		else switch (msg.type) {
+		case NC_SEND:
+			r = net_answer_send(b, chan);
+			break;
+		case NC_FLUSH:
+			r = net_answer_flush(b, chan);
+			break;
 		case NC_BACKUP:
 			r = net_answer_backup(b, chan);
 			break;

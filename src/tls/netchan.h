@@ -41,6 +41,13 @@ enum netchan_type {
 	NC_PROGRESS	= 0x010b,	/* u64 bytes of the object so far,
 					   before a BACKUP's or RESTORE's
 					   NC_RESULT, every NC_PROGRESS_STEP */
+	NC_SEND		= 0x010c,	/* NC_BACKUP's, its answer later: an
+					   NC_RESULT at once, NC_QUEUED
+					   unless the file changed */
+	NC_ANSWER	= 0x010d,	/* NC_RESULT's: the answer to the
+					   oldest object sent, before any
+					   NC_RESULT */
+	NC_FLUSH	= 0x010e,	/* empty: every answer, then NC_RESULT */
 	NC_BYE		= 0x01fe,	/* empty: BYE, then the process ends */
 };
 
@@ -57,8 +64,15 @@ enum netchan_status {
 	NC_MISMATCH	= 4,	/* restored bytes differ from the catalog's */
 	NC_WRITE_ERROR	= 5,	/* the restored file could not be written */
 	NC_FAILED	= 6,	/* the session failed and ends: id, text */
+	NC_QUEUED	= 7,	/* NC_SEND's: sent, its NC_ANSWER to come */
 };
-#define NC_STATUS_MAX	NC_FAILED
+#define NC_STATUS_MAX	NC_QUEUED
+/*
+ * Objects sent and not yet answered, at most: the server holds about as
+ * many in one group (serve.h's GROUP_MAX), and the file side keeps a
+ * name for each to report its answer by.
+ */
+#define NC_SEND_WINDOW	256
 
 struct netchan_msg {
 	uint8_t		buf[WIRE_HDR_LEN + WIRE_MAX_PAYLOAD];

@@ -292,6 +292,15 @@ struct stat;
 int	session_backup(struct session *, const uint8_t *payload, size_t n,
 	    int is_file, int fd, const struct stat *was,
 	    struct netchan_result *);
+/*
+ * The same object sent without waiting for its answer: NC_QUEUED, or at
+ * once NC_CHANGED or NC_READ_ERROR (ABANDON sent, no answer due). The
+ * answers come in the order sent; session_answer reads the next one.
+ */
+int	session_send(struct session *, const uint8_t *payload, size_t n,
+	    int is_file, int fd, const struct stat *was,
+	    struct netchan_result *);
+int	session_answer(struct session *, struct netchan_result *);
 int	session_deactivate(struct session *, const uint8_t *payload, size_t n,
 	    struct netchan_result *);
 int	session_query_objects(struct session *, const uint8_t *payload,

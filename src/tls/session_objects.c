@@ -172,9 +172,11 @@ progress(struct session *s, uint64_t total, uint64_t n)
 }
 
 /* A FILE's bytes, then DATA_END, or ABANDON when it could not be sent
- * as it was: *status says which. -1 when the session failed. */
+ * as it was: *status says which; with wait, DATA_END's answer too, and
+ * without, NC_QUEUED (the answer comes later, session_answer). -1 when
+ * the session failed. */
 static int
-send_data(struct session *s, int fd, const struct stat *was,
+send_data(struct session *s, int fd, const struct stat *was, int wait,
     struct netchan_result *r)
 {
 	wc_Sha256 sha;
@@ -234,6 +236,28 @@ send_data(struct session *s, int fd, const struct stat *was,
 	r->size = total;
 	if (send_or_fail(s, r) == -1)
 		return -1;
+	if (!wait) {
+		r->status = NC_QUEUED;
+		return 0;
+	}
+	return answer(s, r);
+}
+
+static int
+backup(struct session *s, const uint8_t *payload, size_t n, int is_file,
+    int fd, const struct stat *was, int wait, struct netchan_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	wire_begin(&out, WIRE_BACKUP);
+	wire_put(&out, payload, n);
+	if (send_or_fail(s, r) == -1)
+		return -1;
+	if (is_file)
+		return send_data(s, fd, was, wait, r);
+	if (!wait) {
+		r->status = NC_QUEUED;
+		return 0;
+	}
 	return answer(s, r);
 }
 
@@ -241,14 +265,21 @@ int
 session_backup(struct session *s, const uint8_t *payload, size_t n,
     int is_file, int fd, const struct stat *was, struct netchan_result *r)
 {
+	return backup(s, payload, n, is_file, fd, was, 1, r);
+}
+
+int
+session_send(struct session *s, const uint8_t *payload, size_t n,
+    int is_file, int fd, const struct stat *was, struct netchan_result *r)
+{
+	return backup(s, payload, n, is_file, fd, was, 0, r);
+}
+
+int
+session_answer(struct session *s, struct netchan_result *r)
+{
 	memset(r, 0, sizeof(*r));
-	wire_begin(&out, WIRE_BACKUP);
-	wire_put(&out, payload, n);
-	if (send_or_fail(s, r) == -1)
-		return -1;
-	if (!is_file)
-		return answer(s, r);
-	return send_data(s, fd, was, r);
+	return answer(s, r);
 }
 
 int
