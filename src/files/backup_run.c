@@ -74,9 +74,17 @@ struct run {
 	struct first_name		*first;
 	size_t				 nfirst, capfirst;
 	/* objects sent whose answers are due (bwk_send_fd): the tag is
-	 * the count sent before, the name at tag % BWK_SEND_WINDOW */
-	char				*due[BWK_SEND_WINDOW];
-	uint64_t			 tags, answered;
+	 * the count sent before, its name and answer at tag %
+	 * BWK_SEND_WINDOW; answered ones are reported (emitted) once the
+	 * library call they came in has returned, so that the caller's
+	 * callback may make requests */
+	struct due			*due;
+	uint64_t			 tags, answered, emitted;
+};
+
+struct due {
+	char			*name;
+	struct bwk_result	 res;
 };
 
 /* One path of it. */
@@ -416,24 +424,41 @@ outcome_run(struct run *run, const char *path, int r,
 	}
 }
 
+/* The answers that came during the last library call, reported now. */
+static void
+emit_answers(struct run *run)
+{
+	while (run->emitted < run->answered) {
+		struct due *d = &run->due[run->emitted % BWK_SEND_WINDOW];
+
+		(void)outcome_run(run, d->name != NULL ? d->name : "?", 0,
+		    &d->res);
+		free(d->name);
+		d->name = NULL;
+		run->emitted++;
+	}
+}
+
 static int
 outcome(struct backup *k, const char *path, int r,
     const struct bwk_result *res)
 {
-	return outcome_run(k->r, path, r, res);
+	r = outcome_run(k->r, path, r, res);
+	emit_answers(k->r);
+	return r;
 }
 
-/* The server's answer to an object sent before, in the order sent. */
+/* The server's answer to an object sent before, in the order sent: kept
+ * for emit_answers(), since this runs inside a library call. */
 static void
 on_answer(void *arg, uint64_t tag, const struct bwk_result *res)
 {
 	struct run *run = arg;
-	char **name = &run->due[tag % BWK_SEND_WINDOW];
 
+	if (tag != run->answered || run->answered == run->tags)
+		return;		/* not one of this run's: the library's bug */
+	run->due[tag % BWK_SEND_WINDOW].res = *res;
 	run->answered++;
-	(void)outcome_run(run, *name != NULL ? *name : "?", 0, res);
-	free(*name);
-	*name = NULL;
 }
 
 /*
@@ -446,7 +471,7 @@ send_queued(struct backup *k, const char *path, const struct bwk_meta *m,
     int fd, const struct stat *st, struct bwk_result *res)
 {
 	struct run *run = k->r;
-	char *name = strdup(path);
+	char *name = run->due != NULL ? strdup(path) : NULL;
 	int r;
 
 	if (name == NULL)
@@ -458,7 +483,7 @@ send_queued(struct backup *k, const char *path, const struct bwk_meta *m,
 		free(name);
 		return r;
 	}
-	run->due[run->tags % BWK_SEND_WINDOW] = name;
+	run->due[run->tags % BWK_SEND_WINDOW].name = name;
 	run->tags++;
 	return 0;
 }
@@ -478,18 +503,19 @@ answers_due(struct run *run, int r)
 		run->session_failed = 1;
 		r = -1;
 	}
+	emit_answers(run);
 	for (t = run->answered; t < run->tags; t++) {
-		char **name = &run->due[t % BWK_SEND_WINDOW];
+		struct due *d = &run->due[t % BWK_SEND_WINDOW];
 
-		failed(run, "BWK1769E", *name != NULL ? *name : "?", "the "
+		failed(run, "BWK1769E", d->name != NULL ? d->name : "?", "the "
 		    "session ended before the server answered for it: it may "
 		    "or may not be stored (the next incremental backup sends it "
 		    "again if it is not)");
-		free(*name);
-		*name = NULL;
+		free(d->name);
+		d->name = NULL;
 	}
-	run->answered = run->tags;
-	bwk_set_answer_cb(run->b, NULL, NULL);
+	run->answered = run->emitted = run->tags;
+	(void)bwk_set_answer_cb(run->b, NULL, NULL);
 	return r;
 }
 
@@ -670,6 +696,7 @@ deactivate_gone(struct backup *k)
 			continue;
 		if (bwk_deactivate(k->r->b, k->fs, k->held[i].path, &res) == -1)
 			return -1;
+		emit_answers(k->r);
 		snprintf(abs, sizeof(abs), "%s%s", strcmp(k->fs, "/") == 0 ? "" :
 		    k->fs, k->held[i].path);
 		if (res.status == BWK_OK) {
@@ -758,10 +785,20 @@ backup_run(struct bwk *b, const char *const *paths, size_t n,
 	run.cb = cb;
 	run.arg = arg;
 	run.t = totals;
-	bwk_set_answer_cb(b, on_answer, &run);
+	/* the caller's own objects' answers first, to the caller's callback */
+	if (bwk_flush(b) == -1)
+		return -1;
+	if ((run.due = calloc(BWK_SEND_WINDOW, sizeof(run.due[0]))) == NULL ||
+	    bwk_set_answer_cb(b, on_answer, &run) == -1) {
+		/* no memory for the names: every object waits for its answer */
+		free(run.due);
+		run.due = NULL;
+	}
 	for (i = 0; i < n && r == 0; i++)
 		r = backup_path(&run, paths[i]);
-	r = answers_due(&run, r);
+	if (run.due != NULL)
+		r = answers_due(&run, r);
+	free(run.due);
 	first_free(&run);
 	return r;
 }

@@ -278,12 +278,13 @@ commit_failed(struct served *v)
 	for (i = 0; i < nheld; i++) {
 		struct held *h = &held[i];
 
-		if (h->id != NULL)
-			continue;
+		/* a FILE refused in step 2 has its file and version to drop
+		 * too (step 3's abort of it did not stay) */
 		if (h->m.type == CAT_FILE && h->version != 0)
 			drop_file(v, h);
 		h->version = 0;
-		refuse_catalog(v, h, CAT_ERROR);
+		if (h->id == NULL)
+			refuse_catalog(v, h, CAT_ERROR);
 	}
 }
 
@@ -322,8 +323,8 @@ batch_out(struct served *v)
 static int
 batch_add(struct served *v, struct wire_out *w)
 {
-	if (wire_finish(w) == -1)
-		return session_wire_send(v->s, w);	/* it says why */
+	if (wire_finish(w) == -1)	/* after what is batched: it says why */
+		return batch_out(v) == -1 ? -1 : session_wire_send(v->s, w);
 	if (nbatch + w->len > sizeof(batch) && batch_out(v) == -1)
 		return -1;
 	memcpy(batch + nbatch, w->buf, w->len);
@@ -339,17 +340,23 @@ answer_all(struct served *v)
 	int r = 0;
 
 	nbatch = 0;
+	/* counted first: what is stored is, even if an answer cannot go */
+	for (i = 0; i < nheld; i++) {
+		if (held[i].id != NULL)
+			v->counts.refused++;
+		else {
+			v->counts.stored++;
+			v->counts.stored_bytes += held[i].size;
+		}
+	}
 	for (i = 0; i < nheld && r == 0; i++) {
 		struct held *h = &held[i];
 
 		if (h->id != NULL) {
-			v->counts.refused++;
 			wire_begin(&w, WIRE_OBJECT_REFUSED);
 			wire_put(&w, h->id, 8);
 			wire_put_text(&w, texts[i], WIRE_TEXT_MAX);
 		} else {
-			v->counts.stored++;
-			v->counts.stored_bytes += h->size;
 			wire_begin(&w, WIRE_OBJECT_OK);
 			wire_put_n64(&w, (uint64_t)h->version);
 		}

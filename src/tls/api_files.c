@@ -189,6 +189,8 @@ take_answer(struct bwk *b)
 	b->due_first = (b->due_first + 1) % BWK_SEND_WINDOW;
 	b->due_n--;
 	result_of(&res, &r);
+	if (b->answer_cb == NULL)
+		return 0;	/* bwk_set_answer_cb refuses this: never */
 	b->in_answer = 1;
 	b->answer_cb(b->answer_arg, tag, &res);
 	b->in_answer = 0;
@@ -393,11 +395,18 @@ bwk_backup_fd(struct bwk *b, const struct bwk_meta *m, int fd,
 	return ask(b, fd, 1, res);
 }
 
-void
+int
 bwk_set_answer_cb(struct bwk *b, bwk_answer_cb *cb, void *arg)
 {
+	/* the answers due are the callback's that was set when they went */
+	if (b->in_answer || (b->due_n > 0 && b->chan != -1))
+		return api_error(b, BWK_FAIL_SETUP, "BWK0755E",
+		    "bwk_set_answer_cb: answers are due, or called from a "
+		    "callback (bwk_flush first)");
 	b->answer_cb = cb;
 	b->answer_arg = arg;
+	b->due_n = 0;
+	return 0;
 }
 
 int

@@ -257,12 +257,13 @@ int	bwk_backup_fd(struct bwk *, const struct bwk_meta *, int fd,
  * call waits for the oldest). The callback runs in the middle of a
  * request: a request made from it fails (BWK0755E). A session that fails
  * with answers due leaves them unknown: the objects may or may not be
- * stored. Without a callback set, bwk_send_fd is refused.
+ * stored. Without a callback set, bwk_send_fd is refused; the callback
+ * cannot be changed while answers are due (bwk_flush first: BWK0755E).
  */
 #define BWK_SEND_WINDOW	256
 typedef void bwk_answer_cb(void *arg, uint64_t tag,
 	    const struct bwk_result *);
-void	bwk_set_answer_cb(struct bwk *, bwk_answer_cb *, void *arg);
+int	bwk_set_answer_cb(struct bwk *, bwk_answer_cb *, void *arg);
 int	bwk_send_fd(struct bwk *, const struct bwk_meta *, int fd,
 	    const struct stat *st, uint64_t tag, struct bwk_result *);
 int	bwk_flush(struct bwk *);
@@ -356,7 +357,9 @@ struct bwk_event {
 };
 /* Called after each object; non-zero stops the backup before the next
  * one (what the server confirmed stays). It may make requests (it runs
- * between two objects), but not close or free the connection. */
+ * between two library calls, the answer of an object sent without
+ * waiting reported after the call it came in), but not close or free the
+ * connection. */
 typedef int bwk_backup_cb(void *arg, const struct bwk_event *,
 		    const struct bwk_totals *);
 /*

@@ -23,12 +23,16 @@
 
 static struct netchan_msg msg;
 static struct wire_out reply;
-/* objects sent (NC_SEND) whose answers the server still owes, oldest
- * first: what was sent of each, for its answer */
-static unsigned unanswered, oldest;
+/* objects sent (NC_SEND) whose answers the file side still waits for,
+ * oldest first: what was sent of each, for its answer, and the answer
+ * itself when it was read while a large file was being sent (unread:
+ * how many of the newest have no answer read yet) */
+static unsigned unanswered, unread, oldest;
 static struct {
-	uint64_t	size;
-	uint8_t		sha256[32];
+	uint64_t		size;
+	uint8_t			sha256[32];
+	int			read;
+	struct netchan_result	answer;
 } sent[NC_SEND_WINDOW];
 
 static int
@@ -107,16 +111,41 @@ backup_request(struct bwk *b, const uint8_t **p, size_t *n, uint8_t *type,
 	return 0;
 }
 
+/*
+ * Between a large file's records: the answers that are here already are
+ * read and kept, so that a server writing many answers (a group of
+ * refusals) never blocks on a client that only writes.
+ */
+static int
+net_take_answers(struct session *s, struct netchan_result *r)
+{
+	while (unread > 0 && session_input_ready(s)) {
+		unsigned i = (oldest + unanswered - unread) % NC_SEND_WINDOW;
+
+		if (session_answer(s, &sent[i].answer) == -1) {
+			*r = sent[i].answer;
+			return -1;
+		}
+		sent[i].read = 1;
+		unread--;
+	}
+	return 0;
+}
+
 /* The oldest unanswered object's answer, to the file side. */
 static int
 relay_answer(struct bwk *b, int chan)
 {
 	struct netchan_result r;
 
-	if (session_answer(&b->s, &r) == -1) {
+	if (sent[oldest].read)
+		r = sent[oldest].answer;
+	else if (session_answer(&b->s, &r) == -1) {
 		(void)send_result(chan, &r);
 		return -1;
-	}
+	} else
+		unread--;
+	sent[oldest].read = 0;
 	r.size = sent[oldest].size;
 	memcpy(r.sha256, sent[oldest].sha256, 32);
 	oldest = (oldest + 1) % NC_SEND_WINDOW;
@@ -133,7 +162,8 @@ relay_answer(struct bwk *b, int chan)
 static int
 relay_answers(struct bwk *b, int chan, int all)
 {
-	while (unanswered > 0 && (all || session_input_ready(&b->s)))
+	while (unanswered > 0 && (all || sent[oldest].read ||
+	    session_input_ready(&b->s)))
 		if (relay_answer(b, chan) == -1)
 			return -1;
 	return 0;
@@ -169,7 +199,9 @@ net_answer_send(struct bwk *b, int chan)
 
 		sent[i].size = r.size;
 		memcpy(sent[i].sha256, r.sha256, 32);
+		sent[i].read = 0;
 		unanswered++;
+		unread++;
 	}
 	return send_result(chan, &r);
 }
@@ -311,6 +343,7 @@ net_serve(struct bwk *b, int chan)
 	int r;
 
 	b->s.on_bytes = net_progress;
+	b->s.on_sending = net_take_answers;
 	for (;;) {
 		if ((r = netchan_recv(chan, &msg)) == 0)
 			return 0;	/* the file side is gone: BYE */

@@ -114,6 +114,8 @@ struct session_transport {
 
 #define SESSION_ERR_MAX		1024
 
+struct netchan_result;
+
 struct session {
 	const struct session_opts *o;
 	/* messages: to log (NULL: standard error/output); the first error */
@@ -136,6 +138,12 @@ struct session {
 	/* a large object's bytes so far, every NC_PROGRESS_STEP (the
 	 * network process tells the file side); NULL for none */
 	void			(*on_bytes)(struct session *, uint64_t);
+	/* between a large FILE's records: the server's answers to objects
+	 * sent before read as they come, so that neither side blocks
+	 * writing to the other (net_answer.c); -1 the session failed, r
+	 * says why */
+	int			(*on_sending)(struct session *,
+				    struct netchan_result *r);
 	uint16_t		 port;
 	int			 is_server;	/* bulwarkd's side */
 	enum trust_rule		 rule;

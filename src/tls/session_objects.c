@@ -248,7 +248,8 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 		}
 		out.len += (size_t)n;
 		total += (uint64_t)n;
-		if (gather_or_fail(s, r) == -1) {
+		if (gather_or_fail(s, r) == -1 || (ngathered == 0 &&
+		    s->on_sending != NULL && s->on_sending(s, r) == -1)) {
 			wc_Sha256Free(&sha);
 			return -1;
 		}
