@@ -483,6 +483,9 @@ send_queued(struct backup *k, const char *path, const struct bwk_meta *m,
 		free(name);
 		return r;
 	}
+	/* an answer that came in the call may be the one of this slot's
+	 * last object (a full window): reported, its name freed, first */
+	emit_answers(run);
 	run->due[run->tags % BWK_SEND_WINDOW].name = name;
 	run->tags++;
 	return 0;
