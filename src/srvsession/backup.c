@@ -66,7 +66,8 @@ refuse(struct served *v, int file, const char *id, const char *fmt, ...)
 
 /* What the catalog's refusal of a begin, commit or deactivate means. */
 const char *
-backup_why_catalog(int r, const char *q, char *text, size_t n)
+backup_why_catalog(int r, const char *q, const char *node, char *text,
+    size_t n)
 {
 	if (r == CAT_INVALID) {
 		snprintf(text, n, "%s: not a name the server stores (a "
@@ -75,8 +76,9 @@ backup_why_catalog(int r, const char *q, char *text, size_t n)
 		return "BWK1502E";
 	}
 	if (r == CAT_NOTFOUND) {
-		snprintf(text, n, "%s: the node is not in the catalog any more "
-		    "(an administrator removed it); the object is not stored", q);
+		snprintf(text, n, "%s: node %s is not in the catalog any more "
+		    "(an administrator removed it); the object is not stored", q,
+		    node);
 		return "BWK1509E";
 	}
 	if (r == CAT_STATE) {
@@ -93,9 +95,20 @@ static int
 refuse_catalog(struct served *v, int file, int r)
 {
 	char text[WIRE_TEXT_MAX + 1];
-	const char *id = backup_why_catalog(r, quoted(v), text, sizeof(text));
+	const char *id = backup_why_catalog(r, quoted(v), v->account, text,
+	    sizeof(text));
 
 	return refuse(v, file, id, "%s", text);
+}
+
+void
+backup_remove(struct served *v, const char *q, const char *content)
+{
+	if (content_remove(v->env->datafd, content) == -1)
+		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
+		    "data/%s cannot be removed: %s; its version is marked for "
+		    "the catalog's reaper, which removes it", v->s->o->host,
+		    v->account, q, content, strerror(errno));
 }
 
 /*
@@ -111,11 +124,8 @@ drop(struct served *v, int remove_file)
 
 	if (o->open)
 		content_abort(&o->w);
-	else if (remove_file && content_remove(v->env->datafd, o->w.name) == -1)
-		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
-		    "data/%s cannot be removed: %s; its version is marked for "
-		    "the catalog's reaper, which removes it", v->s->o->host,
-		    v->account, quoted(v), o->w.name, strerror(errno));
+	else if (remove_file)
+		backup_remove(v, quoted(v), o->w.name);
 	o->open = 0;
 	if (o->version != 0)
 		(void)catalog_object_abort(v->env->cat, v->account, o->version);
@@ -123,8 +133,8 @@ drop(struct served *v, int remove_file)
 }
 
 /* Why a content file could not be written, in the user's words. */
-const char *
-backup_why_write(int e)
+static const char *
+write_why(int e)
 {
 	static char why[160];
 
@@ -144,20 +154,44 @@ backup_why_write(int e)
  * it and the reason, the client hears the reason, and nothing of the
  * version stays.
  */
+const char *
+backup_why_write(struct served *v, const char *q, const char *content,
+    int e, char *text, size_t n)
+{
+	sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file data/%s "
+	    "cannot be written: %s; the object is not stored and its previous "
+	    "version stays active", v->s->o->host, v->account, q, content,
+	    write_why(e));
+	snprintf(text, n, "%s: the server could not write its content: %s; "
+	    "the object is not stored and its previous version stays active",
+	    q, write_why(e));
+	return "BWK1504E";
+}
+
+const char *
+backup_why_mismatch(const char *q, uint64_t size, const uint8_t sha[32],
+    uint64_t said_size, const uint8_t said_sha[32], char *text, size_t n)
+{
+	char got[65], said[65];
+
+	objreq_hex(sha, got);
+	objreq_hex(said_sha, said);
+	snprintf(text, n, "%s: what the server received (%llu bytes, SHA-256 "
+	    "%s) is not what the client said it sent (%llu bytes, SHA-256 %s); "
+	    "the object is not stored", q, (unsigned long long)size, got,
+	    (unsigned long long)said_size, said);
+	return "BWK1505E";
+}
+
 static int
 write_failed(struct served *v, int e)
 {
 	struct obj_pending *o = &v->obj;
+	const char *id = backup_why_write(v, quoted(v), o->w.name, e, o->text,
+	    sizeof(o->text));
 
-	sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file data/%s "
-	    "cannot be written: %s; the object is not stored and its previous "
-	    "version stays active", v->s->o->host, v->account, quoted(v),
-	    o->w.name, backup_why_write(e));
 	drop(v, 0);
-	snprintf(o->id, sizeof(o->id), "BWK1504E");
-	snprintf(o->text, sizeof(o->text), "%s: the server could not write "
-	    "its content: %s; the object is not stored and its previous "
-	    "version stays active", quoted(v), backup_why_write(e));
+	snprintf(o->id, sizeof(o->id), "%s", id);
 	v->state = SV_DISCARDING;
 	return 0;
 }
@@ -273,7 +307,7 @@ static int
 verify_and_commit(struct served *v, uint64_t csize, const uint8_t csha[32])
 {
 	struct obj_pending *o = &v->obj;
-	char got[65], said[65];
+	char text[WIRE_TEXT_MAX + 1];
 	uint8_t sha[32];
 	uint64_t size;
 	int r;
@@ -285,13 +319,8 @@ verify_and_commit(struct served *v, uint64_t csize, const uint8_t csha[32])
 	o->open = 0;
 	if (size != csize || memcmp(sha, csha, 32) != 0) {
 		drop(v, 1);
-		objreq_hex(sha, got);
-		objreq_hex(csha, said);
-		return refuse(v, 1, "BWK1505E", "%s: what the server received "
-		    "(%llu bytes, SHA-256 %s) is not what the client said it sent "
-		    "(%llu bytes, SHA-256 %s); the object is not stored",
-		    quoted(v), (unsigned long long)size, got,
-		    (unsigned long long)csize, said);
+		return refuse(v, 1, backup_why_mismatch(quoted(v), size, sha,
+		    csize, csha, text, sizeof(text)), "%s", text);
 	}
 	r = catalog_object_commit(v->env->cat, v->account, o->version, size,
 	    sha);
@@ -358,20 +387,15 @@ void
 backup_drop(struct served *v)
 {
 	group_drop(v);
-	if (v->state == SV_HOLDING)
-		sess_msg(v->s, "BWK1941W", "%s: node %s: the session ended in "
-		    "the middle of %s, after %llu bytes of its content; nothing "
-		    "of it is stored, and its previous version, if any, stays "
-		    "active", v->s->o->host, v->account, quoted(v),
-		    (unsigned long long)v->obj.held_len);
-	if (v->state != SV_RECEIVING)
+	if (v->state != SV_RECEIVING && v->state != SV_HOLDING)
 		return;
 	sess_msg(v->s, "BWK1941W", "%s: node %s: the session ended in the "
 	    "middle of %s, after %llu bytes of its content; nothing of it is "
 	    "stored, and its previous version, if any, stays active",
-	    v->s->o->host, v->account, quoted(v),
-	    (unsigned long long)v->obj.w.size);
-	drop(v, 0);
+	    v->s->o->host, v->account, quoted(v), (unsigned long long)
+	    (v->state == SV_HOLDING ? v->obj.held_len : v->obj.w.size));
+	if (v->state == SV_RECEIVING)
+		drop(v, 0);
 }
 
 int

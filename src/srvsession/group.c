@@ -141,7 +141,8 @@ static void
 refuse_catalog(struct served *v, struct held *h, int r)
 {
 	char text[WIRE_TEXT_MAX + 1];
-	const char *id = backup_why_catalog(r, quote(h), text, sizeof(text));
+	const char *id = backup_why_catalog(r, quote(h), v->account, text,
+	    sizeof(text));
 
 	refuse(v, h, id, "%s", text);
 }
@@ -185,8 +186,8 @@ begin_files(struct served *v)
 static void
 write_file(struct served *v, struct held *h)
 {
+	char text[WIRE_TEXT_MAX + 1];
 	struct content_w w;
-	char got[65], said[65];
 	uint8_t sha[32];
 	int e;
 
@@ -196,38 +197,22 @@ write_file(struct served *v, struct held *h)
 		e = errno;
 		if (w.fd != -1)
 			content_abort(&w);
-		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
-		    "data/%s cannot be written: %s; the object is not stored and "
-		    "its previous version stays active", v->s->o->host,
-		    v->account, quote(h), h->content, backup_why_write(e));
-		h->id = "BWK1504E";
-		snprintf(texts[h - held], WIRE_TEXT_MAX + 1, "%s: the server "
-		    "could not write its content: %s; the object is not stored "
-		    "and its previous version stays active", quote(h),
-		    backup_why_write(e));
+		h->id = backup_why_write(v, quote(h), h->content, e,
+		    texts[h - held], WIRE_TEXT_MAX + 1);
 		return;
 	}
 	h->written = 1;
-	if (h->size != h->said_size || memcmp(sha, h->said_sha, 32) != 0) {
-		objreq_hex(sha, got);
-		objreq_hex(h->said_sha, said);
-		refuse(v, h, "BWK1505E", "%s: what the server received (%llu "
-		    "bytes, SHA-256 %s) is not what the client said it sent (%llu "
-		    "bytes, SHA-256 %s); the object is not stored", quote(h),
-		    (unsigned long long)h->size, got,
-		    (unsigned long long)h->said_size, said);
-	}
+	if (h->size != h->said_size || memcmp(sha, h->said_sha, 32) != 0)
+		refuse(v, h, backup_why_mismatch(quote(h), h->size, sha,
+		    h->said_size, h->said_sha, text, sizeof(text)), "%s", text);
 }
 
 /* A FILE's version that will not be committed: its file, then the row. */
 static void
 drop_file(struct served *v, struct held *h)
 {
-	if (h->written && content_remove(v->env->datafd, h->content) == -1)
-		sess_msg(v->s, "BWK1504E", "%s: node %s: %s: the content file "
-		    "data/%s cannot be removed: %s; its version is marked for "
-		    "the catalog's reaper, which removes it", v->s->o->host,
-		    v->account, quote(h), h->content, strerror(errno));
+	if (h->written)
+		backup_remove(v, quote(h), h->content);
 	h->written = 0;
 	(void)catalog_object_abort(v->env->cat, v->account, h->version);
 	h->version = 0;

@@ -158,10 +158,22 @@ int	backup_deactivate(struct served *, struct wire_in *);
 /* A FILE still pending when the session ends: its version and file go. */
 void	backup_drop(struct served *);
 
-/* backup.c's refusals, for group.c: the ID, and the text into text. */
-const char *backup_why_catalog(int r, const char *quoted, char *text,
-	    size_t n);
-const char *backup_why_write(int e);
+/*
+ * backup.c's refusals, for group.c: the ID, and the client's text into
+ * text, for the catalog's refusal r, a content file that could not be
+ * written (errno e; logged here), and bytes that are not the client's
+ * (quoted: the object's name, objreq_quote). backup_remove: a content
+ * file that will not be committed goes, or the log says why not.
+ */
+const char *backup_why_catalog(int r, const char *quoted, const char *node,
+	    char *text, size_t n);
+const char *backup_why_write(struct served *, const char *quoted,
+	    const char *content, int e, char *text, size_t n);
+const char *backup_why_mismatch(const char *quoted, uint64_t size,
+	    const uint8_t sha256[32], uint64_t said_size,
+	    const uint8_t said_sha256[32], char *text, size_t n);
+void	backup_remove(struct served *, const char *quoted,
+	    const char *content);
 
 /*
  * group.c: the objects held, stored and answered together. group_room:
