@@ -476,8 +476,6 @@ send_queued(struct backup *k, const char *path, const struct bwk_meta *m,
 
 	if (name == NULL)
 		return bwk_backup_fd(run->b, m, fd, st, res);
-	/* older answers may come during the call and free their names; the
-	 * slot of this tag is free once it returns */
 	r = bwk_send_fd(run->b, m, fd, st, run->tags, res);
 	if (r == -1 || res->status != BWK_QUEUED) {
 		free(name);

@@ -443,10 +443,10 @@ bwk_flush(struct bwk *b)
 {
 	struct bwk_result res;
 
+	if (b->due_n == 0)
+		return 0;	/* nothing to wait for, started or not */
 	if (!remote_ok(b, "bwk_flush"))
 		return -1;
-	if (b->due_n == 0)
-		return 0;
 	wire_begin(&req, NC_FLUSH);
 	if (ask(b, -1, 0, &res) == -1)
 		return -1;

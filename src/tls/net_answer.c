@@ -169,43 +169,6 @@ relay_answers(struct bwk *b, int chan, int all)
 	return 0;
 }
 
-/*
- * NC_SEND: the object goes without waiting for its answer, so that the
- * server can store many at once; at most NC_SEND_WINDOW unanswered.
- */
-static int
-net_answer_send(struct bwk *b, int chan)
-{
-	struct netchan_result r;
-	struct stat was;
-	uint8_t type;
-	const uint8_t *p;
-	size_t n;
-
-	if (backup_request(b, &p, &n, &type, &was) == -1)
-		return -1;
-	/* the answers here already, and the oldest if the window is full:
-	 * before this object's NC_RESULT, after which its own may come */
-	if (relay_answers(b, chan, 0) == -1 ||
-	    (unanswered == NC_SEND_WINDOW && relay_answer(b, chan) == -1))
-		return -1;
-	if (session_send(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd, &was,
-	    &r) == -1) {
-		(void)send_result(chan, &r);
-		return -1;
-	}
-	if (r.status == NC_QUEUED) {
-		unsigned i = (oldest + unanswered) % NC_SEND_WINDOW;
-
-		sent[i].size = r.size;
-		memcpy(sent[i].sha256, r.sha256, 32);
-		sent[i].read = 0;
-		unanswered++;
-		unread++;
-	}
-	return send_result(chan, &r);
-}
-
 static int
 net_answer_flush(struct bwk *b, int chan)
 {
@@ -218,21 +181,46 @@ net_answer_flush(struct bwk *b, int chan)
 	return send_result(chan, &r);
 }
 
+/*
+ * NC_BACKUP, answered once the server answered; or NC_SEND (queue): the
+ * object goes without waiting for its answer, so that the server can
+ * store many at once, at most NC_SEND_WINDOW unanswered.
+ */
 static int
-net_answer_backup(struct bwk *b, int chan)
+net_answer_backup(struct bwk *b, int chan, int queue)
 {
 	struct netchan_result r;
 	struct stat was;
-	uint8_t type;
-	const uint8_t *p;
-	size_t n;
+	uint8_t type = 0;
+	const uint8_t *p = NULL;
+	size_t n = 0;
+	int k;
 
 	if (backup_request(b, &p, &n, &type, &was) == -1)
 		return -1;
-	if (session_backup(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd, &was,
-	    &r) == -1) {
+	/* the answers here already, and the oldest if the window is full:
+	 * before this object's NC_RESULT, after which its own may come */
+	if (queue && (relay_answers(b, chan, 0) == -1 ||
+	    (unanswered == NC_SEND_WINDOW && relay_answer(b, chan) == -1)))
+		return -1;
+	if (queue)
+		k = session_send(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd,
+		    &was, &r);
+	else
+		k = session_backup(&b->s, p, n, type == WIRE_OBJ_FILE, msg.fd,
+		    &was, &r);
+	if (k == -1) {
 		(void)send_result(chan, &r);
 		return -1;
+	}
+	if (r.status == NC_QUEUED) {
+		unsigned i = (oldest + unanswered) % NC_SEND_WINDOW;
+
+		sent[i].size = r.size;
+		memcpy(sent[i].sha256, r.sha256, 32);
+		sent[i].read = 0;
+		unanswered++;
+		unread++;
 	}
 	return send_result(chan, &r);
 }
@@ -354,13 +342,13 @@ net_serve(struct bwk *b, int chan)
 			r = -1;
 		else switch (msg.type) {
 		case NC_SEND:
-			r = net_answer_send(b, chan);
+			r = net_answer_backup(b, chan, 1);
 			break;
 		case NC_FLUSH:
 			r = net_answer_flush(b, chan);
 			break;
 		case NC_BACKUP:
-			r = net_answer_backup(b, chan);
+			r = net_answer_backup(b, chan, 0);
 			break;
 		case NC_DEACTIVATE:
 			r = net_answer_deactivate(b, chan);

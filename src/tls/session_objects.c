@@ -209,12 +209,11 @@ progress(struct session *s, uint64_t total, uint64_t n)
 		s->on_bytes(s, total);
 }
 
-/* A FILE's bytes, then DATA_END, or ABANDON when it could not be sent
- * as it was: *status says which; with wait, DATA_END's answer too, and
- * without, NC_QUEUED (the answer comes later, session_answer). -1 when
- * the session failed. */
+/* A FILE's bytes, then DATA_END (0, its answer due), or ABANDON when it
+ * could not be sent as it was (1, *status says why, no answer due). -1
+ * when the session failed. */
 static int
-send_data(struct session *s, int fd, const struct stat *was, int wait,
+send_data(struct session *s, int fd, const struct stat *was,
     struct netchan_result *r)
 {
 	wc_Sha256 sha;
@@ -261,7 +260,8 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 		if (err != 0)
 			snprintf(r->text, sizeof(r->text), "%s", strerror(err));
 		wire_begin(&out, WIRE_ABANDON);
-		return gather_or_fail(s, r) == -1 ? -1 : flush_or_fail(s, r);
+		return gather_or_fail(s, r) == -1 ||
+		    flush_or_fail(s, r) == -1 ? -1 : 1;
 	}
 	wire_begin(&out, WIRE_DATA_END);
 	wire_put_n64(&out, total);
@@ -273,27 +273,25 @@ send_data(struct session *s, int fd, const struct stat *was, int wait,
 	wc_Sha256Free(&sha);
 	wire_put(&out, r->sha256, 32);
 	r->size = total;
-	if (gather_or_fail(s, r) == -1 || flush_or_fail(s, r) == -1)
-		return -1;
-	if (!wait) {
-		r->status = NC_QUEUED;
-		return 0;
-	}
-	return answer(s, r);
+	return gather_or_fail(s, r) == -1 || flush_or_fail(s, r) == -1 ? -1 : 0;
 }
 
 static int
 backup(struct session *s, const uint8_t *payload, size_t n, int is_file,
     int fd, const struct stat *was, int wait, struct netchan_result *r)
 {
+	int k;
+
 	memset(r, 0, sizeof(*r));
 	ngathered = 0;
 	wire_begin(&out, WIRE_BACKUP);
 	wire_put(&out, payload, n);
-	if (is_file)
-		return gather_or_fail(s, r) == -1 ? -1 :
-		    send_data(s, fd, was, wait, r);
-	if (send_or_fail(s, r) == -1)
+	if (is_file) {
+		if ((k = gather_or_fail(s, r)) == 0)
+			k = send_data(s, fd, was, r);
+		if (k != 0)
+			return k == 1 ? 0 : -1;	/* abandoned: no answer */
+	} else if (send_or_fail(s, r) == -1)
 		return -1;
 	if (!wait) {
 		r->status = NC_QUEUED;
