@@ -6,7 +6,8 @@
 #                 the same tests under ASan+UBSan, and a short fuzz run
 #   make demo     deps, build, then the main job end to end on loopback
 #   make docs     docs/options.md, from the options table
-#   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600)
+#   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600,
+#                 or FUZZ_RUNS executions; FUZZ_TARGETS picks targets)
 #   make bench    backup, restore, small files, handshakes, start-up and
 #                 memory beside bare peers, as ratios (README, Benchmarks)
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
@@ -185,7 +186,10 @@ PROGS		:= $(OUT)/bin/bulwark-cert $(OUT)/bin/bulwark-keyd \
 TESTBIN		:= $(OUT)/tests/bulwark-tests
 
 FUZZ_TARGETS	:= $(basename $(notdir $(wildcard fuzz/fuzz_*.c)))
+# FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION: PBKDF2 runs one round
+# (SCRAM_KDF_ROUNDS in src/lib/scram.h); never in a program's build.
 FUZZ_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
+		   -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 		   -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # FUZZ_OUT: where the targets are built; make fuzz-cover builds them
 # again with coverage instead of the sanitizers, into build/fuzz-cov.
@@ -564,14 +568,15 @@ check: deps
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
 fuzz-check: $(FUZZ_BINS)
-	@scripts/fuzz.sh check $(CHECK_FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+	@FUZZ_RUNS= scripts/fuzz.sh check $(CHECK_FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
 
 fuzz: $(FUZZ_BINS)
-	@scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+	@FUZZ_RUNS='$(FUZZ_RUNS)' scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
 
 # The line coverage each target's corpus reaches (docs/fuzzing.md): the
 # targets again with clang's coverage and libFuzzer, no sanitizers.
 FUZZ_COV_CFLAGS	:= -std=c11 -D_DEFAULT_SOURCE -g -O1 -I$(WOLFSSL)/include \
+		   -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION \
 		   -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping
 fuzz-cover: $(WOLFSSL_LIB)
 	@$(MAKE) --no-print-directory FUZZ_OUT=build/fuzz-cov \

@@ -12,6 +12,10 @@
 #            then only fuzz/corpus is used.
 #   TARGET   fuzz_certfile, fuzz_kdb, ... (binaries in build/fuzz/)
 #
+# FUZZ_RUNS=N in the environment (long mode only): fuzz each target for
+# exactly N executions (-runs=N) instead of SECONDS, as the campaign's
+# 10^8 runs do (docs/fuzzing.md).
+#
 # Reads fuzz/corpus/TARGET and SHARED, never writes there. Writes:
 #   build/fuzz/seeds/TARGET/      seeds made from SHARED's suites
 #   build/fuzz/work/TARGET/       the working corpus (fresh on every run)
@@ -31,6 +35,17 @@ mode=$1 secs=$2 shared=$3
 shift 3
 case $mode in check|long) ;; *) usage ;; esac
 [[ $secs =~ ^[0-9]+$ ]] && [ "$secs" -gt 0 ] || usage
+runs=${FUZZ_RUNS:-}
+if [ -n "$runs" ]; then
+	[[ $runs =~ ^[1-9][0-9]*$ ]] || {
+		echo "fuzz: FUZZ_RUNS='$runs' is not a number of executions" >&2
+		exit 2
+	}
+	[ "$mode" = long ] || {
+		echo "fuzz: FUZZ_RUNS is for make fuzz, not the check step" >&2
+		exit 2
+	}
+fi
 case $shared in /*) ;; *) shared=$PWD/$shared ;; esac
 
 cd "$(dirname "$0")/.."
@@ -114,7 +129,7 @@ failed=()
 # report printed), 2 when it is not built.
 fuzz_one() {
 	local t=$1 bin own art work common dirs d s out scratch replayed
-	local rstart ok i log n rtime fstart ftime execs rate
+	local rstart ok i log n rtime fstart ftime execs rate limit
 	bin=build/fuzz/$t
 	if [ ! -x "$bin" ]; then
 		echo "fuzz: $bin not built (make $bin)" >&2
@@ -185,7 +200,12 @@ fuzz_one() {
 	done
 	log=build/fuzz/logs/$t.fuzz.log
 	fstart=$(date +%s)
-	if ! run "$log" "$bin" "${common[@]}" -max_total_time="$secs" \
+	if [ -n "$runs" ]; then
+		limit=(-runs="$runs")
+	else
+		limit=(-max_total_time="$secs")
+	fi
+	if ! run "$log" "$bin" "${common[@]}" "${limit[@]}" \
 	    -max_len="$(max_len "$t")" "$work"; then
 		report_failure "$t" "fuzzing" "$log"
 		return 1
