@@ -1209,7 +1209,8 @@ derive(struct account *a, const uint8_t *salt, size_t salt_len,
 	uint8_t salted[32];
 
 	if (wc_PBKDF2(salted, (const uint8_t *)a->password,
-	    (int)strlen(a->password), salt, (int)salt_len, ITER, 32,
+	    (int)strlen(a->password), salt, (int)salt_len,
+	    (int)SCRAM_KDF_ROUNDS(ITER), 32,
 	    WC_SHA256) != 0)
 		abort();
 	fw_hmac_str(salted, "Client Key", a->client_key);

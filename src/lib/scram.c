@@ -535,7 +535,7 @@ keys(const uint8_t *pw, size_t pwlen, const struct scram_params *p,
 	int rc = SCRAM_E_CRYPTO;
 
 	if (wc_PBKDF2(salted, pw, (int)pwlen, p->salt, (int)p->salt_len,
-	    (int)p->iter, SCRAM_HASH_LEN, WC_SHA256) == 0 &&
+	    (int)SCRAM_KDF_ROUNDS(p->iter), SCRAM_HASH_LEN, WC_SHA256) == 0 &&
 	    (rc = hmac_str(salted, "Client Key", ck)) == SCRAM_OK)
 		rc = hmac_str(salted, "Server Key", sk);
 	stack_wipe();
