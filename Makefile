@@ -7,7 +7,8 @@
 #   make demo     deps, build, then the main job end to end on loopback
 #   make docs     docs/options.md, from the options table
 #   make fuzz     long fuzz runs (FUZZ_SECONDS per target, default 600,
-#                 or FUZZ_RUNS executions; FUZZ_TARGETS picks targets)
+#                 or FUZZ_RUNS executions, FUZZ_WORKERS processes to a
+#                 target; FUZZ_TARGETS picks targets)
 #   make bench    backup, restore, small files, handshakes, start-up and
 #                 memory beside bare peers, as ratios (README, Benchmarks)
 #   make install  PREFIX (/usr/local) and DESTDIR honoured
@@ -568,10 +569,10 @@ check: deps
 
 # Replays every corpus, then fuzzes each target for a short bounded time.
 fuzz-check: $(FUZZ_BINS)
-	@FUZZ_RUNS= scripts/fuzz.sh check $(CHECK_FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+	@FUZZ_RUNS= FUZZ_WORKERS= scripts/fuzz.sh check $(CHECK_FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
 
 fuzz: $(FUZZ_BINS)
-	@FUZZ_RUNS='$(FUZZ_RUNS)' scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
+	@FUZZ_RUNS='$(FUZZ_RUNS)' FUZZ_WORKERS='$(FUZZ_WORKERS)' scripts/fuzz.sh long $(FUZZ_SECONDS) $(SHARED) $(FUZZ_TARGETS)
 
 # The line coverage each target's corpus reaches (docs/fuzzing.md): the
 # targets again with clang's coverage and libFuzzer, no sanitizers.

@@ -15,6 +15,12 @@
 # FUZZ_RUNS=N in the environment (long mode only): fuzz each target for
 # exactly N executions (-runs=N) instead of SECONDS, as the campaign's
 # 10^8 runs do (docs/fuzzing.md).
+# FUZZ_WORKERS=N (long mode only, default 1): fuzz each target with N
+# processes at once on one working corpus, which each reloads every
+# second (libFuzzer's -reload), so that what one finds the others build
+# on: one target gets every core. With FUZZ_RUNS the N processes share
+# the executions (N-1 do FUZZ_RUNS/N, the first the rest); without it
+# each runs for SECONDS. Their output goes to build/fuzz/logs/TARGET.fuzz.wI.log.
 #
 # Reads fuzz/corpus/TARGET and SHARED, never writes there. Writes:
 #   build/fuzz/seeds/TARGET/      seeds made from SHARED's suites
@@ -45,6 +51,19 @@ if [ -n "$runs" ]; then
 		echo "fuzz: FUZZ_RUNS is for make fuzz, not the check step" >&2
 		exit 2
 	}
+fi
+workers=${FUZZ_WORKERS:-1}
+[[ $workers =~ ^[1-9][0-9]*$ ]] && [ "$workers" -le 64 ] || {
+	echo "fuzz: FUZZ_WORKERS='$workers' is not a number of processes from 1 to 64" >&2
+	exit 2
+}
+if [ "$workers" -gt 1 ] && [ "$mode" != long ]; then
+	echo "fuzz: FUZZ_WORKERS is for make fuzz, not the check step" >&2
+	exit 2
+fi
+if [ -n "$runs" ] && [ "$runs" -lt "$workers" ]; then
+	echo "fuzz: FUZZ_RUNS=$runs is fewer than FUZZ_WORKERS=$workers" >&2
+	exit 2
 fi
 case $shared in /*) ;; *) shared=$PWD/$shared ;; esac
 
@@ -125,6 +144,54 @@ report_failure() { # target what log
 mkdir -p build/fuzz/logs build/fuzz/work build/fuzz/artifacts
 failed=()
 
+# FUZZ_WORKERS processes fuzzing target t on one working corpus; sets
+# execs to the sum of their executions. 0, or 1 when any failed (each
+# failure's report printed).
+fuzz_workers() {
+	local t=$1 bin=$2 work=$3 w wlog rc=0 n per st id
+	local -a pids=() limit
+	local -A live=()
+	execs=0
+	for ((w = 0; w < workers; w++)); do
+		wlog=build/fuzz/logs/$t.fuzz.w$w.log
+		if [ -n "$runs" ]; then
+			per=$((runs / workers))
+			[ "$w" -gt 0 ] || per=$((runs - per * (workers - 1)))
+			limit=(-runs="$per")
+		else
+			limit=(-max_total_time="$secs")
+		fi
+		echo "+ $bin ${common[*]} ${limit[*]} -max_len=$(max_len "$t") $work" >"$wlog"
+		"$bin" "${common[@]}" "${limit[@]}" -max_len="$(max_len "$t")" \
+		    "$work" >>"$wlog" 2>&1 &
+		pids+=($!)
+	done
+	echo "fuzz: $t: $workers processes, logs in build/fuzz/logs/$t.fuzz.w*.log"
+	for ((w = 0; w < workers; w++)); do
+		live[${pids[$w]}]=$w
+	done
+	# The first to fail stops the others: its input is the finding.
+	while [ ${#live[@]} -gt 0 ]; do
+		st=0
+		wait -n -p id "${!live[@]}" || st=$?
+		w=${live[$id]}
+		unset "live[$id]"
+		wlog=build/fuzz/logs/$t.fuzz.w$w.log
+		if [ "$rc" != 0 ]; then
+			continue
+		fi
+		if [ "$st" != 0 ]; then
+			report_failure "$t" "fuzzing (process $w)" "$wlog"
+			rc=1
+			[ ${#live[@]} -eq 0 ] || kill -INT "${!live[@]}" 2>/dev/null || true
+			continue
+		fi
+		n=$(stat_of 'stat::number_of_executed_units:' "$wlog")
+		[ "$n" = '?' ] || execs=$((execs + n))
+	done
+	return "$rc"
+}
+
 # One target: its replay, then its fuzzing. 0, 1 when it failed (its
 # report printed), 2 when it is not built.
 fuzz_one() {
@@ -200,19 +267,25 @@ fuzz_one() {
 	done
 	log=build/fuzz/logs/$t.fuzz.log
 	fstart=$(date +%s)
-	if [ -n "$runs" ]; then
-		limit=(-runs="$runs")
+	if [ "$workers" -gt 1 ]; then
+		fuzz_workers "$t" "$bin" "$work" || return 1
+		ftime=$(($(date +%s) - fstart))
+		rate=$((execs / (ftime > 0 ? ftime : 1)))
 	else
-		limit=(-max_total_time="$secs")
+		if [ -n "$runs" ]; then
+			limit=(-runs="$runs")
+		else
+			limit=(-max_total_time="$secs")
+		fi
+		if ! run "$log" "$bin" "${common[@]}" "${limit[@]}" \
+		    -max_len="$(max_len "$t")" "$work"; then
+			report_failure "$t" "fuzzing" "$log"
+			return 1
+		fi
+		ftime=$(($(date +%s) - fstart))
+		execs=$(stat_of 'stat::number_of_executed_units:' "$log")
+		rate=$(stat_of 'stat::average_exec_per_sec:' "$log")
 	fi
-	if ! run "$log" "$bin" "${common[@]}" "${limit[@]}" \
-	    -max_len="$(max_len "$t")" "$work"; then
-		report_failure "$t" "fuzzing" "$log"
-		return 1
-	fi
-	ftime=$(($(date +%s) - fstart))
-	execs=$(stat_of 'stat::number_of_executed_units:' "$log")
-	rate=$(stat_of 'stat::average_exec_per_sec:' "$log")
 	printf 'fuzz: %-14s ok: replayed %s inputs from %d dir(s) in %ds; %s execs in %ds (%s exec/s)\n' \
 	    "$t" "$replayed" "${#dirs[@]}" "$rtime" "$execs" "$ftime" "$rate"
 }
