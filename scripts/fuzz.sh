@@ -187,7 +187,11 @@ fuzz_workers() {
 			continue
 		fi
 		n=$(stat_of 'stat::number_of_executed_units:' "$wlog")
-		[ "$n" = '?' ] || execs=$((execs + n))
+		if [ "$n" = '?' ]; then
+			echo "fuzz: $t: process $w printed no count of executions; the total leaves it out (log: $wlog)" >&2
+		else
+			execs=$((execs + n))
+		fi
 	done
 	return "$rc"
 }
@@ -265,6 +269,8 @@ fuzz_one() {
 	for d in "${dirs[@]}"; do
 		cp -R "$d" "$work/seed-$(echo "${d#"$seeds"/}" | tr / -)"
 	done
+	# no log of an earlier run, with one process or more, is left to mislead
+	rm -f "build/fuzz/logs/$t.fuzz.log" "build/fuzz/logs/$t.fuzz.w"*.log
 	log=build/fuzz/logs/$t.fuzz.log
 	fstart=$(date +%s)
 	if [ "$workers" -gt 1 ]; then
