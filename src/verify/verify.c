@@ -301,7 +301,10 @@ chain_verify(const struct chain_input *in, struct chain_result *res)
 	x.crl = calloc(in->n_crls + 1, sizeof(*x.crl));
 	x.pt.nd = calloc(POL_MAX_NODES, sizeof(*x.pt.nd));
 	x.memo = calloc(total * total, 1);
-	if (x.c == NULL || x.crl == NULL || x.pt.nd == NULL || x.memo == NULL) {
+	x.cand = calloc(total * total, sizeof(*x.cand));
+	x.ncand = calloc(total, sizeof(*x.ncand));
+	if (x.c == NULL || x.crl == NULL || x.pt.nd == NULL || x.memo == NULL ||
+	    x.cand == NULL || x.ncand == NULL) {
 		verr_set(&e, CHAIN_E_INTERNAL, -1, SIZE_MAX, "out of memory");
 		r = e.r;
 	} else {
@@ -314,5 +317,7 @@ chain_verify(const struct chain_input *in, struct chain_result *res)
 	free(x.crl);
 	free(x.pt.nd);
 	free(x.memo);
+	free(x.cand);
+	free(x.ncand);
 	return r;
 }

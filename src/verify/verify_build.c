@@ -15,6 +15,7 @@ struct bstate {
 	const struct vopts *o;
 	size_t		 path[CHAIN_MAX_PATH];
 	size_t		 len;
+	uint8_t		*on;		/* x->n flags: in path[0 .. len - 1] */
 	int		 found;
 	int		 have_err;
 	struct verr	 err;		/* from the first complete path */
@@ -33,15 +34,17 @@ struct bstate {
 	int		 unusable_pos;
 };
 
-static int
-in_path(const struct bstate *b, size_t k)
+static void
+path_push(struct bstate *b, size_t k)
 {
-	size_t i;
+	b->path[b->len++] = k;
+	b->on[k] = 1;
+}
 
-	for (i = 0; i < b->len; i++)
-		if (b->path[i] == k)
-			return 1;
-	return 0;
+static void
+path_pop(struct bstate *b)
+{
+	b->on[b->path[--b->len]] = 0;
 }
 
 /* Non-self-issued intermediates in the path so far (not the target). */
@@ -77,32 +80,53 @@ at_anchor(struct vctx *x, struct bstate *b, size_t cur)
 	return 0;
 }
 
+/* Each row of x->cand holds certificate numbers; see chain_verify(). */
+_Static_assert(CHAIN_MAX_INPUT < UINT16_MAX, "x->cand rows need wider entries");
+
 /*
- * Is x->c[k] a candidate issuer of c in this pass? Anchors come before
- * intermediates, and within each, those whose subjectKeyIdentifier
- * matches c's authorityKeyIdentifier first. One named as the issuer that
- * cannot be decoded is noted, so that a refusal can name it.
+ * Is x->c[k] a candidate issuer of x->c[cur] in this pass? Anchors come
+ * before intermediates, and within each, those whose
+ * subjectKeyIdentifier matches cur's authorityKeyIdentifier first. One
+ * that cannot be decoded is listed in the first pass that meets it, so
+ * that a refusal can name it.
  */
 static int
-candidate(const struct vctx *x, struct bstate *b, const struct vcert *c,
-    size_t k, int pass)
+candidate(const struct vctx *x, size_t cur, size_t k, int pass)
 {
-	const struct vcert *s = &x->c[k];
+	const struct vcert *c = &x->c[cur], *s = &x->c[k];
 	int want_anchor = pass < 2, want_kid = pass % 2 == 0, kid;
 
-	if (s->is_anchor != want_anchor || k == x->leaf || in_path(b, k) ||
+	if (s->is_anchor != want_anchor || k == x->leaf ||
 	    !name_eq(c->issuer, s->subject))
 		return 0;
-	if (!s->ok) {
-		if (!b->unusable_set) {
-			b->unusable_set = 1;
-			b->unusable_cert = k;
-			b->unusable_pos = (int)b->len;
-		}
-		return 0;
-	}
+	if (!s->ok)
+		return want_kid;
 	kid = c->aki_keyid_set && s->ski && span_eq(c->aki_keyid, s->ski_v);
 	return kid == want_kid;
+}
+
+/*
+ * The candidate issuers of x->c[cur], in the order they are tried: built
+ * once for each certificate, since a search among many certificates of
+ * one name reaches the same certificate at every depth, up to BUILD_WORK
+ * times, and would otherwise compare every pair of names each time.
+ */
+static const uint16_t *
+candidates(struct vctx *x, size_t cur, size_t *n)
+{
+	uint16_t *row = &x->cand[cur * x->n];
+	size_t k, len = 0;
+	int pass;
+
+	if (x->ncand[cur] == 0) {
+		for (pass = 0; pass < 4; pass++)
+			for (k = 0; k < x->n; k++)
+				if (candidate(x, cur, k, pass))
+					row[len++] = (uint16_t)k;
+		x->ncand[cur] = (uint16_t)(len + 1);
+	}
+	*n = x->ncand[cur] - 1;
+	return row;
 }
 
 static int extend(struct vctx *, struct bstate *);
@@ -143,9 +167,9 @@ try_issuer(struct vctx *x, struct bstate *b, size_t cur, size_t k)
 		}
 		return 0;
 	}
-	b->path[b->len++] = k;
+	path_push(b, k);
 	r = extend(x, b);
-	b->len--;
+	path_pop(b);
 	return r;
 }
 
@@ -153,9 +177,10 @@ try_issuer(struct vctx *x, struct bstate *b, size_t cur, size_t k)
 static int
 extend(struct vctx *x, struct bstate *b)
 {
-	size_t cur = b->path[b->len - 1], k;
+	size_t cur = b->path[b->len - 1], i, n;
 	const struct vcert *c = &x->c[cur];
-	int pass, any = 0, r;
+	const uint16_t *cand;
+	int any = 0, r;
 
 	if (c->is_anchor && (b->len > 1 || b->o->crl_mode))
 		return at_anchor(x, b, cur);
@@ -163,14 +188,24 @@ extend(struct vctx *x, struct bstate *b)
 		b->depth_hit = 1;
 		return 0;
 	}
-	for (pass = 0; pass < 4; pass++)
-		for (k = 0; k < x->n; k++) {
-			if (!candidate(x, b, c, k, pass))
-				continue;
-			any = 1;
-			if ((r = try_issuer(x, b, cur, k)) != 0)
-				return r;
+	cand = candidates(x, cur, &n);
+	for (i = 0; i < n; i++) {
+		size_t k = cand[i];
+
+		if (b->on[k])
+			continue;
+		if (!x->c[k].ok) {
+			if (!b->unusable_set) {
+				b->unusable_set = 1;
+				b->unusable_cert = k;
+				b->unusable_pos = (int)b->len;
+			}
+			continue;
 		}
+		any = 1;
+		if ((r = try_issuer(x, b, cur, k)) != 0)
+			return r;
+	}
 	/* a dead end: the deepest one names the certificate without issuer */
 	if (!any && (!b->dead_set || (int)b->len - 1 > b->dead_pos)) {
 		b->dead_set = 1;
@@ -186,13 +221,14 @@ path_build(struct vctx *x, size_t target, const struct vopts *o, struct verr *e)
 	struct bstate *b;
 	enum chain_reason r;
 
-	if ((b = calloc(1, sizeof(*b))) == NULL) {
+	if ((b = calloc(1, sizeof(*b))) == NULL ||
+	    (b->on = calloc(x->n, 1)) == NULL) {
+		free(b);
 		verr_set(e, CHAIN_E_INTERNAL, -1, target, "out of memory");
 		return CHAIN_E_INTERNAL;
 	}
 	b->o = o;
-	b->path[0] = target;
-	b->len = 1;
+	path_push(b, target);
 	extend(x, b);
 	if (b->found)
 		r = CHAIN_OK;
@@ -231,6 +267,7 @@ path_build(struct vctx *x, size_t target, const struct vopts *o, struct verr *e)
 		    "intermediates given");
 		r = CHAIN_E_NO_ISSUER;
 	}
+	free(b->on);
 	free(b);
 	return r;
 }

@@ -306,6 +306,8 @@ struct vctx {
 	struct vcrl	*crl;
 	size_t		 ncrl;
 	uint8_t		*memo;		/* n*n: 0 unknown, 1 good, 2 bad */
+	uint16_t	*cand;		/* n*n: row i, the issuers to try for i */
+	uint16_t	*ncand;		/* n: row i's length + 1; 0 not built */
 	long		 work;		/* path-building steps left */
 	int64_t		 now;
 	long		 max_depth;
