@@ -8,6 +8,13 @@
  * and audit's walk), the sessions, and the catalog's own check. Every
  * reader must refuse what it cannot trust, never read past a value or
  * crash; a callback checks what it is handed.
+ *
+ * One catalog handle serves every input, as one session's handle serves
+ * all its commands in the server: so each reader must also leave no
+ * statement running (a statement left stepped would hold the handle's
+ * read snapshot, and every later read would see the catalog as it was).
+ * The forging connection, too, stays open with its statements prepared:
+ * opening both per input spent most of the time parsing the schema.
  */
 #include <sys/stat.h>
 
@@ -18,8 +25,12 @@
 #include "fuzz_common.h"
 
 #include "../src/catalog/catalog.h"
+#include "../src/catalog/catalog_int.h"
 
 static char dir[256], dbpath[300];
+static sqlite3 *forger;		/* writes the forged rows */
+static sqlite3_stmt *ins_node, *ins_fs, *ins_obj, *ins_ver, *ins_ses;
+static struct catalog *cat;	/* the readers' handle */
 
 /* The input, read as fields; past its end every read is zero. */
 struct in {
@@ -108,30 +119,25 @@ step(sqlite3_stmt *st)
 	sqlite3_clear_bindings(st);
 }
 
+static void
+prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL) != SQLITE_OK)
+		fuzz_fail("cannot prepare %s: %s", sql, sqlite3_errmsg(db));
+}
+
 /* The rows, forged: one node or two, filespaces, objects, versions. */
 static void
 forge(sqlite3 *db, struct in *in)
 {
-	sqlite3_stmt *node, *fs, *obj, *ver, *ses;
+	sqlite3_stmt *node = ins_node, *fs = ins_fs, *obj = ins_obj,
+	    *ver = ins_ver, *ses = ins_ses;
 	int i, n;
 
-	run(db, "PRAGMA foreign_keys = OFF");
-	run(db, "PRAGMA ignore_check_constraints = ON");
 	run(db, "BEGIN");
 	run(db, "DELETE FROM versions; DELETE FROM objects; "
 	    "DELETE FROM filespaces; DELETE FROM nodes; DELETE FROM sessions");
-	if (sqlite3_prepare_v2(db, "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?)", -1, &node, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO filespaces VALUES (?, ?, ?, ?)",
-	    -1, &fs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO objects VALUES (?, ?, ?, ?)",
-	    -1, &obj, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO versions VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ver, NULL) !=
-	    SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO sessions VALUES (?, ?, ?, ?, "
-	    "?, ?, ?, ?, ?, ?, ?)", -1, &ses, NULL) != SQLITE_OK)
-		fuzz_fail("cannot prepare: %s", sqlite3_errmsg(db));
 	n = 1 + (int)(take_int(in, 1) % 2);
 	for (i = 0; i < n; i++) {
 		sqlite3_bind_int64(node, 1, i + 1);
@@ -206,11 +212,6 @@ forge(sqlite3 *db, struct in *in)
 		sqlite3_bind_int64(ses, 11, (int64_t)take_int(in, 1) % 3);
 		step(ses);
 	}
-	sqlite3_finalize(node);
-	sqlite3_finalize(fs);
-	sqlite3_finalize(obj);
-	sqlite3_finalize(ver);
-	sqlite3_finalize(ses);
 	run(db, "COMMIT");
 }
 
@@ -265,6 +266,13 @@ at_exit(void)
 	char p[400];
 	size_t i;
 
+	catalog_close(cat);
+	sqlite3_finalize(ins_node);
+	sqlite3_finalize(ins_fs);
+	sqlite3_finalize(ins_obj);
+	sqlite3_finalize(ins_ver);
+	sqlite3_finalize(ins_ses);
+	sqlite3_close(forger);
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
 		(void)unlink(p);
@@ -296,6 +304,36 @@ catalog_setup(void)
 	    0) != CAT_OK)
 		fuzz_fail("cannot register n1");
 	catalog_close(c);
+	if (sqlite3_open_v2(dbpath, &forger, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK)
+		fuzz_fail("cannot open %s", dbpath);
+	sqlite3_busy_timeout(forger, 1000);
+	run(forger, "PRAGMA foreign_keys = OFF");
+	run(forger, "PRAGMA ignore_check_constraints = ON");
+	prepare(forger, "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?)", &ins_node);
+	prepare(forger, "INSERT INTO filespaces VALUES (?, ?, ?, ?)", &ins_fs);
+	prepare(forger, "INSERT INTO objects VALUES (?, ?, ?, ?)", &ins_obj);
+	prepare(forger, "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?, ?, ?, ?, ?, ?, ?)", &ins_ver);
+	prepare(forger, "INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)", &ins_ses);
+	if (catalog_open(&cat, dir, 0) != CAT_OK)
+		fuzz_fail("cannot open the catalog in %s", dir);
+}
+
+/* After each reader: no statement of the handle still stepped. */
+static void
+settled(const char *reader)
+{
+	sqlite3_stmt *st = NULL;
+
+	while ((st = sqlite3_next_stmt(cat->db, st)) != NULL)
+		if (sqlite3_stmt_busy(st))
+			fuzz_fail("%s left a statement running: %s", reader,
+			    sqlite3_sql(st));
+	if (!sqlite3_get_autocommit(cat->db))
+		fuzz_fail("%s left a transaction open", reader);
 }
 
 int
@@ -303,33 +341,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct in in = { data, size };
 	struct cat_account a;
-	struct catalog *c;
 	enum cat_state state;
-	sqlite3 *db;
 	int64_t oldest;
 
-	if (sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READWRITE, NULL) !=
-	    SQLITE_OK)
-		fuzz_fail("cannot open %s", dbpath);
-	sqlite3_busy_timeout(db, 1000);
-	forge(db, &in);
-	sqlite3_close(db);
-	if (catalog_open(&c, dir, 0) != CAT_OK)
-		return 0;	/* refused whole: fine */
-	(void)catalog_account_get(c, CAT_NODE, "n1", &a);
-	(void)catalog_account_list(c, CAT_NODE, on_account, NULL);
-	(void)catalog_filespace_list(c, "n1", on_filespace, NULL);
-	(void)catalog_object_query(c, "n1", "/", "*", CAT_Q_INACTIVE |
+	forge(forger, &in);
+	(void)catalog_account_get(cat, CAT_NODE, "n1", &a);
+	settled("catalog_account_get");
+	(void)catalog_account_list(cat, CAT_NODE, on_account, NULL);
+	settled("catalog_account_list");
+	(void)catalog_filespace_list(cat, "n1", on_filespace, NULL);
+	settled("catalog_filespace_list");
+	(void)catalog_object_query(cat, "n1", "/", "*", CAT_Q_INACTIVE |
 	    CAT_Q_SUBDIR, on_version, NULL);
-	(void)catalog_object_query(c, "n1", "/home", "/*", CAT_Q_INACTIVE,
+	settled("catalog_object_query");
+	(void)catalog_object_query(cat, "n1", "/home", "/*", CAT_Q_INACTIVE,
 	    on_version, NULL);
-	(void)catalog_version_get(c, "n1", 1 + (int64_t)(take_int(&in, 1) % 10),
-	    on_version, NULL);
-	(void)catalog_version_list(c, on_version, NULL);
-	(void)catalog_version_state(c, 2, &state);
-	(void)catalog_session_list(c, 7, on_session, NULL);
-	(void)catalog_session_oldest(c, &oldest);
-	(void)catalog_check(c);
-	catalog_close(c);
+	settled("catalog_object_query");
+	(void)catalog_version_get(cat, "n1",
+	    1 + (int64_t)(take_int(&in, 1) % 10), on_version, NULL);
+	settled("catalog_version_get");
+	(void)catalog_version_list(cat, on_version, NULL);
+	settled("catalog_version_list");
+	(void)catalog_version_state(cat, 2, &state);
+	settled("catalog_version_state");
+	(void)catalog_session_list(cat, 7, on_session, NULL);
+	settled("catalog_session_list");
+	(void)catalog_session_oldest(cat, &oldest);
+	settled("catalog_session_oldest");
+	(void)catalog_check(cat);
+	settled("catalog_check");
 	return 0;
 }
