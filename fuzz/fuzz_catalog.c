@@ -353,10 +353,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	settled("catalog_filespace_list");
 	(void)catalog_object_query(cat, "n1", "/", "*", CAT_Q_INACTIVE |
 	    CAT_Q_SUBDIR, on_version, NULL);
-	settled("catalog_object_query");
+	settled("catalog_object_query (a tree)");
 	(void)catalog_object_query(cat, "n1", "/home", "/*", CAT_Q_INACTIVE,
 	    on_version, NULL);
-	settled("catalog_object_query");
+	settled("catalog_object_query (a directory)");
 	(void)catalog_version_get(cat, "n1",
 	    1 + (int64_t)(take_int(&in, 1) % 10), on_version, NULL);
 	settled("catalog_version_get");

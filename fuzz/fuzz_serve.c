@@ -116,6 +116,7 @@
 #define FUZZ_SETUP	serve_setup
 #include "fuzz_common.h"
 #include "fuzz_wire.h"
+#include "fuzz_file.h"
 
 #define SESSIONS_MAX	8
 #define ITER		100000
@@ -1278,29 +1279,21 @@ keep_pristine(void)
 {
 	char p[PATH_MAX];
 	struct stat st;
-	int fd;
 
+	snprintf(p, sizeof(p), "%s/catalog.db-wal", dir);
+	if (lstat(p, &st) == 0)		/* the catalog was not closed whole */
+		fuzz_fail("set-up: %s is left after the catalog's close", p);
 	snprintf(p, sizeof(p), "%s/catalog.db", dir);
-	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1 || st.st_size <= 0 ||
-	    (pristine = malloc((size_t)st.st_size)) == NULL ||
-	    read(fd, pristine, (size_t)st.st_size) != st.st_size)
-		fuzz_fail("set-up: cannot keep %s", p);
-	pristine_len = (size_t)st.st_size;
-	close(fd);
+	pristine = fuzz_file_keep(p, &pristine_len);
 }
 
 static void
 write_pristine(void)
 {
 	char p[PATH_MAX];
-	int fd;
 
 	snprintf(p, sizeof(p), "%s/catalog.db", dir);
-	if ((fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) ==
-	    -1 || write(fd, pristine, pristine_len) != (ssize_t)pristine_len ||
-	    close(fd) == -1)
-		fuzz_fail("cannot write the catalog back to %s", p);
+	fuzz_file_put(p, pristine, pristine_len);
 }
 
 /*
@@ -1324,9 +1317,11 @@ remake(void)
 	remove_tree(datadir, 1, 0);
 	if (pristine != NULL) {
 		write_pristine();
-		if (catalog_open(&cat, dir, 0) != CAT_OK ||
-		    other_nodes_data(other_content, &size, sha) == -1)
+		if (catalog_open(&cat, dir, 0) != CAT_OK)
 			fuzz_fail("cannot open the catalog again in %s", dir);
+		if (other_nodes_data(other_content, &size, sha) == -1 ||
+		    size != sizeof(other_bytes) - 1)
+			fuzz_fail("cannot write NODE2's content file again");
 	} else {
 		if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK)
 			fuzz_fail("cannot make the catalog in %s", dir);
