@@ -1297,12 +1297,35 @@ write_pristine(void)
 }
 
 /*
- * The catalog and its data made anew: the accounts (NODE2 with NODE1's
- * verifier: it never signs on) and NODE2's file. After an administrator
- * changed accounts, or a node stored objects, so that every run starts
- * from the same catalog, and NODE1's first version is the same. Made
- * once by the catalog's calls; later its closed (so checkpointed) file
- * is written back, and NODE2's data.
+ * The catalog and its data made the first time, by the catalog's own
+ * calls: the accounts (NODE2 with NODE1's verifier: it never signs on)
+ * and NODE2's file. Its closed (so checkpointed) file is kept.
+ */
+static void
+make_catalog(void)
+{
+	size_t i;
+
+	if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK)
+		fuzz_fail("cannot make the catalog in %s", dir);
+	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
+		if (catalog_account_register(cat, accounts[i].kind,
+		    accounts[i].name, &accounts[i].v, CAT_TRANSITIONAL, 0) !=
+		    CAT_OK)
+			fuzz_fail("set-up: cannot register %s", accounts[i].name);
+	if (catalog_account_register(cat, CAT_NODE, "node2", &accounts[0].v,
+	    CAT_STRICT, 0) != CAT_OK)
+		fuzz_fail("set-up: cannot register node2");
+	other_nodes_file();
+	catalog_close(cat);
+	cat = NULL;
+	keep_pristine();
+}
+
+/*
+ * The catalog and its data as set-up made them, after an administrator
+ * changed accounts or a node stored objects: every run starts from the
+ * same catalog, and NODE1's first version is the same.
  */
 static void
 remake(void)
@@ -1315,31 +1338,12 @@ remake(void)
 	cat = NULL;
 	remove_tree(dir, 0, 0);
 	remove_tree(datadir, 1, 0);
-	if (pristine != NULL) {
-		write_pristine();
-		if (catalog_open(&cat, dir, 0) != CAT_OK)
-			fuzz_fail("cannot open the catalog again in %s", dir);
-		if (other_nodes_data(other_content, &size, sha) == -1 ||
-		    size != sizeof(other_bytes) - 1)
-			fuzz_fail("cannot write NODE2's content file again");
-	} else {
-		if (catalog_open(&cat, dir, CAT_OPEN_CREATE) != CAT_OK)
-			fuzz_fail("cannot make the catalog in %s", dir);
-		for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++)
-			if (catalog_account_register(cat, accounts[i].kind,
-			    accounts[i].name, &accounts[i].v,
-			    CAT_TRANSITIONAL, 0) != CAT_OK)
-				fuzz_fail("set-up: cannot register %s",
-				    accounts[i].name);
-		if (catalog_account_register(cat, CAT_NODE, "node2",
-		    &accounts[0].v, CAT_STRICT, 0) != CAT_OK)
-			fuzz_fail("set-up: cannot register node2");
-		other_nodes_file();
-		catalog_close(cat);
-		keep_pristine();
-		if (catalog_open(&cat, dir, 0) != CAT_OK)
-			fuzz_fail("cannot open the catalog in %s", dir);
-	}
+	write_pristine();
+	if (catalog_open(&cat, dir, 0) != CAT_OK)
+		fuzz_fail("cannot open the catalog again in %s", dir);
+	if (other_nodes_data(other_content, &size, sha) == -1 ||
+	    size != sizeof(other_bytes) - 1)
+		fuzz_fail("cannot write NODE2's content file again");
 	for (i = 0; i < sizeof(accounts) / sizeof(accounts[0]); i++) {
 		accounts[i].sec = CAT_TRANSITIONAL;
 		accounts[i].expires = 0;
@@ -1383,6 +1387,7 @@ serve_setup(void)
 	env.o = &sopts;
 	env.datafd = datafd;
 	memset(env.fake_key, 0x5a, sizeof(env.fake_key));
+	make_catalog();
 	remake();
 }
 
